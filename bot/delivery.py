@@ -1,0 +1,377 @@
+"""Delivery: one pacer for every message the bot sends, and the engine that drains the outbox.
+
+- ``Pacer`` hands out send slots: never more than ``rate`` messages in any 1-second window
+  (minus a small safety margin), evenly spaced, at most one message a second to one private
+  chat and 20 a minute to one group. Waiting requests are served by priority: replies to people
+  first, then broadcasts by earliest deadline. A 429 pauses every slot for ``retry_after``.
+- ``PacedRateLimiter`` plugs the pacer into python-telegram-bot, so handlers reply with the
+  usual ``reply_text`` and still take the next free slot ahead of any broadcast.
+- ``Engine`` takes due deliveries from the outbox in the store, sends them, and records each
+  outcome: sent, blocked (403), gone (chat not found), expired, failed (after bounded retries).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import itertools
+import logging
+import math
+import random
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.ext import BaseRateLimiter
+
+from bot import store as st
+
+log = logging.getLogger(__name__)
+
+# Methods Telegram counts against the per-bot and per-chat message limits.
+COUNTED = frozenset(
+    {
+        "sendMessage", "sendPhoto", "sendDocument", "sendVideo", "sendAudio", "sendVoice", "sendAnimation",
+        "sendSticker", "sendMediaGroup", "sendLocation", "sendContact", "sendPoll", "copyMessage",
+        "forwardMessage",
+    }
+)  # fmt: skip
+
+REPLY, BROADCAST = 0, 1
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class Expired(Exception):
+    """A broadcast copy's slot came after its `expires`: it must not be sent late."""
+
+
+class Pacer:
+    """Send slots at an exact, smooth rate, with priorities and per-chat spacing."""
+
+    def __init__(
+        self,
+        rate: float | None,
+        *,
+        chat_interval: float = 1.0,
+        group_interval: float = 3.0,
+        margin: float = 0.025,
+        clock=time.monotonic,
+    ):
+        self.rate = rate
+        self.clock = clock
+        self.chat_interval = chat_interval
+        self.group_interval = group_interval
+        if rate:
+            # "rate per second" as "n releases per span", so that rates below 1/s also work.
+            self.n = max(1, math.floor(rate))
+            self.span = self.n / rate + margin
+            self.spacing = 0.9 / rate
+        self._recent: deque[float] = deque(maxlen=self.n if rate else 1)
+        self._last = -math.inf
+        self._paused_until = -math.inf
+        self._chat_free: dict[object, float] = {}
+        self._heap: list = []
+        self._seq = itertools.count()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+        self.released = 0
+
+    def start(self) -> None:
+        if self._task is None:
+            self._wake = asyncio.Event()
+            self._task = asyncio.create_task(self._run(), name="pacer")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def pause(self, seconds: float) -> None:
+        """Hold every slot for `seconds` (a 429 applies to the whole bot)."""
+        self._paused_until = max(self._paused_until, self.clock() + seconds)
+        self._wake.set()
+
+    def waiting(self) -> int:
+        return sum(1 for item in self._heap if not item[3].done())
+
+    def _interval(self, chat_id) -> float:
+        return self.group_interval if isinstance(chat_id, int) and chat_id < 0 else self.chat_interval
+
+    async def acquire(self, chat_id, key: tuple) -> None:
+        """Wait for a slot. `key` orders waiters: (REPLY, ...) before (BROADCAST, deadline)."""
+        if self._task is None:
+            self.start()
+        fut = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._heap, (key, next(self._seq), chat_id, fut))
+        self._wake.set()
+        await fut
+
+    def _global_ready(self) -> float:
+        ready = self._paused_until
+        if self.rate:
+            ready = max(ready, self._last + self.spacing)
+            if len(self._recent) == self.n:
+                ready = max(ready, self._recent[0] + self.span)
+        return ready
+
+    async def _sleep(self, seconds: float | None) -> None:
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
+
+    async def _run(self) -> None:
+        while True:
+            while self._heap and self._heap[0][3].done():
+                heapq.heappop(self._heap)
+            if not self._heap:
+                await self._sleep(None)
+                continue
+            now = self.clock()
+            ready = self._global_ready()
+            if ready > now:
+                await asyncio.sleep(ready - now)
+                continue
+            chosen, skipped = None, []
+            while self._heap:
+                item = heapq.heappop(self._heap)
+                if item[3].done():
+                    continue
+                if self._chat_free.get(item[2], -math.inf) <= now:
+                    chosen = item
+                    break
+                skipped.append(item)
+            for item in skipped:
+                heapq.heappush(self._heap, item)
+            if chosen is None:
+                await self._sleep(min(self._chat_free[item[2]] for item in skipped) - now)
+                continue
+            chat_id, fut = chosen[2], chosen[3]
+            self._last = now
+            self._recent.append(now)
+            self._chat_free[chat_id] = now + self._interval(chat_id)
+            if len(self._chat_free) > 50_000:
+                self._chat_free = {c: t for c, t in self._chat_free.items() if t > now}
+            self.released += 1
+            fut.set_result(None)
+
+
+class PacedRateLimiter(BaseRateLimiter[dict]):
+    """python-telegram-bot's rate-limiter hook, backed by a shared :class:`Pacer`.
+
+    Calls without ``rate_limit_args`` are replies: they get priority and are retried after a
+    429. Broadcast calls pass ``rate_limit_args={"deadline": ts, "expires": ts}``; their errors
+    go back to the engine, which decides what to do.
+    """
+
+    def __init__(self, pacer: Pacer, reply_attempts: int = 3):
+        self.pacer = pacer
+        self.reply_attempts = reply_attempts
+
+    async def initialize(self) -> None:
+        self.pacer.start()
+
+    async def shutdown(self) -> None:
+        await self.pacer.stop()
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
+        if endpoint not in COUNTED:
+            return await callback(*args, **kwargs)
+        chat_id = data.get("chat_id")
+        if rate_limit_args is not None:
+            await self.pacer.acquire(chat_id, (BROADCAST, rate_limit_args.get("deadline", math.inf)))
+            if time.time() >= rate_limit_args.get("expires", math.inf):
+                raise Expired()
+            rate_limit_args["started"] = True
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                self.pacer.pause(retry_seconds(exc))
+                raise
+        for attempt in itertools.count(1):
+            await self.pacer.acquire(chat_id, (REPLY, 0))
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                self.pacer.pause(retry_seconds(exc))
+                if attempt >= self.reply_attempts:
+                    raise
+
+
+@dataclass
+class Progress:
+    """Per-broadcast figures the engine logs every `interval` seconds."""
+
+    started: float = field(default_factory=time.monotonic)
+    sent_at_last: int = 0
+    last: float = field(default_factory=time.monotonic)
+
+
+class Engine:
+    """Drains the outbox: takes due deliveries, sends them through the pacer, records outcomes."""
+
+    def __init__(
+        self,
+        store: st.Store,
+        bot,
+        *,
+        concurrency: int = 16,
+        max_attempts: int = 6,
+        backoff_base: float = 1.0,
+        backoff_cap: float = 120.0,
+        paid_broadcast: bool = False,
+        progress_interval: float = 10.0,
+    ):
+        self.store = store
+        self.bot = bot
+        self.concurrency = concurrency
+        self.max_attempts = max_attempts
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.paid_broadcast = paid_broadcast
+        self.progress_interval = progress_interval
+        self._wake = asyncio.Event()
+        self._tasks: dict[asyncio.Task, tuple[st.Job, dict]] = {}
+        self._stopping = False
+        self._progress: dict[str, Progress] = {}
+        self.recovered = 0
+
+    def wake(self) -> None:
+        """Something was enqueued: look at the outbox now rather than at the next poll."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        self.recovered = self.store.recover_in_flight()
+        if self.recovered:
+            log.warning(
+                "%d deliveries were in flight when the bot last stopped; sending them again "
+                "(at most %d people may get a message twice)",
+                self.recovered,
+                self.recovered,
+            )
+        last_progress = time.monotonic()
+        while not self._stopping:
+            self._housekeeping()
+            free = self.concurrency - len(self._tasks)
+            jobs = self.store.take(free) if free > 0 else []
+            for job in jobs:
+                args: dict = {"deadline": job.deliver_by, "expires": job.expires}
+                task = asyncio.create_task(self._deliver(job, args))
+                self._tasks[task] = (job, args)
+                task.add_done_callback(self._done)
+            if time.monotonic() - last_progress >= self.progress_interval:
+                last_progress = time.monotonic()
+                self.log_progress()
+            if not jobs or len(self._tasks) >= self.concurrency:
+                await self._idle()
+
+    def _done(self, task: asyncio.Task) -> None:
+        self._tasks.pop(task, None)
+        self._wake.set()
+
+    async def _idle(self) -> None:
+        timeout = 1.0
+        due = self.store.next_due()
+        if due is not None and not self._tasks:
+            timeout = min(timeout, max(0.0, due - time.time()))
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout)
+
+    def _housekeeping(self) -> None:
+        self.store.expire_overdue()
+        for b in self.store.close_finished():
+            self._progress.pop(b["id"], None)
+            log.info("broadcast %s finished: %s", b["id"], summary_line(b))
+
+    def log_progress(self) -> None:
+        now = time.monotonic()
+        for b in self.store.active_broadcasts():
+            p = self._progress.setdefault(b["id"], Progress(sent_at_last=b["n_sent"]))
+            rate = (b["n_sent"] - p.sent_at_last) / max(1e-9, now - p.last)
+            p.sent_at_last, p.last = b["n_sent"], now
+            pending = self.store.pending_count(b["id"])
+            eta = f"{pending / rate:.0f} s" if rate > 0 else "?"
+            log.info(
+                "broadcast %s: sent %d, pending %d, blocked %d, failed %d, %.1f msg/s, finishes in %s",
+                b["id"], b["n_sent"], pending, b["n_blocked"] + b["n_gone"], b["n_failed"], rate, eta,
+            )  # fmt: skip
+
+    async def _deliver(self, job: st.Job, args: dict) -> None:
+        chat_id = job.chat_id
+        try:
+            await self.bot.send_message(
+                chat_id=chat_id,
+                text=job.text,
+                parse_mode=ParseMode.HTML,
+                disable_notification=job.silent,
+                rate_limit_args=args,
+                api_kwargs={"allow_paid_broadcast": True} if self.paid_broadcast else None,
+            )
+        except asyncio.CancelledError:
+            if not args.get("started"):
+                self.store.release(job.broadcast_id, chat_id)
+            raise
+        except Expired:
+            self.store.finish(job.broadcast_id, chat_id, st.EXPIRED, "expired before a send slot was free")
+        except ChatMigrated as exc:
+            self.store.migrate_chat(chat_id, exc.new_chat_id)
+            self.store.retry_later(job.broadcast_id, exc.new_chat_id, 0, f"migrated to {exc.new_chat_id}")
+        except Forbidden as exc:
+            self.store.finish(job.broadcast_id, chat_id, st.BLOCKED, exc.message)
+        except RetryAfter as exc:
+            # The pacer already holds every slot; this copy goes back to the front of the line.
+            self.store.retry_later(job.broadcast_id, chat_id, time.time() + retry_seconds(exc), str(exc))
+        except BadRequest as exc:
+            outcome = st.GONE if "chat not found" in exc.message.lower() else st.FAILED
+            if outcome == st.GONE:
+                self.store.set_status(chat_id, "gone")
+            self.store.finish(job.broadcast_id, chat_id, outcome, exc.message)
+        except InvalidToken as exc:
+            log.error("Telegram refused the bot token; deliveries wait until it is fixed")
+            self.store.retry_later(job.broadcast_id, chat_id, time.time() + 60, exc.message)
+        except (TimedOut, NetworkError) as exc:
+            self._retry_or_fail(job, f"{type(exc).__name__}: {exc.message}")
+        except Exception as exc:  # keep the engine alive whatever one send does
+            log.exception("unexpected error delivering %s to a chat", job.broadcast_id)
+            self._retry_or_fail(job, f"{type(exc).__name__}: {exc}")
+        else:
+            self.store.finish(job.broadcast_id, chat_id, st.SENT)
+
+    def _retry_or_fail(self, job: st.Job, error: str) -> None:
+        attempt = job.attempts + 1
+        if attempt >= self.max_attempts:
+            self.store.finish(job.broadcast_id, job.chat_id, st.FAILED, error)
+            return
+        delay = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
+        self.store.retry_later(job.broadcast_id, job.chat_id, time.time() + delay, error)
+
+    async def stop(self, timeout: float = 4.0) -> None:
+        """Stop taking work; let requests already on the wire finish (up to `timeout`)."""
+        self._stopping = True
+        self._wake.set()
+        waiting = [t for t, (_, args) in self._tasks.items() if not args.get("started")]
+        for task in waiting:
+            task.cancel()
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=timeout)
+        for task in list(self._tasks):
+            task.cancel()
+
+
+def summary_line(b: dict) -> str:
+    """One line of final figures for a broadcast row."""
+    return (
+        f"{b['total']} recipients: {b['n_sent']} sent, {b['n_blocked']} blocked, {b['n_gone']} gone, "
+        f"{b['n_expired']} expired, {b['n_failed']} failed, {b['n_cancelled']} cancelled "
+        f"({b['n_retries']} retries, {b['n_resumed']} resumed after a restart)"
+    )

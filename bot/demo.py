@@ -1,0 +1,190 @@
+"""The offline demo: the real bot against the built-in Telegram stand-in, with a terminal chat.
+
+The person types commands as they would in Telegram; a number presses the matching button of
+the last message that has buttons. The schedule is a copy of the configured one with its
+reminders moved to the next minutes, so scheduled broadcasts arrive while you watch. When stdin
+is not a terminal, lines are read from it, every reply is printed, and the demo exits after the
+end of input once pending replies are shown (plus ``--wait`` seconds, to see broadcasts).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+import re
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from bot import schedule as sched
+from bot import settings as cfg
+from bot.app import build, serve
+from bot.standin import StandIn
+from bot.store import Store
+
+CHAT_ID = 100001
+TAG = re.compile(r"<[^>]+>")
+
+
+def plain(text: str) -> str:
+    """Telegram HTML as terminal text."""
+    return html.unescape(TAG.sub("", text))
+
+
+class Terminal:
+    """Prints what the bot sends to the demo chat, and turns typed lines into updates."""
+
+    def __init__(self, standin: StandIn, schedule: sched.Schedule, out=sys.stdout):
+        self.standin = standin
+        self.out = out
+        self.reminder_texts = {r.text for r in schedule.reminders}
+        self.shown: dict[int, str] = {}
+        self.buttons: tuple[int, list[tuple[str, str]]] | None = None
+        self.last_change = time.monotonic()
+
+    def print(self, text: str = "") -> None:
+        print(text, file=self.out, flush=True)
+
+    def show_new(self) -> int:
+        """Print messages not shown yet (and edits of shown ones); returns how many."""
+        count = 0
+        for m in self.standin.sent_to(CHAT_ID):
+            key = m["message_id"]
+            text = m.get("text") or ""
+            if self.shown.get(key) == text:
+                continue
+            if key in self.shown:
+                header = "bot (pesan diperbarui):"
+            elif text in self.reminder_texts:
+                header = "📣 pengingat terjadwal dari bot:"
+            else:
+                header = "bot:"
+            self.shown[key] = text
+            self.print(f"\n{header}\n{plain(text)}")
+            markup = m.get("reply_markup") or {}
+            rows = markup.get("inline_keyboard") or []
+            buttons = [(b.get("text", ""), b.get("callback_data", "")) for row in rows for b in row]
+            if buttons:
+                self.buttons = (key, buttons)
+                self.print("  " + "   ".join(f"[{i}] {label}" for i, (label, _) in enumerate(buttons, 1)))
+                self.print("  (ketik nomornya untuk memilih)")
+            elif self.buttons and self.buttons[0] == key:
+                self.buttons = None
+            count += 1
+        if count:
+            self.last_change = time.monotonic()
+        return count
+
+    def type_line(self, line: str) -> None:
+        line = line.strip()
+        if not line:
+            return
+        if line.isdigit() and self.buttons:
+            message_id, buttons = self.buttons
+            index = int(line) - 1
+            if 0 <= index < len(buttons):
+                self.standin.press_button(CHAT_ID, message_id, buttons[index][1], user_id=CHAT_ID)
+                return
+        self.standin.user_message(CHAT_ID, line, user_id=CHAT_ID, first_name="Warga")
+
+    async def settle(self, quiet: float = 0.6, timeout: float = 10.0) -> None:
+        """Wait until the bot has answered (something new shown, then `quiet` seconds of nothing)."""
+        started = time.monotonic()
+        seen_any = False
+        while time.monotonic() - started < timeout:
+            if self.show_new():
+                seen_any = True
+            if seen_any and time.monotonic() - self.last_change >= quiet:
+                return
+            await asyncio.sleep(0.05)
+
+
+def banner(schedule: sched.Schedule, shifted: sched.Schedule, first_in: float) -> str:
+    first = shifted.reminders[0].at if shifted.reminders else None
+    lines = [
+        "=" * 64,
+        f"DEMO OFFLINE — {schedule.election.name}, {schedule.election.region}",
+        "Bot berjalan melawan server Telegram tiruan lokal (tanpa internet).",
+        "Jadwal DIGESER untuk demo: pengingat terjadwal jatuh tempo dalam beberapa menit ke depan",
+        f"(yang pertama sekitar {first_in:.0f} detik lagi" + (f", {first:%H.%M.%S})." if first else ")."),
+        "Ketik /start, pilih peran dengan nomornya, lalu /jadwal. Ctrl-D untuk keluar.",
+        "=" * 64,
+    ]
+    return "\n".join(lines)
+
+
+async def _demo(schedule: sched.Schedule, settings: cfg.Settings, first_in: float, spacing: float,
+                wait: float | None, stdin, out) -> int:
+    standin = StandIn(token="100000:DEMO-TOKEN", bot_username="kpu_tulungagung_demo_bot")
+    await standin.start()
+    tmp = tempfile.TemporaryDirectory(prefix="pilkada-demo-")
+    now = datetime.now(schedule.election.tz)
+    shifted = sched.shifted(
+        schedule, now, first_in=timedelta(seconds=first_in), spacing=timedelta(seconds=spacing)
+    )
+    settings = settings.with_overrides(
+        token=standin.token, api_url=standin.base_url, database=str(Path(tmp.name) / "demo.db")
+    )
+    store = Store(settings.database)
+    application = build(settings, shifted, store, poll_timeout=1.0)
+    stop, ready = asyncio.Event(), asyncio.Event()
+    server = asyncio.create_task(serve(application, stop, ready))
+    term = Terminal(standin, shifted, out)
+    interactive = stdin.isatty()
+    try:
+        await asyncio.wait_for(ready.wait(), 30)
+        term.print(banner(schedule, shifted, first_in))
+        loop = asyncio.get_running_loop()
+        while True:
+            if interactive:
+                watcher = asyncio.create_task(_keep_showing(term))
+                line = await loop.run_in_executor(None, _prompt, stdin, out)
+                watcher.cancel()
+            else:
+                line = await loop.run_in_executor(None, stdin.readline)
+            if not line:
+                break
+            if not interactive:
+                term.print(f"\n> {line.strip()}")
+            term.type_line(line)
+            await term.settle()
+        if not interactive:
+            deadline = time.monotonic() + (wait or 0)
+            while time.monotonic() < deadline:
+                term.show_new()
+                await asyncio.sleep(0.2)
+            await term.settle(timeout=1.0)
+            term.show_new()
+        term.print("\nDemo selesai.")
+        return 0
+    finally:
+        stop.set()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(server, 15)
+        await standin.stop()
+        store.close()
+        tmp.cleanup()
+
+
+def _prompt(stdin, out) -> str:
+    out.write("> ")
+    out.flush()
+    return stdin.readline()
+
+
+async def _keep_showing(term: Terminal) -> None:
+    while True:
+        if term.show_new():
+            term.out.write("> ")
+            term.out.flush()
+        await asyncio.sleep(0.2)
+
+
+def run_demo(schedule: sched.Schedule, settings: cfg.Settings, *, first_in: float = 20.0,
+             spacing: float = 15.0, wait: float | None = None, stdin=None, out=None) -> int:
+    cfg.setup_logging(logging.WARNING, token=None, stream=sys.stderr)
+    return asyncio.run(_demo(schedule, settings, first_in, spacing, wait, stdin or sys.stdin, out or sys.stdout))

@@ -1,0 +1,132 @@
+"""The scheduler: turns the schedule's reminders into broadcasts in the outbox at the right time.
+
+At start-up every reminder is looked at once:
+- already recorded as a broadcast (sent or being sent): nothing to do, which is what keeps a
+  restart or a schedule edit that keeps the id from sending it twice;
+- expired (``expires`` has passed): never sent;
+- due (``at`` has passed, not expired): enqueued now, so a reminder that fell due while the
+  bot was down still goes out;
+- in the future: a one-off job in python-telegram-bot's JobQueue (APScheduler) at ``at``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.schedule import Reminder, Schedule
+from bot.store import ENQUEUING, Store
+
+log = logging.getLogger(__name__)
+
+SKIP_DONE, SKIP_EXPIRED, DUE_NOW, LATER = "already sent", "expired", "due now", "scheduled"
+
+
+@dataclass(frozen=True)
+class Decision:
+    reminder: Reminder
+    action: str
+
+
+def decide(schedule: Schedule, store: Store, now: float) -> list[Decision]:
+    """What start-up does with each reminder (pure apart from reading the store)."""
+    decisions = []
+    for reminder in schedule.reminders:
+        existing = store.broadcast(reminder.id)
+        if existing is not None and existing["status"] != ENQUEUING:
+            action = SKIP_DONE
+        elif reminder.expires.timestamp() <= now:
+            action = SKIP_EXPIRED
+        elif reminder.at.timestamp() <= now:
+            action = DUE_NOW
+        else:
+            action = LATER
+        decisions.append(Decision(reminder, action))
+    return decisions
+
+
+def enqueue_reminder(store: Store, reminder: Reminder, now: float | None = None) -> int:
+    """Record the reminder as a broadcast and write its outbox rows; returns the recipients.
+
+    Idempotent: a second call for the same reminder id adds nothing.
+    """
+    now = time.time() if now is None else now
+    store.create_broadcast(
+        reminder.id,
+        text=reminder.text,
+        roles=reminder.roles,
+        at=reminder.at.timestamp(),
+        expires=reminder.expires.timestamp(),
+        deliver_by=reminder.deliver_by.timestamp(),
+        silent=reminder.silent,
+        kind="reminder",
+        now=now,
+    )
+    return store.enqueue(reminder.id, now=now)
+
+
+class Scheduler:
+    """Fires reminders into the outbox; `wake` tells the delivery engine there is work."""
+
+    def __init__(self, schedule: Schedule, store: Store, job_queue, wake: Callable[[], None], clock=time.time):
+        self.schedule = schedule
+        self.store = store
+        self.job_queue = job_queue
+        self.wake = wake
+        self.clock = clock
+        self._lock = asyncio.Lock()
+
+    async def start(self) -> list[Decision]:
+        """Resume interrupted enqueues, send what is due, schedule the rest."""
+        for broadcast_id in self.store.unfinished_enqueues():
+            await self._enqueue_in_thread(broadcast_id)
+        decisions = decide(self.schedule, self.store, self.clock())
+        for d in decisions:
+            if d.action == DUE_NOW:
+                await self.fire(d.reminder)
+            elif d.action == LATER:
+                self.job_queue.run_once(
+                    self._job, when=d.reminder.at, data=d.reminder.id, name=d.reminder.id,
+                    job_kwargs={"misfire_grace_time": None, "coalesce": True},
+                )  # fmt: skip
+        counts = {a: sum(1 for d in decisions if d.action == a) for a in (DUE_NOW, LATER, SKIP_DONE, SKIP_EXPIRED)}
+        log.info("reminders: %s", ", ".join(f"{n} {a}" for a, n in counts.items()))
+        return decisions
+
+    async def _job(self, context) -> None:
+        reminder = self.schedule.reminder(context.job.data)
+        if reminder is not None:
+            await self.fire(reminder)
+
+    async def fire(self, reminder: Reminder) -> None:
+        """Enqueue one reminder now, unless it has expired."""
+        if reminder.expires.timestamp() <= self.clock():
+            log.info("reminder %s expired before it could be sent; dropped", reminder.id)
+            return
+        async with self._lock:
+            total = await asyncio.to_thread(self._enqueue_reminder_in_thread, reminder)
+        log.info("reminder %s due: %d recipients", reminder.id, total)
+        self.wake()
+
+    def _enqueue_reminder_in_thread(self, reminder: Reminder) -> int:
+        # Enqueueing a million rows takes seconds; a connection of its own keeps it off the event loop.
+        store = self.store.reopen()
+        try:
+            return enqueue_reminder(store, reminder, now=self.clock())
+        finally:
+            store.close()
+
+    async def _enqueue_in_thread(self, broadcast_id: str) -> None:
+        def work() -> int:
+            store = self.store.reopen()
+            try:
+                return store.enqueue(broadcast_id)
+            finally:
+                store.close()
+
+        total = await asyncio.to_thread(work)
+        log.info("resumed enqueue of %s: %d recipients", broadcast_id, total)
+        self.wake()

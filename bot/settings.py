@@ -1,0 +1,148 @@
+"""Settings: environment, `.env`, and command-line flags, in that order of increasing priority.
+
+The names below are a public contract (README, "Settings"). Nothing here talks to Telegram.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+DEFAULT_SCHEDULE = "config/pilkada2024.toml"
+DEFAULT_DATABASE = "data/bot.db"
+
+
+class SettingsError(ValueError):
+    """A setting has a value the bot cannot use; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None = None
+    api_url: str = DEFAULT_API_URL
+    schedule: str = DEFAULT_SCHEDULE
+    database: str = DEFAULT_DATABASE
+    admin_ids: frozenset[int] = field(default_factory=frozenset)
+    rate_limit: float = 30.0
+    paid_broadcast: bool = False
+
+    def with_overrides(self, **values) -> Settings:
+        """A copy with the given fields replaced; None values are ignored (flag not given)."""
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+def read_env_file(path: str | os.PathLike = ".env") -> dict[str, str]:
+    """KEY=VALUE lines of a dotenv file (comments, blanks and `export ` allowed); {} if missing."""
+    values: dict[str, str] = {}
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return values
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
+def _parse_admin_ids(raw: str) -> frozenset[int]:
+    ids = set()
+    for part in raw.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not re.fullmatch(r"-?\d+", part):
+            raise SettingsError(f"BOT_ADMIN_IDS: {part!r} is not a Telegram user id (digits only)")
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def load(environ: dict[str, str] | None = None, env_file: str | os.PathLike | None = ".env") -> Settings:
+    """Settings from `.env` (if present) overlaid by the process environment."""
+    merged: dict[str, str] = {}
+    if env_file is not None:
+        merged.update(read_env_file(env_file))
+    merged.update(os.environ if environ is None else environ)
+
+    def get(name: str, default: str = "") -> str:
+        return merged.get(name, "").strip() or default
+
+    rate_raw = get("BOT_RATE_LIMIT", "30")
+    try:
+        rate = float(rate_raw)
+    except ValueError:
+        raise SettingsError(f"BOT_RATE_LIMIT: {rate_raw!r} is not a number of messages per second") from None
+    if rate <= 0:
+        raise SettingsError("BOT_RATE_LIMIT must be greater than 0")
+    return Settings(
+        token=get("TELEGRAM_BOT_TOKEN") or None,
+        api_url=get("TELEGRAM_API_URL", DEFAULT_API_URL),
+        schedule=get("BOT_SCHEDULE", DEFAULT_SCHEDULE),
+        database=get("BOT_DATABASE", DEFAULT_DATABASE),
+        admin_ids=_parse_admin_ids(get("BOT_ADMIN_IDS")),
+        rate_limit=rate,
+        paid_broadcast=get("BOT_PAID_BROADCAST", "0").lower() in ("1", "true", "yes", "on"),
+    )
+
+
+class RedactFilter(logging.Filter):
+    """Replaces secrets in every log record (message, arguments and traceback text).
+
+    Installed on handlers, not loggers, so that records from every library pass through it;
+    httpx, for one, logs request URLs, which contain the bot token, at INFO.
+    """
+
+    def __init__(self, secrets: list[str] | None = None):
+        super().__init__()
+        self.secrets: list[str] = [s for s in (secrets or []) if s]
+
+    def add(self, secret: str | None) -> None:
+        if secret and secret not in self.secrets:
+            self.secrets.append(secret)
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "[TOKEN]")
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            message = record.getMessage()
+            if record.exc_info and not record.exc_text:
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.msg, record.args = self.redact(message), None
+            if record.exc_text:
+                record.exc_text = self.redact(record.exc_text)
+            if record.stack_info:
+                record.stack_info = self.redact(record.stack_info)
+        return True
+
+
+REDACT = RedactFilter()
+
+
+def setup_logging(level: int = logging.INFO, token: str | None = None, stream=None) -> None:
+    """Root logging with the redaction filter on every handler; quiet noisy libraries."""
+    REDACT.add(token)
+    root = logging.getLogger()
+    if not any(isinstance(f, RedactFilter) for h in root.handlers for f in h.filters) or not root.handlers:
+        handler = logging.StreamHandler(stream)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    for handler in root.handlers:
+        if REDACT not in handler.filters:
+            handler.addFilter(REDACT)
+    root.setLevel(level)
+    # httpx logs every request URL (with the token) at INFO; the filter redacts it anyway,
+    # but one line per message is noise at 30 messages a second.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

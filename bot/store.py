@@ -1,0 +1,477 @@
+"""The SQLite store: subscribers, broadcasts and the delivery outbox.
+
+Plain data in, plain data out; nothing here knows about Telegram. Times are Unix seconds (float).
+
+Tables:
+- ``subscribers``: one row per chat (chat id, role, language, status, dates). Nothing else about
+  a person is stored.
+- ``broadcasts``: one row per reminder or ad-hoc message that fell due, with its text snapshot,
+  deadlines and running counts. The id of a scheduled reminder is the reminder id, which is what
+  makes a reminder go out once however often the bot restarts.
+- ``deliveries``: the outbox, one row per (broadcast, chat). A row is ``pending`` until the
+  delivery engine takes it; ``sending`` while its request is in flight; then one of the final
+  outcomes in ``FINAL``.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+PENDING, SENDING = "pending", "sending"
+SENT, BLOCKED, GONE, EXPIRED, FAILED, CANCELLED = "sent", "blocked", "gone", "expired", "failed", "cancelled"
+FINAL = (SENT, BLOCKED, GONE, EXPIRED, FAILED, CANCELLED)
+OUTCOME_COLUMNS = {s: f"n_{s}" for s in FINAL}
+
+ACTIVE, STOPPED = "active", "stopped"  # subscriber status; BLOCKED is shared with deliveries
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS subscribers (
+    chat_id INTEGER PRIMARY KEY,
+    role TEXT,
+    language TEXT,
+    status TEXT NOT NULL DEFAULT 'active',
+    joined_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS subscribers_audience ON subscribers (status, role, chat_id);
+CREATE TABLE IF NOT EXISTS broadcasts (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    roles TEXT NOT NULL,
+    silent INTEGER NOT NULL DEFAULT 0,
+    at REAL NOT NULL,
+    expires REAL NOT NULL,
+    deliver_by REAL NOT NULL,
+    status TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    enqueued_at REAL,
+    finished_at REAL,
+    total INTEGER NOT NULL DEFAULT 0,
+    n_sent INTEGER NOT NULL DEFAULT 0,
+    n_blocked INTEGER NOT NULL DEFAULT 0,
+    n_gone INTEGER NOT NULL DEFAULT 0,
+    n_expired INTEGER NOT NULL DEFAULT 0,
+    n_failed INTEGER NOT NULL DEFAULT 0,
+    n_cancelled INTEGER NOT NULL DEFAULT 0,
+    n_retries INTEGER NOT NULL DEFAULT 0,
+    n_resumed INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+    broadcast_id TEXT NOT NULL,
+    chat_id INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at REAL NOT NULL DEFAULT 0,
+    last_error TEXT,
+    updated_at REAL,
+    PRIMARY KEY (broadcast_id, chat_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (broadcast_id, next_at) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS deliveries_chat ON deliveries (chat_id);
+"""
+
+# Broadcast status: 'enqueuing' while its outbox rows are written, 'sending' until no row is
+# pending or in flight, then 'done'.
+ENQUEUING, RUNNING, DONE = "enqueuing", "sending", "done"
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    chat_id: int
+    role: str | None
+    language: str | None
+    status: str
+    joined_at: float
+    updated_at: float
+
+
+@dataclass(frozen=True)
+class Job:
+    """One delivery taken from the outbox, with what is needed to send it."""
+
+    broadcast_id: str
+    chat_id: int
+    text: str
+    silent: bool
+    expires: float
+    deliver_by: float
+    attempts: int
+
+
+def open_db(path: str | os.PathLike) -> sqlite_utils.Database:
+    """Open (creating file, parent folder and schema if missing) the bot's database.
+
+    The file is created readable by its owner only: it holds who subscribed.
+    """
+    path = str(path)
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if not os.path.exists(path):
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    db = sqlite_utils.Database(conn)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA busy_timeout=30000")
+    conn.executescript(SCHEMA)
+    return db
+
+
+class Store:
+    """All reads and writes of the bot's state. One instance per connection."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = str(path)
+        self.db = open_db(self.path)
+        self.conn = self.db.conn
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def reopen(self) -> Store:
+        """Another Store on the same file (for use from a worker thread)."""
+        return Store(self.path)
+
+    def _tx(self):
+        return _Transaction(self.conn)
+
+    # -- subscribers --------------------------------------------------------------------------
+
+    def subscriber(self, chat_id: int) -> Subscriber | None:
+        """The subscriber row of a chat, or None."""
+        row = self.conn.execute(
+            "SELECT chat_id, role, language, status, joined_at, updated_at FROM subscribers WHERE chat_id = ?",
+            (chat_id,),
+        ).fetchone()
+        return Subscriber(*row) if row else None
+
+    def subscribe(self, chat_id: int, role: str, language: str | None = None, now: float | None = None) -> None:
+        """Make the chat an active subscriber with this role (keeps its join date if known)."""
+        now = time.time() if now is None else now
+        self.conn.execute(
+            """INSERT INTO subscribers (chat_id, role, language, status, joined_at, updated_at)
+               VALUES (?, ?, ?, 'active', ?, ?)
+               ON CONFLICT (chat_id) DO UPDATE SET role = excluded.role, status = 'active',
+                 language = COALESCE(excluded.language, subscribers.language), updated_at = excluded.updated_at""",
+            (chat_id, role, language, now, now),
+        )
+
+    def set_status(self, chat_id: int, status: str, now: float | None = None) -> bool:
+        """Set a subscriber's status (active / stopped / blocked); False if the chat is unknown."""
+        now = time.time() if now is None else now
+        cur = self.conn.execute(
+            "UPDATE subscribers SET status = ?, updated_at = ? WHERE chat_id = ?", (status, now, chat_id)
+        )
+        return cur.rowcount > 0
+
+    def forget(self, chat_id: int) -> None:
+        """Delete everything stored about a chat: its subscriber row and its delivery records."""
+        with self._tx():
+            self.conn.execute("DELETE FROM deliveries WHERE chat_id = ?", (chat_id,))
+            self.conn.execute("DELETE FROM subscribers WHERE chat_id = ?", (chat_id,))
+
+    def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup: move its subscription and pending deliveries to the new id."""
+        with self._tx():
+            self.conn.execute(
+                "UPDATE OR REPLACE subscribers SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+            )
+            self.conn.execute(
+                "UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+            )
+
+    def count_audience(self, roles: Iterable[str]) -> int:
+        """Active subscribers with one of these roles."""
+        roles = list(roles)
+        marks = ",".join("?" * len(roles))
+        return self.conn.execute(
+            f"SELECT count(*) FROM subscribers WHERE status = 'active' AND role IN ({marks})", roles
+        ).fetchone()[0]
+
+    def role_counts(self) -> dict[str, int]:
+        """Active subscribers per role."""
+        rows = self.conn.execute(
+            "SELECT role, count(*) FROM subscribers WHERE status = 'active' GROUP BY role"
+        ).fetchall()
+        return {role: n for role, n in rows}
+
+    # -- broadcasts ---------------------------------------------------------------------------
+
+    def broadcast(self, broadcast_id: str) -> dict | None:
+        """The broadcast row as a dict, or None."""
+        rows = list(self.db.query("SELECT * FROM broadcasts WHERE id = ?", [broadcast_id]))
+        return rows[0] if rows else None
+
+    def create_broadcast(
+        self,
+        broadcast_id: str,
+        *,
+        text: str,
+        roles: Iterable[str],
+        at: float,
+        expires: float,
+        deliver_by: float | None = None,
+        silent: bool = False,
+        kind: str = "reminder",
+        now: float | None = None,
+    ) -> bool:
+        """Record a broadcast that fell due; False if one with this id already exists."""
+        now = time.time() if now is None else now
+        cur = self.conn.execute(
+            """INSERT OR IGNORE INTO broadcasts
+               (id, kind, text, roles, silent, at, expires, deliver_by, status, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'enqueuing', ?)""",
+            (
+                broadcast_id,
+                kind,
+                text,
+                ",".join(roles),
+                int(silent),
+                at,
+                expires,
+                expires if deliver_by is None else min(deliver_by, expires),
+                now,
+            ),
+        )
+        return cur.rowcount > 0
+
+    def enqueue(self, broadcast_id: str, chunk: int = 50_000, now: float | None = None) -> int:
+        """Write one pending delivery per active subscriber of the broadcast's roles.
+
+        Set-based and chunked by chat id, so the write lock is held for a short time per chunk
+        and the event loop's own writes (replies, outcomes) are not held up for seconds. Safe to
+        repeat after a crash: rows already written are kept (INSERT OR IGNORE). Returns the
+        number of recipients.
+        """
+        now = time.time() if now is None else now
+        row = self.broadcast(broadcast_id)
+        if row is None:
+            raise KeyError(broadcast_id)
+        if row["status"] != ENQUEUING:
+            return row["total"]
+        roles = row["roles"].split(",")
+        marks = ",".join("?" * len(roles))
+        audience = f"FROM subscribers WHERE status = 'active' AND role IN ({marks})"
+        last = self.conn.execute(
+            "SELECT coalesce(max(chat_id), -9223372036854775808) FROM deliveries WHERE broadcast_id = ?",
+            (broadcast_id,),
+        ).fetchone()[0]
+        while True:
+            bound = self.conn.execute(
+                f"SELECT chat_id {audience} AND chat_id > ? ORDER BY chat_id LIMIT 1 OFFSET ?",
+                [*roles, last, chunk - 1],
+            ).fetchone()
+            upper = bound[0] if bound else None
+            with self._tx():
+                self.conn.execute(
+                    f"""INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, status, updated_at)
+                        SELECT ?, chat_id, 'pending', ? {audience} AND chat_id > ?"""
+                    + (" AND chat_id <= ?" if upper is not None else ""),
+                    [broadcast_id, now, *roles, last] + ([upper] if upper is not None else []),
+                )
+            if upper is None:
+                break
+            last = upper
+        with self._tx():
+            total = self.conn.execute(
+                "SELECT count(*) FROM deliveries WHERE broadcast_id = ?", (broadcast_id,)
+            ).fetchone()[0]
+            self.conn.execute(
+                "UPDATE broadcasts SET status = ?, total = ?, enqueued_at = ? WHERE id = ?",
+                (RUNNING if total else DONE, total, now, broadcast_id),
+            )
+            if not total:
+                self.conn.execute("UPDATE broadcasts SET finished_at = ? WHERE id = ?", (now, broadcast_id))
+        return total
+
+    def unfinished_enqueues(self) -> list[str]:
+        """Broadcasts whose outbox was being written when the process stopped."""
+        return [r[0] for r in self.conn.execute("SELECT id FROM broadcasts WHERE status = ?", (ENQUEUING,))]
+
+    def active_broadcasts(self) -> list[dict]:
+        """Broadcasts with deliveries still to make, earliest deadline first."""
+        return list(
+            self.db.query("SELECT * FROM broadcasts WHERE status = ? ORDER BY deliver_by, created_at", [RUNNING])
+        )
+
+    def recent_broadcasts(self, limit: int = 10) -> list[dict]:
+        return list(self.db.query("SELECT * FROM broadcasts ORDER BY created_at DESC LIMIT ?", [limit]))
+
+    # -- the outbox ---------------------------------------------------------------------------
+
+    def recover_in_flight(self) -> int:
+        """After a crash: put deliveries that were in flight back to pending; returns how many.
+
+        Those requests may or may not have reached Telegram, so this number bounds the
+        duplicates a crash can cause. It is added to each broadcast's ``n_resumed``.
+        """
+        with self._tx():
+            rows = self.conn.execute(
+                "SELECT broadcast_id, count(*) FROM deliveries WHERE status = 'sending' GROUP BY broadcast_id"
+            ).fetchall()
+            for broadcast_id, n in rows:
+                self.conn.execute("UPDATE broadcasts SET n_resumed = n_resumed + ? WHERE id = ?", (n, broadcast_id))
+            self.conn.execute("UPDATE deliveries SET status = 'pending' WHERE status = 'sending'")
+        return sum(n for _, n in rows)
+
+    def take(self, limit: int, now: float | None = None) -> list[Job]:
+        """Take up to `limit` due deliveries, earliest deadline first, and mark them in flight.
+
+        Deliveries to chats that stopped or blocked the bot since the broadcast was enqueued are
+        cancelled instead of taken.
+        """
+        now = time.time() if now is None else now
+        jobs: list[Job] = []
+        with self._tx():
+            for b in self.conn.execute(
+                "SELECT id, text, silent, expires, deliver_by FROM broadcasts WHERE status IN (?, ?) "
+                "ORDER BY deliver_by, created_at",
+                (RUNNING, ENQUEUING),
+            ).fetchall():
+                if len(jobs) >= limit:
+                    break
+                broadcast_id, text, silent, expires, deliver_by = b
+                rows = self.conn.execute(
+                    """SELECT d.chat_id, d.attempts, s.status FROM deliveries d
+                       LEFT JOIN subscribers s ON s.chat_id = d.chat_id
+                       WHERE d.broadcast_id = ? AND d.status = 'pending' AND d.next_at <= ?
+                       ORDER BY d.next_at LIMIT ?""",
+                    (broadcast_id, now, limit - len(jobs)),
+                ).fetchall()
+                gone = [(broadcast_id, chat_id) for chat_id, _, status in rows if status != ACTIVE]
+                if gone:
+                    self._finish_many(gone, CANCELLED, "unsubscribed", now)
+                live = [(chat_id, attempts) for chat_id, attempts, status in rows if status == ACTIVE]
+                self.conn.executemany(
+                    "UPDATE deliveries SET status = 'sending', updated_at = ? WHERE broadcast_id = ? AND chat_id = ?",
+                    [(now, broadcast_id, chat_id) for chat_id, _ in live],
+                )
+                jobs.extend(
+                    Job(broadcast_id, chat_id, text, bool(silent), expires, deliver_by, attempts)
+                    for chat_id, attempts in live
+                )
+        return jobs
+
+    def _finish_many(self, keys: list[tuple[str, int]], outcome: str, error: str | None, now: float) -> None:
+        self.conn.executemany(
+            "UPDATE deliveries SET status = ?, last_error = ?, updated_at = ?, attempts = attempts + 1 "
+            "WHERE broadcast_id = ? AND chat_id = ?",
+            [(outcome, error, now, b, c) for b, c in keys],
+        )
+        column = OUTCOME_COLUMNS[outcome]
+        per_broadcast: dict[str, int] = {}
+        for b, _ in keys:
+            per_broadcast[b] = per_broadcast.get(b, 0) + 1
+        self.conn.executemany(
+            f"UPDATE broadcasts SET {column} = {column} + ? WHERE id = ?",
+            [(n, b) for b, n in per_broadcast.items()],
+        )
+
+    def finish(self, broadcast_id: str, chat_id: int, outcome: str, error: str | None = None,
+               now: float | None = None) -> None:
+        """Record a delivery's final outcome (sent, blocked, gone, expired, failed, cancelled)."""
+        now = time.time() if now is None else now
+        with self._tx():
+            self._finish_many([(broadcast_id, chat_id)], outcome, error, now)
+            if outcome == BLOCKED:
+                self.conn.execute(
+                    "UPDATE subscribers SET status = 'blocked', updated_at = ? WHERE chat_id = ?", (now, chat_id)
+                )
+
+    def retry_later(self, broadcast_id: str, chat_id: int, next_at: float, error: str,
+                    now: float | None = None) -> None:
+        """Put an in-flight delivery back in the outbox, to be tried again at `next_at`."""
+        now = time.time() if now is None else now
+        with self._tx():
+            self.conn.execute(
+                "UPDATE deliveries SET status = 'pending', attempts = attempts + 1, next_at = ?, last_error = ?, "
+                "updated_at = ? WHERE broadcast_id = ? AND chat_id = ?",
+                (next_at, error, now, broadcast_id, chat_id),
+            )
+            self.conn.execute("UPDATE broadcasts SET n_retries = n_retries + 1 WHERE id = ?", (broadcast_id,))
+
+    def release(self, broadcast_id: str, chat_id: int) -> None:
+        """Put an in-flight delivery back as it was (not attempted: e.g. the bot is shutting down)."""
+        self.conn.execute(
+            "UPDATE deliveries SET status = 'pending' WHERE broadcast_id = ? AND chat_id = ? AND status = 'sending'",
+            (broadcast_id, chat_id),
+        )
+
+    def expire_overdue(self, now: float | None = None) -> int:
+        """Drop the pending deliveries of broadcasts past their `expires`; returns how many."""
+        now = time.time() if now is None else now
+        total = 0
+        with self._tx():
+            for (broadcast_id,) in self.conn.execute(
+                "SELECT id FROM broadcasts WHERE status = ? AND expires <= ?", (RUNNING, now)
+            ).fetchall():
+                n = self.conn.execute(
+                    "UPDATE deliveries SET status = 'expired', updated_at = ? WHERE broadcast_id = ? "
+                    "AND status = 'pending'",
+                    (now, broadcast_id),
+                ).rowcount
+                self.conn.execute("UPDATE broadcasts SET n_expired = n_expired + ? WHERE id = ?", (n, broadcast_id))
+                total += n
+        return total
+
+    def close_finished(self, now: float | None = None) -> list[dict]:
+        """Mark broadcasts with nothing pending or in flight as done; returns them."""
+        now = time.time() if now is None else now
+        done = []
+        with self._tx():
+            for b in self.active_broadcasts():
+                busy = self.conn.execute(
+                    "SELECT 1 FROM deliveries WHERE broadcast_id = ? AND status IN ('pending', 'sending') LIMIT 1",
+                    (b["id"],),
+                ).fetchone()
+                if not busy:
+                    self.conn.execute(
+                        "UPDATE broadcasts SET status = ?, finished_at = ? WHERE id = ?", (DONE, now, b["id"])
+                    )
+                    done.append(self.broadcast(b["id"]))
+        return done
+
+    def pending_count(self, broadcast_id: str) -> int:
+        return self.conn.execute(
+            "SELECT count(*) FROM deliveries WHERE broadcast_id = ? AND status IN ('pending', 'sending')",
+            (broadcast_id,),
+        ).fetchone()[0]
+
+    def next_due(self) -> float | None:
+        """Earliest `next_at` of any pending delivery of a running broadcast (None if none)."""
+        return self.conn.execute(
+            "SELECT min(d.next_at) FROM deliveries d JOIN broadcasts b ON b.id = d.broadcast_id "
+            "WHERE b.status = ? AND d.status = 'pending'",
+            (RUNNING,),
+        ).fetchone()[0]
+
+    def deliveries_of(self, chat_id: int) -> list[dict]:
+        return list(self.db.query("SELECT * FROM deliveries WHERE chat_id = ?", [chat_id]))
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, re-entrant (inner blocks join the outer transaction)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.outer = False
+
+    def __enter__(self):
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.outer = True
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb):
+        if self.outer:
+            self.conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        return False

@@ -1,0 +1,79 @@
+"""Shared fixtures: a schedule written in a test, a temporary store."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot import schedule as sched
+from bot.store import Store
+
+TZ = ZoneInfo("Asia/Jakarta")
+
+
+def local(dt: datetime) -> str:
+    """A TOML local date-time for a datetime in Asia/Jakarta."""
+    return dt.astimezone(TZ).replace(tzinfo=None, microsecond=0).isoformat()
+
+
+def make_schedule(reminders: list[dict], stages: str | None = None) -> sched.Schedule:
+    """A small valid schedule; each reminder dict gives id, at, roles and optionally expires/text."""
+    parts = [
+        textwrap.dedent(
+            """
+            [election]
+            name = "Pilkada Uji"
+            region = "Kabupaten Uji"
+            timezone = "Asia/Jakarta"
+
+            [pages]
+            netralitas_asn = "<b>Netralitas ASN</b> uji"
+            netralitas_kades = "<b>Netralitas Kades</b> uji"
+            netralitas_pemilih = "<b>Lapor pelanggaran</b> uji"
+            tps = "<b>TPS</b> buka 07.00–13.00 WIB"
+            """
+        ),
+        stages
+        or textwrap.dedent(
+            """
+            [[stage]]
+            id = "kampanye"
+            name = "Masa kampanye"
+            start = 2024-09-25
+            end = 2024-11-23
+
+            [[stage]]
+            id = "pemungutan-suara"
+            name = "Pemungutan suara"
+            start = 2024-11-27
+            """
+        ),
+    ]
+    for r in reminders:
+        lines = [
+            "[[reminder]]",
+            f'id = "{r["id"]}"',
+            f"at = {local(r['at'])}",
+            f"roles = {list(r['roles'])!r}".replace("'", '"'),
+            f'text = "{r.get("text", "<b>Pengingat</b> " + r["id"])}"',
+        ]
+        if "expires" in r:
+            lines.append(f"expires = {local(r['expires'])}")
+        parts.append("\n".join(lines) + "\n")
+    return sched.parse("\n".join(parts))
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "data" / "bot.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def soon():
+    """A function: now + seconds, as an aware datetime."""
+    return lambda seconds: datetime.now(TZ) + timedelta(seconds=seconds)

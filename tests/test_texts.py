@@ -1,0 +1,58 @@
+"""What people read: dates in Indonesian, the /jadwal answer, the command list."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot import schedule as sched
+from bot import texts
+
+
+def default():
+    return sched.load("config/pilkada2024.toml")
+
+
+def test_long_date_is_indonesian():
+    assert texts.long_date(date(2024, 11, 27)) == "Rabu, 27 November 2024"
+    assert texts.long_date(date(2024, 9, 25)) == "Rabu, 25 September 2024"
+
+
+def test_date_range_in_one_year():
+    assert texts.date_range(date(2024, 9, 25), date(2024, 11, 23)) == "Rabu, 25 September – Sabtu, 23 November 2024"
+
+
+def test_jadwal_marks_states_and_counts_down_to_the_next_stage():
+    text = texts.schedule_text(default(), date(2024, 11, 22))
+    assert "✅ <b>Penetapan pasangan calon</b>\n    Minggu, 22 September 2024 (selesai)" in text
+    assert "▶️ <b>Masa kampanye</b>\n    Rabu, 25 September – Sabtu, 23 November 2024 (sedang berlangsung)" in text
+    assert "🗓 <b>Masa tenang</b>\n    Minggu, 24 November – Selasa, 26 November 2024 (akan datang, H-2)" in text
+    assert "🗓 <b>Pemungutan suara</b>\n    Rabu, 27 November 2024 (akan datang)" in text
+    assert "Tahapan berikutnya: <b>Masa tenang</b>, Minggu, 24 November 2024 (H-2)." in text
+
+
+def test_jadwal_lists_every_stage_with_its_dates():
+    schedule = default()
+    text = texts.schedule_text(schedule, date(2024, 8, 1))
+    for stage in schedule.stages:
+        assert stage.name in text
+        assert texts.date_range(stage.start, stage.end) in text
+    assert "27 Oktober" not in text
+
+
+def test_jadwal_says_when_everything_is_over():
+    assert "Semua tahapan telah selesai" in texts.schedule_text(default(), date(2026, 11, 27))
+
+
+def test_every_text_is_html_telegram_accepts():
+    schedule = default()
+    samples = [
+        texts.schedule_text(schedule, date(2024, 9, 1)),
+        texts.welcome_text(schedule),
+        texts.subscribed_text("kades", schedule, date(2024, 9, 1)),
+        texts.already_subscribed_text("asn"),
+        texts.help_text(),
+        texts.STOPPED, texts.DELETED, texts.UNKNOWN_COMMAND, texts.FREE_TEXT, texts.ERROR,
+    ]  # fmt: skip
+    for sample in samples:
+        assert sched.html_problem(sample) is None, sample
+        assert len(sample) < 4096
