@@ -1,0 +1,763 @@
+"""Parse and validate the election schedule file (TOML).
+
+Pure module: no Telegram, no database, no network. The file format is a public
+contract; see ``parse`` for what is checked. Every problem found is collected and
+raised together in one ``ScheduleError`` so an operator can fix a file in one pass.
+
+Layout of a schedule file::
+
+    [election]            name, region, timezone; optional tps_open, tps_close ("HH:MM"), voting_stage
+    [pages]               optional; keys from PAGE_KEYS; Telegram HTML texts
+    [[stage]]             id, name, start (date), optional end (date); extra keys kept
+    [[reminder]]          id, at, roles, text; optional expires, deliver_by, stage, silent,
+                          repeat_days + repeat_until; extra keys kept
+
+Date-times without an offset are local times in ``election.timezone``; date-times with
+an offset are converted to it. A repeating reminder expands into one ``Reminder`` per
+occurrence with id ``f"{id}@{YYYY-MM-DD}"``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = [
+    "ROLES",
+    "PAGE_KEYS",
+    "MAX_TEXT",
+    "Election",
+    "Stage",
+    "Reminder",
+    "Schedule",
+    "ScheduleError",
+    "parse",
+    "load",
+    "html_problem",
+    "shifted",
+]
+
+ROLES = ("asn", "kades", "pemilih")
+PAGE_KEYS = ("netralitas_asn", "netralitas_kades", "netralitas_pemilih", "tps")
+MAX_TEXT = 4096
+
+# A repeating reminder may not expand into more occurrences than this (guards against typos
+# such as repeat_until in the wrong year producing thousands of messages).
+MAX_OCCURRENCES = 1000
+
+_ID_RE = re.compile(r"[a-z0-9-]+")
+_HHMM_RE = re.compile(r"(\d{1,2}):(\d{2})")
+_ELECTION_KEYS = ("name", "region", "timezone", "tps_open", "tps_close", "voting_stage")
+_TOP_KEYS = ("election", "pages", "stage", "reminder")
+_STAGE_KEYS = ("id", "name", "start", "end")
+_REMINDER_KEYS = (
+    "id", "at", "expires", "deliver_by", "roles", "text", "stage", "silent", "repeat_days", "repeat_until",
+)
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Election:
+    name: str
+    region: str
+    timezone: str
+    tps_open: dt.time | None = None
+    tps_close: dt.time | None = None
+    voting_stage: str | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    name: str
+    start: dt.date
+    end: dt.date
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder occurrence. All datetimes are timezone-aware in the election time zone."""
+
+    id: str
+    at: dt.datetime
+    expires: dt.datetime
+    deliver_by: dt.datetime
+    roles: tuple[str, ...]
+    text: str
+    stage: str | None = None
+    silent: bool = False
+    series: str | None = None  # declared id of a repeating reminder, None for a one-off
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    election: Election
+    stages: tuple[Stage, ...]  # in file order
+    reminders: tuple[Reminder, ...]  # expanded occurrences, sorted by (at, id)
+    pages: dict[str, str] = field(default_factory=dict, hash=False)
+    source: str = "<string>"
+
+    def stage(self, id: str) -> Stage | None:
+        return next((s for s in self.stages if s.id == id), None)
+
+    def reminder(self, id: str) -> Reminder | None:
+        return next((r for r in self.reminders if r.id == id), None)
+
+    def voting_day(self) -> dt.date | None:
+        """Start of ``election.voting_stage``, else of stage "pemungutan-suara", else None."""
+        stage = self.stage(self.election.voting_stage or "pemungutan-suara")
+        return stage.start if stage else None
+
+    def summary(self) -> str:
+        e = self.election
+        text = (
+            f"{self.source}: {e.name}, {e.region} ({e.timezone}): "
+            f"{_plural(len(self.stages), 'stage')}, {_plural(len(self.reminders), 'reminder')}"
+        )
+        if self.reminders:
+            first = min(r.at for r in self.reminders).date()
+            last = max(r.at for r in self.reminders).date()
+            text += f" ({first.isoformat()} – {last.isoformat()})"
+        return text
+
+
+class ScheduleError(Exception):
+    """A schedule file is unreadable or invalid. ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[str] | str, source: str = "<string>") -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        self.source = source
+        super().__init__("\n".join(self.problems))
+
+    def __str__(self) -> str:
+        return "\n".join(self.problems)
+
+
+# --------------------------------------------------------------------------- public functions
+
+
+def load(path: str | os.PathLike[str]) -> Schedule:
+    """Read and parse a schedule file. Any failure raises ``ScheduleError``."""
+    source = os.fspath(path)
+    try:
+        with open(source, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise ScheduleError(f"{source}: file not found", source) from None
+    except OSError as exc:
+        raise ScheduleError(f"{source}: cannot read file: {exc.strerror or exc}", source) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScheduleError(f"{source}: not UTF-8 text (bad byte at offset {exc.start})", source) from None
+    return parse(text, source)
+
+
+def parse(text: str, source: str = "<string>") -> Schedule:
+    """Parse and validate schedule TOML. Raises ``ScheduleError`` listing all problems found."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScheduleError(_syntax_problem(source, exc), source) from None
+    checker = _Checker()
+    schedule = checker.schedule(doc, source)
+    if checker.problems or schedule is None:
+        raise ScheduleError(checker.problems or [f"{source}: invalid schedule"], source)
+    return schedule
+
+
+def html_problem(text: str) -> str | None:
+    """None if Telegram would accept ``text`` with parse_mode=HTML, else a short reason.
+
+    Strict version of Telegram's rules: only the documented tags and attributes, proper
+    nesting, only &lt; &gt; &amp; &quot; and numeric entities, visible text 1..MAX_TEXT long.
+    """
+    visible, problem = _parse_html(text)
+    if problem:
+        return problem
+    if not visible.strip():
+        return "no visible text"
+    length = _text_length(visible)
+    if length > MAX_TEXT:
+        return f"{length} characters, Telegram allows at most {MAX_TEXT}"
+    return None
+
+
+def shifted(
+    schedule: Schedule,
+    now: dt.datetime,
+    *,
+    first_in: dt.timedelta = dt.timedelta(seconds=20),
+    spacing: dt.timedelta = dt.timedelta(seconds=15),
+) -> Schedule:
+    """Copy of ``schedule`` compressed into a live demo starting at ``now``.
+
+    Reminders (in their original order) fall due at ``now + first_in``, then every
+    ``spacing``. Each keeps its expires/deliver_by offset from ``at``, but at least one hour,
+    so nothing expires during the demo. Ids are unchanged (the demo uses a fresh database).
+    Stages move by whole days: today minus the local date of the original first reminder,
+    so stages keep their position relative to the reminders' calendar. A naive ``now`` is
+    taken as local time in the election time zone.
+    """
+    tz = schedule.election.tz
+    now = now.astimezone(tz) if now.tzinfo else now.replace(tzinfo=tz)
+    reminders = sorted(schedule.reminders, key=lambda r: (r.at.timestamp(), r.id))
+    min_life = dt.timedelta(hours=1)
+    moved = []
+    for i, r in enumerate(reminders):
+        at = _add(now, first_in + i * spacing, tz)
+        moved.append(
+            dataclasses.replace(
+                r,
+                at=at,
+                expires=_add(at, max(r.expires - r.at, min_life), tz),
+                deliver_by=_add(at, max(r.deliver_by - r.at, min_life), tz),
+            )
+        )
+    days = dt.timedelta(days=(now.date() - reminders[0].at.astimezone(tz).date()).days) if reminders else None
+    stages = schedule.stages
+    if days:
+        stages = tuple(dataclasses.replace(s, start=s.start + days, end=s.end + days) for s in stages)
+    return dataclasses.replace(schedule, stages=stages, reminders=tuple(moved))
+
+
+# --------------------------------------------------------------------------- validation
+
+_MISSING = object()
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def add(self, place: str, key: str | None, message: str) -> None:
+        self.problems.append(f'{place}: field "{key}": {message}' if key else f"{place}: {message}")
+
+    # -- generic field readers: return None (after recording a problem) when unusable
+
+    def string(self, table: dict, key: str, place: str, *, required: bool = True) -> str | None:
+        value = table.get(key, _MISSING)
+        if value is _MISSING:
+            if required:
+                self.add(place, key, "missing")
+            return None
+        if not isinstance(value, str):
+            self.add(place, key, f"expected a string, got {_show(value)}")
+            return None
+        if not value.strip():
+            self.add(place, key, "empty")
+            return None
+        return value
+
+    def ident(self, table: dict, place: str) -> str | None:
+        value = self.string(table, "id", place)
+        if value is not None and not _ID_RE.fullmatch(value):
+            self.add(place, "id", f"invalid id {_show(value)} (use only a-z, 0-9 and -)")
+            return None
+        return value
+
+    def date(self, table: dict, key: str, place: str, *, required: bool = True) -> dt.date | None:
+        value = table.get(key, _MISSING)
+        if value is _MISSING:
+            if required:
+                self.add(place, key, "missing")
+            return None
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            self.add(place, key, f"expected a date like 2024-11-27, got {_show(value)}")
+            return None
+        return value
+
+    def datetime(self, table: dict, key: str, place: str, tz: ZoneInfo, *, required: bool = True):
+        value = table.get(key, _MISSING)
+        if value is _MISSING:
+            if required:
+                self.add(place, key, "missing")
+            return None
+        if not isinstance(value, dt.datetime):
+            self.add(place, key, f"expected a date-time like 2024-11-27T06:00:00, got {_show(value)}")
+            return None
+        return value.astimezone(tz) if value.tzinfo else value.replace(tzinfo=tz)
+
+    def html(self, value: str, key: str, place: str) -> str:
+        """Check a Telegram HTML text; returns it stripped of surrounding whitespace."""
+        visible, problem = _parse_html(value)
+        if problem:
+            self.add(place, key, f"HTML Telegram would refuse: {problem}")
+        elif not visible.strip():
+            self.add(place, key, "empty (no visible text)")
+        elif (length := _text_length(visible)) > MAX_TEXT:
+            self.add(place, key, f"{length} characters, Telegram allows at most {MAX_TEXT}")
+        return value.strip()
+
+    # -- sections
+
+    def schedule(self, doc: dict, source: str) -> Schedule | None:
+        for key in doc:
+            if key not in _TOP_KEYS:
+                self.add(
+                    "file", None,
+                    f'unknown top-level key or section "{key}" (allowed: [election], [pages], '
+                    "[[stage]], [[reminder]])",
+                )
+        election, tz = self.election(doc.get("election", _MISSING))
+        pages = self.pages(doc.get("pages", {}))
+        stages = self.stages(doc.get("stage", []))
+        stage_ids = {s.id for s in stages}
+        if election and election.voting_stage and election.voting_stage not in stage_ids:
+            self.add("election", "voting_stage", f"unknown stage {_show(election.voting_stage)}")
+        reminders = self.reminders(doc.get("reminder", _MISSING), tz, stage_ids)
+        if election is None:
+            return None
+        reminders.sort(key=lambda r: (r.at.timestamp(), r.id))
+        return Schedule(election, tuple(stages), tuple(reminders), pages, source)
+
+    def election(self, table: Any) -> tuple[Election | None, ZoneInfo]:
+        utc = ZoneInfo("UTC")
+        place = "election"
+        if table is _MISSING:
+            self.add(place, None, "missing section [election]")
+            return None, utc
+        if not isinstance(table, dict):
+            self.add(place, None, f"expected a [election] table, got {_show(table)}")
+            return None, utc
+        for key in table:
+            if key not in _ELECTION_KEYS:
+                self.add(place, key, f"unknown field (allowed: {', '.join(_ELECTION_KEYS)})")
+        ok = True
+        name = self.string(table, "name", place)
+        region = self.string(table, "region", place)
+        tzname = self.string(table, "timezone", place)
+        tz = utc
+        if tzname is not None:
+            try:
+                tz = ZoneInfo(tzname)
+            except (ZoneInfoNotFoundError, ValueError, OSError):
+                self.add(place, "timezone", f"unknown time zone {_show(tzname)}")
+                ok = False
+        times = {}
+        for key in ("tps_open", "tps_close"):
+            value = table.get(key)
+            times[key] = _hhmm(value)
+            if value is not None and times[key] is None:
+                self.add(place, key, f'expected a time like "07:00", got {_show(value)}')
+                ok = False
+        if times["tps_open"] and times["tps_close"] and times["tps_close"] <= times["tps_open"]:
+            opening, closing = times["tps_open"], times["tps_close"]
+            self.add(place, "tps_close", f"{closing:%H:%M} is not after tps_open {opening:%H:%M}")
+            ok = False
+        voting_stage = self.string(table, "voting_stage", place, required=False)
+        if "voting_stage" in table and voting_stage is None:
+            ok = False
+        if not (ok and name and region and tzname):
+            return None, tz
+        return Election(name, region, tzname, times["tps_open"], times["tps_close"], voting_stage), tz
+
+    def pages(self, table: Any) -> dict[str, str]:
+        place = "pages"
+        if not isinstance(table, dict):
+            self.add(place, None, f"expected a [pages] table, got {_show(table)}")
+            return {}
+        pages = {}
+        for key in table:
+            if key not in PAGE_KEYS:
+                self.add(place, key, f"unknown page (allowed: {', '.join(PAGE_KEYS)})")
+                continue
+            value = self.string(table, key, place)
+            if value is not None:
+                pages[key] = self.html(value, key, place)
+        return pages
+
+    def _array(self, value: Any, name: str) -> list[tuple[int, dict]]:
+        if not isinstance(value, list):
+            self.add(name, None, f"expected [[{name}]] entries (an array of tables), got {_show(value)}")
+            return []
+        entries = []
+        for n, entry in enumerate(value, 1):
+            if isinstance(entry, dict):
+                entries.append((n, entry))
+            else:
+                self.add(f"{name} #{n}", None, f"expected a table, got {_show(entry)}")
+        return entries
+
+    def stages(self, value: Any) -> list[Stage]:
+        stages: list[Stage] = []
+        seen: dict[str, int] = {}
+        for n, table in self._array(value, "stage"):
+            place = _place("stage", n, table)
+            sid = self.ident(table, place)
+            if sid is not None:
+                if sid in seen:
+                    self.add(place, "id", f"duplicate id (also stage #{seen[sid]})")
+                    sid = None
+                else:
+                    seen[sid] = n
+            name = self.string(table, "name", place)
+            start = self.date(table, "start", place)
+            end = self.date(table, "end", place, required=False)
+            if "end" in table and end is None:
+                continue
+            if end is None:
+                end = start
+            if start and end and end < start:
+                self.add(place, "end", f"{end.isoformat()} is before start {start.isoformat()}")
+                continue
+            if sid and name and start and end:
+                extra = {k: v for k, v in table.items() if k not in _STAGE_KEYS}
+                stages.append(Stage(sid, name, start, end, extra))
+        return stages
+
+    def reminders(self, value: Any, tz: ZoneInfo, stage_ids: set[str]) -> list[Reminder]:
+        if value is _MISSING:
+            self.add("reminder", None, "missing: the file defines no [[reminder]]")
+            return []
+        reminders: list[Reminder] = []
+        declared: dict[str, int] = {}
+        expanded: dict[str, int] = {}
+        for n, table in self._array(value, "reminder"):
+            place = _place("reminder", n, table)
+            rid = self.ident(table, place)
+            if rid is not None:
+                if rid in declared:
+                    self.add(place, "id", f"duplicate id (also reminder #{declared[rid]})")
+                    rid = None
+                else:
+                    declared[rid] = n
+            occurrences = self.reminder(table, place, tz, stage_ids)
+            if rid is None or occurrences is None:
+                continue
+            series, offsets, template = occurrences
+            for days in offsets:
+                at = template.at + days
+                oid = f"{rid}@{at.date().isoformat()}" if series else rid
+                if oid in expanded:
+                    other = expanded[oid]
+                    self.add(place, "id", f'occurrence id "{oid}" duplicates an id of reminder #{other}')
+                    continue
+                expanded[oid] = n
+                reminders.append(
+                    dataclasses.replace(
+                        template,
+                        id=oid,
+                        at=at,
+                        expires=template.expires + days,
+                        deliver_by=template.deliver_by + days,
+                        series=rid if series else None,
+                    )
+                )
+        return reminders
+
+    def reminder(self, table: dict, place: str, tz: ZoneInfo, stage_ids: set[str]):
+        """Validate one [[reminder]]; returns (repeats, day offsets, template) or None."""
+        ok = True
+        at = self.datetime(table, "at", place, tz)
+        expires = self.datetime(table, "expires", place, tz, required=False)
+        deliver_by = self.datetime(table, "deliver_by", place, tz, required=False)
+        ok &= "expires" not in table or expires is not None
+        ok &= "deliver_by" not in table or deliver_by is not None
+        if at is not None:
+            if expires is None and "expires" not in table:
+                expires = dt.datetime.combine(at.date() + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+            if expires is not None and expires.timestamp() <= at.timestamp():
+                word = "before" if expires.timestamp() < at.timestamp() else "not after"
+                self.add(place, "expires", f"{_fmt(expires)} is {word} at {_fmt(at)}")
+                ok = False
+            if deliver_by is None and "deliver_by" not in table:
+                deliver_by = expires
+            if deliver_by is not None and "deliver_by" in table:
+                if deliver_by.timestamp() <= at.timestamp():
+                    word = "before" if deliver_by.timestamp() < at.timestamp() else "not after"
+                    self.add(place, "deliver_by", f"{_fmt(deliver_by)} is {word} at {_fmt(at)}")
+                    ok = False
+                elif expires is not None and deliver_by.timestamp() > expires.timestamp():
+                    self.add(place, "deliver_by", f"{_fmt(deliver_by)} is after expires {_fmt(expires)}")
+                    ok = False
+
+        roles = self.roles(table, place)
+        text = self.string(table, "text", place)
+        if text is not None:
+            before = len(self.problems)
+            text = self.html(text, "text", place)
+            ok &= len(self.problems) == before
+
+        stage = self.string(table, "stage", place, required=False)
+        if stage is not None and stage not in stage_ids:
+            self.add(place, "stage", f"unknown stage {_show(stage)}")
+            ok = False
+        ok &= "stage" not in table or stage is not None
+
+        silent = table.get("silent", False)
+        if not isinstance(silent, bool):
+            self.add(place, "silent", f"expected true or false, got {_show(silent)}")
+            ok = False
+
+        offsets = [dt.timedelta(0)]
+        repeat_days = table.get("repeat_days")
+        repeat_until = self.date(table, "repeat_until", place, required=False)
+        repeats = repeat_days is not None
+        if repeats:
+            if isinstance(repeat_days, bool) or not isinstance(repeat_days, int) or repeat_days < 1:
+                shown = _show(repeat_days)
+                self.add(place, "repeat_days", f"expected a whole number of days >= 1, got {shown}")
+                ok = False
+            elif "repeat_until" not in table:
+                self.add(place, "repeat_until", "missing (required with repeat_days)")
+                ok = False
+            elif repeat_until is None:
+                ok = False
+            elif at is not None:
+                if repeat_until < at.date():
+                    self.add(
+                        place, "repeat_until",
+                        f"{repeat_until.isoformat()} is before the date of at {at.date().isoformat()}",
+                    )
+                    ok = False
+                else:
+                    count = (repeat_until - at.date()).days // repeat_days + 1
+                    if count > MAX_OCCURRENCES:
+                        self.add(
+                            place, "repeat_until",
+                            f"{count} occurrences, at most {MAX_OCCURRENCES} allowed per reminder",
+                        )
+                        ok = False
+                    else:
+                        offsets = [dt.timedelta(days=k * repeat_days) for k in range(count)]
+        elif "repeat_until" in table:
+            self.add(place, "repeat_until", "only allowed together with repeat_days")
+            ok = False
+
+        if not ok or at is None or expires is None or deliver_by is None or roles is None or text is None:
+            return None
+        extra = {k: v for k, v in table.items() if k not in _REMINDER_KEYS}
+        template = Reminder("", at, expires, deliver_by, roles, text, stage, silent, None, extra)
+        return repeats, offsets, template
+
+    def roles(self, table: dict, place: str) -> tuple[str, ...] | None:
+        value = table.get("roles", _MISSING)
+        if value is _MISSING:
+            self.add(place, "roles", "missing")
+            return None
+        if not isinstance(value, list):
+            self.add(place, "roles", f'expected a list like ["asn", "pemilih"], got {_show(value)}')
+            return None
+        if not value:
+            self.add(place, "roles", f"empty (allowed: {', '.join(ROLES)})")
+            return None
+        ok = True
+        seen: set[str] = set()
+        for role in value:
+            if not isinstance(role, str) or role not in ROLES:
+                self.add(place, "roles", f"unknown role {_show(role)} (allowed: {', '.join(ROLES)})")
+                ok = False
+            elif role in seen:
+                self.add(place, "roles", f'duplicate role "{role}"')
+                ok = False
+            else:
+                seen.add(role)
+        return tuple(value) if ok else None
+
+
+# --------------------------------------------------------------------------- HTML
+
+_ALLOWED_TAGS = frozenset(
+    ("b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "tg-emoji",
+     "code", "pre", "blockquote")
+)
+_NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+_ENTITY_RE = re.compile(r"&(?:#(\d{1,8})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z][a-zA-Z0-9]*));")
+_START_TAG_RE = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
+_END_TAG_RE = re.compile(r"</([a-zA-Z][a-zA-Z0-9-]*)\s*>")
+_ATTR_RE = re.compile(r"""\s+([a-zA-Z][a-zA-Z0-9_-]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_URL_RE = re.compile(r"(?:https?://|tg://|mailto:)\S+", re.IGNORECASE)
+
+
+def _entity(match: re.Match[str]) -> str | None:
+    """Decoded character of an entity match, None if Telegram does not know it."""
+    dec, hexa, name = match.groups()
+    if name is not None:
+        return _NAMED_ENTITIES.get(name)
+    code = int(dec) if dec is not None else int(hexa, 16)
+    if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return None
+    return chr(code)
+
+
+def _attr_value(raw: str) -> str:
+    # Inside attribute values Telegram decodes known entities and keeps any other '&' as is.
+    def repl(m: re.Match[str]) -> str:
+        ch = _entity(m)
+        return m.group(0) if ch is None else ch
+
+    return _ENTITY_RE.sub(repl, raw)
+
+
+def _parse_html(text: str) -> tuple[str, str | None]:
+    """Return (visible text, problem or None) for a Telegram HTML text."""
+    out: list[str] = []
+    stack: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "&":
+            m = _ENTITY_RE.match(text, i)
+            ch = _entity(m) if m else None
+            if ch is None:
+                shown = m.group(0) if m else "&"
+                return "", f'"{shown}" at character {i + 1} is not an entity Telegram knows (write &amp;)'
+            out.append(ch)
+            i = m.end()
+        elif c != "<":
+            out.append(c)
+            i += 1
+        elif text.startswith("</", i):
+            m = _END_TAG_RE.match(text, i)
+            if not m:
+                return "", f"malformed end tag at character {i + 1}"
+            name = m.group(1).lower()
+            if not stack:
+                return "", f"end tag </{name}> without a start tag"
+            if stack[-1] != name:
+                return "", f"end tag </{name}> does not match open tag <{stack[-1]}>"
+            stack.pop()
+            i = m.end()
+        else:
+            m = _START_TAG_RE.match(text, i)
+            if not m:
+                return "", f'bare "<" at character {i + 1} (write &lt;)'
+            name = m.group(1).lower()
+            if name not in _ALLOWED_TAGS:
+                return "", f"unsupported tag <{name}>"
+            attrs: dict[str, str | None] = {}
+            j = m.end()
+            while True:
+                am = _ATTR_RE.match(text, j)
+                if not am:
+                    break
+                key = am.group(1).lower()
+                if key in attrs:
+                    return "", f'duplicate attribute "{key}" in <{name}>'
+                raw = next((g for g in am.groups()[1:] if g is not None), None)
+                attrs[key] = None if raw is None else _attr_value(raw)
+                j = am.end()
+            while j < n and text[j].isspace():
+                j += 1
+            if j >= n:
+                return "", f"unclosed tag <{name} (missing >)"
+            if text[j] != ">":
+                return "", f"malformed tag <{name}> at character {j + 1}"
+            problem = _tag_problem(name, attrs, stack)
+            if problem:
+                return "", problem
+            stack.append(name)
+            i = j + 1
+    if stack:
+        return "", f"unclosed tag <{stack[-1]}>"
+    return "".join(out), None
+
+
+def _tag_problem(name: str, attrs: dict[str, str | None], stack: list[str]) -> str | None:
+    allowed: tuple[str, ...] = ()
+    if name == "a":
+        allowed = ("href",)
+        href = attrs.get("href")
+        if not href:
+            return "<a> needs an href attribute"
+        if not _URL_RE.fullmatch(href.strip()):
+            return f'<a href="{href}">: only http(s)://, tg:// and mailto: links are allowed'
+    elif name == "span":
+        allowed = ("class",)
+        if attrs.get("class") != "tg-spoiler":
+            return '<span> is only allowed as <span class="tg-spoiler">'
+    elif name == "tg-emoji":
+        allowed = ("emoji-id",)
+        if not (attrs.get("emoji-id") or "").isdigit():
+            return "<tg-emoji> needs a numeric emoji-id attribute"
+    elif name == "code" and "class" in attrs:
+        allowed = ("class",)
+        language = attrs["class"] or ""
+        if not (stack and stack[-1] == "pre"):
+            return '<code class="..."> is only allowed directly inside <pre>'
+        if not (language.startswith("language-") and len(language) > len("language-")):
+            return f'<code class="{language}">: class must be "language-..."'
+    elif name == "blockquote":
+        allowed = ("expandable",)
+        if attrs.get("expandable", None) is not None:
+            return "<blockquote expandable> takes no value"
+    for key in attrs:
+        if key not in allowed:
+            return f'attribute "{key}" is not allowed in <{name}>'
+    return None
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _text_length(visible: str) -> int:
+    # Telegram counts UTF-16 code units (an emoji outside the BMP counts as 2) and trims the text.
+    return len(visible.strip().encode("utf-16-le")) // 2
+
+
+def _syntax_problem(source: str, exc: tomllib.TOMLDecodeError) -> str:
+    message = str(exc)
+    m = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+    if m:
+        return f"{source}: TOML syntax error at line {m[1]}, column {m[2]}: {message[: m.start()]}"
+    m = re.search(r"\s*\(at end of document\)$", message)
+    if m:
+        return f"{source}: TOML syntax error at end of document: {message[: m.start()]}"
+    return f"{source}: TOML syntax error: {message}"
+
+
+def _place(kind: str, n: int, table: dict) -> str:
+    rid = table.get("id")
+    return f'{kind} "{rid}"' if isinstance(rid, str) and rid.strip() else f"{kind} #{n}"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return '"' + shown.replace("\n", "\\n") + '"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _fmt(value: dt.datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
+
+
+def _hhmm(value: Any) -> dt.time | None:
+    if isinstance(value, dt.time):
+        return value
+    m = _HHMM_RE.fullmatch(value) if isinstance(value, str) else None
+    if not m or int(m[1]) > 23 or int(m[2]) > 59:
+        return None
+    return dt.time(int(m[1]), int(m[2]))
+
+
+def _add(moment: dt.datetime, delta: dt.timedelta, tz: ZoneInfo) -> dt.datetime:
+    """Elapsed-time addition (through UTC), result in ``tz``."""
+    return (moment.astimezone(dt.UTC) + delta).astimezone(tz)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"

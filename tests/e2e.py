@@ -1,0 +1,85 @@
+"""A harness for end-to-end tests: the real bot, over real HTTP, against the local stand-in."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+
+from bot.app import build, serve
+from bot.settings import Settings
+from bot.standin import StandIn
+from bot.store import Store
+
+TOKEN = "4242:SECRET-TOKEN-e2e"
+
+
+class Harness:
+    """Starts the stand-in once; starts and stops the bot (same database) as often as a test likes."""
+
+    def __init__(self, tmp_path, schedule, rate_limit: float = 30.0, clock=time.time, **standin_kwargs):
+        self.db_path = str(tmp_path / "bot.db")
+        self.schedule = schedule
+        self.rate_limit = rate_limit
+        self.clock = clock
+        self.standin = StandIn(token=TOKEN, **standin_kwargs)
+        self.application = None
+        self.store: Store | None = None
+        self._stop: asyncio.Event | None = None
+        self._task: asyncio.Task | None = None
+
+    async def __aenter__(self):
+        await self.standin.start()
+        await self.start_bot()
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.stop_bot()
+        await self.standin.stop()
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(token=TOKEN, api_url=self.standin.base_url, database=self.db_path, rate_limit=self.rate_limit)
+
+    @property
+    def runtime(self):
+        return self.application.bot_data["runtime"]
+
+    async def start_bot(self, schedule=None) -> None:
+        if schedule is not None:
+            self.schedule = schedule
+        self.store = Store(self.db_path)
+        self.application = build(self.settings, self.schedule, self.store, clock=self.clock, poll_timeout=0.5)
+        self._stop, ready = asyncio.Event(), asyncio.Event()
+        self._task = asyncio.create_task(serve(self.application, self._stop, ready))
+        done, _ = await asyncio.wait([self._task, asyncio.ensure_future(ready.wait())], timeout=20,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if self._task in done:
+            self._task.result()  # raises what went wrong
+        assert ready.is_set(), "the bot did not start"
+
+    async def stop_bot(self) -> None:
+        if self._task is None:
+            return
+        self._stop.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(self._task, 20)
+        self._task = None
+        self.store.close()
+
+    async def say(self, chat_id: int, text: str, *, n: int = 1, **kwargs) -> list[dict]:
+        """Type a message as a user; return the bot's next `n` messages to that chat."""
+        before = len(self.standin.sent_to(chat_id))
+        self.standin.user_message(chat_id, text, **kwargs)
+        messages = await self.standin.wait_messages(chat_id, before + n, timeout=10)
+        return messages[before:]
+
+    async def press(self, chat_id: int, message: dict, data: str) -> dict:
+        """Press an inline button; return the answer to the callback query."""
+        before = len(self.standin.callback_answers)
+        self.standin.press_button(chat_id, message["message_id"], data)
+        await self.standin.wait_for(lambda: len(self.standin.callback_answers) > before, timeout=10)
+        return self.standin.callback_answers[before]
+
+    def texts_to(self, chat_id: int) -> list[str]:
+        return [m["text"] for m in self.standin.sent_to(chat_id)]
