@@ -38,12 +38,13 @@ class Runtime:
     store: Store
     pacer: Pacer
     clock: Callable[[], float] = time.time
+    calendar_offset: float = 0.0  # seconds added to "today" in replies (the demo replays 2024)
     engine: Engine | None = None
     scheduler: Scheduler | None = None
     tasks: list[asyncio.Task] = field(default_factory=list)
 
     def now(self) -> datetime:
-        return datetime.fromtimestamp(self.clock(), self.schedule.election.tz)
+        return datetime.fromtimestamp(self.clock() + self.calendar_offset, self.schedule.election.tz)
 
     def today(self) -> date:
         return self.now().date()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import html
 import logging
 import re
@@ -25,6 +26,7 @@ from bot import settings as cfg
 from bot.app import build, serve
 from bot.standin import StandIn
 from bot.store import Store
+from bot.texts import long_date
 
 CHAT_ID = 100001
 TAG = re.compile(r"<[^>]+>")
@@ -103,7 +105,7 @@ class Terminal:
             await asyncio.sleep(0.05)
 
 
-def banner(schedule: sched.Schedule, shifted: sched.Schedule, first_in: float) -> str:
+def banner(schedule: sched.Schedule, shifted: sched.Schedule, first_in: float, simulated: datetime) -> str:
     first = shifted.reminders[0].at if shifted.reminders else None
     lines = [
         "=" * 64,
@@ -111,6 +113,7 @@ def banner(schedule: sched.Schedule, shifted: sched.Schedule, first_in: float) -
         "Bot berjalan melawan server Telegram tiruan lokal (tanpa internet).",
         "Jadwal DIGESER untuk demo: pengingat terjadwal jatuh tempo dalam beberapa menit ke depan",
         f"(yang pertama sekitar {first_in:.0f} detik lagi" + (f", {first:%H.%M.%S})." if first else ")."),
+        f"Tanggal simulasi untuk /jadwal: {long_date(simulated.date())}; tanggal tahapan tetap yang resmi.",
         "Ketik /start, pilih peran dengan nomornya, lalu /jadwal. Ctrl-D untuk keluar.",
         "=" * 64,
     ]
@@ -123,21 +126,26 @@ async def _demo(schedule: sched.Schedule, settings: cfg.Settings, first_in: floa
     await standin.start()
     tmp = tempfile.TemporaryDirectory(prefix="pilkada-demo-")
     now = datetime.now(schedule.election.tz)
+    # Reminders move to the next minutes; stages keep their real dates, and replies pretend that
+    # today is the day of the first reminder, so /jadwal and the reminders tell the same story.
     shifted = sched.shifted(
         schedule, now, first_in=timedelta(seconds=first_in), spacing=timedelta(seconds=spacing)
     )
+    shifted = dataclasses.replace(shifted, stages=schedule.stages)
+    first = schedule.reminders[0].at if schedule.reminders else now
     settings = settings.with_overrides(
         token=standin.token, api_url=standin.base_url, database=str(Path(tmp.name) / "demo.db")
     )
     store = Store(settings.database)
     application = build(settings, shifted, store, poll_timeout=1.0)
+    application.bot_data["runtime"].calendar_offset = (first - now).total_seconds() - first_in
     stop, ready = asyncio.Event(), asyncio.Event()
     server = asyncio.create_task(serve(application, stop, ready))
     term = Terminal(standin, shifted, out)
     interactive = stdin.isatty()
     try:
         await asyncio.wait_for(ready.wait(), 30)
-        term.print(banner(schedule, shifted, first_in))
+        term.print(banner(schedule, shifted, first_in, first))
         loop = asyncio.get_running_loop()
         while True:
             if interactive:

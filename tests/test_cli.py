@@ -1,0 +1,103 @@
+"""The command line as an operator uses it: check, run without a token, the demo fed from stdin."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def bot(*args, input=None, env=None, timeout=60):
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    environ.update(env or {})
+    return subprocess.run(
+        [sys.executable, "bot.py", *args], cwd=ROOT, input=input, capture_output=True, text=True,
+        env=environ, timeout=timeout,
+    )  # fmt: skip
+
+
+def test_check_accepts_the_default_schedule_with_one_summary_line():
+    result = bot("check", "config/pilkada2024.toml")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().count("\n") == 0
+    assert "13 stages" in result.stdout and "Pilkada Serentak 2024" in result.stdout
+
+
+def test_check_names_entry_and_field_of_every_problem(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        """
+[election]
+name = "X"
+region = "Y"
+timezone = "Asia/Jakart"
+
+[[stage]]
+id = "a"
+name = "A"
+start = 2024-09-25
+end = 2024-09-01
+
+[[reminder]]
+id = "r1"
+at = 2024-11-27T06:00:00
+expires = 2024-11-27T05:00:00
+roles = ["guru"]
+text = "<b>halo"
+
+[[reminder]]
+id = "r1"
+at = 2024-11-27T06:00:00
+roles = ["asn"]
+text = ""
+""",
+        encoding="utf-8",
+    )
+    result = bot("check", str(bad))
+    assert result.returncode == 2
+    err = result.stderr
+    assert 'election: field "timezone"' in err and "Asia/Jakart" in err
+    assert 'stage "a": field "end"' in err
+    assert 'reminder "r1": field "expires"' in err
+    assert 'reminder "r1": field "roles"' in err and "guru" in err
+    assert 'reminder "r1": field "text"' in err
+    assert 'field "id": duplicate' in err
+
+
+def test_check_reports_the_toml_line_of_a_syntax_error(tmp_path):
+    bad = tmp_path / "broken.toml"
+    bad.write_text('[election]\nname = "X"\nregion = \n', encoding="utf-8")
+    result = bot("check", str(bad))
+    assert result.returncode == 2
+    assert "line 3" in result.stderr
+
+
+def test_run_refuses_an_invalid_schedule_before_starting(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[election]\nname = "X"\n', encoding="utf-8")
+    result = bot("run", "--schedule", str(bad), env={"TELEGRAM_BOT_TOKEN": "1:x"})
+    assert result.returncode == 2
+    assert 'election: field "timezone": missing' in result.stderr
+
+
+def test_run_without_token_exits_2_with_one_clear_line(tmp_path):
+    result = bot("run", env={"HOME": str(tmp_path)})
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "@BotFather" in lines[0] and "make demo" in lines[0]
+
+
+def test_demo_fed_from_stdin_shows_replies_and_a_scheduled_broadcast():
+    result = bot("demo", "--first-in", "2", "--spacing", "3", "--wait", "6", input="/start\n3\n/jadwal\n", timeout=90)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "DIGESER" in out  # says the schedule is shifted
+    assert "[1] ASN" in out and "[3] Pemilih" in out
+    assert "Anda terdaftar sebagai Pemilih" in out
+    assert "Pemungutan suara\n    Rabu, 27 November 2024" in out
+    assert "📣 pengingat terjadwal dari bot:" in out
+    assert out.rstrip().endswith("Demo selesai.")
