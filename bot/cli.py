@@ -42,6 +42,11 @@ def parser() -> argparse.ArgumentParser:
                       help="when stdin is not a terminal: seconds to keep running after end of input")
     check = sub.add_parser("check", parents=[common], help="validate a schedule file")
     check.add_argument("file", nargs="?", help="schedule file (default: the configured one)")
+    plan = sub.add_parser("plan", parents=[common], help="print when each reminder starts and finishes")
+    plan.add_argument("--audience", metavar="N|ROLE=N,...",
+                      help="model an audience instead of the database: N voters (role pemilih), "
+                           "or counts per role such as asn=5000,kades=3000,pemilih=858030")
+    plan.add_argument("--all", action="store_true", help="include reminders that have already expired")
     return p
 
 
@@ -67,6 +72,36 @@ def load_schedule(path: str) -> sched.Schedule:
 def cmd_check(args, settings: cfg.Settings) -> int:
     schedule = load_schedule(args.file or settings.schedule)
     print(schedule.summary())
+    return 0
+
+
+def cmd_plan(args, settings: cfg.Settings) -> int:
+    from datetime import datetime
+
+    from bot import plan
+    from bot.store import Store
+
+    schedule = load_schedule(settings.schedule)
+    rate = 1000.0 if settings.paid_broadcast else settings.rate_limit
+    if args.audience is not None:
+        try:
+            per_role = plan.parse_audience(args.audience)
+        except ValueError as exc:
+            print(f"--audience: {exc}", file=sys.stderr)
+            return 2
+        audience = lambda roles: sum(per_role.get(role, 0) for role in roles)  # noqa: E731
+        source = "modelled audience: " + ", ".join(f"{role} {n:,}" for role, n in per_role.items())
+    else:
+        store = Store(settings.database)
+        audience, source = store.count_audience, f"recipients now in {settings.database}"
+    now = None if args.all else datetime.now(schedule.election.tz)
+    rows = plan.plan(schedule, audience, rate, now=now)
+    print(plan.render(rows, rate, source))
+    if not rows and not args.all:
+        print("All reminders have expired; use --all to plan the whole schedule.")
+    hint = plan.paid_hint(rows)
+    if hint and not settings.paid_broadcast:
+        print(hint)
     return 0
 
 
@@ -111,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     command = args.command or "run"
-    handler = {"run": cmd_run, "demo": cmd_demo, "check": cmd_check}[command]
+    handler = {"run": cmd_run, "demo": cmd_demo, "check": cmd_check, "plan": cmd_plan}[command]
     try:
         return handler(args, settings)
     except SystemExit as exc:

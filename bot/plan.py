@@ -1,0 +1,170 @@
+"""The delivery plan: when each reminder starts and finishes at the configured rate (pure).
+
+Broadcasts share one sending rate. The plan replays the engine's order as a fluid model: a
+reminder starts at `at`; while several are under way the one with the earliest `deliver_by` is
+served; copies not delivered by `expires` are dropped. It says, for each reminder, how many
+recipients it reaches by its deadline and by its expiry, and warns when that is not everyone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.schedule import ROLES, Reminder, Schedule
+
+
+@dataclass
+class Row:
+    reminder: Reminder
+    recipients: int
+    duration: float  # seconds needed alone at the rate
+    finish: datetime | None  # when the last copy goes out (None: not everyone before expiry)
+    by_deadline: int  # copies out by deliver_by
+    by_expiry: int  # copies out by expires (the rest are dropped)
+
+    @property
+    def late(self) -> bool:
+        return self.by_deadline < self.recipients
+
+
+def _simulate(reminders: list[Reminder], counts: dict[str, int], rate: float) -> dict[str, Row]:
+    rows: dict[str, Row] = {}
+    jobs = []  # [deliver_by, expires_ts, remaining, reminder]
+    pending = sorted(reminders, key=lambda r: r.at)
+    t = pending[0].at.timestamp() if pending else 0.0
+    delivered: dict[str, float] = {}
+    i = 0
+    while i < len(pending) or jobs:
+        while i < len(pending) and pending[i].at.timestamp() <= t + 1e-9:
+            r = pending[i]
+            n = counts[r.id]
+            rows[r.id] = Row(r, n, n / rate, None, n, n)
+            delivered[r.id] = 0.0
+            if n:
+                jobs.append([r.deliver_by.timestamp(), r.expires.timestamp(), float(n), r])
+            else:
+                rows[r.id].finish = r.at
+            i += 1
+        if not jobs:
+            t = pending[i].at.timestamp()
+            continue
+        jobs.sort(key=lambda j: (j[0], j[3].at))
+        current = jobs[0]
+        events = [t + current[2] / rate, current[1]]
+        events += [j[1] for j in jobs if j[1] > t]
+        events += [j[0] for j in jobs if j[0] > t]
+        if i < len(pending):
+            events.append(pending[i].at.timestamp())
+        t_next = min(e for e in events if e > t - 1e-9)
+        served = min(current[2], rate * max(0.0, t_next - t))
+        for j in jobs:  # deadlines that fall inside this step
+            got = delivered[j[3].id] + (served * (j[0] - t) / max(t_next - t, 1e-9) if j is current else 0)
+            if t < j[0] <= t_next:
+                rows[j[3].id].by_deadline = int(min(got, rows[j[3].id].recipients))
+        current[2] -= served
+        delivered[current[3].id] += served
+        t = t_next
+        for j in list(jobs):
+            rid = j[3].id
+            if j[2] <= 1e-6:
+                rows[rid].finish = datetime.fromtimestamp(t, j[3].at.tzinfo)
+                jobs.remove(j)
+            elif j[1] <= t + 1e-9:
+                rows[rid].by_expiry = int(delivered[rid])
+                if j[0] >= j[1]:
+                    rows[rid].by_deadline = int(delivered[rid])
+                jobs.remove(j)
+    return rows
+
+
+def plan(schedule: Schedule, audience: Callable[[tuple[str, ...]], int], rate: float,
+         now: datetime | None = None) -> list[Row]:
+    """One row per reminder (those not yet expired at `now`, or all if `now` is None), by start."""
+    reminders = [r for r in schedule.reminders if now is None or r.expires > now]
+    counts = {r.id: audience(r.roles) for r in reminders}
+    rows = _simulate(reminders, counts, rate)
+    return [rows[r.id] for r in sorted(reminders, key=lambda r: (r.at, r.id))]
+
+
+def parse_audience(text: str) -> dict[str, int]:
+    """'866030' (all voters) or 'asn=5000,kades=3000,pemilih=858030' as counts per role."""
+    text = text.strip()
+    if text.isdigit():
+        return {"pemilih": int(text)}
+    counts = {}
+    for part in text.split(","):
+        role, _, n = part.partition("=")
+        role = role.strip()
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r} (allowed: {', '.join(ROLES)})")
+        if not n.strip().isdigit():
+            raise ValueError(f"{part.strip()!r}: expected ROLE=NUMBER")
+        counts[role] = int(n)
+    return counts
+
+
+def human_duration(seconds: float) -> str:
+    """'8 h 1 min', '14 min', '40 s'."""
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = round(seconds / 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
+
+
+def _when(dt: datetime, ref: datetime) -> str:
+    return dt.strftime("%H:%M") if dt.date() == ref.date() else dt.strftime("%Y-%m-%d %H:%M")
+
+
+def warning(row: Row, rate: float) -> str | None:
+    """A plain sentence when a reminder cannot reach everyone by its deadline, else None."""
+    if not row.late:
+        return None
+    r = row.reminder
+    deadline = "deliver_by" if r.deliver_by < r.expires else "expires"
+    line = (
+        f"WARNING {r.id}: {row.recipients:,} recipients at {rate:g}/s need {human_duration(row.duration)}; "
+        f"by {deadline} {_when(r.deliver_by, r.at)} only {row.by_deadline:,} "
+        f"({100 * row.by_deadline / row.recipients:.1f}%) are reached"
+    )
+    if row.by_expiry < row.recipients:
+        dropped = row.recipients - row.by_expiry
+        line += f"; {dropped:,} copies are dropped at expiry {_when(r.expires, r.at)}"
+    elif deadline == "deliver_by" and row.finish is not None:
+        line += f"; everyone by {_when(row.finish, r.at)}, before expiry"
+    return line + "."
+
+
+def render(rows: list[Row], rate: float, source: str) -> str:
+    """The table `python bot.py plan` prints, with a warning line for every late reminder."""
+    lines = [f"Delivery plan at {rate:g} messages/second ({source})"]
+    header = f"{'reminder':34} {'start':16} {'recipients':>10} {'duration':>10}  {'finish':16} deadline"
+    lines.append(header)
+    for row in rows:
+        r = row.reminder
+        finish = row.finish.strftime("%Y-%m-%d %H:%M") if row.finish else "not all (expiry)"
+        mark = "  LATE" if row.late else ""
+        lines.append(
+            f"{r.id:34} {r.at:%Y-%m-%d %H:%M} {row.recipients:>10,} {human_duration(row.duration):>10}  "
+            f"{finish:16} {r.deliver_by:%Y-%m-%d %H:%M}{mark}"
+        )
+    warnings = [w for w in (warning(row, rate) for row in rows) if w]
+    if not rows:
+        lines.append("(no reminders to plan)")
+    lines += warnings
+    lines.append(f"{len(rows)} reminders, {len(warnings)} cannot reach everyone by their deadline.")
+    return "\n".join(lines)
+
+
+def paid_hint(rows: list[Row]) -> str | None:
+    biggest = max((row.recipients for row in rows if row.late), default=0)
+    if not biggest:
+        return None
+    return (
+        f"Hint: with BOT_PAID_BROADCAST=1 (1,000 messages/second) {biggest:,} recipients take "
+        f"{human_duration(biggest / 1000)}; or start those reminders earlier (at) or give a later deliver_by."
+    )
+

@@ -1,0 +1,78 @@
+"""`plan`: start, recipients, duration, finish, and plain warnings for reminders that run late."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot import plan
+from bot import schedule as sched
+from tests.conftest import TZ, make_schedule
+from tests.test_cli import bot
+
+VOTING = sched.load("config/pilkada2024.toml")
+
+
+def rows_by_id(rows):
+    return {row.reminder.id: row for row in rows}
+
+
+def test_small_audience_finishes_in_seconds_without_warnings():
+    rows = plan.plan(VOTING, lambda roles: 120, 30)
+    assert all(not row.late for row in rows)
+    row = rows_by_id(rows)["tps-hari-h"]
+    assert (row.recipients, round(row.duration)) == (120, 4)
+    assert row.finish == datetime(2024, 11, 27, 6, 0, 4, tzinfo=TZ)
+    assert "0 cannot reach everyone" in plan.render(rows, 30, "test")
+
+
+def test_regency_audience_voting_reminders():
+    per_role = plan.parse_audience("866030")
+    rows = rows_by_id(plan.plan(VOTING, lambda roles: sum(per_role.get(r, 0) for r in roles), 30))
+    eve = rows["malam-sebelum-pencoblosan"]
+    assert eve.recipients == 866_030 and not eve.late
+    assert eve.finish.strftime("%Y-%m-%d %H:%M") == "2024-11-26 20:01"  # before 21.00
+    morning = rows["tps-hari-h"]
+    assert morning.late
+    assert morning.by_deadline == 108_000  # 06.00-07.00 at 30/s
+    assert morning.by_expiry == 756_000  # 06.00-13.00
+    text = plan.warning(morning, 30)
+    assert text == (
+        "WARNING tps-hari-h: 866,030 recipients at 30/s need 8 h 1 min; by deliver_by 07:00 only 108,000 "
+        "(12.5%) are reached; 110,030 copies are dropped at expiry 13:00."
+    )
+
+
+def test_paid_broadcast_rate_reaches_everyone_on_voting_morning():
+    rows = rows_by_id(plan.plan(VOTING, lambda roles: 866_030, 1000))
+    assert not rows["tps-hari-h"].late
+    assert plan.human_duration(rows["tps-hari-h"].duration) == "14 min"
+
+
+def test_overlapping_broadcasts_serve_the_earliest_deadline_first():
+    at = datetime(2030, 1, 1, 9, 0, tzinfo=TZ)
+    schedule = make_schedule(
+        [
+            {"id": "lambat", "at": at, "expires": at.replace(hour=20), "roles": ["pemilih"]},
+            {"id": "mendesak", "at": at.replace(minute=10), "expires": at.replace(minute=40), "roles": ["asn"]},
+        ]
+    )
+    counts = {"pemilih": 36_000, "asn": 18_000}
+    rows = rows_by_id(plan.plan(schedule, lambda roles: sum(counts[r] for r in roles), 30))
+    assert rows["mendesak"].finish == at.replace(minute=20)  # 10 minutes of 30/s, ahead of the other
+    assert rows["lambat"].finish == at.replace(minute=30)  # 20 + 10 minutes of work in all
+    assert not rows["lambat"].late and not rows["mendesak"].late
+
+
+def test_plan_command_prints_the_table_and_the_warning(tmp_path):
+    result = bot("plan", "--all", "--audience", "866030", "--database", str(tmp_path / "x.db"))
+    assert result.returncode == 0, result.stderr
+    assert "tps-hari-h" in result.stdout
+    assert "only 108,000 (12.5%) are reached" in result.stdout
+    eve = "malam-sebelum-pencoblosan          2024-11-26 12:00    866,030  8 h 1 min  2024-11-26 20:01"
+    assert eve in result.stdout
+
+
+def test_plan_command_uses_the_database_by_default(tmp_path):
+    result = bot("plan", "--database", str(tmp_path / "x.db"))
+    assert result.returncode == 0
+    assert "use --all" in result.stdout  # the 2024 schedule is over
