@@ -106,9 +106,10 @@ class Scheduler:
         if reminder.expires.timestamp() <= self.clock():
             log.info("reminder %s expired before it could be sent; dropped", reminder.id)
             return
+        started = time.monotonic()
         async with self._lock:
             total = await asyncio.to_thread(self._enqueue_reminder_in_thread, reminder)
-        log.info("reminder %s due: %d recipients", reminder.id, total)
+        log.info("reminder %s due: %d recipients enqueued in %.2f s", reminder.id, total, time.monotonic() - started)
         self.wake()
 
     def _enqueue_reminder_in_thread(self, reminder: Reminder) -> int:
