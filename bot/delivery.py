@@ -20,8 +20,9 @@ import logging
 import math
 import random
 import time
+import warnings
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from telegram.constants import ParseMode
@@ -45,8 +46,17 @@ REPLY, BROADCAST = 0, 1
 
 
 def retry_seconds(exc: RetryAfter) -> float:
-    value = exc.retry_after
+    with warnings.catch_warnings():  # PTB 22 warns that the type will become timedelta
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def is_connection_error(exc: Exception) -> bool:
+    """True when no HTTP answer came back (so Telegram may have taken the message), not a 5xx."""
+    text = str(exc).lower()
+    return not any(word in text for word in ("internal server error", "bad gateway", "service unavailable",
+                                             "gateway timeout", "(5"))
 
 
 class Expired(Exception):
@@ -209,11 +219,10 @@ class PacedRateLimiter(BaseRateLimiter[dict]):
 
 @dataclass
 class Progress:
-    """Per-broadcast figures the engine logs every `interval` seconds."""
+    """Where a broadcast stood at the previous progress report (wall time)."""
 
-    started: float = field(default_factory=time.monotonic)
-    sent_at_last: int = 0
-    last: float = field(default_factory=time.monotonic)
+    sent: int
+    at: float
 
 
 class Engine:
@@ -294,16 +303,18 @@ class Engine:
             log.info("broadcast %s finished: %s", b["id"], summary_line(b))
 
     def log_progress(self) -> None:
-        now = time.monotonic()
+        now = time.time()
         for b in self.store.active_broadcasts():
-            p = self._progress.setdefault(b["id"], Progress(sent_at_last=b["n_sent"]))
-            rate = (b["n_sent"] - p.sent_at_last) / max(1e-9, now - p.last)
-            p.sent_at_last, p.last = b["n_sent"], now
+            p = self._progress.setdefault(b["id"], Progress(0, b["enqueued_at"] or b["created_at"]))
+            rate = (b["n_sent"] - p.sent) / max(1e-9, now - p.at)
+            p.sent, p.at = b["n_sent"], now
             pending = self.store.pending_count(b["id"])
-            eta = f"{pending / rate:.0f} s" if rate > 0 else "?"
+            eta = time.time() + pending / rate if rate > 0 else None
+            self.store.record_progress(b["id"], rate, eta)
+            eta_text = time.strftime("%H:%M:%S", time.localtime(eta)) if eta else "?"
             log.info(
-                "broadcast %s: sent %d, pending %d, blocked %d, failed %d, %.1f msg/s, finishes in %s",
-                b["id"], b["n_sent"], pending, b["n_blocked"] + b["n_gone"], b["n_failed"], rate, eta,
+                "broadcast %s: sent %d, pending %d, blocked %d, failed %d, %.1f msg/s, estimated finish %s",
+                b["id"], b["n_sent"], pending, b["n_blocked"] + b["n_gone"], b["n_failed"], rate, eta_text,
             )  # fmt: skip
 
     async def _deliver(self, job: st.Job, args: dict) -> None:
@@ -339,21 +350,23 @@ class Engine:
         except InvalidToken as exc:
             log.error("Telegram refused the bot token; deliveries wait until it is fixed")
             self.store.retry_later(job.broadcast_id, chat_id, time.time() + 60, exc.message)
-        except (TimedOut, NetworkError) as exc:
-            self._retry_or_fail(job, f"{type(exc).__name__}: {exc.message}")
+        except TimedOut as exc:
+            self._retry_or_fail(job, f"TimedOut: {exc.message}", ambiguous=True)
+        except NetworkError as exc:
+            self._retry_or_fail(job, f"NetworkError: {exc.message}", ambiguous=is_connection_error(exc))
         except Exception as exc:  # keep the engine alive whatever one send does
             log.exception("unexpected error delivering %s to a chat", job.broadcast_id)
             self._retry_or_fail(job, f"{type(exc).__name__}: {exc}")
         else:
             self.store.finish(job.broadcast_id, chat_id, st.SENT)
 
-    def _retry_or_fail(self, job: st.Job, error: str) -> None:
+    def _retry_or_fail(self, job: st.Job, error: str, ambiguous: bool = False) -> None:
         attempt = job.attempts + 1
         if attempt >= self.max_attempts:
             self.store.finish(job.broadcast_id, job.chat_id, st.FAILED, error)
             return
         delay = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
-        self.store.retry_later(job.broadcast_id, job.chat_id, time.time() + delay, error)
+        self.store.retry_later(job.broadcast_id, job.chat_id, time.time() + delay, error, ambiguous=ambiguous)
 
     async def stop(self, timeout: float = 4.0) -> None:
         """Stop taking work; let requests already on the wire finish (up to `timeout`)."""

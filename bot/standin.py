@@ -550,6 +550,7 @@ class StandIn:
         self.commands: dict[str, list[dict]] = {}
         self._by_chat: dict[int, list[dict]] = defaultdict(list)
         self._accepted: list[float] = []  # monotonic times of accepted counted sends
+        self.first_get_updates: float | None = None  # monotonic time of the first getUpdates call
         # Chat state.
         self._next_id: dict[int, int] = defaultdict(int)
         self._tg_messages: dict[tuple[int, int], dict] = {}  # Telegram Message objects
@@ -798,6 +799,10 @@ class StandIn:
             "callback_answers": len(self.callback_answers),
             "connections": self.connections,
             "open_connections": len(self._conn_tasks),
+            # Wall-clock time (time.time()) of the first getUpdates call since start or reset_stats.
+            "first_get_updates": (
+                None if self.first_get_updates is None else self.first_get_updates + self._wall_offset
+            ),
         }
 
     def reset_stats(self) -> None:
@@ -813,6 +818,7 @@ class StandIn:
         self.faults.clear()
         self.rate_limited.clear()
         self.callback_answers.clear()
+        self.first_get_updates = None
 
     async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0, *, interval: float = 0.005):
         """Poll until ``predicate()`` is truthy and return its value; TimeoutError otherwise."""
@@ -1032,6 +1038,8 @@ class StandIn:
         return self.bot_user
 
     async def _m_get_updates(self, params: dict) -> list[dict]:
+        if self.first_get_updates is None:
+            self.first_get_updates = time.monotonic()
         if self._webhook_url:
             raise _ApiError(
                 409,

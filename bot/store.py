@@ -62,7 +62,11 @@ CREATE TABLE IF NOT EXISTS broadcasts (
     n_failed INTEGER NOT NULL DEFAULT 0,
     n_cancelled INTEGER NOT NULL DEFAULT 0,
     n_retries INTEGER NOT NULL DEFAULT 0,
-    n_resumed INTEGER NOT NULL DEFAULT 0
+    n_resumed INTEGER NOT NULL DEFAULT 0,
+    n_ambiguous INTEGER NOT NULL DEFAULT 0,
+    rate REAL,
+    eta REAL,
+    progress_at REAL
 );
 CREATE TABLE IF NOT EXISTS deliveries (
     broadcast_id TEXT NOT NULL,
@@ -141,7 +145,8 @@ class Store:
         """Another Store on the same file (for use from a worker thread)."""
         return Store(self.path)
 
-    def _tx(self):
+    def transaction(self):
+        """A write transaction (BEGIN IMMEDIATE ... COMMIT); nested blocks join the outer one."""
         return _Transaction(self.conn)
 
     # -- subscribers --------------------------------------------------------------------------
@@ -175,13 +180,13 @@ class Store:
 
     def forget(self, chat_id: int) -> None:
         """Delete everything stored about a chat: its subscriber row and its delivery records."""
-        with self._tx():
+        with self.transaction():
             self.conn.execute("DELETE FROM deliveries WHERE chat_id = ?", (chat_id,))
             self.conn.execute("DELETE FROM subscribers WHERE chat_id = ?", (chat_id,))
 
     def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         """A group became a supergroup: move its subscription and pending deliveries to the new id."""
-        with self._tx():
+        with self.transaction():
             self.conn.execute(
                 "UPDATE OR REPLACE subscribers SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
             )
@@ -271,7 +276,7 @@ class Store:
                 [*roles, last, chunk - 1],
             ).fetchone()
             upper = bound[0] if bound else None
-            with self._tx():
+            with self.transaction():
                 self.conn.execute(
                     f"""INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, status, updated_at)
                         SELECT ?, chat_id, 'pending', ? {audience} AND chat_id > ?"""
@@ -281,7 +286,7 @@ class Store:
             if upper is None:
                 break
             last = upper
-        with self._tx():
+        with self.transaction():
             total = self.conn.execute(
                 "SELECT count(*) FROM deliveries WHERE broadcast_id = ?", (broadcast_id,)
             ).fetchone()[0]
@@ -314,7 +319,7 @@ class Store:
         Those requests may or may not have reached Telegram, so this number bounds the
         duplicates a crash can cause. It is added to each broadcast's ``n_resumed``.
         """
-        with self._tx():
+        with self.transaction():
             rows = self.conn.execute(
                 "SELECT broadcast_id, count(*) FROM deliveries WHERE status = 'sending' GROUP BY broadcast_id"
             ).fetchall()
@@ -331,7 +336,7 @@ class Store:
         """
         now = time.time() if now is None else now
         jobs: list[Job] = []
-        with self._tx():
+        with self.transaction():
             for b in self.conn.execute(
                 "SELECT id, text, silent, expires, deliver_by FROM broadcasts WHERE status IN (?, ?) "
                 "ORDER BY deliver_by, created_at",
@@ -380,7 +385,7 @@ class Store:
                now: float | None = None) -> None:
         """Record a delivery's final outcome (sent, blocked, gone, expired, failed, cancelled)."""
         now = time.time() if now is None else now
-        with self._tx():
+        with self.transaction():
             self._finish_many([(broadcast_id, chat_id)], outcome, error, now)
             if outcome == BLOCKED:
                 self.conn.execute(
@@ -388,10 +393,16 @@ class Store:
                 )
 
     def retry_later(self, broadcast_id: str, chat_id: int, next_at: float, error: str,
-                    now: float | None = None) -> None:
-        """Put an in-flight delivery back in the outbox, to be tried again at `next_at`."""
+                    now: float | None = None, ambiguous: bool = False) -> None:
+        """Put an in-flight delivery back in the outbox, to be tried again at `next_at`.
+
+        `ambiguous`: the request may have reached Telegram (timeout, connection lost before the
+        answer), so the retry may deliver a second copy; counted in ``n_ambiguous``.
+        """
         now = time.time() if now is None else now
-        with self._tx():
+        with self.transaction():
+            if ambiguous:
+                self.conn.execute("UPDATE broadcasts SET n_ambiguous = n_ambiguous + 1 WHERE id = ?", (broadcast_id,))
             self.conn.execute(
                 "UPDATE deliveries SET status = 'pending', attempts = attempts + 1, next_at = ?, last_error = ?, "
                 "updated_at = ? WHERE broadcast_id = ? AND chat_id = ?",
@@ -410,7 +421,7 @@ class Store:
         """Drop the pending deliveries of broadcasts past their `expires`; returns how many."""
         now = time.time() if now is None else now
         total = 0
-        with self._tx():
+        with self.transaction():
             for (broadcast_id,) in self.conn.execute(
                 "SELECT id FROM broadcasts WHERE status = ? AND expires <= ?", (RUNNING, now)
             ).fetchall():
@@ -427,7 +438,7 @@ class Store:
         """Mark broadcasts with nothing pending or in flight as done; returns them."""
         now = time.time() if now is None else now
         done = []
-        with self._tx():
+        with self.transaction():
             for b in self.active_broadcasts():
                 busy = self.conn.execute(
                     "SELECT 1 FROM deliveries WHERE broadcast_id = ? AND status IN ('pending', 'sending') LIMIT 1",
@@ -439,6 +450,13 @@ class Store:
                     )
                     done.append(self.broadcast(b["id"]))
         return done
+
+    def record_progress(self, broadcast_id: str, rate: float, eta: float | None, now: float | None = None) -> None:
+        """Store a running broadcast's current rate (messages/s) and estimated finish (Unix time)."""
+        now = time.time() if now is None else now
+        self.conn.execute(
+            "UPDATE broadcasts SET rate = ?, eta = ?, progress_at = ? WHERE id = ?", (rate, eta, now, broadcast_id)
+        )
 
     def pending_count(self, broadcast_id: str) -> int:
         return self.conn.execute(

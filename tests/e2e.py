@@ -14,11 +14,22 @@ from bot.store import Store
 TOKEN = "4242:SECRET-TOKEN-e2e"
 
 
+def add_subscribers(db_path: str, subscribers) -> None:
+    """Subscribe (chat_id, role) pairs straight in the database, as if they had pressed /start."""
+    store = Store(db_path)
+    with store.transaction():
+        for chat_id, role in subscribers:
+            store.subscribe(chat_id, role)
+    store.close()
+
+
 class Harness:
     """Starts the stand-in once; starts and stops the bot (same database) as often as a test likes."""
 
-    def __init__(self, tmp_path, schedule, rate_limit: float = 30.0, clock=time.time, **standin_kwargs):
+    def __init__(self, tmp_path, schedule, rate_limit: float = 30.0, clock=time.time, subscribers=(),
+                 **standin_kwargs):
         self.db_path = str(tmp_path / "bot.db")
+        add_subscribers(self.db_path, subscribers)
         self.schedule = schedule
         self.rate_limit = rate_limit
         self.clock = clock

@@ -1,0 +1,104 @@
+"""The delivery engine end to end: faults, migration, expiry, replies ahead of a broadcast."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from bot.delivery import summary_line
+from tests.conftest import make_schedule
+from tests.e2e import Harness
+
+
+def voters(n, start=1000):
+    return [(start + i, "pemilih") for i in range(n)]
+
+
+async def finished(h: Harness, broadcast_id: str, timeout: float = 60) -> dict:
+    await h.standin.wait_for(
+        lambda: (h.store.broadcast(broadcast_id) or {}).get("status") == "done", timeout=timeout
+    )
+    return h.store.broadcast(broadcast_id)
+
+
+async def test_every_copy_arrives_despite_faults_and_429s(tmp_path, soon):
+    schedule = make_schedule([{"id": "b", "at": soon(1), "roles": ["pemilih"], "text": "tetap sampai"}])
+    people = voters(300)
+    async with Harness(tmp_path, schedule, rate_limit=200, subscribers=people, fault_rate=0.1, seed=7,
+                       fault_delay=0.5) as h:
+        h.runtime.engine.backoff_base = 0.05
+        h.runtime.engine.max_attempts = 50
+        b = await finished(h, "b", timeout=120)
+        counts = {chat: h.texts_to(chat).count("tetap sampai") for chat, _ in people}
+        faults = h.standin.faults
+        assert sum(faults.values()) > 10, faults  # faults were injected
+        assert all(n >= 1 for n in counts.values()), "somebody got nothing"
+        assert b["n_sent"] == 300 and b["n_failed"] == 0, summary_line(b)
+        # A copy goes twice only where the answer was lost after Telegram took the message:
+        duplicates = sum(n - 1 for n in counts.values())
+        assert duplicates <= faults["drop"] + faults["timeout"]
+        assert duplicates <= b["n_ambiguous"]
+
+
+async def test_blocked_and_unknown_chats_are_not_retried(tmp_path, soon):
+    schedule = make_schedule([{"id": "b", "at": soon(1), "roles": ["pemilih"], "text": "halo"}])
+    async with Harness(tmp_path, schedule, subscribers=voters(5)) as h:
+        h.standin.block(1000)
+        h.standin.deactivate(1001)
+        h.standin.forget(1002)
+        b = await finished(h, "b")
+        assert (b["n_sent"], b["n_blocked"], b["n_gone"]) == (2, 2, 1)
+        sends = h.standin.calls["sendMessage"]
+        assert sends == 5  # one attempt each, no retries
+        assert h.store.subscriber(1000).status == "blocked"
+        assert h.store.subscriber(1002).status == "gone"
+
+
+async def test_a_group_that_became_a_supergroup_gets_the_message_at_its_new_id(tmp_path, soon):
+    schedule = make_schedule([{"id": "b", "at": soon(1), "roles": ["kades"], "text": "untuk grup desa"}])
+    async with Harness(tmp_path, schedule, subscribers=[(-500, "kades")]) as h:
+        h.standin.migrate(-500, -100500)
+        b = await finished(h, "b")
+        assert h.texts_to(-100500) == ["untuk grup desa"]
+        assert h.store.subscriber(-100500).role == "kades"
+        assert h.store.subscriber(-500) is None
+        assert b["n_sent"] == 1
+
+
+async def test_copies_not_sent_by_expiry_are_dropped_never_sent_late(tmp_path, soon):
+    expires = soon(4)
+    schedule = make_schedule(
+        [{"id": "b", "at": soon(1), "expires": expires, "roles": ["pemilih"], "text": "cepat"}]
+    )
+    async with Harness(tmp_path, schedule, rate_limit=10, subscribers=voters(100)) as h:
+        b = await finished(h, "b", timeout=30)
+        sent = [m for m in h.standin.messages if m["text"] == "cepat"]
+        assert 10 <= len(sent) < 60
+        assert b["n_sent"] == len(sent)
+        assert b["n_sent"] + b["n_expired"] == 100
+        last_wall = time.time() - (time.monotonic() - max(m["time"] for m in sent))
+        assert last_wall <= expires.timestamp() + 0.5
+
+
+async def test_replies_go_ahead_of_a_running_broadcast(tmp_path, soon):
+    schedule = make_schedule([{"id": "b", "at": soon(0.5), "roles": ["pemilih"], "text": "siaran"}])
+    async with Harness(tmp_path, schedule, rate_limit=20, subscribers=voters(400)) as h:
+        await h.standin.wait_for(lambda: len([m for m in h.standin.messages if m["text"] == "siaran"]) > 20)
+        for asker in range(5):
+            before = len(h.standin.messages)
+            [reply] = await h.say(50 + asker, "/jadwal")
+            assert "Jadwal" in reply["text"]
+            overtaken = [m for m in h.standin.messages[before:] if m["text"] == "siaran"]
+            assert len(overtaken) <= 3, "the reply waited behind the broadcast"
+            assert h.store.pending_count("b") > 0  # the broadcast was still running
+            await asyncio.sleep(0.3)
+
+
+async def test_progress_is_recorded_in_the_database(tmp_path, soon):
+    schedule = make_schedule([{"id": "b", "at": soon(0.5), "roles": ["pemilih"], "text": "p"}])
+    async with Harness(tmp_path, schedule, rate_limit=20, subscribers=voters(60)) as h:
+        h.runtime.engine.progress_interval = 0.5
+        await h.standin.wait_for(lambda: (h.store.broadcast("b") or {}).get("progress_at"), timeout=10)
+        row = h.store.broadcast("b")
+        assert row["rate"] > 5 and row["eta"] > time.time()
+        assert 0 < row["n_sent"] < 60
