@@ -23,6 +23,7 @@ from bot import handlers, texts
 from bot.delivery import Engine, PacedRateLimiter, Pacer
 from bot.schedule import Schedule
 from bot.scheduler import Scheduler
+from bot.sender import Sender
 from bot.settings import Settings
 from bot.store import Store
 
@@ -75,7 +76,9 @@ def build(settings: Settings, schedule: Schedule, store: Store, *, clock: Callab
         .build()
     )
     rt = Runtime(settings=settings, schedule=schedule, store=store, pacer=pacer, clock=clock)
-    rt.engine = Engine(store, application.bot, concurrency=concurrency, paid_broadcast=settings.paid_broadcast)
+    # Broadcasts bypass python-telegram-bot for a lean HTTP client (see bot/sender.py); both share the pacer.
+    sender = Sender(settings.api_url, settings.token, pool_size=concurrency)
+    rt.engine = Engine(store, sender, pacer, concurrency=concurrency, paid_broadcast=settings.paid_broadcast)
     rt.scheduler = Scheduler(schedule, store, application.job_queue, rt.engine.wake, clock=clock)
     application.bot_data["runtime"] = rt
     application.bot_data["poll_timeout"] = poll_timeout
@@ -108,6 +111,7 @@ async def serve(application: Application, stop: asyncio.Event, ready: asyncio.Ev
         log.info("stopping")
         await application.updater.stop()
         await rt.engine.stop()
+        await rt.engine.sender.close()
         for task in rt.tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
