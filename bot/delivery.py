@@ -258,9 +258,12 @@ class Engine:
                 self.recovered,
                 self.recovered,
             )
-        last_progress = time.monotonic()
+        last_progress = last_housekeeping = time.monotonic()
+        self._housekeeping()
         while not self._stopping:
-            self._housekeeping()
+            if time.monotonic() - last_housekeeping >= 0.5 or not self._tasks:
+                last_housekeeping = time.monotonic()
+                self._housekeeping()
             free = self.concurrency - len(self._tasks)
             jobs = self.store.take(free) if free > 0 else []
             for job in jobs:

@@ -79,6 +79,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
     PRIMARY KEY (broadcast_id, chat_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (broadcast_id, next_at) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS deliveries_sending ON deliveries (broadcast_id) WHERE status = 'sending';
 CREATE INDEX IF NOT EXISTS deliveries_chat ON deliveries (chat_id);
 """
 
@@ -346,7 +347,7 @@ class Store:
                     break
                 broadcast_id, text, silent, expires, deliver_by = b
                 rows = self.conn.execute(
-                    """SELECT d.chat_id, d.attempts, s.status FROM deliveries d
+                    """SELECT d.chat_id, d.attempts, s.status FROM deliveries d INDEXED BY deliveries_pending
                        LEFT JOIN subscribers s ON s.chat_id = d.chat_id
                        WHERE d.broadcast_id = ? AND d.status = 'pending' AND d.next_at <= ?
                        ORDER BY d.next_at LIMIT ?""",
@@ -440,11 +441,7 @@ class Store:
         done = []
         with self.transaction():
             for b in self.active_broadcasts():
-                busy = self.conn.execute(
-                    "SELECT 1 FROM deliveries WHERE broadcast_id = ? AND status IN ('pending', 'sending') LIMIT 1",
-                    (b["id"],),
-                ).fetchone()
-                if not busy:
+                if not self.pending_count(b["id"]):
                     self.conn.execute(
                         "UPDATE broadcasts SET status = ?, finished_at = ? WHERE id = ?", (DONE, now, b["id"])
                     )
@@ -459,10 +456,15 @@ class Store:
         )
 
     def pending_count(self, broadcast_id: str) -> int:
-        return self.conn.execute(
-            "SELECT count(*) FROM deliveries WHERE broadcast_id = ? AND status IN ('pending', 'sending')",
-            (broadcast_id,),
-        ).fetchone()[0]
+        """Copies not yet delivered or dropped (pending or in flight); uses the partial indexes."""
+        return sum(
+            self.conn.execute(
+                f"SELECT count(*) FROM deliveries INDEXED BY deliveries_{status} "
+                f"WHERE broadcast_id = ? AND status = '{status}'",
+                (broadcast_id,),
+            ).fetchone()[0]
+            for status in (PENDING, SENDING)
+        )
 
     def next_due(self) -> float | None:
         """Earliest `next_at` of any pending delivery of a running broadcast (None if none)."""
