@@ -52,7 +52,7 @@ def parser() -> argparse.ArgumentParser:
 
 def load_settings(args: argparse.Namespace) -> cfg.Settings:
     settings = cfg.load()
-    admin_ids = cfg._parse_admin_ids(args.admin_ids) if args.admin_ids is not None else None
+    admin_ids = cfg.parse_admin_ids(args.admin_ids) if args.admin_ids is not None else None
     return settings.with_overrides(
         token=args.token, api_url=args.api_url, schedule=args.schedule, database=args.database,
         admin_ids=admin_ids, rate_limit=args.rate_limit,

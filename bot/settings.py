@@ -54,7 +54,7 @@ def read_env_file(path: str | os.PathLike = ".env") -> dict[str, str]:
     return values
 
 
-def _parse_admin_ids(raw: str) -> frozenset[int]:
+def parse_admin_ids(raw: str) -> frozenset[int]:
     ids = set()
     for part in raw.replace(";", ",").split(","):
         part = part.strip()
@@ -88,7 +88,7 @@ def load(environ: dict[str, str] | None = None, env_file: str | os.PathLike | No
         api_url=get("TELEGRAM_API_URL", DEFAULT_API_URL),
         schedule=get("BOT_SCHEDULE", DEFAULT_SCHEDULE),
         database=get("BOT_DATABASE", DEFAULT_DATABASE),
-        admin_ids=_parse_admin_ids(get("BOT_ADMIN_IDS")),
+        admin_ids=parse_admin_ids(get("BOT_ADMIN_IDS")),
         rate_limit=rate,
         paid_broadcast=get("BOT_PAID_BROADCAST", "0").lower() in ("1", "true", "yes", "on"),
     )
