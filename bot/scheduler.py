@@ -68,6 +68,13 @@ def enqueue_reminder(store: Store, reminder: Reminder, now: float | None = None)
     return store.enqueue(reminder.id, now=now)
 
 
+def enqueue_adhoc(store: Store, broadcast_id: str, text: str, roles, *, ttl: float, now: float | None = None) -> int:
+    """An operator's ad-hoc broadcast into the outbox, due now; returns the recipients."""
+    now = time.time() if now is None else now
+    store.create_broadcast(broadcast_id, text=text, roles=roles, at=now, expires=now + ttl, kind="adhoc", now=now)
+    return store.enqueue(broadcast_id, now=now)
+
+
 class Scheduler:
     """Fires reminders into the outbox; `wake` tells the delivery engine there is work."""
 

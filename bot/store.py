@@ -81,7 +81,33 @@ CREATE TABLE IF NOT EXISTS deliveries (
 CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (broadcast_id, next_at) WHERE status = 'pending';
 CREATE INDEX IF NOT EXISTS deliveries_sending ON deliveries (broadcast_id) WHERE status = 'sending';
 CREATE INDEX IF NOT EXISTS deliveries_chat ON deliveries (chat_id);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT,
+    detail TEXT
+);
+CREATE TABLE IF NOT EXISTS drafts (
+    id INTEGER PRIMARY KEY,
+    author INTEGER NOT NULL,
+    roles TEXT NOT NULL DEFAULT '',
+    text TEXT,
+    status TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    approved_by INTEGER,
+    broadcast_id TEXT,
+    status_chat_id INTEGER,
+    status_message_id INTEGER
+);
 """
+
+# Draft status of an operator's ad-hoc broadcast (/siaran), in order.
+CHOOSING, WRITING, PREVIEW, AWAITING_APPROVAL, SENDING_DRAFT, CANCELLED_DRAFT = (
+    "choosing", "writing", "preview", "awaiting_approval", "sent", "cancelled",
+)
 
 # Broadcast status: 'enqueuing' while its outbox rows are written, 'sending' until no row is
 # pending or in flight, then 'done'.
@@ -473,6 +499,138 @@ class Store:
             "WHERE b.status = ? AND d.status = 'pending'",
             (RUNNING,),
         ).fetchone()[0]
+
+    # -- operator tools -------------------------------------------------------------------------
+
+    def log_action(self, actor: str | int, action: str, subject: str | None = None, detail: str | None = None,
+                   now: float | None = None) -> None:
+        """Append to the audit trail (never deleted by /hapus)."""
+        now = time.time() if now is None else now
+        self.conn.execute(
+            "INSERT INTO audit (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+            (now, str(actor), action, subject, detail),
+        )
+
+    def audit_trail(self, limit: int = 20) -> list[dict]:
+        return list(self.db.query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", [limit]))
+
+    def create_draft(self, author: int, now: float | None = None) -> int:
+        now = time.time() if now is None else now
+        return self.conn.execute(
+            "INSERT INTO drafts (author, status, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            (author, CHOOSING, now, now),
+        ).lastrowid
+
+    def draft(self, draft_id: int) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM drafts WHERE id = ?", [draft_id]))
+        return rows[0] if rows else None
+
+    def writing_draft(self, author: int) -> dict | None:
+        """The author's draft that waits for its text, if any."""
+        rows = list(self.db.query(
+            "SELECT * FROM drafts WHERE author = ? AND status = ? ORDER BY id DESC LIMIT 1", [author, WRITING]
+        ))
+        return rows[0] if rows else None
+
+    def update_draft(self, draft_id: int, **values) -> None:
+        values["updated_at"] = time.time()
+        self.db["drafts"].update(draft_id, values)
+
+    def move_draft(self, draft_id: int, from_status: str | tuple[str, ...], to_status: str, **values) -> bool:
+        """Change a draft's status only if it is still in `from_status`; False if someone got there first.
+
+        This compare-and-set is what makes a double-pressed Send, or Send on a preview that was
+        already sent or cancelled, do nothing.
+        """
+        allowed = (from_status,) if isinstance(from_status, str) else from_status
+        values["updated_at"] = time.time()
+        sets = ", ".join(f"{k} = ?" for k in values)
+        marks = ",".join("?" * len(allowed))
+        cur = self.conn.execute(
+            f"UPDATE drafts SET status = ?, {sets} WHERE id = ? AND status IN ({marks})",
+            [to_status, *values.values(), draft_id, *allowed],
+        )
+        return cur.rowcount == 1
+
+    def cancel_broadcast(self, broadcast_id: str, now: float | None = None) -> int:
+        """Drop the copies of a broadcast not yet sent; returns how many were dropped."""
+        now = time.time() if now is None else now
+        with self.transaction():
+            n = self.conn.execute(
+                "UPDATE deliveries SET status = 'cancelled', last_error = 'cancelled by an operator', updated_at = ? "
+                "WHERE broadcast_id = ? AND status = 'pending'",
+                (now, broadcast_id),
+            ).rowcount
+            self.conn.execute("UPDATE broadcasts SET n_cancelled = n_cancelled + ? WHERE id = ?", (n, broadcast_id))
+        return n
+
+    def running_adhoc(self) -> list[dict]:
+        return list(self.db.query(
+            "SELECT * FROM broadcasts WHERE kind = 'adhoc' AND status IN (?, ?) ORDER BY created_at DESC",
+            [RUNNING, ENQUEUING],
+        ))
+
+    def status_drafts(self) -> list[dict]:
+        """Drafts whose broadcast is still running and has a status message to keep up to date."""
+        return list(self.db.query(
+            "SELECT d.* FROM drafts d JOIN broadcasts b ON b.id = d.broadcast_id "
+            "WHERE b.status IN (?, ?) AND d.status_message_id IS NOT NULL",
+            [RUNNING, ENQUEUING],
+        ))
+
+    def next_adhoc_id(self, now: float | None = None) -> str:
+        """'siaran-20241127-0603-1': readable, unique, sortable."""
+        now = time.time() if now is None else now
+        stamp = time.strftime("%Y%m%d-%H%M", time.gmtime(now))
+        n = self.conn.execute("SELECT count(*) FROM broadcasts WHERE kind = 'adhoc'").fetchone()[0] + 1
+        return f"siaran-{stamp}-{n}"
+
+    def subscriber_stats(self, now: float | None = None, days: int = 14, tz=None) -> dict:
+        """Figures for /statistik and `stats`: per role, totals, and new subscribers per day.
+
+        Days are local days in `tz` (the election's time zone); counts are aggregates only.
+        """
+        from datetime import datetime, timedelta
+
+        now = time.time() if now is None else now
+        today = datetime.fromtimestamp(now, tz).date()
+        active = {role: 0 for role in ("asn", "kades", "pemilih")}
+        active.update(self.role_counts())
+        by_status = dict(self.conn.execute("SELECT status, count(*) FROM subscribers GROUP BY status").fetchall())
+        per_day = {today - timedelta(days=i): 0 for i in range(days)}
+        start = datetime.combine(today - timedelta(days=days - 1), datetime.min.time(), tz).timestamp()
+        for (joined,) in self.conn.execute("SELECT joined_at FROM subscribers WHERE joined_at >= ?", (start,)):
+            day = datetime.fromtimestamp(joined, tz).date()
+            if day in per_day:
+                per_day[day] += 1
+        return {
+            "active": active,
+            "total_active": sum(active.values()),
+            "stopped": by_status.get(STOPPED, 0),
+            "blocked": by_status.get(BLOCKED, 0) + by_status.get("gone", 0),
+            "new_today": per_day[today],
+            "new_days": sum(per_day.values()),
+            "per_day": sorted(per_day.items()),
+        }
+
+    def growth_by_role(self, tz=None) -> dict[str, list[tuple]]:
+        """Cumulative subscribers per role by local join date (for the chart)."""
+        from datetime import datetime
+
+        series: dict[str, list[tuple]] = {}
+        counts: dict[str, int] = {}
+        rows = self.conn.execute(
+            "SELECT role, joined_at FROM subscribers WHERE status = 'active' ORDER BY joined_at"
+        ).fetchall()
+        for role, joined in rows:
+            day = datetime.fromtimestamp(joined, tz).date()
+            counts[role] = counts.get(role, 0) + 1
+            points = series.setdefault(role, [])
+            if points and points[-1][0] == day:
+                points[-1] = (day, counts[role])
+            else:
+                points.append((day, counts[role]))
+        return series
 
     def deliveries_of(self, chat_id: int) -> list[dict]:
         return list(self.db.query("SELECT * FROM deliveries WHERE chat_id = ?", [chat_id]))
