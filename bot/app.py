@@ -19,7 +19,7 @@ from datetime import date, datetime
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder
 
-from bot import handlers, texts
+from bot import handlers, operators, texts
 from bot.delivery import Engine, PacedRateLimiter, Pacer
 from bot.schedule import Schedule
 from bot.scheduler import Scheduler
@@ -39,6 +39,7 @@ class Runtime:
     store: Store
     pacer: Pacer
     clock: Callable[[], float] = time.time
+    status_interval: float = 10.0  # seconds between edits of an ad-hoc broadcast's status message
     calendar_offset: float = 0.0  # seconds added to "today" in replies (the demo replays 2024)
     engine: Engine | None = None
     scheduler: Scheduler | None = None
@@ -82,6 +83,7 @@ def build(settings: Settings, schedule: Schedule, store: Store, *, clock: Callab
     rt.scheduler = Scheduler(schedule, store, application.job_queue, rt.engine.wake, clock=clock)
     application.bot_data["runtime"] = rt
     application.bot_data["poll_timeout"] = poll_timeout
+    operators.register(application, settings.admin_ids)  # before the catch-all handlers
     handlers.register(application)
     return application
 
@@ -104,6 +106,8 @@ async def serve(application: Application, stop: asyncio.Event, ready: asyncio.Ev
         except Exception:
             log.warning("could not register the command list with Telegram", exc_info=True)
         await rt.scheduler.start()
+        await operators.register_commands(application)
+        await operators.resume(application)
         if ready is not None:
             ready.set()
         log.info("bot running (%s)", rt.schedule.summary())

@@ -1,4 +1,5 @@
-"""The command line: `python bot.py [run|demo|check FILE]`.
+"""The command line: `python bot.py [run|demo|check FILE|plan]` and the operator tools
+`stats`, `report [ID]`, `broadcast` and `export`.
 
 Exit codes: 0 ok, 2 bad input (one line says what), 1 anything else.
 """
@@ -7,9 +8,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
+import getpass
 import logging
+import os
 import signal
 import sys
+import time
+from datetime import datetime
+from pathlib import Path
 
 from bot import schedule as sched
 from bot import settings as cfg
@@ -47,6 +54,20 @@ def parser() -> argparse.ArgumentParser:
                       help="model an audience instead of the database: N voters (role pemilih), "
                            "or counts per role such as asn=5000,kades=3000,pemilih=858030")
     plan.add_argument("--all", action="store_true", help="include reminders that have already expired")
+    sub.add_parser("stats", parents=[common], help="subscriber figures (as /statistik in Telegram)")
+    report = sub.add_parser("report", parents=[common], help="delivery report of one broadcast, or the last ten")
+    report.add_argument("id", nargs="?", help="reminder or ad-hoc broadcast id (default: list the last ten)")
+    broadcast = sub.add_parser("broadcast", parents=[common],
+                               help="send an ad-hoc message to subscribers of some roles (the running bot delivers it)")
+    broadcast.add_argument("--roles", required=True, help=f"comma-separated roles: {', '.join(sched.ROLES)}")
+    broadcast.add_argument("--text-file", required=True, help="file with the message in Telegram HTML (UTF-8)")
+    broadcast.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    broadcast.add_argument("--no-wait", action="store_true", help="queue it and exit without following its progress")
+    broadcast.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                           help="give up following it when nothing is delivered within this time (default 30)")
+    export = sub.add_parser("export", parents=[common],
+                            help="aggregate counts (per role and per broadcast) to CSV; no personal data")
+    export.add_argument("--out", required=True, metavar="FILE.csv", help="CSV file to write")
     return p
 
 
@@ -138,6 +159,250 @@ def cmd_demo(args, settings: cfg.Settings) -> int:
     return run_demo(schedule, settings, first_in=args.first_in, spacing=args.spacing, wait=args.wait)
 
 
+# -- operator tools ------------------------------------------------------------------------------
+
+
+class BadInput(Exception):
+    """Bad input to an operator command: the message is the one line printed, exit code 2."""
+
+
+def open_store(settings: cfg.Settings):
+    """The bot's database; it must exist (a mistyped path would otherwise show an empty one)."""
+    from bot.store import Store
+
+    if not Path(settings.database).is_file():
+        raise BadInput(f"database {settings.database} does not exist (set BOT_DATABASE or --database)")
+    return Store(settings.database)
+
+
+def table(header: list[str], rows: list[list]) -> str:
+    """Columns aligned: numbers to the right, text to the left."""
+    cells = [[str(c) for c in header]] + [[f"{c:,}" if isinstance(c, int) else str(c) for c in r] for r in rows]
+    numeric = [all(isinstance(r[i], int | float) for r in rows) and bool(rows) for i in range(len(header))]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    lines = [
+        "  ".join(c.rjust(w) if numeric[i] else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+        for r in cells
+    ]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def local_time(ts: float | None, tz) -> str:
+    return datetime.fromtimestamp(ts, tz).strftime("%Y-%m-%d %H:%M:%S %Z") if ts else "-"
+
+
+def operator_command(fn):
+    """Run an operator command: BadInput becomes its one line on stderr and exit code 2."""
+
+    def run(args, settings: cfg.Settings) -> int:
+        try:
+            return fn(args, settings)
+        except BadInput as exc:
+            print(exc, file=sys.stderr)
+            return 2
+
+    return run
+
+
+@operator_command
+def cmd_stats(args, settings: cfg.Settings) -> int:
+    tz = load_schedule(settings.schedule).election.tz
+    store = open_store(settings)
+    try:
+        s = store.subscriber_stats(tz=tz)
+    finally:
+        store.close()
+    roles = [[role or "(none)", n] for role, n in s["active"].items()] + [["total", s["total_active"]]]
+    print(f"Active subscribers (days in {tz.key})")
+    print(table(["role", "active"], roles))
+    print()
+    print(table(["subscribers", "count"], [
+        ["stopped", s["stopped"]], ["blocked", s["blocked"]], ["new today", s["new_today"]],
+        [f"new in the last {len(s['per_day'])} days", s["new_days"]],
+    ]))  # fmt: skip
+    print()
+    print("New subscribers per day")
+    print(table(["date", "new"], [[day.strftime("%Y-%m-%d %a"), n] for day, n in s["per_day"]]))
+    return 0
+
+
+@operator_command
+def cmd_report(args, settings: cfg.Settings) -> int:
+    from bot import reports
+
+    tz = load_schedule(settings.schedule).election.tz
+    store = open_store(settings)
+    try:
+        if args.id is None:
+            figures = reports.recent_figures(store)
+        else:
+            f = reports.broadcast_figures(store, args.id)
+            if f is None:
+                raise BadInput(f"no broadcast with id {args.id}")
+    finally:
+        store.close()
+    if args.id is None:
+        if not figures:
+            print("No broadcasts yet.")
+            return 0
+        print(f"Latest broadcasts, newest first (times in {tz.key})")
+        print(table(
+            ["id", "kind", "status", "total", "sent", "blocked", "failed", "expired", "cancelled", "pending", "done",
+             "created"],
+            [[f["id"], f["kind"], f["status"], f["total"], f["sent"], f["blocked"], f["failed"], f["expired"],
+              f["cancelled"], f["pending"], f"{f['percent']:.1f}%", local_time(f["created_at"], tz)] for f in figures],
+        ))  # fmt: skip
+        return 0
+    rows = [
+        ["kind", f["kind"]], ["status", f["status"]], ["roles", ", ".join(f["roles"])], ["total", f["total"]],
+        ["sent", f["sent"]], ["blocked", f["blocked"]], ["failed", f["failed"]], ["expired", f["expired"]],
+        ["cancelled", f["cancelled"]], ["pending", f["pending"]], ["done", f"{f['percent']:.1f}%"],
+        ["rate", f"{f['rate']:.1f} messages/s"], ["created", local_time(f["created_at"], tz)],
+        ["finished", local_time(f["finished_at"], tz)],
+    ]  # fmt: skip
+    if f["eta"]:
+        rows.append(["estimated finish", local_time(f["eta"], tz)])
+    if f["resumed"] or f["ambiguous"]:
+        rows.append(["possible duplicates", f"{f['resumed']} resumed after a restart, {f['ambiguous']} ambiguous"])
+    print(f"Broadcast {f['id']}")
+    print(table(["field", "value"], rows))
+    return 0
+
+
+def parse_roles(raw: str) -> list[str]:
+    roles: list[str] = []
+    for role in (part.strip().lower() for part in raw.split(",")):
+        if not role:
+            continue
+        if role not in sched.ROLES:
+            raise BadInput(f"--roles: unknown role {role!r} (roles: {', '.join(sched.ROLES)})")
+        if role not in roles:
+            roles.append(role)
+    if not roles:
+        raise BadInput(f"--roles: give at least one role ({', '.join(sched.ROLES)})")
+    return roles
+
+
+def read_message(path: str) -> str:
+    """The broadcast text from a file, checked as Telegram would check it."""
+    try:
+        text = Path(path).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise BadInput(f"--text-file: {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"--text-file: cannot read {path}: {exc}") from None
+    problem = sched.html_problem(text)
+    if problem:
+        raise BadInput(f"--text-file: {path}: {problem}")
+    return text
+
+
+def confirm(question: str) -> bool:
+    try:
+        answer = input(question)
+    except EOFError:
+        answer = ""
+    if not sys.stdin.isatty():
+        print()  # the answer was not echoed: end the prompt's line
+    return answer.strip().lower() in ("y", "yes")
+
+
+def audit_actor() -> str:
+    try:
+        return "cli:" + getpass.getuser()
+    except Exception:  # no user name (e.g. a container uid without a passwd entry)
+        return f"cli:uid-{os.getuid()}"
+
+
+@operator_command
+def cmd_broadcast(args, settings: cfg.Settings) -> int:
+    from bot import reports
+    from bot.demo import plain
+    from bot.scheduler import enqueue_adhoc
+
+    roles = parse_roles(args.roles)
+    text = read_message(args.text_file)
+    load_schedule(settings.schedule)  # refuse a broken configuration before anything is queued
+    store = open_store(settings)
+    try:
+        n = store.count_audience(roles)
+        if not n:
+            raise BadInput(f"no active subscribers with roles {', '.join(roles)}")
+        rate = 1000.0 if settings.paid_broadcast else settings.rate_limit
+        rule = "-" * 60
+        print(f"Preview (as recipients will see it):\n{rule}\n{plain(text)}\n{rule}")
+        print(f"Roles: {', '.join(roles)}")
+        print(f"Recipients: {n:,} active subscribers")
+        print(f"Estimated duration: {reports.estimate_text(n, rate)} at {rate:g} messages/second")
+        if not args.yes and not confirm(f"Send to {n:,} recipients? [y/N] "):
+            print("Cancelled, nothing sent.")
+            return 0
+        broadcast_id, total = enqueue_adhoc(store, text, roles, ttl=reports.ADHOC_TTL)
+        store.log_action(audit_actor(), "broadcast", broadcast_id, f"roles={','.join(roles)}; recipients={total}")
+        print(f"Queued broadcast {broadcast_id} for {total:,} recipients.")
+        if args.no_wait:
+            print(f"The running bot delivers it; follow it with `python bot.py report {broadcast_id}`.")
+            return 0
+        return follow(store, broadcast_id, total, args.timeout)
+    finally:
+        store.close()
+
+
+def follow(store, broadcast_id: str, total: int, timeout: float, interval: float = 0.5) -> int:
+    """A progress bar until the running bot has finished the broadcast (it polls the outbox every second)."""
+    from tqdm import tqdm
+
+    from bot import reports
+    from bot.delivery import summary_line
+
+    started = time.monotonic()
+    queued = f"The broadcast stays queued; follow it with `python bot.py report {broadcast_id}`."
+    with tqdm(total=total, unit="msg", desc=broadcast_id, file=sys.stderr) as bar:
+        try:
+            while True:
+                f = reports.broadcast_figures(store, broadcast_id)
+                bar.update(f["total"] - f["pending"] - bar.n)
+                bar.set_postfix_str(f"sent={f['sent']}, blocked={f['blocked']}, failed={f['failed']}", refresh=False)
+                if f["status"] == "done":
+                    break
+                if bar.n == 0 and time.monotonic() - started >= timeout:
+                    bar.close()
+                    print(f"Nothing delivered within {timeout:g} s: the bot does not seem to be running "
+                          f"(start it with `make run`). {queued}")  # fmt: skip
+                    return 0
+                time.sleep(interval)
+        except KeyboardInterrupt:
+            bar.close()
+            print(f"Stopped following. {queued}")
+            return 0
+    print(summary_line(store.broadcast(broadcast_id)))
+    return 0
+
+
+@operator_command
+def cmd_export(args, settings: cfg.Settings) -> int:
+    from bot import reports
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise BadInput(f"--out: folder {out.parent} does not exist")
+    store = open_store(settings)
+    try:
+        rows = reports.export_rows(store)
+    finally:
+        store.close()
+    try:
+        with out.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=["kind", "id", "status", "count"], extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+    except OSError as exc:
+        print(f"cannot write {out}: {exc}", file=sys.stderr)
+        return 1
+    print(f"Wrote {len(rows)} rows to {out} (aggregate counts only).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -146,7 +411,10 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     command = args.command or "run"
-    handler = {"run": cmd_run, "demo": cmd_demo, "check": cmd_check, "plan": cmd_plan}[command]
+    handler = {
+        "run": cmd_run, "demo": cmd_demo, "check": cmd_check, "plan": cmd_plan,
+        "stats": cmd_stats, "report": cmd_report, "broadcast": cmd_broadcast, "export": cmd_export,
+    }[command]  # fmt: skip
     try:
         return handler(args, settings)
     except SystemExit as exc:

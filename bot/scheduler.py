@@ -68,11 +68,10 @@ def enqueue_reminder(store: Store, reminder: Reminder, now: float | None = None)
     return store.enqueue(reminder.id, now=now)
 
 
-def enqueue_adhoc(store: Store, broadcast_id: str, text: str, roles, *, ttl: float, now: float | None = None) -> int:
-    """An operator's ad-hoc broadcast into the outbox, due now; returns the recipients."""
-    now = time.time() if now is None else now
-    store.create_broadcast(broadcast_id, text=text, roles=roles, at=now, expires=now + ttl, kind="adhoc", now=now)
-    return store.enqueue(broadcast_id, now=now)
+def enqueue_adhoc(store: Store, text: str, roles, *, ttl: float, now: float | None = None) -> tuple[str, int]:
+    """An operator's ad-hoc broadcast into the outbox, due now; returns its id and recipients."""
+    broadcast_id = store.create_adhoc(text=text, roles=roles, ttl=ttl, now=now)
+    return broadcast_id, store.enqueue(broadcast_id, now=now)
 
 
 class Scheduler:

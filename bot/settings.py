@@ -29,6 +29,7 @@ class Settings:
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     rate_limit: float = 30.0
     paid_broadcast: bool = False
+    broadcast_approvals: int = 1
 
     def with_overrides(self, **values) -> Settings:
         """A copy with the given fields replaced; None values are ignored (flag not given)."""
@@ -83,6 +84,11 @@ def load(environ: dict[str, str] | None = None, env_file: str | os.PathLike | No
         raise SettingsError(f"BOT_RATE_LIMIT: {rate_raw!r} is not a number of messages per second") from None
     if rate <= 0:
         raise SettingsError("BOT_RATE_LIMIT must be greater than 0")
+    approvals_raw = get("BOT_BROADCAST_APPROVALS", "1")
+    if approvals_raw not in ("1", "2"):
+        raise SettingsError(
+            f"BOT_BROADCAST_APPROVALS: {approvals_raw!r} must be 1 (author alone) or 2 (a second operator)"
+        )
     return Settings(
         token=get("TELEGRAM_BOT_TOKEN") or None,
         api_url=get("TELEGRAM_API_URL", DEFAULT_API_URL),
@@ -91,6 +97,7 @@ def load(environ: dict[str, str] | None = None, env_file: str | os.PathLike | No
         admin_ids=parse_admin_ids(get("BOT_ADMIN_IDS")),
         rate_limit=rate,
         paid_broadcast=get("BOT_PAID_BROADCAST", "0").lower() in ("1", "true", "yes", "on"),
+        broadcast_approvals=int(approvals_raw),
     )
 
 

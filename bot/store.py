@@ -578,12 +578,21 @@ class Store:
             [RUNNING, ENQUEUING],
         ))
 
-    def next_adhoc_id(self, now: float | None = None) -> str:
-        """'siaran-20241127-0603-1': readable, unique, sortable."""
+    def create_adhoc(self, *, text: str, roles, ttl: float, now: float | None = None) -> str:
+        """Record an operator's broadcast due now under a new id ('siaran-7'); returns the id.
+
+        Numbered inside one write transaction, so the bot and the command line, both writing to
+        the same file, never hand out the same id.
+        """
         now = time.time() if now is None else now
-        stamp = time.strftime("%Y%m%d-%H%M", time.gmtime(now))
-        n = self.conn.execute("SELECT count(*) FROM broadcasts WHERE kind = 'adhoc'").fetchone()[0] + 1
-        return f"siaran-{stamp}-{n}"
+        with self.transaction():
+            n = self.conn.execute("SELECT count(*) FROM broadcasts WHERE kind = 'adhoc'").fetchone()[0] + 1
+            while self.broadcast(f"siaran-{n}") is not None:
+                n += 1
+            broadcast_id = f"siaran-{n}"
+            self.create_broadcast(broadcast_id, text=text, roles=roles, at=now, expires=now + ttl, kind="adhoc",
+                                  now=now)
+        return broadcast_id
 
     def subscriber_stats(self, now: float | None = None, days: int = 14, tz=None) -> dict:
         """Figures for /statistik and `stats`: per role, totals, and new subscribers per day.

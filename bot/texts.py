@@ -161,3 +161,164 @@ def help_text() -> str:
     lines += [f"/{name} – {description}" for name, description in COMMANDS]
     lines.append("/stop sama dengan /berhenti, /help sama dengan /bantuan.")
     return "\n".join(lines)
+
+
+# -- Operators (commission staff; only the ids in BOT_ADMIN_IDS see these) ---------------------
+
+ROLE_SHORT = {"asn": "ASN", "kades": "Kepala Desa", "pemilih": "Pemilih"}
+OPERATOR_COMMANDS = (
+    ("statistik", "Statistik pelanggan dan grafik"),
+    ("siaran", "Kirim siaran mendadak"),
+    ("batal", "Batalkan siaran yang sedang berjalan"),
+    ("rencana", "Pengingat terjadwal berikutnya"),
+    ("laporan", "Laporan pengiriman"),
+    ("audit", "Jejak tindakan operator"),
+)
+
+
+def num(n: int) -> str:
+    """1.234.567, as Indonesians write thousands."""
+    return f"{n:,}".replace(",", ".")
+
+
+def roles_text(roles) -> str:
+    return ", ".join(ROLE_SHORT.get(r, r) for r in roles) or "belum dipilih"
+
+
+def clock(ts: float | None, tz) -> str:
+    if not ts:
+        return "-"
+    from datetime import datetime
+
+    return datetime.fromtimestamp(ts, tz).strftime("%d-%m-%Y %H.%M")
+
+
+def stats_text(s: dict, region: str) -> str:
+    lines = [f"<b>Statistik pelanggan</b> · {escape(region)}", ""]
+    for role, n in s["active"].items():
+        lines.append(f"{ROLE_SHORT.get(role, role)}: <b>{num(n)}</b>")
+    lines += [
+        f"Total aktif: <b>{num(s['total_active'])}</b>",
+        f"Berhenti: {num(s['stopped'])} · Memblokir/hilang: {num(s['blocked'])}",
+        f"Baru hari ini: {num(s['new_today'])} · 14 hari terakhir: {num(s['new_days'])}",
+    ]
+    return "\n".join(lines)
+
+
+def draft_roles_prompt(roles) -> str:
+    return f"<b>Siaran baru</b>\nPilih peran penerima (minimal satu), lalu tekan Lanjut.\nDipilih: {roles_text(roles)}"
+
+
+def draft_text_prompt(roles) -> str:
+    return (
+        f"<b>Siaran baru</b> untuk: {roles_text(roles)}\n"
+        "Sekarang kirim teks pesannya. Format HTML Telegram boleh: &lt;b&gt;, &lt;i&gt;, &lt;a href&gt;."
+    )
+
+
+def draft_refused(reason: str) -> str:
+    return f"Teks ditolak: {escape(reason)}\nKirim teks yang sudah diperbaiki, atau /siaran untuk mulai lagi."
+
+
+def preview_summary(roles, recipients: int, duration: str, rate: float, approvals: int) -> str:
+    lines = [
+        "<b>Pratinjau</b>: pesan di atas persis seperti yang akan diterima.",
+        f"Penerima: <b>{num(recipients)}</b> ({roles_text(roles)})",
+        f"Perkiraan durasi: {duration} pada {rate:g} pesan/detik.",
+    ]
+    if approvals > 1:
+        lines.append("Perlu persetujuan satu operator lain sebelum dikirim.")
+    return "\n".join(lines)
+
+
+def progress_text(f: dict, tz) -> str:
+    state = {"done": "selesai", "sending": "sedang dikirim", "enqueuing": "menyiapkan"}.get(f["status"], f["status"])
+    lines = [
+        f"<b>Siaran {escape(f['id'])}</b> · {state}",
+        f"Terkirim {num(f['sent'])} dari {num(f['total'])} ({f['percent']:.0f}%)",
+        f"Memblokir {num(f['blocked'])} · gagal {num(f['failed'])} · kedaluwarsa {num(f['expired'])} · "
+        f"dibatalkan {num(f['cancelled'])}",
+    ]
+    if f["status"] != "done":
+        lines.append(f"Laju {f['rate']:.1f} pesan/detik · perkiraan selesai {clock(f['eta'], tz)}")
+    else:
+        lines.append(f"Selesai {clock(f['finished_at'], tz)}")
+    return "\n".join(lines)
+
+
+def report_list_text(items: list[dict], tz) -> str:
+    if not items:
+        return "Belum ada siaran."
+    lines = ["<b>10 siaran terakhir</b>"]
+    for f in items:
+        lines.append(
+            f"<code>{escape(f['id'])}</code> · {clock(f['created_at'], tz)} · "
+            f"{num(f['sent'])}/{num(f['total'])} terkirim"
+        )
+    lines.append("Rincian: /laporan ID")
+    return "\n".join(lines)
+
+
+def audit_text(rows: list[dict], tz) -> str:
+    if not rows:
+        return "Belum ada tindakan operator."
+    lines = ["<b>Tindakan operator terakhir</b>"]
+    for r in rows:
+        subject = f" {escape(r['subject'])}" if r["subject"] else ""
+        detail = f" ({escape(r['detail'])})" if r["detail"] else ""
+        lines.append(f"{clock(r['at'], tz)} · {escape(r['actor'])} · {escape(r['action'])}{subject}{detail}")
+    return "\n".join(lines)
+
+
+def plan_text(rows, rate: float, tz) -> str:
+    """/rencana: the same numbers as `python bot.py plan`, in Indonesian."""
+    from bot.plan import human_duration
+
+    if not rows:
+        return "Tidak ada pengingat terjadwal yang akan datang."
+    lines = [f"<b>Pengingat terjadwal</b> · {rate:g} pesan/detik", ""]
+    for row in rows:
+        r = row.reminder
+        finish = row.finish.astimezone(tz).strftime("%d-%m %H.%M") if row.finish else "tidak semua"
+        lines.append(
+            f"<code>{escape(r.id)}</code>\n  {r.at:%d-%m-%Y %H.%M} · {roles_text(r.roles)} · "
+            f"{num(row.recipients)} penerima · {human_duration(row.duration)} · selesai {finish}"
+        )
+        if row.late:
+            lines.append(
+                f"  ⚠️ hanya {num(row.by_deadline)} dari {num(row.recipients)} "
+                f"({100 * row.by_deadline / row.recipients:.1f}%) sebelum batas {r.deliver_by:%H.%M}"
+            )
+    return "\n".join(lines)
+
+
+OP_NOT_AUTHOR = "Hanya pembuat siaran ini yang dapat menekan tombol ini."
+OP_NOT_OPERATOR = "Hanya operator yang dapat melakukan ini."
+OP_SELF_APPROVAL = "Anda tidak dapat menyetujui siaran Anda sendiri. Minta operator lain."
+OP_PICK_ROLE = "Pilih minimal satu peran."
+OP_DRAFT_STATE = {
+    "choosing": "Siaran ini masih memilih peran.",
+    "writing": "Siaran ini masih menunggu teks.",
+    "preview": "Siaran ini belum dikirim.",
+    "awaiting_approval": "Siaran ini sedang menunggu persetujuan.",
+    "sent": "Siaran ini sudah dikirim; tidak dikirim dua kali.",
+    "cancelled": "Siaran ini sudah dibatalkan.",
+}
+OP_CANCELLED = "Siaran dibatalkan. Tidak ada yang dikirim."
+OP_NOTHING_TO_CANCEL = "Tidak ada siaran mendadak yang sedang berjalan."
+OP_AWAITING = "Menunggu persetujuan operator lain. Mereka sudah diberi tahu."
+OP_NO_SUCH_REPORT = "Tidak ada siaran dengan ID itu. Ketik /laporan untuk daftar."
+
+
+def approval_request(author: int, roles, recipients: int) -> str:
+    return (
+        f"<b>Persetujuan diperlukan</b>\nOperator {author} ingin mengirim siaran di atas ke "
+        f"{num(recipients)} penerima ({roles_text(roles)})."
+    )
+
+
+def cancelled_broadcast(broadcast_id: str, dropped: int, sent: int) -> str:
+    return (
+        f"Siaran <code>{escape(broadcast_id)}</code> dihentikan: {num(dropped)} salinan yang belum terkirim "
+        f"dibatalkan; {num(sent)} sudah terkirim."
+    )

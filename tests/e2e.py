@@ -27,7 +27,9 @@ class Harness:
     """Starts the stand-in once; starts and stops the bot (same database) as often as a test likes."""
 
     def __init__(self, tmp_path, schedule, rate_limit: float = 30.0, clock=time.time, subscribers=(),
-                 **standin_kwargs):
+                 admin_ids=(), approvals: int = 1, **standin_kwargs):
+        self.admin_ids = frozenset(admin_ids)
+        self.approvals = approvals
         self.db_path = str(tmp_path / "bot.db")
         add_subscribers(self.db_path, subscribers)
         self.schedule = schedule
@@ -50,7 +52,10 @@ class Harness:
 
     @property
     def settings(self) -> Settings:
-        return Settings(token=TOKEN, api_url=self.standin.base_url, database=self.db_path, rate_limit=self.rate_limit)
+        return Settings(
+            token=TOKEN, api_url=self.standin.base_url, database=self.db_path, rate_limit=self.rate_limit,
+            admin_ids=self.admin_ids, broadcast_approvals=self.approvals,
+        )  # fmt: skip
 
     @property
     def runtime(self):
@@ -61,6 +66,7 @@ class Harness:
             self.schedule = schedule
         self.store = Store(self.db_path)
         self.application = build(self.settings, self.schedule, self.store, clock=self.clock, poll_timeout=0.5)
+        self.runtime.status_interval = 0.5
         self._stop, ready = asyncio.Event(), asyncio.Event()
         self._task = asyncio.create_task(serve(self.application, self._stop, ready))
         done, _ = await asyncio.wait([self._task, asyncio.ensure_future(ready.wait())], timeout=20,

@@ -1,0 +1,149 @@
+"""Operator tools in Telegram, end to end through the stand-in."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.conftest import make_schedule
+from tests.e2e import Harness
+
+OP1, OP2, NOBODY = 7001, 7002, 7003
+PEOPLE = [(100 + i, "asn") for i in range(3)] + [(200 + i, "kades") for i in range(3)] + \
+    [(300 + i, "pemilih") for i in range(4)]
+
+
+def schedule(soon):
+    return make_schedule([{"id": "nanti", "at": soon(86400), "roles": ["pemilih"], "text": "nanti"}])
+
+
+def buttons(message: dict) -> dict[str, str]:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return {b["text"]: b["callback_data"] for row in rows for b in row}
+
+
+def last(h: Harness, chat_id: int) -> dict:
+    return h.standin.sent_to(chat_id)[-1]
+
+
+async def compose(h: Harness, op: int, roles: list[str], text: str) -> dict:
+    """Go through /siaran up to the preview; return the message with Send / Cancel."""
+    [menu] = await h.say(op, "/siaran")
+    labels = {"asn": "☐ ASN", "kades": "☐ Kepala Desa", "pemilih": "☐ Pemilih"}
+    for role in roles:
+        await h.press(op, menu, buttons(last(h, op))[labels[role]])
+    await h.press(op, menu, buttons(last(h, op))["Lanjut ▶"])
+    preview, summary = await h.say(op, text, n=2)
+    assert preview["text"] == text  # exactly what recipients will see
+    return summary
+
+
+async def test_operator_commands_are_unknown_to_everyone_else(tmp_path, soon):
+    async with Harness(tmp_path, schedule(soon), admin_ids=[OP1]) as h:
+        for command in ["/statistik", "/siaran", "/batal", "/rencana", "/laporan", "/audit"]:
+            [reply] = await h.say(NOBODY, command)
+            assert reply["text"] == "Perintah tidak dikenal. Ketik /bantuan untuk daftar perintah."
+        scoped = [k for k in h.standin.commands if str(OP1) in k]
+        assert scoped, h.standin.commands.keys()
+        assert "siaran" in [c["command"] for c in h.standin.commands[scoped[0]]]
+        default = h.standin.commands["default"]
+        assert "siaran" not in [c["command"] for c in default]
+
+
+async def test_siaran_flow_reaches_exactly_the_chosen_roles(tmp_path, soon):
+    async with Harness(tmp_path, schedule(soon), admin_ids=[OP1], subscribers=PEOPLE, rate_limit=50) as h:
+        summary = await compose(h, OP1, ["asn", "kades"], "<b>TPS 12 pindah</b> ke balai desa")
+        assert "Penerima: <b>6</b> (ASN, Kepala Desa)" in summary["text"]
+        assert "Perkiraan durasi" in summary["text"]
+        await h.press(OP1, summary, buttons(summary)["Kirim"])
+        await h.standin.wait_for(lambda: "selesai" in last(h, OP1)["text"] and last(h, OP1).get("edited"), 20)
+        status = last(h, OP1)["text"]
+        assert "Terkirim 6 dari 6 (100%)" in status
+        for chat, role in PEOPLE:
+            got = "<b>TPS 12 pindah</b> ke balai desa" in h.texts_to(chat)
+            assert got == (role in ("asn", "kades")), (chat, role)
+        [listing] = await h.say(OP1, "/laporan")
+        assert "6/6 terkirim" in listing["text"]
+        actions = [r["action"] for r in h.store.audit_trail()]
+        assert actions[::-1] == ["siaran: mulai", "siaran: kirim"]
+
+
+async def test_bad_html_is_refused_before_the_preview(tmp_path, soon):
+    async with Harness(tmp_path, schedule(soon), admin_ids=[OP1], subscribers=PEOPLE) as h:
+        [menu] = await h.say(OP1, "/siaran")
+        await h.press(OP1, menu, buttons(last(h, OP1))["☐ Pemilih"])
+        await h.press(OP1, menu, buttons(last(h, OP1))["Lanjut ▶"])
+        [reply] = await h.say(OP1, "<b>tidak ditutup")
+        assert reply["text"].startswith("Teks ditolak:")
+        [reply] = await h.say(OP1, "x" * 5000)
+        assert "4096" in reply["text"]
+        assert h.store.recent_broadcasts() == []
+
+
+async def test_double_send_sends_once_and_stale_buttons_are_explained(tmp_path, soon):
+    async with Harness(tmp_path, schedule(soon), admin_ids=[OP1], subscribers=PEOPLE) as h:
+        summary = await compose(h, OP1, ["pemilih"], "sekali saja")
+        send = buttons(summary)["Kirim"]
+        first = await h.press(OP1, summary, send)
+        second = await h.press(OP1, summary, send)
+        assert "sudah dikirim" in second.get("text", "")
+        assert first.get("text") == "Dikirim."
+        await h.standin.wait_for(lambda: all("sekali saja" in h.texts_to(c) for c, r in PEOPLE if r == "pemilih"))
+        await h.stop_bot()
+        await h.start_bot()  # a stale button after a restart
+        again = await h.press(OP1, summary, send)
+        assert "sudah dikirim" in again.get("text", "")
+        await asyncio.sleep(0.5)
+        assert sum(h.texts_to(c).count("sekali saja") for c, _ in PEOPLE) == 4
+        assert len([b for b in h.store.recent_broadcasts() if b["kind"] == "adhoc"]) == 1
+
+
+async def test_two_operator_approval_and_no_self_approval(tmp_path, soon):
+    async with Harness(tmp_path, schedule(soon), admin_ids=[OP1, OP2], approvals=2, subscribers=PEOPLE) as h:
+        summary = await compose(h, OP1, ["kades"], "perlu disetujui")
+        await h.press(OP1, summary, buttons(summary)["Ajukan untuk disetujui"])
+        await h.standin.wait_for(lambda: "Persetujuan diperlukan" in (h.texts_to(OP2) or [""])[-1])
+        request = last(h, OP2)
+        approve = buttons(request)["Setujui"]
+        answer = await h.press(OP1, request, approve)  # the author presses Approve on the same draft
+        assert "tidak dapat menyetujui siaran Anda sendiri" in answer.get("text", "")
+        await asyncio.sleep(0.3)
+        assert not any("perlu disetujui" in h.texts_to(c) for c, _ in PEOPLE)
+        await h.press(OP2, request, approve)
+        await h.standin.wait_for(lambda: all("perlu disetujui" in h.texts_to(c) for c, r in PEOPLE if r == "kades"))
+        actions = [(r["actor"], r["action"]) for r in h.store.audit_trail()][::-1]
+        assert (str(OP2), "siaran: disetujui") in actions
+        assert actions[-1] == (str(OP2), "siaran: kirim")
+
+
+async def test_batal_stops_a_running_broadcast(tmp_path, soon):
+    many = [(1000 + i, "pemilih") for i in range(200)]
+    async with Harness(tmp_path, schedule(soon), admin_ids=[OP1], subscribers=many, rate_limit=20) as h:
+        summary = await compose(h, OP1, ["pemilih"], "siaran panjang")
+        await h.press(OP1, summary, buttons(summary)["Kirim"])
+        await h.standin.wait_for(lambda: "<b>Siaran siaran-" in last(h, OP1)["text"])  # the status message
+        await h.standin.wait_for(lambda: sum(m["text"] == "siaran panjang" for m in h.standin.messages) >= 10)
+        [reply] = await h.say(OP1, "/batal")
+        assert "dihentikan" in reply["text"]
+        await asyncio.sleep(1.5)
+        count = sum(m["text"] == "siaran panjang" and m["chat_id"] != OP1 for m in h.standin.messages)
+        b = h.store.recent_broadcasts()[0]
+        assert count < 200
+        assert b["n_sent"] == count and b["n_sent"] + b["n_cancelled"] == 200
+        assert ("batal" in [r["action"] for r in h.store.audit_trail()])
+
+
+async def test_statistik_sends_figures_and_a_png_chart(tmp_path, soon):
+    async with Harness(tmp_path, schedule(soon), admin_ids=[OP1], subscribers=PEOPLE) as h:
+        text, photo = await h.say(OP1, "/statistik", n=2)
+        assert "ASN: <b>3</b>" in text["text"] and "Pemilih: <b>4</b>" in text["text"]
+        assert "Total aktif: <b>10</b>" in text["text"]
+        assert photo["photo"]["data"][:8] == b"\x89PNG\r\n\x1a\n"
+        assert 10_000 < len(photo["photo"]["data"]) < 400_000
+
+
+async def test_rencana_and_audit(tmp_path, soon):
+    async with Harness(tmp_path, schedule(soon), admin_ids=[OP1], subscribers=PEOPLE) as h:
+        [reply] = await h.say(OP1, "/rencana")
+        assert "<code>nanti</code>" in reply["text"] and "4 penerima" in reply["text"]
+        [reply] = await h.say(OP1, "/audit")
+        assert "Belum ada tindakan operator" in reply["text"]
