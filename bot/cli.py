@@ -45,6 +45,7 @@ def parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", parents=[common], help="run offline against the built-in Telegram stand-in")
     demo.add_argument("--first-in", type=float, default=20.0, help="seconds until the first demo reminder")
     demo.add_argument("--spacing", type=float, default=15.0, help="seconds between demo reminders")
+    demo.add_argument("--operator", action="store_true", help="make the demo user an operator (try /siaran)")
     demo.add_argument("--wait", type=float, default=None,
                       help="when stdin is not a terminal: seconds to keep running after end of input")
     check = sub.add_parser("check", parents=[common], help="validate a schedule file")
@@ -156,7 +157,8 @@ def cmd_demo(args, settings: cfg.Settings) -> int:
     from bot.demo import run_demo
 
     schedule = load_schedule(settings.schedule)
-    return run_demo(schedule, settings, first_in=args.first_in, spacing=args.spacing, wait=args.wait)
+    return run_demo(schedule, settings, first_in=args.first_in, spacing=args.spacing, wait=args.wait,
+                    operator=args.operator)
 
 
 # -- operator tools ------------------------------------------------------------------------------

@@ -56,7 +56,10 @@ class Terminal:
         count = 0
         for m in self.standin.sent_to(CHAT_ID):
             key = m["message_id"]
-            text = m.get("text") or ""
+            text = m.get("text") or m.get("caption") or ""
+            for kind in ("photo", "document"):
+                if m.get(kind):
+                    text = f"[{kind}: {m[kind].get('filename') or kind}, {len(m[kind]['data']) // 1024} KB] {text}"
             if self.shown.get(key) == text:
                 continue
             if key in self.shown:
@@ -93,8 +96,11 @@ class Terminal:
                 return
         self.standin.user_message(CHAT_ID, line, user_id=CHAT_ID, first_name="Warga")
 
-    async def settle(self, quiet: float = 0.6, timeout: float = 10.0) -> None:
-        """Wait until the bot has answered (something new shown, then `quiet` seconds of nothing)."""
+    async def settle(self, quiet: float = 1.3, timeout: float = 10.0) -> None:
+        """Wait until the bot has answered (something new shown, then `quiet` seconds of nothing).
+
+        `quiet` is above a second because the pacer spaces two messages to one chat by a second.
+        """
         started = time.monotonic()
         seen_any = False
         while time.monotonic() - started < timeout:
@@ -105,7 +111,8 @@ class Terminal:
             await asyncio.sleep(0.05)
 
 
-def banner(schedule: sched.Schedule, shifted: sched.Schedule, first_in: float, simulated: datetime) -> str:
+def banner(schedule: sched.Schedule, shifted: sched.Schedule, first_in: float, simulated: datetime,
+           operator: bool = False) -> str:
     first = shifted.reminders[0].at if shifted.reminders else None
     lines = [
         "=" * 64,
@@ -115,13 +122,14 @@ def banner(schedule: sched.Schedule, shifted: sched.Schedule, first_in: float, s
         f"(yang pertama sekitar {first_in:.0f} detik lagi" + (f", {first:%H.%M.%S})." if first else ")."),
         f"Tanggal simulasi untuk /jadwal: {long_date(simulated.date())}; tanggal tahapan tetap yang resmi.",
         "Ketik /start, pilih peran dengan nomornya, lalu /jadwal. Ctrl-D untuk keluar.",
+        *(["Anda juga OPERATOR: coba /statistik, /siaran, /rencana, /laporan, /audit."] if operator else []),
         "=" * 64,
     ]
     return "\n".join(lines)
 
 
 async def _demo(schedule: sched.Schedule, settings: cfg.Settings, first_in: float, spacing: float,
-                wait: float | None, stdin, out) -> int:
+                wait: float | None, stdin, out, operator: bool = False) -> int:
     standin = StandIn(token="100000:DEMO-TOKEN", bot_username="kpu_tulungagung_demo_bot")
     await standin.start()
     tmp = tempfile.TemporaryDirectory(prefix="pilkada-demo-")
@@ -134,7 +142,8 @@ async def _demo(schedule: sched.Schedule, settings: cfg.Settings, first_in: floa
     shifted = dataclasses.replace(shifted, stages=schedule.stages)
     first = schedule.reminders[0].at if schedule.reminders else now
     settings = settings.with_overrides(
-        token=standin.token, api_url=standin.base_url, database=str(Path(tmp.name) / "demo.db")
+        token=standin.token, api_url=standin.base_url, database=str(Path(tmp.name) / "demo.db"),
+        admin_ids=frozenset({CHAT_ID}) if operator else frozenset(),
     )
     store = Store(settings.database)
     application = build(settings, shifted, store, poll_timeout=1.0)
@@ -145,7 +154,7 @@ async def _demo(schedule: sched.Schedule, settings: cfg.Settings, first_in: floa
     interactive = stdin.isatty()
     try:
         await asyncio.wait_for(ready.wait(), 30)
-        term.print(banner(schedule, shifted, first_in, first))
+        term.print(banner(schedule, shifted, first_in, first, operator))
         loop = asyncio.get_running_loop()
         while True:
             if interactive:
@@ -193,6 +202,8 @@ async def _keep_showing(term: Terminal) -> None:
 
 
 def run_demo(schedule: sched.Schedule, settings: cfg.Settings, *, first_in: float = 20.0,
-             spacing: float = 15.0, wait: float | None = None, stdin=None, out=None) -> int:
+             spacing: float = 15.0, wait: float | None = None, stdin=None, out=None, operator: bool = False) -> int:
     cfg.setup_logging(logging.WARNING, token=None, stream=sys.stderr)
-    return asyncio.run(_demo(schedule, settings, first_in, spacing, wait, stdin or sys.stdin, out or sys.stdout))
+    return asyncio.run(
+        _demo(schedule, settings, first_in, spacing, wait, stdin or sys.stdin, out or sys.stdout, operator)
+    )

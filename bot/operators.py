@@ -11,7 +11,14 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
@@ -66,7 +73,9 @@ async def statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         {k: f[k] for k in ("id", "sent", "blocked", "failed", "expired")} for f in reports.recent_figures(rt.store, 8)
     ]
     png = await asyncio.to_thread(charts.statistics_png, growth, recent, title=rt.schedule.election.region)
-    await update.effective_message.reply_photo(png, caption="Pelanggan per peran dan hasil siaran terakhir")
+    await update.effective_message.reply_photo(
+        InputFile(png, filename="statistik.png"), caption="Pelanggan per peran dan hasil siaran terakhir"
+    )
 
 
 async def start_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -99,7 +108,7 @@ async def draft_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     send_label = "Ajukan untuk disetujui" if needs > 1 else "Kirim"
     await reply(
         update,
-        texts.preview_summary(roles, recipients, reports.estimate_text(recipients, rate_of(rt)), rate_of(rt), needs),
+        texts.preview_summary(roles, recipients, reports.estimate_seconds(recipients, rate_of(rt)), rate_of(rt), needs),
         reply_markup=InlineKeyboardMarkup(
             [[button(send_label, draft["id"], "send"), button("Batal", draft["id"], "cancel")]]
         ),

@@ -220,11 +220,22 @@ def draft_refused(reason: str) -> str:
     return f"Teks ditolak: {escape(reason)}\nKirim teks yang sudah diperbaiki, atau /siaran untuk mulai lagi."
 
 
-def preview_summary(roles, recipients: int, duration: str, rate: float, approvals: int) -> str:
+def durasi(seconds: float) -> str:
+    """'8 jam 1 menit', '14 menit', '40 detik', 'kurang dari 1 detik'."""
+    seconds = round(seconds)
+    if seconds < 1:
+        return "kurang dari 1 detik"
+    if seconds < 60:
+        return f"{seconds} detik"
+    hours, minutes = divmod(round(seconds / 60), 60)
+    return f"{hours} jam {minutes} menit" if hours else f"{minutes} menit"
+
+
+def preview_summary(roles, recipients: int, seconds: float, rate: float, approvals: int) -> str:
     lines = [
         "<b>Pratinjau</b>: pesan di atas persis seperti yang akan diterima.",
         f"Penerima: <b>{num(recipients)}</b> ({roles_text(roles)})",
-        f"Perkiraan durasi: {duration} pada {rate:g} pesan/detik.",
+        f"Perkiraan durasi: {durasi(seconds)} pada {rate:g} pesan/detik.",
     ]
     if approvals > 1:
         lines.append("Perlu persetujuan satu operator lain sebelum dikirim.")
@@ -272,8 +283,6 @@ def audit_text(rows: list[dict], tz) -> str:
 
 def plan_text(rows, rate: float, tz) -> str:
     """/rencana: the same numbers as `python bot.py plan`, in Indonesian."""
-    from bot.plan import human_duration
-
     if not rows:
         return "Tidak ada pengingat terjadwal yang akan datang."
     lines = [f"<b>Pengingat terjadwal</b> · {rate:g} pesan/detik", ""]
@@ -282,7 +291,7 @@ def plan_text(rows, rate: float, tz) -> str:
         finish = row.finish.astimezone(tz).strftime("%d-%m %H.%M") if row.finish else "tidak semua"
         lines.append(
             f"<code>{escape(r.id)}</code>\n  {r.at:%d-%m-%Y %H.%M} · {roles_text(r.roles)} · "
-            f"{num(row.recipients)} penerima · {human_duration(row.duration)} · selesai {finish}"
+            f"{num(row.recipients)} penerima · {durasi(row.duration)} · selesai {finish}"
         )
         if row.late:
             lines.append(
