@@ -102,7 +102,10 @@ async def serve(application: Application, stop: asyncio.Event, ready: asyncio.Ev
         await application.start()
         rt.tasks.append(asyncio.create_task(rt.engine.run(), name="delivery-engine"))
         try:
-            await application.bot.set_my_commands([BotCommand(n, d) for n, d in texts.COMMANDS])
+            for language, commands in texts.COMMANDS.items():
+                await application.bot.set_my_commands(
+                    [BotCommand(n, d) for n, d in commands], language_code=None if language == "id" else language
+                )
         except Exception:
             log.warning("could not register the command list with Telegram", exc_info=True)
         await rt.scheduler.start()

@@ -94,6 +94,8 @@ def load_schedule(path: str) -> sched.Schedule:
 def cmd_check(args, settings: cfg.Settings) -> int:
     schedule = load_schedule(args.file or settings.schedule)
     print(schedule.summary())
+    for warning in schedule.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 

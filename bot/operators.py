@@ -90,7 +90,7 @@ async def draft_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     rt = runtime(context)
     draft = rt.store.writing_draft(user_id(update))
     if draft is None:
-        await reply(update, texts.FREE_TEXT)
+        await reply(update, texts.say("id", "free_text"))
         return
     message = update.effective_message
     # Formatting made with Telegram's own buttons arrives as entities; typed tags arrive as text.
@@ -165,7 +165,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except ValueError:
         draft = None
     if draft is None:
-        await query.answer(texts.STALE_BUTTON)
+        await query.answer(texts.say("id", "stale_button"))
         return
     if who not in rt.settings.admin_ids:
         await query.answer(texts.OP_NOT_OPERATOR, show_alert=True)
@@ -191,7 +191,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer()
         await _edit(query, texts.OP_CANCELLED)
     else:
-        await query.answer(texts.STALE_BUTTON)
+        await query.answer(texts.say("id", "stale_button"))
 
 
 async def _choose(update: Update, rt, draft: dict, action: str) -> None:
@@ -210,7 +210,7 @@ async def _choose(update: Update, rt, draft: dict, action: str) -> None:
         return
     role = action[2:]
     if role not in ROLES:
-        await query.answer(texts.STALE_BUTTON)
+        await query.answer(texts.say("id", "stale_button"))
         return
     chosen = [r for r in ROLES if (r in chosen) != (r == role)]
     rt.store.update_draft(draft["id"], roles=",".join(chosen))
@@ -359,7 +359,7 @@ async def resume(application: Application) -> None:
 async def register_commands(application: Application) -> None:
     """Show the operator commands in the command menu of each operator's private chat only."""
     rt = application.bot_data["runtime"]
-    commands = [BotCommand(n, d) for n, d in texts.COMMANDS + texts.OPERATOR_COMMANDS]
+    commands = [BotCommand(n, d) for n, d in texts.COMMANDS["id"] + texts.OPERATOR_COMMANDS]
     for operator in rt.settings.admin_ids:
         try:
             await application.bot.set_my_commands(commands, scope=BotCommandScopeChat(operator))

@@ -57,8 +57,10 @@ _ELECTION_KEYS = ("name", "region", "timezone", "tps_open", "tps_close", "voting
 _TOP_KEYS = ("election", "pages", "stage", "reminder")
 _STAGE_KEYS = ("id", "name", "start", "end")
 _REMINDER_KEYS = (
-    "id", "at", "expires", "deliver_by", "roles", "text", "stage", "silent", "repeat_days", "repeat_until",
+    "id", "at", "expires", "deliver_by", "roles", "text", "text_en", "stage", "silent", "night", "repeat_days",
+    "repeat_until",
 )
+QUIET_START, QUIET_END = dt.time(21, 0), dt.time(6, 0)  # no reminder starts at night unless night = true
 
 
 # --------------------------------------------------------------------------- data
@@ -100,7 +102,12 @@ class Reminder:
     stage: str | None = None
     silent: bool = False
     series: str | None = None  # declared id of a repeating reminder, None for a one-off
+    text_en: str | None = None  # English text; people who chose English get it, else `text`
+    night: bool = False  # explicitly allowed to start between QUIET_START and QUIET_END
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def text_for(self, lang: str) -> str:
+        return self.text_en if lang == "en" and self.text_en else self.text
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,7 @@ class Schedule:
     reminders: tuple[Reminder, ...]  # expanded occurrences, sorted by (at, id)
     pages: dict[str, str] = field(default_factory=dict, hash=False)
     source: str = "<string>"
+    warnings: tuple[str, ...] = ()  # not errors: e.g. a reminder moved out of the night
 
     def stage(self, id: str) -> Stage | None:
         return next((s for s in self.stages if s.id == id), None)
@@ -243,6 +251,7 @@ _MISSING = object()
 class _Checker:
     def __init__(self) -> None:
         self.problems: list[str] = []
+        self.warnings: list[str] = []
 
     def add(self, place: str, key: str | None, message: str) -> None:
         self.problems.append(f'{place}: field "{key}": {message}' if key else f"{place}: {message}")
@@ -323,7 +332,7 @@ class _Checker:
         if election is None:
             return None
         reminders.sort(key=lambda r: (r.at.timestamp(), r.id))
-        return Schedule(election, tuple(stages), tuple(reminders), pages, source)
+        return Schedule(election, tuple(stages), tuple(reminders), pages, source, tuple(self.warnings))
 
     def election(self, table: Any) -> tuple[Election | None, ZoneInfo]:
         utc = ZoneInfo("UTC")
@@ -373,8 +382,9 @@ class _Checker:
             return {}
         pages = {}
         for key in table:
-            if key not in PAGE_KEYS:
-                self.add(place, key, f"unknown page (allowed: {', '.join(PAGE_KEYS)})")
+            if key.removesuffix("_en") not in PAGE_KEYS:
+                allowed = ", ".join(PAGE_KEYS)
+                self.add(place, key, f"unknown page (allowed: {allowed}, each also with _en for English)")
                 continue
             value = self.string(table, key, place)
             if value is not None:
@@ -441,8 +451,11 @@ class _Checker:
                 continue
             series, offsets, template = occurrences
             for days in offsets:
-                at = template.at + days
-                oid = f"{rid}@{at.date().isoformat()}" if series else rid
+                declared_at = template.at + days
+                at = self.out_of_night(template, declared_at, template.expires + days, place)
+                if at is None:
+                    continue
+                oid = f"{rid}@{declared_at.date().isoformat()}" if series else rid
                 if oid in expanded:
                     other = expanded[oid]
                     self.add(place, "id", f'occurrence id "{oid}" duplicates an id of reminder #{other}')
@@ -454,11 +467,36 @@ class _Checker:
                         id=oid,
                         at=at,
                         expires=template.expires + days,
-                        deliver_by=template.deliver_by + days,
+                        # a deadline the night move left behind becomes the expiry
+                        deliver_by=(template.deliver_by + days) if template.deliver_by + days > at
+                        else template.expires + days,
                         series=rid if series else None,
                     )
                 )
         return reminders
+
+    def out_of_night(self, template: Reminder, at: dt.datetime, expires: dt.datetime, place: str):
+        """`at`, or 06.00 after it when it falls in the night and the reminder doesn't say night = true.
+
+        Returns None (with a warning) when the reminder would expire before morning.
+        """
+        if template.night or QUIET_END <= at.timetz().replace(tzinfo=None) < QUIET_START:
+            return at
+        morning = dt.datetime.combine(at.date(), QUIET_END, at.tzinfo)
+        if at.time() >= QUIET_START:
+            morning += dt.timedelta(days=1)
+        when = f"{at:%Y-%m-%d %H:%M}"
+        if morning >= expires:
+            self.warnings.append(
+                f'{place}: field "at": {when} is at night (21.00–06.00) and it expires before 06.00, '
+                "so it is never sent; set night = true to send it at night"
+            )
+            return None
+        self.warnings.append(
+            f'{place}: field "at": {when} is at night (21.00–06.00); it starts at {morning:%Y-%m-%d %H:%M} '
+            "instead (set night = true to send it at night)"
+        )
+        return morning
 
     def reminder(self, table: dict, place: str, tz: ZoneInfo, stage_ids: set[str]):
         """Validate one [[reminder]]; returns (repeats, day offsets, template) or None."""
@@ -503,6 +541,15 @@ class _Checker:
         if not isinstance(silent, bool):
             self.add(place, "silent", f"expected true or false, got {_show(silent)}")
             ok = False
+        night = table.get("night", False)
+        if not isinstance(night, bool):
+            self.add(place, "night", f"expected true or false, got {_show(night)}")
+            ok = False
+        text_en = self.string(table, "text_en", place, required=False)
+        if text_en is not None:
+            before = len(self.problems)
+            text_en = self.html(text_en, "text_en", place)
+            ok &= len(self.problems) == before
 
         offsets = [dt.timedelta(0)]
         repeat_days = table.get("repeat_days")
@@ -542,7 +589,10 @@ class _Checker:
         if not ok or at is None or expires is None or deliver_by is None or roles is None or text is None:
             return None
         extra = {k: v for k, v in table.items() if k not in _REMINDER_KEYS}
-        template = Reminder("", at, expires, deliver_by, roles, text, stage, silent, None, extra)
+        template = Reminder(
+            "", at, expires, deliver_by, roles, text, stage=stage, silent=silent, text_en=text_en, night=night,
+            extra=extra,
+        )  # fmt: skip
         return repeats, offsets, template
 
     def roles(self, table: dict, place: str) -> tuple[str, ...] | None:

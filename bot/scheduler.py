@@ -63,6 +63,8 @@ def enqueue_reminder(store: Store, reminder: Reminder, now: float | None = None)
         deliver_by=reminder.deliver_by.timestamp(),
         silent=reminder.silent,
         kind="reminder",
+        text_en=reminder.text_en,
+        stage=reminder.stage,
         now=now,
     )
     return store.enqueue(reminder.id, now=now)

@@ -45,6 +45,8 @@ CREATE TABLE IF NOT EXISTS broadcasts (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
     text TEXT NOT NULL,
+    text_en TEXT,
+    stage TEXT,
     roles TEXT NOT NULL,
     silent INTEGER NOT NULL DEFAULT 0,
     at REAL NOT NULL,
@@ -197,6 +199,24 @@ class Store:
             (chat_id, role, language, now, now),
         )
 
+    def set_language(self, chat_id: int, language: str, now: float | None = None) -> bool:
+        """Remember the language a subscriber chose ('id' or 'en'); False if the chat is unknown."""
+        now = time.time() if now is None else now
+        cur = self.conn.execute(
+            "UPDATE subscribers SET language = ?, updated_at = ? WHERE chat_id = ?", (language, now, chat_id)
+        )
+        return cur.rowcount > 0
+
+    def remember_language(self, chat_id: int, language: str, now: float | None = None) -> None:
+        """A language chosen before subscribing: kept on a row with no role ('visitor')."""
+        now = time.time() if now is None else now
+        self.conn.execute(
+            """INSERT INTO subscribers (chat_id, role, language, status, joined_at, updated_at)
+               VALUES (?, NULL, ?, 'visitor', ?, ?)
+               ON CONFLICT (chat_id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at""",
+            (chat_id, language, now, now),
+        )
+
     def set_status(self, chat_id: int, status: str, now: float | None = None) -> bool:
         """Set a subscriber's status (active / stopped / blocked); False if the chat is unknown."""
         now = time.time() if now is None else now
@@ -254,18 +274,22 @@ class Store:
         deliver_by: float | None = None,
         silent: bool = False,
         kind: str = "reminder",
+        text_en: str | None = None,
+        stage: str | None = None,
         now: float | None = None,
     ) -> bool:
         """Record a broadcast that fell due; False if one with this id already exists."""
         now = time.time() if now is None else now
         cur = self.conn.execute(
             """INSERT OR IGNORE INTO broadcasts
-               (id, kind, text, roles, silent, at, expires, deliver_by, status, created_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'enqueuing', ?)""",
+               (id, kind, text, text_en, stage, roles, silent, at, expires, deliver_by, status, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'enqueuing', ?)""",
             (
                 broadcast_id,
                 kind,
                 text,
+                text_en,
+                stage,
                 ",".join(roles),
                 int(silent),
                 at,
@@ -365,32 +389,34 @@ class Store:
         jobs: list[Job] = []
         with self.transaction():
             for b in self.conn.execute(
-                "SELECT id, text, silent, expires, deliver_by FROM broadcasts WHERE status IN (?, ?) "
+                "SELECT id, text, text_en, silent, expires, deliver_by FROM broadcasts WHERE status IN (?, ?) "
                 "ORDER BY deliver_by, created_at",
                 (RUNNING, ENQUEUING),
             ).fetchall():
                 if len(jobs) >= limit:
                     break
-                broadcast_id, text, silent, expires, deliver_by = b
+                broadcast_id, text, text_en, silent, expires, deliver_by = b
                 rows = self.conn.execute(
-                    """SELECT d.chat_id, d.attempts, s.status FROM deliveries d INDEXED BY deliveries_pending
+                    """SELECT d.chat_id, d.attempts, s.status, s.language
+                       FROM deliveries d INDEXED BY deliveries_pending
                        LEFT JOIN subscribers s ON s.chat_id = d.chat_id
                        WHERE d.broadcast_id = ? AND d.status = 'pending' AND d.next_at <= ?
                        ORDER BY d.next_at LIMIT ?""",
                     (broadcast_id, now, limit - len(jobs)),
                 ).fetchall()
-                gone = [(broadcast_id, chat_id) for chat_id, _, status in rows if status != ACTIVE]
+                gone = [(broadcast_id, chat_id) for chat_id, _, status, _ in rows if status != ACTIVE]
                 if gone:
                     self._finish_many(gone, CANCELLED, "unsubscribed", now)
-                live = [(chat_id, attempts) for chat_id, attempts, status in rows if status == ACTIVE]
+                live = [(chat_id, attempts, lang) for chat_id, attempts, status, lang in rows if status == ACTIVE]
                 self.conn.executemany(
                     "UPDATE deliveries SET status = 'sending', updated_at = ? WHERE broadcast_id = ? AND chat_id = ?",
-                    [(now, broadcast_id, chat_id) for chat_id, _ in live],
+                    [(now, broadcast_id, chat_id) for chat_id, _, _ in live],
                 )
                 jobs.extend(
-                    Job(broadcast_id, chat_id, text, bool(silent), expires, deliver_by, attempts)
-                    for chat_id, attempts in live
-                )
+                    Job(broadcast_id, chat_id, text_en if lang == "en" and text_en else text, bool(silent), expires,
+                        deliver_by, attempts)
+                    for chat_id, attempts, lang in live
+                )  # fmt: skip
         return jobs
 
     def _finish_many(self, keys: list[tuple[str, int]], outcome: str, error: str | None, now: float) -> None:

@@ -59,6 +59,8 @@ def make_schedule(reminders: list[dict], stages: str | None = None) -> sched.Sch
             f"at = {local(r['at'])}",
             f"roles = {list(r['roles'])!r}".replace("'", '"'),
             f'text = "{r.get("text", "<b>Pengingat</b> " + r["id"])}"',
+            # tests run at any hour; the night rule has tests of its own
+            f"night = {str(r.get('night', True)).lower()}",
         ]
         if "expires" in r:
             lines.append(f"expires = {local(r['expires'])}")

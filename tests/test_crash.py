@@ -31,6 +31,7 @@ id = "siaran-besar"
 at = {local(at)}
 expires = {local(expires)}
 roles = ["pemilih"]
+night = true
 text = "<b>Ke TPS</b> besok"
 """,
         encoding="utf-8",

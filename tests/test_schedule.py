@@ -267,7 +267,7 @@ def test_unknown_page_and_stage_reference():
     )
     assert problems(text) == [
         'pages: field "faq": unknown page '
-        "(allowed: netralitas_asn, netralitas_kades, netralitas_pemilih, tps)",
+        "(allowed: netralitas_asn, netralitas_kades, netralitas_pemilih, tps, each also with _en for English)",
         'pages: field "tps": HTML Telegram would refuse: unsupported tag <div>',
         'election: field "voting_stage": unknown stage "hari-h"',
         'reminder "x": field "stage": unknown stage "kampanye"',

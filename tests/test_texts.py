@@ -51,8 +51,33 @@ def test_every_text_is_html_telegram_accepts():
         texts.subscribed_text("kades", schedule, date(2024, 9, 1)),
         texts.already_subscribed_text("asn"),
         texts.help_text(),
-        texts.STOPPED, texts.DELETED, texts.UNKNOWN_COMMAND, texts.FREE_TEXT, texts.ERROR,
+        *[texts.say(lang, key) for lang in texts.LANGS for key in texts.STRINGS[lang] if "{" not in texts.STRINGS[lang][key]],
+        texts.schedule_text(schedule, date(2024, 9, 1), "en"),
+        texts.welcome_text(schedule, "en"),
+        texts.subscribed_text("kades", schedule, date(2024, 9, 1), "en"),
+        texts.help_text("en"),
+        texts.correction_text(schedule.stage("pemungutan-suara"), date(2024, 11, 20), date(2024, 11, 20)),
     ]  # fmt: skip
     for sample in samples:
         assert sched.html_problem(sample) is None, sample
         assert len(sample) < 4096
+
+
+def test_english_dates_and_schedule():
+    assert texts.long_date(date(2024, 11, 27), "en") == "Wednesday, 27 November 2024"
+    text = texts.schedule_text(default(), date(2024, 11, 22), "en")
+    assert "<b>Schedule Pilkada Serentak 2024</b>" in text
+    assert "Wednesday, 27 November 2024 (upcoming)" in text
+    assert "(under way)" in text
+
+
+def test_both_languages_have_the_same_strings():
+    assert texts.STRINGS["id"].keys() == texts.STRINGS["en"].keys()
+    assert [n for n, _ in texts.COMMANDS["id"]] == [n for n, _ in texts.COMMANDS["en"]]
+
+
+def test_correction_names_old_and_new_dates():
+    stage = default().stage("pemungutan-suara")
+    text = texts.correction_text(stage, date(2024, 11, 20), date(2024, 11, 20))
+    assert text.startswith("<b>Ralat</b>")
+    assert "<s>Rabu, 20 November 2024</s>" in text and "<b>Rabu, 27 November 2024</b>" in text
