@@ -69,6 +69,16 @@ def parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", parents=[common],
                             help="aggregate counts (per role and per broadcast) to CSV; no personal data")
     export.add_argument("--out", required=True, metavar="FILE.csv", help="CSV file to write")
+    ics_cmd = sub.add_parser("ics", parents=[common], help="write the stage dates as an iCalendar (.ics) file")
+    ics_cmd.add_argument("--out", required=True, metavar="FILE.ics")
+    ics_cmd.add_argument("--lang", choices=["id", "en"], default="id")
+    poster = sub.add_parser("poster", parents=[common], help="a printable A4 poster with the QR code of a role's link")
+    poster.add_argument("--role", required=True, choices=list(sched.ROLES))
+    poster.add_argument("--out", required=True, metavar="FILE.png")
+    poster.add_argument("--username", help="the bot's username (default: asked from Telegram with getMe)")
+    purge = sub.add_parser("purge", parents=[common], help="delete delivery records older than a date")
+    purge.add_argument("--before", required=True, metavar="YYYY-MM-DD", help="local date in the election time zone")
+    purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     return p
 
 
@@ -407,6 +417,79 @@ def cmd_export(args, settings: cfg.Settings) -> int:
     return 0
 
 
+@operator_command
+def cmd_ics(args, settings: cfg.Settings) -> int:
+    from bot.ics import schedule_ics
+
+    schedule = load_schedule(settings.schedule)
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise BadInput(f"--out: folder {out.parent} does not exist")
+    out.write_bytes(schedule_ics(schedule, args.lang))
+    print(f"Wrote {len(schedule.stages)} stages to {out}.")
+    return 0
+
+
+def bot_username(settings: cfg.Settings) -> str:
+    """The bot's username from Telegram (getMe); BadInput if there is no token to ask with."""
+    import asyncio
+
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    if not settings.token:
+        raise BadInput("give --username, or set TELEGRAM_BOT_TOKEN so the username can be asked from Telegram")
+
+    async def ask() -> str:
+        async with Bot(settings.token, base_url=settings.api_url) as bot:
+            return (await bot.get_me()).username
+
+    try:
+        return asyncio.run(ask())
+    except TelegramError as exc:
+        raise BadInput(f"could not ask Telegram for the bot's username ({exc.message}); give --username") from None
+
+
+@operator_command
+def cmd_poster(args, settings: cfg.Settings) -> int:
+    from bot.poster import deep_link, poster_png
+
+    schedule = load_schedule(settings.schedule)
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise BadInput(f"--out: folder {out.parent} does not exist")
+    username = args.username or bot_username(settings)
+    try:
+        link = deep_link(username, args.role)
+        data = poster_png(username, args.role, election=schedule.election.name, region=schedule.election.region)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    out.write_bytes(data)
+    print(f"Wrote the A4 poster for {link} to {out}.")
+    return 0
+
+
+@operator_command
+def cmd_purge(args, settings: cfg.Settings) -> int:
+    schedule = load_schedule(settings.schedule)
+    try:
+        day = datetime.strptime(args.before, "%Y-%m-%d").date()
+    except ValueError:
+        raise BadInput(f"--before: {args.before!r} is not a date like 2025-03-01") from None
+    cutoff = datetime.combine(day, datetime.min.time(), schedule.election.tz).timestamp()
+    store = open_store(settings)
+    try:
+        n = store.count_purgeable(cutoff)
+        if n and not args.yes and not confirm(f"Delete {n:,} delivery records from before {day}? [y/N] "):
+            print("Cancelled, nothing deleted.")
+            return 0
+        deleted = store.purge(cutoff)
+    finally:
+        store.close()
+    print(f"Deleted {deleted:,} delivery records from before {day} (broadcast totals are kept).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -418,6 +501,7 @@ def main(argv: list[str] | None = None) -> int:
     handler = {
         "run": cmd_run, "demo": cmd_demo, "check": cmd_check, "plan": cmd_plan,
         "stats": cmd_stats, "report": cmd_report, "broadcast": cmd_broadcast, "export": cmd_export,
+        "ics": cmd_ics, "poster": cmd_poster, "purge": cmd_purge,
     }[command]  # fmt: skip
     try:
         return handler(args, settings)

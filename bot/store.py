@@ -667,6 +667,19 @@ class Store:
                 points.append((day, counts[role]))
         return series
 
+    def count_purgeable(self, before: float) -> int:
+        """Delivery records of finished broadcasts last touched before `before`."""
+        return self.conn.execute(
+            "SELECT count(*) FROM deliveries WHERE updated_at < ? AND status NOT IN ('pending', 'sending')", (before,)
+        ).fetchone()[0]
+
+    def purge(self, before: float) -> int:
+        """Delete those records (per-chat data); the broadcasts' aggregate counts stay."""
+        with self.transaction():
+            return self.conn.execute(
+                "DELETE FROM deliveries WHERE updated_at < ? AND status NOT IN ('pending', 'sending')", (before,)
+            ).rowcount
+
     def deliveries_of(self, chat_id: int) -> list[dict]:
         return list(self.db.query("SELECT * FROM deliveries WHERE chat_id = ?", [chat_id]))
 
