@@ -11,10 +11,12 @@ import asyncio
 import contextlib
 import logging
 import math
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder
@@ -88,6 +90,31 @@ def build(settings: Settings, schedule: Schedule, store: Store, *, clock: Callab
     return application
 
 
+def webhook_secret(rt: Runtime) -> str:
+    """BOT_WEBHOOK_SECRET, or one generated on first use and kept in the database."""
+    return rt.settings.webhook_secret or rt.store.meta("webhook_secret", lambda: secrets.token_urlsafe(32))
+
+
+async def receive_updates(application: Application, rt: Runtime) -> None:
+    """Long polling, or Telegram's webhook when BOT_WEBHOOK_URL is set.
+
+    In webhook mode every request must carry the secret in X-Telegram-Bot-Api-Secret-Token;
+    python-telegram-bot's webhook server answers 403 to any request without it.
+    """
+    settings = rt.settings
+    if not settings.webhook_url:
+        await application.updater.start_polling(
+            poll_interval=0.0, timeout=application.bot_data["poll_timeout"], allowed_updates=Update.ALL_TYPES
+        )
+        return
+    await application.updater.start_webhook(
+        listen=settings.webhook_listen, port=settings.webhook_port,
+        url_path=urlsplit(settings.webhook_url).path.strip("/"), webhook_url=settings.webhook_url,
+        secret_token=webhook_secret(rt), allowed_updates=Update.ALL_TYPES,
+    )  # fmt: skip
+    log.info("receiving updates by webhook on %s:%d", settings.webhook_listen, settings.webhook_port)
+
+
 async def serve(application: Application, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
     """Run polling, the delivery engine and the scheduler until `stop` is set, then shut down.
 
@@ -96,9 +123,7 @@ async def serve(application: Application, stop: asyncio.Event, ready: asyncio.Ev
     """
     rt: Runtime = application.bot_data["runtime"]
     async with application:
-        await application.updater.start_polling(
-            poll_interval=0.0, timeout=application.bot_data["poll_timeout"], allowed_updates=Update.ALL_TYPES
-        )
+        await receive_updates(application, rt)
         await application.start()
         rt.tasks.append(asyncio.create_task(rt.engine.run(), name="delivery-engine"))
         try:

@@ -106,7 +106,23 @@ def cmd_check(args, settings: cfg.Settings) -> int:
     print(schedule.summary())
     for warning in schedule.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    for line in correction_lines(schedule, settings):
+        print(line)
     return 0
+
+
+def correction_lines(schedule: sched.Schedule, settings: cfg.Settings) -> list[str]:
+    """The date corrections the next start will send, if the database exists."""
+    from bot.scheduler import pending_corrections
+    from bot.store import Store
+
+    if not Path(settings.database).is_file():
+        return []
+    store = Store(settings.database)
+    try:
+        return [c.describe() for c in pending_corrections(schedule, store)]
+    finally:
+        store.close()
 
 
 def cmd_plan(args, settings: cfg.Settings) -> int:
@@ -133,6 +149,8 @@ def cmd_plan(args, settings: cfg.Settings) -> int:
     print(plan.render(rows, rate, source))
     if not rows and not args.all:
         print("All reminders have expired; use --all to plan the whole schedule.")
+    for line in correction_lines(schedule, settings):
+        print(line)
     hint = plan.paid_hint(rows)
     if hint and not settings.paid_broadcast:
         print(hint)
@@ -160,8 +178,18 @@ def cmd_run(args, settings: cfg.Settings) -> int:
             loop.add_signal_handler(sig, stop.set)
         await serve(application, stop)
 
-    asyncio.run(main())
-    store.close()
+    from telegram.error import InvalidToken, TelegramError
+
+    try:
+        asyncio.run(main())
+    except InvalidToken:
+        log.error("Telegram refused the token (TELEGRAM_BOT_TOKEN): check it with @BotFather")
+        return 2
+    except (TelegramError, OSError) as exc:
+        log.error("cannot start: Telegram is unreachable at %s (%s)", settings.api_url, exc)
+        return 1
+    finally:
+        store.close()
     return 0
 
 

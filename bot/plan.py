@@ -48,7 +48,8 @@ def _simulate(reminders: list[Reminder], counts: dict[str, int], rate: float) ->
                 rows[r.id].finish = r.at
             i += 1
         if not jobs:
-            t = pending[i].at.timestamp()
+            if i < len(pending):
+                t = pending[i].at.timestamp()
             continue
         jobs.sort(key=lambda j: (j[0], j[3].at))
         current = jobs[0]

@@ -16,8 +16,10 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from bot.schedule import Reminder, Schedule
+from bot import texts
+from bot.schedule import QUIET_END, QUIET_START, ROLES, Reminder, Schedule, Stage
 from bot.store import ENQUEUING, Store
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,69 @@ def enqueue_reminder(store: Store, reminder: Reminder, now: float | None = None)
     return store.enqueue(reminder.id, now=now)
 
 
+@dataclass(frozen=True)
+class Correction:
+    """A stage whose dates changed after the bot announced the old ones."""
+
+    stage: Stage
+    old_start: date
+    old_end: date
+    recipients: int
+
+    @property
+    def broadcast_id(self) -> str:
+        # Stable for one change, so the correction goes out once however often the bot restarts.
+        return f"ralat-{self.stage.id}-{self.stage.start.isoformat()}-{self.stage.end.isoformat()}"
+
+    def describe(self) -> str:
+        return (
+            f"correction pending: stage {self.stage.id} moved from {self.old_start}..{self.old_end} to "
+            f"{self.stage.start}..{self.stage.end}; {self.recipients} subscribers who were told will get a 'Ralat'"
+        )
+
+
+def pending_corrections(schedule: Schedule, store: Store) -> list[Correction]:
+    """Stages whose dates in the file differ from those the bot last announced (read-only)."""
+    known = store.known_stage_dates()
+    corrections = []
+    for stage in schedule.stages:
+        if stage.id not in known:
+            continue
+        old_start, old_end = (date.fromisoformat(d) for d in known[stage.id])
+        if (old_start, old_end) != (stage.start, stage.end):
+            corrections.append(Correction(stage, old_start, old_end, store.told_about_stage(stage.id)))
+    return corrections
+
+
+def morning_after(now: datetime) -> datetime:
+    """`now`, or 06.00 when `now` is at night: corrections don't wake people either."""
+    local = now.timetz().replace(tzinfo=None)
+    if QUIET_END <= local < QUIET_START:
+        return now
+    morning = datetime.combine(now.date(), QUIET_END, now.tzinfo)
+    return morning + timedelta(days=1) if local >= QUIET_START else morning
+
+
+def send_corrections(schedule: Schedule, store: Store, now: float | None = None) -> list[Correction]:
+    """Enqueue one 'Ralat' per changed stage for those who were told, then remember the new dates."""
+    now = time.time() if now is None else now
+    corrections = pending_corrections(schedule, store)
+    start = morning_after(datetime.fromtimestamp(now, schedule.election.tz))
+    for c in corrections:
+        store.create_broadcast(
+            c.broadcast_id,
+            text=texts.correction_text(c.stage, c.old_start, c.old_end, "id"),
+            text_en=texts.correction_text(c.stage, c.old_start, c.old_end, "en"),
+            roles=ROLES, at=start.timestamp(), expires=start.timestamp() + 24 * 3600, kind="correction",
+            stage=c.stage.id, now=now,
+        )  # fmt: skip
+        if store.broadcast(c.broadcast_id)["status"] == ENQUEUING:
+            store.enqueue_told_about_stage(c.broadcast_id, c.stage.id, not_before=start.timestamp(), now=now)
+    for stage in schedule.stages:
+        store.remember_stage_dates(stage.id, stage.start.isoformat(), stage.end.isoformat(), now=now)
+    return corrections
+
+
 def enqueue_adhoc(store: Store, text: str, roles, *, ttl: float, now: float | None = None) -> tuple[str, int]:
     """An operator's ad-hoc broadcast into the outbox, due now; returns its id and recipients."""
     broadcast_id = store.create_adhoc(text=text, roles=roles, ttl=ttl, now=now)
@@ -88,7 +153,9 @@ class Scheduler:
         self._lock = asyncio.Lock()
 
     async def start(self) -> list[Decision]:
-        """Resume interrupted enqueues, send what is due, schedule the rest."""
+        """Send date corrections, resume interrupted enqueues, send what is due, schedule the rest."""
+        for c in send_corrections(self.schedule, self.store, self.clock()):
+            log.info("%s (broadcast %s)", c.describe(), c.broadcast_id)
         for broadcast_id in self.store.unfinished_enqueues():
             await self._enqueue_in_thread(broadcast_id)
         decisions = decide(self.schedule, self.store, self.clock())

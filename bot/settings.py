@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
+import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,6 +32,10 @@ class Settings:
     rate_limit: float = 30.0
     paid_broadcast: bool = False
     broadcast_approvals: int = 1
+    webhook_url: str | None = None  # public HTTPS URL Telegram posts updates to; None = long polling
+    webhook_listen: str = "127.0.0.1"  # behind a reverse proxy that terminates TLS
+    webhook_port: int = 8443
+    webhook_secret: str | None = None  # None = generated once and kept in the database
 
     def with_overrides(self, **values) -> Settings:
         """A copy with the given fields replaced; None values are ignored (flag not given)."""
@@ -89,6 +95,15 @@ def load(environ: dict[str, str] | None = None, env_file: str | os.PathLike | No
         raise SettingsError(
             f"BOT_BROADCAST_APPROVALS: {approvals_raw!r} must be 1 (author alone) or 2 (a second operator)"
         )
+    port_raw = get("BOT_WEBHOOK_PORT", "8443")
+    if not port_raw.isdigit() or not 0 < int(port_raw) < 65536:
+        raise SettingsError(f"BOT_WEBHOOK_PORT: {port_raw!r} is not a TCP port number")
+    secret = get("BOT_WEBHOOK_SECRET") or None
+    if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+        raise SettingsError("BOT_WEBHOOK_SECRET: use 1-256 characters A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+    webhook_url = get("BOT_WEBHOOK_URL") or None
+    if webhook_url is not None and not webhook_url.startswith(("https://", "http://")):
+        raise SettingsError(f"BOT_WEBHOOK_URL: {webhook_url!r} must be a URL (Telegram requires https://)")
     return Settings(
         token=get("TELEGRAM_BOT_TOKEN") or None,
         api_url=get("TELEGRAM_API_URL", DEFAULT_API_URL),
@@ -98,6 +113,10 @@ def load(environ: dict[str, str] | None = None, env_file: str | os.PathLike | No
         rate_limit=rate,
         paid_broadcast=get("BOT_PAID_BROADCAST", "0").lower() in ("1", "true", "yes", "on"),
         broadcast_approvals=int(approvals_raw),
+        webhook_url=webhook_url,
+        webhook_listen=get("BOT_WEBHOOK_LISTEN", "127.0.0.1"),
+        webhook_port=int(port_raw),
+        webhook_secret=secret,
     )
 
 
@@ -137,6 +156,12 @@ class RedactFilter(logging.Filter):
 REDACT = RedactFilter()
 
 
+def _redacting_excepthook(exc_type, exc, tb) -> None:
+    """Crash output goes through the same redaction as the log."""
+    text = "".join(traceback.format_exception(exc_type, exc, tb))
+    sys.stderr.write(REDACT.redact(text))
+
+
 def setup_logging(level: int = logging.INFO, token: str | None = None, stream=None) -> None:
     """Root logging with the redaction filter on every handler; quiet noisy libraries."""
     REDACT.add(token)
@@ -151,5 +176,6 @@ def setup_logging(level: int = logging.INFO, token: str | None = None, stream=No
     root.setLevel(level)
     # httpx logs every request URL (with the token) at INFO; the filter redacts it anyway,
     # but one line per message is noise at 30 messages a second.
+    sys.excepthook = _redacting_excepthook
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -83,6 +83,16 @@ CREATE TABLE IF NOT EXISTS deliveries (
 CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (broadcast_id, next_at) WHERE status = 'pending';
 CREATE INDEX IF NOT EXISTS deliveries_sending ON deliveries (broadcast_id) WHERE status = 'sending';
 CREATE INDEX IF NOT EXISTS deliveries_chat ON deliveries (chat_id);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS stage_dates (
+    stage_id TEXT PRIMARY KEY,
+    start_date TEXT NOT NULL,
+    end_date TEXT NOT NULL,
+    seen_at REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY,
     at REAL NOT NULL,
@@ -314,6 +324,8 @@ class Store:
             raise KeyError(broadcast_id)
         if row["status"] != ENQUEUING:
             return row["total"]
+        if row["kind"] == "correction":  # its audience is who was told, not a set of roles
+            return self.enqueue_told_about_stage(broadcast_id, row["stage"], not_before=row["at"], now=now)
         roles = row["roles"].split(",")
         marks = ",".join("?" * len(roles))
         audience = f"FROM subscribers WHERE status = 'active' AND role IN ({marks})"
@@ -666,6 +678,59 @@ class Store:
             else:
                 points.append((day, counts[role]))
         return series
+
+    def meta(self, key: str, default_factory=None) -> str | None:
+        """A value the bot keeps for itself (e.g. its webhook secret), created once if missing."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        if row is None and default_factory is not None:
+            self.conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, default_factory()))
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    # -- stage date corrections ------------------------------------------------------------------
+
+    def known_stage_dates(self) -> dict[str, tuple[str, str]]:
+        """The dates of each stage as the bot last announced them (ISO strings)."""
+        return {r[0]: (r[1], r[2]) for r in self.conn.execute("SELECT stage_id, start_date, end_date FROM stage_dates")}
+
+    def remember_stage_dates(self, stage_id: str, start: str, end: str, now: float | None = None) -> None:
+        now = time.time() if now is None else now
+        self.conn.execute(
+            "INSERT INTO stage_dates (stage_id, start_date, end_date, seen_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (stage_id) DO UPDATE SET start_date = excluded.start_date, end_date = excluded.end_date, "
+            "seen_at = excluded.seen_at",
+            (stage_id, start, end, now),
+        )
+
+    def told_about_stage(self, stage_id: str) -> int:
+        """Active subscribers who were sent a message about this stage."""
+        return self.conn.execute(
+            """SELECT count(DISTINCT d.chat_id) FROM deliveries d JOIN broadcasts b ON b.id = d.broadcast_id
+               JOIN subscribers s ON s.chat_id = d.chat_id
+               WHERE b.stage = ? AND b.kind = 'reminder' AND d.status = 'sent' AND s.status = 'active'""",
+            (stage_id,),
+        ).fetchone()[0]
+
+    def enqueue_told_about_stage(self, broadcast_id: str, stage_id: str, not_before: float,
+                                 now: float | None = None) -> int:
+        """Outbox rows of a correction: one per active subscriber sent a message about the stage."""
+        now = time.time() if now is None else now
+        with self.transaction():
+            self.conn.execute(
+                """INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, status, next_at, updated_at)
+                   SELECT DISTINCT ?, d.chat_id, 'pending', ?, ? FROM deliveries d
+                   JOIN broadcasts b ON b.id = d.broadcast_id JOIN subscribers s ON s.chat_id = d.chat_id
+                   WHERE b.stage = ? AND b.kind = 'reminder' AND d.status = 'sent' AND s.status = 'active'""",
+                (broadcast_id, not_before, now, stage_id),
+            )
+            total = self.conn.execute(
+                "SELECT count(*) FROM deliveries WHERE broadcast_id = ?", (broadcast_id,)
+            ).fetchone()[0]
+            self.conn.execute(
+                "UPDATE broadcasts SET status = ?, total = ?, enqueued_at = ?, finished_at = ? WHERE id = ?",
+                (RUNNING if total else DONE, total, now, None if total else now, broadcast_id),
+            )
+        return total
 
     def count_purgeable(self, before: float) -> int:
         """Delivery records of finished broadcasts last touched before `before`."""

@@ -20,6 +20,10 @@ def local(dt: datetime) -> str:
 
 
 def make_schedule(reminders: list[dict], stages: str | None = None) -> sched.Schedule:
+    return sched.parse(schedule_toml(reminders, stages))
+
+
+def schedule_toml(reminders: list[dict], stages: str | None = None) -> str:
     """A small valid schedule; each reminder dict gives id, at, roles and optionally expires/text."""
     parts = [
         textwrap.dedent(
@@ -64,8 +68,14 @@ def make_schedule(reminders: list[dict], stages: str | None = None) -> sched.Sch
         ]
         if "expires" in r:
             lines.append(f"expires = {local(r['expires'])}")
+        if "stage" in r:
+            lines.append(f'stage = "{r["stage"]}"')
+        if "silent" in r:
+            lines.append(f"silent = {str(r['silent']).lower()}")
+        if "text_en" in r:
+            lines.append(f'text_en = "{r["text_en"]}"')
         parts.append("\n".join(lines) + "\n")
-    return sched.parse("\n".join(parts))
+    return "\n".join(parts)
 
 
 @pytest.fixture

@@ -27,7 +27,8 @@ class Harness:
     """Starts the stand-in once; starts and stops the bot (same database) as often as a test likes."""
 
     def __init__(self, tmp_path, schedule, rate_limit: float = 30.0, clock=time.time, subscribers=(),
-                 admin_ids=(), approvals: int = 1, **standin_kwargs):
+                 admin_ids=(), approvals: int = 1, overrides: dict | None = None, **standin_kwargs):
+        self.overrides = overrides or {}
         self.admin_ids = frozenset(admin_ids)
         self.approvals = approvals
         self.db_path = str(tmp_path / "bot.db")
@@ -55,7 +56,7 @@ class Harness:
         return Settings(
             token=TOKEN, api_url=self.standin.base_url, database=self.db_path, rate_limit=self.rate_limit,
             admin_ids=self.admin_ids, broadcast_approvals=self.approvals,
-        )  # fmt: skip
+        ).with_overrides(**self.overrides)  # fmt: skip
 
     @property
     def runtime(self):

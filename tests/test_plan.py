@@ -76,3 +76,8 @@ def test_plan_command_uses_the_database_by_default(tmp_path):
     result = bot("plan", "--database", str(tmp_path / "x.db"))
     assert result.returncode == 0
     assert "use --all" in result.stdout  # the 2024 schedule is over
+
+
+def test_nobody_subscribed_plans_zero_recipients_without_warnings():
+    rows = plan.plan(VOTING, lambda roles: 0, 30)
+    assert rows and all(row.recipients == 0 and not row.late for row in rows)
