@@ -166,7 +166,9 @@ class Pacer:
                 await self._sleep(min(self._chat_free[item[2]] for item in skipped) - now)
                 continue
             chat_id, fut = chosen[2], chosen[3]
-            self._last = now
+            # Count from the slot's due time, not from when the timer fired: timer lateness must not
+            # add up into a lower rate. The 1-second window above still caps any catch-up.
+            self._last = max(ready, now - self.spacing) if self.rate else now
             self._recent.append(now)
             self._chat_free[chat_id] = now + self._interval(chat_id)
             if len(self._chat_free) > 50_000:
@@ -283,9 +285,10 @@ class Engine:
 
     async def _idle(self) -> None:
         timeout = 1.0
-        due = self.store.next_due()
-        if due is not None and not self._tasks:
-            timeout = min(timeout, max(0.0, due - time.time()))
+        if not self._tasks:  # only then can the next retry be what we wait for
+            due = self.store.next_due()
+            if due is not None:
+                timeout = min(timeout, max(0.0, due - time.time()))
         self._wake.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout)
@@ -302,7 +305,7 @@ class Engine:
             p = self._progress.setdefault(b["id"], Progress(0, b["enqueued_at"] or b["created_at"]))
             rate = (b["n_sent"] - p.sent) / max(1e-9, now - p.at)
             p.sent, p.at = b["n_sent"], now
-            pending = self.store.pending_count(b["id"])
+            pending = st.undelivered(b)
             eta = time.time() + pending / rate if rate > 0 else None
             self.store.record_progress(b["id"], rate, eta)
             eta_text = time.strftime("%H:%M:%S", time.localtime(eta)) if eta else "?"

@@ -23,7 +23,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot import charts, plan, reports, texts
+from bot import plan, reports, texts
 from bot import store as st
 from bot.handlers import reply, runtime
 from bot.schedule import ROLES, html_problem
@@ -72,6 +72,8 @@ async def statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     recent = [
         {k: f[k] for k in ("id", "sent", "blocked", "failed", "expired")} for f in reports.recent_figures(rt.store, 8)
     ]
+    from bot import charts  # matplotlib is big: load it on first use, not at start-up
+
     png = await asyncio.to_thread(charts.statistics_png, growth, recent, title=rt.schedule.election.region)
     await update.effective_message.reply_photo(
         InputFile(png, filename="statistik.png"), caption="Pelanggan per peran dan hasil siaran terakhir"

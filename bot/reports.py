@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 from bot.plan import human_duration
-from bot.store import Store
+from bot.store import Store, undelivered
 
 ADHOC_TTL = 24 * 3600  # an ad-hoc notice not delivered within a day is dropped
 
@@ -27,7 +27,7 @@ def broadcast_figures(store: Store, broadcast_id: str, now: float | None = None)
     if b is None:
         return None
     now = time.time() if now is None else now
-    pending = store.pending_count(broadcast_id)
+    pending = undelivered(b) if b["status"] != "enqueuing" else store.pending_count(broadcast_id)
     done = b["total"] - pending
     started = b["enqueued_at"] or b["created_at"]
     end = b["finished_at"] or now

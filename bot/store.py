@@ -169,6 +169,11 @@ def open_db(path: str | os.PathLike) -> sqlite_utils.Database:
     return db
 
 
+def undelivered(broadcast: dict) -> int:
+    """Copies of a broadcast row not yet at a final outcome, from its counters (no table scan)."""
+    return max(0, broadcast["total"] - sum(broadcast[column] for column in OUTCOME_COLUMNS.values()))
+
+
 class Store:
     """All reads and writes of the bot's state. One instance per connection."""
 
@@ -505,7 +510,7 @@ class Store:
         done = []
         with self.transaction():
             for b in self.active_broadcasts():
-                if not self.pending_count(b["id"]):
+                if not self.has_undelivered(b["id"]):
                     self.conn.execute(
                         "UPDATE broadcasts SET status = ?, finished_at = ? WHERE id = ?", (DONE, now, b["id"])
                     )
@@ -531,12 +536,31 @@ class Store:
         )
 
     def next_due(self) -> float | None:
-        """Earliest `next_at` of any pending delivery of a running broadcast (None if none)."""
-        return self.conn.execute(
-            "SELECT min(d.next_at) FROM deliveries d JOIN broadcasts b ON b.id = d.broadcast_id "
-            "WHERE b.status = ? AND d.status = 'pending'",
-            (RUNNING,),
-        ).fetchone()[0]
+        """Earliest `next_at` of any pending delivery of a running broadcast (None if none).
+
+        One index lookup per running broadcast, not a scan of the pending rows.
+        """
+        times = [
+            self.conn.execute(
+                "SELECT min(next_at) FROM deliveries INDEXED BY deliveries_pending "
+                "WHERE broadcast_id = ? AND status = 'pending'",
+                (b,),
+            ).fetchone()[0]
+            for (b,) in self.conn.execute("SELECT id FROM broadcasts WHERE status = ?", (RUNNING,)).fetchall()
+        ]
+        times = [t for t in times if t is not None]
+        return min(times) if times else None
+
+    def has_undelivered(self, broadcast_id: str) -> bool:
+        """Any copy still pending or in flight? (An index probe, unlike a count.)"""
+        return any(
+            self.conn.execute(
+                f"SELECT 1 FROM deliveries INDEXED BY deliveries_{status} "
+                f"WHERE broadcast_id = ? AND status = '{status}' LIMIT 1",
+                (broadcast_id,),
+            ).fetchone()
+            for status in (PENDING, SENDING)
+        )
 
     # -- operator tools -------------------------------------------------------------------------
 

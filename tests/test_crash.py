@@ -50,6 +50,13 @@ async def start_bot(standin: StandIn, db: Path, schedule: Path, rate: int) -> as
     )  # fmt: skip
 
 
+async def kill(process: asyncio.subprocess.Process | None) -> None:
+    """Never leave a bot process behind, whatever the test did."""
+    if process is not None and process.returncode is None:
+        process.kill()
+        await process.wait()
+
+
 def delivered(standin: StandIn) -> int:
     return sum(1 for m in standin.messages if m["text"] == "<b>Ke TPS</b> besok")
 
@@ -60,6 +67,7 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_everyone(tmp_path, so
     write_schedule(schedule, soon(1), soon(3600))
     standin = StandIn(token=TOKEN, rate_limit=100)
     await standin.start()
+    bot = None
     try:
         bot = await start_bot(standin, db, schedule, rate=80)
         await standin.wait_for(lambda: delivered(standin) >= 120, timeout=30)
@@ -83,6 +91,7 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_everyone(tmp_path, so
         assert standin.dup_count() <= in_flight  # the only duplicates: requests in flight at the kill
         assert in_flight <= 40 + 16  # bounded by the engine's concurrency
     finally:
+        await kill(bot)
         await standin.stop()
 
 
@@ -92,6 +101,7 @@ async def test_sigterm_finishes_in_flight_requests_and_exits_within_5_seconds(tm
     write_schedule(schedule, soon(1), soon(3600))
     standin = StandIn(token=TOKEN, rate_limit=30)
     await standin.start()
+    bot = None
     try:
         bot = await start_bot(standin, db, schedule, rate=25)
         await standin.wait_for(lambda: delivered(standin) >= 30, timeout=30)
@@ -108,4 +118,5 @@ async def test_sigterm_finishes_in_flight_requests_and_exits_within_5_seconds(tm
         assert row["n_sent"] == delivered(standin)  # every accepted message is recorded
         assert counts["pending"] == len(PEOPLE) - row["n_sent"]
     finally:
+        await kill(bot)
         await standin.stop()
