@@ -14,7 +14,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot import ics, texts
+from bot import texts
 from bot.schedule import ROLES
 from bot.store import ACTIVE, STOPPED
 
@@ -137,6 +137,8 @@ async def send_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     rt = runtime(context)
     language = lang(update, context)
     await update.callback_query.answer()
+    from bot import ics  # icalendar loads on first use, keeping start-up short
+
     data = await asyncio.to_thread(ics.schedule_ics, rt.schedule, language)
     await update.effective_chat.send_document(
         InputFile(data, filename="jadwal-pilkada.ics"), caption=texts.say(language, "calendar_caption")
