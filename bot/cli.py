@@ -233,6 +233,14 @@ def local_time(ts: float | None, tz) -> str:
     return datetime.fromtimestamp(ts, tz).strftime("%Y-%m-%d %H:%M:%S %Z") if ts else "-"
 
 
+def output_path(value: str) -> Path:
+    """The file an `--out` names; its folder must exist (BadInput otherwise)."""
+    out = Path(value)
+    if not out.parent.is_dir():
+        raise BadInput(f"--out: folder {out.parent} does not exist")
+    return out
+
+
 def operator_command(fn):
     """Run an operator command: BadInput becomes its one line on stderr and exit code 2."""
 
@@ -425,9 +433,7 @@ def follow(store, broadcast_id: str, total: int, timeout: float, interval: float
 def cmd_export(args, settings: cfg.Settings) -> int:
     from bot import reports
 
-    out = Path(args.out)
-    if not out.parent.is_dir():
-        raise BadInput(f"--out: folder {out.parent} does not exist")
+    out = output_path(args.out)
     store = open_store(settings)
     try:
         rows = reports.export_rows(store)
@@ -450,9 +456,7 @@ def cmd_ics(args, settings: cfg.Settings) -> int:
     from bot.ics import schedule_ics
 
     schedule = load_schedule(settings.schedule)
-    out = Path(args.out)
-    if not out.parent.is_dir():
-        raise BadInput(f"--out: folder {out.parent} does not exist")
+    out = output_path(args.out)
     out.write_bytes(schedule_ics(schedule, args.lang))
     print(f"Wrote {len(schedule.stages)} stages to {out}.")
     return 0
@@ -483,9 +487,7 @@ def cmd_poster(args, settings: cfg.Settings) -> int:
     from bot.poster import deep_link, poster_png
 
     schedule = load_schedule(settings.schedule)
-    out = Path(args.out)
-    if not out.parent.is_dir():
-        raise BadInput(f"--out: folder {out.parent} does not exist")
+    out = output_path(args.out)
     username = args.username or bot_username(settings)
     try:
         link = deep_link(username, args.role)

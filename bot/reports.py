@@ -61,10 +61,7 @@ def recent_figures(store: Store, limit: int = 10) -> list[dict]:
 def export_rows(store: Store) -> list[dict]:
     """Rows for `export`: one per role and one per broadcast, aggregate counts only."""
     rows = []
-    by_status = store.conn.execute(
-        "SELECT role, status, count(*) FROM subscribers GROUP BY role, status ORDER BY role, status"
-    ).fetchall()
-    for role, status, n in by_status:
+    for role, status, n in store.counts_by_role_and_status():
         rows.append({"kind": "role", "id": role or "", "status": status, "count": n})
     for b in store.recent_broadcasts(limit=1_000_000):
         f = broadcast_figures(store, b["id"])

@@ -264,6 +264,12 @@ class Store:
             f"SELECT count(*) FROM subscribers WHERE status = 'active' AND role IN ({marks})", roles
         ).fetchone()[0]
 
+    def counts_by_role_and_status(self) -> list[tuple[str | None, str, int]]:
+        """(role, status, subscribers) for every combination present; aggregates only."""
+        return self.conn.execute(
+            "SELECT role, status, count(*) FROM subscribers GROUP BY role, status ORDER BY role, status"
+        ).fetchall()
+
     def role_counts(self) -> dict[str, int]:
         """Active subscribers per role."""
         rows = self.conn.execute(
