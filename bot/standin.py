@@ -960,6 +960,7 @@ class StandIn:
             "parse_mode": None,
             "reply_markup": None,
             "disable_notification": _as_bool(params.get("disable_notification", False)),
+            "allow_paid_broadcast": _as_bool(params.get("allow_paid_broadcast", False)),
             "method": method,
             "time": time.monotonic(),
             "edited": False,

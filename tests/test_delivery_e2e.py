@@ -102,3 +102,40 @@ async def test_progress_is_recorded_in_the_database(tmp_path, soon):
         row = h.store.broadcast("b")
         assert row["rate"] > 5 and row["eta"] > time.time()
         assert 0 < row["n_sent"] < 60
+
+
+async def test_a_429_holds_every_send_for_retry_after_then_resumes_without_loss(tmp_path, soon):
+    schedule = make_schedule([{"id": "b", "at": soon(1), "roles": ["pemilih"], "text": "sabar"}])
+    async with Harness(tmp_path, schedule, rate_limit=20, subscribers=voters(30)) as h:
+        await h.standin.wait_for(lambda: sum(m["text"] == "sabar" for m in h.standin.messages) >= 5)
+        h.standin.fail_next(1, status=429, retry_after=2)
+        b = await finished(h, "b", timeout=30)
+        times = sorted(m["time"] for m in h.standin.messages if m["text"] == "sabar")
+        assert len(times) == 30 and h.standin.dup_count() == 0
+        assert b["n_sent"] == 30 and b["n_retries"] == 1
+        assert h.standin.answers.get(429) == 1
+        # every send waited: at 20/s the copies are 0.05 s apart, except across the 2-second hold
+        gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+        assert max(gaps) >= 1.9
+        assert sorted(gaps)[-2] < 1.0
+
+
+async def test_server_errors_are_retried_a_bounded_number_of_times_then_failed(tmp_path, soon):
+    schedule = make_schedule([{"id": "b", "at": soon(1), "roles": ["pemilih"], "text": "gagal"}])
+    async with Harness(tmp_path, schedule, subscribers=voters(1)) as h:
+        h.runtime.engine.backoff_base = 0.05
+        h.runtime.engine.max_attempts = 3
+        h.standin.fail_next(10, status=502)
+        b = await finished(h, "b", timeout=30)
+        assert (b["n_sent"], b["n_failed"]) == (0, 1)
+        [row] = h.store.deliveries_of(1000)
+        assert row["status"] == "failed" and "Bad Gateway" in row["last_error"]
+        assert h.standin.calls["sendMessage"] == 3  # bounded: three attempts, no more
+
+
+async def test_paid_broadcast_sends_with_allow_paid_broadcast(tmp_path, soon):
+    schedule = make_schedule([{"id": "b", "at": soon(1), "roles": ["pemilih"], "text": "berbayar"}])
+    async with Harness(tmp_path, schedule, subscribers=voters(3), overrides={"paid_broadcast": True}) as h:
+        await finished(h, "b")
+        assert h.runtime.pacer.rate == 1000.0
+        assert all(m["allow_paid_broadcast"] for m in h.standin.messages if m["text"] == "berbayar")

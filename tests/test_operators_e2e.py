@@ -147,3 +147,19 @@ async def test_rencana_and_audit(tmp_path, soon):
         assert "<code>nanti</code>" in reply["text"] and "4 penerima" in reply["text"]
         [reply] = await h.say(OP1, "/audit")
         assert "Belum ada tindakan operator" in reply["text"]
+
+
+async def test_two_operators_broadcasting_at_once_both_complete_counted_separately(tmp_path, soon):
+    async with Harness(tmp_path, schedule(soon), admin_ids=[OP1, OP2], subscribers=PEOPLE, rate_limit=50) as h:
+        first = await compose(h, OP1, ["asn"], "dari operator satu")
+        second = await compose(h, OP2, ["pemilih"], "dari operator dua")
+        await asyncio.gather(
+            h.press(OP1, first, buttons(first)["Kirim"]), h.press(OP2, second, buttons(second)["Kirim"])
+        )
+        await h.standin.wait_for(lambda: len([b for b in h.store.recent_broadcasts() if b["status"] == "done"]) == 2)
+        by_text = {b["text"]: b for b in h.store.recent_broadcasts()}
+        assert (by_text["dari operator satu"]["n_sent"], by_text["dari operator dua"]["n_sent"]) == (3, 4)
+        assert by_text["dari operator satu"]["id"] != by_text["dari operator dua"]["id"]
+        for chat, role in PEOPLE:
+            assert h.texts_to(chat).count("dari operator satu") == (role == "asn")
+            assert h.texts_to(chat).count("dari operator dua") == (role == "pemilih")
