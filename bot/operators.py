@@ -25,7 +25,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot import plan, reports, texts
 from bot import store as st
-from bot.handlers import reply, runtime
+from bot.handlers import lang, reply, runtime
 from bot.schedule import ROLES, html_problem
 from bot.scheduler import enqueue_adhoc
 
@@ -42,14 +42,30 @@ def user_id(update: Update) -> int | None:
     return update.effective_user.id if update.effective_user else None
 
 
+def chat_lang(rt, chat_id: int) -> str:
+    """The language of someone the bot writes to unprompted: their stored choice, else Indonesian."""
+    sub = rt.store.subscriber(chat_id)
+    return sub.language if sub is not None and sub.language in texts.LANGS else "id"
+
+
 def button(label: str, draft_id: int, action: str) -> InlineKeyboardButton:
+    """Callback data never depends on the language: a button works whoever presses it."""
     return InlineKeyboardButton(label, callback_data=f"{PREFIX}{draft_id}:{action}")
 
 
-def roles_keyboard(draft_id: int, chosen: list[str]) -> InlineKeyboardMarkup:
-    rows = [[button(("☑ " if r in chosen else "☐ ") + texts.ROLE_SHORT[r], draft_id, f"t:{r}")] for r in ROLES]
-    rows.append([button("Lanjut ▶", draft_id, "next"), button("Batal", draft_id, "cancel")])
+def roles_keyboard(draft_id: int, chosen: list[str], language: str = "id") -> InlineKeyboardMarkup:
+    short = texts.ROLE_SHORT[language]
+    rows = [[button(("☑ " if r in chosen else "☐ ") + short[r], draft_id, f"t:{r}")] for r in ROLES]
+    rows.append(
+        [button(texts.op_say(language, "button_next"), draft_id, "next"),
+         button(texts.op_say(language, "button_cancel"), draft_id, "cancel")]
+    )  # fmt: skip
     return InlineKeyboardMarkup(rows)
+
+
+def state_note(language: str, status: str) -> str:
+    """Why a button did nothing: the draft is no longer in the state the button belongs to."""
+    return texts.op_say(language, f"draft_{status}")
 
 
 def draft_roles(draft: dict) -> list[str]:
@@ -66,8 +82,9 @@ async def _audit(rt, actor, action, subject=None, detail=None) -> None:
 async def statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rt = runtime(context)
     tz = rt.schedule.election.tz
+    language = lang(update, context)
     figures = rt.store.subscriber_stats(now=rt.clock(), tz=tz)
-    await reply(update, texts.stats_text(figures, rt.schedule.election.region))
+    await reply(update, texts.stats_text(figures, rt.schedule.election.region, language))
     growth = rt.store.growth_by_role(tz=tz)
     recent = [
         {k: f[k] for k in ("id", "sent", "blocked", "failed", "expired")} for f in reports.recent_figures(rt.store, 8)
@@ -76,7 +93,7 @@ async def statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
     png = await asyncio.to_thread(charts.statistics_png, growth, recent, title=rt.schedule.election.region)
     await update.effective_message.reply_photo(
-        InputFile(png, filename="statistik.png"), caption="Pelanggan per peran dan hasil siaran terakhir"
+        InputFile(png, filename="statistik.png"), caption=texts.op_say(language, "stats_caption")
     )
 
 
@@ -84,22 +101,24 @@ async def start_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     rt = runtime(context)
     draft_id = rt.store.create_draft(user_id(update))
     await _audit(rt, user_id(update), "siaran: mulai", f"draf-{draft_id}")
-    await reply(update, texts.draft_roles_prompt([]), reply_markup=roles_keyboard(draft_id, []))
+    language = lang(update, context)
+    await reply(update, texts.draft_roles_prompt([], language), reply_markup=roles_keyboard(draft_id, [], language))
 
 
 async def draft_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An operator's plain message: the text of their draft, if one waits for it."""
     rt = runtime(context)
+    language = lang(update, context)
     draft = rt.store.writing_draft(user_id(update))
     if draft is None:
-        await reply(update, texts.say("id", "free_text"))
+        await reply(update, texts.say(language, "free_text"))
         return
     message = update.effective_message
     # Formatting made with Telegram's own buttons arrives as entities; typed tags arrive as text.
     text = (message.text_html if message.entities else message.text).strip()
     problem = html_problem(text)
     if problem:
-        await reply(update, texts.draft_refused(problem))
+        await reply(update, texts.draft_refused(problem, language))
         return
     roles = draft_roles(draft)
     if not rt.store.move_draft(draft["id"], st.WRITING, st.PREVIEW, text=text):
@@ -107,51 +126,56 @@ async def draft_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     recipients = rt.store.count_audience(roles)
     await message.reply_text(text, parse_mode=ParseMode.HTML)  # exactly what recipients will see
     needs = rt.settings.broadcast_approvals
-    send_label = "Ajukan untuk disetujui" if needs > 1 else "Kirim"
+    send_label = texts.op_say(language, "button_submit" if needs > 1 else "button_send")
+    seconds = reports.estimate_seconds(recipients, rate_of(rt))
     await reply(
         update,
-        texts.preview_summary(roles, recipients, reports.estimate_seconds(recipients, rate_of(rt)), rate_of(rt), needs),
+        texts.preview_summary(roles, recipients, seconds, rate_of(rt), needs, language),
         reply_markup=InlineKeyboardMarkup(
-            [[button(send_label, draft["id"], "send"), button("Batal", draft["id"], "cancel")]]
+            [[button(send_label, draft["id"], "send"),
+              button(texts.op_say(language, "button_cancel"), draft["id"], "cancel")]]
         ),
-    )
+    )  # fmt: skip
 
 
 async def cancel_running(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rt = runtime(context)
+    language = lang(update, context)
     running = rt.store.running_adhoc()
     wanted = context.args[0] if context.args else None
     targets = [b for b in running if b["id"] == wanted] if wanted else running[:1]
     if not targets:
-        await reply(update, texts.OP_NOTHING_TO_CANCEL)
+        await reply(update, texts.op_say(language, "nothing_to_cancel"))
         return
     broadcast_id = targets[0]["id"]
     dropped = rt.store.cancel_broadcast(broadcast_id)
     await _audit(rt, user_id(update), "batal", broadcast_id, f"{dropped} salinan dibatalkan")
     rt.engine.wake()
     sent = rt.store.broadcast(broadcast_id)["n_sent"]
-    await reply(update, texts.cancelled_broadcast(broadcast_id, dropped, sent))
+    await reply(update, texts.cancelled_broadcast(broadcast_id, dropped, sent, language))
 
 
 async def upcoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rt = runtime(context)
     rows = plan.plan(rt.schedule, rt.store.count_audience, rate_of(rt), now=rt.now())
-    await reply(update, texts.plan_text(rows, rate_of(rt), rt.schedule.election.tz))
+    await reply(update, texts.plan_text(rows, rate_of(rt), rt.schedule.election.tz, lang(update, context)))
 
 
 async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rt = runtime(context)
     tz = rt.schedule.election.tz
+    language = lang(update, context)
     if context.args:
         figures = reports.broadcast_figures(rt.store, context.args[0])
-        await reply(update, texts.progress_text(figures, tz) if figures else texts.OP_NO_SUCH_REPORT)
+        answer = texts.progress_text(figures, tz, language) if figures else texts.op_say(language, "no_such_report")
+        await reply(update, answer)
     else:
-        await reply(update, texts.report_list_text(reports.recent_figures(rt.store, 10), tz))
+        await reply(update, texts.report_list_text(reports.recent_figures(rt.store, 10), tz, language))
 
 
 async def audit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rt = runtime(context)
-    await reply(update, texts.audit_text(rt.store.audit_trail(20), rt.schedule.election.tz))
+    await reply(update, texts.audit_text(rt.store.audit_trail(20), rt.schedule.election.tz, lang(update, context)))
 
 
 # -- buttons ----------------------------------------------------------------------------------
@@ -161,25 +185,26 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rt = runtime(context)
     query = update.callback_query
     who = user_id(update)
+    language = lang(update, context)
     try:
         draft_part, action = query.data.removeprefix(PREFIX).split(":", 1)
         draft = rt.store.draft(int(draft_part))
     except ValueError:
         draft = None
     if draft is None:
-        await query.answer(texts.say("id", "stale_button"))
+        await query.answer(texts.say(language, "stale_button"))
         return
     if who not in rt.settings.admin_ids:
-        await query.answer(texts.OP_NOT_OPERATOR, show_alert=True)
+        await query.answer(texts.op_say(language, "not_operator"), show_alert=True)
         return
     if action in ("approve", "reject"):
         await _review(update, context, draft, approve=action == "approve")
         return
     if who != draft["author"]:
-        await query.answer(texts.OP_NOT_AUTHOR, show_alert=True)
+        await query.answer(texts.op_say(language, "not_author"), show_alert=True)
         return
     if action.startswith("t:") or action == "next":
-        await _choose(update, rt, draft, action)
+        await _choose(update, rt, draft, action, language)
     elif action == "send":
         await _send(update, context, draft)
     elif action == "cancel":
@@ -187,72 +212,75 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             draft["id"], (st.CHOOSING, st.WRITING, st.PREVIEW, st.AWAITING_APPROVAL), st.CANCELLED_DRAFT
         )
         if not moved:
-            await query.answer(texts.OP_DRAFT_STATE[rt.store.draft(draft["id"])["status"]], show_alert=True)
+            await query.answer(state_note(language, rt.store.draft(draft["id"])["status"]), show_alert=True)
             return
         await _audit(rt, who, "siaran: batal", f"draf-{draft['id']}")
         await query.answer()
-        await _edit(query, texts.OP_CANCELLED)
+        await _edit(query, texts.op_say(language, "cancelled"))
     else:
-        await query.answer(texts.say("id", "stale_button"))
+        await query.answer(texts.say(language, "stale_button"))
 
 
-async def _choose(update: Update, rt, draft: dict, action: str) -> None:
+async def _choose(update: Update, rt, draft: dict, action: str, language: str = "id") -> None:
     query = update.callback_query
     if draft["status"] != st.CHOOSING:
-        await query.answer(texts.OP_DRAFT_STATE[draft["status"]], show_alert=True)
+        await query.answer(state_note(language, draft["status"]), show_alert=True)
         return
     chosen = draft_roles(draft)
     if action == "next":
         if not chosen:
-            await query.answer(texts.OP_PICK_ROLE, show_alert=True)
+            await query.answer(texts.op_say(language, "pick_role"), show_alert=True)
             return
         if rt.store.move_draft(draft["id"], st.CHOOSING, st.WRITING):
             await query.answer()
-            await _edit(query, texts.draft_text_prompt(chosen))
+            await _edit(query, texts.draft_text_prompt(chosen, language))
         return
     role = action[2:]
     if role not in ROLES:
-        await query.answer(texts.say("id", "stale_button"))
+        await query.answer(texts.say(language, "stale_button"))
         return
     chosen = [r for r in ROLES if (r in chosen) != (r == role)]
     rt.store.update_draft(draft["id"], roles=",".join(chosen))
     await query.answer()
-    await _edit(query, texts.draft_roles_prompt(chosen), roles_keyboard(draft["id"], chosen))
+    await _edit(query, texts.draft_roles_prompt(chosen, language), roles_keyboard(draft["id"], chosen, language))
 
 
 async def _send(update: Update, context, draft: dict) -> None:
     rt = runtime(context)
     query = update.callback_query
     who = user_id(update)
+    language = lang(update, context)
     if rt.settings.broadcast_approvals > 1:
         if not rt.store.move_draft(draft["id"], st.PREVIEW, st.AWAITING_APPROVAL):
-            await query.answer(texts.OP_DRAFT_STATE[rt.store.draft(draft["id"])["status"]], show_alert=True)
+            await query.answer(state_note(language, rt.store.draft(draft["id"])["status"]), show_alert=True)
             return
         await _audit(rt, who, "siaran: ajukan persetujuan", f"draf-{draft['id']}")
         await query.answer()
-        await _edit(query, texts.OP_AWAITING)
+        await _edit(query, texts.op_say(language, "awaiting"))
         await _ask_approval(context, rt, draft)
         return
     if not rt.store.move_draft(draft["id"], st.PREVIEW, st.SENDING_DRAFT):
-        await query.answer(texts.OP_DRAFT_STATE[rt.store.draft(draft["id"])["status"]], show_alert=True)
+        await query.answer(state_note(language, rt.store.draft(draft["id"])["status"]), show_alert=True)
         return
-    await query.answer("Dikirim.")
-    await _edit(query, "Siaran dikirim. Kemajuan di pesan berikut.")
-    await launch(context, rt, rt.store.draft(draft["id"]), who)
+    await query.answer(texts.op_say(language, "sent_answer"))
+    await _edit(query, texts.op_say(language, "sent_status"))
+    await launch(context, rt, rt.store.draft(draft["id"]), who, author_language=language)
 
 
 async def _ask_approval(context, rt, draft: dict) -> None:
     draft = rt.store.draft(draft["id"])
     roles = draft_roles(draft)
     recipients = rt.store.count_audience(roles)
-    keyboard = InlineKeyboardMarkup(
-        [[button("Setujui", draft["id"], "approve"), button("Tolak", draft["id"], "reject")]]
-    )
     for operator in sorted(rt.settings.admin_ids - {draft["author"]}):
+        language = chat_lang(rt, operator)
+        keyboard = InlineKeyboardMarkup(
+            [[button(texts.op_say(language, "button_approve"), draft["id"], "approve"),
+              button(texts.op_say(language, "button_reject"), draft["id"], "reject")]]
+        )  # fmt: skip
         try:
             await context.bot.send_message(operator, draft["text"], parse_mode=ParseMode.HTML)
             await context.bot.send_message(
-                operator, texts.approval_request(draft["author"], roles, recipients),
+                operator, texts.approval_request(draft["author"], roles, recipients, language),
                 parse_mode=ParseMode.HTML, reply_markup=keyboard,
             )  # fmt: skip
         except TelegramError:
@@ -263,20 +291,22 @@ async def _review(update: Update, context, draft: dict, approve: bool) -> None:
     rt = runtime(context)
     query = update.callback_query
     who = user_id(update)
+    language = lang(update, context)
     if who == draft["author"]:
-        await query.answer(texts.OP_SELF_APPROVAL, show_alert=True)
+        await query.answer(texts.op_say(language, "self_approval"), show_alert=True)
         return
     target = st.SENDING_DRAFT if approve else st.CANCELLED_DRAFT
     if not rt.store.move_draft(draft["id"], st.AWAITING_APPROVAL, target, approved_by=who):
-        await query.answer(texts.OP_DRAFT_STATE[rt.store.draft(draft["id"])["status"]], show_alert=True)
+        await query.answer(state_note(language, rt.store.draft(draft["id"])["status"]), show_alert=True)
         return
     await _audit(rt, who, "siaran: disetujui" if approve else "siaran: ditolak", f"draf-{draft['id']}")
     await query.answer()
-    await _edit(query, "Disetujui dan dikirim." if approve else "Ditolak. Tidak ada yang dikirim.")
+    await _edit(query, texts.op_say(language, "approved" if approve else "rejected"))
     if approve:
         await launch(context, rt, rt.store.draft(draft["id"]), who)
     else:
-        await _notify(context, draft["author"], f"Siaran draf-{draft['id']} ditolak oleh operator {who}.")
+        notice = texts.op_say(chat_lang(rt, draft["author"]), "rejected_notice", draft=draft["id"], who=who)
+        await _notify(context, draft["author"], notice)
 
 
 async def _notify(context, chat_id: int, text: str) -> None:
@@ -297,8 +327,12 @@ async def _edit(query, text: str, markup: InlineKeyboardMarkup | None = None) ->
 # -- sending and progress ---------------------------------------------------------------------
 
 
-async def launch(context, rt, draft: dict, actor: int) -> None:
-    """Put an approved draft in the outbox and start its status message."""
+async def launch(context, rt, draft: dict, actor: int, author_language: str | None = None) -> None:
+    """Put an approved draft in the outbox and start its status message.
+
+    The status message is in the author's language: ``author_language`` when the author is the one
+    who pressed Send (their Telegram app's language counts too), else their stored choice.
+    """
     roles = draft_roles(draft)
 
     def work() -> tuple[str, int]:
@@ -316,32 +350,39 @@ async def launch(context, rt, draft: dict, actor: int) -> None:
     await _audit(rt, actor, "siaran: kirim", broadcast_id, detail)
     rt.engine.wake()
     figures = reports.broadcast_figures(rt.store, broadcast_id)
+    language = author_language or chat_lang(rt, draft["author"])
     status = await context.bot.send_message(
-        draft["author"], texts.progress_text(figures, rt.schedule.election.tz), parse_mode=ParseMode.HTML
+        draft["author"], texts.progress_text(figures, rt.schedule.election.tz, language), parse_mode=ParseMode.HTML
     )
     rt.store.update_draft(draft["id"], status_chat_id=status.chat_id, status_message_id=status.message_id)
-    watch(context.application, rt.store.draft(draft["id"]))
+    watch(context.application, rt.store.draft(draft["id"]), language)
 
 
-def watch(application: Application, draft: dict) -> None:
-    """Edit the draft's status message every `status_interval` seconds until the broadcast is done."""
+def watch(application: Application, draft: dict, language: str | None = None) -> None:
+    """Edit the draft's status message every `status_interval` seconds until the broadcast is done.
+
+    The edits keep the language the status message was sent in (after a restart: the author's
+    stored choice, else Indonesian).
+    """
     rt = application.bot_data["runtime"]
+    language = language or chat_lang(rt, draft["author"])
     application.job_queue.run_repeating(
-        _refresh, interval=rt.status_interval, first=rt.status_interval, data=draft["id"],
+        _refresh, interval=rt.status_interval, first=rt.status_interval, data=(draft["id"], language),
         name=f"status-{draft['id']}",
     )  # fmt: skip
 
 
 async def _refresh(context: ContextTypes.DEFAULT_TYPE) -> None:
     rt = runtime(context)
-    draft = rt.store.draft(context.job.data)
+    draft_id, language = context.job.data
+    draft = rt.store.draft(draft_id)
     figures = reports.broadcast_figures(rt.store, draft["broadcast_id"]) if draft else None
     if figures is None:
         context.job.schedule_removal()
         return
     try:
         await context.bot.edit_message_text(
-            texts.progress_text(figures, rt.schedule.election.tz), chat_id=draft["status_chat_id"],
+            texts.progress_text(figures, rt.schedule.election.tz, language), chat_id=draft["status_chat_id"],
             message_id=draft["status_message_id"], parse_mode=ParseMode.HTML,
         )  # fmt: skip
     except BadRequest as exc:
@@ -361,10 +402,16 @@ async def resume(application: Application) -> None:
 async def register_commands(application: Application) -> None:
     """Show the operator commands in the command menu of each operator's private chat only."""
     rt = application.bot_data["runtime"]
-    commands = [BotCommand(n, d) for n, d in texts.COMMANDS["id"] + texts.OPERATOR_COMMANDS]
+    menus = {
+        language: [BotCommand(n, d) for n, d in texts.COMMANDS[language] + texts.OPERATOR_COMMANDS[language]]
+        for language in texts.LANGS
+    }
     for operator in rt.settings.admin_ids:
         try:
-            await application.bot.set_my_commands(commands, scope=BotCommandScopeChat(operator))
+            for language, commands in menus.items():
+                await application.bot.set_my_commands(
+                    commands, scope=BotCommandScopeChat(operator), language_code=None if language == "id" else language
+                )
         except TelegramError:
             log.warning("could not set the operator command menu for %s (has it pressed /start?)", operator)
 

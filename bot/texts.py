@@ -301,74 +301,202 @@ def correction_text(stage: Stage, old_start: date, old_end: date, lang: str = "i
 
 
 # -- Operators (commission staff; only the ids in BOT_ADMIN_IDS see these) ---------------------
+# Both languages, like the subscriber texts: the operator's /bahasa choice, else their Telegram app's.
+# Audit trail actions ("siaran: mulai" ...) are records, not replies: they stay Indonesian.
 
-ROLE_SHORT = {"asn": "ASN", "kades": "Kepala Desa", "pemilih": "Pemilih"}
-OPERATOR_COMMANDS = (
-    ("statistik", "Statistik pelanggan dan grafik"),
-    ("siaran", "Kirim siaran mendadak"),
-    ("batal", "Batalkan siaran yang sedang berjalan"),
-    ("rencana", "Pengingat terjadwal berikutnya"),
-    ("laporan", "Laporan pengiriman"),
-    ("audit", "Jejak tindakan operator"),
-)
+ROLE_SHORT = {
+    "id": {"asn": "ASN", "kades": "Kepala Desa", "pemilih": "Pemilih"},
+    "en": {"asn": "ASN", "kades": "Village head", "pemilih": "Voter"},
+}
+OPERATOR_COMMANDS = {
+    "id": (
+        ("statistik", "Statistik pelanggan dan grafik"),
+        ("siaran", "Kirim siaran mendadak"),
+        ("batal", "Batalkan siaran yang sedang berjalan"),
+        ("rencana", "Pengingat terjadwal berikutnya"),
+        ("laporan", "Laporan pengiriman"),
+        ("audit", "Jejak tindakan operator"),
+    ),
+    "en": (
+        ("statistik", "Subscriber statistics and chart"),
+        ("siaran", "Send an urgent broadcast"),
+        ("batal", "Stop the running broadcast"),
+        ("rencana", "Upcoming scheduled reminders"),
+        ("laporan", "Delivery reports"),
+        ("audit", "Operator action trail"),
+    ),
+}
+
+OP_STRINGS = {
+    "id": {
+        "not_author": "Hanya pembuat siaran ini yang dapat menekan tombol ini.",
+        "not_operator": "Hanya operator yang dapat melakukan ini.",
+        "self_approval": "Anda tidak dapat menyetujui siaran Anda sendiri. Minta operator lain.",
+        "pick_role": "Pilih minimal satu peran.",
+        "draft_choosing": "Siaran ini masih memilih peran.",
+        "draft_writing": "Siaran ini masih menunggu teks.",
+        "draft_preview": "Siaran ini belum dikirim.",
+        "draft_awaiting_approval": "Siaran ini sedang menunggu persetujuan.",
+        "draft_sent": "Siaran ini sudah dikirim; tidak dikirim dua kali.",
+        "draft_cancelled": "Siaran ini sudah dibatalkan.",
+        "cancelled": "Siaran dibatalkan. Tidak ada yang dikirim.",
+        "nothing_to_cancel": "Tidak ada siaran mendadak yang sedang berjalan.",
+        "awaiting": "Menunggu persetujuan operator lain. Mereka sudah diberi tahu.",
+        "no_such_report": "Tidak ada siaran dengan ID itu. Ketik /laporan untuk daftar.",
+        "sent_answer": "Dikirim.",
+        "sent_status": "Siaran dikirim. Kemajuan di pesan berikut.",
+        "approved": "Disetujui dan dikirim.",
+        "rejected": "Ditolak. Tidak ada yang dikirim.",
+        "rejected_notice": "Siaran draf-{draft} ditolak oleh operator {who}.",
+        "stats_caption": "Pelanggan per peran dan hasil siaran terakhir",
+        "button_next": "Lanjut ▶",
+        "button_cancel": "Batal",
+        "button_send": "Kirim",
+        "button_submit": "Ajukan untuk disetujui",
+        "button_approve": "Setujui",
+        "button_reject": "Tolak",
+    },
+    "en": {
+        "not_author": "Only the author of this broadcast can press this button.",
+        "not_operator": "Only operators can do this.",
+        "self_approval": "You cannot approve your own broadcast. Ask another operator.",
+        "pick_role": "Choose at least one role.",
+        "draft_choosing": "This broadcast is still choosing its roles.",
+        "draft_writing": "This broadcast is still waiting for its text.",
+        "draft_preview": "This broadcast has not been sent yet.",
+        "draft_awaiting_approval": "This broadcast is waiting for approval.",
+        "draft_sent": "This broadcast has already been sent; it is never sent twice.",
+        "draft_cancelled": "This broadcast has already been cancelled.",
+        "cancelled": "Broadcast cancelled. Nothing was sent.",
+        "nothing_to_cancel": "No urgent broadcast is running.",
+        "awaiting": "Waiting for another operator's approval. They have been notified.",
+        "no_such_report": "No broadcast with that ID. Type /laporan for the list.",
+        "sent_answer": "Sent.",
+        "sent_status": "Broadcast sent. Progress in the next message.",
+        "approved": "Approved and sent.",
+        "rejected": "Rejected. Nothing was sent.",
+        "rejected_notice": "Broadcast draf-{draft} was rejected by operator {who}. Nothing was sent.",
+        "stats_caption": "Subscribers per role and results of the latest broadcasts",
+        "button_next": "Next ▶",
+        "button_cancel": "Cancel",
+        "button_send": "Send",
+        "button_submit": "Submit for approval",
+        "button_approve": "Approve",
+        "button_reject": "Reject",
+    },
+}
 
 
-def num(n: int) -> str:
-    """1.234.567, as Indonesians write thousands."""
-    return f"{n:,}".replace(",", ".")
+def op_say(lang: str, key: str, **values) -> str:
+    """An operator reply by key, like :func:`say`."""
+    text = OP_STRINGS.get(lang, OP_STRINGS["id"])[key]
+    return text.format(**values) if values else text
 
 
-def roles_text(roles) -> str:
-    return ", ".join(ROLE_SHORT.get(r, r) for r in roles) or "belum dipilih"
+def _en(lang: str) -> bool:
+    return lang == "en"
 
 
-def clock(ts: float | None, tz) -> str:
+def num(n: int, lang: str = "id") -> str:
+    """1.234.567, as Indonesians write thousands; 1,234,567 in English."""
+    return f"{n:,}" if _en(lang) else f"{n:,}".replace(",", ".")
+
+
+def roles_text(roles, lang: str = "id") -> str:
+    short = ROLE_SHORT.get(lang, ROLE_SHORT["id"])
+    return ", ".join(short.get(r, r) for r in roles) or ("none yet" if _en(lang) else "belum dipilih")
+
+
+def _stamp(moment, lang: str = "id", year: bool = True) -> str:
+    """'27-11-2024 14.05' / '27 Nov 2024 14:05' (without the year: '27-11 14.05' / '27 Nov 14:05')."""
+    if _en(lang):
+        day = f"{moment.day} {MONTHS['en'][moment.month - 1][:3]}" + (f" {moment.year}" if year else "")
+        return f"{day} {moment:%H:%M}"
+    return moment.strftime("%d-%m-%Y %H.%M" if year else "%d-%m %H.%M")
+
+
+def clock(ts: float | None, tz, lang: str = "id") -> str:
     if not ts:
         return "-"
     from datetime import datetime
 
-    return datetime.fromtimestamp(ts, tz).strftime("%d-%m-%Y %H.%M")
+    return _stamp(datetime.fromtimestamp(ts, tz), lang)
 
 
-def stats_text(s: dict, region: str) -> str:
-    lines = [f"<b>Statistik pelanggan</b> · {escape(region)}", ""]
+def stats_text(s: dict, region: str, lang: str = "id") -> str:
+    short = ROLE_SHORT.get(lang, ROLE_SHORT["id"])
+    if _en(lang):
+        lines = [f"<b>Subscriber statistics</b> · {escape(region)}", ""]
+    else:
+        lines = [f"<b>Statistik pelanggan</b> · {escape(region)}", ""]
     for role, n in s["active"].items():
-        lines.append(f"{ROLE_SHORT.get(role, role)}: <b>{num(n)}</b>")
-    lines += [
-        f"Total aktif: <b>{num(s['total_active'])}</b>",
-        f"Berhenti: {num(s['stopped'])} · Memblokir/hilang: {num(s['blocked'])}",
-        f"Baru hari ini: {num(s['new_today'])} · 14 hari terakhir: {num(s['new_days'])}",
-    ]
+        lines.append(f"{short.get(role, role)}: <b>{num(n, lang)}</b>")
+    if _en(lang):
+        lines += [
+            f"Active subscribers: <b>{num(s['total_active'], lang)}</b>",
+            f"Stopped: {num(s['stopped'], lang)} · Blocked/gone: {num(s['blocked'], lang)}",
+            f"New today: {num(s['new_today'], lang)} · last 14 days: {num(s['new_days'], lang)}",
+        ]
+    else:
+        lines += [
+            f"Total aktif: <b>{num(s['total_active'])}</b>",
+            f"Berhenti: {num(s['stopped'])} · Memblokir/hilang: {num(s['blocked'])}",
+            f"Baru hari ini: {num(s['new_today'])} · 14 hari terakhir: {num(s['new_days'])}",
+        ]
     return "\n".join(lines)
 
 
-def draft_roles_prompt(roles) -> str:
+def draft_roles_prompt(roles, lang: str = "id") -> str:
+    if _en(lang):
+        return (
+            "<b>New broadcast</b>\nChoose the roles (at least one), then press Next.\n"
+            f"Selected: {roles_text(roles, lang)}"
+        )
     return f"<b>Siaran baru</b>\nPilih peran penerima (minimal satu), lalu tekan Lanjut.\nDipilih: {roles_text(roles)}"
 
 
-def draft_text_prompt(roles) -> str:
+def draft_text_prompt(roles, lang: str = "id") -> str:
+    if _en(lang):
+        return (
+            f"<b>New broadcast</b> to: {roles_text(roles, lang)}\n"
+            "Now send the text of the message. Telegram HTML is allowed: &lt;b&gt;, &lt;i&gt;, &lt;a href&gt;."
+        )
     return (
         f"<b>Siaran baru</b> untuk: {roles_text(roles)}\n"
         "Sekarang kirim teks pesannya. Format HTML Telegram boleh: &lt;b&gt;, &lt;i&gt;, &lt;a href&gt;."
     )
 
 
-def draft_refused(reason: str) -> str:
+def draft_refused(reason: str, lang: str = "id") -> str:
+    if _en(lang):
+        return f"Text refused: {escape(reason)}\nSend the corrected text, or /siaran to start again."
     return f"Teks ditolak: {escape(reason)}\nKirim teks yang sudah diperbaiki, atau /siaran untuk mulai lagi."
 
 
-def durasi(seconds: float) -> str:
-    """'8 jam 1 menit', '14 menit', '40 detik', 'kurang dari 1 detik'."""
+def durasi(seconds: float, lang: str = "id") -> str:
+    """'8 jam 1 menit', '14 menit', '40 detik', 'kurang dari 1 detik' ('8 h 1 min', '14 min', '40 s', 'under 1 s')."""
+    en = _en(lang)
     seconds = round(seconds)
     if seconds < 1:
-        return "kurang dari 1 detik"
+        return "under 1 s" if en else "kurang dari 1 detik"
     if seconds < 60:
-        return f"{seconds} detik"
+        return f"{seconds} s" if en else f"{seconds} detik"
     hours, minutes = divmod(round(seconds / 60), 60)
+    if en:
+        return f"{hours} h {minutes} min" if hours else f"{minutes} min"
     return f"{hours} jam {minutes} menit" if hours else f"{minutes} menit"
 
 
-def preview_summary(roles, recipients: int, seconds: float, rate: float, approvals: int) -> str:
+def preview_summary(roles, recipients: int, seconds: float, rate: float, approvals: int, lang: str = "id") -> str:
+    if _en(lang):
+        lines = [
+            "<b>Preview</b>: the message above is exactly what recipients will see.",
+            f"Recipients: <b>{num(recipients, lang)}</b> ({roles_text(roles, lang)})",
+            f"Estimated duration: {durasi(seconds, lang)} at {rate:g} messages/second.",
+        ]
+        if approvals > 1:
+            lines.append("Another operator must approve it before it is sent.")
+        return "\n".join(lines)
     lines = [
         "<b>Pratinjau</b>: pesan di atas persis seperti yang akan diterima.",
         f"Penerima: <b>{num(recipients)}</b> ({roles_text(roles)})",
@@ -379,13 +507,30 @@ def preview_summary(roles, recipients: int, seconds: float, rate: float, approva
     return "\n".join(lines)
 
 
-def progress_text(f: dict, tz) -> str:
-    state = {"done": "selesai", "sending": "sedang dikirim", "enqueuing": "menyiapkan"}.get(f["status"], f["status"])
+PROGRESS_STATES = {
+    "id": {"done": "selesai", "sending": "sedang dikirim", "enqueuing": "menyiapkan"},
+    "en": {"done": "done", "sending": "sending", "enqueuing": "preparing"},
+}
+
+
+def progress_text(f: dict, tz, lang: str = "id") -> str:
+    state = PROGRESS_STATES.get(lang, PROGRESS_STATES["id"]).get(f["status"], f["status"])
+    n = {k: num(f[k], lang) for k in ("sent", "total", "blocked", "failed", "expired", "cancelled")}
+    if _en(lang):
+        lines = [
+            f"<b>Broadcast {escape(f['id'])}</b> · {state}",
+            f"Sent {n['sent']} of {n['total']} ({f['percent']:.0f}%)",
+            f"Blocked {n['blocked']} · failed {n['failed']} · expired {n['expired']} · cancelled {n['cancelled']}",
+        ]
+        if f["status"] != "done":
+            lines.append(f"Rate {f['rate']:.1f} messages/second · estimated finish {clock(f['eta'], tz, lang)}")
+        else:
+            lines.append(f"Finished {clock(f['finished_at'], tz, lang)}")
+        return "\n".join(lines)
     lines = [
         f"<b>Siaran {escape(f['id'])}</b> · {state}",
-        f"Terkirim {num(f['sent'])} dari {num(f['total'])} ({f['percent']:.0f}%)",
-        f"Memblokir {num(f['blocked'])} · gagal {num(f['failed'])} · kedaluwarsa {num(f['expired'])} · "
-        f"dibatalkan {num(f['cancelled'])}",
+        f"Terkirim {n['sent']} dari {n['total']} ({f['percent']:.0f}%)",
+        f"Memblokir {n['blocked']} · gagal {n['failed']} · kedaluwarsa {n['expired']} · dibatalkan {n['cancelled']}",
     ]
     if f["status"] != "done":
         lines.append(f"Laju {f['rate']:.1f} pesan/detik · perkiraan selesai {clock(f['eta'], tz)}")
@@ -394,76 +539,90 @@ def progress_text(f: dict, tz) -> str:
     return "\n".join(lines)
 
 
-def report_list_text(items: list[dict], tz) -> str:
+def report_list_text(items: list[dict], tz, lang: str = "id") -> str:
+    en = _en(lang)
     if not items:
-        return "Belum ada siaran."
-    lines = ["<b>10 siaran terakhir</b>"]
+        return "No broadcasts yet." if en else "Belum ada siaran."
+    lines = ["<b>Last 10 broadcasts</b>" if en else "<b>10 siaran terakhir</b>"]
     for f in items:
         lines.append(
-            f"<code>{escape(f['id'])}</code> · {clock(f['created_at'], tz)} · "
-            f"{num(f['sent'])}/{num(f['total'])} terkirim"
+            f"<code>{escape(f['id'])}</code> · {clock(f['created_at'], tz, lang)} · "
+            f"{num(f['sent'], lang)}/{num(f['total'], lang)} {'sent' if en else 'terkirim'}"
         )
-    lines.append("Rincian: /laporan ID")
+    lines.append("Details: /laporan ID" if en else "Rincian: /laporan ID")
     return "\n".join(lines)
 
 
-def audit_text(rows: list[dict], tz) -> str:
+def audit_text(rows: list[dict], tz, lang: str = "id") -> str:
+    en = _en(lang)
     if not rows:
-        return "Belum ada tindakan operator."
-    lines = ["<b>Tindakan operator terakhir</b>"]
+        return "No operator actions yet." if en else "Belum ada tindakan operator."
+    lines = ["<b>Latest operator actions</b>" if en else "<b>Tindakan operator terakhir</b>"]
     for r in rows:
         subject = f" {escape(r['subject'])}" if r["subject"] else ""
         detail = f" ({escape(r['detail'])})" if r["detail"] else ""
-        lines.append(f"{clock(r['at'], tz)} · {escape(r['actor'])} · {escape(r['action'])}{subject}{detail}")
+        lines.append(f"{clock(r['at'], tz, lang)} · {escape(r['actor'])} · {escape(r['action'])}{subject}{detail}")
     return "\n".join(lines)
 
 
-def plan_text(rows, rate: float, tz) -> str:
-    """/rencana: the same numbers as `python bot.py plan`, in Indonesian."""
+def plan_text(rows, rate: float, tz, lang: str = "id") -> str:
+    """/rencana: the same numbers as `python bot.py plan`."""
+    en = _en(lang)
     if not rows:
-        return "Tidak ada pengingat terjadwal yang akan datang."
-    lines = [f"<b>Pengingat terjadwal</b> · {rate:g} pesan/detik", ""]
+        return "No upcoming scheduled reminders." if en else "Tidak ada pengingat terjadwal yang akan datang."
+    if en:
+        lines = [f"<b>Scheduled reminders</b> · {rate:g} messages/second", ""]
+    else:
+        lines = [f"<b>Pengingat terjadwal</b> · {rate:g} pesan/detik", ""]
     for row in rows:
         r = row.reminder
-        finish = row.finish.astimezone(tz).strftime("%d-%m %H.%M") if row.finish else "tidak semua"
-        lines.append(
-            f"<code>{escape(r.id)}</code>\n  {r.at:%d-%m-%Y %H.%M} · {roles_text(r.roles)} · "
-            f"{num(row.recipients)} penerima · {durasi(row.duration)} · selesai {finish}"
-        )
-        if row.late:
+        finish = _stamp(row.finish.astimezone(tz), lang, year=False) if row.finish else None
+        if en:
+            finish = f"done by {finish}" if finish else "not everyone before it expires"
+            recipients = f"{num(row.recipients, lang)} recipient{'' if row.recipients == 1 else 's'}"
             lines.append(
-                f"  ⚠️ hanya {num(row.by_deadline)} dari {num(row.recipients)} "
-                f"({100 * row.by_deadline / row.recipients:.1f}%) sebelum batas {r.deliver_by:%H.%M}"
+                f"<code>{escape(r.id)}</code>\n  {_stamp(r.at, lang)} · {roles_text(r.roles, lang)} · "
+                f"{recipients} · {durasi(row.duration, lang)} · {finish}"
             )
+        else:
+            lines.append(
+                f"<code>{escape(r.id)}</code>\n  {r.at:%d-%m-%Y %H.%M} · {roles_text(r.roles)} · "
+                f"{num(row.recipients)} penerima · {durasi(row.duration)} · selesai {finish or 'tidak semua'}"
+            )
+        if row.late:
+            share = f"{100 * row.by_deadline / row.recipients:.1f}%"
+            if en:
+                lines.append(
+                    f"  ⚠️ only {num(row.by_deadline, lang)} of {num(row.recipients, lang)} "
+                    f"({share}) before the {r.deliver_by:%H:%M} deadline"
+                )
+            else:
+                lines.append(
+                    f"  ⚠️ hanya {num(row.by_deadline)} dari {num(row.recipients)} "
+                    f"({share}) sebelum batas {r.deliver_by:%H.%M}"
+                )
     return "\n".join(lines)
 
 
-OP_NOT_AUTHOR = "Hanya pembuat siaran ini yang dapat menekan tombol ini."
-OP_NOT_OPERATOR = "Hanya operator yang dapat melakukan ini."
-OP_SELF_APPROVAL = "Anda tidak dapat menyetujui siaran Anda sendiri. Minta operator lain."
-OP_PICK_ROLE = "Pilih minimal satu peran."
-OP_DRAFT_STATE = {
-    "choosing": "Siaran ini masih memilih peran.",
-    "writing": "Siaran ini masih menunggu teks.",
-    "preview": "Siaran ini belum dikirim.",
-    "awaiting_approval": "Siaran ini sedang menunggu persetujuan.",
-    "sent": "Siaran ini sudah dikirim; tidak dikirim dua kali.",
-    "cancelled": "Siaran ini sudah dibatalkan.",
-}
-OP_CANCELLED = "Siaran dibatalkan. Tidak ada yang dikirim."
-OP_NOTHING_TO_CANCEL = "Tidak ada siaran mendadak yang sedang berjalan."
-OP_AWAITING = "Menunggu persetujuan operator lain. Mereka sudah diberi tahu."
-OP_NO_SUCH_REPORT = "Tidak ada siaran dengan ID itu. Ketik /laporan untuk daftar."
-
-
-def approval_request(author: int, roles, recipients: int) -> str:
+def approval_request(author: int, roles, recipients: int, lang: str = "id") -> str:
+    if _en(lang):
+        noun = "recipient" if recipients == 1 else "recipients"
+        return (
+            f"<b>Approval needed</b>\nOperator {author} wants to send the broadcast above to "
+            f"{num(recipients, lang)} {noun} ({roles_text(roles, lang)})."
+        )
     return (
         f"<b>Persetujuan diperlukan</b>\nOperator {author} ingin mengirim siaran di atas ke "
         f"{num(recipients)} penerima ({roles_text(roles)})."
     )
 
 
-def cancelled_broadcast(broadcast_id: str, dropped: int, sent: int) -> str:
+def cancelled_broadcast(broadcast_id: str, dropped: int, sent: int, lang: str = "id") -> str:
+    if _en(lang):
+        return (
+            f"Broadcast <code>{escape(broadcast_id)}</code> stopped: {num(dropped, lang)} not yet sent "
+            f"(cancelled), {num(sent, lang)} already sent."
+        )
     return (
         f"Siaran <code>{escape(broadcast_id)}</code> dihentikan: {num(dropped)} salinan yang belum terkirim "
         f"dibatalkan; {num(sent)} sudah terkirim."

@@ -163,3 +163,41 @@ async def test_two_operators_broadcasting_at_once_both_complete_counted_separate
         for chat, role in PEOPLE:
             assert h.texts_to(chat).count("dari operator satu") == (role == "asn")
             assert h.texts_to(chat).count("dari operator dua") == (role == "pemilih")
+
+
+async def test_an_english_operator_gets_every_screen_in_english(tmp_path, soon):
+    from bot import texts
+
+    assert texts.OP_STRINGS["id"].keys() == texts.OP_STRINGS["en"].keys()
+    async with Harness(tmp_path, schedule(soon), admin_ids=[OP1], subscribers=PEOPLE, rate_limit=50) as h:
+        [menu] = await h.say(OP1, "/siaran", language_code="en")  # never subscribed: the app's language decides
+        assert menu["text"].startswith("<b>New broadcast</b>\nChoose the roles (at least one), then press Next.")
+        assert set(buttons(menu)) == {"☐ ASN", "☐ Village head", "☐ Voter", "Next ▶", "Cancel"}
+        await h.press(OP1, menu, buttons(menu)["☐ ASN"])
+        await h.standin.wait_for(lambda: "Selected: ASN" in last(h, OP1)["text"])
+        await h.press(OP1, menu, buttons(last(h, OP1))["Next ▶"])
+        await h.standin.wait_for(lambda: "Now send the text" in last(h, OP1)["text"])
+        preview, summary = await h.say(OP1, "<b>TPS 12</b> has moved", n=2, language_code="en")
+        assert preview["text"] == "<b>TPS 12</b> has moved"
+        assert summary["text"].startswith("<b>Preview</b>: the message above is exactly what recipients will see.")
+        assert "Recipients: <b>3</b> (ASN)" in summary["text"]
+        assert "Estimated duration: under 1 s at 50 messages/second." in summary["text"]
+        assert set(buttons(summary)) == {"Send", "Cancel"}
+        assert buttons(summary)["Send"].startswith("op:") and buttons(summary)["Send"].endswith(":send")
+        answer = await h.press(OP1, summary, buttons(summary)["Send"])
+        assert answer.get("text") == "Sent."
+        await h.standin.wait_for(lambda: "· done" in last(h, OP1)["text"] and last(h, OP1).get("edited"), 20)
+        status = last(h, OP1)["text"]
+        assert status.startswith("<b>Broadcast siaran-") and "Sent 3 of 3 (100%)" in status
+        assert "Finished " in status
+        assert sum("<b>TPS 12</b> has moved" in h.texts_to(c) for c, _ in PEOPLE) == 3
+        [listing] = await h.say(OP1, "/laporan", language_code="en")
+        assert listing["text"].startswith("<b>Last 10 broadcasts</b>") and "3/3 sent" in listing["text"]
+        text, photo = await h.say(OP1, "/statistik", n=2, language_code="en")
+        assert text["text"].startswith("<b>Subscriber statistics</b>")
+        assert "Voter: <b>4</b>" in text["text"] and "Active subscribers: <b>10</b>" in text["text"]
+        assert photo["caption"] == "Subscribers per role and results of the latest broadcasts"
+        [reply] = await h.say(OP1, "/audit", language_code="en")
+        assert reply["text"].startswith("<b>Latest operator actions</b>") and "siaran: kirim" in reply["text"]
+        english_menu = [v for k, v in h.standin.commands.items() if str(OP1) in k and k.endswith(":en")]
+        assert english_menu and {"command": "siaran", "description": "Send an urgent broadcast"} in english_menu[0]
