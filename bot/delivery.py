@@ -269,7 +269,7 @@ class Engine:
             free = self.concurrency - len(self._tasks)
             jobs = self.store.take(free) if free > 0 else []
             for job in jobs:
-                args: dict = {"deadline": job.deliver_by, "expires": job.expires}
+                args: dict = {"started": False}  # set once the request is on the wire
                 task = asyncio.create_task(self._deliver(job, args))
                 self._tasks[task] = (job, args)
                 task.add_done_callback(self._done)
