@@ -1099,7 +1099,11 @@ class StandIn:
         event.set()
 
     def _send_text_common(self, params: dict) -> tuple[int, str, str | None, str, list[dict], dict | None]:
-        chat_id = _chat_id(params)
+        return (_chat_id(params), *self._text_fields(params))
+
+    @staticmethod
+    def _text_fields(params: dict) -> tuple[str, str | None, str, list[dict], dict | None]:
+        """Text, parse mode, visible text, entities and markup of a send or edit, checked as Telegram does."""
         text = _text_param(params, "text")
         if text is None or not text.strip():
             raise _bad("message text is empty")
@@ -1109,8 +1113,7 @@ class StandIn:
             raise _bad("text must be non-empty")
         if len(plain) > MAX_TEXT:
             raise _bad("message is too long")
-        markup = _reply_markup(params)
-        return chat_id, text, parse_mode, plain, entities, markup
+        return text, parse_mode, plain, entities, _reply_markup(params)
 
     def _m_send_message(self, params: dict) -> dict:
         chat_id, text, parse_mode, plain, entities, markup = self._send_text_common(params)
@@ -1248,16 +1251,7 @@ class StandIn:
             message["reply_markup"] = visible
 
     def _m_edit_message_text(self, params: dict) -> dict:
-        text = _text_param(params, "text")
-        if text is None or not text.strip():
-            raise _bad("message text is empty")
-        parse_mode = _parse_mode(params)
-        plain, entities = _format(text, parse_mode)
-        if not plain.strip():
-            raise _bad("text must be non-empty")
-        if len(plain) > MAX_TEXT:
-            raise _bad("message is too long")
-        markup = _reply_markup(params)
+        text, parse_mode, plain, entities, markup = self._text_fields(params)
         _, message, record = self._editable(params)
         if "text" not in message:
             raise _bad("there is no text in the message to edit")
