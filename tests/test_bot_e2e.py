@@ -40,7 +40,7 @@ async def test_start_offers_roles_and_stores_the_choice(tmp_path, default_schedu
         await h.press(VOTER, welcome, "role:kades")
         await h.standin.wait_for(lambda: "Terima kasih" in h.standin.sent_to(VOTER)[-1]["text"])
         confirmation = h.standin.sent_to(VOTER)[-1]["text"]
-        assert "Kepala Desa &amp; Perangkat Desa" in confirmation or "Kepala Desa & Perangkat Desa" in confirmation
+        assert "Anda terdaftar sebagai <b>Kepala Desa &amp; Perangkat Desa</b>" in confirmation
         assert h.store.subscriber(VOTER).role == "kades"
         [again] = await h.say(VOTER, "/start")
         assert "sudah berlangganan" in again["text"]
