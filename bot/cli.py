@@ -473,8 +473,8 @@ def bot_username(settings: cfg.Settings) -> str:
         raise BadInput("give --username, or set TELEGRAM_BOT_TOKEN so the username can be asked from Telegram")
 
     async def ask() -> str:
-        async with Bot(settings.token, base_url=settings.api_url) as bot:
-            return (await bot.get_me()).username
+        async with Bot(settings.token, base_url=settings.api_url) as bot:  # initialising calls getMe
+            return bot.username
 
     try:
         return asyncio.run(ask())

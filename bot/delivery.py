@@ -92,7 +92,6 @@ class Pacer:
         self._seq = itertools.count()
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
-        self.released = 0
 
     def start(self) -> None:
         if self._task is None:
@@ -110,9 +109,6 @@ class Pacer:
         """Hold every slot for `seconds` (a 429 applies to the whole bot)."""
         self._paused_until = max(self._paused_until, self.clock() + seconds)
         self._wake.set()
-
-    def waiting(self) -> int:
-        return sum(1 for item in self._heap if not item[3].done())
 
     def _interval(self, chat_id) -> float:
         return self.group_interval if isinstance(chat_id, int) and chat_id < 0 else self.chat_interval
@@ -173,7 +169,6 @@ class Pacer:
             self._chat_free[chat_id] = now + self._interval(chat_id)
             if len(self._chat_free) > 50_000:
                 self._chat_free = {c: t for c, t in self._chat_free.items() if t > now}
-            self.released += 1
             fut.set_result(None)
 
 

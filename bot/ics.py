@@ -18,37 +18,13 @@ import unicodedata
 from icalendar import Alarm, Calendar, Event, Timezone
 
 from bot.schedule import Schedule, Stage
+from bot.texts import CALENDAR, LANGS
 
 __all__ = ["LANGS", "PRODID", "schedule_ics", "zone_abbreviation"]
 
-LANGS = ("id", "en")
 PRODID = "-//KPU Kabupaten//Pengingat Pilkada//ID"
-CHECK_SITE = "cekdptonline.kpu.go.id"
-
 _ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 _FALLBACK_STAMP = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-
-_TEXTS = {
-    "id": {
-        "stage": "Tahapan {election}, {region}.",
-        "source": "Sumber: {source}.",
-        "tps": "Pemungutan suara: TPS buka {open}–{close} {zone}",
-        "tps_description": (
-            "Bawa formulir Model C Pemberitahuan dan KTP-el. Cek nama dan lokasi TPS Anda di " + CHECK_SITE + "."
-        ),
-        "time_format": "%H.%M",
-    },
-    "en": {
-        "stage": "Stage of {election}, {region}.",
-        "source": "Source: {source}.",
-        "tps": "Voting: polling stations open {open}–{close} {zone}",
-        "tps_description": (
-            "Bring the Model C Pemberitahuan form and your KTP-el (electronic ID card). "
-            "Check your name and polling station (TPS) at " + CHECK_SITE + "."
-        ),
-        "time_format": "%H:%M",
-    },
-}
 
 
 def schedule_ics(schedule: Schedule, lang: str = "id") -> bytes:
@@ -59,7 +35,7 @@ def schedule_ics(schedule: Schedule, lang: str = "id") -> bytes:
     """
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r} (use one of: {', '.join(LANGS)})")
-    texts = _TEXTS[lang]
+    texts = CALENDAR[lang]
     election = schedule.election
     uid_suffix = f"{_slug(election.region)}.{_slug(election.name)}.pilkada-bot"
     stamp = _stamp(schedule)

@@ -106,9 +106,6 @@ class Reminder:
     night: bool = False  # explicitly allowed to start between QUIET_START and QUIET_END
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
-    def text_for(self, lang: str) -> str:
-        return self.text_en if lang == "en" and self.text_en else self.text
-
 
 @dataclass(frozen=True)
 class Schedule:

@@ -176,6 +176,30 @@ COMMANDS = {
 }
 
 
+# The calendar file's wording (bot/ics.py); what to bring on voting day is an election fact.
+CALENDAR = {
+    "id": {
+        "stage": "Tahapan {election}, {region}.",
+        "source": "Sumber: {source}.",
+        "tps": "Pemungutan suara: TPS buka {open}–{close} {zone}",
+        "tps_description": (
+            "Bawa formulir Model C Pemberitahuan dan KTP-el. Cek nama dan lokasi TPS Anda di cekdptonline.kpu.go.id."
+        ),
+        "time_format": "%H.%M",
+    },
+    "en": {
+        "stage": "Stage of {election}, {region}.",
+        "source": "Source: {source}.",
+        "tps": "Voting: polling stations open {open}–{close} {zone}",
+        "tps_description": (
+            "Bring the Model C Pemberitahuan form and your KTP-el (electronic ID card). "
+            "Check your name and polling station (TPS) at cekdptonline.kpu.go.id."
+        ),
+        "time_format": "%H:%M",
+    },
+}
+
+
 def lang_of(code: str | None) -> str:
     """'en' for English Telegram clients, else Indonesian (the default)."""
     return "en" if (code or "").lower().startswith("en") else "id"
@@ -423,54 +447,137 @@ def clock(ts: float | None, tz, lang: str = "id") -> str:
     return _stamp(datetime.fromtimestamp(ts, tz), lang)
 
 
+OP_TEMPLATES = {
+    "id": {
+        "stats_title": "<b>Statistik pelanggan</b> · {region}",
+        "stats_totals": (
+            "Total aktif: <b>{total}</b>\nBerhenti: {stopped} · Memblokir/hilang: {blocked}\n"
+            "Baru hari ini: {today} · 14 hari terakhir: {days}"
+        ),
+        "roles_prompt": "<b>Siaran baru</b>\nPilih peran penerima (minimal satu), lalu tekan Lanjut.\nDipilih: {roles}",
+        "text_prompt": (
+            "<b>Siaran baru</b> untuk: {roles}\n"
+            "Sekarang kirim teks pesannya. Format HTML Telegram boleh: &lt;b&gt;, &lt;i&gt;, &lt;a href&gt;."
+        ),
+        "refused": "Teks ditolak: {reason}\nKirim teks yang sudah diperbaiki, atau /siaran untuk mulai lagi.",
+        "preview": (
+            "<b>Pratinjau</b>: pesan di atas persis seperti yang akan diterima.\n"
+            "Penerima: <b>{recipients}</b> ({roles})\nPerkiraan durasi: {duration} pada {rate:g} pesan/detik."
+        ),
+        "preview_approval": "Perlu persetujuan satu operator lain sebelum dikirim.",
+        "progress": (
+            "<b>Siaran {id}</b> · {state}\nTerkirim {sent} dari {total} ({percent:.0f}%)\n"
+            "Memblokir {blocked} · gagal {failed} · kedaluwarsa {expired} · dibatalkan {cancelled}"
+        ),
+        "progress_running": "Laju {rate:.1f} pesan/detik · perkiraan selesai {eta}",
+        "progress_done": "Selesai {finished}",
+        "states": {"done": "selesai", "sending": "sedang dikirim", "enqueuing": "menyiapkan"},
+        "reports_none": "Belum ada siaran.",
+        "reports_title": "<b>10 siaran terakhir</b>",
+        "reports_line": "<code>{id}</code> · {created} · {sent}/{total} terkirim",
+        "reports_hint": "Rincian: /laporan ID",
+        "audit_none": "Belum ada tindakan operator.",
+        "audit_title": "<b>Tindakan operator terakhir</b>",
+        "plan_none": "Tidak ada pengingat terjadwal yang akan datang.",
+        "plan_title": "<b>Pengingat terjadwal</b> · {rate:g} pesan/detik",
+        "plan_line": "<code>{id}</code>\n  {at} · {roles} · {recipients} · {duration} · {finish}",
+        "plan_finish": "selesai {at}",
+        "plan_not_all": "selesai tidak semua",
+        "plan_late": "  ⚠️ hanya {reached} dari {total} ({share}) sebelum batas {deadline}",
+        "approval": (
+            "<b>Persetujuan diperlukan</b>\nOperator {author} ingin mengirim siaran di atas ke "
+            "{recipients} ({roles})."
+        ),
+        "stopped": (
+            "Siaran <code>{id}</code> dihentikan: {dropped} salinan yang belum terkirim dibatalkan; "
+            "{sent} sudah terkirim."
+        ),
+    },
+    "en": {
+        "stats_title": "<b>Subscriber statistics</b> · {region}",
+        "stats_totals": (
+            "Active subscribers: <b>{total}</b>\nStopped: {stopped} · Blocked/gone: {blocked}\n"
+            "New today: {today} · last 14 days: {days}"
+        ),
+        "roles_prompt": "<b>New broadcast</b>\nChoose the roles (at least one), then press Next.\nSelected: {roles}",
+        "text_prompt": (
+            "<b>New broadcast</b> to: {roles}\n"
+            "Now send the text of the message. Telegram HTML is allowed: &lt;b&gt;, &lt;i&gt;, &lt;a href&gt;."
+        ),
+        "refused": "Text refused: {reason}\nSend the corrected text, or /siaran to start again.",
+        "preview": (
+            "<b>Preview</b>: the message above is exactly what recipients will see.\n"
+            "Recipients: <b>{recipients}</b> ({roles})\nEstimated duration: {duration} at {rate:g} messages/second."
+        ),
+        "preview_approval": "Another operator must approve it before it is sent.",
+        "progress": (
+            "<b>Broadcast {id}</b> · {state}\nSent {sent} of {total} ({percent:.0f}%)\n"
+            "Blocked {blocked} · failed {failed} · expired {expired} · cancelled {cancelled}"
+        ),
+        "progress_running": "Rate {rate:.1f} messages/second · estimated finish {eta}",
+        "progress_done": "Finished {finished}",
+        "states": {"done": "done", "sending": "sending", "enqueuing": "preparing"},
+        "reports_none": "No broadcasts yet.",
+        "reports_title": "<b>Last 10 broadcasts</b>",
+        "reports_line": "<code>{id}</code> · {created} · {sent}/{total} sent",
+        "reports_hint": "Details: /laporan ID",
+        "audit_none": "No operator actions yet.",
+        "audit_title": "<b>Latest operator actions</b>",
+        "plan_none": "No upcoming scheduled reminders.",
+        "plan_title": "<b>Scheduled reminders</b> · {rate:g} messages/second",
+        "plan_line": "<code>{id}</code>\n  {at} · {roles} · {recipients} · {duration} · {finish}",
+        "plan_finish": "done by {at}",
+        "plan_not_all": "not everyone before it expires",
+        "plan_late": "  ⚠️ only {reached} of {total} ({share}) before the {deadline} deadline",
+        "approval": (
+            "<b>Approval needed</b>\nOperator {author} wants to send the broadcast above to "
+            "{recipients} ({roles})."
+        ),
+        "stopped": (
+            "Broadcast <code>{id}</code> stopped: {dropped} not yet sent (cancelled), {sent} already sent."
+        ),
+    },
+}
+
+
+def _tpl(lang: str, key: str):
+    return OP_TEMPLATES.get(lang, OP_TEMPLATES["id"])[key]
+
+
+def recipients_text(n: int, lang: str = "id") -> str:
+    """'1 recipient', '2,000 recipients', '2.000 penerima'."""
+    if _en(lang):
+        return f"{num(n, lang)} recipient{'' if n == 1 else 's'}"
+    return f"{num(n)} penerima"
+
+
+def _hm(moment, lang: str) -> str:
+    return f"{moment:%H:%M}" if _en(lang) else f"{moment:%H.%M}"
+
+
 def stats_text(s: dict, region: str, lang: str = "id") -> str:
     short = ROLE_SHORT.get(lang, ROLE_SHORT["id"])
-    if _en(lang):
-        lines = [f"<b>Subscriber statistics</b> · {escape(region)}", ""]
-    else:
-        lines = [f"<b>Statistik pelanggan</b> · {escape(region)}", ""]
-    for role, n in s["active"].items():
-        lines.append(f"{short.get(role, role)}: <b>{num(n, lang)}</b>")
-    if _en(lang):
-        lines += [
-            f"Active subscribers: <b>{num(s['total_active'], lang)}</b>",
-            f"Stopped: {num(s['stopped'], lang)} · Blocked/gone: {num(s['blocked'], lang)}",
-            f"New today: {num(s['new_today'], lang)} · last 14 days: {num(s['new_days'], lang)}",
-        ]
-    else:
-        lines += [
-            f"Total aktif: <b>{num(s['total_active'])}</b>",
-            f"Berhenti: {num(s['stopped'])} · Memblokir/hilang: {num(s['blocked'])}",
-            f"Baru hari ini: {num(s['new_today'])} · 14 hari terakhir: {num(s['new_days'])}",
-        ]
+    lines = [_tpl(lang, "stats_title").format(region=escape(region)), ""]
+    lines += [f"{short.get(role, role)}: <b>{num(n, lang)}</b>" for role, n in s["active"].items()]
+    lines.append(
+        _tpl(lang, "stats_totals").format(
+            total=num(s["total_active"], lang), stopped=num(s["stopped"], lang), blocked=num(s["blocked"], lang),
+            today=num(s["new_today"], lang), days=num(s["new_days"], lang),
+        )  # fmt: skip
+    )
     return "\n".join(lines)
 
 
 def draft_roles_prompt(roles, lang: str = "id") -> str:
-    if _en(lang):
-        return (
-            "<b>New broadcast</b>\nChoose the roles (at least one), then press Next.\n"
-            f"Selected: {roles_text(roles, lang)}"
-        )
-    return f"<b>Siaran baru</b>\nPilih peran penerima (minimal satu), lalu tekan Lanjut.\nDipilih: {roles_text(roles)}"
+    return _tpl(lang, "roles_prompt").format(roles=roles_text(roles, lang))
 
 
 def draft_text_prompt(roles, lang: str = "id") -> str:
-    if _en(lang):
-        return (
-            f"<b>New broadcast</b> to: {roles_text(roles, lang)}\n"
-            "Now send the text of the message. Telegram HTML is allowed: &lt;b&gt;, &lt;i&gt;, &lt;a href&gt;."
-        )
-    return (
-        f"<b>Siaran baru</b> untuk: {roles_text(roles)}\n"
-        "Sekarang kirim teks pesannya. Format HTML Telegram boleh: &lt;b&gt;, &lt;i&gt;, &lt;a href&gt;."
-    )
+    return _tpl(lang, "text_prompt").format(roles=roles_text(roles, lang))
 
 
 def draft_refused(reason: str, lang: str = "id") -> str:
-    if _en(lang):
-        return f"Text refused: {escape(reason)}\nSend the corrected text, or /siaran to start again."
-    return f"Teks ditolak: {escape(reason)}\nKirim teks yang sudah diperbaiki, atau /siaran untuk mulai lagi."
+    return _tpl(lang, "refused").format(reason=escape(reason))
 
 
 def durasi(seconds: float, lang: str = "id") -> str:
@@ -488,76 +595,42 @@ def durasi(seconds: float, lang: str = "id") -> str:
 
 
 def preview_summary(roles, recipients: int, seconds: float, rate: float, approvals: int, lang: str = "id") -> str:
-    if _en(lang):
-        lines = [
-            "<b>Preview</b>: the message above is exactly what recipients will see.",
-            f"Recipients: <b>{num(recipients, lang)}</b> ({roles_text(roles, lang)})",
-            f"Estimated duration: {durasi(seconds, lang)} at {rate:g} messages/second.",
-        ]
-        if approvals > 1:
-            lines.append("Another operator must approve it before it is sent.")
-        return "\n".join(lines)
-    lines = [
-        "<b>Pratinjau</b>: pesan di atas persis seperti yang akan diterima.",
-        f"Penerima: <b>{num(recipients)}</b> ({roles_text(roles)})",
-        f"Perkiraan durasi: {durasi(seconds)} pada {rate:g} pesan/detik.",
-    ]
-    if approvals > 1:
-        lines.append("Perlu persetujuan satu operator lain sebelum dikirim.")
-    return "\n".join(lines)
-
-
-PROGRESS_STATES = {
-    "id": {"done": "selesai", "sending": "sedang dikirim", "enqueuing": "menyiapkan"},
-    "en": {"done": "done", "sending": "sending", "enqueuing": "preparing"},
-}
+    text = _tpl(lang, "preview").format(
+        recipients=num(recipients, lang), roles=roles_text(roles, lang), duration=durasi(seconds, lang), rate=rate
+    )
+    return text + "\n" + _tpl(lang, "preview_approval") if approvals > 1 else text
 
 
 def progress_text(f: dict, tz, lang: str = "id") -> str:
-    state = PROGRESS_STATES.get(lang, PROGRESS_STATES["id"]).get(f["status"], f["status"])
-    n = {k: num(f[k], lang) for k in ("sent", "total", "blocked", "failed", "expired", "cancelled")}
-    if _en(lang):
-        lines = [
-            f"<b>Broadcast {escape(f['id'])}</b> · {state}",
-            f"Sent {n['sent']} of {n['total']} ({f['percent']:.0f}%)",
-            f"Blocked {n['blocked']} · failed {n['failed']} · expired {n['expired']} · cancelled {n['cancelled']}",
-        ]
-        if f["status"] != "done":
-            lines.append(f"Rate {f['rate']:.1f} messages/second · estimated finish {clock(f['eta'], tz, lang)}")
-        else:
-            lines.append(f"Finished {clock(f['finished_at'], tz, lang)}")
-        return "\n".join(lines)
-    lines = [
-        f"<b>Siaran {escape(f['id'])}</b> · {state}",
-        f"Terkirim {n['sent']} dari {n['total']} ({f['percent']:.0f}%)",
-        f"Memblokir {n['blocked']} · gagal {n['failed']} · kedaluwarsa {n['expired']} · dibatalkan {n['cancelled']}",
-    ]
+    counts = {k: num(f[k], lang) for k in ("sent", "total", "blocked", "failed", "expired", "cancelled")}
+    state = _tpl(lang, "states").get(f["status"], f["status"])
+    lines = [_tpl(lang, "progress").format(id=escape(f["id"]), state=state, percent=f["percent"], **counts)]
     if f["status"] != "done":
-        lines.append(f"Laju {f['rate']:.1f} pesan/detik · perkiraan selesai {clock(f['eta'], tz)}")
+        lines.append(_tpl(lang, "progress_running").format(rate=f["rate"], eta=clock(f["eta"], tz, lang)))
     else:
-        lines.append(f"Selesai {clock(f['finished_at'], tz)}")
+        lines.append(_tpl(lang, "progress_done").format(finished=clock(f["finished_at"], tz, lang)))
     return "\n".join(lines)
 
 
 def report_list_text(items: list[dict], tz, lang: str = "id") -> str:
-    en = _en(lang)
     if not items:
-        return "No broadcasts yet." if en else "Belum ada siaran."
-    lines = ["<b>Last 10 broadcasts</b>" if en else "<b>10 siaran terakhir</b>"]
-    for f in items:
-        lines.append(
-            f"<code>{escape(f['id'])}</code> · {clock(f['created_at'], tz, lang)} · "
-            f"{num(f['sent'], lang)}/{num(f['total'], lang)} {'sent' if en else 'terkirim'}"
-        )
-    lines.append("Details: /laporan ID" if en else "Rincian: /laporan ID")
+        return _tpl(lang, "reports_none")
+    lines = [_tpl(lang, "reports_title")]
+    lines += [
+        _tpl(lang, "reports_line").format(
+            id=escape(f["id"]), created=clock(f["created_at"], tz, lang), sent=num(f["sent"], lang),
+            total=num(f["total"], lang),
+        )  # fmt: skip
+        for f in items
+    ]
+    lines.append(_tpl(lang, "reports_hint"))
     return "\n".join(lines)
 
 
 def audit_text(rows: list[dict], tz, lang: str = "id") -> str:
-    en = _en(lang)
     if not rows:
-        return "No operator actions yet." if en else "Belum ada tindakan operator."
-    lines = ["<b>Latest operator actions</b>" if en else "<b>Tindakan operator terakhir</b>"]
+        return _tpl(lang, "audit_none")
+    lines = [_tpl(lang, "audit_title")]
     for r in rows:
         subject = f" {escape(r['subject'])}" if r["subject"] else ""
         detail = f" ({escape(r['detail'])})" if r["detail"] else ""
@@ -567,63 +640,36 @@ def audit_text(rows: list[dict], tz, lang: str = "id") -> str:
 
 def plan_text(rows, rate: float, tz, lang: str = "id") -> str:
     """/rencana: the same numbers as `python bot.py plan`."""
-    en = _en(lang)
     if not rows:
-        return "No upcoming scheduled reminders." if en else "Tidak ada pengingat terjadwal yang akan datang."
-    if en:
-        lines = [f"<b>Scheduled reminders</b> · {rate:g} messages/second", ""]
-    else:
-        lines = [f"<b>Pengingat terjadwal</b> · {rate:g} pesan/detik", ""]
+        return _tpl(lang, "plan_none")
+    lines = [_tpl(lang, "plan_title").format(rate=rate), ""]
     for row in rows:
         r = row.reminder
-        finish = _stamp(row.finish.astimezone(tz), lang, year=False) if row.finish else None
-        if en:
-            finish = f"done by {finish}" if finish else "not everyone before it expires"
-            recipients = f"{num(row.recipients, lang)} recipient{'' if row.recipients == 1 else 's'}"
-            lines.append(
-                f"<code>{escape(r.id)}</code>\n  {_stamp(r.at, lang)} · {roles_text(r.roles, lang)} · "
-                f"{recipients} · {durasi(row.duration, lang)} · {finish}"
-            )
+        if row.finish:
+            finish = _tpl(lang, "plan_finish").format(at=_stamp(row.finish.astimezone(tz), lang, year=False))
         else:
-            lines.append(
-                f"<code>{escape(r.id)}</code>\n  {r.at:%d-%m-%Y %H.%M} · {roles_text(r.roles)} · "
-                f"{num(row.recipients)} penerima · {durasi(row.duration)} · selesai {finish or 'tidak semua'}"
-            )
+            finish = _tpl(lang, "plan_not_all")
+        lines.append(
+            _tpl(lang, "plan_line").format(
+                id=escape(r.id), at=_stamp(r.at, lang), roles=roles_text(r.roles, lang),
+                recipients=recipients_text(row.recipients, lang), duration=durasi(row.duration, lang), finish=finish,
+            )  # fmt: skip
+        )
         if row.late:
-            share = f"{100 * row.by_deadline / row.recipients:.1f}%"
-            if en:
-                lines.append(
-                    f"  ⚠️ only {num(row.by_deadline, lang)} of {num(row.recipients, lang)} "
-                    f"({share}) before the {r.deliver_by:%H:%M} deadline"
-                )
-            else:
-                lines.append(
-                    f"  ⚠️ hanya {num(row.by_deadline)} dari {num(row.recipients)} "
-                    f"({share}) sebelum batas {r.deliver_by:%H.%M}"
-                )
+            lines.append(
+                _tpl(lang, "plan_late").format(
+                    reached=num(row.by_deadline, lang), total=num(row.recipients, lang),
+                    share=f"{100 * row.by_deadline / row.recipients:.1f}%", deadline=_hm(r.deliver_by, lang),
+                )  # fmt: skip
+            )
     return "\n".join(lines)
 
 
 def approval_request(author: int, roles, recipients: int, lang: str = "id") -> str:
-    if _en(lang):
-        noun = "recipient" if recipients == 1 else "recipients"
-        return (
-            f"<b>Approval needed</b>\nOperator {author} wants to send the broadcast above to "
-            f"{num(recipients, lang)} {noun} ({roles_text(roles, lang)})."
-        )
-    return (
-        f"<b>Persetujuan diperlukan</b>\nOperator {author} ingin mengirim siaran di atas ke "
-        f"{num(recipients)} penerima ({roles_text(roles)})."
+    return _tpl(lang, "approval").format(
+        author=author, recipients=recipients_text(recipients, lang), roles=roles_text(roles, lang)
     )
 
 
 def cancelled_broadcast(broadcast_id: str, dropped: int, sent: int, lang: str = "id") -> str:
-    if _en(lang):
-        return (
-            f"Broadcast <code>{escape(broadcast_id)}</code> stopped: {num(dropped, lang)} not yet sent "
-            f"(cancelled), {num(sent, lang)} already sent."
-        )
-    return (
-        f"Siaran <code>{escape(broadcast_id)}</code> dihentikan: {num(dropped)} salinan yang belum terkirim "
-        f"dibatalkan; {num(sent)} sudah terkirim."
-    )
+    return _tpl(lang, "stopped").format(id=escape(broadcast_id), dropped=num(dropped, lang), sent=num(sent, lang))

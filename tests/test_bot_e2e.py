@@ -247,3 +247,14 @@ async def test_netralitas_and_tps_answer_from_the_schedule(tmp_path, default_sch
         assert "/start" in reply["text"]
         [reply] = await h.say(VOTER, "/tps")
         assert reply["text"] == default_schedule.pages["tps"]
+
+
+async def test_peran_changes_the_role(tmp_path, default_schedule):
+    async with Harness(tmp_path, default_schedule) as h:
+        await h.say(VOTER, "/start pemilih")
+        [menu] = await h.say(VOTER, "/peran")
+        assert menu["text"] == "Pilih peran Anda:"
+        assert ("✓ Pemilih", "role:pemilih") in buttons(menu)
+        await h.press(VOTER, menu, "role:asn")
+        await h.standin.wait_for(lambda: "Anda terdaftar sebagai <b>ASN" in h.texts_to(VOTER)[-1])
+        assert h.store.subscriber(VOTER).role == "asn"

@@ -101,3 +101,11 @@ def test_demo_fed_from_stdin_shows_replies_and_a_scheduled_broadcast():
     assert "Pemungutan suara\n    Rabu, 27 November 2024" in out
     assert "📣 pengingat terjadwal dari bot:" in out
     assert out.rstrip().endswith("Demo selesai.")
+
+
+def test_demo_as_operator_shows_statistics_and_the_chart():
+    result = bot("demo", "--operator", "--first-in", "300", input="/start pemilih\n/statistik\n", timeout=90)
+    assert result.returncode == 0, result.stderr
+    assert "Anda juga OPERATOR" in result.stdout
+    assert "Pemilih: 1" in result.stdout and "Total aktif: 1" in result.stdout
+    assert "[photo: statistik.png" in result.stdout

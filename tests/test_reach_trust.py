@@ -303,3 +303,28 @@ def test_cli_ics_poster_and_purge(tmp_path, soon):
     assert store.deliveries_of(1) == [] and store.broadcast("lama")["n_sent"] == 2
     store.close()
     assert bot("purge", "--before", "kemarin", "--database", str(db)).returncode == 2
+
+
+async def test_poster_asks_telegram_for_the_username(tmp_path):
+    import zxingcpp
+    from PIL import Image
+
+    from bot.standin import StandIn
+
+    standin = StandIn(token=TOKEN, bot_username="kpu_uji_bot")
+    await standin.start()
+    try:
+        out = tmp_path / "kades.png"
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "bot.py", "poster", "--role", "kades", "--out", str(out), "--token", TOKEN,
+            "--api-url", standin.base_url, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+        assert process.returncode == 0, stderr.decode()
+        link = "https://t.me/kpu_uji_bot?start=kades"
+        assert link in stdout.decode()
+        [code] = zxingcpp.read_barcodes(Image.open(out))
+        assert code.text == link
+        assert standin.calls["getMe"] == 1
+    finally:
+        await standin.stop()
