@@ -3,12 +3,20 @@
 ``build`` makes the Application (pacer-backed rate limiter, handlers, runtime in ``bot_data``);
 ``serve`` runs it until a stop event: polling, the delivery engine and the scheduler together.
 The real bot, the offline demo and the end-to-end tests all go through ``serve``.
+
+Database connections: the delivery engine, the scheduler and the heartbeat each use connections
+of their own from worker threads, so a write lock held elsewhere (a backup, ``sqlite3`` in a
+shell) never freezes the event loop. Handlers keep using ``Runtime.store`` on the event loop: reads
+(/jadwal, /status ...) never wait in WAL mode, and that connection's writes (/start, /bahasa ...)
+wait at most ``LOOP_BUSY_TIMEOUT`` for a lock, then fail with the usual error reply, instead of
+freezing every reply for up to 30 s.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import logging
 import math
 import secrets
@@ -19,10 +27,12 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
+from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder
 
 from bot import handlers, operators, texts
 from bot.delivery import Engine, PacedRateLimiter, Pacer
+from bot.health import Heartbeat, Outage, PollRecorder
 from bot.schedule import Schedule
 from bot.scheduler import Scheduler
 from bot.sender import Sender
@@ -30,6 +40,12 @@ from bot.settings import Settings
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+
+LOOP_BUSY_TIMEOUT = 1.0  # seconds the event loop's own connection waits for a write lock
+
+
+class BackgroundTaskFailed(RuntimeError):
+    """A background task (delivery engine, heartbeat) ended while the bot was running."""
 
 
 @dataclass
@@ -46,6 +62,8 @@ class Runtime:
     engine: Engine | None = None
     scheduler: Scheduler | None = None
     tasks: list[asyncio.Task] = field(default_factory=list)
+    polls: PollRecorder | None = None  # the getUpdates request: when Telegram last answered a poll
+    polling: Outage = field(default_factory=lambda: Outage("polling Telegram"))
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.clock() + self.calendar_offset, self.schedule.election.tz)
@@ -67,6 +85,8 @@ def build(settings: Settings, schedule: Schedule, store: Store, *, clock: Callab
     rate = 1000.0 if settings.paid_broadcast else settings.rate_limit
     pacer = Pacer(rate)
     concurrency = concurrency_for(rate)
+    rt = Runtime(settings=settings, schedule=schedule, store=store, pacer=pacer, clock=clock)
+    rt.polls = PollRecorder(connection_pool_size=1, read_timeout=poll_timeout + 5, on_answer=rt.polling.ok)
     application = (
         ApplicationBuilder()
         .token(settings.token)
@@ -74,20 +94,45 @@ def build(settings: Settings, schedule: Schedule, store: Store, *, clock: Callab
         .rate_limiter(PacedRateLimiter(pacer))
         .connection_pool_size(concurrency + 16)
         .pool_timeout(30)
-        .get_updates_read_timeout(poll_timeout + 5)
+        .get_updates_request(rt.polls)
         .concurrent_updates(64)
         .build()
     )
-    rt = Runtime(settings=settings, schedule=schedule, store=store, pacer=pacer, clock=clock)
+    store.set_busy_timeout(LOOP_BUSY_TIMEOUT)
+
+    def notify(part: str, event: str, detail: str) -> None:
+        tell_operators(application, part, event, detail)
+
     # Broadcasts bypass python-telegram-bot for a lean HTTP client (see bot/sender.py); both share the pacer.
     sender = Sender(settings.api_url, settings.token, pool_size=concurrency)
-    rt.engine = Engine(store, sender, pacer, concurrency=concurrency, paid_broadcast=settings.paid_broadcast)
-    rt.scheduler = Scheduler(schedule, store, application.job_queue, rt.engine.wake, clock=clock)
+    rt.engine = Engine(
+        store, sender, pacer, concurrency=concurrency, paid_broadcast=settings.paid_broadcast, notify=notify
+    )
+    rt.scheduler = Scheduler(schedule, store, application.job_queue, rt.engine.wake, clock=clock, notify=notify)
     application.bot_data["runtime"] = rt
     application.bot_data["poll_timeout"] = poll_timeout
     operators.register(application, settings.admin_ids)  # before the catch-all handlers
     handlers.register(application)
     return application
+
+
+def tell_operators(application: Application, part: str, event: str, detail: str) -> None:
+    """One message to every operator: `part` of the bot started failing, or recovered."""
+    rt: Runtime = application.bot_data["runtime"]
+
+    async def send(chat_id: int) -> None:
+        try:
+            language = operators.chat_lang(rt, chat_id)
+        except Exception:  # the database may be what is failing
+            language = "id"
+        try:
+            text = texts.outage_text(part, event, detail, language)
+            await application.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+        except Exception as exc:
+            log.warning("could not tell operator %s about %s: %s", chat_id, part, html.escape(str(exc)))
+
+    for chat_id in sorted(rt.settings.admin_ids):
+        rt.tasks.append(asyncio.get_running_loop().create_task(send(chat_id), name=f"tell-operator-{part}"))
 
 
 def webhook_secret(rt: Runtime) -> str:
@@ -103,9 +148,11 @@ async def receive_updates(application: Application, rt: Runtime) -> None:
     """
     settings = rt.settings
     if not settings.webhook_url:
+        # One WARNING when polling starts failing (no traceback), one INFO when it answers again.
         await application.updater.start_polling(
-            poll_interval=0.0, timeout=application.bot_data["poll_timeout"], allowed_updates=Update.ALL_TYPES
-        )
+            poll_interval=0.0, timeout=application.bot_data["poll_timeout"], allowed_updates=Update.ALL_TYPES,
+            error_callback=rt.polling.failed,
+        )  # fmt: skip
         return
     await application.updater.start_webhook(
         listen=settings.webhook_listen, port=settings.webhook_port,
@@ -115,17 +162,45 @@ async def receive_updates(application: Application, rt: Runtime) -> None:
     log.info("receiving updates by webhook on %s:%d", settings.webhook_listen, settings.webhook_port)
 
 
+def last_poll(application: Application, rt: Runtime) -> float | None:
+    """When Telegram last answered getUpdates; in webhook mode, now while the webhook server runs."""
+    if rt.settings.webhook_url:
+        return time.time() if application.updater.running else None
+    return rt.polls.answered_at if rt.polls else None
+
+
+def supervise(task: asyncio.Task, stop: asyncio.Event, failures: list[str]) -> None:
+    """A background task must run until `stop`: if it ends before, stop the bot (the CLI exits 1)."""
+
+    def ended(t: asyncio.Task) -> None:
+        if stop.is_set():
+            return
+        exc = None if t.cancelled() else t.exception()
+        log.critical("background task %s ended while the bot was running; stopping", t.get_name(), exc_info=exc)
+        failures.append(t.get_name())
+        stop.set()
+
+    task.add_done_callback(ended)
+
+
 async def serve(application: Application, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
     """Run polling, the delivery engine and the scheduler until `stop` is set, then shut down.
 
     On stop, requests already on the wire are allowed to finish and be recorded (a few
-    seconds at most); copies still waiting for a send slot go back to the outbox.
+    seconds at most); copies still waiting for a send slot go back to the outbox. If a
+    background task ends on its own (a bug: the engine survives any error), the bot stops and
+    this raises :class:`BackgroundTaskFailed`.
     """
     rt: Runtime = application.bot_data["runtime"]
+    failures: list[str] = []
+    heartbeat = Heartbeat(rt.store.reopen, lambda: (last_poll(application, rt), rt.engine.last_ran))
     async with application:
         await receive_updates(application, rt)
         await application.start()
-        rt.tasks.append(asyncio.create_task(rt.engine.run(), name="delivery-engine"))
+        for name, coro in (("delivery-engine", rt.engine.run()), ("heartbeat", heartbeat.run())):
+            task = asyncio.create_task(coro, name=name)
+            supervise(task, stop, failures)
+            rt.tasks.append(task)
         try:
             for language, commands in texts.COMMANDS.items():
                 await application.bot.set_my_commands(
@@ -148,4 +223,7 @@ async def serve(application: Application, stop: asyncio.Event, ready: asyncio.Ev
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await heartbeat.close()
         await application.stop()
+    if failures:
+        raise BackgroundTaskFailed(f"{', '.join(failures)} ended unexpectedly; see the log above")

@@ -10,6 +10,7 @@
   python-telegram-bot's per-request overhead caps one process well below 1,000 messages/s.
 - ``Engine`` takes due deliveries from the outbox in the store, sends them, and records each
   outcome: sent, blocked (403), gone (chat not found), expired, failed (after bounded retries).
+  Its database work runs on a thread of its own, and it survives any failure (see ``Engine``).
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ import itertools
 import logging
 import math
 import random
+import socket
+import sqlite3
 import time
 import warnings
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -31,7 +35,8 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, Ne
 from telegram.ext import BaseRateLimiter
 
 from bot import store as st
-from bot.sender import Sender
+from bot.health import BACKOFF_CAP, Outage
+from bot.sender import NotSent, Sender
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +59,27 @@ def retry_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-def is_connection_error(exc: Exception) -> bool:
-    """True when no HTTP answer came back (so Telegram may have taken the message), not a 5xx."""
-    return "connection" in str(exc).lower()
+def transport_failed(exc: BaseException) -> bool:
+    """True when no HTTP answer came back: the connection failed (by the exception's kind and
+    cause, never its wording). A 5xx answer is a NetworkError too, but without a cause."""
+    return isinstance(exc, NotSent | TimedOut) or exc.__cause__ is not None
+
+
+def may_have_arrived(exc: BaseException) -> bool:
+    """True when Telegram may have taken the message although no answer came back, so a retry may
+    deliver it twice ("ambiguous"): the request went out, then the connection broke or timed out.
+
+    False when nothing was sent (:class:`~bot.sender.NotSent`: refused, unreachable, name not
+    resolved; or a refused connection anywhere in the cause chain) and when Telegram answered.
+    """
+    if isinstance(exc, NotSent):
+        return False
+    cause = exc.__cause__
+    while cause is not None:
+        if isinstance(cause, ConnectionRefusedError | socket.gaierror):
+            return False
+        cause = cause.__cause__
+    return isinstance(exc, TimedOut) or exc.__cause__ is not None
 
 
 class Expired(Exception):
@@ -176,13 +199,13 @@ class PacedRateLimiter(BaseRateLimiter[dict]):
     """python-telegram-bot's rate-limiter hook, backed by the shared :class:`Pacer`.
 
     Everything python-telegram-bot sends is an answer to a person (broadcasts go through
-    :class:`bot.sender.Sender`), so it takes the next free slot ahead of broadcast copies and is
-    retried after a 429.
+    :class:`bot.sender.Sender`), so it takes the next free slot ahead of broadcast copies. A 429
+    never turns a reply into an error: it waits out ``retry_after`` with everyone else and tries
+    again, as often as it takes (only stopping the bot ends the wait).
     """
 
-    def __init__(self, pacer: Pacer, reply_attempts: int = 3):
+    def __init__(self, pacer: Pacer):
         self.pacer = pacer
-        self.reply_attempts = reply_attempts
 
     async def initialize(self) -> None:
         self.pacer.start()
@@ -193,14 +216,12 @@ class PacedRateLimiter(BaseRateLimiter[dict]):
     async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
         if endpoint not in COUNTED:
             return await callback(*args, **kwargs)
-        for attempt in itertools.count(1):
+        while True:
             await self.pacer.acquire(data.get("chat_id"), (REPLY, 0))
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 self.pacer.pause(retry_seconds(exc))
-                if attempt >= self.reply_attempts:
-                    raise
 
 
 @dataclass
@@ -211,8 +232,20 @@ class Progress:
     at: float
 
 
+# An outcome to record: the name of a Store method and its arguments. Written in batches by the
+# engine's database thread (one transaction per round), not one by one on the event loop.
+Op = tuple[str, tuple]
+
+
 class Engine:
-    """Drains the outbox: takes due deliveries, sends them through the pacer, records outcomes."""
+    """Drains the outbox: takes due deliveries, sends them through the pacer, records outcomes.
+
+    Every database call runs on one worker thread with a connection of its own, so a write lock
+    held elsewhere (a backup, ``sqlite3`` in a shell) never freezes the event loop. Any failure of
+    a round (``database is locked`` included) is logged once, told to the operators once, and
+    retried with capped exponential backoff (:class:`bot.health.Outage`); the engine never ends
+    before :meth:`stop`.
+    """
 
     def __init__(
         self,
@@ -223,11 +256,12 @@ class Engine:
         concurrency: int = 16,
         max_attempts: int = 6,
         backoff_base: float = 1.0,
-        backoff_cap: float = 120.0,
+        backoff_cap: float = BACKOFF_CAP,
         paid_broadcast: bool = False,
         progress_interval: float = 10.0,
+        notify=None,
     ):
-        self.store = store
+        self.store = store  # only its path is used: the engine opens its own connection
         self.sender = sender
         self.pacer = pacer
         self.concurrency = concurrency
@@ -236,81 +270,175 @@ class Engine:
         self.backoff_cap = backoff_cap
         self.paid_broadcast = paid_broadcast
         self.progress_interval = progress_interval
+        self.outage = Outage("delivery engine", notify)
+        self.network = Outage("Telegram connection (broadcasts)")
+        self.last_ran: float | None = None  # wall time of the last round that completed
         self._wake = asyncio.Event()
+        self._stop_event = asyncio.Event()
         self._tasks: dict[asyncio.Task, tuple[st.Job, dict]] = {}
+        self._ops: list[Op] = []  # outcomes of finished sends, not yet written
         self._stopping = False
         self._progress: dict[str, Progress] = {}
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine-db")
+        self._db_store: st.Store | None = None
+        self._recovered = False
+        self._last_housekeeping = -math.inf
+        self._last_progress = time.monotonic()
         self.recovered = 0
 
     def wake(self) -> None:
         """Something was enqueued: look at the outbox now rather than at the next poll."""
         self._wake.set()
 
+    # -- the database thread ---------------------------------------------------------------------
+
+    async def _db(self, fn, *args):
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    def _conn(self) -> st.Store:
+        """The engine's own connection (database thread only)."""
+        if self._db_store is None:
+            self._db_store = self.store.reopen()
+        if self._db_store.conn.in_transaction:  # a COMMIT that failed leaves one open
+            self._db_store.conn.execute("ROLLBACK")
+        return self._db_store
+
+    @staticmethod
+    def _apply(store: st.Store, batch: list[Op]) -> None:
+        """Write a batch of outcomes in one transaction; applied ones are removed from `batch`.
+
+        A lock or I/O error leaves the whole batch to be tried again; a bug in one outcome must not
+        hold back the others, so then they are written one by one and the broken one is skipped.
+        """
+        if not batch:
+            return
+        try:
+            with store.transaction():
+                for name, args in batch:
+                    getattr(store, name)(*args)
+        except sqlite3.OperationalError:
+            raise
+        except Exception:
+            log.exception("recording %d delivery outcomes failed; recording them one by one", len(batch))
+            while batch:
+                name, args = batch[0]
+                try:
+                    with store.transaction():
+                        getattr(store, name)(*args)
+                except sqlite3.OperationalError:
+                    raise
+                except Exception:
+                    log.exception("could not record %s%r; skipped", name, args[:2])
+                batch.pop(0)
+        batch.clear()
+
+    def _round(self, batch: list[Op], free: int, housekeeping: bool, progress: bool, want_due: bool):
+        """Database thread: record outcomes, take new work, housekeeping; one call per round."""
+        store = self._conn()
+        if not self._recovered:
+            self.recovered = store.recover_in_flight()
+            self._recovered = True
+            if self.recovered:
+                log.warning(
+                    "%d deliveries were in flight when the bot last stopped; sending them again "
+                    "(at most %d people may get a message twice)",
+                    self.recovered,
+                    self.recovered,
+                )
+        self._apply(store, batch)
+        jobs = store.take(free) if free > 0 else []
+        if housekeeping:
+            store.expire_overdue()
+            for b in store.close_finished():
+                self._progress.pop(b["id"], None)
+                log.info("broadcast %s finished: %s", b["id"], summary_line(b))
+        if progress:
+            self._log_progress(store)
+        return jobs, (store.next_due() if want_due else None)
+
+    def _close_conn(self) -> None:
+        if self._db_store is not None:
+            self._db_store.close()
+            self._db_store = None
+
+    # -- the loop --------------------------------------------------------------------------------
+
     async def run(self) -> None:
-        self.recovered = self.store.recover_in_flight()
-        if self.recovered:
-            log.warning(
-                "%d deliveries were in flight when the bot last stopped; sending them again "
-                "(at most %d people may get a message twice)",
-                self.recovered,
-                self.recovered,
-            )
-        last_progress = last_housekeeping = time.monotonic()
-        self._housekeeping()
+        """Rounds until :meth:`stop`; a failed round is retried after a backoff, never fatal."""
         while not self._stopping:
-            if time.monotonic() - last_housekeeping >= 0.5 or not self._tasks:
-                last_housekeeping = time.monotonic()
-                self._housekeeping()
-            free = self.concurrency - len(self._tasks)
-            jobs = self.store.take(free) if free > 0 else []
-            for job in jobs:
-                args: dict = {"started": False}  # set once the request is on the wire
-                task = asyncio.create_task(self._deliver(job, args))
-                self._tasks[task] = (job, args)
-                task.add_done_callback(self._done)
-            if time.monotonic() - last_progress >= self.progress_interval:
-                last_progress = time.monotonic()
-                self.log_progress()
-            if not jobs or len(self._tasks) >= self.concurrency:
-                await self._idle()
+            try:
+                idle, due = await self._step()
+            except Exception as exc:
+                await self._pause(self.outage.failed(exc))
+                continue
+            self.outage.ok()
+            self.last_ran = time.time()
+            if idle:
+                await self._idle(due)
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait `seconds` before the next try, or less if the engine is stopped."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop_event.wait(), seconds)
+
+    async def _step(self) -> tuple[bool, float | None]:
+        """One round; returns whether to idle and, if nothing is in flight, the next retry time."""
+        self._wake.clear()  # before the database call: a send that ends during it wakes the idle
+        now = time.monotonic()
+        housekeeping = now - self._last_housekeeping >= 0.5 or not self._tasks
+        progress = now - self._last_progress >= self.progress_interval
+        free = self.concurrency - len(self._tasks)
+        batch, self._ops = self._ops, []
+        try:
+            jobs, due = await self._db(self._round, batch, free, housekeeping, progress, not self._tasks)
+        except BaseException:
+            self._ops[:0] = batch  # what was not written is tried again next round
+            raise
+        if housekeeping:
+            self._last_housekeeping = now
+        if progress:
+            self._last_progress = now
+        if self._stopping:  # stop() came during the call: these were never attempted
+            self._ops.extend(("release", (job.broadcast_id, job.chat_id)) for job in jobs)
+            return False, None
+        for job in jobs:
+            args: dict = {"started": False}  # set once the request is on the wire
+            task = asyncio.create_task(self._deliver(job, args))
+            self._tasks[task] = (job, args)
+            task.add_done_callback(self._done)
+        return (not jobs or len(self._tasks) >= self.concurrency), due
 
     def _done(self, task: asyncio.Task) -> None:
         self._tasks.pop(task, None)
+        if not task.cancelled():
+            self._ops.extend(task.result())
         self._wake.set()
 
-    async def _idle(self) -> None:
+    async def _idle(self, due: float | None) -> None:
         timeout = 1.0
-        if not self._tasks:  # only then can the next retry be what we wait for
-            due = self.store.next_due()
-            if due is not None:
-                timeout = min(timeout, max(0.0, due - time.time()))
-        self._wake.clear()
+        if due is not None:  # only with nothing in flight can the next retry be what we wait for
+            timeout = min(timeout, max(0.0, due - time.time()))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout)
 
-    def _housekeeping(self) -> None:
-        self.store.expire_overdue()
-        for b in self.store.close_finished():
-            self._progress.pop(b["id"], None)
-            log.info("broadcast %s finished: %s", b["id"], summary_line(b))
-
-    def log_progress(self) -> None:
+    def _log_progress(self, store: st.Store) -> None:
         now = time.time()
-        for b in self.store.active_broadcasts():
+        for b in store.active_broadcasts():
             p = self._progress.setdefault(b["id"], Progress(0, b["enqueued_at"] or b["created_at"]))
             rate = (b["n_sent"] - p.sent) / max(1e-9, now - p.at)
             p.sent, p.at = b["n_sent"], now
             pending = st.undelivered(b)
             eta = time.time() + pending / rate if rate > 0 else None
-            self.store.record_progress(b["id"], rate, eta)
+            store.record_progress(b["id"], rate, eta)
             eta_text = time.strftime("%H:%M:%S", time.localtime(eta)) if eta else "?"
             log.info(
                 "broadcast %s: sent %d, pending %d, blocked %d, failed %d, %.1f msg/s, estimated finish %s",
                 b["id"], b["n_sent"], pending, b["n_blocked"] + b["n_gone"], b["n_failed"], rate, eta_text,
             )  # fmt: skip
 
-    async def _deliver(self, job: st.Job, args: dict) -> None:
-        chat_id = job.chat_id
+    async def _deliver(self, job: st.Job, args: dict) -> list[Op]:
+        """Send one copy; returns the outcome to record (written later, in a batch)."""
+        b, chat_id = job.broadcast_id, job.chat_id
         try:
             await self.pacer.acquire(chat_id, (BROADCAST, job.deliver_by))
             if time.time() >= job.expires:
@@ -325,55 +453,75 @@ class Engine:
                 raise
         except asyncio.CancelledError:
             if not args.get("started"):
-                self.store.release(job.broadcast_id, chat_id)
+                self._ops.append(("release", (b, chat_id)))
             raise
         except Expired:
-            self.store.finish(job.broadcast_id, chat_id, st.EXPIRED, "expired before a send slot was free")
+            return [("finish", (b, chat_id, st.EXPIRED, "expired before a send slot was free"))]
         except ChatMigrated as exc:
-            self.store.migrate_chat(chat_id, exc.new_chat_id)
-            self.store.retry_later(job.broadcast_id, exc.new_chat_id, 0, f"migrated to {exc.new_chat_id}")
+            new = exc.new_chat_id
+            return [("migrate_chat", (chat_id, new)), ("retry_later", (b, new, 0, f"migrated to {new}"))]
         except Forbidden as exc:
-            self.store.finish(job.broadcast_id, chat_id, st.BLOCKED, exc.message)
+            return [("finish", (b, chat_id, st.BLOCKED, exc.message))]
         except RetryAfter as exc:
             # The pacer already holds every slot; this copy goes back to the front of the line.
-            self.store.retry_later(job.broadcast_id, chat_id, time.time() + retry_seconds(exc), str(exc))
+            return [("retry_later", (b, chat_id, time.time() + retry_seconds(exc), str(exc)))]
         except BadRequest as exc:
-            outcome = st.GONE if "chat not found" in exc.message.lower() else st.FAILED
-            if outcome == st.GONE:
-                self.store.set_status(chat_id, "gone")
-            self.store.finish(job.broadcast_id, chat_id, outcome, exc.message)
+            if "chat not found" in exc.message.lower():
+                return [("set_status", (chat_id, "gone")), ("finish", (b, chat_id, st.GONE, exc.message))]
+            return [("finish", (b, chat_id, st.FAILED, exc.message))]
         except InvalidToken as exc:
             log.error("Telegram refused the bot token; deliveries wait until it is fixed")
-            self.store.retry_later(job.broadcast_id, chat_id, time.time() + 60, exc.message)
+            return [("retry_later", (b, chat_id, time.time() + 60, exc.message))]
         except TimedOut as exc:
-            self._retry_or_fail(job, f"TimedOut: {exc.message}", ambiguous=True)
+            self.network.failed(exc)
+            return self._retry_or_fail(job, f"TimedOut: {exc.message}", ambiguous=True)
         except NetworkError as exc:
-            self._retry_or_fail(job, f"NetworkError: {exc.message}", ambiguous=is_connection_error(exc))
+            if transport_failed(exc):
+                self.network.failed(exc)
+            else:
+                self.network.ok()  # Telegram answered (5xx): the connection works
+            return self._retry_or_fail(job, f"NetworkError: {exc.message}", ambiguous=may_have_arrived(exc))
         except Exception as exc:  # keep the engine alive whatever one send does
-            log.exception("unexpected error delivering %s to a chat", job.broadcast_id)
-            self._retry_or_fail(job, f"{type(exc).__name__}: {exc}")
-        else:
-            self.store.finish(job.broadcast_id, chat_id, st.SENT)
+            log.exception("unexpected error delivering %s to a chat", b)
+            return self._retry_or_fail(job, f"{type(exc).__name__}: {exc}")
+        self.network.ok()
+        return [("finish", (b, chat_id, st.SENT))]
 
-    def _retry_or_fail(self, job: st.Job, error: str, ambiguous: bool = False) -> None:
+    def _retry_or_fail(self, job: st.Job, error: str, ambiguous: bool = False) -> list[Op]:
         attempt = job.attempts + 1
         if attempt >= self.max_attempts:
-            self.store.finish(job.broadcast_id, job.chat_id, st.FAILED, error)
-            return
+            return [("finish", (job.broadcast_id, job.chat_id, st.FAILED, error))]
         delay = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
-        self.store.retry_later(job.broadcast_id, job.chat_id, time.time() + delay, error, ambiguous=ambiguous)
+        delay = min(delay, self.backoff_cap)
+        return [("retry_later", (job.broadcast_id, job.chat_id, time.time() + delay, error, None, ambiguous))]
 
     async def stop(self, timeout: float = 4.0) -> None:
-        """Stop taking work; let requests already on the wire finish (up to `timeout`)."""
+        """Stop taking work; let requests already on the wire finish (up to `timeout`) and record them."""
         self._stopping = True
+        self._stop_event.set()
         self._wake.set()
         waiting = [t for t, (_, args) in self._tasks.items() if not args.get("started")]
         for task in waiting:
             task.cancel()
         if self._tasks:
             await asyncio.wait(list(self._tasks), timeout=timeout)
-        for task in list(self._tasks):
+        left = list(self._tasks)
+        for task in left:  # still on the wire: stays 'sending', resumed after the restart
             task.cancel()
+        if left:
+            await asyncio.wait(left, timeout=0.5)
+        batch, self._ops = self._ops, []
+        try:
+            await asyncio.wait_for(self._db(self._apply_and_close, batch), 3.0)
+        except Exception as exc:  # a lock held elsewhere: those copies are resumed after the restart
+            log.warning("could not record %d delivery outcomes at stop: %s", len(batch), exc)
+        self._executor.shutdown(wait=False)
+
+    def _apply_and_close(self, batch: list[Op]) -> None:
+        try:
+            self._apply(self._conn(), batch)
+        finally:
+            self._close_conn()
 
 
 def summary_line(b: dict) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot import texts
+from bot.health import Outage
 from bot.schedule import QUIET_END, QUIET_START, ROLES, Reminder, Schedule, Stage
 from bot.store import ENQUEUING, Store
 
@@ -142,23 +143,64 @@ def enqueue_adhoc(store: Store, text: str, roles, *, ttl: float, now: float | No
 
 
 class Scheduler:
-    """Fires reminders into the outbox; `wake` tells the delivery engine there is work."""
+    """Fires reminders into the outbox; `wake` tells the delivery engine there is work.
 
-    def __init__(self, schedule: Schedule, store: Store, job_queue, wake: Callable[[], None], clock=time.time):
+    All its database work runs in worker threads with connections of their own. A failure
+    (``database is locked`` ...) is logged once, told to the operators once, and retried with
+    capped backoff until it succeeds or the reminder expires: a reminder is never dropped silently.
+    """
+
+    def __init__(
+        self, schedule: Schedule, store: Store, job_queue, wake: Callable[[], None], clock=time.time, notify=None
+    ):
         self.schedule = schedule
         self.store = store
         self.job_queue = job_queue
         self.wake = wake
         self.clock = clock
+        self.outage = Outage("scheduler", notify)
         self._lock = asyncio.Lock()
+
+    async def _retrying(self, what: str, fn, *args, deadline: float | None = None):
+        """Run `fn(store, *args)` in a thread on its own connection until it succeeds.
+
+        Returns None without success only when `deadline` (Unix time) passes first.
+        """
+
+        def work():
+            store = self.store.reopen()
+            try:
+                return fn(store, *args)
+            finally:
+                store.close()
+
+        while True:
+            try:
+                result = await asyncio.to_thread(work)
+            except Exception as exc:
+                delay = self.outage.failed(exc)
+                log.debug("%s failed: %s", what, exc)
+                if deadline is not None:
+                    left = deadline - self.clock()
+                    if left <= 0:
+                        return None
+                    delay = min(delay, left)
+                await asyncio.sleep(delay)
+                continue
+            self.outage.ok()
+            return result
 
     async def start(self) -> list[Decision]:
         """Send date corrections, resume interrupted enqueues, send what is due, schedule the rest."""
-        for c in send_corrections(self.schedule, self.store, self.clock()):
+        corrections = await self._retrying(
+            "start-up", lambda store: send_corrections(self.schedule, store, self.clock())
+        )
+        for c in corrections:
             log.info("%s (broadcast %s)", c.describe(), c.broadcast_id)
-        for broadcast_id in self.store.unfinished_enqueues():
+        unfinished = await self._retrying("start-up", Store.unfinished_enqueues)
+        for broadcast_id in unfinished:
             await self._enqueue_in_thread(broadcast_id)
-        decisions = decide(self.schedule, self.store, self.clock())
+        decisions = await self._retrying("start-up", lambda store: decide(self.schedule, store, self.clock()))
         for d in decisions:
             if d.action == DUE_NOW:
                 await self.fire(d.reminder)
@@ -177,32 +219,26 @@ class Scheduler:
             await self.fire(reminder)
 
     async def fire(self, reminder: Reminder) -> None:
-        """Enqueue one reminder now, unless it has expired."""
-        if reminder.expires.timestamp() <= self.clock():
+        """Enqueue one reminder now, unless it has expired; retried until done or expired."""
+        expires = reminder.expires.timestamp()
+        if expires <= self.clock():
             log.info("reminder %s expired before it could be sent; dropped", reminder.id)
             return
         started = time.monotonic()
         async with self._lock:
-            total = await asyncio.to_thread(self._enqueue_reminder_in_thread, reminder)
+            # Enqueueing a million rows takes seconds; a connection of its own keeps it off the event loop.
+            total = await self._retrying(
+                f"enqueue of {reminder.id}",
+                lambda store: enqueue_reminder(store, reminder, now=self.clock()),
+                deadline=expires,
+            )
+        if total is None:
+            log.warning("reminder %s expired before it could be enqueued; dropped", reminder.id)
+            return
         log.info("reminder %s due: %d recipients enqueued in %.2f s", reminder.id, total, time.monotonic() - started)
         self.wake()
 
-    def _enqueue_reminder_in_thread(self, reminder: Reminder) -> int:
-        # Enqueueing a million rows takes seconds; a connection of its own keeps it off the event loop.
-        store = self.store.reopen()
-        try:
-            return enqueue_reminder(store, reminder, now=self.clock())
-        finally:
-            store.close()
-
     async def _enqueue_in_thread(self, broadcast_id: str) -> None:
-        def work() -> int:
-            store = self.store.reopen()
-            try:
-                return store.enqueue(broadcast_id)
-            finally:
-                store.close()
-
-        total = await asyncio.to_thread(work)
+        total = await self._retrying(f"enqueue of {broadcast_id}", lambda store: store.enqueue(broadcast_id))
         log.info("resumed enqueue of %s: %d recipients", broadcast_id, total)
         self.wake()

@@ -16,7 +16,11 @@ Errors are python-telegram-bot's own exception classes, mapped the way
   anything else (5xx ...) -> :class:`~telegram.error.NetworkError`
 * no complete answer within ``timeout`` -> :class:`~telegram.error.TimedOut`
 * connection refused / reset / closed before a complete answer, or an answer that is not valid
-  HTTP or JSON -> :class:`~telegram.error.NetworkError` (never ``TimedOut``)
+  HTTP or JSON -> :class:`~telegram.error.NetworkError` (never ``TimedOut``), its ``__cause__``
+  the transport error
+* the connection could not even be opened (refused, unreachable, name not resolved, connect
+  timed out) -> :class:`NotSent`, a ``NetworkError``: the request never left, so a retry cannot
+  deliver it twice
 
 The token is part of the request path; it never appears in an exception message.
 """
@@ -42,7 +46,7 @@ from telegram.error import (
     TimedOut,
 )
 
-__all__ = ["Sender"]
+__all__ = ["NotSent", "Sender"]
 
 # Same output as json.dumps(params, separators=(",", ":"), ensure_ascii=False), without building a
 # new JSONEncoder on every call (json.dumps does that whenever it gets non-default arguments).
@@ -51,6 +55,10 @@ _loads = json.loads
 
 _STREAM_LIMIT = 1 << 20  # longest response head / chunk-size line the reader accepts
 _MAX_ERROR_PAYLOAD = 200  # bytes of an unparsable error body quoted in the exception message
+
+
+class NotSent(NetworkError):
+    """No connection could be opened: the request never left this machine."""
 
 
 class _ConnectionFailed(Exception):
@@ -150,21 +158,27 @@ class Sender:
         body = _encode(params).encode()
         request = f"{self._head_start}{method}{self._head_middle}{len(body)}\r\n\r\n".encode() + body
         conn = await self._acquire()
+        connected = conn is not None
         try:
             async with asyncio.timeout(self._timeout):
                 if conn is None:
                     conn = await self._connect()
+                    connected = True
                 conn.writer.write(request)
                 status, payload, keep_alive = await self._read_response(conn.reader)
         except BaseException as exc:
             # Whatever happened (including cancellation), the connection is in an unknown state.
             self._discard(conn)
+            if not connected and isinstance(exc, OSError):  # TimeoutError included
+                what = "Timed out connecting" if isinstance(exc, TimeoutError) else f"Cannot connect: {exc!r}"
+                raise NotSent(self._scrub(f"{what} for {method}; nothing was sent")) from exc
             if isinstance(exc, TimeoutError):  # before OSError: TimeoutError is one
                 raise TimedOut(f"Timed out: no complete answer to {method} within {self._timeout:g} s") from None
             if isinstance(exc, (OSError, EOFError, ValueError, asyncio.LimitOverrunError, _ConnectionFailed)):
                 # Refused/reset/closed; IncompleteReadError is an EOFError; malformed HTTP is a ValueError.
                 detail = str(exc) if isinstance(exc, _ConnectionFailed) else repr(exc)
-                raise NetworkError(self._scrub(f"Connection error during {method}: {detail}")) from None
+                # The cause says "the transport failed" (not an HTTP answer) to bot.delivery.
+                raise NetworkError(self._scrub(f"Connection error during {method}: {detail}")) from exc
             raise
         if keep_alive and not self._closed:
             self._pass_on(conn)

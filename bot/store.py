@@ -15,6 +15,7 @@ Tables:
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
@@ -30,6 +31,12 @@ FINAL = (SENT, BLOCKED, GONE, EXPIRED, FAILED, CANCELLED)
 OUTCOME_COLUMNS = {s: f"n_{s}" for s in FINAL}
 
 ACTIVE, STOPPED = "active", "stopped"  # subscriber status; BLOCKED is shared with deliveries
+
+# Seconds a connection waits for another one's write lock before "database is locked". Connections
+# used from worker threads (engine, scheduler) may wait long; the event loop's own connection
+# waits less (see bot/app.py), so a foreign lock never freezes replies for long.
+BUSY_TIMEOUT = 30.0
+HEARTBEAT_KEY = "heartbeat"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS subscribers (
@@ -149,22 +156,23 @@ class Job:
     attempts: int
 
 
-def open_db(path: str | os.PathLike) -> sqlite_utils.Database:
+def open_db(path: str | os.PathLike, busy_timeout: float | None = None) -> sqlite_utils.Database:
     """Open (creating file, parent folder and schema if missing) the bot's database.
 
     The file is created readable by its owner only: it holds who subscribed.
     """
     path = str(path)
+    busy_timeout = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         if not os.path.exists(path):
             fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
             os.close(fd)
-    conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
     db = sqlite_utils.Database(conn)
+    conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA busy_timeout=30000")
     conn.executescript(SCHEMA)
     return db
 
@@ -177,17 +185,21 @@ def undelivered(broadcast: dict) -> int:
 class Store:
     """All reads and writes of the bot's state. One instance per connection."""
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, busy_timeout: float | None = None):
         self.path = str(path)
-        self.db = open_db(self.path)
+        self.db = open_db(self.path, busy_timeout)
         self.conn = self.db.conn
 
     def close(self) -> None:
         self.conn.close()
 
     def reopen(self) -> Store:
-        """Another Store on the same file (for use from a worker thread)."""
+        """Another Store on the same file (for use from a worker thread; waits up to BUSY_TIMEOUT)."""
         return Store(self.path)
+
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long this connection waits for another one's write lock before it gives up."""
+        self.conn.execute(f"PRAGMA busy_timeout={int(seconds * 1000)}")
 
     def transaction(self):
         """A write transaction (BEGIN IMMEDIATE ... COMMIT); nested blocks join the outer one."""
@@ -717,6 +729,13 @@ class Store:
             row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
+    def write_heartbeat(self, values: dict) -> None:
+        """The running bot's heartbeat (pid, last poll, last engine loop; Unix times), one meta row."""
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (HEARTBEAT_KEY, json.dumps(values)),
+        )
+
     # -- stage date corrections ------------------------------------------------------------------
 
     def known_stage_dates(self) -> dict[str, tuple[str, str]]:
@@ -777,6 +796,25 @@ class Store:
 
     def deliveries_of(self, chat_id: int) -> list[dict]:
         return list(self.db.query("SELECT * FROM deliveries WHERE chat_id = ?", [chat_id]))
+
+
+def read_heartbeat(path: str | os.PathLike, timeout: float = 5.0) -> dict | None:
+    """The heartbeat row of a database, read without writing anything (None if there is none).
+
+    Raises FileNotFoundError when the file does not exist (it is never created here).
+    """
+    if not os.path.isfile(path):
+        raise FileNotFoundError(str(path))
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (HEARTBEAT_KEY,)).fetchone()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return None
+        raise
+    finally:
+        conn.close()
+    return json.loads(row[0]) if row else None
 
 
 class _Transaction:

@@ -492,6 +492,12 @@ OP_TEMPLATES = {
             "Siaran <code>{id}</code> dihentikan: {dropped} salinan yang belum terkirim dibatalkan; "
             "{sent} sudah terkirim."
         ),
+        "outage_down": (
+            "⚠️ <b>Gangguan</b>: {part} gagal ({error}). Bot mencoba lagi otomatis; pesan yang tertunda "
+            "menunggu. Jika berlanjut, periksa basis data dan jaringan server."
+        ),
+        "outage_up": "✅ {part} berjalan lagi setelah {seconds} detik.",
+        "outage_parts": {"delivery engine": "Pengiriman pesan", "scheduler": "Penjadwal pengingat"},
     },
     "en": {
         "stats_title": "<b>Subscriber statistics</b> · {region}",
@@ -536,12 +542,27 @@ OP_TEMPLATES = {
         "stopped": (
             "Broadcast <code>{id}</code> stopped: {dropped} not yet sent (cancelled), {sent} already sent."
         ),
+        "outage_down": (
+            "⚠️ <b>Trouble</b>: {part} is failing ({error}). The bot keeps retrying; pending messages wait. "
+            "If it goes on, check the server's database and network."
+        ),
+        "outage_up": "✅ {part} is running again after {seconds} s.",
+        "outage_parts": {"delivery engine": "Message delivery", "scheduler": "The reminder scheduler"},
     },
 }
 
 
 def _tpl(lang: str, key: str):
     return OP_TEMPLATES.get(lang, OP_TEMPLATES["id"])[key]
+
+
+def outage_text(part: str, event: str, detail: str, lang: str = "id") -> str:
+    """To operators: a part of the bot started failing ('down', detail = the error) or recovered
+    ('up', detail = seconds it lasted)."""
+    name = _tpl(lang, "outage_parts").get(part, part)
+    if event == "down":
+        return _tpl(lang, "outage_down").format(part=name, error=escape(detail[:200]))
+    return _tpl(lang, "outage_up").format(part=name, seconds=detail)
 
 
 def recipients_text(n: int, lang: str = "id") -> str:

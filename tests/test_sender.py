@@ -18,7 +18,7 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.sender import Sender
+from bot.sender import NotSent, Sender
 from bot.standin import StandIn
 
 TOKEN = "654321:SECRET-sender-token"
@@ -194,8 +194,9 @@ async def test_connection_refused():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     async with Sender(f"http://127.0.0.1:{port}/bot", TOKEN, timeout=2.0) as client:
-        exc = await raises(NetworkError, client.send_message(1, "x"))
-    assert "connection" in exc.message.lower()
+        exc = await raises(NotSent, client.send_message(1, "x"))  # a NetworkError that says nothing left
+    assert "connect" in exc.message.lower()
+    assert isinstance(exc.__cause__, ConnectionRefusedError)
 
 
 async def test_closed_sender_refuses(standin):

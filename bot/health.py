@@ -1,0 +1,195 @@
+"""Staying alive and saying so: outages with capped backoff, the heartbeat, and `bot.py health`.
+
+- :class:`Outage` follows one part of the bot (delivery engine, scheduler, polling, the network
+  as the engine sees it) through a failure: the first error logs one WARNING line (no traceback
+  for a database lock or a network error) and tells the operators once; later errors of the same
+  outage log at DEBUG; the first success logs one INFO line saying how long it lasted. It also
+  says how long to wait before the next try: exponential, capped at 60 s.
+- :class:`PollRecorder` is the request object python-telegram-bot uses for ``getUpdates`` only;
+  it notes when a call last came back with an answer, which is what "polled" means in a heartbeat.
+- :class:`Heartbeat` writes a row to the database every few seconds: pid, last poll, last
+  engine loop. :func:`check` reads it (read-only) for ``python bot.py health``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+
+from telegram.error import NetworkError
+from telegram.request import HTTPXRequest
+
+from bot import store as st
+
+log = logging.getLogger(__name__)
+
+BACKOFF_CAP = 60.0
+MAX_AGE = 60.0  # `health` fails when the last poll or engine loop is older than this
+
+
+def backoff(failures: int, base: float = 1.0, cap: float = BACKOFF_CAP) -> float:
+    """Seconds to wait after the `failures`-th consecutive failure: 1, 2, 4, ... never above `cap`."""
+    return min(cap, base * 2 ** min(max(failures - 1, 0), 32))
+
+
+def expected(exc: BaseException) -> bool:
+    """Failures the outside world causes (a lock held too long, a network down): no traceback."""
+    return isinstance(exc, sqlite3.OperationalError | NetworkError | OSError | TimeoutError)
+
+
+class Outage:
+    """One part of the bot through failures and recovery; see the module docstring."""
+
+    def __init__(
+        self,
+        name: str,
+        notify: Callable[[str, str, str], None] | None = None,
+        *,
+        base: float = 1.0,
+        cap: float = BACKOFF_CAP,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.name = name
+        self.notify = notify
+        self.base = base
+        self.cap = cap
+        self.clock = clock
+        self.failures = 0
+        self.since: float | None = None
+
+    @property
+    def down(self) -> bool:
+        return self.since is not None
+
+    def failed(self, exc: BaseException) -> float:
+        """Record a failure; returns the seconds to wait before trying again."""
+        self.failures += 1
+        if self.since is None:
+            self.since = self.clock()
+            if expected(exc):
+                log.warning("%s failing: %s: %s; retrying with backoff", self.name, type(exc).__name__, exc)
+            else:
+                log.error("%s failing; retrying with backoff", self.name, exc_info=exc)
+            self._tell("down", f"{type(exc).__name__}: {exc}")
+        else:
+            log.debug("%s still failing (%d): %s", self.name, self.failures, exc)
+        return backoff(self.failures, self.base, self.cap)
+
+    def ok(self) -> None:
+        """Record a success; the first one after failures ends the outage."""
+        if self.since is None:
+            return
+        lasted = self.clock() - self.since
+        log.info("%s recovered after %.1f s (%d failed attempts)", self.name, lasted, self.failures)
+        self.since, self.failures = None, 0
+        self._tell("up", f"{lasted:.0f}")
+
+    def _tell(self, event: str, detail: str) -> None:
+        if self.notify is None:
+            return
+        try:
+            self.notify(self.name, event, detail)
+        except Exception:  # telling operators must never take the component down with it
+            log.warning("could not notify operators about %s", self.name, exc_info=True)
+
+
+class PollRecorder(HTTPXRequest):
+    """The ``getUpdates`` request object: remembers when Telegram last answered a poll."""
+
+    def __init__(self, *args, on_answer: Callable[[], None] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answered_at: float | None = None
+        self.on_answer = on_answer
+
+    async def do_request(self, *args, **kwargs):
+        result = await super().do_request(*args, **kwargs)
+        if result[0] == 200:
+            self.answered_at = time.time()
+            if self.on_answer is not None:
+                self.on_answer()
+        return result
+
+
+class Heartbeat:
+    """Writes pid, last poll and last engine loop to the database every `interval` seconds.
+
+    `values` returns the current (polled_at, engine_at). The row is written from a worker thread on
+    a connection of its own (`open_store`); a write that fails (database locked) is skipped: the
+    row simply gets older, which is what `health` should then see.
+    """
+
+    def __init__(
+        self,
+        open_store: Callable[[], st.Store],
+        values: Callable[[], tuple[float | None, float | None]],
+        interval: float = 5.0,
+    ):
+        self.open_store = open_store
+        self.values = values
+        self.interval = interval
+        self.pid = os.getpid()
+        self._store: st.Store | None = None
+
+    def row(self, stopped: bool = False) -> dict:
+        polled_at, engine_at = self.values()
+        row = {"pid": self.pid, "polled_at": polled_at, "engine_at": engine_at, "written_at": time.time()}
+        if stopped:
+            row["stopped_at"] = time.time()
+        return row
+
+    def _write(self, row: dict) -> None:
+        if self._store is None:
+            self._store = self.open_store()
+        self._store.write_heartbeat(row)
+
+    async def write(self, stopped: bool = False) -> None:
+        try:
+            await asyncio.to_thread(self._write, self.row(stopped))
+        except sqlite3.Error as exc:
+            log.debug("heartbeat not written: %s", exc)
+
+    async def run(self) -> None:
+        while True:
+            await self.write()
+            await asyncio.sleep(self.interval)
+
+    async def close(self) -> None:
+        """Write the last row (the bot stopped) and close the connection."""
+        await self.write(stopped=True)
+        if self._store is not None:
+            store, self._store = self._store, None
+            await asyncio.to_thread(store.close)
+
+
+def _age(ts: float | None, now: float) -> float | None:
+    return None if ts is None else max(0.0, now - ts)
+
+
+def check(database: str, now: float | None = None, max_age: float = MAX_AGE) -> tuple[int, str]:
+    """(exit code, one line) for `python bot.py health`: 0 when a bot on this database polled and
+    its engine ran in the last `max_age` seconds, 1 otherwise, 2 when the file does not exist."""
+    now = time.time() if now is None else now
+    try:
+        beat = st.read_heartbeat(database)
+    except FileNotFoundError:
+        return 2, f"database {database} does not exist (set BOT_DATABASE or --database)"
+    except sqlite3.Error as exc:
+        return 1, f"unhealthy: cannot read {database}: {exc}"
+    if beat is None:
+        return 1, f"unhealthy: no bot has run on {database}"
+    pid = beat.get("pid")
+    if beat.get("stopped_at"):
+        return 1, f"unhealthy: bot pid {pid} stopped {_age(beat['stopped_at'], now):.0f} s ago"
+    polled, engine = _age(beat.get("polled_at"), now), _age(beat.get("engine_at"), now)
+    problems = []
+    if polled is None or polled > max_age:
+        problems.append("never polled" if polled is None else f"last polled {polled:.0f} s ago")
+    if engine is None or engine > max_age:
+        problems.append("engine never ran" if engine is None else f"engine last ran {engine:.0f} s ago")
+    if problems:
+        return 1, f"unhealthy: bot pid {pid} " + ", ".join(problems)
+    return 0, f"ok: bot pid {pid} polled {polled:.0f} s ago, engine ran {engine:.0f} s ago"
