@@ -221,7 +221,7 @@ async def serve(application: Application, stop: asyncio.Event, ready: asyncio.Ev
         await rt.engine.sender.close()
         for task in rt.tasks:
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            with contextlib.suppress(asyncio.CancelledError, Exception):  # a failure was logged when it ended
                 await task
         await heartbeat.close()
         await application.stop()

@@ -76,6 +76,7 @@ def parser() -> argparse.ArgumentParser:
     poster.add_argument("--role", required=True, choices=list(sched.ROLES))
     poster.add_argument("--out", required=True, metavar="FILE.png")
     poster.add_argument("--username", help="the bot's username (default: asked from Telegram with getMe)")
+    sub.add_parser("health", parents=[common], help="exit 0 if a bot on the database polled and ran in the last 60 s")
     purge = sub.add_parser("purge", parents=[common], help="delete delivery records older than a date")
     purge.add_argument("--before", required=True, metavar="YYYY-MM-DD", help="local date in the election time zone")
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -520,6 +521,15 @@ def cmd_purge(args, settings: cfg.Settings) -> int:
     return 0
 
 
+def cmd_health(args, settings: cfg.Settings) -> int:
+    """One line; exit 0 healthy, 1 not (or no heartbeat), 2 when the database file does not exist."""
+    from bot.health import check
+
+    code, line = check(settings.database)
+    print(line)
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -531,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
     handler = {
         "run": cmd_run, "demo": cmd_demo, "check": cmd_check, "plan": cmd_plan,
         "stats": cmd_stats, "report": cmd_report, "broadcast": cmd_broadcast, "export": cmd_export,
-        "ics": cmd_ics, "poster": cmd_poster, "purge": cmd_purge,
+        "ics": cmd_ics, "poster": cmd_poster, "purge": cmd_purge, "health": cmd_health,
     }[command]  # fmt: skip
     try:
         return handler(args, settings)
