@@ -113,6 +113,9 @@ async def test_a_second_bot_on_the_same_database_exits_2_naming_the_first_and_a_
         try:
             first = await bots.start()
             await bots.running(0)
+            note = "BOT_ADMIN_IDS is empty: operator commands are off"  # logged once it runs, not on a failed start
+            await standin.wait_for(lambda: note in bots.log(0).read_text())
+            assert bots.log(0).read_text().count(note) == 1
             get_me = standin.calls["getMe"]
             second = await bots.start("--database", str(place / "bot.db"))  # the same file, spelled otherwise
             assert await asyncio.wait_for(second.wait(), 30) == 2
