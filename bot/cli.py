@@ -194,8 +194,10 @@ def serve_until_stopped(application, settings: cfg.Settings) -> None:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         server = asyncio.create_task(serve(application, stop, ready))
-        await asyncio.wait([server, asyncio.create_task(ready.wait())], return_when=asyncio.FIRST_COMPLETED)
-        if ready.is_set() and not settings.admin_ids:
+        waiter = asyncio.create_task(ready.wait())
+        await asyncio.wait([server, waiter], return_when=asyncio.FIRST_COMPLETED)
+        waiter.cancel()
+        if ready.is_set() and not settings.admin_ids:  # only once running: a failed start says one thing
             log.info("BOT_ADMIN_IDS is empty: operator commands are off")
         await server
 
