@@ -1,7 +1,8 @@
 """The command line: `python bot.py [run|demo|check FILE|plan]` and the operator tools
 `stats`, `report [ID]`, `broadcast` and `export`.
 
-Exit codes: 0 ok, 2 bad input (one line says what), 1 anything else.
+Exit codes: 0 ok, 2 bad input (one line says what), 1 anything else (a restart may cure it).
+Everything the process prints goes through the token redaction (bot/settings.py).
 """
 
 from __future__ import annotations
@@ -9,17 +10,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import errno
 import getpass
+import io
 import logging
 import os
 import signal
+import socket
 import sys
 import time
+import traceback
 from datetime import datetime
 from pathlib import Path
 
+from bot import files
 from bot import schedule as sched
 from bot import settings as cfg
+from bot.files import BadInput, Unavailable
 
 log = logging.getLogger("bot")
 
@@ -84,12 +91,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def load_settings(args: argparse.Namespace) -> cfg.Settings:
+    cfg.REDACT.add(args.token)
     settings = cfg.load()
     admin_ids = cfg.parse_admin_ids(args.admin_ids) if args.admin_ids is not None else None
-    return settings.with_overrides(
+    return cfg.validate(settings.with_overrides(
         token=args.token, api_url=args.api_url, schedule=args.schedule, database=args.database,
         admin_ids=admin_ids, rate_limit=args.rate_limit,
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def load_schedule(path: str) -> sched.Schedule:
@@ -115,11 +123,10 @@ def cmd_check(args, settings: cfg.Settings) -> int:
 def correction_lines(schedule: sched.Schedule, settings: cfg.Settings) -> list[str]:
     """The date corrections the next start will send, if the database exists."""
     from bot.scheduler import pending_corrections
-    from bot.store import Store
 
     if not Path(settings.database).is_file():
         return []
-    store = Store(settings.database)
+    store = files.open_database(settings.database, must_exist=True)
     try:
         return [c.describe() for c in pending_corrections(schedule, store)]
     finally:
@@ -130,7 +137,6 @@ def cmd_plan(args, settings: cfg.Settings) -> int:
     from datetime import datetime
 
     from bot import plan
-    from bot.store import Store
 
     schedule = load_schedule(settings.schedule)
     rate = 1000.0 if settings.paid_broadcast else settings.rate_limit
@@ -143,7 +149,7 @@ def cmd_plan(args, settings: cfg.Settings) -> int:
         audience = lambda roles: sum(per_role.get(role, 0) for role in roles)  # noqa: E731
         source = "modelled audience: " + ", ".join(f"{role} {n:,}" for role, n in per_role.items())
     else:
-        store = Store(settings.database)
+        store = files.open_database(settings.database)
         audience, source = store.count_audience, f"recipients now in {settings.database}"
     now = None if args.all else datetime.now(schedule.election.tz)
     rows = plan.plan(schedule, audience, rate, now=now)
@@ -164,34 +170,60 @@ def cmd_run(args, settings: cfg.Settings) -> int:
         return 2
     cfg.setup_logging(logging.DEBUG if args.verbose else logging.INFO, token=settings.token)
     schedule = load_schedule(settings.schedule)
-    from bot.app import build, serve
-    from bot.store import Store
+    from bot.app import build
 
-    store = Store(settings.database)
-    application = build(settings, schedule, store)
-    if not settings.admin_ids:
-        log.info("BOT_ADMIN_IDS is empty: operator commands are off")
+    doing = "starting another bot (two bots on one database send messages twice)"
+    with files.exclusive(settings.database, "run", doing):
+        store = files.open_database(settings.database)
+        try:
+            serve_until_stopped(build(settings, schedule, store), settings)
+        finally:
+            store.close()
+    return 0
+
+
+def serve_until_stopped(application, settings: cfg.Settings) -> None:
+    """Serve until SIGTERM or SIGINT. A failure to start is BadInput when a setting must change
+    (exit 2, so systemd does not restart), Unavailable when a restart may cure it (exit 1)."""
+    from telegram.error import BadRequest, InvalidToken, TelegramError
+
+    from bot.app import serve
 
     async def main() -> None:
-        stop = asyncio.Event()
+        stop, ready = asyncio.Event(), asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await serve(application, stop)
-
-    from telegram.error import InvalidToken, TelegramError
+        server = asyncio.create_task(serve(application, stop, ready))
+        waiter = asyncio.create_task(ready.wait())
+        await asyncio.wait([server, waiter], return_when=asyncio.FIRST_COMPLETED)
+        waiter.cancel()
+        if ready.is_set() and not settings.admin_ids:  # only once running: a failed start says one thing
+            log.info("BOT_ADMIN_IDS is empty: operator commands are off")
+        await server
 
     try:
         asyncio.run(main())
     except InvalidToken:
-        log.error("Telegram refused the token (TELEGRAM_BOT_TOKEN): check it with @BotFather")
-        return 2
-    except (TelegramError, OSError) as exc:
-        log.error("cannot start: Telegram is unreachable at %s (%s)", settings.api_url, exc)
-        return 1
-    finally:
-        store.close()
-    return 0
+        raise BadInput(
+            f"Telegram at {settings.api_url} refused the token: check TELEGRAM_BOT_TOKEN with @BotFather "
+            "(and TELEGRAM_API_URL)"
+        ) from None
+    except BadRequest as exc:
+        raise BadInput(f"Telegram refused to start the bot ({exc.message}): check BOT_WEBHOOK_URL") from None
+    except TelegramError as exc:
+        raise Unavailable(f"cannot start: Telegram is unreachable at {settings.api_url} ({exc})") from None
+    except OSError as exc:
+        if settings.webhook_url and (isinstance(exc, socket.gaierror) or exc.errno in WEBHOOK_BIND_ERRORS):
+            raise BadInput(
+                f"cannot listen for the webhook on {settings.webhook_listen}:{settings.webhook_port} "
+                f"({exc.strerror}): set BOT_WEBHOOK_PORT to a free port (and BOT_WEBHOOK_LISTEN to an address "
+                "of this machine)"
+            ) from None
+        raise Unavailable(f"cannot start: Telegram is unreachable at {settings.api_url} ({exc})") from None
+
+
+WEBHOOK_BIND_ERRORS = (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL)
 
 
 def cmd_demo(args, settings: cfg.Settings) -> int:
@@ -205,17 +237,9 @@ def cmd_demo(args, settings: cfg.Settings) -> int:
 # -- operator tools ------------------------------------------------------------------------------
 
 
-class BadInput(Exception):
-    """Bad input to an operator command: the message is the one line printed, exit code 2."""
-
-
 def open_store(settings: cfg.Settings):
     """The bot's database; it must exist (a mistyped path would otherwise show an empty one)."""
-    from bot.store import Store
-
-    if not Path(settings.database).is_file():
-        raise BadInput(f"database {settings.database} does not exist (set BOT_DATABASE or --database)")
-    return Store(settings.database)
+    return files.open_database(settings.database, must_exist=True)
 
 
 def table(header: list[str], rows: list[list]) -> str:
@@ -232,14 +256,6 @@ def table(header: list[str], rows: list[list]) -> str:
 
 def local_time(ts: float | None, tz) -> str:
     return datetime.fromtimestamp(ts, tz).strftime("%Y-%m-%d %H:%M:%S %Z") if ts else "-"
-
-
-def output_path(value: str) -> Path:
-    """The file an `--out` names; its folder must exist (BadInput otherwise)."""
-    out = Path(value)
-    if not out.parent.is_dir():
-        raise BadInput(f"--out: folder {out.parent} does not exist")
-    return out
 
 
 def operator_command(fn):
@@ -434,21 +450,18 @@ def follow(store, broadcast_id: str, total: int, timeout: float, interval: float
 def cmd_export(args, settings: cfg.Settings) -> int:
     from bot import reports
 
-    out = output_path(args.out)
+    out = files.output_path(args.out, settings)
     store = open_store(settings)
     try:
         rows = reports.export_rows(store)
     finally:
         store.close()
-    try:
-        with out.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=["kind", "id", "status", "count"], extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
-    except OSError as exc:
-        print(f"cannot write {out}: {exc}", file=sys.stderr)
-        return 1
-    print(f"Wrote {len(rows)} rows to {out} (aggregate counts only).")
+    text = io.StringIO(newline="")
+    writer = csv.DictWriter(text, fieldnames=["kind", "id", "status", "count"], extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    files.write_atomically(out, text.getvalue().encode("utf-8"))
+    print(f"Wrote {len(rows)} rows to {args.out} (aggregate counts only).")
     return 0
 
 
@@ -457,9 +470,9 @@ def cmd_ics(args, settings: cfg.Settings) -> int:
     from bot.ics import schedule_ics
 
     schedule = load_schedule(settings.schedule)
-    out = output_path(args.out)
-    out.write_bytes(schedule_ics(schedule, args.lang))
-    print(f"Wrote {len(schedule.stages)} stages to {out}.")
+    out = files.output_path(args.out, settings)
+    files.write_atomically(out, schedule_ics(schedule, args.lang))
+    print(f"Wrote {len(schedule.stages)} stages to {args.out}.")
     return 0
 
 
@@ -468,7 +481,7 @@ def bot_username(settings: cfg.Settings) -> str:
     import asyncio
 
     from telegram import Bot
-    from telegram.error import TelegramError
+    from telegram.error import InvalidToken, TelegramError
 
     if not settings.token:
         raise BadInput("give --username, or set TELEGRAM_BOT_TOKEN so the username can be asked from Telegram")
@@ -479,8 +492,16 @@ def bot_username(settings: cfg.Settings) -> str:
 
     try:
         return asyncio.run(ask())
-    except TelegramError as exc:
-        raise BadInput(f"could not ask Telegram for the bot's username ({exc.message}); give --username") from None
+    except InvalidToken:  # its message holds the token
+        raise BadInput(
+            f"Telegram at {settings.api_url} refused the token, so it cannot tell the bot's username: check "
+            "TELEGRAM_BOT_TOKEN (and TELEGRAM_API_URL), or give --username"
+        ) from None
+    except (TelegramError, OSError) as exc:
+        raise Unavailable(
+            f"could not ask Telegram at {settings.api_url} for the bot's username ({exc}); try again, "
+            "or give --username"
+        ) from None
 
 
 @operator_command
@@ -488,15 +509,15 @@ def cmd_poster(args, settings: cfg.Settings) -> int:
     from bot.poster import deep_link, poster_png
 
     schedule = load_schedule(settings.schedule)
-    out = output_path(args.out)
+    out = files.output_path(args.out, settings)
     username = args.username or bot_username(settings)
     try:
         link = deep_link(username, args.role)
         data = poster_png(username, args.role, election=schedule.election.name, region=schedule.election.region)
     except ValueError as exc:
         raise BadInput(str(exc)) from None
-    out.write_bytes(data)
-    print(f"Wrote the A4 poster for {link} to {out}.")
+    files.write_atomically(out, data)
+    print(f"Wrote the A4 poster for {link} to {args.out}.")
     return 0
 
 
@@ -508,15 +529,23 @@ def cmd_purge(args, settings: cfg.Settings) -> int:
     except ValueError:
         raise BadInput(f"--before: {args.before!r} is not a date like 2025-03-01") from None
     cutoff = datetime.combine(day, datetime.min.time(), schedule.election.tz).timestamp()
-    store = open_store(settings)
-    try:
-        n = store.count_purgeable(cutoff)
-        if n and not args.yes and not confirm(f"Delete {n:,} delivery records from before {day}? [y/N] "):
-            print("Cancelled, nothing deleted.")
-            return 0
-        deleted = store.purge(cutoff)
-    finally:
-        store.close()
+    # Never beside a running bot; the lock is not held while the question waits, so that a bot
+    # started meanwhile is not refused (systemd would not restart it), and is checked again after.
+    with files.exclusive(settings.database, "purge", "purging"):
+        store = open_store(settings)
+        try:
+            n = store.count_purgeable(cutoff)
+        finally:
+            store.close()
+    if n and not args.yes and not confirm(f"Delete {n:,} delivery records from before {day}? [y/N] "):
+        print("Cancelled, nothing deleted.")
+        return 0
+    with files.exclusive(settings.database, "purge", "purging"):
+        store = open_store(settings)
+        try:
+            deleted = store.purge(cutoff)
+        finally:
+            store.close()
     print(f"Deleted {deleted:,} delivery records from before {day} (broadcast totals are kept).")
     return 0
 
@@ -531,6 +560,16 @@ def cmd_health(args, settings: cfg.Settings) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; whatever it prints, and any traceback, leaves the process redacted."""
+    with cfg.redacted_output():
+        try:
+            return run_command(argv)
+        except Exception:  # a bug: the traceback, redacted, and exit 1
+            traceback.print_exc()
+            return 1
+
+
+def run_command(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     try:
         settings = load_settings(args)
@@ -545,6 +584,12 @@ def main(argv: list[str] | None = None) -> int:
     }[command]  # fmt: skip
     try:
         return handler(args, settings)
+    except BadInput as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except Unavailable as exc:
+        print(exc, file=sys.stderr)
+        return 1
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 1
     except KeyboardInterrupt:

@@ -24,6 +24,7 @@ from pathlib import Path
 from bot import schedule as sched
 from bot import settings as cfg
 from bot.app import build, serve
+from bot.lock import DatabaseLock
 from bot.standin import StandIn
 from bot.store import Store
 from bot.texts import long_date
@@ -145,6 +146,7 @@ async def _demo(schedule: sched.Schedule, settings: cfg.Settings, first_in: floa
         token=standin.token, api_url=standin.base_url, database=str(Path(tmp.name) / "demo.db"),
         admin_ids=frozenset({CHAT_ID}) if operator else frozenset(),
     )
+    db_lock = DatabaseLock(settings.database, "demo").acquire()  # one process per database, the demo's too
     store = Store(settings.database)
     application = build(settings, shifted, store, poll_timeout=1.0)
     application.bot_data["runtime"].calendar_offset = (first - now).total_seconds() - first_in
@@ -184,6 +186,7 @@ async def _demo(schedule: sched.Schedule, settings: cfg.Settings, first_in: floa
             await asyncio.wait_for(server, 15)
         await standin.stop()
         store.close()
+        db_lock.release()
         tmp.cleanup()
 
 

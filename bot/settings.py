@@ -5,17 +5,22 @@ The names below are a public contract (README, "Settings"). Nothing here talks t
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import math
 import os
 import re
 import sys
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_SCHEDULE = "config/pilkada2024.toml"
 DEFAULT_DATABASE = "data/bot.db"
+ENV_FILE = ".env"  # the settings file read from the working directory
 
 
 class SettingsError(ValueError):
@@ -73,7 +78,7 @@ def parse_admin_ids(raw: str) -> frozenset[int]:
     return frozenset(ids)
 
 
-def load(environ: dict[str, str] | None = None, env_file: str | os.PathLike | None = ".env") -> Settings:
+def load(environ: dict[str, str] | None = None, env_file: str | os.PathLike | None = ENV_FILE) -> Settings:
     """Settings from `.env` (if present) overlaid by the process environment."""
     merged: dict[str, str] = {}
     if env_file is not None:
@@ -83,13 +88,12 @@ def load(environ: dict[str, str] | None = None, env_file: str | os.PathLike | No
     def get(name: str, default: str = "") -> str:
         return merged.get(name, "").strip() or default
 
+    REDACT.add(get("TELEGRAM_BOT_TOKEN"))  # before any check below can print a value
     rate_raw = get("BOT_RATE_LIMIT", "30")
     try:
         rate = float(rate_raw)
     except ValueError:
         raise SettingsError(f"BOT_RATE_LIMIT: {rate_raw!r} is not a number of messages per second") from None
-    if rate <= 0:
-        raise SettingsError("BOT_RATE_LIMIT must be greater than 0")
     approvals_raw = get("BOT_BROADCAST_APPROVALS", "1")
     if approvals_raw not in ("1", "2"):
         raise SettingsError(
@@ -104,7 +108,7 @@ def load(environ: dict[str, str] | None = None, env_file: str | os.PathLike | No
     webhook_url = get("BOT_WEBHOOK_URL") or None
     if webhook_url is not None and not webhook_url.startswith(("https://", "http://")):
         raise SettingsError(f"BOT_WEBHOOK_URL: {webhook_url!r} must be a URL (Telegram requires https://)")
-    return Settings(
+    settings = Settings(
         token=get("TELEGRAM_BOT_TOKEN") or None,
         api_url=get("TELEGRAM_API_URL", DEFAULT_API_URL),
         schedule=get("BOT_SCHEDULE", DEFAULT_SCHEDULE),
@@ -118,6 +122,41 @@ def load(environ: dict[str, str] | None = None, env_file: str | os.PathLike | No
         webhook_port=int(port_raw),
         webhook_secret=secret,
     )
+    return validate(settings)
+
+
+def validate(settings: Settings) -> Settings:
+    """The settings, if the values that flags can also set are usable; SettingsError otherwise."""
+    rate = settings.rate_limit
+    if not math.isfinite(rate) or rate <= 0:
+        raise SettingsError(
+            f"BOT_RATE_LIMIT (--rate-limit): {rate:g} is not a number of messages per second greater than 0"
+        )
+    check_api_url(settings.api_url)
+    return settings
+
+
+def check_api_url(url: str) -> None:
+    """A Bot API base URL as python-telegram-bot takes it: http(s)://host[:port]/.../bot (the token follows)."""
+    problem = f"TELEGRAM_API_URL (--api-url): {url!r} is not a Bot API base URL like {DEFAULT_API_URL}"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise SettingsError(problem) from None
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or re.search(r"\s", url)
+        or not parts.path.endswith("/bot")
+    ):
+        raise SettingsError(problem)
+
+
+# Anything shaped like a bot token (id:secret) is hidden too, whether or not it is the configured one.
+TOKEN_SHAPE = re.compile(r"(?<!\d)\d{6,}:[A-Za-z0-9_-]{30,}")
 
 
 class RedactFilter(logging.Filter):
@@ -138,7 +177,7 @@ class RedactFilter(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, "[TOKEN]")
-        return text
+        return TOKEN_SHAPE.sub("[TOKEN]", text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         if self.secrets:
@@ -160,6 +199,36 @@ def _redacting_excepthook(exc_type, exc, tb) -> None:
     """Crash output goes through the same redaction as the log."""
     text = "".join(traceback.format_exception(exc_type, exc, tb))
     sys.stderr.write(REDACT.redact(text))
+
+
+class RedactingStream:
+    """A text stream (stdout, stderr) that redacts secrets on the way out; all else is the wrapped stream's."""
+
+    def __init__(self, stream, redactor: RedactFilter):
+        self._stream, self._redactor = stream, redactor
+
+    def write(self, text: str) -> int:
+        self._stream.write(self._redactor.redact(text))
+        return len(text)
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def redacted_output() -> Iterator[None]:
+    """Within the block every line printed to stdout or stderr, and any traceback, goes through REDACT."""
+    saved = sys.stdout, sys.stderr, sys.excepthook
+    sys.stdout, sys.stderr = (s if s is None else RedactingStream(s, REDACT) for s in saved[:2])
+    sys.excepthook = _redacting_excepthook
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr, sys.excepthook = saved
 
 
 def setup_logging(level: int = logging.INFO, token: str | None = None, stream=None) -> None:

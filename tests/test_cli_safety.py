@@ -1,0 +1,314 @@
+"""The command line cannot hurt: one bot per database, no token in any output, `--out` never over the
+bot's own files, and start-up mistakes as one line with exit code 2."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot import settings as cfg
+from bot.lock import DatabaseBusy, DatabaseLock, lock_path
+from bot.standin import StandIn
+from bot.store import Store
+from tests.conftest import TZ, schedule_toml
+from tests.e2e import TOKEN, add_subscribers
+from tests.test_cli import ROOT
+
+BOT = str(ROOT / "bot.py")
+SCHEDULE = schedule_toml([{"id": "nanti", "at": datetime.now(TZ) + timedelta(days=30), "roles": ["pemilih"]}])
+
+
+def clean_env(**values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    env.update(values)
+    return env
+
+
+def bot_in(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`bot.py ARGS` run from `cwd` (so `.env` and relative paths are the test's own)."""
+    return subprocess.run(
+        [sys.executable, BOT, *args], cwd=cwd, env=clean_env(**(env or {})), capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def one_line(result: subprocess.CompletedProcess) -> str:
+    """The only line on stderr (asserting there is exactly one, and no traceback)."""
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def place(tmp_path) -> Path:
+    """A working folder with a database, a schedule and a `.env`, as on a server."""
+    add_subscribers(str(tmp_path / "bot.db"), [(1, "pemilih"), (2, "asn")])
+    (tmp_path / "s.toml").write_text(SCHEDULE, encoding="utf-8")
+    (tmp_path / ".env").write_text("BOT_SCHEDULE=s.toml\nBOT_DATABASE=bot.db\n", encoding="utf-8")
+    return tmp_path
+
+
+# --- one process per database ------------------------------------------------------------------
+
+
+def test_the_lock_names_its_holder_and_is_free_again_after_release(tmp_path):
+    first = DatabaseLock(tmp_path / "bot.db", "run").acquire()
+    with pytest.raises(DatabaseBusy) as info:
+        DatabaseLock(str(tmp_path / "." / "bot.db"), "purge").acquire()  # another spelling, the same file
+    assert (info.value.pid, info.value.command) == (os.getpid(), "run")
+    assert f"`bot.py run` (PID {os.getpid()})" in str(info.value)
+    first.release()
+    with DatabaseLock(tmp_path / "bot.db", "purge"):
+        assert lock_path(tmp_path / "bot.db").read_text() == f"{os.getpid()} purge\n"
+
+
+class Bots:
+    """`bot.py run` child processes on one database against a stand-in; none is left behind."""
+
+    def __init__(self, place: Path, standin: StandIn):
+        self.place, self.standin = place, standin
+        self.processes: list[asyncio.subprocess.Process] = []
+
+    async def start(self, *args: str) -> asyncio.subprocess.Process:
+        env = clean_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=self.standin.base_url)
+        log = self.log(len(self.processes))
+        with log.open("wb") as fh:  # a file: a pipe nobody reads could stall the bot
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, BOT, "run", *args, cwd=self.place, env=env, stdout=fh, stderr=fh
+            )
+        self.processes.append(process)
+        return process
+
+    def log(self, n: int) -> Path:
+        return self.place / f"bot-{n}.log"
+
+    async def running(self, n: int) -> None:
+        await self.standin.wait_for(lambda: "bot running" in self.log(n).read_text(), timeout=30)
+
+    async def close(self) -> None:
+        for process in self.processes:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+
+
+async def test_a_second_bot_on_the_same_database_exits_2_naming_the_first_and_a_killed_one_blocks_nothing(place):
+    async with StandIn(token=TOKEN) as standin:
+        bots = Bots(place, standin)
+        try:
+            first = await bots.start()
+            await bots.running(0)
+            note = "BOT_ADMIN_IDS is empty: operator commands are off"  # logged once it runs, not on a failed start
+            await standin.wait_for(lambda: note in bots.log(0).read_text())
+            assert bots.log(0).read_text().count(note) == 1
+            get_me = standin.calls["getMe"]
+            second = await bots.start("--database", str(place / "bot.db"))  # the same file, spelled otherwise
+            assert await asyncio.wait_for(second.wait(), 30) == 2
+            line = bots.log(1).read_text().strip()
+            assert "\n" not in line and f"PID {first.pid}" in line and "bot.db" in line
+            assert standin.calls["getMe"] == get_me  # it never talked to Telegram
+
+            purge = await asyncio.to_thread(bot_in, place, "purge", "--before", "2030-01-01", "--yes")
+            assert purge.returncode == 2 and f"PID {first.pid}" in one_line(purge)
+
+            first.send_signal(signal.SIGKILL)  # the lock dies with its holder
+            await first.wait()
+            third = await bots.start()
+            await bots.running(2)
+            third.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(third.wait(), 15) == 0
+        finally:
+            await bots.close()
+
+
+def test_purge_runs_when_no_bot_holds_the_database(place):
+    result = bot_in(place, "purge", "--before", "2030-01-01", "--yes")
+    assert result.returncode == 0, result.stderr
+    assert "Deleted 0 delivery records" in result.stdout
+
+
+# --- the token never leaves the process --------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["run"], ["poster", "--role", "asn", "--out", "asn.png"]])
+@pytest.mark.parametrize("telegram", ["closed port", "refuses the token"])
+async def test_the_token_is_in_no_output_of_a_command_that_talks_to_telegram(place, command, telegram):
+    async with StandIn(token="4242:ANOTHER-TOKEN") as standin:
+        url = standin.base_url if telegram == "refuses the token" else f"http://127.0.0.1:{closed_port()}/bot"
+        result = await asyncio.to_thread(
+            bot_in, place, *command, env={"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": url}
+        )
+    assert TOKEN not in result.stdout + result.stderr
+    line = one_line(result)
+    if telegram == "refuses the token":
+        assert result.returncode == 2 and "refused the token" in line and "TELEGRAM_BOT_TOKEN" in line
+    else:  # a restart may cure it: exit 1, so systemd tries again
+        assert result.returncode == 1 and "127.0.0.1" in line
+    assert not (place / "asn.png").exists()
+
+
+def test_a_token_shaped_secret_in_a_traceback_is_hidden_too():
+    text = "request to https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe failed"
+    assert cfg.RedactFilter().redact(text) == "request to https://api.telegram.org/bot[TOKEN]/getMe failed"
+
+
+# --- --out never replaces the bot's own files --------------------------------------------------
+
+OUTPUTS = {
+    "export": ["export"],
+    "ics": ["ics"],
+    "poster": ["poster", "--role", "asn", "--username", "kpu_uji_bot"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(OUTPUTS))
+@pytest.mark.parametrize("target", ["bot.db", "bot.db-wal", "bot.db-shm", "bot.db.lock", "s.toml", ".env", "link"])
+def test_out_refuses_the_database_the_schedule_and_the_settings_file(place, command, target):
+    if target == "link":  # a symbolic link to the database is the database
+        (place / "link").symlink_to(place / "bot.db")
+    path = place / target
+    before = path.read_bytes() if path.exists() else None
+    result = bot_in(place, *OUTPUTS[command], "--out", target)
+    assert result.returncode == 2
+    assert target in one_line(result)
+    assert (path.read_bytes() if path.exists() else None) == before
+    store = Store(place / "bot.db")
+    assert store.count_audience(["pemilih", "asn"]) == 2  # the database still works
+    store.close()
+
+
+@pytest.mark.parametrize("command", sorted(OUTPUTS))
+def test_out_refuses_a_folder_with_one_line(place, command):
+    (place / "keluaran").mkdir()
+    result = bot_in(place, *OUTPUTS[command], "--out", "keluaran")
+    assert result.returncode == 2
+    assert one_line(result) == "--out: keluaran is a folder; give a file name"
+
+
+@pytest.mark.parametrize("command", sorted(OUTPUTS))
+def test_out_replaces_a_file_whole_so_a_reader_of_the_old_one_sees_it_intact(place, command):
+    out = place / "hasil.bin"
+    out.write_bytes(b"old figures\n" * 1000)
+    with out.open("rb") as reader:  # e.g. a copy to a USB stick still running
+        result = bot_in(place, *OUTPUTS[command], "--out", "hasil.bin")
+        assert result.returncode == 0, result.stderr
+        assert reader.read() == b"old figures\n" * 1000
+    assert out.read_bytes() != b"old figures\n" * 1000 and out.stat().st_size > 0
+    assert sorted(p.name for p in place.iterdir() if p.name.startswith(".hasil")) == []  # no temporary left
+
+
+# --- start-up mistakes: one line, exit 2 -------------------------------------------------------
+
+
+def corrupt(place: Path) -> str:
+    (place / "bot.db").write_bytes(b"this is no database\n" * 200)
+    return "bot.db"
+
+
+def folder(place: Path) -> str:
+    (place / "data.db").mkdir()
+    return "data.db"
+
+
+def under_a_file(place: Path) -> str:
+    (place / "data").write_text("not a folder")
+    return "data/bot.db"
+
+
+def unwritable(place: Path) -> str:
+    (place / "ro").mkdir(mode=0o500)
+    return "ro/bot.db"
+
+
+@pytest.mark.parametrize(
+    ("command", "make", "words"),
+    [
+        ("run", corrupt, "damaged"),
+        ("stats", corrupt, "damaged"),
+        ("run", folder, "is a folder"),
+        ("stats", folder, "is a folder"),
+        ("run", under_a_file, "not a folder"),
+        ("run", unwritable, "writable"),
+    ],
+)
+def test_a_database_that_cannot_be_used_is_one_line_and_exit_2(place, command, make, words):
+    if make is unwritable and os.geteuid() == 0:
+        pytest.skip("root writes anywhere")
+    database = make(place)
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": f"http://127.0.0.1:{closed_port()}/bot"}
+    result = bot_in(place, command, "--database", database, env=env)
+    assert result.returncode == 2
+    line = one_line(result)
+    assert database in line and words in line
+
+
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [
+        ({"BOT_RATE_LIMIT": "nan"}, "BOT_RATE_LIMIT"),
+        ({"BOT_RATE_LIMIT": "inf"}, "BOT_RATE_LIMIT"),
+        ({"BOT_RATE_LIMIT": "1e999"}, "BOT_RATE_LIMIT"),
+        ({"TELEGRAM_API_URL": "api.telegram.org/bot"}, "TELEGRAM_API_URL"),
+        ({"TELEGRAM_API_URL": "http://127.0.0.1:port/bot"}, "TELEGRAM_API_URL"),
+        ({"TELEGRAM_API_URL": "ftp://127.0.0.1/bot"}, "TELEGRAM_API_URL"),
+        (
+            {"TELEGRAM_API_URL": "http://127.0.0.1:{closed}"},
+            "TELEGRAM_API_URL",
+        ),  # no /bot: the token would join the host
+    ],
+)
+def test_a_setting_the_bot_cannot_use_is_one_line_and_exit_2(place, env, words):
+    env = {k: v.format(closed=closed_port()) for k, v in env.items()}
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": f"http://127.0.0.1:{closed_port()}/bot"} | env
+    result = bot_in(place, "run", env=env)
+    assert result.returncode == 2
+    assert words in one_line(result)
+
+
+def test_a_rate_given_as_a_flag_is_checked_too(place):
+    result = bot_in(place, "stats", "--rate-limit", "nan")
+    assert result.returncode == 2 and "BOT_RATE_LIMIT (--rate-limit)" in one_line(result)
+
+
+@pytest.mark.parametrize("raw", ["nan", "inf", "-inf", "0", "-3"])
+def test_settings_refuse_a_rate_that_is_not_a_positive_number(raw):
+    with pytest.raises(cfg.SettingsError, match="BOT_RATE_LIMIT"):
+        cfg.load(environ={"BOT_RATE_LIMIT": raw}, env_file=None)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://api.telegram.org/bot", "http://127.0.0.1:8081/bot", "https://x.example/tg/bot"]
+)
+def test_settings_accept_bot_api_base_urls(url):
+    assert cfg.load(environ={"TELEGRAM_API_URL": url}, env_file=None).api_url == url
+
+
+async def test_a_webhook_port_in_use_is_one_line_naming_the_port_and_exit_2(place):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        async with StandIn(token=TOKEN) as standin:
+            env = {
+                "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": standin.base_url,
+                "BOT_WEBHOOK_URL": "https://example.invalid/hook", "BOT_WEBHOOK_PORT": str(port),
+            }  # fmt: skip
+            result = await asyncio.to_thread(bot_in, place, "run", env=env)
+    assert result.returncode == 2
+    line = one_line(result)
+    assert f"127.0.0.1:{port}" in line and "BOT_WEBHOOK_PORT" in line
