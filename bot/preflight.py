@@ -79,7 +79,9 @@ def render_days(schedule: Schedule) -> list[dt.date]:
 def _replies(schedule: Schedule, lang: str) -> Iterator[Reply]:
     e = schedule.election
     name_or_region = 'election: field "name"' if len(e.name) >= len(e.region) else 'election: field "region"'
-    yield Reply(name_or_region, "the welcome message (/start)", "shorten it", lambda: texts.welcome_text(schedule, lang))
+    yield Reply(
+        name_or_region, "the welcome message (/start)", "shorten it", lambda: texts.welcome_text(schedule, lang)
+    )
     yield from _page_replies(schedule, lang)
     for stage in schedule.stages:
         yield Reply(
@@ -108,7 +110,9 @@ def _page_replies(schedule: Schedule, lang: str) -> Iterator[Reply]:
     key = texts.netralitas_key(None)
     yield Reply(_page_place(schedule, key, lang), "/netralitas for someone not subscribed", "shorten it",
                 lambda: texts.page_text(schedule, key, lang) + hint)  # fmt: skip
-    yield Reply(_page_place(schedule, "tps", lang), "/tps", "shorten it", lambda: texts.page_text(schedule, "tps", lang))
+    yield Reply(
+        _page_place(schedule, "tps", lang), "/tps", "shorten it", lambda: texts.page_text(schedule, "tps", lang)
+    )
 
 
 def _refusal(reply: Reply, lang: str) -> str | None:
@@ -140,7 +144,9 @@ def _calendar_problems(schedule: Schedule, lang: str) -> list[str]:
         schedule_ics(schedule, lang)
     except Exception as exc:
         language = LANGUAGE_NAMES[lang]
-        return [f"stage: the calendar file (/jadwal button) in {language} cannot be built ({type(exc).__name__}: {exc})"]
+        return [
+            f"stage: the calendar file (/jadwal button) in {language} cannot be built ({type(exc).__name__}: {exc})"
+        ]
     return []
 
 

@@ -499,11 +499,8 @@ class _Checker:
                     )
                 )
         if planned > MAX_TOTAL_OCCURRENCES:
-            self.add(
-                "reminder", None,
-                f"{planned:,} occurrences in all, at most {MAX_TOTAL_OCCURRENCES:,} allowed in one file "
-                "(check repeat_days and repeat_until)",
-            )
+            total = f"{planned:,} occurrences in all, at most {MAX_TOTAL_OCCURRENCES:,} allowed in one file"
+            self.add("reminder", None, f"{total} (check repeat_days and repeat_until)")
         return reminders
 
     def out_of_night(self, template: Reminder, at: dt.datetime, expires: dt.datetime, place: str):
@@ -668,9 +665,7 @@ def _date_range_problem(day: dt.date) -> str | None:
     """None for a date in FIRST_DATE..LAST_DATE, else why not (one phrase)."""
     if FIRST_DATE <= day <= LAST_DATE:
         return None
-    return (
-        f"{day.isoformat()} is outside {FIRST_DATE.isoformat()}..{LAST_DATE.isoformat()}: check the year"
-    )
+    return f"{day.isoformat()} is outside {FIRST_DATE.isoformat()}..{LAST_DATE.isoformat()}: check the year"
 
 
 def reserved_id_problem(rid: str) -> str | None:
