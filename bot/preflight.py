@@ -95,7 +95,7 @@ def _replies(schedule: Schedule, lang: str) -> Iterator[Reply]:
         place = _stage_name_place(following, lang) if following else name_or_region
         for role in ROLES:
             yield Reply(
-                place, f"the confirmation after choosing the role {role}", "shorten it",
+                place, "the confirmation after choosing a role", "shorten it",
                 lambda day=day, role=role: texts.subscribed_text(role, schedule, day, lang), day,
             )  # fmt: skip
 
@@ -168,6 +168,9 @@ def _schedule_place(schedule: Schedule, lang: str) -> tuple[str, str]:
     e = schedule.election
     stage_part = sum(len(texts.stage_name(s, lang)) + 60 for s in schedule.stages)  # ~60: dates and state
     if len(e.name) + len(e.region) < stage_part:
+        longest = max(schedule.stages, key=lambda s: len(texts.stage_name(s, lang)))
+        if len(texts.stage_name(longest, lang)) * 2 > stage_part:  # one stage's name is most of it
+            return _stage_name_place(longest, lang), "shorten it"
         n = len(schedule.stages)
         return "stage", f"{n} stages with their dates do not fit in one message; use fewer stages or shorter names"
     if len(e.name) >= len(e.region):

@@ -269,3 +269,13 @@ def test_the_default_schedule_passes_with_no_problem():
 def test_the_latest_dates_allowed_still_render_everything():
     text = toml(stages=[("akhir", "Akhir", "2100-12-30", "2100-12-31")], reminders=[("r", "2100-12-31T12:00:00")])
     assert preflight.problems(sched.parse(text)) == []
+
+
+def test_a_stage_name_too_long_for_jadwal_is_named_by_its_field():
+    stages = [
+        ("kampanye", "K" * 4100, "2024-09-25", "2024-11-23"),
+        ("pemungutan-suara", "Pemungutan", "2024-11-27", "2024-11-27"),
+    ]
+    refused = preflight.problems(sched.parse(toml(stages=stages)))
+    assert refused and all(line.startswith('stage "kampanye": field "name": ') for line in refused), refused
+    assert len(refused) == 6  # /jadwal, the role confirmation and the 'Ralat' notice, in both languages
