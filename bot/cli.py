@@ -101,9 +101,15 @@ def load_settings(args: argparse.Namespace) -> cfg.Settings:
 
 
 def load_schedule(path: str) -> sched.Schedule:
-    """The schedule, or exit 2 printing every problem (the same lines `check` prints)."""
+    """The schedule, or exit 2 printing every problem (the same lines `check` prints).
+
+    Besides the file's fields this renders every reply that depends on it (bot/preflight.py), so
+    a file that would make /start or /jadwal fail for everyone never gets as far as running.
+    """
+    from bot import preflight
+
     try:
-        return sched.load(path)
+        return preflight.load(path)
     except sched.ScheduleError as exc:
         for line in exc.problems:
             print(line, file=sys.stderr)

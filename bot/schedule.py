@@ -14,7 +14,8 @@ Layout of a schedule file::
 
 Date-times without an offset are local times in ``election.timezone``; date-times with
 an offset are converted to it. A repeating reminder expands into one ``Reminder`` per
-occurrence with id ``f"{id}@{YYYY-MM-DD}"``.
+occurrence with id ``f"{id}@{YYYY-MM-DD}"``. Every date lies in FIRST_DATE..LAST_DATE (2000..2100),
+and reminder ids the bot uses for its own broadcasts (``reserved_id_problem``) are refused.
 """
 
 from __future__ import annotations
@@ -40,7 +41,11 @@ __all__ = [
     "parse",
     "load",
     "html_problem",
+    "telegram_length",
     "shifted",
+    "FIRST_DATE",
+    "LAST_DATE",
+    "reserved_id_problem",
 ]
 
 ROLES = ("asn", "kades", "pemilih")
@@ -50,6 +55,8 @@ MAX_TEXT = 4096
 # A repeating reminder may not expand into more occurrences than this (guards against typos
 # such as repeat_until in the wrong year producing thousands of messages).
 MAX_OCCURRENCES = 1000
+# ... nor the whole file into more than this: each is a message to every subscriber of its roles.
+MAX_TOTAL_OCCURRENCES = 10_000
 
 _ID_RE = re.compile(r"[a-z0-9-]+")
 _HHMM_RE = re.compile(r"(\d{1,2}):(\d{2})")
@@ -202,6 +209,12 @@ def html_problem(text: str) -> str | None:
     return None
 
 
+def telegram_length(text: str) -> int | None:
+    """The length Telegram counts for an HTML text (after entity parsing); None if it would refuse the HTML."""
+    visible, problem = _parse_html(text)
+    return None if problem else _text_length(visible)
+
+
 def shifted(
     schedule: Schedule,
     now: dt.datetime,
@@ -285,6 +298,9 @@ class _Checker:
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
             self.add(place, key, f"expected a date like 2024-11-27, got {_show(value)}")
             return None
+        if problem := _date_range_problem(value):
+            self.add(place, key, problem)
+            return None
         return value
 
     def datetime(self, table: dict, key: str, place: str, tz: ZoneInfo, *, required: bool = True):
@@ -295,6 +311,9 @@ class _Checker:
             return None
         if not isinstance(value, dt.datetime):
             self.add(place, key, f"expected a date-time like 2024-11-27T06:00:00, got {_show(value)}")
+            return None
+        if problem := _date_range_problem(value.date()):  # before any arithmetic that could overflow
+            self.add(place, key, problem)
             return None
         return value.astimezone(tz) if value.tzinfo else value.replace(tzinfo=tz)
 
@@ -422,6 +441,8 @@ class _Checker:
             if start and end and end < start:
                 self.add(place, "end", f"{end.isoformat()} is before start {start.isoformat()}")
                 continue
+            if "name_en" in table and self.string(table, "name_en", place) is None:
+                continue  # shown in English replies and the calendar, so it must be text
             if sid and name and start and end:
                 extra = {k: v for k, v in table.items() if k not in _STAGE_KEYS}
                 stages.append(Stage(sid, name, start, end, extra))
@@ -434,9 +455,13 @@ class _Checker:
         reminders: list[Reminder] = []
         declared: dict[str, int] = {}
         expanded: dict[str, int] = {}
+        planned = 0
         for n, table in self._array(value, "reminder"):
             place = _place("reminder", n, table)
             rid = self.ident(table, place)
+            if rid is not None and (problem := reserved_id_problem(rid)):
+                self.add(place, "id", problem)
+                rid = None
             if rid is not None:
                 if rid in declared:
                     self.add(place, "id", f"duplicate id (also reminder #{declared[rid]})")
@@ -447,6 +472,9 @@ class _Checker:
             if rid is None or occurrences is None:
                 continue
             series, offsets, template = occurrences
+            planned += len(offsets)
+            if planned > MAX_TOTAL_OCCURRENCES:
+                continue  # one line below; expanding would only take time
             for days in offsets:
                 declared_at = template.at + days
                 at = self.out_of_night(template, declared_at, template.expires + days, place)
@@ -470,6 +498,9 @@ class _Checker:
                         series=rid if series else None,
                     )
                 )
+        if planned > MAX_TOTAL_OCCURRENCES:
+            total = f"{planned:,} occurrences in all, at most {MAX_TOTAL_OCCURRENCES:,} allowed in one file"
+            self.add("reminder", None, f"{total} (check repeat_days and repeat_until)")
         return reminders
 
     def out_of_night(self, template: Reminder, at: dt.datetime, expires: dt.datetime, place: str):
@@ -615,6 +646,40 @@ class _Checker:
             else:
                 seen.add(role)
         return tuple(value) if ok else None
+
+
+# --------------------------------------------------------------------------- ranges and reserved ids
+
+# Dates outside this range are typos (a year 9999 also overflows date arithmetic and the calendar).
+FIRST_DATE, LAST_DATE = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+# Ids the bot gives its own broadcasts. Current ones contain ":" ("siaran:7", "ralat:<stage>:<start>:<end>"),
+# which schedule ids cannot; these patterns are the ids older versions used, still in deployed databases.
+_LEGACY_INTERNAL_IDS = (
+    (re.compile(r"siaran-\d+"), "operators' ad-hoc broadcasts (/siaran)"),
+    (re.compile(r"ralat-.*"), "date corrections (Ralat)"),
+)
+
+
+def _date_range_problem(day: dt.date) -> str | None:
+    """None for a date in FIRST_DATE..LAST_DATE, else why not (one phrase)."""
+    if FIRST_DATE <= day <= LAST_DATE:
+        return None
+    return f"{day.isoformat()} is outside {FIRST_DATE.isoformat()}..{LAST_DATE.isoformat()}: check the year"
+
+
+def reserved_id_problem(rid: str) -> str | None:
+    """None if ``rid`` may be a reminder id, else why not: it looks like an id the bot gives its own broadcasts.
+
+    A reminder under such an id would be taken for that broadcast: logged as enqueued, never sent.
+    """
+    for pattern, owner in _LEGACY_INTERNAL_IDS:
+        if pattern.fullmatch(rid):
+            return (
+                f'"{rid}" is reserved: the bot used ids like it for {owner}, so this reminder could be '
+                f'taken for one and never sent; choose another id (e.g. "pengingat-{rid}")'
+            )
+    return None
 
 
 # --------------------------------------------------------------------------- HTML

@@ -82,9 +82,17 @@ class Correction:
     old_end: date
     recipients: int
 
+    legacy: bool = False  # already recorded under the id older versions used
+
     @property
     def broadcast_id(self) -> str:
-        # Stable for one change, so the correction goes out once however often the bot restarts.
+        # Stable for one change, so the correction goes out once however often the bot restarts;
+        # the ":" keeps it apart from reminder ids, which cannot contain one.
+        return self.legacy_id if self.legacy else f"ralat:{self.stage.id}:{self.stage.start}:{self.stage.end}"
+
+    @property
+    def legacy_id(self) -> str:
+        """The id older versions gave this correction; a database may already hold it."""
         return f"ralat-{self.stage.id}-{self.stage.start.isoformat()}-{self.stage.end.isoformat()}"
 
     def describe(self) -> str:
@@ -103,7 +111,10 @@ def pending_corrections(schedule: Schedule, store: Store) -> list[Correction]:
             continue
         old_start, old_end = (date.fromisoformat(d) for d in known[stage.id])
         if (old_start, old_end) != (stage.start, stage.end):
-            corrections.append(Correction(stage, old_start, old_end, store.told_about_stage(stage.id)))
+            c = Correction(stage, old_start, old_end, store.told_about_stage(stage.id))
+            if store.broadcast(c.legacy_id) is not None:  # recorded before the upgrade: never a second one
+                c = Correction(stage, old_start, old_end, c.recipients, legacy=True)
+            corrections.append(c)
     return corrections
 
 

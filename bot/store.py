@@ -659,17 +659,19 @@ class Store:
         ))
 
     def create_adhoc(self, *, text: str, roles, ttl: float, now: float | None = None) -> str:
-        """Record an operator's broadcast due now under a new id ('siaran-7'); returns the id.
+        """Record an operator's broadcast due now under a new id ('siaran:7'); returns the id.
 
-        Numbered inside one write transaction, so the bot and the command line, both writing to
-        the same file, never hand out the same id.
+        The ":" keeps these ids apart from reminder ids, which cannot contain one. Numbering goes on
+        from older databases, whose ad-hoc broadcasts are 'siaran-1', 'siaran-2' ...: a number either
+        form already has is skipped. Numbered inside one write transaction, so the bot and the command
+        line, both writing to the same file, never hand out the same id.
         """
         now = time.time() if now is None else now
         with self.transaction():
             n = self.conn.execute("SELECT count(*) FROM broadcasts WHERE kind = 'adhoc'").fetchone()[0] + 1
-            while self.broadcast(f"siaran-{n}") is not None:
+            while self.broadcast(f"siaran:{n}") is not None or self.broadcast(f"siaran-{n}") is not None:
                 n += 1
-            broadcast_id = f"siaran-{n}"
+            broadcast_id = f"siaran:{n}"
             self.create_broadcast(broadcast_id, text=text, roles=roles, at=now, expires=now + ttl, kind="adhoc",
                                   now=now)
         return broadcast_id

@@ -62,7 +62,9 @@ async def test_siaran_flow_reaches_exactly_the_chosen_roles(tmp_path, soon):
             got = "<b>TPS 12 pindah</b> ke balai desa" in h.texts_to(chat)
             assert got == (role in ("asn", "kades")), (chat, role)
         [listing] = await h.say(OP1, "/laporan")
-        assert "6/6 terkirim" in listing["text"]
+        assert "6/6 terkirim" in listing["text"] and "siaran:1" in listing["text"]
+        [detail] = await h.say(OP1, "/laporan siaran:1")  # the id as listed, typed back
+        assert "Terkirim 6 dari 6" in detail["text"]
         actions = [r["action"] for r in h.store.audit_trail()]
         assert actions[::-1] == ["siaran: mulai", "siaran: kirim"]
 
@@ -120,7 +122,7 @@ async def test_batal_stops_a_running_broadcast(tmp_path, soon):
     async with Harness(tmp_path, schedule(soon), admin_ids=[OP1], subscribers=many, rate_limit=20) as h:
         summary = await compose(h, OP1, ["pemilih"], "siaran panjang")
         await h.press(OP1, summary, buttons(summary)["Kirim"])
-        await h.standin.wait_for(lambda: "<b>Siaran siaran-" in last(h, OP1)["text"])  # the status message
+        await h.standin.wait_for(lambda: "<b>Siaran siaran:" in last(h, OP1)["text"])  # the status message
         await h.standin.wait_for(lambda: sum(m["text"] == "siaran panjang" for m in h.standin.messages) >= 10)
         [reply] = await h.say(OP1, "/batal")
         assert "dihentikan" in reply["text"]
@@ -188,7 +190,7 @@ async def test_an_english_operator_gets_every_screen_in_english(tmp_path, soon):
         assert answer.get("text") == "Sent."
         await h.standin.wait_for(lambda: "· done" in last(h, OP1)["text"] and last(h, OP1).get("edited"), 20)
         status = last(h, OP1)["text"]
-        assert status.startswith("<b>Broadcast siaran-") and "Sent 3 of 3 (100%)" in status
+        assert status.startswith("<b>Broadcast siaran:") and "Sent 3 of 3 (100%)" in status
         assert "Finished " in status
         assert sum("<b>TPS 12</b> has moved" in h.texts_to(c) for c, _ in PEOPLE) == 3
         [listing] = await h.say(OP1, "/laporan", language_code="en")
