@@ -193,7 +193,7 @@ def serve_until_stopped(application, settings: cfg.Settings) -> None:
     (exit 2, so systemd does not restart), Unavailable when a restart may cure it (exit 1)."""
     from telegram.error import BadRequest, InvalidToken, TelegramError
 
-    from bot.app import serve
+    from bot.app import BackgroundTaskFailed, serve
 
     async def main() -> None:
         stop, ready = asyncio.Event(), asyncio.Event()
@@ -210,6 +210,8 @@ def serve_until_stopped(application, settings: cfg.Settings) -> None:
 
     try:
         asyncio.run(main())
+    except BackgroundTaskFailed as exc:  # already logged in full; systemd restarts on exit 1
+        raise Unavailable(f"stopped: {exc}") from None
     except InvalidToken:
         raise BadInput(
             f"Telegram at {settings.api_url} refused the token: check TELEGRAM_BOT_TOKEN with @BotFather "
