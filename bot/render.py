@@ -335,9 +335,7 @@ _MONTH_WORDS = {
     **{"may": 5, "aug": 8, "agt": 8, "sept": 9, "oct": 10, "dec": 12},
 }  # fmt: skip
 _MONTH = "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
-_DAY_MONTH = re.compile(
-    rf"\b(\d{{1,2}})(?:\s*[–-]\s*(\d{{1,2}}))?\s+({_MONTH})\b\.?(?:\s+(\d{{4}}))?", re.IGNORECASE
-)
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:\s*[–-]\s*(\d{{1,2}}))?\s+({_MONTH})\b\.?(?:\s+(\d{{4}}))?", re.IGNORECASE)
 _MONTH_DAY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})\b(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})(?:/(\d{1,2})(?:/(\d{2}|\d{4}))?|([.-])(\d{1,2})\4(\d{4}))\b")

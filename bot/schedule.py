@@ -418,7 +418,8 @@ class _TextChecks:
             if text is None or ("text_en" in value and text_en is None) or ("from" in value and since is None):
                 return None
             return render.Fact(text, text_en, since)
-        self.add(place, key, f"expected text, a number, a time like 12:00:00 or a table {{text, from}}, got {_show(value)}")
+        shown = _show(value)
+        self.add(place, key, f"expected text, a number, a time like 12:00:00 or a table {{text, from}}, got {shown}")
         return None
 
     # -- templates
@@ -428,7 +429,7 @@ class _TextChecks:
         stage_dates = {s.id: (s.start, s.end) for s in stages}
         for name in facts:
             if name in stage_dates:
-                self.add("facts", name, f'same name as a stage: {{{name}}} would be ambiguous')
+                self.add("facts", name, f"same name as a stage: {{{name}}} would be ambiguous")
         renderer = render.Renderer(stage_dates, {**facts, **_builtin_facts(election)})
         fact_texts = {}
         for name in facts:
