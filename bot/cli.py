@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot import schedule as sched
@@ -120,7 +120,7 @@ def cmd_check(args, settings: cfg.Settings) -> int:
 def cmd_preview(args, settings: cfg.Settings) -> int:
     """Every reminder in time order, then every page, as the reader sees them: no token, no database."""
     from bot import texts
-    from bot.render import long_date, plain, zone_abbreviation
+    from bot.render import clock, long_date, plain, zone_abbreviation
 
     schedule = load_schedule(args.file or settings.schedule)
     for warning in schedule.warnings:
@@ -131,7 +131,7 @@ def cmd_preview(args, settings: cfg.Settings) -> int:
     for r in schedule.reminders:
         if args.role and args.role not in r.roles:
             continue
-        when = f"{long_date(r.at.date(), lang)} {r.at:%H:%M} {zone}"
+        when = f"{long_date(r.at.date(), lang)} {clock(r.at.time(), lang)} {zone}"
         text = r.text_en if lang == "en" and r.text_en else r.text
         print(f"\n{rule}\n{r.id} · {when} · {', '.join(r.roles)}\n{rule}\n{plain(text)}")
     pages = [("/tps", "tps")] + [
@@ -142,8 +142,9 @@ def cmd_preview(args, settings: cfg.Settings) -> int:
         dated = [since for since, _ in schedule.page_versions.get(name, ())]
         versions = [(None, texts.page_text(schedule, key, lang))]
         versions += [(since, texts.page_text(schedule, key, lang, since)) for since in dated]
+        until = f" · until {long_date(dated[0] - timedelta(days=1), lang)}" if dated else ""
         for since, text in versions:
-            shown = f" · from {long_date(since, lang)}" if since else (" · before that" if dated else "")
+            shown = f" · from {long_date(since, lang)}" if since else until
             print(f"\n{rule}\nPage {command}{shown}\n{rule}\n{plain(text)}")
     return 0
 
