@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 
 import pytest
-
-from datetime import datetime
 
 from bot import schedule as sched
 from bot import texts
