@@ -20,7 +20,7 @@ import socket
 import sys
 import time
 import traceback
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot import files
@@ -57,6 +57,12 @@ def parser() -> argparse.ArgumentParser:
                       help="when stdin is not a terminal: seconds to keep running after end of input")
     check = sub.add_parser("check", parents=[common], help="validate a schedule file")
     check.add_argument("file", nargs="?", help="schedule file (default: the configured one)")
+    preview = sub.add_parser(
+        "preview", parents=[common], help="print every reminder and page as recipients read them (for proof-reading)"
+    )
+    preview.add_argument("file", nargs="?", help="schedule file (default: the configured one)")
+    preview.add_argument("--lang", choices=["id", "en"], default="id", help="language of the texts (default id)")
+    preview.add_argument("--role", choices=list(sched.ROLES), help="only what this role receives and sees")
     plan = sub.add_parser("plan", parents=[common], help="print when each reminder starts and finishes")
     plan.add_argument("--audience", metavar="N|ROLE=N,...",
                       help="model an audience instead of the database: N voters (role pemilih), "
@@ -123,6 +129,38 @@ def cmd_check(args, settings: cfg.Settings) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     for line in correction_lines(schedule, settings):
         print(line)
+    return 0
+
+
+def cmd_preview(args, settings: cfg.Settings) -> int:
+    """Every reminder in time order, then every page, as the reader sees them: no token, no database."""
+    from bot import texts
+    from bot.render import clock, long_date, plain, zone_abbreviation
+
+    schedule = load_schedule(args.file or settings.schedule)
+    for warning in schedule.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    lang, zone = args.lang, zone_abbreviation(schedule.election.timezone)
+    rule = "=" * 72
+    print(f"{schedule.summary()}\nLanguage: {lang}" + (f", role: {args.role}" if args.role else ""))
+    for r in schedule.reminders:
+        if args.role and args.role not in r.roles:
+            continue
+        when = f"{long_date(r.at.date(), lang)} {clock(r.at.time(), lang)} {zone}"
+        text = r.text_en if lang == "en" and r.text_en else r.text
+        print(f"\n{rule}\n{r.id} · {when} · {', '.join(r.roles)}\n{rule}\n{plain(text)}")
+    pages = [("/tps", "tps")] + [
+        (f"/netralitas ({role})", texts.netralitas_key(role)) for role in sched.ROLES if args.role in (None, role)
+    ]
+    for command, key in pages:
+        name = f"{key}_en" if lang == "en" and f"{key}_en" in schedule.pages else key
+        dated = [since for since, _ in schedule.page_versions.get(name, ())]
+        versions = [(None, texts.page_text(schedule, key, lang))]
+        versions += [(since, texts.page_text(schedule, key, lang, since)) for since in dated]
+        until = f" · until {long_date(dated[0] - timedelta(days=1), lang)}" if dated else ""
+        for since, text in versions:
+            shown = f" · from {long_date(since, lang)}" if since else until
+            print(f"\n{rule}\nPage {command}{shown}\n{rule}\n{plain(text)}")
     return 0
 
 
@@ -586,7 +624,7 @@ def run_command(argv: list[str] | None) -> int:
         return 2
     command = args.command or "run"
     handler = {
-        "run": cmd_run, "demo": cmd_demo, "check": cmd_check, "plan": cmd_plan,
+        "run": cmd_run, "demo": cmd_demo, "check": cmd_check, "plan": cmd_plan, "preview": cmd_preview,
         "stats": cmd_stats, "report": cmd_report, "broadcast": cmd_broadcast, "export": cmd_export,
         "ics": cmd_ics, "poster": cmd_poster, "purge": cmd_purge, "health": cmd_health,
     }[command]  # fmt: skip

@@ -118,7 +118,7 @@ def banner(schedule: sched.Schedule, shifted: sched.Schedule, first_in: float, s
     lines = [
         "=" * 64,
         f"DEMO OFFLINE — {schedule.election.name}, {schedule.election.region}",
-        "Bot berjalan melawan server Telegram tiruan lokal (tanpa internet).",
+        "Bot terhubung ke server Telegram tiruan lokal (tanpa internet).",
         "Jadwal DIGESER untuk demo: pengingat terjadwal jatuh tempo dalam beberapa menit ke depan",
         f"(yang pertama sekitar {first_in:.0f} detik lagi" + (f", {first:%H.%M.%S})." if first else ")."),
         f"Tanggal simulasi untuk /jadwal: {long_date(simulated.date())}; tanggal tahapan tetap yang resmi.",

@@ -150,12 +150,14 @@ async def neutrality(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     language = lang(update, context)
     sub = rt.store.subscriber(update.effective_chat.id)
     subscribed = sub is not None and sub.status == ACTIVE
-    text = texts.page_text(rt.schedule, texts.netralitas_key(sub.role if subscribed else None), language)
+    key = texts.netralitas_key(sub.role if subscribed else None)
+    text = texts.page_text(rt.schedule, key, language, rt.today())
     await reply(update, text if subscribed else text + texts.say(language, "not_subscribed_hint"))
 
 
 async def polling_station(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await reply(update, texts.page_text(runtime(context).schedule, "tps", lang(update, context)))
+    rt = runtime(context)
+    await reply(update, texts.page_text(rt.schedule, "tps", lang(update, context), rt.today()))
 
 
 async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -17,13 +17,14 @@ import unicodedata
 
 from icalendar import Alarm, Calendar, Event, Timezone
 
+from bot.render import plain
+from bot.render import zone_abbreviation as zone_abbreviation
 from bot.schedule import Schedule, Stage
 from bot.texts import CALENDAR, LANGS
 
 __all__ = ["LANGS", "PRODID", "schedule_ics", "zone_abbreviation"]
 
 PRODID = "-//KPU Kabupaten//Pengingat Pilkada//ID"
-_ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 _FALLBACK_STAMP = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
@@ -57,17 +58,12 @@ def schedule_ics(schedule: Schedule, lang: str = "id") -> bytes:
     for stage in schedule.stages:
         cal.add_component(_stage_event(stage, schedule, texts, lang, uid_suffix, stamp))
 
-    tps = _tps_event(schedule, texts, uid_suffix, stamp)
+    tps = _tps_event(schedule, texts, lang, uid_suffix, stamp)
     if tps is not None:
         cal.add_component(tps)
 
     cal.add_missing_timezones(first_date=first, last_date=last)  # no-op unless a zone is missing
     return cal.to_ical()
-
-
-def zone_abbreviation(timezone: str) -> str:
-    """WIB/WITA/WIT for Indonesia's three zones, else the zone name itself."""
-    return _ZONE_ABBREVIATIONS.get(timezone, timezone)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -91,7 +87,7 @@ def _stage_event(stage: Stage, schedule: Schedule, texts: dict, lang: str, uid_s
     return event
 
 
-def _tps_event(schedule: Schedule, texts: dict, uid_suffix: str, stamp) -> Event | None:
+def _tps_event(schedule: Schedule, texts: dict, lang: str, uid_suffix: str, stamp) -> Event | None:
     election = schedule.election
     day = schedule.voting_day()
     if day is None or election.tps_open is None or election.tps_close is None:
@@ -110,7 +106,9 @@ def _tps_event(schedule: Schedule, texts: dict, uid_suffix: str, stamp) -> Event
     event.add("dtstart", start)
     event.add("dtend", end)
     event.add("summary", summary)
-    event.add("description", texts["tps_description"])
+    description = schedule.fact("calendar_tps", lang)  # what to bring: an election fact of the schedule file
+    if description:
+        event.add("description", plain(description))
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("trigger", dt.timedelta(hours=-1))

@@ -21,6 +21,9 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_Q
 
+from bot.render import plain
+from bot.texts import NOT_STORED, STORED
+
 ROLE_TITLES = {"asn": "ASN (Aparatur Sipil Negara)", "kades": "Kepala Desa & Perangkat Desa", "pemilih": "Pemilih"}
 
 USERNAME_RE = re.compile(r"[A-Za-z0-9_]{5,32}")
@@ -32,7 +35,7 @@ STEPS = (
     "Pindai kode QR dengan kamera ponsel Anda.",
     "Tekan MULAI (Start) di Telegram untuk menerima pengingat resmi.",
 )
-FOOTER = "Bot hanya menyimpan ID chat dan peran Anda."
+FOOTER = f"Bot hanya menyimpan {STORED['id']}. {plain(NOT_STORED['id'])}"
 
 WHITE = (255, 255, 255)
 BLACK = (0, 0, 0)

@@ -8,6 +8,7 @@ Layout of a schedule file::
 
     [election]            name, region, timezone; optional tps_open, tps_close ("HH:MM"), voting_stage
     [pages]               optional; keys from PAGE_KEYS; Telegram HTML texts
+    [facts]               optional; named values texts refer to ("{invitation_form}"), see bot/render.py
     [[stage]]             id, name, start (date), optional end (date); extra keys kept
     [[reminder]]          id, at, roles, text; optional expires, deliver_by, stage, silent,
                           repeat_days + repeat_until; extra keys kept
@@ -16,6 +17,10 @@ Date-times without an offset are local times in ``election.timezone``; date-time
 an offset are converted to it. A repeating reminder expands into one ``Reminder`` per
 occurrence with id ``f"{id}@{YYYY-MM-DD}"``. Every date lies in FIRST_DATE..LAST_DATE (2000..2100),
 and reminder ids the bot uses for its own broadcasts (``reserved_id_problem``) are refused.
+
+A stage's start/end, a reminder's at/expires/deliver_by and repeat_until may instead be given
+relative to a stage ("pemungutan-suara:H-1 18:00"). Texts are templates that name stage dates and
+facts (bot/render.py); the Schedule holds them rendered for each reminder's date and language.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot import render
 
 __all__ = [
     "ROLES",
@@ -61,7 +68,7 @@ MAX_TOTAL_OCCURRENCES = 10_000
 _ID_RE = re.compile(r"[a-z0-9-]+")
 _HHMM_RE = re.compile(r"(\d{1,2}):(\d{2})")
 _ELECTION_KEYS = ("name", "region", "timezone", "tps_open", "tps_close", "voting_stage")
-_TOP_KEYS = ("election", "pages", "stage", "reminder")
+_TOP_KEYS = ("election", "pages", "facts", "stage", "reminder")
 _STAGE_KEYS = ("id", "name", "start", "end")
 _REMINDER_KEYS = (
     "id", "at", "expires", "deliver_by", "roles", "text", "text_en", "stage", "silent", "night", "repeat_days",
@@ -122,6 +129,21 @@ class Schedule:
     pages: dict[str, str] = field(default_factory=dict, hash=False)
     source: str = "<string>"
     warnings: tuple[str, ...] = ()  # not errors: e.g. a reminder moved out of the night
+    facts: dict[str, str] = field(default_factory=dict, hash=False)  # rendered; "<name>_en" in English
+    # pages with parts shown only from a date: (from, text) in date order; `pages` holds the text before
+    page_versions: dict[str, tuple[tuple[dt.date, str], ...]] = field(default_factory=dict, hash=False)
+
+    def page(self, key: str, today: dt.date | None = None) -> str | None:
+        """Page ``key`` as shown on ``today`` (None: the version without dated parts)."""
+        text = self.pages.get(key)
+        for since, version in self.page_versions.get(key, ()) if today is not None else ():
+            if since <= today:
+                text = version
+        return text
+
+    def fact(self, name: str, lang: str = "id") -> str | None:
+        """A fact from [facts], rendered in ``lang`` (without parts shown only from a date)."""
+        return self.facts.get(f"{name}_en" if lang == "en" else name)
 
     def stage(self, id: str) -> Stage | None:
         return next((s for s in self.stages if s.id == id), None)
@@ -256,9 +278,258 @@ def shifted(
 # --------------------------------------------------------------------------- validation
 
 _MISSING = object()
+_INVALID = object()  # a relative date that could not be worked out; already reported
 
 
-class _Checker:
+# --------------------------------------------------------------------------- facts, relative dates, templates
+
+_FACT_NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
+_FACT_TABLE_KEYS = ("text", "text_en", "from")
+_BUILTIN_FACTS = ("election", "region", "zone", "tps_open", "tps_close")
+_RELATIVE_RE = re.compile(r"([a-z0-9-]+)(?=[:\s]|$)")
+_DATE_HELP = 'a date like 2024-11-27 or a date relative to a stage like "pemungutan-suara:H-3"'
+_MOMENT_HELP = 'a date-time like 2024-11-27T06:00:00 or a time relative to a stage like "pemungutan-suara:H-1 18:00"'
+
+
+class _TextChecks:
+    """[facts], dates relative to a stage, and text templates; mixed into ``_Checker``."""
+
+    problems: list[str]
+    warnings: list[str]
+    # from _Checker: add, string, date
+
+    def add_once(self, place: str, key: str | None, message: str) -> None:
+        """Report a problem once, however many occurrences of a repeating reminder share it."""
+        line = f'{place}: field "{key}": {message}' if key else f"{place}: {message}"
+        if line not in self.problems:
+            self.problems.append(line)
+
+    # -- dates relative to a stage
+
+    def anchored(self, doc: dict) -> dict:
+        """``doc`` with every date written relative to a stage replaced by the date it names.
+
+        Stage dates may build on one another (masa-tenang starts at "pemungutan-suara:H-3"). A value
+        that cannot be worked out is reported here and then skipped by the other checks.
+        """
+        doc = dict(doc)
+        tables = {}
+        for kind in ("stage", "reminder"):
+            if isinstance(doc.get(kind), list):
+                doc[kind] = [dict(t) if isinstance(t, dict) else t for t in doc[kind]]
+                tables[kind] = [(n, t) for n, t in enumerate(doc[kind], 1) if isinstance(t, dict)]
+        stage_ids = {t["id"] for _, t in tables.get("stage", []) if isinstance(t.get("id"), str)}
+        known: dict[tuple[str, str], dt.date] = {}
+        pending = []
+        for n, table in tables.get("stage", []):
+            sid, place = table.get("id"), _place("stage", n, table)
+            for key in ("start", "end"):
+                value = table.get(key)
+                if self._relative(value, stage_ids):
+                    anchor = self._anchor(table, key, place, value, render.parse_anchor, _DATE_HELP)
+                    if anchor is not None:
+                        pending.append((place, table, sid, key, anchor))
+                elif isinstance(value, dt.date) and not isinstance(value, dt.datetime) and isinstance(sid, str):
+                    known[(sid, key)] = value
+            if isinstance(sid, str) and "end" not in table and (sid, "start") in known:
+                known[(sid, "end")] = known[(sid, "start")]
+        while pending:
+            resolved = []
+            for item in pending:
+                place, table, sid, key, anchor = item
+                base = known.get((anchor.stage, "end" if anchor.end else "start"))
+                if base is not None:
+                    table[key] = known[(sid, key)] = base + dt.timedelta(days=anchor.days)
+                    if key == "start" and "end" not in table:
+                        known[(sid, "end")] = table[key]
+                    resolved.append(item)
+            if not resolved:
+                break
+            pending = [item for item in pending if item not in resolved]
+        for place, table, _, key, anchor in pending:
+            self.add(place, key, f'refers to stage "{anchor.stage}", whose dates cannot be worked out')
+            table[key] = _INVALID
+        stage_dates = {sid: (known[(sid, "start")], known[(sid, "end")]) for sid, k in known if k == "start"}
+        for n, table in tables.get("reminder", []):
+            self._anchored_reminder(table, _place("reminder", n, table), stage_ids, stage_dates)
+        return doc
+
+    def _anchored_reminder(self, table: dict, place: str, stage_ids: set[str], stage_dates: dict) -> None:
+        for key in ("at", "expires", "deliver_by", "repeat_until"):
+            value = table.get(key)
+            if not self._relative(value, stage_ids):
+                continue
+            if key == "repeat_until":
+                anchor, moment = self._anchor(table, key, place, value, render.parse_anchor, _DATE_HELP), None
+            else:
+                parsed = self._anchor(table, key, place, value, render.parse_moment, _MOMENT_HELP)
+                anchor, moment = parsed if parsed is not None else (None, None)
+            if anchor is None:
+                continue
+            if anchor.stage not in stage_dates:
+                self.add(place, key, f'refers to stage "{anchor.stage}", whose dates cannot be worked out')
+                table[key] = _INVALID
+                continue
+            day = anchor.date(stage_dates)
+            table[key] = day if moment is None else dt.datetime.combine(day, moment)
+
+    @staticmethod
+    def _relative(value: Any, stage_ids: set[str]) -> bool:
+        """A string meant as a stage-relative date: it starts with a stage id or uses "id:..."."""
+        m = _RELATIVE_RE.match(value) if isinstance(value, str) else None
+        return bool(m) and (m[1] in stage_ids or ":" in value.split()[0])
+
+    def _anchor(self, table: dict, key: str, place: str, value: str, parse, help_text: str):
+        try:
+            result = parse(value)
+        except ValueError:
+            self.add(place, key, f"expected {help_text}, got {_show(value)}")
+            table[key] = _INVALID
+            return None
+        return result
+
+    # -- [facts]
+
+    def facts(self, table: Any) -> dict[str, render.Fact]:
+        """Named values texts refer to: text (a template), a number, a time, or {text, text_en, from}."""
+        place = "facts"
+        if not isinstance(table, dict):
+            self.add(place, None, f"expected a [facts] table, got {_show(table)}")
+            return {}
+        facts: dict[str, render.Fact] = {}
+        english: dict[str, Any] = {}
+        for key, value in table.items():
+            if not _FACT_NAME_RE.fullmatch(key):
+                self.add(place, key, "invalid name (use a-z, 0-9 and _, starting with a letter)")
+            elif key in _BUILTIN_FACTS:
+                self.add(place, key, f"reserved name: {{{key}}} comes from [election]")
+            elif key.endswith("_en") and key[:-3] in table:
+                if isinstance(value, dict) or isinstance(table[key[:-3]], dict):
+                    self.add(place, key, f'write the English text as text_en inside the table "{key[:-3]}"')
+                elif (fact := self.fact_value(value, key, place)) is not None:
+                    english[key[:-3]] = fact.value
+            elif (fact := self.fact_value(value, key, place)) is not None:
+                facts[key] = fact
+        for name, value in english.items():
+            if name in facts:
+                facts[name] = dataclasses.replace(facts[name], value_en=value)
+        return facts
+
+    def fact_value(self, value: Any, key: str, place: str) -> render.Fact | None:
+        if isinstance(value, str) and value.strip():
+            return render.Fact(value.strip())
+        if isinstance(value, int | dt.time) and not isinstance(value, bool):
+            return render.Fact(value)
+        if isinstance(value, dict):
+            for k in value:
+                if k not in _FACT_TABLE_KEYS:
+                    self.add(place, key, f'unknown key "{k}" (allowed: {", ".join(_FACT_TABLE_KEYS)})')
+                    return None
+            text = self.string(value, "text", f'{place}: field "{key}"')
+            text_en = self.string(value, "text_en", f'{place}: field "{key}"', required=False)
+            since = self.date(value, "from", f'{place}: field "{key}"', required=False)
+            if text is None or ("text_en" in value and text_en is None) or ("from" in value and since is None):
+                return None
+            return render.Fact(text, text_en, since)
+        shown = _show(value)
+        self.add(place, key, f"expected text, a number, a time like 12:00:00 or a table {{text, from}}, got {shown}")
+        return None
+
+    # -- templates
+
+    def render_texts(self, election: Election, stages: list[Stage], facts: dict, pages: dict, reminders: list):
+        """Every text rendered: (reminders, pages, page versions, facts), problems reported by entry and field."""
+        stage_dates = {s.id: (s.start, s.end) for s in stages}
+        for name in facts:
+            if name in stage_dates:
+                self.add("facts", name, f"same name as a stage: {{{name}}} would be ambiguous")
+        renderer = render.Renderer(stage_dates, {**facts, **_builtin_facts(election)})
+        fact_texts = {}
+        for name in facts:
+            cycle = renderer.fact_cycle(name)
+            if cycle:
+                self.add("facts", name, "refers to itself: " + " → ".join(cycle))
+                continue
+            for lang in render.LANGS:
+                problems: list[str] = []
+                renderer.fact_text(name, lang, dt.date.max, problems)
+                for problem in dict.fromkeys(problems):
+                    self.add_once("facts", name, problem)
+                fact_texts[name if lang == "id" else f"{name}_en"] = renderer.fact_text(name, lang, dt.date.min)
+        out_pages, versions = {}, {}
+        for key, text in pages.items():
+            lang = "en" if key.endswith("_en") else "id"
+            out_pages[key] = previous = self.rendered(renderer, text, lang, dt.date.min, "pages", key)
+            for since in sorted(renderer.since_dates(text)):
+                version = self.rendered(renderer, text, lang, since, "pages", key)
+                if version != previous:
+                    versions.setdefault(key, []).append((since, version))
+                    previous = version
+        out = []
+        for r in reminders:
+            place, on = f'reminder "{r.series or r.id}"', r.at.date()
+            text = self.rendered(renderer, r.text, "id", on, place, "text")
+            text_en = self.rendered(renderer, r.text_en, "en", on, place, "text_en") if r.text_en else None
+            out.append(dataclasses.replace(r, text=text, text_en=text_en))
+        return out, out_pages, {k: tuple(v) for k, v in versions.items()}, fact_texts
+
+    def rendered(self, renderer: render.Renderer, text: str, lang: str, on: dt.date, place: str, key: str) -> str:
+        problems: list[str] = []
+        result = renderer.render(text, lang, on, problems)
+        for problem in dict.fromkeys(problems):
+            self.add_once(place, key, problem)
+        if not problems and result != text:
+            visible, problem = _parse_html(result)
+            if problem:
+                self.add_once(place, key, f"HTML Telegram would refuse once rendered: {problem}")
+            elif not visible.strip():
+                self.add_once(place, key, "empty once rendered (no visible text)")
+            elif (length := _text_length(visible)) > MAX_TEXT:
+                self.add_once(place, key, f"{length} characters once rendered, Telegram allows at most {MAX_TEXT}")
+        return result.strip()
+
+    def date_warnings(self, stages: list[Stage], facts: dict, pages: dict, reminders: list) -> None:
+        """A warning for each text that writes out a stage's date instead of naming the stage."""
+        dates: dict[dt.date, str] = {}
+        for s in stages:
+            dates.setdefault(s.start, f"{{{s.id}}}")
+            dates.setdefault(s.end, f"{{{s.id}:end}}")
+        texts = [("pages", key, text) for key, text in pages.items()]
+        for name, fact in facts.items():
+            texts += [("facts", name, v) for v in (fact.value, fact.value_en) if isinstance(v, str)]
+        seen = set()
+        for r in reminders:
+            place = f'reminder "{r.series or r.id}"'
+            if place not in seen:
+                seen.add(place)
+                texts += [(place, key, t) for key, t in (("text", r.text), ("text_en", r.text_en)) if t]
+        for place, key, text in texts:
+            for written, day, month, year in render.written_dates(text):
+                for d, placeholder in dates.items():
+                    if (d.day, d.month) == (day, month) and year in (None, d.year):
+                        self.warnings.append(
+                            f'{place}: field "{key}": writes out "{written}", a stage date; '
+                            f"write {placeholder} so the text follows the schedule"
+                        )
+                        break
+
+
+def _builtin_facts(election: Election) -> dict[str, render.Fact]:
+    """{election}, {region}, {zone}, {tps_open} and {tps_close}, from [election]."""
+    from html import escape
+
+    facts = {
+        "election": render.Fact(escape(election.name), literal=True),
+        "region": render.Fact(escape(election.region), literal=True),
+        "zone": render.Fact(escape(render.zone_abbreviation(election.timezone)), literal=True),
+    }
+    for key in ("tps_open", "tps_close"):
+        if getattr(election, key) is not None:
+            facts[key] = render.Fact(getattr(election, key))
+    return facts
+
+
+class _Checker(_TextChecks):
     def __init__(self) -> None:
         self.problems: list[str] = []
         self.warnings: list[str] = []
@@ -295,6 +566,8 @@ class _Checker:
             if required:
                 self.add(place, key, "missing")
             return None
+        if value is _INVALID:
+            return None
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
             self.add(place, key, f"expected a date like 2024-11-27, got {_show(value)}")
             return None
@@ -309,6 +582,8 @@ class _Checker:
             if required:
                 self.add(place, key, "missing")
             return None
+        if value is _INVALID:
+            return None
         if not isinstance(value, dt.datetime):
             self.add(place, key, f"expected a date-time like 2024-11-27T06:00:00, got {_show(value)}")
             return None
@@ -319,6 +594,8 @@ class _Checker:
 
     def html(self, value: str, key: str, place: str) -> str:
         """Check a Telegram HTML text; returns it stripped of surrounding whitespace."""
+        if "{" in value or "}" in value:  # a template: checked once rendered (render_texts)
+            return value.strip()
         visible, problem = _parse_html(value)
         if problem:
             self.add(place, key, f"HTML Telegram would refuse: {problem}")
@@ -335,10 +612,12 @@ class _Checker:
             if key not in _TOP_KEYS:
                 self.add(
                     "file", None,
-                    f'unknown top-level key or section "{key}" (allowed: [election], [pages], '
+                    f'unknown top-level key or section "{key}" (allowed: [election], [pages], [facts], '
                     "[[stage]], [[reminder]])",
                 )
+        doc = self.anchored(doc)
         election, tz = self.election(doc.get("election", _MISSING))
+        facts = self.facts(doc.get("facts", {}))
         pages = self.pages(doc.get("pages", {}))
         stages = self.stages(doc.get("stage", []))
         stage_ids = {s.id for s in stages}
@@ -348,7 +627,12 @@ class _Checker:
         if election is None:
             return None
         reminders.sort(key=lambda r: (r.at.timestamp(), r.id))
-        return Schedule(election, tuple(stages), tuple(reminders), pages, source, tuple(self.warnings))
+        self.date_warnings(stages, facts, pages, reminders)
+        rendered = self.render_texts(election, stages, facts, pages, reminders)
+        reminders, pages, versions, fact_texts = rendered
+        return Schedule(
+            election, tuple(stages), tuple(reminders), pages, source, tuple(self.warnings), fact_texts, versions
+        )
 
     def election(self, table: Any) -> tuple[Election | None, ZoneInfo]:
         utc = ZoneInfo("UTC")

@@ -11,19 +11,24 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
+from bot.render import DAYS as DAYS  # re-exported: dates are formatted in bot/render.py
+from bot.render import LANGS as LANGS
+from bot.render import MONTHS as MONTHS
+from bot.render import date_range as date_range
+from bot.render import long_date as long_date
 from bot.schedule import Schedule, Stage
 
-LANGS = ("id", "en")
-DAYS = {
-    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+# What the bot stores about a subscriber: one list, said the same way by the welcome, /privasi
+# and the printed posters (bot/poster.py), so the three never disagree.
+STORED = {
+    "id": "ID chat Telegram, peran, bahasa, tanggal berlangganan, dan catatan pesan yang dikirim kepada Anda",
+    "en": "your Telegram chat id, your role, your language, the date you subscribed and a record of the "
+    "messages sent to you",
 }
-MONTHS = {
-    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni",
-           "Juli", "Agustus", "September", "Oktober", "November", "Desember"),
-    "en": ("January", "February", "March", "April", "May", "June",
-           "July", "August", "September", "October", "November", "December"),
-}  # fmt: skip
+NOT_STORED = {
+    "id": "Kami <b>tidak</b> menyimpan NIK, nomor telepon, alamat, atau nama.",
+    "en": "We do <b>not</b> store national id numbers (NIK), phone numbers, addresses or names.",
+}
 
 ROLE_NAMES = {
     "id": {"asn": "ASN (Aparatur Sipil Negara)", "kades": "Kepala Desa & Perangkat Desa", "pemilih": "Pemilih"},
@@ -51,7 +56,7 @@ STRINGS = {
         "welcome": (
             "Selamat datang di layanan pengingat <b>{name}</b> {region}.\n\n"
             "Bot ini mengirim jadwal tahapan, aturan netralitas, dan pengingat hari pemungutan suara. "
-            "Kami hanya menyimpan ID chat, peran, bahasa, dan tanggal berlangganan Anda (/privasi).\n\n"
+            "Bot hanya menyimpan {stored} (/privasi).\n\n"
             "Silakan pilih peran Anda:"
         ),
         "already": "Anda sudah berlangganan sebagai <b>{role}</b>.\nIngin mengganti peran? Pilih di bawah ini.",
@@ -84,9 +89,7 @@ STRINGS = {
         "calendar_caption": "Jadwal tahapan untuk kalender ponsel Anda. Buka berkasnya untuk menambahkan.",
         "privacy": (
             "<b>Privasi</b>\n"
-            "Bot ini hanya menyimpan: ID chat Telegram, peran yang Anda pilih, bahasa, tanggal berlangganan, "
-            "dan catatan pesan yang dikirim kepada Anda. Kami <b>tidak</b> menyimpan NIK, nomor telepon, "
-            "alamat, atau nama.\n"
+            "Bot ini hanya menyimpan: {stored}. {not_stored}\n"
             "Data dipakai hanya untuk mengirim informasi pemilihan, sesuai semangat UU 27/2022 tentang "
             "Pelindungan Data Pribadi.\n"
             "/berhenti menghentikan pesan; /hapus menghapus semua data Anda seketika."
@@ -105,7 +108,7 @@ STRINGS = {
         "welcome": (
             "Welcome to the <b>{name}</b> reminder service of {region}.\n\n"
             "This bot sends the stage dates, neutrality rules and voting-day reminders. "
-            "We store only your chat id, role, language and subscription date (/privasi).\n\n"
+            "It stores only {stored} (/privasi).\n\n"
             "Please choose your role:"
         ),
         "already": "You are subscribed as <b>{role}</b>.\nWant to change your role? Choose below.",
@@ -138,9 +141,7 @@ STRINGS = {
         "calendar_caption": "The stage dates for your phone's calendar. Open the file to add them.",
         "privacy": (
             "<b>Privacy</b>\n"
-            "This bot stores only: your Telegram chat id, the role you chose, your language, the date you "
-            "subscribed and a record of the messages sent to you. We do <b>not</b> store national id numbers "
-            "(NIK), phone numbers, addresses or names.\n"
+            "This bot stores only: {stored}. {not_stored}\n"
             "The data is used only to send election information, in the spirit of Indonesia's personal data "
             "protection law (UU 27/2022).\n"
             "/berhenti stops the messages; /hapus deletes all your data at once."
@@ -176,25 +177,19 @@ COMMANDS = {
 }
 
 
-# The calendar file's wording (bot/ics.py); what to bring on voting day is an election fact.
+# The calendar file's wording (bot/ics.py). What to bring on voting day is an election fact: the
+# TPS event's description is the schedule file's `calendar_tps` fact.
 CALENDAR = {
     "id": {
         "stage": "Tahapan {election}, {region}.",
         "source": "Sumber: {source}.",
         "tps": "Pemungutan suara: TPS buka {open}–{close} {zone}",
-        "tps_description": (
-            "Bawa formulir Model C Pemberitahuan dan KTP-el. Cek nama dan lokasi TPS Anda di cekdptonline.kpu.go.id."
-        ),
         "time_format": "%H.%M",
     },
     "en": {
         "stage": "Stage of {election}, {region}.",
         "source": "Source: {source}.",
         "tps": "Voting: polling stations open {open}–{close} {zone}",
-        "tps_description": (
-            "Bring the Model C Pemberitahuan form and your KTP-el (electronic ID card). "
-            "Check your name and polling station (TPS) at cekdptonline.kpu.go.id."
-        ),
         "time_format": "%H:%M",
     },
 }
@@ -206,22 +201,11 @@ def lang_of(code: str | None) -> str:
 
 
 def say(lang: str, key: str, **values) -> str:
-    text = STRINGS.get(lang, STRINGS["id"])[key]
+    lang = lang if lang in STRINGS else "id"
+    text = STRINGS[lang][key]
+    if key in ("welcome", "privacy"):
+        values = {"stored": STORED[lang], "not_stored": NOT_STORED[lang], **values}
     return text.format(**values) if values else text
-
-
-def long_date(d: date, lang: str = "id") -> str:
-    """'Rabu, 27 November 2024' / 'Wednesday, 27 November 2024'."""
-    return f"{DAYS[lang][d.weekday()]}, {d.day} {MONTHS[lang][d.month - 1]} {d.year}"
-
-
-def date_range(start: date, end: date, lang: str = "id") -> str:
-    """One day in long form, or 'Rabu, 25 September – Sabtu, 23 November 2024'."""
-    if start == end:
-        return long_date(start, lang)
-    if start.year == end.year:
-        return f"{DAYS[lang][start.weekday()]}, {start.day} {MONTHS[lang][start.month - 1]} – {long_date(end, lang)}"
-    return f"{long_date(start, lang)} – {long_date(end, lang)}"
 
 
 def stage_name(stage: Stage, lang: str = "id") -> str:
@@ -292,8 +276,9 @@ def subscribed_text(role: str, schedule: Schedule, today: date, lang: str = "id"
     return say(lang, "subscribed", role=escape(ROLE_NAMES[lang][role]), next=next_stage_line(schedule, today, lang))
 
 
-def page_text(schedule: Schedule, key: str, lang: str = "id") -> str:
-    text = (schedule.pages.get(f"{key}_en") if lang == "en" else None) or schedule.pages.get(key)
+def page_text(schedule: Schedule, key: str, lang: str = "id", today: date | None = None) -> str:
+    """A page as shown on ``today``: parts dated later in the schedule file are left out."""
+    text = (schedule.page(f"{key}_en", today) if lang == "en" else None) or schedule.page(key, today)
     return text if text else say(lang, "page_missing")
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 
 import pytest
 
 from bot import schedule as sched
-from tests.conftest import make_schedule
+from bot import texts
+from tests.conftest import TZ, make_schedule
 from tests.e2e import TOKEN, Harness
 
 ASN, KADES, VOTER, OUTSIDER = 11, 22, 33, 44
@@ -33,7 +35,7 @@ async def test_start_offers_roles_and_stores_the_choice(tmp_path, default_schedu
     async with Harness(tmp_path, default_schedule) as h:
         [welcome] = await h.say(VOTER, "/start")
         assert "Selamat datang" in welcome["text"]
-        assert "ID chat, peran" in welcome["text"]  # says what it stores
+        assert texts.STORED["id"] in welcome["text"]  # says what it stores, as /privasi does
         assert buttons(welcome) == [
             ("ASN", "role:asn"), ("Kepala Desa & Perangkat Desa", "role:kades"), ("Pemilih", "role:pemilih")
         ]
@@ -240,13 +242,15 @@ async def test_commands_are_registered_with_telegram(tmp_path, default_schedule)
 async def test_netralitas_and_tps_answer_from_the_schedule(tmp_path, default_schedule):
     async with Harness(tmp_path, default_schedule) as h:
         await h.say(ASN, "/start asn")
+        today = datetime.now(TZ).date()  # pages show their dated parts (the local cases) from their date
         [reply] = await h.say(ASN, "/netralitas")
-        assert reply["text"] == default_schedule.pages["netralitas_asn"]
+        assert reply["text"] == default_schedule.page("netralitas_asn", today)
+        assert "Desember 2024" in reply["text"]  # shown today, long after the cases were decided
         [reply] = await h.say(KADES, "/netralitas")
-        assert reply["text"].startswith(default_schedule.pages["netralitas_pemilih"])
+        assert reply["text"].startswith(default_schedule.page("netralitas_pemilih", today))
         assert "/start" in reply["text"]
         [reply] = await h.say(VOTER, "/tps")
-        assert reply["text"] == default_schedule.pages["tps"]
+        assert reply["text"] == default_schedule.page("tps", today)
 
 
 async def test_peran_changes_the_role(tmp_path, default_schedule):

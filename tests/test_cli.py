@@ -23,7 +23,9 @@ def test_check_accepts_the_default_schedule_with_one_summary_line():
     result = bot("check", "config/pilkada2024.toml")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().count("\n") == 0
-    assert "13 stages" in result.stdout and "Pilkada Serentak 2024" in result.stdout
+    # the 13 stages of PKPU 2/2024 plus the general deadline for moving to vote elsewhere (H-30)
+    assert "14 stages" in result.stdout and "Pilkada Serentak 2024" in result.stdout
+    assert "warning" not in result.stderr  # no stage date written out by hand
 
 
 def test_check_names_entry_and_field_of_every_problem(tmp_path):

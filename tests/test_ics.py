@@ -140,7 +140,7 @@ def test_tps_event_hours_and_alarm(default):
     assert event["DTSTART"].params["TZID"] == "Asia/Jakarta"
     assert str(event["SUMMARY"]) == "Pemungutan suara: TPS buka 07.00–13.00 WIB"
     description = str(event["DESCRIPTION"])
-    for needle in ("Model C Pemberitahuan", "KTP-el", "cekdptonline.kpu.go.id"):
+    for needle in ("Model C.Pemberitahuan-KWK", "KTP-el", "Biodata Penduduk", "cekdptonline.kpu.go.id"):
         assert needle in description
     [alarm] = event.walk("VALARM")
     assert str(alarm["ACTION"]) == "DISPLAY"
