@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from bot import schedule as sched
 from bot import texts
-from bot.schedule import MAX_TEXT, ROLES, Schedule, ScheduleError
+from bot.schedule import LAST_DATE, MAX_TEXT, ROLES, Schedule, ScheduleError
 
 __all__ = ["load", "problems", "render_days"]
 
@@ -101,18 +101,19 @@ def _replies(schedule: Schedule, lang: str) -> Iterator[Reply]:
 
 
 def _page_replies(schedule: Schedule, lang: str) -> Iterator[Reply]:
-    """/netralitas per role (with the hint for people not subscribed) and /tps."""
+    """/netralitas per role (with the hint for people not subscribed) and /tps, before and after
+    every dated part of a page appears (dated parts only add text, so the last day shows them all)."""
     hint = texts.say(lang, "not_subscribed_hint")
-    for role in ROLES:
-        key = texts.netralitas_key(role)
-        yield Reply(_page_place(schedule, key, lang), f"/netralitas for the role {role}", "shorten it",
-                    lambda key=key: texts.page_text(schedule, key, lang))  # fmt: skip
-    key = texts.netralitas_key(None)
-    yield Reply(_page_place(schedule, key, lang), "/netralitas for someone not subscribed", "shorten it",
-                lambda: texts.page_text(schedule, key, lang) + hint)  # fmt: skip
-    yield Reply(
-        _page_place(schedule, "tps", lang), "/tps", "shorten it", lambda: texts.page_text(schedule, "tps", lang)
-    )
+    for today in (None, LAST_DATE):
+        for role in ROLES:
+            key = texts.netralitas_key(role)
+            yield Reply(_page_place(schedule, key, lang), f"/netralitas for the role {role}", "shorten it",
+                        lambda key=key, today=today: texts.page_text(schedule, key, lang, today))  # fmt: skip
+        key = texts.netralitas_key(None)
+        yield Reply(_page_place(schedule, key, lang), "/netralitas for someone not subscribed", "shorten it",
+                    lambda key=key, today=today: texts.page_text(schedule, key, lang, today) + hint)  # fmt: skip
+        yield Reply(_page_place(schedule, "tps", lang), "/tps", "shorten it",
+                    lambda today=today: texts.page_text(schedule, "tps", lang, today))  # fmt: skip
 
 
 def _refusal(reply: Reply, lang: str) -> str | None:
