@@ -145,7 +145,6 @@ def test_migrate_moves_subscription_and_pending_copies(store):
     assert [j.chat_id for j in store.take(5, now=1000)] == [-1005]
 
 
-
 def test_forget_counts_undelivered_copies_as_cancelled_and_late_outcomes_are_not_counted_again(store):
     for chat_id in (1, 2, 3):
         add(store, chat_id, "asn")
