@@ -25,7 +25,7 @@ async def test_send_goes_out_even_when_the_button_message_cannot_be_edited(tmp_p
         answer = await h.press(OP1, summary, buttons(summary)["Kirim"])
         assert answer.get("text") == "Dikirim."
         await h.standin.wait_for(lambda: got(h, "walau pesan tombol hilang", "pemilih"))
-        assert h.standin.faults["400"] == 1
+        await h.standin.wait_for(lambda: h.standin.faults["400"] == 1)  # the edit comes after the launch
         again = await h.press(OP1, summary, buttons(summary)["Kirim"])
         assert "sudah dikirim" in again.get("text", "")
         await asyncio.sleep(0.3)
@@ -43,7 +43,7 @@ async def test_approval_paths_survive_a_failed_edit(tmp_path, soon):
         h.standin.fail_next(1, 400, method="editMessageText")  # approving: the broadcast still goes out
         await h.press(OP2, request, buttons(request)["Setujui"])
         await h.standin.wait_for(lambda: got(h, "disetujui walau gagal edit", "kades"))
-        assert h.standin.faults["400"] == 1 and h.standin.faults["429"] == 1
+        await h.standin.wait_for(lambda: h.standin.faults["400"] == 1 and h.standin.faults["429"] == 1)
         assert sum(h.texts_to(c).count("disetujui walau gagal edit") for c, _ in PEOPLE) == 3
         assert ERROR not in h.texts_to(OP1) + h.texts_to(OP2)
 
