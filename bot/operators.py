@@ -289,6 +289,9 @@ async def _launch_or_undo(
     except Exception:
         log.exception("could not start the broadcast of draft %s", draft_id)
     broadcast_id = rt.store.draft(draft_id)["broadcast_id"]
+    if broadcast_id is not None and rt.store.broadcast(broadcast_id)["status"] != st.ENQUEUING:
+        rt.engine.wake()
+        return True  # queued in full; only the bookkeeping after that failed
     if broadcast_id is None and rt.store.move_draft(draft_id, st.SENDING_DRAFT, undo_to, approved_by=None):
         await _audit(rt, actor, "siaran: gagal dimulai", f"draf-{draft_id}")
         note = texts.op_say(language, "launch_failed")
