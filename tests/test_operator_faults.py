@@ -135,3 +135,22 @@ async def test_a_copy_dropped_by_hapus_counts_as_cancelled_and_the_report_adds_u
         assert "Terkirim 1 dari 2 (100%)" in report["text"] and "dibatalkan 1" in report["text"]
         assert "selesai" in report["text"]
         assert h.store.deliveries_of(hanging) == []
+
+
+async def test_a_broadcast_recorded_but_not_queued_is_finished_after_a_restart_and_never_doubled(tmp_path, soon):
+    async with Harness(tmp_path, schedule(soon), admin_ids=[OP1], subscribers=PEOPLE) as h:
+        summary = await compose(h, OP1, ["pemilih"], "antrean terhenti")
+        h.store.conn.execute(
+            "CREATE TRIGGER broken BEFORE INSERT ON deliveries BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+        )
+        answer = await h.press(OP1, summary, buttons(summary)["Kirim"])
+        assert "tercatat, tetapi antreannya terhenti" in answer.get("text", "")
+        again = await h.press(OP1, summary, buttons(summary)["Kirim"])
+        assert "sudah dikirim" in again.get("text", "")
+        h.store.conn.execute("DROP TRIGGER broken")
+        await h.stop_bot()
+        await h.start_bot()
+        await h.standin.wait_for(lambda: got(h, "antrean terhenti", "pemilih"))
+        await asyncio.sleep(0.3)
+        assert sum(h.texts_to(c).count("antrean terhenti") for c, _ in PEOPLE) == 4
+        assert [b["id"] for b in h.store.recent_broadcasts()] == ["siaran-1"]
