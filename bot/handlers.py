@@ -10,8 +10,8 @@ import asyncio
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot import texts
@@ -54,12 +54,47 @@ async def reply(update: Update, text: str, **kwargs) -> None:
     )
 
 
+async def may_manage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """May the sender change the chat's subscription? Anyone in a private chat; in a group, its admins.
+
+    An anonymous admin posts as the group itself (``sender_chat``) and counts as an admin. A
+    group that cannot be asked (network, the bot removed) is treated as "not an admin".
+    """
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return True
+    message = update.message  # a command; for a button press the sender is the user below
+    if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
+        return True
+    user = update.effective_user
+    if user is None:
+        return False
+    try:
+        member = await context.bot.get_chat_member(chat.id, user.id)
+    except TelegramError as exc:
+        log.warning("could not check a group member's rights: %s", exc)
+        return False
+    return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+
+
+async def refuse_non_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The polite answer to a group member who is not an admin."""
+    text = texts.say(lang(update, context), "group_admins_only")
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    else:
+        await reply(update, text)
+
+
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rt = runtime(context)
     chat_id = update.effective_chat.id
     language = lang(update, context)
     payload = context.args[0].strip().lower() if context.args else ""
     if payload in ROLES:
+        if not await may_manage(update, context):
+            await refuse_non_admin(update, context)
+            return
         rt.store.subscribe(chat_id, payload, language)
         await reply(update, texts.subscribed_text(payload, rt.schedule, rt.today(), language))
         return
@@ -79,6 +114,9 @@ async def choose_role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if role not in ROLES or query.message is None:
         await query.answer(texts.say(language, "stale_button"))
         return
+    if not await may_manage(update, context):
+        await refuse_non_admin(update, context)
+        return
     rt = runtime(context)
     rt.store.subscribe(query.message.chat.id, role, language)
     await query.answer()
@@ -90,6 +128,9 @@ async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     chosen = (query.data or "").removeprefix(LANG_PREFIX)
     if chosen not in texts.LANGS or query.message is None:
         await query.answer(texts.say(lang(update, context), "stale_button"))
+        return
+    if not await may_manage(update, context):
+        await refuse_non_admin(update, context)
         return
     rt = runtime(context)
     if not rt.store.set_language(query.message.chat.id, chosen):
@@ -165,13 +206,21 @@ async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await may_manage(update, context):
+        await refuse_non_admin(update, context)
+        return
     known = runtime(context).store.set_status(update.effective_chat.id, STOPPED)
     await reply(update, texts.say(lang(update, context), "stopped" if known else "not_a_subscriber"))
 
 
 async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await may_manage(update, context):
+        await refuse_non_admin(update, context)
+        return
     language = lang(update, context)
-    runtime(context).store.forget(update.effective_chat.id)
+    rt = runtime(context)
+    rt.store.forget(update.effective_chat.id)
+    rt.engine.wake()  # copies it cancelled may have been all that kept a broadcast open
     await reply(update, texts.say(language, "deleted"))
 
 

@@ -27,7 +27,6 @@ from bot import plan, reports, texts
 from bot import store as st
 from bot.handlers import lang, reply, runtime
 from bot.schedule import ROLES, html_problem
-from bot.scheduler import enqueue_adhoc
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +45,17 @@ def chat_lang(rt, chat_id: int) -> str:
     """The language of someone the bot writes to unprompted: their stored choice, else Indonesian."""
     sub = rt.store.subscriber(chat_id)
     return sub.language if sub is not None and sub.language in texts.LANGS else "id"
+
+
+def parse_data(data: str | None) -> tuple[int, str] | None:
+    """(draft id, action) from a button's callback data; None for anything else (forged or cut short).
+
+    The id is at most 18 digits, so it always fits SQLite's 64-bit integers.
+    """
+    draft_part, colon, action = (data or "").removeprefix(PREFIX).partition(":")
+    if not colon or not (draft_part.isascii() and draft_part.isdigit()) or len(draft_part) > 18:
+        return None
+    return int(draft_part), action
 
 
 def button(label: str, draft_id: int, action: str) -> InlineKeyboardButton:
@@ -186,17 +196,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     who = user_id(update)
     language = lang(update, context)
-    try:
-        draft_part, action = query.data.removeprefix(PREFIX).split(":", 1)
-        draft = rt.store.draft(int(draft_part))
-    except ValueError:
-        draft = None
-    if draft is None:
+    parsed = parse_data(query.data) if who in rt.settings.admin_ids else None
+    draft = rt.store.draft(parsed[0]) if parsed else None
+    if draft is None:  # also to non-operators: the same answer whether or not the draft exists
         await query.answer(texts.say(language, "stale_button"))
         return
-    if who not in rt.settings.admin_ids:
-        await query.answer(texts.op_say(language, "not_operator"), show_alert=True)
-        return
+    action = parsed[1]
     if action in ("approve", "reject"):
         await _review(update, context, draft, approve=action == "approve")
         return
@@ -216,7 +221,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
         await _audit(rt, who, "siaran: batal", f"draf-{draft['id']}")
         await query.answer()
-        await _edit(query, texts.op_say(language, "cancelled"))
+        await _edit_quietly(query, texts.op_say(language, "cancelled"))
     else:
         await query.answer(texts.say(language, "stale_button"))
 
@@ -255,16 +260,45 @@ async def _send(update: Update, context, draft: dict) -> None:
             await query.answer(state_note(language, rt.store.draft(draft["id"])["status"]), show_alert=True)
             return
         await _audit(rt, who, "siaran: ajukan persetujuan", f"draf-{draft['id']}")
-        await query.answer()
-        await _edit(query, texts.op_say(language, "awaiting"))
+        await _answer_quietly(query)
         await _ask_approval(context, rt, draft)
+        await _edit_quietly(query, texts.op_say(language, "awaiting"))
         return
     if not rt.store.move_draft(draft["id"], st.PREVIEW, st.SENDING_DRAFT):
         await query.answer(state_note(language, rt.store.draft(draft["id"])["status"]), show_alert=True)
         return
-    await query.answer(texts.op_say(language, "sent_answer"))
-    await _edit(query, texts.op_say(language, "sent_status"))
-    await launch(context, rt, rt.store.draft(draft["id"]), who, author_language=language)
+    # The broadcast first: what follows only tells the operator, and may fail without harm.
+    if not await _launch_or_undo(query, context, draft["id"], who, st.PREVIEW, language, author_language=language):
+        return
+    await _answer_quietly(query, texts.op_say(language, "sent_answer"))
+    await _edit_quietly(query, texts.op_say(language, "sent_status"))
+
+
+async def _launch_or_undo(
+    query, context, draft_id: int, actor: int, undo_to: str, language: str, author_language: str | None = None
+) -> bool:
+    """Launch a draft just moved to 'sent'; False (and the operator told) if that failed.
+
+    If no broadcast was recorded, the draft goes back to `undo_to`, so pressing the same button
+    again retries; if one was, it stays sent (its queuing resumes at the next start).
+    """
+    rt = runtime(context)
+    try:
+        await launch(context, rt, rt.store.draft(draft_id), actor, author_language=author_language)
+        return True
+    except Exception:
+        log.exception("could not start the broadcast of draft %s", draft_id)
+    broadcast_id = rt.store.draft(draft_id)["broadcast_id"]
+    if broadcast_id is not None and rt.store.broadcast(broadcast_id)["status"] != st.ENQUEUING:
+        rt.engine.wake()
+        return True  # queued in full; only the bookkeeping after that failed
+    if broadcast_id is None and rt.store.move_draft(draft_id, st.SENDING_DRAFT, undo_to, approved_by=None):
+        await _audit(rt, actor, "siaran: gagal dimulai", f"draf-{draft_id}")
+        note = texts.op_say(language, "launch_failed")
+    else:
+        note = texts.op_say(language, "launch_interrupted", broadcast=broadcast_id)
+    await _answer_quietly(query, note, show_alert=True)
+    return False
 
 
 async def _ask_approval(context, rt, draft: dict) -> None:
@@ -300,11 +334,11 @@ async def _review(update: Update, context, draft: dict, approve: bool) -> None:
         await query.answer(state_note(language, rt.store.draft(draft["id"])["status"]), show_alert=True)
         return
     await _audit(rt, who, "siaran: disetujui" if approve else "siaran: ditolak", f"draf-{draft['id']}")
-    await query.answer()
-    await _edit(query, texts.op_say(language, "approved" if approve else "rejected"))
-    if approve:
-        await launch(context, rt, rt.store.draft(draft["id"]), who)
-    else:
+    if approve and not await _launch_or_undo(query, context, draft["id"], who, st.AWAITING_APPROVAL, language):
+        return
+    await _answer_quietly(query)
+    await _edit_quietly(query, texts.op_say(language, "approved" if approve else "rejected"))
+    if not approve:
         notice = texts.op_say(chat_lang(rt, draft["author"]), "rejected_notice", draft=draft["id"], who=who)
         await _notify(context, draft["author"], notice)
 
@@ -324,6 +358,22 @@ async def _edit(query, text: str, markup: InlineKeyboardMarkup | None = None) ->
             raise
 
 
+async def _edit_quietly(query, text: str) -> None:
+    """An edit that only tells what already happened: a failure (message gone, 429) is just logged."""
+    try:
+        await _edit(query, text)
+    except TelegramError as exc:
+        log.warning("could not edit an operator's message: %s", exc)
+
+
+async def _answer_quietly(query, text: str | None = None, show_alert: bool = False) -> None:
+    """A callback answer after the work is done; a failure (query too old) must not undo that work."""
+    try:
+        await query.answer(text, show_alert=show_alert)
+    except TelegramError as exc:
+        log.warning("could not answer an operator's button: %s", exc)
+
+
 # -- sending and progress ---------------------------------------------------------------------
 
 
@@ -338,12 +388,14 @@ async def launch(context, rt, draft: dict, actor: int, author_language: str | No
     def work() -> tuple[str, int]:
         store = rt.store.reopen()
         try:
-            return enqueue_adhoc(store, draft["text"], roles, ttl=reports.ADHOC_TTL)
+            broadcast_id = store.create_adhoc(text=draft["text"], roles=roles, ttl=reports.ADHOC_TTL)
+            # Recorded before queuing: a draft with a broadcast is never sent a second time.
+            store.update_draft(draft["id"], broadcast_id=broadcast_id)
+            return broadcast_id, store.enqueue(broadcast_id)
         finally:
             store.close()
 
     broadcast_id, total = await asyncio.to_thread(work)
-    rt.store.update_draft(draft["id"], broadcast_id=broadcast_id)
     detail = f"peran={','.join(roles)}; penerima={total}"
     if draft["approved_by"]:
         detail += f"; disetujui={draft['approved_by']}"
@@ -351,9 +403,14 @@ async def launch(context, rt, draft: dict, actor: int, author_language: str | No
     rt.engine.wake()
     figures = reports.broadcast_figures(rt.store, broadcast_id)
     language = author_language or chat_lang(rt, draft["author"])
-    status = await context.bot.send_message(
-        draft["author"], texts.progress_text(figures, rt.schedule.election.tz, language), parse_mode=ParseMode.HTML
-    )
+    try:
+        status = await context.bot.send_message(
+            draft["author"], texts.progress_text(figures, rt.schedule.election.tz, language),
+            parse_mode=ParseMode.HTML,
+        )  # fmt: skip
+    except TelegramError as exc:  # the broadcast runs anyway; /laporan shows its progress
+        log.warning("could not send a broadcast's status message: %s", exc)
+        return
     rt.store.update_draft(draft["id"], status_chat_id=status.chat_id, status_message_id=status.message_id)
     watch(context.application, rt.store.draft(draft["id"]), language)
 

@@ -81,6 +81,8 @@ _HTML_TAGS = {
     "pre": "pre",
     "blockquote": "blockquote",
 }
+#: The user Telegram shows as the sender of an anonymous group admin's messages.
+_ANONYMOUS_ADMIN = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
 _FAULT_DESCRIPTIONS = {
     400: "Bad Request: injected fault",
     401: "Unauthorized",
@@ -562,6 +564,7 @@ class StandIn:
         self._files: dict[str, dict] = {}
         self._file_seq = 0
         self._fail_queue: list[dict] = []
+        self._admins: dict[int, list[int]] = {}  # group chat id -> its admins (creator first), for getChatMember
         # Updates.
         self._updates: deque[dict] = deque()
         self._update_seq = 0
@@ -599,6 +602,7 @@ class StandIn:
             ("deleteWebhook", self._m_delete_webhook),
             ("getWebhookInfo", self._m_get_webhook_info),
             ("getFile", self._m_get_file),
+            ("getChatMember", self._m_get_chat_member),
             ("logOut", self._m_true),
             ("close", self._m_true),
         ):
@@ -688,8 +692,13 @@ class StandIn:
         language_code: str = "id",
         chat_type: str = "private",
         username: str | None = None,
+        anonymous: bool = False,
     ) -> dict:
-        """A user writes ``text`` in ``chat_id``; returns the queued update."""
+        """A user writes ``text`` in ``chat_id``; returns the queued update.
+
+        ``anonymous``: an anonymous group admin, who posts as the group (``sender_chat``) through
+        Telegram's GroupAnonymousBot.
+        """
         if chat_id < 0 and chat_type == "private":
             chat_type = self._group_type(chat_id)
         uid = user_id if user_id is not None else (chat_id if chat_id > 0 else abs(chat_id))
@@ -717,6 +726,9 @@ class StandIn:
             "from": user,
             "text": text,
         }
+        if anonymous and chat_id < 0:
+            message["from"] = dict(_ANONYMOUS_ADMIN)
+            message["sender_chat"] = self._chat_obj(chat_id, chat_type)
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": _utf16_len(command)}]
@@ -889,6 +901,13 @@ class StandIn:
             kind = str(int(status))
         spec = {"kind": kind, "retry_after": int(retry_after), "method": method.lower() if method else None}
         self._fail_queue.extend(dict(spec) for _ in range(int(n)))
+
+    def set_admins(self, chat_id: int, user_ids) -> None:
+        """Make ``user_ids`` the administrators of group ``chat_id`` (the first one is its creator).
+
+        getChatMember answers "creator"/"administrator" for them and "member" for anyone else.
+        """
+        self._admins[chat_id] = list(user_ids)
 
     # ----------------------------------------------------------------------------------------
     # Internals: chats and messages
@@ -1292,6 +1311,28 @@ class StandIn:
         else:
             del self._tg_messages[(chat_id, message_id)]
         return True
+
+    def _m_get_chat_member(self, params: dict) -> dict:
+        """A member's status: groups know their admins from :meth:`set_admins`; a private chat its user."""
+        chat_id = _chat_id(params)
+        user_id = _req_int(params, "user_id", "user_id is not specified")
+        state = self._chat_state.get(chat_id)
+        if state is not None:
+            raise state
+        if chat_id > 0 and user_id not in (chat_id, self.bot_user["id"]):
+            raise _bad("user not found")
+        user = {"id": user_id, "is_bot": user_id == self.bot_user["id"], "first_name": "Uji"}
+        admins = self._admins.get(chat_id, [])
+        if admins and user_id == admins[0]:
+            return {"status": "creator", "user": user, "is_anonymous": False}
+        if user_id in admins:
+            rights = (
+                "can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages", "can_manage_video_chats",
+                "can_restrict_members", "can_promote_members", "can_change_info", "can_invite_users",
+                "can_post_stories", "can_edit_stories", "can_delete_stories",
+            )  # fmt: skip
+            return {"status": "administrator", "user": user, **{r: r == "can_manage_chat" for r in rights}}
+        return {"status": "member", "user": user}
 
     def _m_answer_callback_query(self, params: dict) -> bool:
         query_id = str(params.get("callback_query_id") or "")

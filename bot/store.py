@@ -253,8 +253,20 @@ class Store:
         return cur.rowcount > 0
 
     def forget(self, chat_id: int) -> None:
-        """Delete everything stored about a chat: its subscriber row and its delivery records."""
+        """Delete everything stored about a chat: its subscriber row and its delivery records.
+
+        Its copies not yet delivered (pending or in flight) count as cancelled, in the same
+        transaction, so the broadcasts' figures still add up to their total and they can finish.
+        """
         with self.transaction():
+            self.conn.execute(
+                """UPDATE broadcasts SET n_cancelled = n_cancelled + (
+                       SELECT count(*) FROM deliveries d WHERE d.broadcast_id = broadcasts.id AND d.chat_id = ?
+                         AND d.status IN ('pending', 'sending'))
+                   WHERE id IN (SELECT broadcast_id FROM deliveries WHERE chat_id = ?
+                                AND status IN ('pending', 'sending'))""",
+                (chat_id, chat_id),
+            )
             self.conn.execute("DELETE FROM deliveries WHERE chat_id = ?", (chat_id,))
             self.conn.execute("DELETE FROM subscribers WHERE chat_id = ?", (chat_id,))
 
@@ -455,15 +467,18 @@ class Store:
         return jobs
 
     def _finish_many(self, keys: list[tuple[str, int]], outcome: str, error: str | None, now: float) -> None:
-        self.conn.executemany(
-            "UPDATE deliveries SET status = ?, last_error = ?, updated_at = ?, attempts = attempts + 1 "
-            "WHERE broadcast_id = ? AND chat_id = ?",
-            [(outcome, error, now, b, c) for b, c in keys],
-        )
+        # Only rows still undelivered count: a row /hapus deleted while in flight is already
+        # counted as cancelled, and its late outcome must not be counted a second time.
         column = OUTCOME_COLUMNS[outcome]
         per_broadcast: dict[str, int] = {}
-        for b, _ in keys:
-            per_broadcast[b] = per_broadcast.get(b, 0) + 1
+        for b, c in keys:
+            moved = self.conn.execute(
+                "UPDATE deliveries SET status = ?, last_error = ?, updated_at = ?, attempts = attempts + 1 "
+                "WHERE broadcast_id = ? AND chat_id = ? AND status IN ('pending', 'sending')",
+                (outcome, error, now, b, c),
+            ).rowcount
+            if moved:
+                per_broadcast[b] = per_broadcast.get(b, 0) + moved
         self.conn.executemany(
             f"UPDATE broadcasts SET {column} = {column} + ? WHERE id = ?",
             [(n, b) for b, n in per_broadcast.items()],

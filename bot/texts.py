@@ -80,6 +80,7 @@ STRINGS = {
         "unknown_command": "Perintah tidak dikenal. Ketik /bantuan untuk daftar perintah.",
         "free_text": "Maaf, bot ini tidak membaca pesan bebas. Ketik /bantuan untuk daftar perintah.",
         "stale_button": "Tombol ini sudah tidak berlaku. Ketik /start untuk memulai lagi.",
+        "group_admins_only": "Maaf, di grup hanya admin grup yang dapat mengubah langganan grup ini.",
         "error": "Maaf, terjadi kesalahan. Silakan coba lagi sebentar lagi.",
         "help_title": "Daftar perintah",
         "help_aliases": "/stop sama dengan /berhenti, /help sama dengan /bantuan.",
@@ -132,6 +133,7 @@ STRINGS = {
         "unknown_command": "Unknown command. Type /help for the list of commands.",
         "free_text": "Sorry, this bot does not read free text. Type /help for the list of commands.",
         "stale_button": "This button is no longer valid. Type /start to begin again.",
+        "group_admins_only": "Sorry, in a group only the group's admins can change its subscription.",
         "error": "Sorry, something went wrong. Please try again in a moment.",
         "help_title": "Commands",
         "help_aliases": "/stop is the same as /berhenti, /help the same as /bantuan.",
@@ -354,6 +356,10 @@ OP_STRINGS = {
         "no_such_report": "Tidak ada siaran dengan ID itu. Ketik /laporan untuk daftar.",
         "sent_answer": "Dikirim.",
         "sent_status": "Siaran dikirim. Kemajuan di pesan berikut.",
+        "launch_failed": "Siaran belum dapat dimulai; tidak ada yang dikirim. Tekan tombol itu lagi sebentar lagi.",
+        "launch_interrupted": (
+            "Siaran {broadcast} tercatat, tetapi antreannya terhenti. Antrean dilanjutkan saat bot dimulai ulang."
+        ),
         "approved": "Disetujui dan dikirim.",
         "rejected": "Ditolak. Tidak ada yang dikirim.",
         "rejected_notice": "Siaran draf-{draft} ditolak oleh operator {who}.",
@@ -382,6 +388,10 @@ OP_STRINGS = {
         "no_such_report": "No broadcast with that ID. Type /laporan for the list.",
         "sent_answer": "Sent.",
         "sent_status": "Broadcast sent. Progress in the next message.",
+        "launch_failed": "The broadcast could not be started; nothing was sent. Press the button again in a moment.",
+        "launch_interrupted": (
+            "Broadcast {broadcast} is recorded, but queuing it stopped. Queuing resumes when the bot restarts."
+        ),
         "approved": "Approved and sent.",
         "rejected": "Rejected. Nothing was sent.",
         "rejected_notice": "Broadcast draf-{draft} was rejected by operator {who}. Nothing was sent.",

@@ -538,3 +538,13 @@ async def test_application_polling_end_to_end(standin):
         await app.updater.stop()
         await app.stop()
     assert standin.stats()["pending_updates"] == 0
+
+
+async def test_get_chat_member_knows_the_group_admins_set_by_the_test(standin, bot):
+    standin.set_admins(-70, [1, 2])
+    statuses = [(await bot.get_chat_member(-70, user)).status for user in (1, 2, 3)]
+    assert statuses == ["creator", "administrator", "member"]
+    assert (await bot.get_chat_member(5, 5)).status == "member"  # a private chat: its user
+    standin.block(-70)
+    with pytest.raises(Forbidden):
+        await bot.get_chat_member(-70, 1)

@@ -143,3 +143,20 @@ def test_migrate_moves_subscription_and_pending_copies(store):
     assert store.subscriber(-5) is None
     assert store.subscriber(-1005).role == "kades"
     assert [j.chat_id for j in store.take(5, now=1000)] == [-1005]
+
+
+def test_forget_counts_undelivered_copies_as_cancelled_and_late_outcomes_are_not_counted_again(store):
+    for chat_id in (1, 2, 3):
+        add(store, chat_id, "asn")
+    broadcast(store, "r1")
+    broadcast(store, "r2")
+    [job] = store.take(1, now=1000)  # in flight for r1, still pending for r2
+    other = store.reopen()  # /hapus writes through another connection than the engine's
+    other.forget(job.chat_id)
+    other.close()
+    store.finish("r1", job.chat_id, st.SENT)  # the request in flight came back after /hapus
+    for bid in ("r1", "r2"):
+        b = store.broadcast(bid)
+        assert (b["total"], b["n_sent"], b["n_cancelled"]) == (3, 0, 1), bid
+        assert st.undelivered(b) == store.pending_count(bid) == 2, bid
+    assert store.deliveries_of(job.chat_id) == []
