@@ -153,4 +153,4 @@ async def test_a_broadcast_recorded_but_not_queued_is_finished_after_a_restart_a
         await h.standin.wait_for(lambda: got(h, "antrean terhenti", "pemilih"))
         await asyncio.sleep(0.3)
         assert sum(h.texts_to(c).count("antrean terhenti") for c, _ in PEOPLE) == 4
-        assert [b["id"] for b in h.store.recent_broadcasts()] == ["siaran-1"]
+        assert [b["id"] for b in h.store.recent_broadcasts()] == ["siaran:1"]
