@@ -366,7 +366,13 @@ class Results:
 
 
 def broadcast_run(
-    folder: Path, key: str, n: int, limit: float | None, *, chat_limit: bool, bot_rate: float,
+    folder: Path,
+    key: str,
+    n: int,
+    limit: float | None,
+    *,
+    chat_limit: bool,
+    bot_rate: float,
     drain_timeout: float,
 ) -> dict:
     """Start a stand-in and the bot on `n` voters, let one reminder drain; the stand-in's view of it."""

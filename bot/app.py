@@ -79,8 +79,14 @@ def concurrency_for(rate: float | None) -> int:
     return max(8, min(128, math.ceil(rate / 2)))
 
 
-def build(settings: Settings, schedule: Schedule, store: Store, *, clock: Callable[[], float] = time.time,
-          poll_timeout: float = 10.0) -> Application:
+def build(
+    settings: Settings,
+    schedule: Schedule,
+    store: Store,
+    *,
+    clock: Callable[[], float] = time.time,
+    poll_timeout: float = 10.0,
+) -> Application:
     """The Application with handlers, the shared pacer and the runtime; nothing is started."""
     rate = 1000.0 if settings.paid_broadcast else settings.rate_limit
     pacer = Pacer(rate)

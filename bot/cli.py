@@ -53,8 +53,12 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--first-in", type=float, default=20.0, help="seconds until the first demo reminder")
     demo.add_argument("--spacing", type=float, default=15.0, help="seconds between demo reminders")
     demo.add_argument("--operator", action="store_true", help="make the demo user an operator (try /siaran)")
-    demo.add_argument("--wait", type=float, default=None,
-                      help="when stdin is not a terminal: seconds to keep running after end of input")
+    demo.add_argument(
+        "--wait",
+        type=float,
+        default=None,
+        help="when stdin is not a terminal: seconds to keep running after end of input",
+    )
     check = sub.add_parser("check", parents=[common], help="validate a schedule file")
     check.add_argument("file", nargs="?", help="schedule file (default: the configured one)")
     preview = sub.add_parser(
@@ -64,23 +68,35 @@ def parser() -> argparse.ArgumentParser:
     preview.add_argument("--lang", choices=["id", "en"], default="id", help="language of the texts (default id)")
     preview.add_argument("--role", choices=list(sched.ROLES), help="only what this role receives and sees")
     plan = sub.add_parser("plan", parents=[common], help="print when each reminder starts and finishes")
-    plan.add_argument("--audience", metavar="N|ROLE=N,...",
-                      help="model an audience instead of the database: N voters (role pemilih), "
-                           "or counts per role such as asn=5000,kades=3000,pemilih=858030")
+    plan.add_argument(
+        "--audience",
+        metavar="N|ROLE=N,...",
+        help="model an audience instead of the database: N voters (role pemilih), "
+        "or counts per role such as asn=5000,kades=3000,pemilih=858030",
+    )
     plan.add_argument("--all", action="store_true", help="include reminders that have already expired")
     sub.add_parser("stats", parents=[common], help="subscriber figures (as /statistik in Telegram)")
     report = sub.add_parser("report", parents=[common], help="delivery report of one broadcast, or the last ten")
     report.add_argument("id", nargs="?", help="reminder or ad-hoc broadcast id (default: list the last ten)")
-    broadcast = sub.add_parser("broadcast", parents=[common],
-                               help="send an ad-hoc message to subscribers of some roles (the running bot delivers it)")
+    broadcast = sub.add_parser(
+        "broadcast",
+        parents=[common],
+        help="send an ad-hoc message to subscribers of some roles (the running bot delivers it)",
+    )
     broadcast.add_argument("--roles", required=True, help=f"comma-separated roles: {', '.join(sched.ROLES)}")
     broadcast.add_argument("--text-file", required=True, help="file with the message in Telegram HTML (UTF-8)")
     broadcast.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     broadcast.add_argument("--no-wait", action="store_true", help="queue it and exit without following its progress")
-    broadcast.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                           help="give up following it when nothing is delivered within this time (default 30)")
-    export = sub.add_parser("export", parents=[common],
-                            help="aggregate counts (per role and per broadcast) to CSV; no personal data")
+    broadcast.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="give up following it when nothing is delivered within this time (default 30)",
+    )
+    export = sub.add_parser(
+        "export", parents=[common], help="aggregate counts (per role and per broadcast) to CSV; no personal data"
+    )
     export.add_argument("--out", required=True, metavar="FILE.csv", help="CSV file to write")
     ics_cmd = sub.add_parser("ics", parents=[common], help="write the stage dates as an iCalendar (.ics) file")
     ics_cmd.add_argument("--out", required=True, metavar="FILE.ics")
@@ -276,8 +292,9 @@ def cmd_demo(args, settings: cfg.Settings) -> int:
     from bot.demo import run_demo
 
     schedule = load_schedule(settings.schedule)
-    return run_demo(schedule, settings, first_in=args.first_in, spacing=args.spacing, wait=args.wait,
-                    operator=args.operator)
+    return run_demo(
+        schedule, settings, first_in=args.first_in, spacing=args.spacing, wait=args.wait, operator=args.operator
+    )
 
 
 # -- operator tools ------------------------------------------------------------------------------

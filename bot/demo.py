@@ -112,8 +112,9 @@ class Terminal:
             await asyncio.sleep(0.05)
 
 
-def banner(schedule: sched.Schedule, shifted: sched.Schedule, first_in: float, simulated: datetime,
-           operator: bool = False) -> str:
+def banner(
+    schedule: sched.Schedule, shifted: sched.Schedule, first_in: float, simulated: datetime, operator: bool = False
+) -> str:
     first = shifted.reminders[0].at if shifted.reminders else None
     lines = [
         "=" * 64,
@@ -129,21 +130,29 @@ def banner(schedule: sched.Schedule, shifted: sched.Schedule, first_in: float, s
     return "\n".join(lines)
 
 
-async def _demo(schedule: sched.Schedule, settings: cfg.Settings, first_in: float, spacing: float,
-                wait: float | None, stdin, out, operator: bool = False) -> int:
+async def _demo(
+    schedule: sched.Schedule,
+    settings: cfg.Settings,
+    first_in: float,
+    spacing: float,
+    wait: float | None,
+    stdin,
+    out,
+    operator: bool = False,
+) -> int:
     standin = StandIn(token="100000:DEMO-TOKEN", bot_username="kpu_tulungagung_demo_bot")
     await standin.start()
     tmp = tempfile.TemporaryDirectory(prefix="pilkada-demo-")
     now = datetime.now(schedule.election.tz)
     # Reminders move to the next minutes; stages keep their real dates, and replies pretend that
     # today is the day of the first reminder, so /jadwal and the reminders tell the same story.
-    shifted = sched.shifted(
-        schedule, now, first_in=timedelta(seconds=first_in), spacing=timedelta(seconds=spacing)
-    )
+    shifted = sched.shifted(schedule, now, first_in=timedelta(seconds=first_in), spacing=timedelta(seconds=spacing))
     shifted = dataclasses.replace(shifted, stages=schedule.stages)
     first = schedule.reminders[0].at if schedule.reminders else now
     settings = settings.with_overrides(
-        token=standin.token, api_url=standin.base_url, database=str(Path(tmp.name) / "demo.db"),
+        token=standin.token,
+        api_url=standin.base_url,
+        database=str(Path(tmp.name) / "demo.db"),
         admin_ids=frozenset({CHAT_ID}) if operator else frozenset(),
     )
     db_lock = DatabaseLock(settings.database, "demo").acquire()  # one process per database, the demo's too
@@ -204,8 +213,17 @@ async def _keep_showing(term: Terminal) -> None:
         await asyncio.sleep(0.2)
 
 
-def run_demo(schedule: sched.Schedule, settings: cfg.Settings, *, first_in: float = 20.0,
-             spacing: float = 15.0, wait: float | None = None, stdin=None, out=None, operator: bool = False) -> int:
+def run_demo(
+    schedule: sched.Schedule,
+    settings: cfg.Settings,
+    *,
+    first_in: float = 20.0,
+    spacing: float = 15.0,
+    wait: float | None = None,
+    stdin=None,
+    out=None,
+    operator: bool = False,
+) -> int:
     cfg.setup_logging(logging.WARNING, token=None, stream=sys.stderr)
     return asyncio.run(
         _demo(schedule, settings, first_in, spacing, wait, stdin or sys.stdin, out or sys.stdout, operator)

@@ -80,8 +80,9 @@ def _simulate(reminders: list[Reminder], counts: dict[str, int], rate: float) ->
     return rows
 
 
-def plan(schedule: Schedule, audience: Callable[[tuple[str, ...]], int], rate: float,
-         now: datetime | None = None) -> list[Row]:
+def plan(
+    schedule: Schedule, audience: Callable[[tuple[str, ...]], int], rate: float, now: datetime | None = None
+) -> list[Row]:
     """One row per reminder (those not yet expired at `now`, or all if `now` is None), by start."""
     reminders = [r for r in schedule.reminders if now is None or r.expires > now]
     counts = {r.id: audience(r.roles) for r in reminders}
@@ -168,4 +169,3 @@ def paid_hint(rows: list[Row]) -> str | None:
         f"Hint: with BOT_PAID_BROADCAST=1 (1,000 messages/second) {biggest:,} recipients take "
         f"{human_duration(biggest / 1000)}; or start those reminders earlier (at) or give a later deliver_by."
     )
-

@@ -71,7 +71,17 @@ _ELECTION_KEYS = ("name", "region", "timezone", "tps_open", "tps_close", "voting
 _TOP_KEYS = ("election", "pages", "facts", "stage", "reminder")
 _STAGE_KEYS = ("id", "name", "start", "end")
 _REMINDER_KEYS = (
-    "id", "at", "expires", "deliver_by", "roles", "text", "text_en", "stage", "silent", "night", "repeat_days",
+    "id",
+    "at",
+    "expires",
+    "deliver_by",
+    "roles",
+    "text",
+    "text_en",
+    "stage",
+    "silent",
+    "night",
+    "repeat_days",
     "repeat_until",
 )
 QUIET_START, QUIET_END = dt.time(21, 0), dt.time(6, 0)  # no reminder starts at night unless night = true
@@ -611,7 +621,8 @@ class _Checker(_TextChecks):
         for key in doc:
             if key not in _TOP_KEYS:
                 self.add(
-                    "file", None,
+                    "file",
+                    None,
                     f'unknown top-level key or section "{key}" (allowed: [election], [pages], [facts], '
                     "[[stage]], [[reminder]])",
                 )
@@ -777,7 +788,8 @@ class _Checker(_TextChecks):
                         at=at,
                         expires=template.expires + days,
                         # a deadline the night move left behind becomes the expiry
-                        deliver_by=(template.deliver_by + days) if template.deliver_by + days > at
+                        deliver_by=(template.deliver_by + days)
+                        if template.deliver_by + days > at
                         else template.expires + days,
                         series=rid if series else None,
                     )
@@ -880,7 +892,8 @@ class _Checker(_TextChecks):
             elif at is not None:
                 if repeat_until < at.date():
                     self.add(
-                        place, "repeat_until",
+                        place,
+                        "repeat_until",
                         f"{repeat_until.isoformat()} is before the date of at {at.date().isoformat()}",
                     )
                     ok = False
@@ -888,7 +901,8 @@ class _Checker(_TextChecks):
                     count = (repeat_until - at.date()).days // repeat_days + 1
                     if count > MAX_OCCURRENCES:
                         self.add(
-                            place, "repeat_until",
+                            place,
+                            "repeat_until",
                             f"{count} occurrences, at most {MAX_OCCURRENCES} allowed per reminder",
                         )
                         ok = False
@@ -969,8 +983,24 @@ def reserved_id_problem(rid: str) -> str | None:
 # --------------------------------------------------------------------------- HTML
 
 _ALLOWED_TAGS = frozenset(
-    ("b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "tg-emoji",
-     "code", "pre", "blockquote")
+    (
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "span",
+        "tg-spoiler",
+        "a",
+        "tg-emoji",
+        "code",
+        "pre",
+        "blockquote",
+    )
 )
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ENTITY_RE = re.compile(r"&(?:#(\d{1,8})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z][a-zA-Z0-9]*));")

@@ -132,9 +132,7 @@ def _status_line(status: int) -> bytes:
     return line
 
 
-def _http_response(
-    status: int, body: bytes, *, close: bool = False, ctype: bytes = b"application/json"
-) -> bytes:
+def _http_response(status: int, body: bytes, *, close: bool = False, ctype: bytes = b"application/json") -> bytes:
     return b"".join(
         (
             _status_line(status),
@@ -273,9 +271,7 @@ def parse_html(text: str) -> tuple[str, list[dict]]:
                     if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF:
                         char = chr(code)
             if char is None:
-                raise ValueError(
-                    f'Character "&" at byte offset {_byte_offset(text, j)} must be escaped as "&amp;"'
-                )
+                raise ValueError(f'Character "&" at byte offset {_byte_offset(text, j)} must be escaped as "&amp;"')
             emit(char)
             i = ent.end()
             continue
@@ -360,9 +356,7 @@ def parse_html(text: str) -> tuple[str, list[dict]]:
     return "".join(out), entities
 
 
-def _close_entity(
-    tag: str, start: int, end: int, attrs: dict[str, str], stack: list, entities: list[dict]
-) -> None:
+def _close_entity(tag: str, start: int, end: int, attrs: dict[str, str], stack: list, entities: list[dict]) -> None:
     if tag == "code" and stack and stack[-1][0] == "pre" and attrs.get("class", "").startswith("language-"):
         stack[-1][2]["language"] = attrs["class"][len("language-") :]
         return
@@ -618,9 +612,7 @@ class StandIn:
         self._loop_thread = threading.get_ident()
         self._closing = False
         self.host = host
-        self._server = await asyncio.start_server(
-            self._handle_connection, host, port, limit=1 << 20, backlog=2048
-        )
+        self._server = await asyncio.start_server(self._handle_connection, host, port, limit=1 << 20, backlog=2048)
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
@@ -888,9 +880,7 @@ class StandIn:
         """Undo block/deactivate/forget/migrate for ``chat_id``."""
         self._chat_state.pop(chat_id, None)
 
-    def fail_next(
-        self, n: int, status: int | str = 429, retry_after: int = 1, method: str | None = None
-    ) -> None:
+    def fail_next(self, n: int, status: int | str = 429, retry_after: int = 1, method: str | None = None) -> None:
         """Answer the next ``n`` counted sends (or ``method`` calls) with an error.
 
         ``status`` is an HTTP status (429 carries ``retry_after``; 500/502 answer "Internal Server
@@ -1093,8 +1083,7 @@ class StandIn:
             if generation != self._poll_generation:
                 raise _ApiError(
                     409,
-                    "Conflict: terminated by other getUpdates request; "
-                    "make sure that only one bot instance is running",
+                    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
                 )
             result = []
             for update in updates:
@@ -1137,9 +1126,7 @@ class StandIn:
     def _m_send_message(self, params: dict) -> dict:
         chat_id, text, parse_mode, plain, entities, markup = self._send_text_common(params)
         self._admit(chat_id)
-        message = self._new_message(
-            chat_id, text=plain, entities=entities, reply_markup=self._visible_markup(markup)
-        )
+        message = self._new_message(chat_id, text=plain, entities=entities, reply_markup=self._visible_markup(markup))
         self._record("sendMessage", message, params, text=text, parse_mode=parse_mode, reply_markup=markup)
         return message
 
@@ -1195,9 +1182,7 @@ class StandIn:
         return source
 
     def _copy_content(self, source: dict) -> dict:
-        fields = {
-            k: copy.deepcopy(source[k]) for k in ("text", "entities", "document", "photo") if k in source
-        }
+        fields = {k: copy.deepcopy(source[k]) for k in ("text", "entities", "document", "photo") if k in source}
         for key in ("caption", "caption_entities"):
             if key in source:
                 fields[key] = copy.deepcopy(source[key])
@@ -1274,11 +1259,7 @@ class StandIn:
         _, message, record = self._editable(params)
         if "text" not in message:
             raise _bad("there is no text in the message to edit")
-        if (
-            message["text"] == plain
-            and message.get("entities", []) == entities
-            and record["reply_markup"] == markup
-        ):
+        if message["text"] == plain and message.get("entities", []) == entities and record["reply_markup"] == markup:
             raise _bad("message is not modified")
         message["text"] = plain
         if entities:
@@ -1443,17 +1424,13 @@ class StandIn:
                 except (asyncio.IncompleteReadError, ConnectionError):
                     return
                 except asyncio.LimitOverrunError:
-                    writer.write(
-                        _http_response(431, b'{"ok":false,"description":"headers too large"}', close=True)
-                    )
+                    writer.write(_http_response(431, b'{"ok":false,"description":"headers too large"}', close=True))
                     return
                 lines = head.decode("latin-1").split("\r\n")
                 try:
                     verb, target, version = lines[0].split(" ", 2)
                 except ValueError:
-                    writer.write(
-                        _http_response(400, b'{"ok":false,"description":"bad request line"}', close=True)
-                    )
+                    writer.write(_http_response(400, b'{"ok":false,"description":"bad request line"}', close=True))
                     return
                 headers: dict[str, str] = {}
                 for line in lines[1:]:
@@ -1461,17 +1438,13 @@ class StandIn:
                         key, _, value = line.partition(":")
                         headers[key.strip().lower()] = value.strip()
                 connection = headers.get("connection", "").lower()
-                keep_alive = (
-                    "close" not in connection if version == "HTTP/1.1" else "keep-alive" in connection
-                )
+                keep_alive = "close" not in connection if version == "HTTP/1.1" else "keep-alive" in connection
                 if headers.get("expect", "").lower() == "100-continue":
                     writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
                 if "chunked" in headers.get("transfer-encoding", "").lower():
                     body = await self._read_chunked(reader)
                     if body is None:
-                        writer.write(
-                            _http_response(413, b'{"ok":false,"description":"body too large"}', close=True)
-                        )
+                        writer.write(_http_response(413, b'{"ok":false,"description":"body too large"}', close=True))
                         return
                 else:
                     try:
@@ -1479,9 +1452,7 @@ class StandIn:
                     except ValueError:
                         length = -1
                     if length < 0 or length > MAX_BODY:
-                        writer.write(
-                            _http_response(413, b'{"ok":false,"description":"bad body length"}', close=True)
-                        )
+                        writer.write(_http_response(413, b'{"ok":false,"description":"bad body length"}', close=True))
                         return
                     body = await reader.readexactly(length) if length else b""
                 try:
@@ -1757,17 +1728,13 @@ async def _serve(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bot.standin", description="Local Telegram Bot API stand-in"
-    )
+    parser = argparse.ArgumentParser(prog="python -m bot.standin", description="Local Telegram Bot API stand-in")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081, help="0 picks a free port")
     parser.add_argument("--token", default=_DEFAULT_TOKEN)
     parser.add_argument("--bot-username", default="kpu_demo_bot")
     parser.add_argument("--rate", type=float, default=None, help="global limit, messages per second")
-    parser.add_argument(
-        "--chat-limit", action="store_true", help="1 msg/s per private chat, 20/min per group"
-    )
+    parser.add_argument("--chat-limit", action="store_true", help="1 msg/s per private chat, 20/min per group")
     parser.add_argument("--fault-rate", type=float, default=0.0)
     parser.add_argument("--fault-delay", type=float, default=15.0, help="seconds a 'timeout' fault holds on")
     parser.add_argument("--seed", type=int, default=None)

@@ -125,7 +125,12 @@ CREATE TABLE IF NOT EXISTS drafts (
 
 # Draft status of an operator's ad-hoc broadcast (/siaran), in order.
 CHOOSING, WRITING, PREVIEW, AWAITING_APPROVAL, SENDING_DRAFT, CANCELLED_DRAFT = (
-    "choosing", "writing", "preview", "awaiting_approval", "sent", "cancelled",
+    "choosing",
+    "writing",
+    "preview",
+    "awaiting_approval",
+    "sent",
+    "cancelled",
 )
 
 # Broadcast status: 'enqueuing' while its outbox rows are written, 'sending' until no row is
@@ -484,8 +489,9 @@ class Store:
             [(n, b) for b, n in per_broadcast.items()],
         )
 
-    def finish(self, broadcast_id: str, chat_id: int, outcome: str, error: str | None = None,
-               now: float | None = None) -> None:
+    def finish(
+        self, broadcast_id: str, chat_id: int, outcome: str, error: str | None = None, now: float | None = None
+    ) -> None:
         """Record a delivery's final outcome (sent, blocked, gone, expired, failed, cancelled)."""
         now = time.time() if now is None else now
         with self.transaction():
@@ -495,8 +501,15 @@ class Store:
                     "UPDATE subscribers SET status = 'blocked', updated_at = ? WHERE chat_id = ?", (now, chat_id)
                 )
 
-    def retry_later(self, broadcast_id: str, chat_id: int, next_at: float, error: str,
-                    now: float | None = None, ambiguous: bool = False) -> None:
+    def retry_later(
+        self,
+        broadcast_id: str,
+        chat_id: int,
+        next_at: float,
+        error: str,
+        now: float | None = None,
+        ambiguous: bool = False,
+    ) -> None:
         """Put an in-flight delivery back in the outbox, to be tried again at `next_at`.
 
         `ambiguous`: the request may have reached Telegram (timeout, connection lost before the
@@ -597,8 +610,14 @@ class Store:
 
     # -- operator tools -------------------------------------------------------------------------
 
-    def log_action(self, actor: str | int, action: str, subject: str | None = None, detail: str | None = None,
-                   now: float | None = None) -> None:
+    def log_action(
+        self,
+        actor: str | int,
+        action: str,
+        subject: str | None = None,
+        detail: str | None = None,
+        now: float | None = None,
+    ) -> None:
         """Append to the audit trail (never deleted by /hapus)."""
         now = time.time() if now is None else now
         self.conn.execute(
@@ -622,9 +641,11 @@ class Store:
 
     def writing_draft(self, author: int) -> dict | None:
         """The author's draft that waits for its text, if any."""
-        rows = list(self.db.query(
-            "SELECT * FROM drafts WHERE author = ? AND status = ? ORDER BY id DESC LIMIT 1", [author, WRITING]
-        ))
+        rows = list(
+            self.db.query(
+                "SELECT * FROM drafts WHERE author = ? AND status = ? ORDER BY id DESC LIMIT 1", [author, WRITING]
+            )
+        )
         return rows[0] if rows else None
 
     def update_draft(self, draft_id: int, **values) -> None:
@@ -660,18 +681,22 @@ class Store:
         return n
 
     def running_adhoc(self) -> list[dict]:
-        return list(self.db.query(
-            "SELECT * FROM broadcasts WHERE kind = 'adhoc' AND status IN (?, ?) ORDER BY created_at DESC",
-            [RUNNING, ENQUEUING],
-        ))
+        return list(
+            self.db.query(
+                "SELECT * FROM broadcasts WHERE kind = 'adhoc' AND status IN (?, ?) ORDER BY created_at DESC",
+                [RUNNING, ENQUEUING],
+            )
+        )
 
     def status_drafts(self) -> list[dict]:
         """Drafts whose broadcast is still running and has a status message to keep up to date."""
-        return list(self.db.query(
-            "SELECT d.* FROM drafts d JOIN broadcasts b ON b.id = d.broadcast_id "
-            "WHERE b.status IN (?, ?) AND d.status_message_id IS NOT NULL",
-            [RUNNING, ENQUEUING],
-        ))
+        return list(
+            self.db.query(
+                "SELECT d.* FROM drafts d JOIN broadcasts b ON b.id = d.broadcast_id "
+                "WHERE b.status IN (?, ?) AND d.status_message_id IS NOT NULL",
+                [RUNNING, ENQUEUING],
+            )
+        )
 
     def create_adhoc(self, *, text: str, roles, ttl: float, now: float | None = None) -> str:
         """Record an operator's broadcast due now under a new id ('siaran:7'); returns the id.
@@ -687,8 +712,9 @@ class Store:
             while self.broadcast(f"siaran:{n}") is not None or self.broadcast(f"siaran-{n}") is not None:
                 n += 1
             broadcast_id = f"siaran:{n}"
-            self.create_broadcast(broadcast_id, text=text, roles=roles, at=now, expires=now + ttl, kind="adhoc",
-                                  now=now)
+            self.create_broadcast(
+                broadcast_id, text=text, roles=roles, at=now, expires=now + ttl, kind="adhoc", now=now
+            )
         return broadcast_id
 
     def subscriber_stats(self, now: float | None = None, days: int = 14, tz=None) -> dict:
@@ -777,8 +803,9 @@ class Store:
             (stage_id,),
         ).fetchone()[0]
 
-    def enqueue_told_about_stage(self, broadcast_id: str, stage_id: str, not_before: float,
-                                 now: float | None = None) -> int:
+    def enqueue_told_about_stage(
+        self, broadcast_id: str, stage_id: str, not_before: float, now: float | None = None
+    ) -> int:
         """Outbox rows of a correction: one per active subscriber sent a message about the stage."""
         now = time.time() if now is None else now
         with self.transaction():

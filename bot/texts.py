@@ -480,8 +480,7 @@ OP_TEMPLATES = {
         "plan_not_all": "selesai tidak semua",
         "plan_late": "  ⚠️ hanya {reached} dari {total} ({share}) sebelum batas {deadline}",
         "approval": (
-            "<b>Persetujuan diperlukan</b>\nOperator {author} ingin mengirim siaran di atas ke "
-            "{recipients} ({roles})."
+            "<b>Persetujuan diperlukan</b>\nOperator {author} ingin mengirim siaran di atas ke {recipients} ({roles})."
         ),
         "stopped": (
             "Siaran <code>{id}</code> dihentikan: {dropped} salinan yang belum terkirim dibatalkan; "
@@ -531,12 +530,9 @@ OP_TEMPLATES = {
         "plan_not_all": "not everyone before it expires",
         "plan_late": "  ⚠️ only {reached} of {total} ({share}) before the {deadline} deadline",
         "approval": (
-            "<b>Approval needed</b>\nOperator {author} wants to send the broadcast above to "
-            "{recipients} ({roles})."
+            "<b>Approval needed</b>\nOperator {author} wants to send the broadcast above to {recipients} ({roles})."
         ),
-        "stopped": (
-            "Broadcast <code>{id}</code> stopped: {dropped} not yet sent (cancelled), {sent} already sent."
-        ),
+        "stopped": ("Broadcast <code>{id}</code> stopped: {dropped} not yet sent (cancelled), {sent} already sent."),
         "outage_down": (
             "⚠️ <b>Trouble</b>: {part} is failing ({error}). The bot keeps retrying; pending messages wait. "
             "If it goes on, check the server's database and network."
@@ -577,8 +573,11 @@ def stats_text(s: dict, region: str, lang: str = "id") -> str:
     lines += [f"{short.get(role, role)}: <b>{num(n, lang)}</b>" for role, n in s["active"].items()]
     lines.append(
         _tpl(lang, "stats_totals").format(
-            total=num(s["total_active"], lang), stopped=num(s["stopped"], lang), blocked=num(s["blocked"], lang),
-            today=num(s["new_today"], lang), days=num(s["new_days"], lang),
+            total=num(s["total_active"], lang),
+            stopped=num(s["stopped"], lang),
+            blocked=num(s["blocked"], lang),
+            today=num(s["new_today"], lang),
+            days=num(s["new_days"], lang),
         )  # fmt: skip
     )
     return "\n".join(lines)
@@ -634,7 +633,9 @@ def report_list_text(items: list[dict], tz, lang: str = "id") -> str:
     lines = [_tpl(lang, "reports_title")]
     lines += [
         _tpl(lang, "reports_line").format(
-            id=escape(f["id"]), created=clock(f["created_at"], tz, lang), sent=num(f["sent"], lang),
+            id=escape(f["id"]),
+            created=clock(f["created_at"], tz, lang),
+            sent=num(f["sent"], lang),
             total=num(f["total"], lang),
         )  # fmt: skip
         for f in items
@@ -667,15 +668,21 @@ def plan_text(rows, rate: float, tz, lang: str = "id") -> str:
             finish = _tpl(lang, "plan_not_all")
         lines.append(
             _tpl(lang, "plan_line").format(
-                id=escape(r.id), at=_stamp(r.at, lang), roles=roles_text(r.roles, lang),
-                recipients=recipients_text(row.recipients, lang), duration=durasi(row.duration, lang), finish=finish,
+                id=escape(r.id),
+                at=_stamp(r.at, lang),
+                roles=roles_text(r.roles, lang),
+                recipients=recipients_text(row.recipients, lang),
+                duration=durasi(row.duration, lang),
+                finish=finish,
             )  # fmt: skip
         )
         if row.late:
             lines.append(
                 _tpl(lang, "plan_late").format(
-                    reached=num(row.by_deadline, lang), total=num(row.recipients, lang),
-                    share=f"{100 * row.by_deadline / row.recipients:.1f}%", deadline=_hm(r.deliver_by, lang),
+                    reached=num(row.by_deadline, lang),
+                    total=num(row.recipients, lang),
+                    share=f"{100 * row.by_deadline / row.recipients:.1f}%",
+                    deadline=_hm(r.deliver_by, lang),
                 )  # fmt: skip
             )
     return "\n".join(lines)

@@ -26,8 +26,18 @@ def add_subscribers(db_path: str, subscribers) -> None:
 class Harness:
     """Starts the stand-in once; starts and stops the bot (same database) as often as a test likes."""
 
-    def __init__(self, tmp_path, schedule, rate_limit: float = 30.0, clock=time.time, subscribers=(),
-                 admin_ids=(), approvals: int = 1, overrides: dict | None = None, **standin_kwargs):
+    def __init__(
+        self,
+        tmp_path,
+        schedule,
+        rate_limit: float = 30.0,
+        clock=time.time,
+        subscribers=(),
+        admin_ids=(),
+        approvals: int = 1,
+        overrides: dict | None = None,
+        **standin_kwargs,
+    ):
         self.overrides = overrides or {}
         self.admin_ids = frozenset(admin_ids)
         self.approvals = approvals
@@ -70,8 +80,9 @@ class Harness:
         self.runtime.status_interval = 0.5
         self._stop, ready = asyncio.Event(), asyncio.Event()
         self._task = asyncio.create_task(serve(self.application, self._stop, ready))
-        done, _ = await asyncio.wait([self._task, asyncio.ensure_future(ready.wait())], timeout=20,
-                                     return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(
+            [self._task, asyncio.ensure_future(ready.wait())], timeout=20, return_when=asyncio.FIRST_COMPLETED
+        )
         if self._task in done:
             self._task.result()  # raises what went wrong
         assert ready.is_set(), "the bot did not start"

@@ -37,7 +37,9 @@ async def test_start_offers_roles_and_stores_the_choice(tmp_path, default_schedu
         assert "Selamat datang" in welcome["text"]
         assert texts.STORED["id"] in welcome["text"]  # says what it stores, as /privasi does
         assert buttons(welcome) == [
-            ("ASN", "role:asn"), ("Kepala Desa & Perangkat Desa", "role:kades"), ("Pemilih", "role:pemilih")
+            ("ASN", "role:asn"),
+            ("Kepala Desa & Perangkat Desa", "role:kades"),
+            ("Pemilih", "role:pemilih"),
         ]
         await h.press(VOTER, welcome, "role:kades")
         await h.standin.wait_for(lambda: "Terima kasih" in h.standin.sent_to(VOTER)[-1]["text"])
@@ -193,9 +195,17 @@ async def test_stray_updates_get_a_short_answer_or_nothing(tmp_path, default_sch
         answer = await h.press(VOTER, welcome, "xx" * 30)
         assert "tidak berlaku" in answer.get("text", "")
         assert h.store.subscriber(VOTER) is None
-        h.standin.add_update({"edited_message": {
-            "message_id": 99, "date": 0, "chat": {"id": VOTER, "type": "private"},
-            "from": {"id": VOTER, "is_bot": False, "first_name": "U"}, "text": "/jadwal"}})
+        h.standin.add_update(
+            {
+                "edited_message": {
+                    "message_id": 99,
+                    "date": 0,
+                    "chat": {"id": VOTER, "type": "private"},
+                    "from": {"id": VOTER, "is_bot": False, "first_name": "U"},
+                    "text": "/jadwal",
+                }
+            }
+        )
         h.standin.user_message(-500, "obrolan grup", chat_type="group", user_id=VOTER)
         [reply] = await h.say(VOTER, "/bantuan")  # still alive and answering
         assert "/jadwal" in reply["text"]

@@ -15,17 +15,16 @@ def voters(n, start=1000):
 
 
 async def finished(h: Harness, broadcast_id: str, timeout: float = 60) -> dict:
-    await h.standin.wait_for(
-        lambda: (h.store.broadcast(broadcast_id) or {}).get("status") == "done", timeout=timeout
-    )
+    await h.standin.wait_for(lambda: (h.store.broadcast(broadcast_id) or {}).get("status") == "done", timeout=timeout)
     return h.store.broadcast(broadcast_id)
 
 
 async def test_every_copy_arrives_despite_faults_and_429s(tmp_path, soon):
     schedule = make_schedule([{"id": "b", "at": soon(1), "roles": ["pemilih"], "text": "tetap sampai"}])
     people = voters(300)
-    async with Harness(tmp_path, schedule, rate_limit=200, subscribers=people, fault_rate=0.1, seed=7,
-                       fault_delay=0.5) as h:
+    async with Harness(
+        tmp_path, schedule, rate_limit=200, subscribers=people, fault_rate=0.1, seed=7, fault_delay=0.5
+    ) as h:
         h.runtime.engine.backoff_base = 0.05
         h.runtime.engine.max_attempts = 50
         b = await finished(h, "b", timeout=120)
@@ -67,9 +66,7 @@ async def test_a_group_that_became_a_supergroup_gets_the_message_at_its_new_id(t
 
 async def test_copies_not_sent_by_expiry_are_dropped_never_sent_late(tmp_path, soon):
     expires = soon(4)
-    schedule = make_schedule(
-        [{"id": "b", "at": soon(1), "expires": expires, "roles": ["pemilih"], "text": "cepat"}]
-    )
+    schedule = make_schedule([{"id": "b", "at": soon(1), "expires": expires, "roles": ["pemilih"], "text": "cepat"}])
     async with Harness(tmp_path, schedule, rate_limit=10, subscribers=voters(100)) as h:
         b = await finished(h, "b", timeout=30)
         sent = [m for m in h.standin.messages if m["text"] == "cepat"]

@@ -8,8 +8,11 @@ from tests.conftest import make_schedule
 from tests.e2e import Harness
 
 OP1, OP2, NOBODY = 7001, 7002, 7003
-PEOPLE = [(100 + i, "asn") for i in range(3)] + [(200 + i, "kades") for i in range(3)] + \
-    [(300 + i, "pemilih") for i in range(4)]
+PEOPLE = (
+    [(100 + i, "asn") for i in range(3)]
+    + [(200 + i, "kades") for i in range(3)]
+    + [(300 + i, "pemilih") for i in range(4)]
+)
 
 
 def schedule(soon):
@@ -131,7 +134,7 @@ async def test_batal_stops_a_running_broadcast(tmp_path, soon):
         b = h.store.recent_broadcasts()[0]
         assert count < 200
         assert b["n_sent"] == count and b["n_sent"] + b["n_cancelled"] == 200
-        assert ("batal" in [r["action"] for r in h.store.audit_trail()])
+        assert "batal" in [r["action"] for r in h.store.audit_trail()]
 
 
 async def test_statistik_sends_figures_and_a_png_chart(tmp_path, soon):

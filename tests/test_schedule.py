@@ -84,8 +84,14 @@ def test_optional_fields_and_extra_keys_are_kept():
             ELECTION + 'tps_open = "07:00"\ntps_close = "13:00"\nvoting_stage = "hari-h"\n',
             '[pages]\ntps = "Cek TPS di <a href=\\"https://cekdptonline.kpu.go.id\\">cekdptonline</a>"\n',
             '[[stage]]\nid = "hari-h"\nname = "Hari H"\nstart = 2024-11-27\nsource = "PKPU 2/2024"\n',
-            reminder("x", expires="2024-11-27T13:00:00", deliver_by="2024-11-27T07:00:00",
-                     stage='"hari-h"', silent="true", note='"cek"'),
+            reminder(
+                "x",
+                expires="2024-11-27T13:00:00",
+                deliver_by="2024-11-27T07:00:00",
+                stage='"hari-h"',
+                silent="true",
+                note='"cek"',
+            ),
         )
     )
     e = s.election
@@ -111,8 +117,13 @@ def test_repeat_expands_into_dated_occurrences():
     s = parse(
         toml(
             ELECTION,
-            reminder("mingguan", at="2024-11-01T09:00:00", expires="2024-11-01T18:00:00",
-                     repeat_days="7", repeat_until="2024-11-23"),
+            reminder(
+                "mingguan",
+                at="2024-11-01T09:00:00",
+                expires="2024-11-01T18:00:00",
+                repeat_days="7",
+                repeat_until="2024-11-23",
+            ),
             reminder("sekali", at="2024-11-10T08:00:00"),
         )
     )
@@ -318,8 +329,14 @@ def test_all_problems_are_reported():
     found = problems(text)
     assert len(found) == 6
     assert all(line.count("\n") == 0 for line in found)
-    for expected in ('"timezone"', 'stage "kampanye": field "end"', 'field "roles"', 'field "text": empty',
-                     'field "id": duplicate id', 'field "expires"'):
+    for expected in (
+        '"timezone"',
+        'stage "kampanye": field "end"',
+        'field "roles"',
+        'field "text": empty',
+        'field "id": duplicate id',
+        'field "expires"',
+    ):
         assert any(expected in line for line in found), expected
 
 
@@ -329,10 +346,10 @@ def test_all_problems_are_reported():
 @pytest.mark.parametrize(
     "text",
     [
-        "Cek DPT di <a href=\"https://cekdptonline.kpu.go.id\">cekdptonline.kpu.go.id</a>",
+        'Cek DPT di <a href="https://cekdptonline.kpu.go.id">cekdptonline.kpu.go.id</a>',
         "ASN &amp; kades &lt;netral&gt; &quot;ya&quot; &#39; &#x1F5F3; 5 > 3",
         "<b>b</b><strong>s</strong><i>i</i><em>e</em><u>u</u><ins>i</ins><s>s</s><strike>s</strike>"
-        "<del>d</del><tg-spoiler>x</tg-spoiler><span class=\"tg-spoiler\">x</span>",
+        '<del>d</del><tg-spoiler>x</tg-spoiler><span class="tg-spoiler">x</span>',
         "<b>tebal <i>miring <u>garis</u></i></b>",
         '<pre><code class="language-python">print(1)</code></pre> <code>x</code>',
         "<blockquote expandable>kutipan</blockquote><blockquote>k</blockquote>",
@@ -381,8 +398,7 @@ def test_shifted_moves_reminders_to_now_and_keeps_order():
             ELECTION,
             VOTING_STAGE,
             reminder("b", at="2024-11-27T06:00:00", expires="2024-11-27T06:30:00"),
-            reminder("a", at="2024-11-20T08:00:00", expires="2024-11-25T08:00:00",
-                     deliver_by="2024-11-20T10:00:00"),
+            reminder("a", at="2024-11-20T08:00:00", expires="2024-11-25T08:00:00", deliver_by="2024-11-20T10:00:00"),
             reminder("w", at="2024-11-10T08:00:00", repeat_days="7", repeat_until="2024-11-17"),
         )
     )

@@ -83,10 +83,7 @@ async def test_text_validation(standin, bot):
     with pytest.raises(BadRequest, match="text is empty"):
         await bot.send_message(1, "   ")
     await bot.send_message(1, "x" * 4096)
-    ok = (
-        '<a href="https://kpu.go.id?a=1&amp;b=2">KPU</a> <tg-spoiler>s</tg-spoiler> '
-        "&#128512; &lt;3 <pre>p</pre>"
-    )
+    ok = '<a href="https://kpu.go.id?a=1&amp;b=2">KPU</a> <tg-spoiler>s</tg-spoiler> &#128512; &lt;3 <pre>p</pre>'
     message = await bot.send_message(1, ok, parse_mode="HTML")
     assert message.text == "KPU s \U0001f600 <3 p"
     assert message.entities[0].url == "https://kpu.go.id?a=1&b=2"
@@ -273,9 +270,7 @@ async def test_send_document_and_photo_multipart(standin):
 
 async def check_uploads(standin, bot):
     payload = b"nama,tps\nBudi,12\n" * 100
-    message = await bot.send_document(
-        42, payload, filename="dpt.csv", caption="<i>DPT</i>", parse_mode="HTML"
-    )
+    message = await bot.send_document(42, payload, filename="dpt.csv", caption="<i>DPT</i>", parse_mode="HTML")
     assert message.document.file_name == "dpt.csv" and message.document.file_size == len(payload)
     assert message.caption == "DPT"
     photo = await bot.send_photo(42, b"\x89PNG\r\n\x1a\n" + bytes(range(256)), filename="tps.png")
@@ -344,9 +339,7 @@ async def test_chat_limit():
             first = await client.post("/sendMessage", json={"chat_id": 1, "text": "a"})
             second = await client.post("/sendMessage", json={"chat_id": 1, "text": "b"})
             other = await client.post("/sendMessage", json={"chat_id": 2, "text": "a"})
-            group = [
-                await client.post("/sendMessage", json={"chat_id": -5, "text": str(i)}) for i in range(21)
-            ]
+            group = [await client.post("/sendMessage", json={"chat_id": -5, "text": str(i)}) for i in range(21)]
         assert first.status_code == 200 and other.status_code == 200
         assert second.status_code == 429
         assert second.json() == {
