@@ -484,6 +484,7 @@ def follow(store, broadcast_id: str, total: int, timeout: float, interval: float
 
     from bot import reports
     from bot.delivery import summary_line
+    from bot.store import DONE
 
     started = time.monotonic()
     queued = f"The broadcast stays queued; follow it with `python bot.py report {broadcast_id}`."
@@ -493,7 +494,7 @@ def follow(store, broadcast_id: str, total: int, timeout: float, interval: float
                 f = reports.broadcast_figures(store, broadcast_id)
                 bar.update(f["total"] - f["pending"] - bar.n)
                 bar.set_postfix_str(f"sent={f['sent']}, blocked={f['blocked']}, failed={f['failed']}", refresh=False)
-                if f["status"] == "done":
+                if f["status"] == DONE:
                     break
                 if bar.n == 0 and time.monotonic() - started >= timeout:
                     bar.close()

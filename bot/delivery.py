@@ -350,8 +350,8 @@ class Engine:
         if housekeeping:
             store.expire_overdue()
             for b in store.close_finished():
-                self._progress.pop(b["id"], None)
-                log.info("broadcast %s finished: %s", b["id"], summary_line(b))
+                self._progress.pop(b.id, None)
+                log.info("broadcast %s finished: %s", b.id, summary_line(b))
         if progress:
             self._log_progress(store)
         return jobs, (store.next_due() if want_due else None)
@@ -424,16 +424,16 @@ class Engine:
     def _log_progress(self, store: st.Store) -> None:
         now = time.time()
         for b in store.active_broadcasts():
-            p = self._progress.setdefault(b["id"], Progress(0, b["enqueued_at"] or b["created_at"]))
-            rate = (b["n_sent"] - p.sent) / max(1e-9, now - p.at)
-            p.sent, p.at = b["n_sent"], now
+            p = self._progress.setdefault(b.id, Progress(0, b.enqueued_at or b.created_at))
+            rate = (b.n_sent - p.sent) / max(1e-9, now - p.at)
+            p.sent, p.at = b.n_sent, now
             pending = st.undelivered(b)
             eta = time.time() + pending / rate if rate > 0 else None
-            store.record_progress(b["id"], rate, eta)
+            store.record_progress(b.id, rate, eta)
             eta_text = time.strftime("%H:%M:%S", time.localtime(eta)) if eta else "?"
             log.info(
                 "broadcast %s: sent %d, pending %d, blocked %d, failed %d, %.1f msg/s, estimated finish %s",
-                b["id"], b["n_sent"], pending, b["n_blocked"] + b["n_gone"], b["n_failed"], rate, eta_text,
+                b.id, b.n_sent, pending, b.n_blocked + b.n_gone, b.n_failed, rate, eta_text,
             )  # fmt: skip
 
     async def _deliver(self, job: st.Job, args: dict) -> list[Op]:
@@ -467,7 +467,7 @@ class Engine:
             return [("retry_later", (b, chat_id, time.time() + retry_seconds(exc), str(exc)))]
         except BadRequest as exc:
             if "chat not found" in exc.message.lower():
-                return [("set_status", (chat_id, "gone")), ("finish", (b, chat_id, st.GONE, exc.message))]
+                return [("set_status", (chat_id, st.GONE)), ("finish", (b, chat_id, st.GONE, exc.message))]
             return [("finish", (b, chat_id, st.FAILED, exc.message))]
         except InvalidToken as exc:
             log.error("Telegram refused the bot token; deliveries wait until it is fixed")
@@ -524,10 +524,10 @@ class Engine:
             self._close_conn()
 
 
-def summary_line(b: dict) -> str:
+def summary_line(b: st.Broadcast) -> str:
     """One line of final figures for a broadcast row."""
     return (
-        f"{b['total']} recipients: {b['n_sent']} sent, {b['n_blocked']} blocked, {b['n_gone']} gone, "
-        f"{b['n_expired']} expired, {b['n_failed']} failed, {b['n_cancelled']} cancelled "
-        f"({b['n_retries']} retries, {b['n_resumed']} resumed after a restart)"
+        f"{b.total} recipients: {b.n_sent} sent, {b.n_blocked} blocked, {b.n_gone} gone, "
+        f"{b.n_expired} expired, {b.n_failed} failed, {b.n_cancelled} cancelled "
+        f"({b.n_retries} retries, {b.n_resumed} resumed after a restart)"
     )

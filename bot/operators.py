@@ -78,8 +78,8 @@ def state_note(language: str, status: str) -> str:
     return texts.op_say(language, f"draft_{status}")
 
 
-def draft_roles(draft: dict) -> list[str]:
-    return [r for r in (draft["roles"] or "").split(",") if r]
+def draft_roles(draft: st.Draft) -> list[str]:
+    return draft.role_list
 
 
 async def _audit(rt, actor, action, subject=None, detail=None) -> None:
@@ -131,7 +131,7 @@ async def draft_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await reply(update, texts.draft_refused(problem, language))
         return
     roles = draft_roles(draft)
-    if not rt.store.move_draft(draft["id"], st.WRITING, st.PREVIEW, text=text):
+    if not rt.store.move_draft(draft.id, st.WRITING, st.PREVIEW, text=text):
         return
     recipients = rt.store.count_audience(roles)
     await message.reply_text(text, parse_mode=ParseMode.HTML)  # exactly what recipients will see
@@ -142,8 +142,8 @@ async def draft_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         update,
         texts.preview_summary(roles, recipients, seconds, rate_of(rt), needs, language),
         reply_markup=InlineKeyboardMarkup(
-            [[button(send_label, draft["id"], "send"),
-              button(texts.op_say(language, "button_cancel"), draft["id"], "cancel")]]
+            [[button(send_label, draft.id, "send"),
+              button(texts.op_say(language, "button_cancel"), draft.id, "cancel")]]
         ),
     )  # fmt: skip
 
@@ -153,15 +153,15 @@ async def cancel_running(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     language = lang(update, context)
     running = rt.store.running_adhoc()
     wanted = context.args[0] if context.args else None
-    targets = [b for b in running if b["id"] == wanted] if wanted else running[:1]
+    targets = [b for b in running if b.id == wanted] if wanted else running[:1]
     if not targets:
         await reply(update, texts.op_say(language, "nothing_to_cancel"))
         return
-    broadcast_id = targets[0]["id"]
+    broadcast_id = targets[0].id
     dropped = rt.store.cancel_broadcast(broadcast_id)
     await _audit(rt, user_id(update), "batal", broadcast_id, f"{dropped} salinan dibatalkan")
     rt.engine.wake()
-    sent = rt.store.broadcast(broadcast_id)["n_sent"]
+    sent = rt.store.broadcast(broadcast_id).n_sent
     await reply(update, texts.cancelled_broadcast(broadcast_id, dropped, sent, language))
 
 
@@ -205,7 +205,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if action in ("approve", "reject"):
         await _review(update, context, draft, approve=action == "approve")
         return
-    if who != draft["author"]:
+    if who != draft.author:
         await query.answer(texts.op_say(language, "not_author"), show_alert=True)
         return
     if action.startswith("t:") or action == "next":
@@ -214,29 +214,29 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _send(update, context, draft)
     elif action == "cancel":
         moved = rt.store.move_draft(
-            draft["id"], (st.CHOOSING, st.WRITING, st.PREVIEW, st.AWAITING_APPROVAL), st.CANCELLED_DRAFT
+            draft.id, (st.CHOOSING, st.WRITING, st.PREVIEW, st.AWAITING_APPROVAL), st.CANCELLED_DRAFT
         )
         if not moved:
-            await query.answer(state_note(language, rt.store.draft(draft["id"])["status"]), show_alert=True)
+            await query.answer(state_note(language, rt.store.draft(draft.id).status), show_alert=True)
             return
-        await _audit(rt, who, "siaran: batal", f"draf-{draft['id']}")
+        await _audit(rt, who, "siaran: batal", f"draf-{draft.id}")
         await query.answer()
         await _edit_quietly(query, texts.op_say(language, "cancelled"))
     else:
         await query.answer(texts.say(language, "stale_button"))
 
 
-async def _choose(update: Update, rt, draft: dict, action: str, language: str = "id") -> None:
+async def _choose(update: Update, rt, draft: st.Draft, action: str, language: str = "id") -> None:
     query = update.callback_query
-    if draft["status"] != st.CHOOSING:
-        await query.answer(state_note(language, draft["status"]), show_alert=True)
+    if draft.status != st.CHOOSING:
+        await query.answer(state_note(language, draft.status), show_alert=True)
         return
     chosen = draft_roles(draft)
     if action == "next":
         if not chosen:
             await query.answer(texts.op_say(language, "pick_role"), show_alert=True)
             return
-        if rt.store.move_draft(draft["id"], st.CHOOSING, st.WRITING):
+        if rt.store.move_draft(draft.id, st.CHOOSING, st.WRITING):
             await query.answer()
             await _edit(query, texts.draft_text_prompt(chosen, language))
         return
@@ -245,30 +245,30 @@ async def _choose(update: Update, rt, draft: dict, action: str, language: str = 
         await query.answer(texts.say(language, "stale_button"))
         return
     chosen = [r for r in ROLES if (r in chosen) != (r == role)]
-    rt.store.update_draft(draft["id"], roles=",".join(chosen))
+    rt.store.update_draft(draft.id, roles=",".join(chosen))
     await query.answer()
-    await _edit(query, texts.draft_roles_prompt(chosen, language), roles_keyboard(draft["id"], chosen, language))
+    await _edit(query, texts.draft_roles_prompt(chosen, language), roles_keyboard(draft.id, chosen, language))
 
 
-async def _send(update: Update, context, draft: dict) -> None:
+async def _send(update: Update, context, draft: st.Draft) -> None:
     rt = runtime(context)
     query = update.callback_query
     who = user_id(update)
     language = lang(update, context)
     if rt.settings.broadcast_approvals > 1:
-        if not rt.store.move_draft(draft["id"], st.PREVIEW, st.AWAITING_APPROVAL):
-            await query.answer(state_note(language, rt.store.draft(draft["id"])["status"]), show_alert=True)
+        if not rt.store.move_draft(draft.id, st.PREVIEW, st.AWAITING_APPROVAL):
+            await query.answer(state_note(language, rt.store.draft(draft.id).status), show_alert=True)
             return
-        await _audit(rt, who, "siaran: ajukan persetujuan", f"draf-{draft['id']}")
+        await _audit(rt, who, "siaran: ajukan persetujuan", f"draf-{draft.id}")
         await _answer_quietly(query)
         await _ask_approval(context, rt, draft)
         await _edit_quietly(query, texts.op_say(language, "awaiting"))
         return
-    if not rt.store.move_draft(draft["id"], st.PREVIEW, st.SENDING_DRAFT):
-        await query.answer(state_note(language, rt.store.draft(draft["id"])["status"]), show_alert=True)
+    if not rt.store.move_draft(draft.id, st.PREVIEW, st.SENDING_DRAFT):
+        await query.answer(state_note(language, rt.store.draft(draft.id).status), show_alert=True)
         return
     # The broadcast first: what follows only tells the operator, and may fail without harm.
-    if not await _launch_or_undo(query, context, draft["id"], who, st.PREVIEW, language, author_language=language):
+    if not await _launch_or_undo(query, context, draft.id, who, st.PREVIEW, language, author_language=language):
         return
     await _answer_quietly(query, texts.op_say(language, "sent_answer"))
     await _edit_quietly(query, texts.op_say(language, "sent_status"))
@@ -288,8 +288,8 @@ async def _launch_or_undo(
         return True
     except Exception:
         log.exception("could not start the broadcast of draft %s", draft_id)
-    broadcast_id = rt.store.draft(draft_id)["broadcast_id"]
-    if broadcast_id is not None and rt.store.broadcast(broadcast_id)["status"] != st.ENQUEUING:
+    broadcast_id = rt.store.draft(draft_id).broadcast_id
+    if broadcast_id is not None and rt.store.broadcast(broadcast_id).status != st.ENQUEUING:
         rt.engine.wake()
         return True  # queued in full; only the bookkeeping after that failed
     if broadcast_id is None and rt.store.move_draft(draft_id, st.SENDING_DRAFT, undo_to, approved_by=None):
@@ -301,46 +301,46 @@ async def _launch_or_undo(
     return False
 
 
-async def _ask_approval(context, rt, draft: dict) -> None:
-    draft = rt.store.draft(draft["id"])
+async def _ask_approval(context, rt, draft: st.Draft) -> None:
+    draft = rt.store.draft(draft.id)
     roles = draft_roles(draft)
     recipients = rt.store.count_audience(roles)
-    for operator in sorted(rt.settings.admin_ids - {draft["author"]}):
+    for operator in sorted(rt.settings.admin_ids - {draft.author}):
         language = chat_lang(rt, operator)
         keyboard = InlineKeyboardMarkup(
-            [[button(texts.op_say(language, "button_approve"), draft["id"], "approve"),
-              button(texts.op_say(language, "button_reject"), draft["id"], "reject")]]
+            [[button(texts.op_say(language, "button_approve"), draft.id, "approve"),
+              button(texts.op_say(language, "button_reject"), draft.id, "reject")]]
         )  # fmt: skip
         try:
-            await context.bot.send_message(operator, draft["text"], parse_mode=ParseMode.HTML)
+            await context.bot.send_message(operator, draft.text, parse_mode=ParseMode.HTML)
             await context.bot.send_message(
-                operator, texts.approval_request(draft["author"], roles, recipients, language),
+                operator, texts.approval_request(draft.author, roles, recipients, language),
                 parse_mode=ParseMode.HTML, reply_markup=keyboard,
             )  # fmt: skip
         except TelegramError:
             log.warning("could not ask operator %s for approval", operator)
 
 
-async def _review(update: Update, context, draft: dict, approve: bool) -> None:
+async def _review(update: Update, context, draft: st.Draft, approve: bool) -> None:
     rt = runtime(context)
     query = update.callback_query
     who = user_id(update)
     language = lang(update, context)
-    if who == draft["author"]:
+    if who == draft.author:
         await query.answer(texts.op_say(language, "self_approval"), show_alert=True)
         return
     target = st.SENDING_DRAFT if approve else st.CANCELLED_DRAFT
-    if not rt.store.move_draft(draft["id"], st.AWAITING_APPROVAL, target, approved_by=who):
-        await query.answer(state_note(language, rt.store.draft(draft["id"])["status"]), show_alert=True)
+    if not rt.store.move_draft(draft.id, st.AWAITING_APPROVAL, target, approved_by=who):
+        await query.answer(state_note(language, rt.store.draft(draft.id).status), show_alert=True)
         return
-    await _audit(rt, who, "siaran: disetujui" if approve else "siaran: ditolak", f"draf-{draft['id']}")
-    if approve and not await _launch_or_undo(query, context, draft["id"], who, st.AWAITING_APPROVAL, language):
+    await _audit(rt, who, "siaran: disetujui" if approve else "siaran: ditolak", f"draf-{draft.id}")
+    if approve and not await _launch_or_undo(query, context, draft.id, who, st.AWAITING_APPROVAL, language):
         return
     await _answer_quietly(query)
     await _edit_quietly(query, texts.op_say(language, "approved" if approve else "rejected"))
     if not approve:
-        notice = texts.op_say(chat_lang(rt, draft["author"]), "rejected_notice", draft=draft["id"], who=who)
-        await _notify(context, draft["author"], notice)
+        notice = texts.op_say(chat_lang(rt, draft.author), "rejected_notice", draft=draft.id, who=who)
+        await _notify(context, draft.author, notice)
 
 
 async def _notify(context, chat_id: int, text: str) -> None:
@@ -377,7 +377,7 @@ async def _answer_quietly(query, text: str | None = None, show_alert: bool = Fal
 # -- sending and progress ---------------------------------------------------------------------
 
 
-async def launch(context, rt, draft: dict, actor: int, author_language: str | None = None) -> None:
+async def launch(context, rt, draft: st.Draft, actor: int, author_language: str | None = None) -> None:
     """Put an approved draft in the outbox and start its status message.
 
     The status message is in the author's language: ``author_language`` when the author is the one
@@ -388,44 +388,44 @@ async def launch(context, rt, draft: dict, actor: int, author_language: str | No
     def work() -> tuple[str, int]:
         store = rt.store.reopen()
         try:
-            broadcast_id = store.create_adhoc(text=draft["text"], roles=roles, ttl=reports.ADHOC_TTL)
+            broadcast_id = store.create_adhoc(text=draft.text, roles=roles, ttl=reports.ADHOC_TTL)
             # Recorded before queuing: a draft with a broadcast is never sent a second time.
-            store.update_draft(draft["id"], broadcast_id=broadcast_id)
+            store.update_draft(draft.id, broadcast_id=broadcast_id)
             return broadcast_id, store.enqueue(broadcast_id)
         finally:
             store.close()
 
     broadcast_id, total = await asyncio.to_thread(work)
     detail = f"peran={','.join(roles)}; penerima={total}"
-    if draft["approved_by"]:
-        detail += f"; disetujui={draft['approved_by']}"
+    if draft.approved_by:
+        detail += f"; disetujui={draft.approved_by}"
     await _audit(rt, actor, "siaran: kirim", broadcast_id, detail)
     rt.engine.wake()
     figures = reports.broadcast_figures(rt.store, broadcast_id)
-    language = author_language or chat_lang(rt, draft["author"])
+    language = author_language or chat_lang(rt, draft.author)
     try:
         status = await context.bot.send_message(
-            draft["author"], texts.progress_text(figures, rt.schedule.election.tz, language),
+            draft.author, texts.progress_text(figures, rt.schedule.election.tz, language),
             parse_mode=ParseMode.HTML,
         )  # fmt: skip
     except TelegramError as exc:  # the broadcast runs anyway; /laporan shows its progress
         log.warning("could not send a broadcast's status message: %s", exc)
         return
-    rt.store.update_draft(draft["id"], status_chat_id=status.chat_id, status_message_id=status.message_id)
-    watch(context.application, rt.store.draft(draft["id"]), language)
+    rt.store.update_draft(draft.id, status_chat_id=status.chat_id, status_message_id=status.message_id)
+    watch(context.application, rt.store.draft(draft.id), language)
 
 
-def watch(application: Application, draft: dict, language: str | None = None) -> None:
+def watch(application: Application, draft: st.Draft, language: str | None = None) -> None:
     """Edit the draft's status message every `status_interval` seconds until the broadcast is done.
 
     The edits keep the language the status message was sent in (after a restart: the author's
     stored choice, else Indonesian).
     """
     rt = application.bot_data["runtime"]
-    language = language or chat_lang(rt, draft["author"])
+    language = language or chat_lang(rt, draft.author)
     application.job_queue.run_repeating(
-        _refresh, interval=rt.status_interval, first=rt.status_interval, data=(draft["id"], language),
-        name=f"status-{draft['id']}",
+        _refresh, interval=rt.status_interval, first=rt.status_interval, data=(draft.id, language),
+        name=f"status-{draft.id}",
     )  # fmt: skip
 
 
@@ -433,19 +433,19 @@ async def _refresh(context: ContextTypes.DEFAULT_TYPE) -> None:
     rt = runtime(context)
     draft_id, language = context.job.data
     draft = rt.store.draft(draft_id)
-    figures = reports.broadcast_figures(rt.store, draft["broadcast_id"]) if draft else None
+    figures = reports.broadcast_figures(rt.store, draft.broadcast_id) if draft else None
     if figures is None:
         context.job.schedule_removal()
         return
     try:
         await context.bot.edit_message_text(
-            texts.progress_text(figures, rt.schedule.election.tz, language), chat_id=draft["status_chat_id"],
-            message_id=draft["status_message_id"], parse_mode=ParseMode.HTML,
+            texts.progress_text(figures, rt.schedule.election.tz, language), chat_id=draft.status_chat_id,
+            message_id=draft.status_message_id, parse_mode=ParseMode.HTML,
         )  # fmt: skip
     except BadRequest as exc:
         if "not modified" not in exc.message.lower():
             log.warning("could not update a broadcast status message: %s", exc.message)
-    if figures["status"] == "done":
+    if figures["status"] == st.DONE:
         context.job.schedule_removal()
 
 

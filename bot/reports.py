@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 from bot.plan import human_duration
-from bot.store import Store, undelivered
+from bot.store import ENQUEUING, Store, undelivered
 
 ADHOC_TTL = 24 * 3600  # an ad-hoc notice not delivered within a day is dropped
 
@@ -27,35 +27,35 @@ def broadcast_figures(store: Store, broadcast_id: str, now: float | None = None)
     if b is None:
         return None
     now = time.time() if now is None else now
-    pending = undelivered(b) if b["status"] != "enqueuing" else store.pending_count(broadcast_id)
-    done = b["total"] - pending
-    started = b["enqueued_at"] or b["created_at"]
-    end = b["finished_at"] or now
-    rate = b["n_sent"] / (end - started) if end > started else 0.0
+    pending = undelivered(b) if b.status != ENQUEUING else store.pending_count(broadcast_id)
+    done = b.total - pending
+    started = b.enqueued_at or b.created_at
+    end = b.finished_at or now
+    rate = b.n_sent / (end - started) if end > started else 0.0
     return {
-        "id": b["id"],
-        "kind": b["kind"],
-        "roles": b["roles"].split(","),
-        "status": b["status"],
-        "total": b["total"],
-        "sent": b["n_sent"],
-        "blocked": b["n_blocked"] + b["n_gone"],
-        "failed": b["n_failed"],
-        "expired": b["n_expired"],
-        "cancelled": b["n_cancelled"],
+        "id": b.id,
+        "kind": b.kind,
+        "roles": b.role_list,
+        "status": b.status,
+        "total": b.total,
+        "sent": b.n_sent,
+        "blocked": b.n_blocked + b.n_gone,
+        "failed": b.n_failed,
+        "expired": b.n_expired,
+        "cancelled": b.n_cancelled,
         "pending": pending,
-        "percent": 100.0 * done / b["total"] if b["total"] else 100.0,
+        "percent": 100.0 * done / b.total if b.total else 100.0,
         "rate": rate,
         "eta": now + pending / rate if pending and rate > 0 else None,
-        "created_at": b["created_at"],
-        "finished_at": b["finished_at"],
-        "resumed": b["n_resumed"],
-        "ambiguous": b["n_ambiguous"],
+        "created_at": b.created_at,
+        "finished_at": b.finished_at,
+        "resumed": b.n_resumed,
+        "ambiguous": b.n_ambiguous,
     }
 
 
 def recent_figures(store: Store, limit: int = 10) -> list[dict]:
-    return [broadcast_figures(store, b["id"]) for b in store.recent_broadcasts(limit)]
+    return [broadcast_figures(store, b.id) for b in store.recent_broadcasts(limit)]
 
 
 def export_rows(store: Store) -> list[dict]:
@@ -64,7 +64,7 @@ def export_rows(store: Store) -> list[dict]:
     for role, status, n in store.counts_by_role_and_status():
         rows.append({"kind": "role", "id": role or "", "status": status, "count": n})
     for b in store.recent_broadcasts(limit=1_000_000):
-        f = broadcast_figures(store, b["id"])
+        f = broadcast_figures(store, b.id)
         for outcome in ("total", "sent", "blocked", "failed", "expired", "cancelled", "pending"):
             rows.append({"kind": f"broadcast:{f['kind']}", "id": f["id"], "status": outcome, "count": f[outcome]})
     return rows

@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from bot import texts
 from bot.health import Outage
 from bot.schedule import QUIET_END, QUIET_START, ROLES, Reminder, Schedule, Stage
-from bot.store import ENQUEUING, Store
+from bot.store import CORRECTION, ENQUEUING, REMINDER, Store
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def decide(schedule: Schedule, store: Store, now: float) -> list[Decision]:
     decisions = []
     for reminder in schedule.reminders:
         existing = store.broadcast(reminder.id)
-        if existing is not None and existing["status"] != ENQUEUING:
+        if existing is not None and existing.status != ENQUEUING:
             action = SKIP_DONE
         elif reminder.expires.timestamp() <= now:
             action = SKIP_EXPIRED
@@ -65,7 +65,7 @@ def enqueue_reminder(store: Store, reminder: Reminder, now: float | None = None)
         expires=reminder.expires.timestamp(),
         deliver_by=reminder.deliver_by.timestamp(),
         silent=reminder.silent,
-        kind="reminder",
+        kind=REMINDER,
         text_en=reminder.text_en,
         stage=reminder.stage,
         now=now,
@@ -137,10 +137,10 @@ def send_corrections(schedule: Schedule, store: Store, now: float | None = None)
             c.broadcast_id,
             text=texts.correction_text(c.stage, c.old_start, c.old_end, "id"),
             text_en=texts.correction_text(c.stage, c.old_start, c.old_end, "en"),
-            roles=ROLES, at=start.timestamp(), expires=start.timestamp() + 24 * 3600, kind="correction",
+            roles=ROLES, at=start.timestamp(), expires=start.timestamp() + 24 * 3600, kind=CORRECTION,
             stage=c.stage.id, now=now,
         )  # fmt: skip
-        if store.broadcast(c.broadcast_id)["status"] == ENQUEUING:
+        if store.broadcast(c.broadcast_id).status == ENQUEUING:
             store.enqueue_told_about_stage(c.broadcast_id, c.stage.id, not_before=start.timestamp(), now=now)
     for stage in schedule.stages:
         store.remember_stage_dates(stage.id, stage.start.isoformat(), stage.end.isoformat(), now=now)

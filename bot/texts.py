@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
+from bot import store as st
 from bot.render import DAYS as DAYS  # re-exported: dates are formatted in bot/render.py
 from bot.render import LANGS as LANGS
 from bot.render import MONTHS as MONTHS
@@ -466,7 +467,7 @@ OP_TEMPLATES = {
         ),
         "progress_running": "Laju {rate:.1f} pesan/detik · perkiraan selesai {eta}",
         "progress_done": "Selesai {finished}",
-        "states": {"done": "selesai", "sending": "sedang dikirim", "enqueuing": "menyiapkan"},
+        "states": {st.DONE: "selesai", st.RUNNING: "sedang dikirim", st.ENQUEUING: "menyiapkan"},
         "reports_none": "Belum ada siaran.",
         "reports_title": "<b>10 siaran terakhir</b>",
         "reports_line": "<code>{id}</code> · {created} · {sent}/{total} terkirim",
@@ -516,7 +517,7 @@ OP_TEMPLATES = {
         ),
         "progress_running": "Rate {rate:.1f} messages/second · estimated finish {eta}",
         "progress_done": "Finished {finished}",
-        "states": {"done": "done", "sending": "sending", "enqueuing": "preparing"},
+        "states": {st.DONE: "done", st.RUNNING: "sending", st.ENQUEUING: "preparing"},
         "reports_none": "No broadcasts yet.",
         "reports_title": "<b>Last 10 broadcasts</b>",
         "reports_line": "<code>{id}</code> · {created} · {sent}/{total} sent",
@@ -620,7 +621,7 @@ def progress_text(f: dict, tz, lang: str = "id") -> str:
     counts = {k: num(f[k], lang) for k in ("sent", "total", "blocked", "failed", "expired", "cancelled")}
     state = _tpl(lang, "states").get(f["status"], f["status"])
     lines = [_tpl(lang, "progress").format(id=escape(f["id"]), state=state, percent=f["percent"], **counts)]
-    if f["status"] != "done":
+    if f["status"] != st.DONE:
         lines.append(_tpl(lang, "progress_running").format(rate=f["rate"], eta=clock(f["eta"], tz, lang)))
     else:
         lines.append(_tpl(lang, "progress_done").format(finished=clock(f["finished_at"], tz, lang)))

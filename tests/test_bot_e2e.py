@@ -88,7 +88,7 @@ async def test_a_due_reminder_reaches_exactly_its_roles(tmp_path, soon):
         assert h.texts_to(ASN).count("<b>Ke TPS</b>") == 1
         assert "<b>Netral</b> ASN" not in h.texts_to(KADES) + h.texts_to(VOTER)
         assert len(h.texts_to(OUTSIDER)) == 1
-        assert h.store.broadcast("semua")["n_sent"] == 3
+        assert h.store.broadcast("semua").n_sent == 3
 
 
 async def test_missed_reminder_is_sent_at_start_and_expired_one_never(tmp_path, soon):
@@ -176,7 +176,7 @@ async def test_a_chat_that_blocked_the_bot_is_marked_and_not_tried_again(tmp_pat
         await h.standin.wait_for(lambda: "dua" in h.texts_to(ASN), timeout=15)
         await asyncio.sleep(0.5)
         assert h.store.subscriber(VOTER).status == "blocked"
-        assert h.store.broadcast("satu")["n_blocked"] == 1
+        assert h.store.broadcast("satu").n_blocked == 1
         # one attempt for "satu", none for "dua"
         assert [d["status"] for d in h.store.deliveries_of(VOTER)] == ["blocked"]
 

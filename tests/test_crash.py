@@ -104,8 +104,8 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_everyone(tmp_path):
         bot.send_signal(signal.SIGTERM)
         await asyncio.wait_for(bot.wait(), 10)
         row, _ = scene.figures()
-        assert row["n_sent"] + row["n_failed"] == len(PEOPLE) and row["n_failed"] == 0
-        assert row["n_resumed"] == in_flight  # the restart counted what was in flight
+        assert row.n_sent + row.n_failed == len(PEOPLE) and row.n_failed == 0
+        assert row.n_resumed == in_flight  # the restart counted what was in flight
         assert scene.standin.dup_count() <= in_flight  # the only duplicates: requests in flight at the kill
         assert 0 < in_flight <= concurrency_for(80)  # killed mid-flight; bounded by the engine's concurrency
 
@@ -121,5 +121,5 @@ async def test_sigterm_finishes_in_flight_requests_and_exits_within_5_seconds(tm
         assert code == 0
         row, counts = scene.figures()
         assert counts.get("sending", 0) == 0  # nothing left in an unknown state
-        assert row["n_sent"] == scene.delivered()  # every accepted message is recorded
-        assert counts["pending"] == len(PEOPLE) - row["n_sent"]
+        assert row.n_sent == scene.delivered()  # every accepted message is recorded
+        assert counts["pending"] == len(PEOPLE) - row.n_sent

@@ -6,6 +6,7 @@ import asyncio
 import time
 
 from bot.delivery import summary_line
+from bot.store import DONE, Broadcast
 from tests.conftest import make_schedule
 from tests.e2e import Harness
 
@@ -14,8 +15,8 @@ def voters(n, start=1000):
     return [(start + i, "pemilih") for i in range(n)]
 
 
-async def finished(h: Harness, broadcast_id: str, timeout: float = 60) -> dict:
-    await h.standin.wait_for(lambda: (h.store.broadcast(broadcast_id) or {}).get("status") == "done", timeout=timeout)
+async def finished(h: Harness, broadcast_id: str, timeout: float = 60) -> Broadcast:
+    await h.standin.wait_for(lambda: getattr(h.store.broadcast(broadcast_id), "status", None) == DONE, timeout=timeout)
     return h.store.broadcast(broadcast_id)
 
 
@@ -32,11 +33,11 @@ async def test_every_copy_arrives_despite_faults_and_429s(tmp_path, soon):
         faults = h.standin.faults
         assert sum(faults.values()) > 10, faults  # faults were injected
         assert all(n >= 1 for n in counts.values()), "somebody got nothing"
-        assert b["n_sent"] == 300 and b["n_failed"] == 0, summary_line(b)
+        assert b.n_sent == 300 and b.n_failed == 0, summary_line(b)
         # A copy goes twice only where the answer was lost after Telegram took the message:
         duplicates = sum(n - 1 for n in counts.values())
         assert duplicates <= faults["drop"] + faults["timeout"]
-        assert duplicates <= b["n_ambiguous"]
+        assert duplicates <= b.n_ambiguous
 
 
 async def test_blocked_and_unknown_chats_are_not_retried(tmp_path, soon):
@@ -46,7 +47,7 @@ async def test_blocked_and_unknown_chats_are_not_retried(tmp_path, soon):
         h.standin.deactivate(1001)
         h.standin.forget(1002)
         b = await finished(h, "b")
-        assert (b["n_sent"], b["n_blocked"], b["n_gone"]) == (2, 2, 1)
+        assert (b.n_sent, b.n_blocked, b.n_gone) == (2, 2, 1)
         sends = h.standin.calls["sendMessage"]
         assert sends == 5  # one attempt each, no retries
         assert h.store.subscriber(1000).status == "blocked"
@@ -61,7 +62,7 @@ async def test_a_group_that_became_a_supergroup_gets_the_message_at_its_new_id(t
         assert h.texts_to(-100500) == ["untuk grup desa"]
         assert h.store.subscriber(-100500).role == "kades"
         assert h.store.subscriber(-500) is None
-        assert b["n_sent"] == 1
+        assert b.n_sent == 1
 
 
 async def test_copies_not_sent_by_expiry_are_dropped_never_sent_late(tmp_path, soon):
@@ -71,8 +72,8 @@ async def test_copies_not_sent_by_expiry_are_dropped_never_sent_late(tmp_path, s
         b = await finished(h, "b", timeout=30)
         sent = [m for m in h.standin.messages if m["text"] == "cepat"]
         assert 10 <= len(sent) < 60
-        assert b["n_sent"] == len(sent)
-        assert b["n_sent"] + b["n_expired"] == 100
+        assert b.n_sent == len(sent)
+        assert b.n_sent + b.n_expired == 100
         last_wall = time.time() - (time.monotonic() - max(m["time"] for m in sent))
         assert last_wall <= expires.timestamp() + 0.5
 
@@ -95,10 +96,10 @@ async def test_progress_is_recorded_in_the_database(tmp_path, soon):
     schedule = make_schedule([{"id": "b", "at": soon(0.5), "roles": ["pemilih"], "text": "p"}])
     async with Harness(tmp_path, schedule, rate_limit=20, subscribers=voters(60)) as h:
         h.runtime.engine.progress_interval = 0.5
-        await h.standin.wait_for(lambda: (h.store.broadcast("b") or {}).get("progress_at"), timeout=10)
+        await h.standin.wait_for(lambda: getattr(h.store.broadcast("b"), "progress_at", None), timeout=10)
         row = h.store.broadcast("b")
-        assert row["rate"] > 5 and row["eta"] > time.time()
-        assert 0 < row["n_sent"] < 60
+        assert row.rate > 5 and row.eta > time.time()
+        assert 0 < row.n_sent < 60
 
 
 async def test_a_429_holds_every_send_for_retry_after_then_resumes_without_loss(tmp_path, soon):
@@ -109,7 +110,7 @@ async def test_a_429_holds_every_send_for_retry_after_then_resumes_without_loss(
         b = await finished(h, "b", timeout=30)
         times = sorted(m["time"] for m in h.standin.messages if m["text"] == "sabar")
         assert len(times) == 30 and h.standin.dup_count() == 0
-        assert b["n_sent"] == 30 and b["n_retries"] == 1
+        assert b.n_sent == 30 and b.n_retries == 1
         assert h.standin.answers.get(429) == 1
         # every send waited: at 20/s the copies are 0.05 s apart, except across the 2-second hold
         gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
@@ -124,7 +125,7 @@ async def test_server_errors_are_retried_a_bounded_number_of_times_then_failed(t
         h.runtime.engine.max_attempts = 3
         h.standin.fail_next(10, status=502)
         b = await finished(h, "b", timeout=30)
-        assert (b["n_sent"], b["n_failed"]) == (0, 1)
+        assert (b.n_sent, b.n_failed) == (0, 1)
         [row] = h.store.deliveries_of(1000)
         assert row["status"] == "failed" and "Bad Gateway" in row["last_error"]
         assert h.standin.calls["sendMessage"] == 3  # bounded: three attempts, no more

@@ -127,10 +127,10 @@ async def test_a_copy_dropped_by_hapus_counts_as_cancelled_and_the_report_adds_u
         [hanging] = [c for c in (voter, other) if h.store.deliveries_of(c)[0]["status"] == "sending"]
         [reply] = await h.say(hanging, "/hapus")
         assert "telah dihapus" in reply["text"]
-        await h.standin.wait_for(lambda: h.store.broadcast("r")["status"] == "done", timeout=10)
+        await h.standin.wait_for(lambda: h.store.broadcast("r").status == "done", timeout=10)
         await asyncio.sleep(3.5)  # the hanging request ends; its late outcome must not be counted
         b = h.store.broadcast("r")
-        assert (b["total"], b["n_sent"], b["n_cancelled"], b["n_failed"]) == (2, 1, 1, 0)
+        assert (b.total, b.n_sent, b.n_cancelled, b.n_failed) == (2, 1, 1, 0)
         [report] = await h.say(OP1, "/laporan r")
         assert "Terkirim 1 dari 2 (100%)" in report["text"] and "dibatalkan 1" in report["text"]
         assert "selesai" in report["text"]
@@ -153,4 +153,4 @@ async def test_a_broadcast_recorded_but_not_queued_is_finished_after_a_restart_a
         await h.standin.wait_for(lambda: got(h, "antrean terhenti", "pemilih"))
         await asyncio.sleep(0.3)
         assert sum(h.texts_to(c).count("antrean terhenti") for c, _ in PEOPLE) == 4
-        assert [b["id"] for b in h.store.recent_broadcasts()] == ["siaran:1"]
+        assert [b.id for b in h.store.recent_broadcasts()] == ["siaran:1"]

@@ -99,7 +99,7 @@ async def test_double_send_sends_once_and_stale_buttons_are_explained(tmp_path, 
         assert "sudah dikirim" in again.get("text", "")
         await asyncio.sleep(0.5)
         assert sum(h.texts_to(c).count("sekali saja") for c, _ in PEOPLE) == 4
-        assert len([b for b in h.store.recent_broadcasts() if b["kind"] == "adhoc"]) == 1
+        assert len([b for b in h.store.recent_broadcasts() if b.kind == "adhoc"]) == 1
 
 
 async def test_two_operator_approval_and_no_self_approval(tmp_path, soon):
@@ -133,7 +133,7 @@ async def test_batal_stops_a_running_broadcast(tmp_path, soon):
         count = sum(m["text"] == "siaran panjang" and m["chat_id"] != OP1 for m in h.standin.messages)
         b = h.store.recent_broadcasts()[0]
         assert count < 200
-        assert b["n_sent"] == count and b["n_sent"] + b["n_cancelled"] == 200
+        assert b.n_sent == count and b.n_sent + b.n_cancelled == 200
         assert "batal" in [r["action"] for r in h.store.audit_trail()]
 
 
@@ -161,10 +161,10 @@ async def test_two_operators_broadcasting_at_once_both_complete_counted_separate
         await asyncio.gather(
             h.press(OP1, first, buttons(first)["Kirim"]), h.press(OP2, second, buttons(second)["Kirim"])
         )
-        await h.standin.wait_for(lambda: len([b for b in h.store.recent_broadcasts() if b["status"] == "done"]) == 2)
-        by_text = {b["text"]: b for b in h.store.recent_broadcasts()}
-        assert (by_text["dari operator satu"]["n_sent"], by_text["dari operator dua"]["n_sent"]) == (3, 4)
-        assert by_text["dari operator satu"]["id"] != by_text["dari operator dua"]["id"]
+        await h.standin.wait_for(lambda: len([b for b in h.store.recent_broadcasts() if b.status == "done"]) == 2)
+        by_text = {b.text: b for b in h.store.recent_broadcasts()}
+        assert (by_text["dari operator satu"].n_sent, by_text["dari operator dua"].n_sent) == (3, 4)
+        assert by_text["dari operator satu"].id != by_text["dari operator dua"].id
         for chat, role in PEOPLE:
             assert h.texts_to(chat).count("dari operator satu") == (role == "asn")
             assert h.texts_to(chat).count("dari operator dua") == (role == "pemilih")

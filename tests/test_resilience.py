@@ -15,7 +15,7 @@ from bot import cli, texts
 from bot import store as st
 from bot.delivery import Engine, Pacer
 from bot.sender import Sender
-from bot.store import Store
+from bot.store import DONE, Store
 from tests.conftest import make_schedule
 from tests.e2e import TOKEN, Harness
 
@@ -27,7 +27,7 @@ def voters(n, start=1000):
 
 
 async def finished(h: Harness, broadcast_id: str, timeout: float = 60) -> dict:
-    await h.standin.wait_for(lambda: (h.store.broadcast(broadcast_id) or {}).get("status") == "done", timeout=timeout)
+    await h.standin.wait_for(lambda: getattr(h.store.broadcast(broadcast_id), "status", None) == DONE, timeout=timeout)
     return h.store.broadcast(broadcast_id)
 
 
@@ -82,7 +82,7 @@ async def test_a_write_lock_held_past_the_busy_timeout_delays_a_reminder_but_eve
             locker.execute("COMMIT")
             locker.close()
         b = await finished(h, "b", timeout=BUSY + 60)
-        assert b["n_sent"] == len(people)
+        assert b.n_sent == len(people)
         assert all(h.texts_to(chat) == ["tetap datang"] for chat, _ in people)
         # Operators heard of it once per part that failed, and once when it recovered.
         await h.standin.wait_for(lambda: len(operator_notices(h)) >= 4, timeout=10)
@@ -110,7 +110,7 @@ async def test_the_engine_survives_an_exception_in_take_and_operators_hear_once(
         failures["left"] = 2  # backoff 1 s, then 2 s
         b = await finished(h, "b", timeout=30)
         assert failures["left"] == 0
-        assert b["n_sent"] == len(people)
+        assert b.n_sent == len(people)
         assert all(h.texts_to(chat) == ["walau ada galat"] for chat, _ in people)
         await h.standin.wait_for(lambda: len(operator_notices(h)) >= 2, timeout=10)
         assert [("Gangguan" in t, "berjalan lagi" in t) for t in operator_notices(h)] == [(True, False), (False, True)]
@@ -170,12 +170,12 @@ async def test_a_refused_connection_is_not_ambiguous_and_logs_one_warning_then_o
         engine = h.runtime.engine
         engine.backoff_base, engine.max_attempts = 0.05, 50
         working, engine.sender = engine.sender, Sender(f"http://127.0.0.1:{closed_port()}/bot", TOKEN)
-        await h.standin.wait_for(lambda: (h.store.broadcast("b") or {}).get("n_retries", 0) >= 10, timeout=20)
+        await h.standin.wait_for(lambda: getattr(h.store.broadcast("b"), "n_retries", 0) >= 10, timeout=20)
         refused, engine.sender = engine.sender, working
         await refused.close()
         b = await finished(h, "b", timeout=30)
-        assert b["n_sent"] == len(people) and b["n_retries"] >= 10
-        assert b["n_ambiguous"] == 0  # nothing was sent on a refused connection: no duplicate possible
+        assert b.n_sent == len(people) and b.n_retries >= 10
+        assert b.n_ambiguous == 0  # nothing was sent on a refused connection: no duplicate possible
         assert all(h.texts_to(chat) == ["setelah putus"] for chat, _ in people)
     [warning] = health_records(caplog, logging.WARNING, "Telegram connection")
     assert warning.exc_info is None and "\n" not in warning.getMessage()

@@ -121,7 +121,7 @@ def test_a_correction_gets_an_id_no_reminder_can_have(store):
     _told_about_kampanye(store, _kampanye("2030-09-25"))
     [correction] = send_corrections(_kampanye("2030-09-28"), store)
     assert correction.broadcast_id == "ralat:kampanye:2030-09-28:2030-11-23"
-    assert store.broadcast(correction.broadcast_id)["total"] == 1
+    assert store.broadcast(correction.broadcast_id).total == 1
 
 
 def test_a_correction_recorded_under_its_old_id_is_not_sent_again_after_the_upgrade(store):

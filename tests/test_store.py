@@ -42,7 +42,7 @@ def test_enqueue_writes_one_pending_row_per_active_subscriber_of_the_roles(store
     assert broadcast(store, roles=("asn", "kades")) == 2
     rows = store.db.execute("SELECT chat_id, status FROM deliveries ORDER BY chat_id").fetchall()
     assert rows == [(1, "pending"), (2, "pending")]
-    assert store.broadcast("r1")["total"] == 2
+    assert store.broadcast("r1").total == 2
 
 
 def test_enqueue_in_small_chunks_gets_everyone_once(store):
@@ -59,7 +59,7 @@ def test_a_broadcast_id_is_created_and_enqueued_once(store):
     assert store.create_broadcast("r1", text="again", roles=["asn"], at=0, expires=1) is False
     add(store, 2, "asn")
     assert store.enqueue("r1") == 1  # already enqueued: later subscribers are not added
-    assert store.broadcast("r1")["text"] == "<b>hai</b>"
+    assert store.broadcast("r1").text == "<b>hai</b>"
 
 
 def test_take_marks_in_flight_and_finish_counts_outcomes(store):
@@ -73,10 +73,10 @@ def test_take_marks_in_flight_and_finish_counts_outcomes(store):
     store.finish("r1", 2, st.BLOCKED, "Forbidden: bot was blocked by the user")
     store.finish("r1", 3, st.FAILED, "boom")
     b = store.broadcast("r1")
-    assert (b["n_sent"], b["n_blocked"], b["n_failed"]) == (1, 1, 1)
+    assert (b.n_sent, b.n_blocked, b.n_failed) == (1, 1, 1)
     assert store.subscriber(2).status == "blocked"
-    assert [x["id"] for x in store.close_finished()] == ["r1"]
-    assert store.broadcast("r1")["status"] == "done"
+    assert [x.id for x in store.close_finished()] == ["r1"]
+    assert store.broadcast("r1").status == "done"
 
 
 def test_take_serves_the_earliest_deadline_first(store):
@@ -92,7 +92,7 @@ def test_take_cancels_copies_for_people_who_stopped_meanwhile(store):
     broadcast(store)
     store.set_status(2, "stopped")
     assert [j.chat_id for j in store.take(10, now=1000)] == [1]
-    assert store.broadcast("r1")["n_cancelled"] == 1
+    assert store.broadcast("r1").n_cancelled == 1
 
 
 def test_in_flight_rows_go_back_to_pending_after_a_crash(store):
@@ -103,7 +103,7 @@ def test_in_flight_rows_go_back_to_pending_after_a_crash(store):
     store.finish("r1", 1, st.SENT)
     assert store.recover_in_flight() == 1
     assert [j.chat_id for j in store.take(10, now=1000)] == [2]
-    assert store.broadcast("r1")["n_resumed"] == 1
+    assert store.broadcast("r1").n_resumed == 1
 
 
 def test_retry_later_waits_until_next_at(store):
@@ -123,7 +123,7 @@ def test_expire_overdue_drops_pending_copies_only(store):
     store.finish("r1", 1, st.SENT)
     assert store.expire_overdue(now=2000) == 1
     b = store.broadcast("r1")
-    assert (b["n_sent"], b["n_expired"]) == (1, 1)
+    assert (b.n_sent, b.n_expired) == (1, 1)
 
 
 def test_forget_removes_every_row_about_the_chat(store):
@@ -157,6 +157,6 @@ def test_forget_counts_undelivered_copies_as_cancelled_and_late_outcomes_are_not
     store.finish("r1", job.chat_id, st.SENT)  # the request in flight came back after /hapus
     for bid in ("r1", "r2"):
         b = store.broadcast(bid)
-        assert (b["total"], b["n_sent"], b["n_cancelled"]) == (3, 0, 1), bid
+        assert (b.total, b.n_sent, b.n_cancelled) == (3, 0, 1), bid
         assert st.undelivered(b) == store.pending_count(bid) == 2, bid
     assert store.deliveries_of(job.chat_id) == []

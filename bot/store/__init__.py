@@ -1,0 +1,70 @@
+"""The SQLite store: subscribers, broadcasts, the delivery outbox and operators' records.
+
+Plain data in, typed rows out; nothing here knows about Telegram. Times are Unix seconds (float).
+The parts, each over its own tables, combine into one `Store` (one instance per connection):
+
+- `bot.store.subscribers`: ``subscribers``, one row per chat (chat id, role, language, status, dates).
+- `bot.store.broadcasts`: ``broadcasts``, one row per reminder, ad-hoc message or correction that fell
+  due, and the enqueueing of their deliveries.
+- `bot.store.outbox`: ``deliveries``, one row per (broadcast, chat), from pending to a final outcome.
+- `bot.store.operator`: ``drafts`` of /siaran, the ``audit`` trail, ``meta`` values.
+- `bot.store.schema`: opening the file and upgrading it through numbered migrations.
+- `bot.store.statuses`: every status and kind, defined once.
+"""
+
+from __future__ import annotations
+
+from bot.store.operator import OperatorStore
+from bot.store.outbox import OutboxStore
+from bot.store.rows import Broadcast, Draft, Job, Subscriber, undelivered
+from bot.store.schema import BUSY_TIMEOUT, HEARTBEAT_KEY, MIGRATIONS, migrate, open_db, read_heartbeat
+from bot.store.statuses import (
+    ACTIVE,
+    ADHOC,
+    AWAITING_APPROVAL,
+    BLOCKED,
+    BROADCAST_STATUSES,
+    CANCELLED,
+    CANCELLED_DRAFT,
+    CHOOSING,
+    CORRECTION,
+    DELIVERY_STATUSES,
+    DONE,
+    DRAFT_STATUSES,
+    ENQUEUING,
+    EXPIRED,
+    FAILED,
+    FINAL,
+    GONE,
+    KINDS,
+    OPEN_DRAFTS,
+    OUTCOME_COLUMNS,
+    PENDING,
+    PREVIEW,
+    REMINDER,
+    RUNNING,
+    SENDING,
+    SENDING_DRAFT,
+    SENT,
+    STOPPED,
+    SUBSCRIBER_STATUSES,
+    UNDELIVERED,
+    UNFINISHED,
+    VISITOR,
+    WRITING,
+)
+from bot.store.subscribers import SubscriberStore
+
+
+class Store(SubscriberStore, OutboxStore, OperatorStore):
+    """All reads and writes of the bot's state. One instance per connection."""
+
+
+__all__ = [
+    "ACTIVE", "ADHOC", "AWAITING_APPROVAL", "BLOCKED", "BROADCAST_STATUSES", "BUSY_TIMEOUT", "CANCELLED",
+    "CANCELLED_DRAFT", "CHOOSING", "CORRECTION", "DELIVERY_STATUSES", "DONE", "DRAFT_STATUSES", "ENQUEUING",
+    "EXPIRED", "FAILED", "FINAL", "GONE", "HEARTBEAT_KEY", "KINDS", "MIGRATIONS", "OPEN_DRAFTS",
+    "OUTCOME_COLUMNS", "PENDING", "PREVIEW", "REMINDER", "RUNNING", "SENDING", "SENDING_DRAFT", "SENT",
+    "STOPPED", "SUBSCRIBER_STATUSES", "UNDELIVERED", "UNFINISHED", "VISITOR", "WRITING",
+    "Broadcast", "Draft", "Job", "Store", "Subscriber", "migrate", "open_db", "read_heartbeat", "undelivered",
+]  # fmt: skip

@@ -1,0 +1,217 @@
+"""Broadcasts: recording what fell due and writing its outbox (one delivery per recipient).
+
+The id of a scheduled reminder is the reminder id, which is what makes a reminder go out once
+however often the bot restarts; ad-hoc broadcasts are 'siaran:N', corrections 'ralat:...'.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from bot.store.base import StoreBase
+from bot.store.rows import Broadcast, columns, fetch_all, fetch_one
+from bot.store.statuses import (
+    ACTIVE,
+    ADHOC,
+    CANCELLED,
+    CORRECTION,
+    DONE,
+    ENQUEUING,
+    PENDING,
+    REMINDER,
+    RUNNING,
+    SENT,
+    UNFINISHED,
+)
+
+SELECT_BROADCAST = f"SELECT {columns(Broadcast)} FROM broadcasts"
+
+
+class BroadcastStore(StoreBase):
+    """Reads and writes of the ``broadcasts`` table and the enqueueing of their deliveries."""
+
+    def broadcast(self, broadcast_id: str) -> Broadcast | None:
+        """The broadcast, or None."""
+        return fetch_one(self.conn, Broadcast, f"{SELECT_BROADCAST} WHERE id = ?", (broadcast_id,))
+
+    def create_broadcast(
+        self,
+        broadcast_id: str,
+        *,
+        text: str,
+        roles: Iterable[str],
+        at: float,
+        expires: float,
+        deliver_by: float | None = None,
+        silent: bool = False,
+        kind: str = REMINDER,
+        text_en: str | None = None,
+        stage: str | None = None,
+        now: float | None = None,
+    ) -> bool:
+        """Record a broadcast that fell due; False if one with this id already exists."""
+        now = time.time() if now is None else now
+        cur = self.conn.execute(
+            """INSERT OR IGNORE INTO broadcasts
+               (id, kind, text, text_en, stage, roles, silent, at, expires, deliver_by, status, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                broadcast_id,
+                kind,
+                text,
+                text_en,
+                stage,
+                ",".join(roles),
+                int(silent),
+                at,
+                expires,
+                expires if deliver_by is None else min(deliver_by, expires),
+                ENQUEUING,
+                now,
+            ),
+        )
+        return cur.rowcount > 0
+
+    def enqueue(self, broadcast_id: str, chunk: int = 50_000, now: float | None = None) -> int:
+        """Write one pending delivery per active subscriber of the broadcast's roles.
+
+        Set-based and chunked by chat id, so the write lock is held for a short time per chunk
+        and the event loop's own writes (replies, outcomes) are not held up for seconds. Safe to
+        repeat after a crash: rows already written are kept (INSERT OR IGNORE). Returns the
+        number of recipients.
+        """
+        now = time.time() if now is None else now
+        b = self.broadcast(broadcast_id)
+        if b is None:
+            raise KeyError(broadcast_id)
+        if b.status != ENQUEUING:
+            return b.total
+        if b.kind == CORRECTION:  # its audience is who was told, not a set of roles
+            return self.enqueue_told_about_stage(broadcast_id, b.stage or "", not_before=b.at, now=now)
+        roles = b.roles.split(",")
+        audience = f"FROM subscribers WHERE status = ? AND role IN ({','.join('?' * len(roles))})"
+        last = self.conn.execute(
+            "SELECT coalesce(max(chat_id), -9223372036854775808) FROM deliveries WHERE broadcast_id = ?",
+            (broadcast_id,),
+        ).fetchone()[0]
+        while True:
+            bound = self.conn.execute(
+                f"SELECT chat_id {audience} AND chat_id > ? ORDER BY chat_id LIMIT 1 OFFSET ?",
+                [ACTIVE, *roles, last, chunk - 1],
+            ).fetchone()
+            upper = bound[0] if bound else None
+            with self.transaction():
+                self.conn.execute(
+                    f"""INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, status, updated_at)
+                        SELECT ?, chat_id, ?, ? {audience} AND chat_id > ?"""
+                    + (" AND chat_id <= ?" if upper is not None else ""),
+                    [broadcast_id, PENDING, now, ACTIVE, *roles, last] + ([upper] if upper is not None else []),
+                )
+            if upper is None:
+                break
+            last = upper
+        with self.transaction():
+            return self._enqueued(broadcast_id, now)
+
+    def _enqueued(self, broadcast_id: str, now: float) -> int:
+        """The outbox is written: the broadcast starts sending (or is done if nobody gets it)."""
+        total = self.conn.execute("SELECT count(*) FROM deliveries WHERE broadcast_id = ?", (broadcast_id,)).fetchone()[
+            0
+        ]
+        self.conn.execute(
+            "UPDATE broadcasts SET status = ?, total = ?, enqueued_at = ?, finished_at = ? WHERE id = ?",
+            (RUNNING if total else DONE, total, now, None if total else now, broadcast_id),
+        )
+        return total
+
+    def unfinished_enqueues(self) -> list[str]:
+        """Broadcasts whose outbox was being written when the process stopped."""
+        return [r[0] for r in self.conn.execute("SELECT id FROM broadcasts WHERE status = ?", (ENQUEUING,))]
+
+    def active_broadcasts(self) -> list[Broadcast]:
+        """Broadcasts with deliveries still to make, earliest deadline first."""
+        return fetch_all(
+            self.conn, Broadcast, f"{SELECT_BROADCAST} WHERE status = ? ORDER BY deliver_by, created_at", (RUNNING,)
+        )
+
+    def recent_broadcasts(self, limit: int = 10) -> list[Broadcast]:
+        return fetch_all(self.conn, Broadcast, f"{SELECT_BROADCAST} ORDER BY created_at DESC LIMIT ?", (limit,))
+
+    def running_adhoc(self) -> list[Broadcast]:
+        """Operators' broadcasts not finished yet, newest first."""
+        return fetch_all(
+            self.conn,
+            Broadcast,
+            f"{SELECT_BROADCAST} WHERE kind = ? AND status IN (?, ?) ORDER BY created_at DESC",
+            (ADHOC, *UNFINISHED),
+        )
+
+    def create_adhoc(self, *, text: str, roles, ttl: float, now: float | None = None) -> str:
+        """Record an operator's broadcast due now under a new id ('siaran:7'); returns the id.
+
+        The ":" keeps these ids apart from reminder ids, which cannot contain one. Numbering goes on
+        from older databases, whose ad-hoc broadcasts are 'siaran-1', 'siaran-2' ...: a number either
+        form already has is skipped. Numbered inside one write transaction, so the bot and the command
+        line, both writing to the same file, never hand out the same id.
+        """
+        now = time.time() if now is None else now
+        with self.transaction():
+            n = self.conn.execute("SELECT count(*) FROM broadcasts WHERE kind = ?", (ADHOC,)).fetchone()[0] + 1
+            while self.broadcast(f"siaran:{n}") is not None or self.broadcast(f"siaran-{n}") is not None:
+                n += 1
+            broadcast_id = f"siaran:{n}"
+            self.create_broadcast(broadcast_id, text=text, roles=roles, at=now, expires=now + ttl, kind=ADHOC, now=now)
+        return broadcast_id
+
+    def cancel_broadcast(self, broadcast_id: str, now: float | None = None) -> int:
+        """Drop the copies of a broadcast not yet sent; returns how many were dropped."""
+        now = time.time() if now is None else now
+        with self.transaction():
+            n = self.conn.execute(
+                "UPDATE deliveries SET status = ?, last_error = 'cancelled by an operator', updated_at = ? "
+                "WHERE broadcast_id = ? AND status = ?",
+                (CANCELLED, now, broadcast_id, PENDING),
+            ).rowcount
+            self.conn.execute("UPDATE broadcasts SET n_cancelled = n_cancelled + ? WHERE id = ?", (n, broadcast_id))
+        return n
+
+    # -- stage date corrections ------------------------------------------------------------------
+
+    def known_stage_dates(self) -> dict[str, tuple[str, str]]:
+        """The dates of each stage as the bot last announced them (ISO strings)."""
+        return {r[0]: (r[1], r[2]) for r in self.conn.execute("SELECT stage_id, start_date, end_date FROM stage_dates")}
+
+    def remember_stage_dates(self, stage_id: str, start: str, end: str, now: float | None = None) -> None:
+        now = time.time() if now is None else now
+        self.conn.execute(
+            "INSERT INTO stage_dates (stage_id, start_date, end_date, seen_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (stage_id) DO UPDATE SET start_date = excluded.start_date, end_date = excluded.end_date, "
+            "seen_at = excluded.seen_at",
+            (stage_id, start, end, now),
+        )
+
+    # Active subscribers sent a reminder about stage `:stage`.
+    _TOLD = """FROM deliveries d JOIN broadcasts b ON b.id = d.broadcast_id JOIN subscribers s ON s.chat_id = d.chat_id
+               WHERE b.stage = :stage AND b.kind = :reminder AND d.status = :sent AND s.status = :active"""
+
+    def told_about_stage(self, stage_id: str) -> int:
+        """Active subscribers who were sent a message about this stage."""
+        return self.conn.execute(
+            f"SELECT count(DISTINCT d.chat_id) {self._TOLD}",
+            {"stage": stage_id, "reminder": REMINDER, "sent": SENT, "active": ACTIVE},
+        ).fetchone()[0]
+
+    def enqueue_told_about_stage(
+        self, broadcast_id: str, stage_id: str, not_before: float, now: float | None = None
+    ) -> int:
+        """Outbox rows of a correction: one per active subscriber sent a message about the stage."""
+        now = time.time() if now is None else now
+        with self.transaction():
+            self.conn.execute(
+                f"""INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, status, next_at, updated_at)
+                    SELECT DISTINCT :id, d.chat_id, :pending, :not_before, :now {self._TOLD}""",
+                {"id": broadcast_id, "pending": PENDING, "not_before": not_before, "now": now, "stage": stage_id,
+                 "reminder": REMINDER, "sent": SENT, "active": ACTIVE},
+            )  # fmt: skip
+            return self._enqueued(broadcast_id, now)

@@ -1,0 +1,106 @@
+"""What operators and the bot keep for themselves: drafts of /siaran, the audit trail, meta values."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from bot.store.base import StoreBase
+from bot.store.rows import Draft, columns, fetch_all, fetch_one
+from bot.store.schema import HEARTBEAT_KEY
+from bot.store.statuses import CHOOSING, UNFINISHED, WRITING
+
+SELECT_DRAFT = f"SELECT {columns(Draft)} FROM drafts"
+
+
+class OperatorStore(StoreBase):
+    """Reads and writes of the ``drafts``, ``audit`` and ``meta`` tables."""
+
+    def log_action(
+        self,
+        actor: str | int,
+        action: str,
+        subject: str | None = None,
+        detail: str | None = None,
+        now: float | None = None,
+    ) -> None:
+        """Append to the audit trail (never deleted by /hapus)."""
+        now = time.time() if now is None else now
+        self.conn.execute(
+            "INSERT INTO audit (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+            (now, str(actor), action, subject, detail),
+        )
+
+    def audit_trail(self, limit: int = 20) -> list[dict]:
+        """The latest entries of the audit trail, newest first."""
+        return list(self.db.query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", [limit]))
+
+    # -- drafts of ad-hoc broadcasts -------------------------------------------------------------
+
+    def create_draft(self, author: int, now: float | None = None) -> int:
+        now = time.time() if now is None else now
+        draft_id = self.conn.execute(
+            "INSERT INTO drafts (author, status, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            (author, CHOOSING, now, now),
+        ).lastrowid
+        assert draft_id is not None
+        return draft_id
+
+    def draft(self, draft_id: int) -> Draft | None:
+        return fetch_one(self.conn, Draft, f"{SELECT_DRAFT} WHERE id = ?", (draft_id,))
+
+    def writing_draft(self, author: int) -> Draft | None:
+        """The author's draft that waits for its text, if any."""
+        return fetch_one(
+            self.conn,
+            Draft,
+            f"{SELECT_DRAFT} WHERE author = ? AND status = ? ORDER BY id DESC LIMIT 1",
+            (author, WRITING),
+        )
+
+    def update_draft(self, draft_id: int, **values) -> None:
+        values["updated_at"] = time.time()
+        self.db["drafts"].update(draft_id, values)
+
+    def move_draft(self, draft_id: int, from_status: str | tuple[str, ...], to_status: str, **values) -> bool:
+        """Change a draft's status only if it is still in `from_status`; False if someone got there first.
+
+        This compare-and-set is what makes a double-pressed Send, or Send on a preview that was
+        already sent or cancelled, do nothing.
+        """
+        allowed = (from_status,) if isinstance(from_status, str) else from_status
+        values["updated_at"] = time.time()
+        sets = ", ".join(f"{k} = ?" for k in values)
+        marks = ",".join("?" * len(allowed))
+        cur = self.conn.execute(
+            f"UPDATE drafts SET status = ?, {sets} WHERE id = ? AND status IN ({marks})",
+            [to_status, *values.values(), draft_id, *allowed],
+        )
+        return cur.rowcount == 1
+
+    def status_drafts(self) -> list[Draft]:
+        """Drafts whose broadcast is still running and has a status message to keep up to date."""
+        return fetch_all(
+            self.conn,
+            Draft,
+            f"SELECT {columns(Draft, 'd')} FROM drafts d JOIN broadcasts b ON b.id = d.broadcast_id "
+            "WHERE b.status IN (?, ?) AND d.status_message_id IS NOT NULL",
+            UNFINISHED,
+        )
+
+    # -- the bot's own values --------------------------------------------------------------------
+
+    def meta(self, key: str, default_factory=None) -> str | None:
+        """A value the bot keeps for itself (e.g. its webhook secret), created once if missing."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        if row is None and default_factory is not None:
+            self.conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, default_factory()))
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def write_heartbeat(self, values: dict) -> None:
+        """The running bot's heartbeat (pid, last poll, last engine loop; Unix times), one meta row."""
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (HEARTBEAT_KEY, json.dumps(values)),
+        )

@@ -1,0 +1,197 @@
+"""The database file: opening it, its schema as numbered migrations, write transactions.
+
+The schema changes only through migrations (sqlite-utils' `Migrations`, recorded in the
+``_sqlite_migrations`` table). Migration 1 is the schema of the November 2026 release, written
+with ``IF NOT EXISTS`` so that a database that release created (tables present, no migrations
+table) is left as it is and recorded as being at migration 1. Every later change to the schema is
+a new migration appended to `MIGRATIONS`; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from bot.store.statuses import ACTIVE, PENDING, SENDING
+
+# Seconds a connection waits for another one's write lock before "database is locked". Connections
+# used from worker threads (engine, scheduler) may wait long; the event loop's own connection
+# waits less (see bot/app.py), so a foreign lock never freezes replies for long.
+BUSY_TIMEOUT = 30.0
+HEARTBEAT_KEY = "heartbeat"
+
+MIGRATIONS = Migrations("bot")
+
+# The November 2026 schema, statement by statement (executescript would commit the transaction
+# the migration runs in).
+INITIAL_SCHEMA = (
+    f"""CREATE TABLE IF NOT EXISTS subscribers (
+    chat_id INTEGER PRIMARY KEY,
+    role TEXT,
+    language TEXT,
+    status TEXT NOT NULL DEFAULT '{ACTIVE}',
+    joined_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+)""",
+    "CREATE INDEX IF NOT EXISTS subscribers_audience ON subscribers (status, role, chat_id)",
+    """CREATE TABLE IF NOT EXISTS broadcasts (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    text_en TEXT,
+    stage TEXT,
+    roles TEXT NOT NULL,
+    silent INTEGER NOT NULL DEFAULT 0,
+    at REAL NOT NULL,
+    expires REAL NOT NULL,
+    deliver_by REAL NOT NULL,
+    status TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    enqueued_at REAL,
+    finished_at REAL,
+    total INTEGER NOT NULL DEFAULT 0,
+    n_sent INTEGER NOT NULL DEFAULT 0,
+    n_blocked INTEGER NOT NULL DEFAULT 0,
+    n_gone INTEGER NOT NULL DEFAULT 0,
+    n_expired INTEGER NOT NULL DEFAULT 0,
+    n_failed INTEGER NOT NULL DEFAULT 0,
+    n_cancelled INTEGER NOT NULL DEFAULT 0,
+    n_retries INTEGER NOT NULL DEFAULT 0,
+    n_resumed INTEGER NOT NULL DEFAULT 0,
+    n_ambiguous INTEGER NOT NULL DEFAULT 0,
+    rate REAL,
+    eta REAL,
+    progress_at REAL
+)""",
+    f"""CREATE TABLE IF NOT EXISTS deliveries (
+    broadcast_id TEXT NOT NULL,
+    chat_id INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT '{PENDING}',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at REAL NOT NULL DEFAULT 0,
+    last_error TEXT,
+    updated_at REAL,
+    PRIMARY KEY (broadcast_id, chat_id)
+) WITHOUT ROWID""",
+    # Partial indexes: a query uses one only if it repeats the literal (see bot/store/outbox.py).
+    f"CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (broadcast_id, next_at) WHERE status = '{PENDING}'",
+    f"CREATE INDEX IF NOT EXISTS deliveries_sending ON deliveries (broadcast_id) WHERE status = '{SENDING}'",
+    "CREATE INDEX IF NOT EXISTS deliveries_chat ON deliveries (chat_id)",
+    """CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+)""",
+    """CREATE TABLE IF NOT EXISTS stage_dates (
+    stage_id TEXT PRIMARY KEY,
+    start_date TEXT NOT NULL,
+    end_date TEXT NOT NULL,
+    seen_at REAL NOT NULL
+)""",
+    """CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT,
+    detail TEXT
+)""",
+    """CREATE TABLE IF NOT EXISTS drafts (
+    id INTEGER PRIMARY KEY,
+    author INTEGER NOT NULL,
+    roles TEXT NOT NULL DEFAULT '',
+    text TEXT,
+    status TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    approved_by INTEGER,
+    broadcast_id TEXT,
+    status_chat_id INTEGER,
+    status_message_id INTEGER
+)""",
+)
+
+
+@MIGRATIONS(name="0001_initial_schema")
+def initial_schema(db: sqlite_utils.Database) -> None:
+    """The schema of the November 2026 release; a no-op on a database that release created."""
+    for statement in INITIAL_SCHEMA:
+        db.conn.execute(statement)
+
+
+def migrate(db: sqlite_utils.Database, migrations: Migrations = MIGRATIONS) -> list[str]:
+    """Apply every pending migration, all in one write transaction; returns the names applied.
+
+    BEGIN IMMEDIATE takes the write lock before looking at what is pending, so two processes
+    opening the same file at once apply each migration once: the second waits, then finds
+    nothing to do. A database already up to date is only read.
+    """
+    if not migrations.pending(db):
+        return []
+    with Transaction(db.conn):
+        names = [m.name for m in migrations.pending(db)]
+        migrations.apply(db)  # each migration runs in a savepoint of this transaction
+    return names
+
+
+def open_db(path: str | os.PathLike, busy_timeout: float | None = None) -> sqlite_utils.Database:
+    """Open the bot's database, creating file, parent folder and schema if missing, and upgrade it.
+
+    The file is created readable by its owner only: it holds who subscribed.
+    """
+    path = str(path)
+    busy_timeout = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if not os.path.exists(path):
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+    conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
+    db = sqlite_utils.Database(conn)
+    conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    migrate(db)
+    return db
+
+
+def read_heartbeat(path: str | os.PathLike, timeout: float = 5.0) -> dict | None:
+    """The heartbeat row of a database, read without writing anything (None if there is none).
+
+    Raises FileNotFoundError when the file does not exist (it is never created here).
+    """
+    if not os.path.isfile(path):
+        raise FileNotFoundError(str(path))
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (HEARTBEAT_KEY,)).fetchone()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return None
+        raise
+    finally:
+        conn.close()
+    return json.loads(row[0]) if row else None
+
+
+class Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, re-entrant (inner blocks join the outer transaction)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.outer = False
+
+    def __enter__(self):
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.outer = True
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb):
+        if self.outer:
+            self.conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        return False

@@ -1,0 +1,151 @@
+"""Subscribers: who gets which reminders, in which language, and the figures about them."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from bot.store.base import StoreBase
+from bot.store.rows import Subscriber, columns, fetch_one
+from bot.store.statuses import ACTIVE, BLOCKED, GONE, STOPPED, UNDELIVERED, VISITOR, sql_list
+
+
+class SubscriberStore(StoreBase):
+    """Reads and writes of the ``subscribers`` table (one row per chat; nothing else about a person)."""
+
+    def subscriber(self, chat_id: int) -> Subscriber | None:
+        """The subscriber row of a chat, or None."""
+        return fetch_one(
+            self.conn, Subscriber, f"SELECT {columns(Subscriber)} FROM subscribers WHERE chat_id = ?", (chat_id,)
+        )
+
+    def subscribe(self, chat_id: int, role: str, language: str | None = None, now: float | None = None) -> None:
+        """Make the chat an active subscriber with this role (keeps its join date if known)."""
+        now = time.time() if now is None else now
+        self.conn.execute(
+            """INSERT INTO subscribers (chat_id, role, language, status, joined_at, updated_at)
+               VALUES (:chat, :role, :language, :active, :now, :now)
+               ON CONFLICT (chat_id) DO UPDATE SET role = excluded.role, status = :active,
+                 language = COALESCE(excluded.language, subscribers.language), updated_at = excluded.updated_at""",
+            {"chat": chat_id, "role": role, "language": language, "active": ACTIVE, "now": now},
+        )
+
+    def set_language(self, chat_id: int, language: str, now: float | None = None) -> bool:
+        """Remember the language a subscriber chose ('id' or 'en'); False if the chat is unknown."""
+        now = time.time() if now is None else now
+        cur = self.conn.execute(
+            "UPDATE subscribers SET language = ?, updated_at = ? WHERE chat_id = ?", (language, now, chat_id)
+        )
+        return cur.rowcount > 0
+
+    def remember_language(self, chat_id: int, language: str, now: float | None = None) -> None:
+        """A language chosen before subscribing: kept on a row with no role ('visitor')."""
+        now = time.time() if now is None else now
+        self.conn.execute(
+            """INSERT INTO subscribers (chat_id, role, language, status, joined_at, updated_at)
+               VALUES (?, NULL, ?, ?, ?, ?)
+               ON CONFLICT (chat_id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at""",
+            (chat_id, language, VISITOR, now, now),
+        )
+
+    def set_status(self, chat_id: int, status: str, now: float | None = None) -> bool:
+        """Set a subscriber's status (active / stopped / blocked / gone); False if the chat is unknown."""
+        now = time.time() if now is None else now
+        cur = self.conn.execute(
+            "UPDATE subscribers SET status = ?, updated_at = ? WHERE chat_id = ?", (status, now, chat_id)
+        )
+        return cur.rowcount > 0
+
+    def forget(self, chat_id: int) -> None:
+        """Delete everything stored about a chat: its subscriber row and its delivery records.
+
+        Its copies not yet delivered (pending or in flight) count as cancelled, in the same
+        transaction, so the broadcasts' figures still add up to their total and they can finish.
+        """
+        undelivered = sql_list(UNDELIVERED)
+        with self.transaction():
+            self.conn.execute(
+                f"""UPDATE broadcasts SET n_cancelled = n_cancelled + (
+                       SELECT count(*) FROM deliveries d WHERE d.broadcast_id = broadcasts.id AND d.chat_id = ?
+                         AND d.status IN {undelivered})
+                   WHERE id IN (SELECT broadcast_id FROM deliveries WHERE chat_id = ?
+                                AND status IN {undelivered})""",
+                (chat_id, chat_id),
+            )
+            self.conn.execute("DELETE FROM deliveries WHERE chat_id = ?", (chat_id,))
+            self.conn.execute("DELETE FROM subscribers WHERE chat_id = ?", (chat_id,))
+
+    def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup: move its subscription and pending deliveries to the new id."""
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE OR REPLACE subscribers SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+            )
+            self.conn.execute(
+                "UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+            )
+
+    def count_audience(self, roles: Iterable[str]) -> int:
+        """Active subscribers with one of these roles."""
+        roles = list(roles)
+        marks = ",".join("?" * len(roles))
+        return self.conn.execute(
+            f"SELECT count(*) FROM subscribers WHERE status = ? AND role IN ({marks})", [ACTIVE, *roles]
+        ).fetchone()[0]
+
+    def counts_by_role_and_status(self) -> list[tuple[str | None, str, int]]:
+        """(role, status, subscribers) for every combination present; aggregates only."""
+        return self.conn.execute(
+            "SELECT role, status, count(*) FROM subscribers GROUP BY role, status ORDER BY role, status"
+        ).fetchall()
+
+    def role_counts(self) -> dict[str, int]:
+        """Active subscribers per role."""
+        rows = self.conn.execute(
+            "SELECT role, count(*) FROM subscribers WHERE status = ? GROUP BY role", (ACTIVE,)
+        ).fetchall()
+        return {role: n for role, n in rows}
+
+    def subscriber_stats(self, now: float | None = None, days: int = 14, tz=None) -> dict:
+        """Figures for /statistik and `stats`: per role, totals, and new subscribers per day.
+
+        Days are local days in `tz` (the election's time zone); counts are aggregates only.
+        """
+        now = time.time() if now is None else now
+        today = datetime.fromtimestamp(now, tz).date()
+        active = {role: 0 for role in ("asn", "kades", "pemilih")}
+        active.update(self.role_counts())
+        by_status = dict(self.conn.execute("SELECT status, count(*) FROM subscribers GROUP BY status").fetchall())
+        per_day = {today - timedelta(days=i): 0 for i in range(days)}
+        start = datetime.combine(today - timedelta(days=days - 1), datetime.min.time(), tz).timestamp()
+        for (joined,) in self.conn.execute("SELECT joined_at FROM subscribers WHERE joined_at >= ?", (start,)):
+            day = datetime.fromtimestamp(joined, tz).date()
+            if day in per_day:
+                per_day[day] += 1
+        return {
+            "active": active,
+            "total_active": sum(active.values()),
+            "stopped": by_status.get(STOPPED, 0),
+            "blocked": by_status.get(BLOCKED, 0) + by_status.get(GONE, 0),
+            "new_today": per_day[today],
+            "new_days": sum(per_day.values()),
+            "per_day": sorted(per_day.items()),
+        }
+
+    def growth_by_role(self, tz=None) -> dict[str, list[tuple]]:
+        """Cumulative subscribers per role by local join date (for the chart)."""
+        series: dict[str, list[tuple]] = {}
+        counts: dict[str, int] = {}
+        rows = self.conn.execute(
+            "SELECT role, joined_at FROM subscribers WHERE status = ? ORDER BY joined_at", (ACTIVE,)
+        ).fetchall()
+        for role, joined in rows:
+            day = datetime.fromtimestamp(joined, tz).date()
+            counts[role] = counts.get(role, 0) + 1
+            points = series.setdefault(role, [])
+            if points and points[-1][0] == day:
+                points[-1] = (day, counts[role])
+            else:
+                points.append((day, counts[role]))
+        return series
