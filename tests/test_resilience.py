@@ -12,10 +12,10 @@ import time
 import pytest
 
 from bot import cli, texts
-from bot import store as st
 from bot.delivery import Engine, Pacer
 from bot.sender import Sender
 from bot.store import DONE, Store
+from bot.store import schema as store_schema
 from tests.conftest import make_schedule
 from tests.e2e import TOKEN, Harness
 
@@ -60,7 +60,7 @@ BUSY, LOCK = (30.0, 40.0) if FULL else (2.0, 6.0)
 async def test_a_write_lock_held_past_the_busy_timeout_delays_a_reminder_but_everyone_gets_it(
     tmp_path, soon, monkeypatch
 ):
-    monkeypatch.setattr(st, "BUSY_TIMEOUT", BUSY, raising=False)
+    monkeypatch.setattr(store_schema, "BUSY_TIMEOUT", BUSY)  # read by open_db at each call
     schedule = make_schedule([{"id": "b", "at": soon(4), "roles": ["pemilih"], "text": "tetap datang"}])
     people = voters(20)
     async with Harness(tmp_path, schedule, subscribers=people, admin_ids=[OPERATOR]) as h:

@@ -59,8 +59,10 @@ class OperatorStore(StoreBase):
         )
 
     def update_draft(self, draft_id: int, **values) -> None:
+        """Set some columns of a draft (names are the code's own, never user input)."""
         values["updated_at"] = time.time()
-        self.db["drafts"].update(draft_id, values)
+        sets = ", ".join(f"{k} = ?" for k in values)
+        self.conn.execute(f"UPDATE drafts SET {sets} WHERE id = ?", [*values.values(), draft_id])
 
     def move_draft(self, draft_id: int, from_status: str | tuple[str, ...], to_status: str, **values) -> bool:
         """Change a draft's status only if it is still in `from_status`; False if someone got there first.
