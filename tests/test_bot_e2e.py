@@ -231,7 +231,7 @@ async def test_the_token_never_appears_in_the_log(tmp_path, soon, caplog):
     logging.getLogger().addHandler(capture)
     logging.getLogger("httpx").setLevel(logging.DEBUG)
     try:
-        async with Harness(tmp_path, schedule) as h:
+        async with Harness(tmp_path, schedule, subscribers=[(VOTER, "pemilih")]) as h:
             await h.say(VOTER, "/start pemilih")
             h.standin.fail_next(1, status=500)
             await h.standin.wait_for(lambda: "halo" in h.texts_to(VOTER), timeout=20)
