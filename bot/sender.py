@@ -9,7 +9,7 @@ keep using python-telegram-bot.
 **Proxies.** Every request honours ``BOT_PROXY`` (the ``proxy`` argument), else ``HTTP_PROXY`` /
 ``HTTPS_PROXY`` / ``NO_PROXY`` from the environment, read once when the session opens
 (:func:`env_proxy`). aiohttp's ``trust_env=True`` would read the same variables, but on every
-request, in a worker thread, together with ``~/.netrc``: that halves the broadcast rate.
+request, in worker threads, together with ``~/.netrc``: a cost on every broadcast copy.
 
 **Errors** are python-telegram-bot's own exception classes, chosen by structure only (HTTP status,
 Telegram's ``error_code`` and ``parameters``, the kind of transport exception) the way
@@ -37,9 +37,9 @@ from __future__ import annotations
 import json
 from http import HTTPStatus
 from urllib.parse import urlsplit
+from urllib.request import getproxies, proxy_bypass
 
 import aiohttp
-from aiohttp.helpers import get_env_proxy_for_url
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -78,26 +78,28 @@ class ChatNotFound(BadRequest):
     """Telegram answered 400 because the chat does not exist for this bot (deleted, never met)."""
 
 
-def env_proxy(url: str) -> tuple[str | None, aiohttp.BasicAuth | None]:
-    """The proxy the environment sets for ``url`` (``HTTP_PROXY``/``HTTPS_PROXY`` by its scheme,
-    ``NO_PROXY`` excepted), with its credentials; (None, None) for a direct connection.
+def env_proxy(url: str) -> str | None:
+    """The proxy the environment sets for ``url``: ``HTTP_PROXY`` or ``HTTPS_PROXY`` by its scheme,
+    unless ``NO_PROXY`` names its host; None for a direct connection.
 
-    Same rules as aiohttp's and httpx's ``trust_env``: no host is exempt unless ``NO_PROXY``
-    names it (``localhost`` and ``127.0.0.1`` included).
+    The same variables and rules as aiohttp's and httpx's ``trust_env`` (both read them with
+    ``urllib.request``): no host is exempt unless ``NO_PROXY`` names it, loopback included.
     """
-    try:
-        proxy, auth = get_env_proxy_for_url(URL(url))
-    except LookupError:  # no proxy for this scheme, or NO_PROXY exempts the host
+    parts = urlsplit(url)
+    proxy = getproxies().get(parts.scheme)
+    if not proxy or (parts.hostname and proxy_bypass(parts.hostname)):
+        return None
+    return proxy if "://" in proxy else f"http://{proxy}"
+
+
+def _split_proxy(proxy: str | None) -> tuple[str | None, dict | None]:
+    """aiohttp wants a proxy's user and password apart from its URL, as a Proxy-Authorization header."""
+    if proxy is None:
         return None, None
-    return str(proxy), auth
-
-
-def _split_proxy(proxy: str) -> tuple[str, aiohttp.BasicAuth | None]:
-    """aiohttp wants a proxy's user and password apart from its URL."""
     url = URL(proxy)
     if url.user is None:
         return proxy, None
-    return str(url.with_user(None)), aiohttp.BasicAuth(url.user, url.password or "")
+    return str(url.with_user(None)), {"Proxy-Authorization": aiohttp.encode_basic_auth(url.user, url.password or "")}
 
 
 def ptb_proxy_kwargs(proxy: str | None) -> dict:
@@ -173,7 +175,13 @@ class Sender:
         self._token = token
         self._pool_size = pool_size
         self._timeout = timeout
-        self._proxy, self._proxy_auth = _split_proxy(proxy) if proxy else env_proxy(base_url)
+        self._proxy, proxy_auth = _split_proxy(proxy or env_proxy(base_url))
+        # The proxy's credentials: for https://, on the CONNECT that opens the tunnel (never inside it,
+        # to Telegram); for http://, on each request, which the proxy itself forwards. aiohttp
+        # deprecates `proxy_auth`, and takes `proxy_headers` only for a CONNECT.
+        tunnel = url.scheme == "https"
+        self._proxy_headers = proxy_auth if tunnel else None
+        self._headers = _HEADERS if tunnel or proxy_auth is None else {**_HEADERS, **proxy_auth}
         self._session: aiohttp.ClientSession | None = None  # opened on first use, in the running loop
         self._closed = False
 
@@ -214,8 +222,8 @@ class Sender:
         error: TelegramError
         try:
             async with session.post(
-                self._prefix + method, data=_encode(params).encode(), headers=_HEADERS,
-                proxy=self._proxy, proxy_auth=self._proxy_auth,
+                self._prefix + method, data=_encode(params).encode(), headers=self._headers,
+                proxy=self._proxy, proxy_headers=self._proxy_headers,
             ) as response:  # fmt: skip
                 status = response.status
                 payload = await response.read()
