@@ -599,11 +599,15 @@ def pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0%}"
 
 
+# Figure 4's target: Telegram's paid broadcasts allow 1,000/s, and replies need headroom on top (issue 10).
+RAW_TARGET = 2000
+
+
 def fig_capacity(res: Results, folder: Path, sizes: dict) -> None:
     n = sizes["capacity_n"]
     key = "4"
     label = f"4 raw capacity, no limit: {n:,} recipients, ledger writes included"
-    target = "≥ 1,000 msg/s"
+    target = f"≥ {RAW_TARGET:,} msg/s"
     try:
         progress(f"4: {n:,} recipients, no rate limit")
         run = broadcast_run(folder, "capacity", n, None, chat_limit=False, bot_rate=100_000, drain_timeout=180)
@@ -617,7 +621,7 @@ def fig_capacity(res: Results, folder: Path, sizes: dict) -> None:
         res.dups[key] = stats["dup_count"]
         n429 = count_429(stats)
         ledger_ok = book.get("n_sent") == n
-        ok = rate >= 1000 and len(times) == n and ledger_ok and n429 == 0
+        ok = rate >= RAW_TARGET and len(times) == n and ledger_ok and n429 == 0
         measured = (
             f"{rate:,.0f} msg/s ({len(times):,}/{n:,} delivered in {times[-1] - times[0] if times else 0:.1f} s; "
             f"ledger n_sent {book.get('n_sent')}; {n429} × 429; CPU of one core: bot {pct(run['cpu']['bot'])}, "
@@ -628,8 +632,8 @@ def fig_capacity(res: Results, folder: Path, sizes: dict) -> None:
         miss = ""
         if not ok:
             parts = []
-            if rate < 1000:
-                parts.append(f"{rate:,.0f} msg/s is {1 - rate / 1000:.0%} short of 1,000")
+            if rate < RAW_TARGET:
+                parts.append(f"{rate:,.0f} msg/s is {1 - rate / RAW_TARGET:.0%} short of {RAW_TARGET:,}")
             if len(times) != n:
                 parts.append(f"{n - len(times):,} not delivered")
             if not ledger_ok:

@@ -29,13 +29,14 @@ from urllib.parse import urlsplit
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder
+from telegram.request import HTTPXRequest
 
 from bot import handlers, operators, texts
 from bot.delivery import Engine, PacedRateLimiter, Pacer
 from bot.health import Heartbeat, Outage, PollRecorder
 from bot.schedule import Schedule
 from bot.scheduler import Scheduler
-from bot.sender import Sender
+from bot.sender import Sender, ptb_proxy_kwargs
 from bot.settings import Settings
 from bot.store import Store
 
@@ -88,18 +89,20 @@ def build(
     poll_timeout: float = 10.0,
 ) -> Application:
     """The Application with handlers, the shared pacer and the runtime; nothing is started."""
-    rate = 1000.0 if settings.paid_broadcast else settings.rate_limit
+    rate = settings.effective_rate
     pacer = Pacer(rate)
     concurrency = concurrency_for(rate)
     rt = Runtime(settings=settings, schedule=schedule, store=store, pacer=pacer, clock=clock)
-    rt.polls = PollRecorder(connection_pool_size=1, read_timeout=poll_timeout + 5, on_answer=rt.polling.ok)
+    # Every request (replies, uploads, webhook setup, polling, broadcasts) takes the same way out:
+    # BOT_PROXY, else HTTP(S)_PROXY/NO_PROXY from the environment (bot/sender.py).
+    proxy = ptb_proxy_kwargs(settings.proxy)
+    rt.polls = PollRecorder(connection_pool_size=1, read_timeout=poll_timeout + 5, on_answer=rt.polling.ok, **proxy)
     application = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.api_url)
         .rate_limiter(PacedRateLimiter(pacer))
-        .connection_pool_size(concurrency + 16)
-        .pool_timeout(30)
+        .request(HTTPXRequest(connection_pool_size=concurrency + 16, pool_timeout=30, **proxy))
         .get_updates_request(rt.polls)
         .concurrent_updates(64)
         .build()
@@ -110,7 +113,7 @@ def build(
         tell_operators(application, part, event, detail)
 
     # Broadcasts bypass python-telegram-bot for a lean HTTP client (see bot/sender.py); both share the pacer.
-    sender = Sender(settings.api_url, settings.token, pool_size=concurrency)
+    sender = Sender(settings.api_url, settings.token, pool_size=concurrency, proxy=settings.proxy)
     rt.engine = Engine(
         store, sender, pacer, concurrency=concurrency, paid_broadcast=settings.paid_broadcast, notify=notify
     )

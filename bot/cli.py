@@ -44,6 +44,9 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--database", help="SQLite file (default: BOT_DATABASE or data/bot.db)")
     common.add_argument("--admin-ids", help="comma-separated operator user ids (default: BOT_ADMIN_IDS)")
     common.add_argument("--rate-limit", type=float, help="messages per second (default: BOT_RATE_LIMIT or 30)")
+    common.add_argument(
+        "--proxy", help="HTTP(S) proxy for every request to Telegram (default: BOT_PROXY, else HTTPS_PROXY...)"
+    )
     common.add_argument("-v", "--verbose", action="store_true", help="debug logging")
 
     p = argparse.ArgumentParser(prog="bot.py", description="Pilkada reminder bot for Telegram.", parents=[common])
@@ -118,7 +121,7 @@ def load_settings(args: argparse.Namespace) -> cfg.Settings:
     admin_ids = cfg.parse_admin_ids(args.admin_ids) if args.admin_ids is not None else None
     return cfg.validate(settings.with_overrides(
         token=args.token, api_url=args.api_url, schedule=args.schedule, database=args.database,
-        admin_ids=admin_ids, rate_limit=args.rate_limit,
+        admin_ids=admin_ids, rate_limit=args.rate_limit, proxy=args.proxy,
     ))  # fmt: skip
 
 
@@ -199,7 +202,7 @@ def cmd_plan(args, settings: cfg.Settings) -> int:
     from bot import plan
 
     schedule = load_schedule(settings.schedule)
-    rate = 1000.0 if settings.paid_broadcast else settings.rate_limit
+    rate = settings.effective_rate
     if args.audience is not None:
         try:
             per_role = plan.parse_audience(args.audience)
@@ -458,7 +461,7 @@ def cmd_broadcast(args, settings: cfg.Settings) -> int:
         n = store.count_audience(roles)
         if not n:
             raise BadInput(f"no active subscribers with roles {', '.join(roles)}")
-        rate = 1000.0 if settings.paid_broadcast else settings.rate_limit
+        rate = settings.effective_rate
         rule = "-" * 60
         print(f"Preview (as recipients will see it):\n{rule}\n{plain(text)}\n{rule}")
         print(f"Roles: {', '.join(roles)}")
@@ -546,12 +549,16 @@ def bot_username(settings: cfg.Settings) -> str:
 
     from telegram import Bot
     from telegram.error import InvalidToken, TelegramError
+    from telegram.request import HTTPXRequest
+
+    from bot.sender import ptb_proxy_kwargs
 
     if not settings.token:
         raise BadInput("give --username, or set TELEGRAM_BOT_TOKEN so the username can be asked from Telegram")
 
     async def ask() -> str:
-        async with Bot(settings.token, base_url=settings.api_url) as bot:  # initialising calls getMe
+        request = HTTPXRequest(**ptb_proxy_kwargs(settings.proxy))  # BOT_PROXY, else the environment's
+        async with Bot(settings.token, base_url=settings.api_url, request=request) as bot:  # initialising calls getMe
             return bot.username
 
     try:

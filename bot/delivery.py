@@ -6,7 +6,7 @@
   first, then broadcasts by earliest deadline. A 429 pauses every slot for ``retry_after``.
 - ``PacedRateLimiter`` plugs the pacer into python-telegram-bot, so handlers reply with the
   usual ``reply_text`` and still take the next free slot ahead of any broadcast.
-- Broadcast copies go through ``bot.sender.Sender``, a lean keep-alive HTTP client, because
+- Broadcast copies go through ``bot.sender.Sender``, a lean aiohttp keep-alive client, because
   python-telegram-bot's per-request overhead caps one process well below 1,000 messages/s.
 - ``Engine`` takes due deliveries from the outbox in the store, sends them, and records each
   outcome: sent, blocked (403), gone (chat not found), expired, failed (after bounded retries).
@@ -36,7 +36,7 @@ from telegram.ext import BaseRateLimiter
 
 from bot import store as st
 from bot.health import BACKOFF_CAP, Outage
-from bot.sender import NotSent, Sender
+from bot.sender import ChatNotFound, NotSent, Sender
 
 log = logging.getLogger(__name__)
 
@@ -465,9 +465,9 @@ class Engine:
         except RetryAfter as exc:
             # The pacer already holds every slot; this copy goes back to the front of the line.
             return [("retry_later", (b, chat_id, time.time() + retry_seconds(exc), str(exc)))]
+        except ChatNotFound as exc:  # the chat is gone for good; a bad message is a BadRequest below
+            return [("set_status", (chat_id, st.GONE)), ("finish", (b, chat_id, st.GONE, exc.message))]
         except BadRequest as exc:
-            if "chat not found" in exc.message.lower():
-                return [("set_status", (chat_id, st.GONE)), ("finish", (b, chat_id, st.GONE, exc.message))]
             return [("finish", (b, chat_id, st.FAILED, exc.message))]
         except InvalidToken as exc:
             log.error("Telegram refused the bot token; deliveries wait until it is fixed")

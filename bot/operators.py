@@ -34,7 +34,7 @@ PREFIX = "op:"
 
 
 def rate_of(rt) -> float:
-    return 1000.0 if rt.settings.paid_broadcast else rt.settings.rate_limit
+    return rt.settings.effective_rate
 
 
 def user_id(update: Update) -> int | None:

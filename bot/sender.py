@@ -1,39 +1,45 @@
-"""A lean Bot API client for high-rate broadcasts.
+"""A lean Bot API client for high-rate broadcasts, on aiohttp.
 
 python-telegram-bot's ``Bot.send_message`` (httpx underneath) spends most of its time in the
 connection pool and in building Telegram objects; it tops out well below 1,000 messages per
-second on one core. Broadcasts therefore go through :class:`Sender`: a pool of persistent
-HTTP/1.1 keep-alive connections on ``asyncio.open_connection`` that POSTs JSON and returns the
-decoded ``result``. Replies to users keep using python-telegram-bot.
+second on one core. Broadcasts therefore go through :class:`Sender`: an aiohttp session with a
+pool of keep-alive connections that POSTs JSON and returns the decoded ``result``. Replies to users
+keep using python-telegram-bot.
 
-Errors are python-telegram-bot's own exception classes, mapped the way
-``telegram/request/_baserequest.py`` maps them:
+**Proxies.** Every request honours ``BOT_PROXY`` (the ``proxy`` argument), else ``HTTP_PROXY`` /
+``HTTPS_PROXY`` / ``NO_PROXY`` from the environment, read once when the session opens
+(:func:`env_proxy`). aiohttp's ``trust_env=True`` would read the same variables, but on every
+request, in worker threads, together with ``~/.netrc``: a cost on every broadcast copy.
+
+**Errors** are python-telegram-bot's own exception classes, chosen by structure only (HTTP status,
+Telegram's ``error_code`` and ``parameters``, the kind of transport exception) the way
+``telegram/request/_baserequest.py`` chooses them:
 
 * ``parameters.migrate_to_chat_id`` -> :class:`~telegram.error.ChatMigrated`
 * ``parameters.retry_after`` -> :class:`~telegram.error.RetryAfter`
 * 403 -> :class:`~telegram.error.Forbidden`; 401/404 -> :class:`~telegram.error.InvalidToken`;
-  400 -> :class:`~telegram.error.BadRequest`; 409 -> :class:`~telegram.error.Conflict`;
-  anything else (5xx ...) -> :class:`~telegram.error.NetworkError`
-* no complete answer within ``timeout`` -> :class:`~telegram.error.TimedOut`
-* connection refused / reset / closed before a complete answer, or an answer that is not valid
-  HTTP or JSON -> :class:`~telegram.error.NetworkError` (never ``TimedOut``), its ``__cause__``
-  the transport error
-* the connection could not even be opened (refused, unreachable, name not resolved, connect
-  timed out) -> :class:`NotSent`, a ``NetworkError``: the request never left, so a retry cannot
-  deliver it twice
+  400 -> :class:`~telegram.error.BadRequest` (:class:`ChatNotFound` for an unknown chat, see
+  :func:`telegram_error`); 409 -> :class:`~telegram.error.Conflict`;
+  anything else (5xx ...) -> :class:`~telegram.error.NetworkError` without a ``__cause__``
+* no answer within ``timeout`` once the request went out -> :class:`~telegram.error.TimedOut`
+* the connection broke after the request went out (reset, closed, a truncated or malformed
+  answer) -> :class:`~telegram.error.NetworkError` (never ``TimedOut``), its ``__cause__`` the
+  transport error: Telegram may have taken the message
+* no connection could be opened (refused, unreachable, name not resolved, connect timed out, the
+  proxy refused the tunnel) -> :class:`NotSent`, a ``NetworkError``: the request never left, so a
+  retry cannot deliver it twice
 
-The token is part of the request path; it never appears in an exception message.
+The token is part of the request path; it never appears in an exception message or its cause.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import ssl
-from collections import deque
 from http import HTTPStatus
 from urllib.parse import urlsplit
+from urllib.request import getproxies, proxy_bypass
 
+import aiohttp
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -45,87 +51,144 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
+from yarl import URL
 
-__all__ = ["NotSent", "Sender"]
+__all__ = ["ChatNotFound", "NotSent", "Sender", "env_proxy", "ptb_proxy_kwargs", "telegram_error"]
 
 # Same output as json.dumps(params, separators=(",", ":"), ensure_ascii=False), without building a
 # new JSONEncoder on every call (json.dumps does that whenever it gets non-default arguments).
 _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 _loads = json.loads
 
-_STREAM_LIMIT = 1 << 20  # longest response head / chunk-size line the reader accepts
 _MAX_ERROR_PAYLOAD = 200  # bytes of an unparsable error body quoted in the exception message
+_HEADERS = {"Content-Type": "application/json"}
+
+# Transport errors raised before any byte of the request was written: nothing reached Telegram.
+# ClientConnectorError covers refused/unreachable/DNS/TLS handshake (and ClientProxyConnectionError,
+# the proxy itself unreachable); ConnectionTimeoutError is the connect timeout; ClientHttpProxyError
+# is the proxy answering its CONNECT tunnel with an error (the request is sent only inside a tunnel).
+_NOTHING_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError, aiohttp.ClientHttpProxyError)
 
 
 class NotSent(NetworkError):
     """No connection could be opened: the request never left this machine."""
 
 
-class _ConnectionFailed(Exception):
-    """Internal: the connection broke before a complete answer arrived."""
+class ChatNotFound(BadRequest):
+    """Telegram answered 400 because the chat does not exist for this bot (deleted, never met)."""
 
 
-class _Connection:
-    __slots__ = ("reader", "writer")
+def env_proxy(url: str) -> str | None:
+    """The proxy the environment sets for ``url``: ``HTTP_PROXY`` or ``HTTPS_PROXY`` by its scheme,
+    unless ``NO_PROXY`` names its host; None for a direct connection.
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
-        self.reader = reader
-        self.writer = writer
+    The same variables and rules as aiohttp's and httpx's ``trust_env`` (both read them with
+    ``urllib.request``): no host is exempt unless ``NO_PROXY`` names it, loopback included.
+    """
+    parts = urlsplit(url)
+    proxy = getproxies().get(parts.scheme)
+    if not proxy or (parts.hostname and proxy_bypass(parts.hostname)):
+        return None
+    return proxy if "://" in proxy else f"http://{proxy}"
 
-    def close(self) -> None:
-        try:
-            self.writer.close()
-        except Exception:  # an already broken transport
-            pass
 
-    async def wait_closed(self) -> None:
-        try:
-            await self.writer.wait_closed()
-        except Exception:  # a reset while closing changes nothing
-            pass
+def _split_proxy(proxy: str | None) -> tuple[str | None, dict | None]:
+    """aiohttp wants a proxy's user and password apart from its URL, as a Proxy-Authorization header."""
+    if proxy is None:
+        return None, None
+    url = URL(proxy)
+    if url.user is None:
+        return proxy, None
+    return str(url.with_user(None)), {"Proxy-Authorization": aiohttp.encode_basic_auth(url.user, url.password or "")}
 
-    def reusable(self) -> bool:
-        """False when the server closed this idle connection or sent something unsolicited."""
-        reader = self.reader
-        # A buffered byte on an idle connection means a protocol mix-up; don't trust it either.
-        return not (self.writer.transport.is_closing() or reader.at_eof() or reader._buffer)
+
+def ptb_proxy_kwargs(proxy: str | None) -> dict:
+    """Arguments for python-telegram-bot's ``HTTPXRequest`` so that it takes the same way as
+    :class:`Sender`: ``proxy`` (BOT_PROXY) for every request, else the environment.
+
+    httpx reads ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY`` only while ``trust_env``
+    is on (its default; said here so that nobody turns it off by accident). An explicit proxy
+    takes precedence over the environment, ``NO_PROXY`` included.
+    """
+    return {"proxy": proxy, "httpx_kwargs": {"trust_env": True}}
+
+
+def telegram_error(code: int, data: dict | None, message: str) -> TelegramError:
+    """The exception python-telegram-bot raises for Telegram's error answer.
+
+    ``code`` is Telegram's ``error_code`` (else the HTTP status), ``data`` the decoded answer if
+    it was a JSON object, ``message`` the description to use.
+
+    One case needs the description: a 400 is all Telegram says both for a bad message (entities
+    that do not parse, an empty text) and for a chat that does not exist for the bot. An operator
+    needs them apart: the chat is "gone" and never written to again, while a bad message must
+    never mark its recipients gone (every one would fail alike). The Bot API documents no
+    error_code or parameter for it, so this function, and only this one, recognises Telegram's
+    fixed description "Bad Request: chat not found" and says so with a class, :class:`ChatNotFound`.
+    """
+    parameters = data.get("parameters") if data is not None else None
+    if parameters and type(parameters) is dict:
+        migrate_to_chat_id = parameters.get("migrate_to_chat_id")
+        if migrate_to_chat_id:
+            return ChatMigrated(migrate_to_chat_id)
+        retry_after = parameters.get("retry_after")
+        if retry_after:
+            return RetryAfter(retry_after)
+    if parameters:
+        message += f". The server response contained unknown parameters: {parameters}"
+    if code == 403:
+        return Forbidden(message)
+    if code == 401 or code == 404:
+        return InvalidToken(message)
+    if code == 400:
+        description = data.get("description") if data is not None else None
+        if isinstance(description, str) and description.strip().lower() == "bad request: chat not found":
+            return ChatNotFound(message)
+        return BadRequest(message)
+    if code == 409:
+        return Conflict(message)
+    return NetworkError(message)
 
 
 class Sender:
-    """Minimal, fast Bot API client: JSON POSTs over a pool of keep-alive connections.
+    """Minimal, fast Bot API client: JSON POSTs over aiohttp's pool of keep-alive connections.
 
     ``base_url`` has python-telegram-bot's meaning (``"https://api.telegram.org/bot"``,
     ``"http://127.0.0.1:8081/bot"``); a request goes to ``f"{base_url}{token}/{method}"``.
 
     At most ``pool_size`` connections are open at once; they are opened lazily. A call waits for
-    a free connection first (without a time limit: every request in flight ends within
-    ``timeout``), then ``timeout`` seconds bound the whole exchange (connect, send, answer).
+    a free connection first (without a time limit: every request in flight ends within about
+    ``timeout``); then connecting may take ``timeout`` seconds, and the answer may keep Telegram
+    silent for at most ``timeout`` seconds. ``proxy`` (``http://[user:password@]host:port``)
+    carries every request; None means the environment's (:func:`env_proxy`).
     """
 
-    def __init__(self, base_url: str, token: str, *, pool_size: int = 64, timeout: float = 10.0):
+    def __init__(
+        self, base_url: str, token: str, *, pool_size: int = 64, timeout: float = 10.0, proxy: str | None = None
+    ):
         if pool_size < 1:
             raise ValueError("pool_size must be at least 1")
         url = urlsplit(base_url)
         if url.scheme not in ("http", "https") or not url.hostname:
             raise ValueError("base_url must be an http:// or https:// URL")
-        self._host = url.hostname
-        self._tls = url.scheme == "https"
-        default_port = 443 if self._tls else 80
-        self._port = url.port or default_port
-        self._ssl: ssl.SSLContext | None = ssl.create_default_context() if self._tls else None
-        host_header = f"[{self._host}]" if ":" in self._host else self._host
-        if self._port != default_port:
-            host_header = f"{host_header}:{self._port}"
+        self._prefix = f"{base_url}{token}/"
         self._token = token
         self._pool_size = pool_size
         self._timeout = timeout
-        # Everything of the request head that does not depend on the call, split around the method.
-        self._head_start = f"POST {url.path}{token}/"
-        self._head_middle = f" HTTP/1.1\r\nHost: {host_header}\r\nContent-Type: application/json\r\nContent-Length: "
-        self._idle: list[_Connection] = []  # LIFO: the most recently used connection is the warmest
-        self._open = 0  # connections open or being opened (idle + busy)
-        self._waiters: deque[asyncio.Future] = deque()
+        self._proxy, proxy_auth = _split_proxy(proxy or env_proxy(base_url))
+        # The proxy's credentials: for https://, on the CONNECT that opens the tunnel (never inside it,
+        # to Telegram); for http://, on each request, which the proxy itself forwards. aiohttp
+        # deprecates `proxy_auth`, and takes `proxy_headers` only for a CONNECT.
+        tunnel = url.scheme == "https"
+        self._proxy_headers = proxy_auth if tunnel else None
+        self._headers = _HEADERS if tunnel or proxy_auth is None else {**_HEADERS, **proxy_auth}
+        self._session: aiohttp.ClientSession | None = None  # opened on first use, in the running loop
         self._closed = False
+
+    @property
+    def proxy(self) -> str | None:
+        """The proxy every request goes through (without credentials), or None."""
+        return self._proxy
 
     # ----------------------------------------------------------------------------------------
     # Public API
@@ -155,62 +218,29 @@ class Sender:
 
     async def call(self, method: str, params: dict) -> object:
         """POST ``params`` as JSON to ``method``; returns ``result`` of the ``{"ok": true}`` answer."""
-        body = _encode(params).encode()
-        request = f"{self._head_start}{method}{self._head_middle}{len(body)}\r\n\r\n".encode() + body
-        conn = await self._acquire()
-        connected = conn is not None
+        session = self._open()
+        error: TelegramError
         try:
-            async with asyncio.timeout(self._timeout):
-                if conn is None:
-                    conn = await self._connect()
-                    connected = True
-                conn.writer.write(request)
-                status, payload, keep_alive = await self._read_response(conn.reader)
-        except BaseException as exc:
-            # Whatever happened (including cancellation), the connection is in an unknown state.
-            self._discard(conn)
-            if not connected and isinstance(exc, OSError):  # TimeoutError included
-                what = "Timed out connecting" if isinstance(exc, TimeoutError) else f"Cannot connect: {exc!r}"
-                raise NotSent(self._scrub(f"{what} for {method}; nothing was sent")) from exc
-            if isinstance(exc, TimeoutError):  # before OSError: TimeoutError is one
-                raise TimedOut(f"Timed out: no complete answer to {method} within {self._timeout:g} s") from None
-            if isinstance(exc, (OSError, EOFError, ValueError, asyncio.LimitOverrunError, _ConnectionFailed)):
-                # Refused/reset/closed; IncompleteReadError is an EOFError; malformed HTTP is a ValueError.
-                detail = str(exc) if isinstance(exc, _ConnectionFailed) else repr(exc)
-                # The cause says "the transport failed" (not an HTTP answer) to bot.delivery.
-                raise NetworkError(self._scrub(f"Connection error during {method}: {detail}")) from exc
-            raise
-        if keep_alive and not self._closed:
-            self._pass_on(conn)
+            async with session.post(
+                self._prefix + method, data=_encode(params).encode(), headers=self._headers,
+                proxy=self._proxy, proxy_headers=self._proxy_headers,
+            ) as response:  # fmt: skip
+                status = response.status
+                payload = await response.read()
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            error = self._transport_error(method, exc)
         else:
-            self._discard(conn)
-        if 200 <= status <= 299:
-            try:
-                data = _loads(payload.decode("utf-8", "replace"))
-            except ValueError:
-                raise NetworkError(self._error_text(f"Invalid server response to {method}", payload)) from None
-            if type(data) is dict and data.get("ok") is True and "result" in data:
-                return data["result"]
-            if type(data) is not dict:
-                raise NetworkError(self._error_text(f"Invalid server response to {method}", payload))
-            code = data.get("error_code")
-            status = code if type(code) is int and code >= 400 else 500
-            raise self._error(status, payload, data)
-        raise self._error(status, payload, None)
+            return self._result(method, status, payload)
+        # Raised outside the `except` block: aiohttp's exceptions may quote the URL, and with it the
+        # token; this way none of them is the error's __context__.
+        raise error
 
     async def close(self) -> None:
-        """Close every idle connection; busy ones close when their request ends."""
+        """Close the pool; later calls raise NetworkError."""
         self._closed = True
-        idle, self._idle = self._idle, []
-        self._open -= len(idle)
-        for conn in idle:
-            conn.close()
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_exception(NetworkError("Sender is closed"))
-        if idle:  # let the transports finish closing, but don't hang on a TLS shutdown
-            await asyncio.wait([asyncio.ensure_future(c.wait_closed()) for c in idle], timeout=2.0)
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
 
     async def __aenter__(self) -> Sender:
         return self
@@ -219,123 +249,63 @@ class Sender:
         await self.close()
 
     # ----------------------------------------------------------------------------------------
-    # Connection pool
+    # Internals
     # ----------------------------------------------------------------------------------------
 
-    async def _acquire(self) -> _Connection | None:
-        """An idle connection, or None: the caller may open a new one (a slot is reserved)."""
+    def _open(self) -> aiohttp.ClientSession:
         if self._closed:
             raise NetworkError("Sender is closed")
-        idle = self._idle
-        while idle:
-            conn = idle.pop()
-            if conn.reusable():
-                return conn
-            conn.close()
-            self._open -= 1
-        if self._open < self._pool_size:
-            self._open += 1
-            return None
-        waiter = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
-        try:
-            conn = await waiter
-        except asyncio.CancelledError:
-            if waiter.done() and not waiter.cancelled():
-                self._pass_on(waiter.result())  # handed over just as we were cancelled
-            raise
-        if conn is not None and not conn.reusable():
-            conn.close()
-            return None  # keep the slot, open a fresh connection instead
-        return conn
-
-    def _discard(self, conn: _Connection | None) -> None:
-        if conn is not None:
-            conn.close()
-        self._pass_on(None)
-
-    def _pass_on(self, conn: _Connection | None) -> None:
-        """Give a connection (or, for None, the slot of a closed one) to a waiter, else free it."""
-        waiters = self._waiters
-        while waiters:
-            waiter = waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(conn)
-                return
-        if conn is None:
-            self._open -= 1
-        elif self._closed:
-            conn.close()
-            self._open -= 1
-        else:
-            self._idle.append(conn)
-
-    async def _connect(self) -> _Connection:
-        if self._tls:
-            reader, writer = await asyncio.open_connection(
-                self._host, self._port, ssl=self._ssl, server_hostname=self._host, limit=_STREAM_LIMIT
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                # No `total`: waiting for a free connection is not bounded (see the class docstring).
+                timeout=aiohttp.ClientTimeout(total=None, sock_connect=self._timeout, sock_read=self._timeout),
+                trust_env=False,  # the proxy was chosen once in __init__ (module docstring)
+                skip_auto_headers=("User-Agent",),
             )
+        return self._session
+
+    def _transport_error(self, method: str, exc: BaseException) -> NetworkError:
+        """The exception for a request that got no HTTP answer, by the kind of `exc`."""
+        if isinstance(exc, _NOTHING_SENT):
+            # The OS error (ConnectionRefusedError, socket.gaierror ...) says why, without the URL.
+            cause = exc.os_error if isinstance(exc, aiohttp.ClientConnectorError) else exc.__cause__
+            what = "Timed out connecting" if isinstance(exc, TimeoutError) else f"Cannot connect: {exc}"
+            error: NetworkError = NotSent(self._scrub(f"{what} for {method}; nothing was sent"))
+        elif isinstance(exc, TimeoutError):  # SocketTimeoutError: no answer within `timeout`
+            error, cause = TimedOut(f"Timed out: no answer to {method} within {self._timeout:g} s"), None
         else:
-            reader, writer = await asyncio.open_connection(self._host, self._port, limit=_STREAM_LIMIT)
-        return _Connection(reader, writer)
+            # Reset/closed/malformed answer. The cause says "the transport failed" (not an HTTP
+            # answer) to bot.delivery; rebuilt when its text quotes the URL.
+            cause = exc if self._token not in f"{exc}{exc!r}" else ConnectionError(self._scrub(repr(exc)))
+            error = NetworkError(self._scrub(f"Connection error during {method}: {exc!r}"))
+        error.__cause__ = cause
+        return error
 
-    # ----------------------------------------------------------------------------------------
-    # HTTP/1.1 response
-    # ----------------------------------------------------------------------------------------
-
-    @staticmethod
-    async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
-        """Read one response: (status, body, whether the connection may be reused)."""
-        while True:
-            try:
-                head = await reader.readuntil(b"\r\n\r\n")
-            except asyncio.IncompleteReadError as exc:
-                if exc.partial:
-                    raise _ConnectionFailed("connection closed in the middle of the response head") from None
-                raise _ConnectionFailed("connection closed by the server before any answer") from None
-            if head[:5] != b"HTTP/" or head[8:9] != b" ":
-                raise ValueError("malformed HTTP status line")
-            status = int(head[9:12])
-            if status >= 200:
-                break
-            # 1xx interim answer (100 Continue ...): the real one follows.
-        lowered = head.lower()
-        keep_alive = head[5:8] == b"1.1"
-        i = lowered.find(b"\r\nconnection:")
-        if i >= 0:
-            value = lowered[i + 13 : lowered.find(b"\r\n", i + 2)]
-            if b"close" in value:
-                keep_alive = False
-            elif b"keep-alive" in value:
-                keep_alive = True
-        if status == 204 or status == 304:
-            return status, b"", keep_alive
-        i = lowered.find(b"\r\ntransfer-encoding:")
-        if i >= 0 and b"chunked" in lowered[i + 20 : lowered.find(b"\r\n", i + 2)]:
-            parts = []
-            while True:
-                line = await reader.readuntil(b"\r\n")
-                size = int(line.split(b";", 1)[0], 16)  # ValueError on garbage
-                if size == 0:
-                    while await reader.readuntil(b"\r\n") != b"\r\n":
-                        pass  # trailer fields
-                    return status, b"".join(parts), keep_alive
-                chunk = await reader.readexactly(size + 2)
-                if chunk[-2:] != b"\r\n":
-                    raise ValueError("malformed chunk")
-                parts.append(chunk[:-2])
-        i = lowered.find(b"\r\ncontent-length:")
-        if i >= 0:
-            length = int(lowered[i + 17 : lowered.find(b"\r\n", i + 2)])
-            if length < 0:
-                raise ValueError("negative Content-Length")
-            return status, (await reader.readexactly(length) if length else b""), keep_alive
-        # Neither: the body runs until the server closes the connection.
-        return status, await reader.read(), False
-
-    # ----------------------------------------------------------------------------------------
-    # Errors
-    # ----------------------------------------------------------------------------------------
+    def _result(self, method: str, status: int, payload: bytes) -> object:
+        """``result`` of a 2xx ``{"ok": true}`` answer; else the exception for the answer."""
+        try:
+            data = _loads(payload.decode("utf-8", "replace"))
+        except ValueError:
+            data = None
+        if type(data) is not dict:
+            data = None
+        if 200 <= status <= 299:
+            if data is None:
+                raise NetworkError(self._error_text(f"Invalid server response to {method}", payload))
+            if data.get("ok") is True and "result" in data:
+                return data["result"]
+            code = data.get("error_code")
+            status = code if type(code) is int and code >= 400 else 500
+        try:
+            message = f"{HTTPStatus(status).phrase} ({status})"
+        except ValueError:
+            message = f"Unknown HTTPError ({status})"
+        if data is None:
+            message = self._error_text(message, payload)
+        else:
+            message = str(data.get("description") or message)
+        raise telegram_error(status, data, self._scrub(message))
 
     def _scrub(self, text: str) -> str:
         token = self._token
@@ -344,41 +314,3 @@ class Sender:
     def _error_text(self, message: str, payload: bytes) -> str:
         quoted = payload[:_MAX_ERROR_PAYLOAD] + (b"..." if len(payload) > _MAX_ERROR_PAYLOAD else b"")
         return self._scrub(f"{message}. Parsing the server response {quoted!r} failed")
-
-    def _error(self, code: int, payload: bytes, data: dict | None) -> TelegramError:
-        """The exception python-telegram-bot raises for this error answer."""
-        try:
-            message = f"{HTTPStatus(code).phrase} ({code})"
-        except ValueError:
-            message = f"Unknown HTTPError ({code})"
-        if data is None:
-            try:
-                data = _loads(payload.decode("utf-8", "replace"))
-            except ValueError:
-                data = None
-            if type(data) is not dict:
-                data = None
-                message = self._error_text(message, payload)
-        if data is not None:
-            message = data.get("description") or message
-            parameters = data.get("parameters")
-            if parameters and type(parameters) is dict:
-                migrate_to_chat_id = parameters.get("migrate_to_chat_id")
-                if migrate_to_chat_id:
-                    return ChatMigrated(migrate_to_chat_id)
-                retry_after = parameters.get("retry_after")
-                if retry_after:
-                    return RetryAfter(retry_after)
-                message += f". The server response contained unknown parameters: {parameters}"
-            elif parameters:
-                message += f". The server response contained unknown parameters: {parameters}"
-        message = self._scrub(str(message))
-        if code == 403:
-            return Forbidden(message)
-        if code == 401 or code == 404:
-            return InvalidToken(message)
-        if code == 400:
-            return BadRequest(message)
-        if code == 409:
-            return Conflict(message)
-        return NetworkError(message)

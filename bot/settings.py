@@ -41,6 +41,12 @@ class Settings:
     webhook_listen: str = "127.0.0.1"  # behind a reverse proxy that terminates TLS
     webhook_port: int = 8443
     webhook_secret: str | None = None  # None = generated once and kept in the database
+    proxy: str | None = None  # every request to Telegram goes through it; None = HTTP(S)_PROXY/NO_PROXY
+
+    @property
+    def effective_rate(self) -> float:
+        """Messages per second the pacer allows: Telegram's 1,000 with paid broadcasts, else BOT_RATE_LIMIT."""
+        return 1000.0 if self.paid_broadcast else self.rate_limit
 
     def with_overrides(self, **values) -> Settings:
         """A copy with the given fields replaced; None values are ignored (flag not given)."""
@@ -121,6 +127,7 @@ def load(environ: dict[str, str] | None = None, env_file: str | os.PathLike | No
         webhook_listen=get("BOT_WEBHOOK_LISTEN", "127.0.0.1"),
         webhook_port=int(port_raw),
         webhook_secret=secret,
+        proxy=get("BOT_PROXY") or None,
     )
     return validate(settings)
 
@@ -133,7 +140,21 @@ def validate(settings: Settings) -> Settings:
             f"BOT_RATE_LIMIT (--rate-limit): {rate:g} is not a number of messages per second greater than 0"
         )
     check_api_url(settings.api_url)
+    if settings.proxy is not None:
+        check_proxy(settings.proxy)
     return settings
+
+
+def check_proxy(url: str) -> None:
+    """BOT_PROXY: an HTTP(S) proxy URL, http(s)://[user:password@]host:port."""
+    problem = f"BOT_PROXY (--proxy): {url!r} is not a proxy URL like http://proxy.example:3128"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise SettingsError(problem) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or re.search(r"\s", url):
+        raise SettingsError(problem)
 
 
 def check_api_url(url: str) -> None:
