@@ -20,6 +20,7 @@ import pytest
 
 from bot.sender import Sender
 from bot.standin import StandIn
+from bot.store import DONE
 from tests.conftest import make_schedule
 from tests.e2e import TOKEN, Harness
 from tests.test_cli import ROOT
@@ -127,8 +128,8 @@ async def reply_and_broadcast(h: Harness, n: int) -> None:
     """A /start reply, then the scheduled broadcast to the n voters, then the bot stops."""
     [welcome] = await h.say(77, "/start asn")  # not a recipient of the broadcast
     assert welcome["text"]
-    await h.standin.wait_for(lambda: (h.store.broadcast("b") or {}).get("status") == "done", timeout=30)
-    assert h.store.broadcast("b")["n_sent"] == n
+    await h.standin.wait_for(lambda: getattr(h.store.broadcast("b"), "status", None) == DONE, timeout=30)
+    assert h.store.broadcast("b").n_sent == n
     await h.stop_bot()  # no request in flight while the counts are compared
 
 
