@@ -1,4 +1,4 @@
-"""Tests for bot.standin: python-telegram-bot and httpx talk to it over real HTTP."""
+"""Tests for the stand-in (standin/): python-telegram-bot and httpx talk to it over real HTTP."""
 
 import asyncio
 import datetime as dtm
@@ -16,7 +16,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.standin import StandIn, parse_html
+from standin import StandIn, parse_html
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:TEST-TOKEN"
@@ -476,9 +476,9 @@ async def test_wait_helpers(standin, bot):
 
 
 def test_command_line_process():
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH")))))
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.standin", "--port", "0", "--rate", "30"],
+        [sys.executable, "-m", "standin", "--port", "0", "--rate", "30"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
