@@ -14,12 +14,10 @@ import time
 from collections import Counter, defaultdict, deque
 from typing import Any
 
-from aiohttp import web
-
 from standin.chats import Chats
 from standin.control import Control
 from standin.faults import Faults
-from standin.http import Serving, new_transport_set
+from standin.http import Serving
 from standin.methods import BotApi
 from standin.protocol import ApiError
 from standin.queries import Queries
@@ -98,11 +96,11 @@ class StandIn(Serving, BotApi, Control, Faults, Users, Queries, Chats):
         self._open_callbacks: set[str] = set()
         self._webhook_url = ""
         # Server.
-        self._runner: web.ServerRunner | None = None
+        self._server: asyncio.base_events.Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: int | None = None
-        self._transports = new_transport_set()
-        self.connections = 0  # TCP connections seen so far
+        self._conn_tasks: set[asyncio.Task] = set()
+        self.connections = 0  # TCP connections accepted so far
         self._closing = False
         self._wall_offset = time.time() - time.monotonic()
         self._methods = self._method_table()
