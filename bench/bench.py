@@ -84,7 +84,7 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
 
 def child_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))}
-    env["PYTHONPATH"] = str(ROOT)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))
     env["PYTHONUNBUFFERED"] = "1"
     env.update(extra)
     return env
@@ -196,7 +196,7 @@ def vm_hwm_mib(pid: int) -> float | None:
 
 class StandIn:
     def __init__(self, folder: Path, name: str, rate: float | None = None, chat_limit: bool = False):
-        args = [PY, "-m", "bot.standin", "--port", "0", "--token", TOKEN]  # port 0: a free port
+        args = [PY, "-m", "standin", "--port", "0", "--token", TOKEN]  # port 0: a free port
         if rate is not None:
             args += ["--rate", str(rate)]
         if chat_limit:

@@ -23,7 +23,7 @@ import traceback
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot import files
+from bot import files, telegram_html
 from bot import schedule as sched
 from bot import settings as cfg
 from bot.files import BadInput, Unavailable
@@ -424,9 +424,9 @@ def read_message(path: str) -> str:
         raise BadInput(f"--text-file: {path} does not exist") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BadInput(f"--text-file: cannot read {path}: {exc}") from None
-    problem = sched.html_problem(text)
+    problem = telegram_html.check(text)
     if problem:
-        raise BadInput(f"--text-file: {path}: {problem}")
+        raise BadInput(f"--text-file: {path}: {problem.text('en')}")
     return text
 
 

@@ -25,9 +25,9 @@ from bot import schedule as sched
 from bot import settings as cfg
 from bot.app import build, serve
 from bot.lock import DatabaseLock
-from bot.standin import StandIn
 from bot.store import Store
 from bot.texts import long_date
+from standin import StandIn
 
 CHAT_ID = 100001
 TAG = re.compile(r"<[^>]+>")

@@ -23,10 +23,10 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot import plan, reports, texts
+from bot import plan, reports, telegram_html, texts
 from bot import store as st
 from bot.handlers import lang, reply, runtime
-from bot.schedule import ROLES, html_problem
+from bot.schedule import ROLES
 
 log = logging.getLogger(__name__)
 
@@ -126,9 +126,9 @@ async def draft_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = update.effective_message
     # Formatting made with Telegram's own buttons arrives as entities; typed tags arrive as text.
     text = (message.text_html if message.entities else message.text).strip()
-    problem = html_problem(text)
+    problem = telegram_html.check(text)
     if problem:
-        await reply(update, texts.draft_refused(problem, language))
+        await reply(update, texts.draft_refused(problem.text(language), language))
         return
     roles = draft_roles(draft)
     if not rt.store.move_draft(draft.id, st.WRITING, st.PREVIEW, text=text):

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot import render
+from bot import render, telegram_html
 
 __all__ = [
     "ROLES",
@@ -57,7 +57,7 @@ __all__ = [
 
 ROLES = ("asn", "kades", "pemilih")
 PAGE_KEYS = ("netralitas_asn", "netralitas_kades", "netralitas_pemilih", "tps")
-MAX_TEXT = 4096
+MAX_TEXT = telegram_html.MAX_TEXT
 
 # A repeating reminder may not expand into more occurrences than this (guards against typos
 # such as repeat_until in the wrong year producing thousands of messages).
@@ -225,26 +225,19 @@ def parse(text: str, source: str = "<string>") -> Schedule:
 
 
 def html_problem(text: str) -> str | None:
-    """None if Telegram would accept ``text`` with parse_mode=HTML, else a short reason.
+    """None if Telegram would accept ``text`` with parse_mode=HTML, else a short reason (English).
 
-    Strict version of Telegram's rules: only the documented tags and attributes, proper
-    nesting, only &lt; &gt; &amp; &quot; and numeric entities, visible text 1..MAX_TEXT long.
+    Strict version of Telegram's rules (see bot.telegram_html): only the documented tags and
+    attributes, proper nesting, only &lt; &gt; &amp; &quot; and numeric entities, visible text
+    1..MAX_TEXT long.
     """
-    visible, problem = _parse_html(text)
-    if problem:
-        return problem
-    if not visible.strip():
-        return "no visible text"
-    length = _text_length(visible)
-    if length > MAX_TEXT:
-        return f"{length} characters, Telegram allows at most {MAX_TEXT}"
-    return None
+    problem = telegram_html.check(text)
+    return None if problem is None else problem.text("en")
 
 
 def telegram_length(text: str) -> int | None:
     """The length Telegram counts for an HTML text (after entity parsing); None if it would refuse the HTML."""
-    visible, problem = _parse_html(text)
-    return None if problem else _text_length(visible)
+    return telegram_html.visible_length(text)
 
 
 def shifted(
@@ -488,14 +481,8 @@ class _TextChecks:
         result = renderer.render(text, lang, on, problems)
         for problem in dict.fromkeys(problems):
             self.add_once(place, key, problem)
-        if not problems and result != text:
-            visible, problem = _parse_html(result)
-            if problem:
-                self.add_once(place, key, f"HTML Telegram would refuse once rendered: {problem}")
-            elif not visible.strip():
-                self.add_once(place, key, "empty once rendered (no visible text)")
-            elif (length := _text_length(visible)) > MAX_TEXT:
-                self.add_once(place, key, f"{length} characters once rendered, Telegram allows at most {MAX_TEXT}")
+        if not problems and result != text and (problem := telegram_html.check(result)):
+            self.add_once(place, key, _html_message(problem, " once rendered"))
         return result.strip()
 
     def date_warnings(self, stages: list[Stage], facts: dict, pages: dict, reminders: list) -> None:
@@ -606,13 +593,8 @@ class _Checker(_TextChecks):
         """Check a Telegram HTML text; returns it stripped of surrounding whitespace."""
         if "{" in value or "}" in value:  # a template: checked once rendered (render_texts)
             return value.strip()
-        visible, problem = _parse_html(value)
-        if problem:
-            self.add(place, key, f"HTML Telegram would refuse: {problem}")
-        elif not visible.strip():
-            self.add(place, key, "empty (no visible text)")
-        elif (length := _text_length(visible)) > MAX_TEXT:
-            self.add(place, key, f"{length} characters, Telegram allows at most {MAX_TEXT}")
+        if problem := telegram_html.check(value):
+            self.add(place, key, _html_message(problem))
         return value.strip()
 
     # -- sections
@@ -980,160 +962,16 @@ def reserved_id_problem(rid: str) -> str | None:
     return None
 
 
-# --------------------------------------------------------------------------- HTML
-
-_ALLOWED_TAGS = frozenset(
-    (
-        "b",
-        "strong",
-        "i",
-        "em",
-        "u",
-        "ins",
-        "s",
-        "strike",
-        "del",
-        "span",
-        "tg-spoiler",
-        "a",
-        "tg-emoji",
-        "code",
-        "pre",
-        "blockquote",
-    )
-)
-_NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
-_ENTITY_RE = re.compile(r"&(?:#(\d{1,8})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z][a-zA-Z0-9]*));")
-_START_TAG_RE = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
-_END_TAG_RE = re.compile(r"</([a-zA-Z][a-zA-Z0-9-]*)\s*>")
-_ATTR_RE = re.compile(r"""\s+([a-zA-Z][a-zA-Z0-9_-]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
-_URL_RE = re.compile(r"(?:https?://|tg://|mailto:)\S+", re.IGNORECASE)
-
-
-def _entity(match: re.Match[str]) -> str | None:
-    """Decoded character of an entity match, None if Telegram does not know it."""
-    dec, hexa, name = match.groups()
-    if name is not None:
-        return _NAMED_ENTITIES.get(name)
-    code = int(dec) if dec is not None else int(hexa, 16)
-    if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-        return None
-    return chr(code)
-
-
-def _attr_value(raw: str) -> str:
-    # Inside attribute values Telegram decodes known entities and keeps any other '&' as is.
-    def repl(m: re.Match[str]) -> str:
-        ch = _entity(m)
-        return m.group(0) if ch is None else ch
-
-    return _ENTITY_RE.sub(repl, raw)
-
-
-def _parse_html(text: str) -> tuple[str, str | None]:
-    """Return (visible text, problem or None) for a Telegram HTML text."""
-    out: list[str] = []
-    stack: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "&":
-            m = _ENTITY_RE.match(text, i)
-            ch = _entity(m) if m else None
-            if ch is None:
-                shown = m.group(0) if m else "&"
-                return "", f'"{shown}" at character {i + 1} is not an entity Telegram knows (write &amp;)'
-            out.append(ch)
-            i = m.end()
-        elif c != "<":
-            out.append(c)
-            i += 1
-        elif text.startswith("</", i):
-            m = _END_TAG_RE.match(text, i)
-            if not m:
-                return "", f"malformed end tag at character {i + 1}"
-            name = m.group(1).lower()
-            if not stack:
-                return "", f"end tag </{name}> without a start tag"
-            if stack[-1] != name:
-                return "", f"end tag </{name}> does not match open tag <{stack[-1]}>"
-            stack.pop()
-            i = m.end()
-        else:
-            m = _START_TAG_RE.match(text, i)
-            if not m:
-                return "", f'bare "<" at character {i + 1} (write &lt;)'
-            name = m.group(1).lower()
-            if name not in _ALLOWED_TAGS:
-                return "", f"unsupported tag <{name}>"
-            attrs: dict[str, str | None] = {}
-            j = m.end()
-            while True:
-                am = _ATTR_RE.match(text, j)
-                if not am:
-                    break
-                key = am.group(1).lower()
-                if key in attrs:
-                    return "", f'duplicate attribute "{key}" in <{name}>'
-                raw = next((g for g in am.groups()[1:] if g is not None), None)
-                attrs[key] = None if raw is None else _attr_value(raw)
-                j = am.end()
-            while j < n and text[j].isspace():
-                j += 1
-            if j >= n:
-                return "", f"unclosed tag <{name} (missing >)"
-            if text[j] != ">":
-                return "", f"malformed tag <{name}> at character {j + 1}"
-            problem = _tag_problem(name, attrs, stack)
-            if problem:
-                return "", problem
-            stack.append(name)
-            i = j + 1
-    if stack:
-        return "", f"unclosed tag <{stack[-1]}>"
-    return "".join(out), None
-
-
-def _tag_problem(name: str, attrs: dict[str, str | None], stack: list[str]) -> str | None:
-    allowed: tuple[str, ...] = ()
-    if name == "a":
-        allowed = ("href",)
-        href = attrs.get("href")
-        if not href:
-            return "<a> needs an href attribute"
-        if not _URL_RE.fullmatch(href.strip()):
-            return f'<a href="{href}">: only http(s)://, tg:// and mailto: links are allowed'
-    elif name == "span":
-        allowed = ("class",)
-        if attrs.get("class") != "tg-spoiler":
-            return '<span> is only allowed as <span class="tg-spoiler">'
-    elif name == "tg-emoji":
-        allowed = ("emoji-id",)
-        if not (attrs.get("emoji-id") or "").isdigit():
-            return "<tg-emoji> needs a numeric emoji-id attribute"
-    elif name == "code" and "class" in attrs:
-        allowed = ("class",)
-        language = attrs["class"] or ""
-        if not (stack and stack[-1] == "pre"):
-            return '<code class="..."> is only allowed directly inside <pre>'
-        if not (language.startswith("language-") and len(language) > len("language-")):
-            return f'<code class="{language}">: class must be "language-..."'
-    elif name == "blockquote":
-        allowed = ("expandable",)
-        if attrs.get("expandable", None) is not None:
-            return "<blockquote expandable> takes no value"
-    for key in attrs:
-        if key not in allowed:
-            return f'attribute "{key}" is not allowed in <{name}>'
-    return None
-
-
 # --------------------------------------------------------------------------- helpers
 
 
-def _text_length(visible: str) -> int:
-    # Telegram counts UTF-16 code units (an emoji outside the BMP counts as 2) and trims the text.
-    return len(visible.strip().encode("utf-16-le")) // 2
+def _html_message(problem: telegram_html.Problem, when: str = "") -> str:
+    """A schedule-check line for an HTML problem (English, like every other check line)."""
+    if problem.code == "empty":
+        return f"empty{when} (no visible text)"
+    if problem.code == "too_long":
+        return f"{problem.args['length']} characters{when}, Telegram allows at most {MAX_TEXT}"
+    return f"HTML Telegram would refuse{when}: {problem.text('en')}"
 
 
 def _syntax_problem(source: str, exc: tomllib.TOMLDecodeError) -> str:

@@ -8,8 +8,8 @@ import time
 
 from bot.app import build, serve
 from bot.settings import Settings
-from bot.standin import StandIn
 from bot.store import Store
+from standin import StandIn
 
 TOKEN = "4242:SECRET-TOKEN-e2e"
 

@@ -16,8 +16,8 @@ import pytest
 
 from bot import settings as cfg
 from bot.lock import DatabaseBusy, DatabaseLock, lock_path
-from bot.standin import StandIn
 from bot.store import Store
+from standin import StandIn
 from tests.conftest import TZ, schedule_toml
 from tests.e2e import TOKEN, add_subscribers
 from tests.test_cli import ROOT

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.app import concurrency_for
-from bot.standin import StandIn
 from bot.store import Store
+from standin import StandIn
 from tests.conftest import TZ, local
 from tests.e2e import TOKEN, add_subscribers
 

@@ -79,6 +79,8 @@ async def test_bad_html_is_refused_before_the_preview(tmp_path, soon):
         await h.press(OP1, menu, buttons(last(h, OP1))["Lanjut ▶"])
         [reply] = await h.say(OP1, "<b>tidak ditutup")
         assert reply["text"].startswith("Teks ditolak:")
+        # Where the problem is and how to fix it, in the operator's language.
+        assert "baris 1, kolom 1" in reply["text"] and "tambahkan &lt;/b&gt;" in reply["text"]
         [reply] = await h.say(OP1, "x" * 5000)
         assert "4096" in reply["text"]
         assert h.store.recent_broadcasts() == []

@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from bot.sender import Sender
-from bot.standin import StandIn
 from bot.store import DONE
+from standin import StandIn
 from tests.conftest import make_schedule
 from tests.e2e import TOKEN, Harness
 from tests.test_cli import ROOT

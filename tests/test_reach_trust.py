@@ -309,7 +309,7 @@ async def test_poster_asks_telegram_for_the_username(tmp_path):
     import zxingcpp
     from PIL import Image
 
-    from bot.standin import StandIn
+    from standin import StandIn
 
     standin = StandIn(token=TOKEN, bot_username="kpu_uji_bot")
     await standin.start()

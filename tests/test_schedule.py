@@ -240,7 +240,8 @@ def test_text_length_counts_visible_characters():
 
 def test_bad_html_in_text():
     assert problems(toml(ELECTION, reminder("x", text='"<b>Ayo memilih"'))) == [
-        'reminder "x": field "text": HTML Telegram would refuse: unclosed tag <b>'
+        'reminder "x": field "text": HTML Telegram would refuse: unclosed tag <b> at line 1, column 1 '
+        '("<b>Ayo memilih"); fix: add </b> where the formatted part ends'
     ]
 
 
@@ -279,7 +280,9 @@ def test_unknown_page_and_stage_reference():
     assert problems(text) == [
         'pages: field "faq": unknown page '
         "(allowed: netralitas_asn, netralitas_kades, netralitas_pemilih, tps, each also with _en for English)",
-        'pages: field "tps": HTML Telegram would refuse: unsupported tag <div>',
+        'pages: field "tps": HTML Telegram would refuse: unsupported tag <div> at line 1, column 1 '
+        '("<div>TPS</div>"); fix: use only b, i, u, s, a, code, pre, blockquote, tg-spoiler; '
+        "for a new line just press Enter",
         'election: field "voting_stage": unknown stage "hari-h"',
         'reminder "x": field "stage": unknown stage "kampanye"',
     ]

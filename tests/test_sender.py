@@ -19,7 +19,7 @@ from telegram.error import (
 )
 
 from bot.sender import ChatNotFound, NotSent, Sender
-from bot.standin import StandIn
+from standin import StandIn
 
 TOKEN = "654321:SECRET-sender-token"
 

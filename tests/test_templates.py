@@ -131,7 +131,10 @@ def test_html_is_checked_once_rendered():
         'reminder "r": field "text": {site:link}: fact "site" is not an http(s) address',
     ]
     found = problems('[facts]\nbold = "<b>tebal"\n', reminder("{bold}"))
-    assert found == ['reminder "r": field "text": HTML Telegram would refuse once rendered: unclosed tag <b>']
+    assert found == [
+        'reminder "r": field "text": HTML Telegram would refuse once rendered: unclosed tag <b> '
+        'at line 1, column 1 ("<b>tebal"); fix: add </b> where the formatted part ends'
+    ]
 
 
 def test_times_and_dates_relative_to_a_stage():

@@ -1,0 +1,7 @@
+"""``python -m standin``."""
+
+import sys
+
+from standin.cli import main
+
+sys.exit(main())
