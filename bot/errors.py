@@ -58,6 +58,7 @@ async def on_error(update: object, context: BotContext) -> None:
     rt = context.runtime
     where = failing_function(error)
     log.error("error in %s while handling an update:\n%s", where, describe(error, rt.settings.token).rstrip())
+    tell = first_in_a_while(rt.error_notices, (type(error).__name__, where), rt.clock())  # decided before any await
     if isinstance(update, Update) and update.effective_message and update.effective_chat:
         try:
             language = handlers.lang(update, context)
@@ -68,7 +69,7 @@ async def on_error(update: object, context: BotContext) -> None:
             await update.effective_message.reply_text(texts.say(language, "error"))
         except Exception:  # the error may be that we cannot reach Telegram at all
             log.warning("could not tell the user about the error")
-    if first_in_a_while(rt.error_notices, (type(error).__name__, where), rt.clock()):
+    if tell:
         name = type(error).__name__
         await tell_each_operator(context.application, lambda lang: texts.handler_error_text(where, name, lang), where)
 
