@@ -229,11 +229,10 @@ async def neutrality(update: Update, context: BotContext) -> None:
     rt = context.runtime
     language = lang(update, context)
     sub = rt.store.subscriber(chat_of(update).id)
-    role = sub.role if sub is not None and sub.status == ACTIVE else None
-    text = texts.page_text(rt.schedule, texts.netralitas_key(role), language, rt.today())
-    await reply(
-        update, text if sub is not None and sub.status == ACTIVE else text + texts.say(language, "not_subscribed_hint")
-    )
+    subscribed = sub is not None and sub.status == ACTIVE
+    key = texts.netralitas_key(sub.role if sub is not None and subscribed else None)
+    text = texts.page_text(rt.schedule, key, language, rt.today())
+    await reply(update, text if subscribed else text + texts.say(language, "not_subscribed_hint"))
 
 
 async def polling_station(update: Update, context: BotContext) -> None:
