@@ -1,6 +1,7 @@
 """Wiring: one place that builds the python-telegram-bot Application and runs it.
 
-``build`` makes the Application (pacer-backed rate limiter, handlers, runtime in ``bot_data``);
+``build`` makes the Application (pacer-backed rate limiter, HTML and no link previews as defaults,
+handlers with a typed context, runtime in ``bot_data``);
 ``serve`` runs it until a stop event: polling, the delivery engine and the scheduler together.
 The real bot, the offline demo and the end-to-end tests all go through ``serve``.
 
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import logging
 import math
 import secrets
@@ -26,12 +26,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, Updater
 from telegram.request import HTTPXRequest
 
-from bot import handlers, operators, texts
+from bot import errors, handlers, operators, texts
+from bot.context import RUNTIME_KEY, BotContext, job_queue_of, runtime_of
 from bot.delivery import Engine, PacedRateLimiter, Pacer
 from bot.health import Heartbeat, Outage, PollRecorder
 from bot.schedule import Schedule
@@ -57,14 +59,15 @@ class Runtime:
     schedule: Schedule
     store: Store
     pacer: Pacer
+    engine: Engine
+    scheduler: Scheduler
+    polls: PollRecorder  # the getUpdates request: when Telegram last answered a poll
+    polling: Outage
     clock: Callable[[], float] = time.time
     status_interval: float = 10.0  # seconds between edits of an ad-hoc broadcast's status message
     calendar_offset: float = 0.0  # seconds added to "today" in replies (the demo replays 2024)
-    engine: Engine | None = None
-    scheduler: Scheduler | None = None
     tasks: list[asyncio.Task] = field(default_factory=list)
-    polls: PollRecorder | None = None  # the getUpdates request: when Telegram last answered a poll
-    polling: Outage = field(default_factory=lambda: Outage("polling Telegram"))
+    error_notices: dict[tuple[str, str], float] = field(default_factory=dict)  # kind of error -> when told
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.clock() + self.calendar_offset, self.schedule.election.tz)
@@ -89,21 +92,25 @@ def build(
     poll_timeout: float = 10.0,
 ) -> Application:
     """The Application with handlers, the shared pacer and the runtime; nothing is started."""
+    if not settings.token:
+        raise ValueError("a bot token is needed to build the bot")
     rate = settings.effective_rate
     pacer = Pacer(rate)
     concurrency = concurrency_for(rate)
-    rt = Runtime(settings=settings, schedule=schedule, store=store, pacer=pacer, clock=clock)
     # Every request (replies, uploads, webhook setup, polling, broadcasts) takes the same way out:
     # BOT_PROXY, else HTTP(S)_PROXY/NO_PROXY from the environment (bot/sender.py).
     proxy = ptb_proxy_kwargs(settings.proxy)
-    rt.polls = PollRecorder(connection_pool_size=1, read_timeout=poll_timeout + 5, on_answer=rt.polling.ok, **proxy)
+    polling = Outage("polling Telegram")
+    polls = PollRecorder(connection_pool_size=1, read_timeout=poll_timeout + 5, on_answer=polling.ok, **proxy)
     application = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.api_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .context_types(ContextTypes(context=BotContext))
         .rate_limiter(PacedRateLimiter(pacer))
         .request(HTTPXRequest(connection_pool_size=concurrency + 16, pool_timeout=30, **proxy))
-        .get_updates_request(rt.polls)
+        .get_updates_request(polls)
         .concurrent_updates(64)
         .build()
     )
@@ -114,39 +121,45 @@ def build(
 
     # Broadcasts bypass python-telegram-bot for a lean HTTP client (see bot/sender.py); both share the pacer.
     sender = Sender(settings.api_url, settings.token, pool_size=concurrency, proxy=settings.proxy)
-    rt.engine = Engine(
-        store, sender, pacer, concurrency=concurrency, paid_broadcast=settings.paid_broadcast, notify=notify
-    )
-    rt.scheduler = Scheduler(schedule, store, application.job_queue, rt.engine.wake, clock=clock, notify=notify)
-    application.bot_data["runtime"] = rt
+    engine = Engine(
+        store, sender, pacer, concurrency=concurrency, paid_broadcast=settings.paid_broadcast, notify=notify,
+        clock=clock,
+    )  # fmt: skip
+    scheduler = Scheduler(schedule, store, job_queue_of(application), engine.wake, clock=clock, notify=notify)
+    application.bot_data[RUNTIME_KEY] = Runtime(
+        settings=settings, schedule=schedule, store=store, pacer=pacer, engine=engine, scheduler=scheduler,
+        polls=polls, polling=polling, clock=clock,
+    )  # fmt: skip
     application.bot_data["poll_timeout"] = poll_timeout
     operators.register(application, settings.admin_ids)  # before the catch-all handlers
     handlers.register(application)
+    application.add_error_handler(errors.on_error)
     return application
 
 
 def tell_operators(application: Application, part: str, event: str, detail: str) -> None:
     """One message to every operator: `part` of the bot started failing, or recovered."""
-    rt: Runtime = application.bot_data["runtime"]
+    rt = runtime_of(application)
+    task = asyncio.get_running_loop().create_task(
+        errors.tell_each_operator(application, lambda language: texts.outage_text(part, event, detail, language), part),
+        name=f"tell-operators-{part}",
+    )
+    rt.tasks.append(task)
 
-    async def send(chat_id: int) -> None:
-        try:
-            language = operators.chat_lang(rt, chat_id)
-        except Exception:  # the database may be what is failing
-            language = "id"
-        try:
-            text = texts.outage_text(part, event, detail, language)
-            await application.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
-        except Exception as exc:
-            log.warning("could not tell operator %s about %s: %s", chat_id, part, html.escape(str(exc)))
 
-    for chat_id in sorted(rt.settings.admin_ids):
-        rt.tasks.append(asyncio.get_running_loop().create_task(send(chat_id), name=f"tell-operator-{part}"))
+def updater_of(application: Application) -> Updater:
+    """The Application's updater; ``build`` always makes one (it is None only when built without)."""
+    if application.updater is None:
+        raise RuntimeError("the Application was built without an updater")
+    return application.updater
 
 
 def webhook_secret(rt: Runtime) -> str:
     """BOT_WEBHOOK_SECRET, or one generated on first use and kept in the database."""
-    return rt.settings.webhook_secret or rt.store.meta("webhook_secret", lambda: secrets.token_urlsafe(32))
+    secret = rt.settings.webhook_secret or rt.store.meta("webhook_secret", lambda: secrets.token_urlsafe(32))
+    if not secret:  # meta() with a factory always returns a value
+        raise RuntimeError("no webhook secret could be made")
+    return secret
 
 
 async def receive_updates(application: Application, rt: Runtime) -> None:
@@ -158,12 +171,15 @@ async def receive_updates(application: Application, rt: Runtime) -> None:
     settings = rt.settings
     if not settings.webhook_url:
         # One WARNING when polling starts failing (no traceback), one INFO when it answers again.
-        await application.updater.start_polling(
+        def polling_failed(exc: TelegramError) -> None:
+            rt.polling.failed(exc)
+
+        await updater_of(application).start_polling(
             poll_interval=0.0, timeout=application.bot_data["poll_timeout"], allowed_updates=Update.ALL_TYPES,
-            error_callback=rt.polling.failed,
+            error_callback=polling_failed,
         )  # fmt: skip
         return
-    await application.updater.start_webhook(
+    await updater_of(application).start_webhook(
         listen=settings.webhook_listen, port=settings.webhook_port,
         url_path=urlsplit(settings.webhook_url).path.strip("/"), webhook_url=settings.webhook_url,
         secret_token=webhook_secret(rt), allowed_updates=Update.ALL_TYPES,
@@ -174,8 +190,8 @@ async def receive_updates(application: Application, rt: Runtime) -> None:
 def last_poll(application: Application, rt: Runtime) -> float | None:
     """When Telegram last answered getUpdates; in webhook mode, now while the webhook server runs."""
     if rt.settings.webhook_url:
-        return time.time() if application.updater.running else None
-    return rt.polls.answered_at if rt.polls else None
+        return time.time() if updater_of(application).running else None
+    return rt.polls.answered_at
 
 
 def supervise(task: asyncio.Task, stop: asyncio.Event, failures: list[str]) -> None:
@@ -200,7 +216,7 @@ async def serve(application: Application, stop: asyncio.Event, ready: asyncio.Ev
     background task ends on its own (a bug: the engine survives any error), the bot stops and
     this raises :class:`BackgroundTaskFailed`.
     """
-    rt: Runtime = application.bot_data["runtime"]
+    rt = runtime_of(application)
     failures: list[str] = []
     heartbeat = Heartbeat(rt.store.reopen, lambda: (last_poll(application, rt), rt.engine.last_ran))
     async with application:
@@ -225,7 +241,7 @@ async def serve(application: Application, stop: asyncio.Event, ready: asyncio.Ev
         log.info("bot running (%s)", rt.schedule.summary())
         await stop.wait()
         log.info("stopping")
-        await application.updater.stop()
+        await updater_of(application).stop()
         await rt.engine.stop()
         await rt.engine.sender.close()
         for task in rt.tasks:

@@ -27,6 +27,7 @@ import sqlite3
 import time
 import warnings
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -260,6 +261,7 @@ class Engine:
         paid_broadcast: bool = False,
         progress_interval: float = 10.0,
         notify=None,
+        clock: Callable[[], float] = time.time,
     ):
         self.store = store  # only its path is used: the engine opens its own connection
         self.sender = sender
@@ -270,6 +272,7 @@ class Engine:
         self.backoff_cap = backoff_cap
         self.paid_broadcast = paid_broadcast
         self.progress_interval = progress_interval
+        self.clock = clock  # wall time, as the scheduler's: expiry, retry times, progress (tests shift it)
         self.outage = Outage("delivery engine", notify)
         self.network = Outage("Telegram connection (broadcasts)")
         self.last_ran: float | None = None  # wall time of the last round that completed
@@ -346,10 +349,10 @@ class Engine:
                     self.recovered,
                 )
         self._apply(store, batch)
-        jobs = store.take(free) if free > 0 else []
+        jobs = store.take(free, now=self.clock()) if free > 0 else []
         if housekeeping:
-            store.expire_overdue()
-            for b in store.close_finished():
+            store.expire_overdue(now=self.clock())
+            for b in store.close_finished(now=self.clock()):
                 self._progress.pop(b.id, None)
                 log.info("broadcast %s finished: %s", b.id, summary_line(b))
         if progress:
@@ -372,7 +375,7 @@ class Engine:
                 await self._pause(self.outage.failed(exc))
                 continue
             self.outage.ok()
-            self.last_ran = time.time()
+            self.last_ran = time.time()  # for the heartbeat file, read by other processes: real time
             if idle:
                 await self._idle(due)
 
@@ -417,18 +420,18 @@ class Engine:
     async def _idle(self, due: float | None) -> None:
         timeout = 1.0
         if due is not None:  # only with nothing in flight can the next retry be what we wait for
-            timeout = min(timeout, max(0.0, due - time.time()))
+            timeout = min(timeout, max(0.0, due - self.clock()))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout)
 
     def _log_progress(self, store: st.Store) -> None:
-        now = time.time()
+        now = self.clock()
         for b in store.active_broadcasts():
             p = self._progress.setdefault(b.id, Progress(0, b.enqueued_at or b.created_at))
             rate = (b.n_sent - p.sent) / max(1e-9, now - p.at)
             p.sent, p.at = b.n_sent, now
             pending = st.undelivered(b)
-            eta = time.time() + pending / rate if rate > 0 else None
+            eta = now + pending / rate if rate > 0 else None
             store.record_progress(b.id, rate, eta)
             eta_text = time.strftime("%H:%M:%S", time.localtime(eta)) if eta else "?"
             log.info(
@@ -441,7 +444,7 @@ class Engine:
         b, chat_id = job.broadcast_id, job.chat_id
         try:
             await self.pacer.acquire(chat_id, (BROADCAST, job.deliver_by))
-            if time.time() >= job.expires:
+            if self.clock() >= job.expires:
                 raise Expired()
             args["started"] = True
             try:
@@ -464,14 +467,14 @@ class Engine:
             return [("finish", (b, chat_id, st.BLOCKED, exc.message))]
         except RetryAfter as exc:
             # The pacer already holds every slot; this copy goes back to the front of the line.
-            return [("retry_later", (b, chat_id, time.time() + retry_seconds(exc), str(exc)))]
+            return [("retry_later", (b, chat_id, self.clock() + retry_seconds(exc), str(exc)))]
         except ChatNotFound as exc:  # the chat is gone for good; a bad message is a BadRequest below
             return [("set_status", (chat_id, st.GONE)), ("finish", (b, chat_id, st.GONE, exc.message))]
         except BadRequest as exc:
             return [("finish", (b, chat_id, st.FAILED, exc.message))]
         except InvalidToken as exc:
             log.error("Telegram refused the bot token; deliveries wait until it is fixed")
-            return [("retry_later", (b, chat_id, time.time() + 60, exc.message))]
+            return [("retry_later", (b, chat_id, self.clock() + 60, exc.message))]
         except TimedOut as exc:
             self.network.failed(exc)
             return self._retry_or_fail(job, f"TimedOut: {exc.message}", ambiguous=True)
@@ -493,7 +496,7 @@ class Engine:
             return [("finish", (job.broadcast_id, job.chat_id, st.FAILED, error))]
         delay = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
         delay = min(delay, self.backoff_cap)
-        return [("retry_later", (job.broadcast_id, job.chat_id, time.time() + delay, error, None, ambiguous))]
+        return [("retry_later", (job.broadcast_id, job.chat_id, self.clock() + delay, error, None, ambiguous))]
 
     async def stop(self, timeout: float = 4.0) -> None:
         """Stop taking work; let requests already on the wire finish (up to `timeout`) and record them."""

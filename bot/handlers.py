@@ -1,38 +1,62 @@
 """Telegram handlers: parse the update, call the store and the texts, reply. Nothing else.
 
-Every handler reads what it needs from the :class:`bot.app.Runtime` in ``bot_data``. Replies are
+Every handler reads what it needs from ``context.runtime`` (:class:`bot.app.Runtime`). Replies are
 in the subscriber's language: the one chosen with /bahasa, else their Telegram app's language.
+Parse mode (HTML) and link previews (off) are the Application's defaults (see ``bot.app.build``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+)
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import texts
+from bot import callbacks, texts
+from bot.context import BotContext
 from bot.schedule import ROLES
 from bot.store import ACTIVE, STOPPED
 
 log = logging.getLogger(__name__)
 
-ROLE_PREFIX = "role:"
-LANG_PREFIX = "lang:"
-CALENDAR = "ics"
+
+def chat_of(update: Update) -> Chat:
+    """The chat of a command; command handlers match messages only, and a message always has one."""
+    if update.effective_chat is None:
+        raise LookupError("an update without a chat reached a command handler")
+    return update.effective_chat
 
 
-def runtime(context: ContextTypes.DEFAULT_TYPE):
-    return context.application.bot_data["runtime"]
+def message_of(update: Update) -> Message:
+    """The message of a command (see :func:`chat_of`)."""
+    if update.effective_message is None:
+        raise LookupError("an update without a message reached a command handler")
+    return update.effective_message
 
 
-def lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+def query_of(update: Update) -> CallbackQuery:
+    """The button press of an update routed by a CallbackQueryHandler, which always has one."""
+    if update.callback_query is None:
+        raise LookupError("an update without a callback query reached a button handler")
+    return update.callback_query
+
+
+def lang(update: Update, context: BotContext) -> str:
     """The language to answer in: the subscriber's choice, else their Telegram app's."""
     chat = update.effective_chat
-    sub = runtime(context).store.subscriber(chat.id) if chat else None
+    sub = context.runtime.store.subscriber(chat.id) if chat else None
     if sub is not None and sub.language in texts.LANGS:
         return sub.language
     return texts.lang_of(update.effective_user.language_code if update.effective_user else None)
@@ -42,19 +66,36 @@ def role_keyboard(language: str, current: str | None = None) -> InlineKeyboardMa
     labels = texts.ROLE_BUTTONS[language]
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(("✓ " if role == current else "") + labels[role], callback_data=ROLE_PREFIX + role)]
+            [InlineKeyboardButton(("✓ " if role == current else "") + labels[role], callback_data=callbacks.role(role))]
             for role in ROLES
         ]
     )
 
 
 async def reply(update: Update, text: str, **kwargs) -> None:
-    await update.effective_message.reply_text(
-        text, parse_mode=ParseMode.HTML, link_preview_options={"is_disabled": True}, **kwargs
-    )
+    await message_of(update).reply_text(text, **kwargs)
 
 
-async def may_manage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def ignoring_unchanged(edit: Awaitable[object]) -> None:
+    """Await an edit of a message; an edit that changes nothing (a button pressed twice) is not an error.
+
+    Telegram answers such an edit with 400 "message is not modified", which python-telegram-bot
+    raises as a plain BadRequest: no subclass, no code of its own. So its wording is checked here,
+    in this one place, and every edit of the bot goes through this helper.
+    """
+    try:
+        await edit
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
+
+
+async def edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Replace the text (and buttons) of the message whose button was pressed."""
+    await ignoring_unchanged(query.edit_message_text(text, reply_markup=markup))
+
+
+async def may_manage(update: Update, context: BotContext) -> bool:
     """May the sender change the chat's subscription? Anyone in a private chat; in a group, its admins.
 
     An anonymous admin posts as the group itself (``sender_chat``) and counts as an admin. A
@@ -77,7 +118,7 @@ async def may_manage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
     return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
 
-async def refuse_non_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def refuse_non_admin(update: Update, context: BotContext) -> None:
     """The polite answer to a group member who is not an admin."""
     text = texts.say(lang(update, context), "group_admins_only")
     if update.callback_query is not None:
@@ -86,9 +127,9 @@ async def refuse_non_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await reply(update, text)
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    rt = runtime(context)
-    chat_id = update.effective_chat.id
+async def start(update: Update, context: BotContext) -> None:
+    rt = context.runtime
+    chat_id = chat_of(update).id
     language = lang(update, context)
     payload = context.args[0].strip().lower() if context.args else ""
     if payload in ROLES:
@@ -107,143 +148,131 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, texts.welcome_text(rt.schedule, language), reply_markup=role_keyboard(language))
 
 
-async def choose_role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+async def choose_role(update: Update, context: BotContext) -> None:
+    query = query_of(update)
     language = lang(update, context)
-    role = (query.data or "").removeprefix(ROLE_PREFIX)
-    if role not in ROLES or query.message is None:
+    role = callbacks.unpack_role(query.data)
+    if role is None or query.message is None:
         await query.answer(texts.say(language, "stale_button"))
         return
     if not await may_manage(update, context):
         await refuse_non_admin(update, context)
         return
-    rt = runtime(context)
+    rt = context.runtime
     rt.store.subscribe(query.message.chat.id, role, language)
     await query.answer()
     await edit(query, texts.subscribed_text(role, rt.schedule, rt.today(), language))
 
 
-async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    chosen = (query.data or "").removeprefix(LANG_PREFIX)
-    if chosen not in texts.LANGS or query.message is None:
+async def choose_language(update: Update, context: BotContext) -> None:
+    query = query_of(update)
+    chosen = callbacks.unpack_language(query.data)
+    if chosen is None or query.message is None:
         await query.answer(texts.say(lang(update, context), "stale_button"))
         return
     if not await may_manage(update, context):
         await refuse_non_admin(update, context)
         return
-    rt = runtime(context)
+    rt = context.runtime
     if not rt.store.set_language(query.message.chat.id, chosen):
         rt.store.remember_language(query.message.chat.id, chosen)
     await query.answer()
     await edit(query, texts.say(chosen, "language_set"))
 
 
-async def edit(query, text: str) -> None:
-    try:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML)
-    except BadRequest as exc:  # pressed twice: the text is already the confirmation
-        if "not modified" not in exc.message.lower():
-            raise
+async def stray_button(update: Update, context: BotContext) -> None:
+    await query_of(update).answer(texts.say(lang(update, context), "stale_button"))
 
 
-async def stray_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.callback_query.answer(texts.say(lang(update, context), "stale_button"))
-
-
-async def change_role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def change_role(update: Update, context: BotContext) -> None:
     language = lang(update, context)
-    sub = runtime(context).store.subscriber(update.effective_chat.id)
-    await reply(update, texts.say(language, "choose_role"), reply_markup=role_keyboard(language, sub and sub.role))
+    sub = context.runtime.store.subscriber(chat_of(update).id)
+    current = sub.role if sub is not None else None
+    await reply(update, texts.say(language, "choose_role"), reply_markup=role_keyboard(language, current))
 
 
-async def change_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def change_language(update: Update, context: BotContext) -> None:
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton("Bahasa Indonesia", callback_data=LANG_PREFIX + "id"),
-          InlineKeyboardButton("English", callback_data=LANG_PREFIX + "en")]]
+        [[InlineKeyboardButton("Bahasa Indonesia", callback_data=callbacks.language("id")),
+          InlineKeyboardButton("English", callback_data=callbacks.language("en"))]]
     )  # fmt: skip
     await reply(update, texts.say(lang(update, context), "language_prompt"), reply_markup=keyboard)
 
 
-async def schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    rt = runtime(context)
+async def schedule(update: Update, context: BotContext) -> None:
+    rt = context.runtime
     language = lang(update, context)
-    button = InlineKeyboardButton(texts.say(language, "calendar_button"), callback_data=CALENDAR)
+    button = InlineKeyboardButton(texts.say(language, "calendar_button"), callback_data=callbacks.CALENDAR)
     await reply(
         update, texts.schedule_text(rt.schedule, rt.today(), language), reply_markup=InlineKeyboardMarkup([[button]])
     )
 
 
-async def send_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    rt = runtime(context)
+async def send_calendar(update: Update, context: BotContext) -> None:
+    rt = context.runtime
+    query = query_of(update)
     language = lang(update, context)
-    await update.callback_query.answer()
+    chat = update.effective_chat
+    if chat is None:  # a button on a message sent in inline mode: no chat to send the file to
+        await query.answer(texts.say(language, "stale_button"))
+        return
+    await query.answer()
     from bot import ics  # icalendar loads on first use, keeping start-up short
 
     data = await asyncio.to_thread(ics.schedule_ics, rt.schedule, language)
-    await update.effective_chat.send_document(
+    await chat.send_document(
         InputFile(data, filename="jadwal-pilkada.ics"), caption=texts.say(language, "calendar_caption")
     )
 
 
-async def neutrality(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    rt = runtime(context)
+async def neutrality(update: Update, context: BotContext) -> None:
+    rt = context.runtime
     language = lang(update, context)
-    sub = rt.store.subscriber(update.effective_chat.id)
+    sub = rt.store.subscriber(chat_of(update).id)
     subscribed = sub is not None and sub.status == ACTIVE
-    key = texts.netralitas_key(sub.role if subscribed else None)
+    key = texts.netralitas_key(sub.role if sub is not None and subscribed else None)
     text = texts.page_text(rt.schedule, key, language, rt.today())
     await reply(update, text if subscribed else text + texts.say(language, "not_subscribed_hint"))
 
 
-async def polling_station(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    rt = runtime(context)
+async def polling_station(update: Update, context: BotContext) -> None:
+    rt = context.runtime
     await reply(update, texts.page_text(rt.schedule, "tps", lang(update, context), rt.today()))
 
 
-async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def privacy(update: Update, context: BotContext) -> None:
     await reply(update, texts.say(lang(update, context), "privacy"))
 
 
-async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stop(update: Update, context: BotContext) -> None:
     if not await may_manage(update, context):
         await refuse_non_admin(update, context)
         return
-    known = runtime(context).store.set_status(update.effective_chat.id, STOPPED)
+    known = context.runtime.store.set_status(chat_of(update).id, STOPPED)
     await reply(update, texts.say(lang(update, context), "stopped" if known else "not_a_subscriber"))
 
 
-async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def delete(update: Update, context: BotContext) -> None:
     if not await may_manage(update, context):
         await refuse_non_admin(update, context)
         return
     language = lang(update, context)
-    rt = runtime(context)
-    rt.store.forget(update.effective_chat.id)
+    rt = context.runtime
+    rt.store.forget(chat_of(update).id)
     rt.engine.wake()  # copies it cancelled may have been all that kept a broadcast open
     await reply(update, texts.say(language, "deleted"))
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: BotContext) -> None:
     await reply(update, texts.help_text(lang(update, context)))
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: BotContext) -> None:
     await reply(update, texts.say(lang(update, context), "unknown_command"))
 
 
-async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def free_text(update: Update, context: BotContext) -> None:
     await reply(update, texts.say(lang(update, context), "free_text"))
-
-
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The one error handler: log it (the log filter hides the token), tell the person briefly."""
-    log.error("error while handling an update", exc_info=context.error)
-    if isinstance(update, Update) and update.effective_message and update.effective_chat:
-        try:
-            await update.effective_message.reply_text(texts.say("id", "error"))
-        except Exception:  # the error may be that we cannot reach Telegram at all
-            log.warning("could not tell the user about the error")
 
 
 def register(application: Application) -> None:
@@ -263,10 +292,9 @@ def register(application: Application) -> None:
     ]
     for names, callback in commands:
         application.add_handler(CommandHandler(names, callback, filters=message))
-    application.add_handler(CallbackQueryHandler(choose_role, pattern=f"^{ROLE_PREFIX}"))
-    application.add_handler(CallbackQueryHandler(choose_language, pattern=f"^{LANG_PREFIX}"))
-    application.add_handler(CallbackQueryHandler(send_calendar, pattern=f"^{CALENDAR}$"))
+    application.add_handler(CallbackQueryHandler(choose_role, pattern=callbacks.ROLE_PATTERN))
+    application.add_handler(CallbackQueryHandler(choose_language, pattern=callbacks.LANGUAGE_PATTERN))
+    application.add_handler(CallbackQueryHandler(send_calendar, pattern=callbacks.CALENDAR_PATTERN))
     application.add_handler(CallbackQueryHandler(stray_button))
     application.add_handler(MessageHandler(message & filters.COMMAND, unknown_command))
     application.add_handler(MessageHandler(message & filters.ChatType.PRIVATE & ~filters.COMMAND, free_text))
-    application.add_error_handler(on_error)

@@ -10,57 +10,51 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
     Update,
 )
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import plan, reports, telegram_html, texts
+from bot import callbacks, plan, reports, telegram_html, texts
 from bot import store as st
-from bot.handlers import lang, reply, runtime
+from bot.context import BotContext, job_queue_of, runtime_of
+from bot.handlers import edit, ignoring_unchanged, lang, message_of, query_of, reply
 from bot.schedule import ROLES
+
+if TYPE_CHECKING:
+    from bot.app import Runtime
 
 log = logging.getLogger(__name__)
 
-PREFIX = "op:"
 
-
-def rate_of(rt) -> float:
+def rate_of(rt: Runtime) -> float:
     return rt.settings.effective_rate
 
 
-def user_id(update: Update) -> int | None:
-    return update.effective_user.id if update.effective_user else None
+def user_id(update: Update) -> int:
+    """Who typed or pressed: operator commands pass a user filter, and a button press always has a user."""
+    if update.effective_user is None:
+        raise LookupError("an update without a user reached an operator handler")
+    return update.effective_user.id
 
 
-def chat_lang(rt, chat_id: int) -> str:
+def chat_lang(rt: Runtime, chat_id: int) -> str:
     """The language of someone the bot writes to unprompted: their stored choice, else Indonesian."""
     sub = rt.store.subscriber(chat_id)
     return sub.language if sub is not None and sub.language in texts.LANGS else "id"
 
 
-def parse_data(data: str | None) -> tuple[int, str] | None:
-    """(draft id, action) from a button's callback data; None for anything else (forged or cut short).
-
-    The id is at most 18 digits, so it always fits SQLite's 64-bit integers.
-    """
-    draft_part, colon, action = (data or "").removeprefix(PREFIX).partition(":")
-    if not colon or not (draft_part.isascii() and draft_part.isdigit()) or len(draft_part) > 18:
-        return None
-    return int(draft_part), action
-
-
 def button(label: str, draft_id: int, action: str) -> InlineKeyboardButton:
-    """Callback data never depends on the language: a button works whoever presses it."""
-    return InlineKeyboardButton(label, callback_data=f"{PREFIX}{draft_id}:{action}")
+    return InlineKeyboardButton(label, callback_data=callbacks.draft(draft_id, action))
 
 
 def roles_keyboard(draft_id: int, chosen: list[str], language: str = "id") -> InlineKeyboardMarkup:
@@ -78,19 +72,25 @@ def state_note(language: str, status: str) -> str:
     return texts.op_say(language, f"draft_{status}")
 
 
+def state_note_now(rt: Runtime, language: str, draft_id: int) -> str:
+    """:func:`state_note` for the draft's state as stored now (a compare-and-set just failed)."""
+    draft = rt.store.draft(draft_id)
+    return state_note(language, draft.status if draft else st.CANCELLED_DRAFT)
+
+
 def draft_roles(draft: st.Draft) -> list[str]:
     return draft.role_list
 
 
-async def _audit(rt, actor, action, subject=None, detail=None) -> None:
+async def _audit(rt: Runtime, actor: int, action: str, subject: str | None = None, detail: str | None = None) -> None:
     rt.store.log_action(actor, action, subject, detail)
 
 
 # -- commands ---------------------------------------------------------------------------------
 
 
-async def statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    rt = runtime(context)
+async def statistics(update: Update, context: BotContext) -> None:
+    rt = context.runtime
     tz = rt.schedule.election.tz
     language = lang(update, context)
     figures = rt.store.subscriber_stats(now=rt.clock(), tz=tz)
@@ -102,28 +102,30 @@ async def statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     from bot import charts  # matplotlib is big: load it on first use, not at start-up
 
     png = await asyncio.to_thread(charts.statistics_png, growth, recent, title=rt.schedule.election.region)
-    await update.effective_message.reply_photo(
+    await message_of(update).reply_photo(
         InputFile(png, filename="statistik.png"), caption=texts.op_say(language, "stats_caption")
     )
 
 
-async def start_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    rt = runtime(context)
+async def start_broadcast(update: Update, context: BotContext) -> None:
+    rt = context.runtime
     draft_id = rt.store.create_draft(user_id(update))
     await _audit(rt, user_id(update), "siaran: mulai", f"draf-{draft_id}")
     language = lang(update, context)
     await reply(update, texts.draft_roles_prompt([], language), reply_markup=roles_keyboard(draft_id, [], language))
 
 
-async def draft_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def draft_text(update: Update, context: BotContext) -> None:
     """An operator's plain message: the text of their draft, if one waits for it."""
-    rt = runtime(context)
+    rt = context.runtime
     language = lang(update, context)
     draft = rt.store.writing_draft(user_id(update))
     if draft is None:
         await reply(update, texts.say(language, "free_text"))
         return
-    message = update.effective_message
+    message = message_of(update)
+    if message.text is None:  # the handler's filter lets only text through
+        return
     # Formatting made with Telegram's own buttons arrives as entities; typed tags arrive as text.
     text = (message.text_html if message.entities else message.text).strip()
     problem = telegram_html.check(text)
@@ -134,7 +136,7 @@ async def draft_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not rt.store.move_draft(draft.id, st.WRITING, st.PREVIEW, text=text):
         return
     recipients = rt.store.count_audience(roles)
-    await message.reply_text(text, parse_mode=ParseMode.HTML)  # exactly what recipients will see
+    await message.reply_text(text)  # exactly what recipients will see
     needs = rt.settings.broadcast_approvals
     send_label = texts.op_say(language, "button_submit" if needs > 1 else "button_send")
     seconds = reports.estimate_seconds(recipients, rate_of(rt))
@@ -148,8 +150,8 @@ async def draft_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     )  # fmt: skip
 
 
-async def cancel_running(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    rt = runtime(context)
+async def cancel_running(update: Update, context: BotContext) -> None:
+    rt = context.runtime
     language = lang(update, context)
     running = rt.store.running_adhoc()
     wanted = context.args[0] if context.args else None
@@ -161,18 +163,19 @@ async def cancel_running(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     dropped = rt.store.cancel_broadcast(broadcast_id)
     await _audit(rt, user_id(update), "batal", broadcast_id, f"{dropped} salinan dibatalkan")
     rt.engine.wake()
-    sent = rt.store.broadcast(broadcast_id).n_sent
+    row = rt.store.broadcast(broadcast_id)
+    sent = row.n_sent if row else 0
     await reply(update, texts.cancelled_broadcast(broadcast_id, dropped, sent, language))
 
 
-async def upcoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    rt = runtime(context)
+async def upcoming(update: Update, context: BotContext) -> None:
+    rt = context.runtime
     rows = plan.plan(rt.schedule, rt.store.count_audience, rate_of(rt), now=rt.now())
     await reply(update, texts.plan_text(rows, rate_of(rt), rt.schedule.election.tz, lang(update, context)))
 
 
-async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    rt = runtime(context)
+async def report(update: Update, context: BotContext) -> None:
+    rt = context.runtime
     tz = rt.schedule.election.tz
     language = lang(update, context)
     if context.args:
@@ -183,22 +186,22 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, texts.report_list_text(reports.recent_figures(rt.store, 10), tz, language))
 
 
-async def audit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    rt = runtime(context)
+async def audit(update: Update, context: BotContext) -> None:
+    rt = context.runtime
     await reply(update, texts.audit_text(rt.store.audit_trail(20), rt.schedule.election.tz, lang(update, context)))
 
 
 # -- buttons ----------------------------------------------------------------------------------
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    rt = runtime(context)
-    query = update.callback_query
+async def on_button(update: Update, context: BotContext) -> None:
+    rt = context.runtime
+    query = query_of(update)
     who = user_id(update)
     language = lang(update, context)
-    parsed = parse_data(query.data) if who in rt.settings.admin_ids else None
+    parsed = callbacks.unpack_draft(query.data) if who in rt.settings.admin_ids else None
     draft = rt.store.draft(parsed[0]) if parsed else None
-    if draft is None:  # also to non-operators: the same answer whether or not the draft exists
+    if parsed is None or draft is None:  # also to non-operators: the same answer whether or not it exists
         await query.answer(texts.say(language, "stale_button"))
         return
     action = parsed[1]
@@ -217,7 +220,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             draft.id, (st.CHOOSING, st.WRITING, st.PREVIEW, st.AWAITING_APPROVAL), st.CANCELLED_DRAFT
         )
         if not moved:
-            await query.answer(state_note(language, rt.store.draft(draft.id).status), show_alert=True)
+            await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
             return
         await _audit(rt, who, "siaran: batal", f"draf-{draft.id}")
         await query.answer()
@@ -226,8 +229,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(texts.say(language, "stale_button"))
 
 
-async def _choose(update: Update, rt, draft: st.Draft, action: str, language: str = "id") -> None:
-    query = update.callback_query
+async def _choose(update: Update, rt: Runtime, draft: st.Draft, action: str, language: str = "id") -> None:
+    query = query_of(update)
     if draft.status != st.CHOOSING:
         await query.answer(state_note(language, draft.status), show_alert=True)
         return
@@ -238,7 +241,7 @@ async def _choose(update: Update, rt, draft: st.Draft, action: str, language: st
             return
         if rt.store.move_draft(draft.id, st.CHOOSING, st.WRITING):
             await query.answer()
-            await _edit(query, texts.draft_text_prompt(chosen, language))
+            await edit(query, texts.draft_text_prompt(chosen, language))
         return
     role = action[2:]
     if role not in ROLES:
@@ -247,17 +250,17 @@ async def _choose(update: Update, rt, draft: st.Draft, action: str, language: st
     chosen = [r for r in ROLES if (r in chosen) != (r == role)]
     rt.store.update_draft(draft.id, roles=",".join(chosen))
     await query.answer()
-    await _edit(query, texts.draft_roles_prompt(chosen, language), roles_keyboard(draft.id, chosen, language))
+    await edit(query, texts.draft_roles_prompt(chosen, language), roles_keyboard(draft.id, chosen, language))
 
 
-async def _send(update: Update, context, draft: st.Draft) -> None:
-    rt = runtime(context)
-    query = update.callback_query
+async def _send(update: Update, context: BotContext, draft: st.Draft) -> None:
+    rt = context.runtime
+    query = query_of(update)
     who = user_id(update)
     language = lang(update, context)
     if rt.settings.broadcast_approvals > 1:
         if not rt.store.move_draft(draft.id, st.PREVIEW, st.AWAITING_APPROVAL):
-            await query.answer(state_note(language, rt.store.draft(draft.id).status), show_alert=True)
+            await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
             return
         await _audit(rt, who, "siaran: ajukan persetujuan", f"draf-{draft.id}")
         await _answer_quietly(query)
@@ -265,7 +268,7 @@ async def _send(update: Update, context, draft: st.Draft) -> None:
         await _edit_quietly(query, texts.op_say(language, "awaiting"))
         return
     if not rt.store.move_draft(draft.id, st.PREVIEW, st.SENDING_DRAFT):
-        await query.answer(state_note(language, rt.store.draft(draft.id).status), show_alert=True)
+        await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
         return
     # The broadcast first: what follows only tells the operator, and may fail without harm.
     if not await _launch_or_undo(query, context, draft.id, who, st.PREVIEW, language, author_language=language):
@@ -275,21 +278,32 @@ async def _send(update: Update, context, draft: st.Draft) -> None:
 
 
 async def _launch_or_undo(
-    query, context, draft_id: int, actor: int, undo_to: str, language: str, author_language: str | None = None
+    query: CallbackQuery,
+    context: BotContext,
+    draft_id: int,
+    actor: int,
+    undo_to: str,
+    language: str,
+    author_language: str | None = None,
 ) -> bool:
     """Launch a draft just moved to 'sent'; False (and the operator told) if that failed.
 
     If no broadcast was recorded, the draft goes back to `undo_to`, so pressing the same button
     again retries; if one was, it stays sent (its queuing resumes at the next start).
     """
-    rt = runtime(context)
+    rt = context.runtime
     try:
-        await launch(context, rt, rt.store.draft(draft_id), actor, author_language=author_language)
+        draft = rt.store.draft(draft_id)
+        if draft is None:
+            raise LookupError(f"draft {draft_id} is gone")
+        await launch(context, rt, draft, actor, author_language=author_language)
         return True
     except Exception:
         log.exception("could not start the broadcast of draft %s", draft_id)
-    broadcast_id = rt.store.draft(draft_id).broadcast_id
-    if broadcast_id is not None and rt.store.broadcast(broadcast_id).status != st.ENQUEUING:
+    after = rt.store.draft(draft_id)
+    broadcast_id = after.broadcast_id if after else None
+    broadcast = rt.store.broadcast(broadcast_id) if broadcast_id is not None else None
+    if broadcast is not None and broadcast.status != st.ENQUEUING:
         rt.engine.wake()
         return True  # queued in full; only the bookkeeping after that failed
     if broadcast_id is None and rt.store.move_draft(draft_id, st.SENDING_DRAFT, undo_to, approved_by=None):
@@ -301,8 +315,8 @@ async def _launch_or_undo(
     return False
 
 
-async def _ask_approval(context, rt, draft: st.Draft) -> None:
-    draft = rt.store.draft(draft.id)
+async def _ask_approval(context: BotContext, rt: Runtime, draft: st.Draft) -> None:
+    draft = rt.store.draft(draft.id) or draft
     roles = draft_roles(draft)
     recipients = rt.store.count_audience(roles)
     for operator in sorted(rt.settings.admin_ids - {draft.author}):
@@ -312,18 +326,17 @@ async def _ask_approval(context, rt, draft: st.Draft) -> None:
               button(texts.op_say(language, "button_reject"), draft.id, "reject")]]
         )  # fmt: skip
         try:
-            await context.bot.send_message(operator, draft.text, parse_mode=ParseMode.HTML)
+            await context.bot.send_message(operator, draft.text)
             await context.bot.send_message(
-                operator, texts.approval_request(draft.author, roles, recipients, language),
-                parse_mode=ParseMode.HTML, reply_markup=keyboard,
-            )  # fmt: skip
+                operator, texts.approval_request(draft.author, roles, recipients, language), reply_markup=keyboard
+            )
         except TelegramError:
             log.warning("could not ask operator %s for approval", operator)
 
 
-async def _review(update: Update, context, draft: st.Draft, approve: bool) -> None:
-    rt = runtime(context)
-    query = update.callback_query
+async def _review(update: Update, context: BotContext, draft: st.Draft, approve: bool) -> None:
+    rt = context.runtime
+    query = query_of(update)
     who = user_id(update)
     language = lang(update, context)
     if who == draft.author:
@@ -331,7 +344,7 @@ async def _review(update: Update, context, draft: st.Draft, approve: bool) -> No
         return
     target = st.SENDING_DRAFT if approve else st.CANCELLED_DRAFT
     if not rt.store.move_draft(draft.id, st.AWAITING_APPROVAL, target, approved_by=who):
-        await query.answer(state_note(language, rt.store.draft(draft.id).status), show_alert=True)
+        await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
         return
     await _audit(rt, who, "siaran: disetujui" if approve else "siaran: ditolak", f"draf-{draft.id}")
     if approve and not await _launch_or_undo(query, context, draft.id, who, st.AWAITING_APPROVAL, language):
@@ -343,30 +356,22 @@ async def _review(update: Update, context, draft: st.Draft, approve: bool) -> No
         await _notify(context, draft.author, notice)
 
 
-async def _notify(context, chat_id: int, text: str) -> None:
+async def _notify(context: BotContext, chat_id: int, text: str) -> None:
     try:
         await context.bot.send_message(chat_id, text)
     except TelegramError:
         log.warning("could not notify operator %s", chat_id)
 
 
-async def _edit(query, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    try:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
-
-
-async def _edit_quietly(query, text: str) -> None:
+async def _edit_quietly(query: CallbackQuery, text: str) -> None:
     """An edit that only tells what already happened: a failure (message gone, 429) is just logged."""
     try:
-        await _edit(query, text)
+        await edit(query, text)
     except TelegramError as exc:
         log.warning("could not edit an operator's message: %s", exc)
 
 
-async def _answer_quietly(query, text: str | None = None, show_alert: bool = False) -> None:
+async def _answer_quietly(query: CallbackQuery, text: str | None = None, show_alert: bool = False) -> None:
     """A callback answer after the work is done; a failure (query too old) must not undo that work."""
     try:
         await query.answer(text, show_alert=show_alert)
@@ -377,7 +382,9 @@ async def _answer_quietly(query, text: str | None = None, show_alert: bool = Fal
 # -- sending and progress ---------------------------------------------------------------------
 
 
-async def launch(context, rt, draft: st.Draft, actor: int, author_language: str | None = None) -> None:
+async def launch(
+    context: BotContext, rt: Runtime, draft: st.Draft, actor: int, author_language: str | None = None
+) -> None:
     """Put an approved draft in the outbox and start its status message.
 
     The status message is in the author's language: ``author_language`` when the author is the one
@@ -402,17 +409,18 @@ async def launch(context, rt, draft: st.Draft, actor: int, author_language: str 
     await _audit(rt, actor, "siaran: kirim", broadcast_id, detail)
     rt.engine.wake()
     figures = reports.broadcast_figures(rt.store, broadcast_id)
+    if figures is None:  # only if the broadcast was deleted meanwhile
+        return
     language = author_language or chat_lang(rt, draft.author)
     try:
         status = await context.bot.send_message(
-            draft.author, texts.progress_text(figures, rt.schedule.election.tz, language),
-            parse_mode=ParseMode.HTML,
-        )  # fmt: skip
+            draft.author, texts.progress_text(figures, rt.schedule.election.tz, language)
+        )
     except TelegramError as exc:  # the broadcast runs anyway; /laporan shows its progress
         log.warning("could not send a broadcast's status message: %s", exc)
         return
     rt.store.update_draft(draft.id, status_chat_id=status.chat_id, status_message_id=status.message_id)
-    watch(context.application, rt.store.draft(draft.id), language)
+    watch(context.application, draft, language)
 
 
 def watch(application: Application, draft: st.Draft, language: str | None = None) -> None:
@@ -421,44 +429,48 @@ def watch(application: Application, draft: st.Draft, language: str | None = None
     The edits keep the language the status message was sent in (after a restart: the author's
     stored choice, else Indonesian).
     """
-    rt = application.bot_data["runtime"]
+    rt = runtime_of(application)
     language = language or chat_lang(rt, draft.author)
-    application.job_queue.run_repeating(
+    job_queue_of(application).run_repeating(
         _refresh, interval=rt.status_interval, first=rt.status_interval, data=(draft.id, language),
         name=f"status-{draft.id}",
     )  # fmt: skip
 
 
-async def _refresh(context: ContextTypes.DEFAULT_TYPE) -> None:
-    rt = runtime(context)
-    draft_id, language = context.job.data
+async def _refresh(context: BotContext) -> None:
+    rt = context.runtime
+    job = context.job
+    if job is None or not isinstance(job.data, tuple):  # always set by watch()
+        return
+    draft_id, language = job.data
     draft = rt.store.draft(draft_id)
     figures = reports.broadcast_figures(rt.store, draft.broadcast_id) if draft else None
-    if figures is None:
-        context.job.schedule_removal()
+    if draft is None or figures is None:
+        job.schedule_removal()
         return
     try:
-        await context.bot.edit_message_text(
-            texts.progress_text(figures, rt.schedule.election.tz, language), chat_id=draft.status_chat_id,
-            message_id=draft.status_message_id, parse_mode=ParseMode.HTML,
+        await ignoring_unchanged(
+            context.bot.edit_message_text(
+                texts.progress_text(figures, rt.schedule.election.tz, language), chat_id=draft.status_chat_id,
+                message_id=draft.status_message_id,
+            )
         )  # fmt: skip
     except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            log.warning("could not update a broadcast status message: %s", exc.message)
+        log.warning("could not update a broadcast status message: %s", exc.message)
     if figures["status"] == st.DONE:
-        context.job.schedule_removal()
+        job.schedule_removal()
 
 
 async def resume(application: Application) -> None:
     """After a restart: keep updating the status messages of broadcasts still running."""
-    rt = application.bot_data["runtime"]
+    rt = runtime_of(application)
     for draft in rt.store.status_drafts():
         watch(application, draft)
 
 
 async def register_commands(application: Application) -> None:
     """Show the operator commands in the command menu of each operator's private chat only."""
-    rt = application.bot_data["runtime"]
+    rt = runtime_of(application)
     menus = {
         language: [BotCommand(n, d) for n, d in texts.COMMANDS[language] + texts.OPERATOR_COMMANDS[language]]
         for language in texts.LANGS
@@ -484,4 +496,4 @@ def register(application: Application, admin_ids) -> None:
     ]:  # fmt: skip
         application.add_handler(CommandHandler(name, callback, filters=operator))
     application.add_handler(MessageHandler(operator & filters.TEXT & ~filters.COMMAND, draft_text))
-    application.add_handler(CallbackQueryHandler(on_button, pattern=f"^{PREFIX}"))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.DRAFT_PATTERN))

@@ -493,6 +493,10 @@ OP_TEMPLATES = {
         ),
         "outage_up": "✅ {part} berjalan lagi setelah {seconds} detik.",
         "outage_parts": {"delivery engine": "Pengiriman pesan", "scheduler": "Penjadwal pengingat"},
+        "handler_error": (
+            "⚠️ <b>Kesalahan</b> di <code>{where}</code>: {error}. Pengguna menerima permintaan maaf. "
+            "Rincian ada di log bot; kesalahan yang sama tidak dilaporkan lagi selama 10 menit."
+        ),
     },
     "en": {
         "stats_title": "<b>Subscriber statistics</b> · {region}",
@@ -540,6 +544,10 @@ OP_TEMPLATES = {
         ),
         "outage_up": "✅ {part} is running again after {seconds} s.",
         "outage_parts": {"delivery engine": "Message delivery", "scheduler": "The reminder scheduler"},
+        "handler_error": (
+            "⚠️ <b>Error</b> in <code>{where}</code>: {error}. The user got an apology. "
+            "Details are in the bot's log; the same error is not reported again for 10 minutes."
+        ),
     },
 }
 
@@ -555,6 +563,11 @@ def outage_text(part: str, event: str, detail: str, lang: str = "id") -> str:
     if event == "down":
         return _tpl(lang, "outage_down").format(part=name, error=escape(detail[:200]))
     return _tpl(lang, "outage_up").format(part=name, seconds=detail)
+
+
+def handler_error_text(where: str, error: str, lang: str = "id") -> str:
+    """To operators: a handler or job failed with an exception of type `error` in function `where`."""
+    return _tpl(lang, "handler_error").format(where=escape(where), error=escape(error))
 
 
 def recipients_text(n: int, lang: str = "id") -> str:
