@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test run check lint bench clean
+.PHONY: demo test run check lint typecheck bench clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ check: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Settings in pyproject.toml ([tool.mypy]); to join `lint` once bot/ is clean.
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
 
 test: lint
 	$(PY) -m pytest -q

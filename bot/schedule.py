@@ -31,7 +31,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import render
@@ -146,9 +146,10 @@ class Schedule:
     def page(self, key: str, today: dt.date | None = None) -> str | None:
         """Page ``key`` as shown on ``today`` (None: the version without dated parts)."""
         text = self.pages.get(key)
-        for since, version in self.page_versions.get(key, ()) if today is not None else ():
-            if since <= today:
-                text = version
+        if today is not None:
+            for since, version in self.page_versions.get(key, ()):
+                if since <= today:
+                    text = version
         return text
 
     def fact(self, name: str, lang: str = "id") -> str | None:
@@ -306,7 +307,12 @@ class _TextChecks:
 
     problems: list[str]
     warnings: list[str]
-    # from _Checker: add, string, date
+
+    if TYPE_CHECKING:  # provided by _Checker
+
+        def add(self, place: str, key: str | None, message: str) -> None: ...
+        def string(self, table: dict, key: str, place: str, *, required: bool = True) -> str | None: ...
+        def date(self, table: dict, key: str, place: str, *, required: bool = True) -> dt.date | None: ...
 
     def add_once(self, place: str, key: str | None, message: str) -> None:
         """Report a problem once, however many occurrences of a repeating reminder share it."""
@@ -349,9 +355,11 @@ class _TextChecks:
                 place, table, sid, key, anchor = item
                 base = known.get((anchor.stage, "end" if anchor.end else "start"))
                 if base is not None:
-                    table[key] = known[(sid, key)] = base + dt.timedelta(days=anchor.days)
-                    if key == "start" and "end" not in table:
-                        known[(sid, "end")] = table[key]
+                    table[key] = day = base + dt.timedelta(days=anchor.days)
+                    if isinstance(sid, str):  # a stage without an id is reported elsewhere
+                        known[(sid, key)] = day
+                        if key == "start" and "end" not in table:
+                            known[(sid, "end")] = day
                     resolved.append(item)
             if not resolved:
                 break
@@ -384,10 +392,10 @@ class _TextChecks:
             table[key] = day if moment is None else dt.datetime.combine(day, moment)
 
     @staticmethod
-    def _relative(value: Any, stage_ids: set[str]) -> bool:
+    def _relative(value: Any, stage_ids: set[str]) -> TypeGuard[str]:
         """A string meant as a stage-relative date: it starts with a stage id or uses "id:..."."""
         m = _RELATIVE_RE.match(value) if isinstance(value, str) else None
-        return bool(m) and (m[1] in stage_ids or ":" in value.split()[0])
+        return m is not None and (m[1] in stage_ids or ":" in value.split()[0])
 
     def _anchor(self, table: dict, key: str, place: str, value: str, parse, help_text: str):
         try:
@@ -466,7 +474,8 @@ class _TextChecks:
                 for problem in dict.fromkeys(problems):
                     self.add_once("facts", name, problem)
                 fact_texts[name if lang == "id" else f"{name}_en"] = renderer.fact_text(name, lang, dt.date.min)
-        out_pages, versions = {}, {}
+        out_pages: dict[str, str] = {}
+        versions: dict[str, list[tuple[dt.date, str]]] = {}
         for key, text in pages.items():
             lang = "en" if key.endswith("_en") else "id"
             out_pages[key] = previous = self.rendered(renderer, text, lang, dt.date.min, "pages", key)
@@ -489,9 +498,9 @@ class _TextChecks:
         for problem in dict.fromkeys(problems):
             self.add_once(place, key, problem)
         if not problems and result != text:
-            visible, problem = _parse_html(result)
-            if problem:
-                self.add_once(place, key, f"HTML Telegram would refuse once rendered: {problem}")
+            visible, refused = _parse_html(result)
+            if refused:
+                self.add_once(place, key, f"HTML Telegram would refuse once rendered: {refused}")
             elif not visible.strip():
                 self.add_once(place, key, "empty once rendered (no visible text)")
             elif (length := _text_length(visible)) > MAX_TEXT:

@@ -140,7 +140,8 @@ def send_corrections(schedule: Schedule, store: Store, now: float | None = None)
             roles=ROLES, at=start.timestamp(), expires=start.timestamp() + 24 * 3600, kind="correction",
             stage=c.stage.id, now=now,
         )  # fmt: skip
-        if store.broadcast(c.broadcast_id)["status"] == ENQUEUING:
+        b = store.broadcast(c.broadcast_id)  # just created, or left by an earlier start
+        if b is not None and b["status"] == ENQUEUING:
             store.enqueue_told_about_stage(c.broadcast_id, c.stage.id, not_before=start.timestamp(), now=now)
     for stage in schedule.stages:
         store.remember_stage_dates(stage.id, stage.start.isoformat(), stage.end.isoformat(), now=now)
