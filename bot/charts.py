@@ -24,6 +24,7 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator  # noqa: E402
 
 MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
@@ -67,7 +68,7 @@ def statistics_png(
     count) points; each broadcast dict has ``id`` and the counts ``sent``, ``blocked``, ``failed`` and
     ``expired``. An empty panel says "Belum ada data" instead of failing.
     """
-    fig = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
+    fig = Figure(figsize=FIGSIZE, dpi=DPI, layout=ConstrainedLayoutEngine(h_pad=0.12, hspace=0.06))
     try:
         fig.suptitle(textwrap.fill(title, 40), fontsize=TITLE_FONT, fontweight="bold")
         n_bars = len(broadcasts)
@@ -76,7 +77,6 @@ def statistics_png(
         ax_growth, ax_bars = fig.subplots(2, 1, height_ratios=ratios)
         _growth_panel(ax_growth, growth)
         _broadcast_panel(ax_bars, broadcasts)
-        fig.get_layout_engine().set(h_pad=0.12, hspace=0.06)
         buf = BytesIO()
         fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
         return buf.getvalue()

@@ -20,7 +20,7 @@ import socket
 import sys
 import time
 import traceback
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from bot import files, telegram_html
@@ -174,7 +174,7 @@ def cmd_preview(args, settings: cfg.Settings) -> int:
     for command, key in pages:
         name = f"{key}_en" if lang == "en" and f"{key}_en" in schedule.pages else key
         dated = [since for since, _ in schedule.page_versions.get(name, ())]
-        versions = [(None, texts.page_text(schedule, key, lang))]
+        versions: list[tuple[date | None, str]] = [(None, texts.page_text(schedule, key, lang))]
         versions += [(since, texts.page_text(schedule, key, lang, since)) for since in dated]
         until = f" · until {long_date(dated[0] - timedelta(days=1), lang)}" if dated else ""
         for since, text in versions:
@@ -370,8 +370,6 @@ def cmd_report(args, settings: cfg.Settings) -> int:
             figures = reports.recent_figures(store)
         else:
             f = reports.broadcast_figures(store, args.id)
-            if f is None:
-                raise BadInput(f"no broadcast with id {args.id}")
     finally:
         store.close()
     if args.id is None:
@@ -386,6 +384,8 @@ def cmd_report(args, settings: cfg.Settings) -> int:
               f["cancelled"], f["pending"], f"{f['percent']:.1f}%", local_time(f["created_at"], tz)] for f in figures],
         ))  # fmt: skip
         return 0
+    if f is None:
+        raise BadInput(f"no broadcast with id {args.id}")
     rows = [
         ["kind", f["kind"]], ["status", f["status"]], ["roles", ", ".join(f["roles"])], ["total", f["total"]],
         ["sent", f["sent"]], ["blocked", f["blocked"]], ["failed", f["failed"]], ["expired", f["expired"]],
@@ -495,6 +495,8 @@ def follow(store, broadcast_id: str, total: int, timeout: float, interval: float
         try:
             while True:
                 f = reports.broadcast_figures(store, broadcast_id)
+                if f is None:  # broadcasts are never deleted: the store changed under us
+                    raise RuntimeError(f"broadcast {broadcast_id} is no longer in the database")
                 bar.update(f["total"] - f["pending"] - bar.n)
                 bar.set_postfix_str(f"sent={f['sent']}, blocked={f['blocked']}, failed={f['failed']}", refresh=False)
                 if f["status"] == DONE:
@@ -553,12 +555,13 @@ def bot_username(settings: cfg.Settings) -> str:
 
     from bot.sender import ptb_proxy_kwargs
 
-    if not settings.token:
+    token = settings.token
+    if not token:
         raise BadInput("give --username, or set TELEGRAM_BOT_TOKEN so the username can be asked from Telegram")
 
     async def ask() -> str:
         request = HTTPXRequest(**ptb_proxy_kwargs(settings.proxy))  # BOT_PROXY, else the environment's
-        async with Bot(settings.token, base_url=settings.api_url, request=request) as bot:  # initialising calls getMe
+        async with Bot(token, base_url=settings.api_url, request=request) as bot:  # initialising calls getMe
             return bot.username
 
     try:

@@ -326,7 +326,7 @@ async def _ask_approval(context: BotContext, rt: Runtime, draft: st.Draft) -> No
               button(texts.op_say(language, "button_reject"), draft.id, "reject")]]
         )  # fmt: skip
         try:
-            await context.bot.send_message(operator, draft.text)
+            await context.bot.send_message(operator, draft.text or "")
             await context.bot.send_message(
                 operator, texts.approval_request(draft.author, roles, recipients, language), reply_markup=keyboard
             )
@@ -444,7 +444,7 @@ async def _refresh(context: BotContext) -> None:
         return
     draft_id, language = job.data
     draft = rt.store.draft(draft_id)
-    figures = reports.broadcast_figures(rt.store, draft.broadcast_id) if draft else None
+    figures = reports.broadcast_figures(rt.store, draft.broadcast_id) if draft and draft.broadcast_id else None
     if draft is None or figures is None:
         job.schedule_removal()
         return

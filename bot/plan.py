@@ -29,9 +29,19 @@ class Row:
         return self.by_deadline < self.recipients
 
 
+@dataclass(eq=False)
+class _Job:
+    """A reminder under way in the fluid model (timestamps in seconds)."""
+
+    deliver_by: float
+    expires: float
+    remaining: float
+    reminder: Reminder
+
+
 def _simulate(reminders: list[Reminder], counts: dict[str, int], rate: float) -> dict[str, Row]:
     rows: dict[str, Row] = {}
-    jobs = []  # [deliver_by, expires_ts, remaining, reminder]
+    jobs: list[_Job] = []
     pending = sorted(reminders, key=lambda r: r.at)
     t = pending[0].at.timestamp() if pending else 0.0
     delivered: dict[str, float] = {}
@@ -43,7 +53,7 @@ def _simulate(reminders: list[Reminder], counts: dict[str, int], rate: float) ->
             rows[r.id] = Row(r, n, n / rate, None, n, n)
             delivered[r.id] = 0.0
             if n:
-                jobs.append([r.deliver_by.timestamp(), r.expires.timestamp(), float(n), r])
+                jobs.append(_Job(r.deliver_by.timestamp(), r.expires.timestamp(), float(n), r))
             else:
                 rows[r.id].finish = r.at
             i += 1
@@ -51,30 +61,32 @@ def _simulate(reminders: list[Reminder], counts: dict[str, int], rate: float) ->
             if i < len(pending):
                 t = pending[i].at.timestamp()
             continue
-        jobs.sort(key=lambda j: (j[0], j[3].at))
+        jobs.sort(key=lambda j: (j.deliver_by, j.reminder.at))
         current = jobs[0]
-        events = [t + current[2] / rate, current[1]]
-        events += [j[1] for j in jobs if j[1] > t]
-        events += [j[0] for j in jobs if j[0] > t]
+        events = [t + current.remaining / rate, current.expires]
+        events += [j.expires for j in jobs if j.expires > t]
+        events += [j.deliver_by for j in jobs if j.deliver_by > t]
         if i < len(pending):
             events.append(pending[i].at.timestamp())
         t_next = min(e for e in events if e > t - 1e-9)
-        served = min(current[2], rate * max(0.0, t_next - t))
+        served = min(current.remaining, rate * max(0.0, t_next - t))
         for j in jobs:  # deadlines that fall inside this step
-            got = delivered[j[3].id] + (served * (j[0] - t) / max(t_next - t, 1e-9) if j is current else 0)
-            if t < j[0] <= t_next:
-                rows[j[3].id].by_deadline = int(min(got, rows[j[3].id].recipients))
-        current[2] -= served
-        delivered[current[3].id] += served
+            got = delivered[j.reminder.id] + (
+                served * (j.deliver_by - t) / max(t_next - t, 1e-9) if j is current else 0
+            )
+            if t < j.deliver_by <= t_next:
+                rows[j.reminder.id].by_deadline = int(min(got, rows[j.reminder.id].recipients))
+        current.remaining -= served
+        delivered[current.reminder.id] += served
         t = t_next
         for j in list(jobs):
-            rid = j[3].id
-            if j[2] <= 1e-6:
-                rows[rid].finish = datetime.fromtimestamp(t, j[3].at.tzinfo)
+            rid = j.reminder.id
+            if j.remaining <= 1e-6:
+                rows[rid].finish = datetime.fromtimestamp(t, j.reminder.at.tzinfo)
                 jobs.remove(j)
-            elif j[1] <= t + 1e-9:
+            elif j.expires <= t + 1e-9:
                 rows[rid].by_expiry = int(delivered[rid])
-                if j[0] >= j[1]:
+                if j.deliver_by >= j.expires:
                     rows[rid].by_deadline = int(delivered[rid])
                 jobs.remove(j)
     return rows

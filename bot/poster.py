@@ -61,7 +61,7 @@ TOP_SCALES = (1.0, 0.92, 0.84, 0.76, 0.68, 0.6)  # for the top block when long n
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/share/fonts/TTF")
 FONT_FILES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf", "mono": "DejaVuSansMono.ttf"}
 
-Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+Font = ImageFont.FreeTypeFont
 
 
 def deep_link(username: str, role: str) -> str:
@@ -174,13 +174,13 @@ def _draw(link: str, title: str, *, election: str, region: str, dpi: int) -> Ima
 
     # Top block: shrunk (down to TOP_SCALES[-1]) only when long names leave too little room for the code.
     for scale in TOP_SCALES:
-        top_end = _top_block(None, region, election, title, width, margin, lambda v, k=scale: px(v * k))
+        top_end = _top_block(None, region, election, title, width, margin, _scaled(px, scale))
         room = rule_y - top_end - 2 * gap - below_code - 2 * pad
         if room >= modules * min_module:
             break
     else:
         raise ValueError(f"election {election!r} and region {region!r} are too long to fit on the poster; shorten them")
-    _top_block(draw, region, election, title, width, margin, lambda v: px(v * scale))
+    _top_block(draw, region, election, title, width, margin, _scaled(px, scale))
 
     module = max(min_module, min(room // modules, round(QR_MAX * width) // symbol))
     side = module * modules
@@ -197,6 +197,11 @@ def _draw(link: str, title: str, *, election: str, region: str, dpi: int) -> Ima
     draw.rectangle((margin, rule_y, width - margin - 1, rule_y + px(3) - 1), fill=LIGHT)
     _centered_lines(draw, footer_lines, footer_font, GREY, width, footer_top)
     return page
+
+
+def _scaled(px: Callable[[float], int], k: float) -> Callable[[float], int]:
+    """``px`` for sizes scaled by ``k``."""
+    return lambda v: px(v * k)
 
 
 def _top_block(draw: ImageDraw.ImageDraw | None, region: str, election: str, title: str, width: int, margin: int,
@@ -344,7 +349,12 @@ def _font(face: str, size: int) -> Font:
     posters may be drawn from several. Only the file that was found is remembered.
     """
     path = _font_path(face)
-    return ImageFont.truetype(path, size) if path else ImageFont.load_default(size=size)
+    if path:
+        return ImageFont.truetype(path, size)
+    font = ImageFont.load_default(size=size)
+    if not isinstance(font, ImageFont.FreeTypeFont):  # Pillow built without FreeType: a fixed bitmap
+        raise RuntimeError("the poster needs the DejaVu fonts or a Pillow built with FreeType")
+    return font
 
 
 @cache
@@ -352,7 +362,8 @@ def _font_path(face: str) -> str | None:
     name = FONT_FILES[face]
     for candidate in (*(f"{folder}/{name}" for folder in FONT_DIRS), name):
         try:  # a bare name makes Pillow search the system font folders
-            return ImageFont.truetype(candidate, 10).path
+            found = ImageFont.truetype(candidate, 10).path
+            return found if isinstance(found, str) else candidate
         except OSError:
             continue
     return None

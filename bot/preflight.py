@@ -16,6 +16,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from bot import schedule as sched
 from bot import texts
@@ -80,23 +81,23 @@ def _replies(schedule: Schedule, lang: str) -> Iterator[Reply]:
     e = schedule.election
     name_or_region = 'election: field "name"' if len(e.name) >= len(e.region) else 'election: field "region"'
     yield Reply(
-        name_or_region, "the welcome message (/start)", "shorten it", lambda: texts.welcome_text(schedule, lang)
+        name_or_region, "the welcome message (/start)", "shorten it", partial(texts.welcome_text, schedule, lang)
     )
     yield from _page_replies(schedule, lang)
     for stage in schedule.stages:
         yield Reply(
             _stage_name_place(stage, lang), "the 'Ralat' notice when its dates change", "shorten it",
-            lambda stage=stage: texts.correction_text(stage, stage.start, stage.end, lang),
+            partial(texts.correction_text, stage, stage.start, stage.end, lang),
         )  # fmt: skip
     jadwal_place, jadwal_fix = _schedule_place(schedule, lang)
     for day in render_days(schedule):
-        yield Reply(jadwal_place, "/jadwal", jadwal_fix, lambda day=day: texts.schedule_text(schedule, day, lang), day)
+        yield Reply(jadwal_place, "/jadwal", jadwal_fix, partial(texts.schedule_text, schedule, day, lang), day)
         following = texts.next_stage(schedule, day)
         place = _stage_name_place(following, lang) if following else name_or_region
         for role in ROLES:
             yield Reply(
                 place, "the confirmation after choosing a role", "shorten it",
-                lambda day=day, role=role: texts.subscribed_text(role, schedule, day, lang), day,
+                partial(texts.subscribed_text, role, schedule, day, lang), day,
             )  # fmt: skip
 
 
@@ -108,12 +109,17 @@ def _page_replies(schedule: Schedule, lang: str) -> Iterator[Reply]:
         for role in ROLES:
             key = texts.netralitas_key(role)
             yield Reply(_page_place(schedule, key, lang), f"/netralitas for the role {role}", "shorten it",
-                        lambda key=key, today=today: texts.page_text(schedule, key, lang, today))  # fmt: skip
+                        partial(texts.page_text, schedule, key, lang, today))  # fmt: skip
         key = texts.netralitas_key(None)
         yield Reply(_page_place(schedule, key, lang), "/netralitas for someone not subscribed", "shorten it",
-                    lambda key=key, today=today: texts.page_text(schedule, key, lang, today) + hint)  # fmt: skip
+                    partial(_page_with, schedule, key, lang, today, hint))  # fmt: skip
         yield Reply(_page_place(schedule, "tps", lang), "/tps", "shorten it",
-                    lambda today=today: texts.page_text(schedule, "tps", lang, today))  # fmt: skip
+                    partial(texts.page_text, schedule, "tps", lang, today))  # fmt: skip
+
+
+def _page_with(schedule: Schedule, key: str, lang: str, today: dt.date | None, suffix: str) -> str:
+    """The page as /netralitas shows it, followed by ``suffix``."""
+    return texts.page_text(schedule, key, lang, today) + suffix
 
 
 def _refusal(reply: Reply, lang: str) -> str | None:

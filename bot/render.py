@@ -322,7 +322,7 @@ class Renderer:
             if name not in seen:
                 seen.add(name)
                 todo.extend(self._fact_refs(name))
-        return {self.facts[n].since for n in seen if self.facts[n].since is not None}
+        return {since for n in seen if (since := self.facts[n].since) is not None}
 
 
 # --------------------------------------------------------------------------- dates written out

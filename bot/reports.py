@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 from bot.plan import human_duration
-from bot.store import ENQUEUING, Store, undelivered
+from bot.store import ENQUEUING, Broadcast, Store, undelivered
 
 ADHOC_TTL = 24 * 3600  # an ad-hoc notice not delivered within a day is dropped
 
@@ -24,10 +24,13 @@ def estimate_text(recipients: int, rate: float) -> str:
 def broadcast_figures(store: Store, broadcast_id: str, now: float | None = None) -> dict | None:
     """Counts, percentage, rate and estimated finish of one broadcast, or None if unknown."""
     b = store.broadcast(broadcast_id)
-    if b is None:
-        return None
+    return None if b is None else _figures(store, b, now)
+
+
+def _figures(store: Store, b: Broadcast, now: float | None = None) -> dict:
+    """broadcast_figures for a broadcast row already read."""
     now = time.time() if now is None else now
-    pending = undelivered(b) if b.status != ENQUEUING else store.pending_count(broadcast_id)
+    pending = undelivered(b) if b.status != ENQUEUING else store.pending_count(b.id)
     done = b.total - pending
     started = b.enqueued_at or b.created_at
     end = b.finished_at or now
@@ -55,7 +58,7 @@ def broadcast_figures(store: Store, broadcast_id: str, now: float | None = None)
 
 
 def recent_figures(store: Store, limit: int = 10) -> list[dict]:
-    return [broadcast_figures(store, b.id) for b in store.recent_broadcasts(limit)]
+    return [_figures(store, b) for b in store.recent_broadcasts(limit)]
 
 
 def export_rows(store: Store) -> list[dict]:
@@ -64,7 +67,7 @@ def export_rows(store: Store) -> list[dict]:
     for role, status, n in store.counts_by_role_and_status():
         rows.append({"kind": "role", "id": role or "", "status": status, "count": n})
     for b in store.recent_broadcasts(limit=1_000_000):
-        f = broadcast_figures(store, b.id)
+        f = _figures(store, b)
         for outcome in ("total", "sent", "blocked", "failed", "expired", "cancelled", "pending"):
             rows.append({"kind": f"broadcast:{f['kind']}", "id": f["id"], "status": outcome, "count": f[outcome]})
     return rows

@@ -31,7 +31,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import render, telegram_html
@@ -146,9 +146,10 @@ class Schedule:
     def page(self, key: str, today: dt.date | None = None) -> str | None:
         """Page ``key`` as shown on ``today`` (None: the version without dated parts)."""
         text = self.pages.get(key)
-        for since, version in self.page_versions.get(key, ()) if today is not None else ():
-            if since <= today:
-                text = version
+        if today is not None:
+            for since, version in self.page_versions.get(key, ()):
+                if since <= today:
+                    text = version
         return text
 
     def fact(self, name: str, lang: str = "id") -> str | None:
@@ -299,7 +300,12 @@ class _TextChecks:
 
     problems: list[str]
     warnings: list[str]
-    # from _Checker: add, string, date
+
+    if TYPE_CHECKING:  # provided by _Checker
+
+        def add(self, place: str, key: str | None, message: str) -> None: ...
+        def string(self, table: dict, key: str, place: str, *, required: bool = True) -> str | None: ...
+        def date(self, table: dict, key: str, place: str, *, required: bool = True) -> dt.date | None: ...
 
     def add_once(self, place: str, key: str | None, message: str) -> None:
         """Report a problem once, however many occurrences of a repeating reminder share it."""
@@ -342,9 +348,11 @@ class _TextChecks:
                 place, table, sid, key, anchor = item
                 base = known.get((anchor.stage, "end" if anchor.end else "start"))
                 if base is not None:
-                    table[key] = known[(sid, key)] = base + dt.timedelta(days=anchor.days)
-                    if key == "start" and "end" not in table:
-                        known[(sid, "end")] = table[key]
+                    table[key] = day = base + dt.timedelta(days=anchor.days)
+                    if isinstance(sid, str):  # a stage without an id is reported elsewhere
+                        known[(sid, key)] = day
+                        if key == "start" and "end" not in table:
+                            known[(sid, "end")] = day
                     resolved.append(item)
             if not resolved:
                 break
@@ -377,10 +385,10 @@ class _TextChecks:
             table[key] = day if moment is None else dt.datetime.combine(day, moment)
 
     @staticmethod
-    def _relative(value: Any, stage_ids: set[str]) -> bool:
+    def _relative(value: Any, stage_ids: set[str]) -> TypeGuard[str]:
         """A string meant as a stage-relative date: it starts with a stage id or uses "id:..."."""
         m = _RELATIVE_RE.match(value) if isinstance(value, str) else None
-        return bool(m) and (m[1] in stage_ids or ":" in value.split()[0])
+        return m is not None and (m[1] in stage_ids or ":" in value.split()[0])
 
     def _anchor(self, table: dict, key: str, place: str, value: str, parse, help_text: str):
         try:
@@ -459,7 +467,8 @@ class _TextChecks:
                 for problem in dict.fromkeys(problems):
                     self.add_once("facts", name, problem)
                 fact_texts[name if lang == "id" else f"{name}_en"] = renderer.fact_text(name, lang, dt.date.min)
-        out_pages, versions = {}, {}
+        out_pages: dict[str, str] = {}
+        versions: dict[str, list[tuple[dt.date, str]]] = {}
         for key, text in pages.items():
             lang = "en" if key.endswith("_en") else "id"
             out_pages[key] = previous = self.rendered(renderer, text, lang, dt.date.min, "pages", key)
@@ -481,8 +490,8 @@ class _TextChecks:
         result = renderer.render(text, lang, on, problems)
         for problem in dict.fromkeys(problems):
             self.add_once(place, key, problem)
-        if not problems and result != text and (problem := telegram_html.check(result)):
-            self.add_once(place, key, _html_message(problem, " once rendered"))
+        if not problems and result != text and (refused := telegram_html.check(result)):
+            self.add_once(place, key, _html_message(refused, " once rendered"))
         return result.strip()
 
     def date_warnings(self, stages: list[Stage], facts: dict, pages: dict, reminders: list) -> None:

@@ -36,8 +36,10 @@ class Harness:
         admin_ids=(),
         approvals: int = 1,
         overrides: dict | None = None,
+        chat_interval: float = 0.05,
         **standin_kwargs,
     ):
+        self.chat_interval = chat_interval
         self.overrides = overrides or {}
         self.admin_ids = frozenset(admin_ids)
         self.approvals = approvals
@@ -78,6 +80,8 @@ class Harness:
         self.store = Store(self.db_path)
         self.application = build(self.settings, self.schedule, self.store, clock=self.clock, poll_timeout=0.5)
         self.runtime.status_interval = 0.5
+        # Telegram's one message a second per chat would make every exchange of n replies take n-1 s.
+        self.runtime.pacer.chat_interval = self.chat_interval
         self._stop, ready = asyncio.Event(), asyncio.Event()
         self._task = asyncio.create_task(serve(self.application, self._stop, ready))
         done, _ = await asyncio.wait(

@@ -94,7 +94,7 @@ def test_run_without_token_exits_2_with_one_clear_line(tmp_path):
 
 
 def test_demo_fed_from_stdin_shows_replies_and_a_scheduled_broadcast():
-    result = bot("demo", "--first-in", "2", "--spacing", "3", "--wait", "6", input="/start\n3\n/jadwal\n", timeout=90)
+    result = bot("demo", "--first-in", "2", "--spacing", "3", "--wait", "3", input="/start\n3\n/jadwal\n", timeout=90)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "DIGESER" in out  # says the schedule is shifted
