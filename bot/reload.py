@@ -127,3 +127,52 @@ async def _record(application: Application, outcome: Outcome) -> None:
         await asyncio.to_thread(write)
     except Exception as exc:
         log.warning("could not record the reload's outcome: %s", exc)
+
+
+# --------------------------------------------------------------------------- `python bot.py reload`
+
+
+def last_outcome(database: str) -> Outcome | None:
+    """The outcome of the last reload recorded in the database (read-only), if any."""
+    from bot.store import read_meta
+
+    row = read_meta(database, META_KEY)
+    return None if row is None else Outcome.from_row(row)
+
+
+def request(database: str, timeout: float = 60.0, interval: float = 0.2) -> tuple[int, list[str]]:
+    """Ask the bot running on `database` to reload its schedule file and wait for the outcome.
+
+    Returns (exit code, lines to print): 0 reloaded; 2 no bot runs on that database, it cannot be
+    signalled, or the file is invalid (the lines `check` prints); 1 no outcome within `timeout`.
+    """
+    import os
+    import signal
+
+    from bot import lock
+
+    if not os.path.isfile(database):
+        return 2, [f"database {database} does not exist (set BOT_DATABASE or --database)"]
+    held = lock.holder(database)
+    if held is None:
+        return 2, [f"no bot is running on {database}: nothing to reload (the next start reads the file)"]
+    pid, command = held
+    if pid is None or command not in ("run", "demo"):
+        what = f"`bot.py {command}`" if command else "another process"
+        return 2, [f"no bot is running on {database}: it is held by {what} (PID {pid or 'unknown'})"]
+    sent = time.time()
+    try:
+        os.kill(pid, signal.SIGHUP)
+    except PermissionError:
+        return 2, [f"cannot signal the bot (PID {pid}): run this as the bot's user, e.g. sudo -u pilkada-bot"]
+    except ProcessLookupError:
+        return 2, [f"no bot is running on {database}: PID {pid} has just ended"]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        outcome = last_outcome(database)
+        if outcome is not None and outcome.started >= sent - 0.001:
+            if outcome.ok:
+                return 0, [outcome.line()]
+            return 2, [*outcome.problems, outcome.line()]
+        time.sleep(interval)
+    return 1, [f"the bot (PID {pid}) did not report a reload within {timeout:.0f} s; see its log"]
