@@ -41,7 +41,7 @@ def test_the_unit_is_notify_with_a_watchdog_the_heartbeat_can_feed_and_reload_by
     unit = unit_settings()
     assert unit["Type"] == ["notify"]
     watchdog = seconds(unit["WatchdogSec"][0])
-    heartbeat = Heartbeat.__init__.__defaults__[0]  # the interval: WATCHDOG=1 is sent with each beat
+    heartbeat = Heartbeat(lambda: None, lambda: (None, None)).interval  # type: ignore[arg-type, return-value]
     assert heartbeat * 3 <= watchdog  # a beat or two may be late without a restart
     assert unit["ExecReload"] == ["/bin/kill -HUP $MAINPID"]
     assert unit["RestartPreventExitStatus"] == ["2"] and unit["Restart"] == ["on-failure"]
@@ -107,7 +107,7 @@ def test_the_watchdog_is_fed_only_when_health_would_say_ok(listener, monkeypatch
 
     address, sock = listener
     monkeypatch.setenv("NOTIFY_SOCKET", address)
-    values = {"now": (1.0, 1.0)}
+    values: dict[str, tuple[float | None, float | None]] = {"now": (1.0, 1.0)}
     beat = Heartbeat(lambda: None, lambda: values["now"], on_beat=feed_watchdog)  # type: ignore[arg-type, return-value]
     values["now"] = (time.time() - 2, time.time() - 1)
     beat.beat()
