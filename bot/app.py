@@ -206,10 +206,11 @@ def feed_watchdog(problems: list[str]) -> None:
 
 
 @contextlib.asynccontextmanager
-async def reload_on_sighup(application: Application) -> AsyncIterator[None]:
+async def reload_on_sighup(application: Application, wanted: bool) -> AsyncIterator[None]:
     """While serving, SIGHUP (`systemctl reload`, `bot.py reload`) reloads the schedule file.
 
-    Only the main thread can own a signal handler; elsewhere (an embedding) reload is not offered.
+    Only `bot.py run` asks for it (the demo keeps SIGHUP's default: a closed terminal ends it), and
+    only the main thread can own a signal handler.
     """
     from bot.reload import reload_schedule
 
@@ -219,7 +220,7 @@ async def reload_on_sighup(application: Application) -> AsyncIterator[None]:
     def reload() -> None:
         rt.tasks.append(loop.create_task(reload_schedule(application), name="reload"))
 
-    installed = threading.current_thread() is threading.main_thread()
+    installed = wanted and threading.current_thread() is threading.main_thread()
     if installed:
         loop.add_signal_handler(signal.SIGHUP, reload)
     try:
@@ -243,8 +244,12 @@ def supervise(task: asyncio.Task, stop: asyncio.Event, failures: list[str]) -> N
     task.add_done_callback(ended)
 
 
-async def serve(application: Application, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
+async def serve(
+    application: Application, stop: asyncio.Event, ready: asyncio.Event | None = None, *, reload_on_hup: bool = False
+) -> None:
     """Run polling, the delivery engine and the scheduler until `stop` is set, then shut down.
+
+    With `reload_on_hup`, SIGHUP reloads the schedule file (bot/reload.py).
 
     On stop, requests already on the wire are allowed to finish and be recorded (a few
     seconds at most); copies still waiting for a send slot go back to the outbox. If a
@@ -256,7 +261,7 @@ async def serve(application: Application, stop: asyncio.Event, ready: asyncio.Ev
     heartbeat = Heartbeat(
         rt.store.reopen, lambda: (last_poll(application, rt), rt.engine.last_ran), on_beat=feed_watchdog
     )
-    async with application, reload_on_sighup(application):
+    async with application, reload_on_sighup(application, reload_on_hup):
         await receive_updates(application, rt)
         await application.start()
         for name, coro in (("delivery-engine", rt.engine.run()), ("heartbeat", heartbeat.run())):

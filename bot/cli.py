@@ -261,7 +261,7 @@ def serve_until_stopped(application, settings: cfg.Settings) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        server = asyncio.create_task(serve(application, stop, ready))
+        server = asyncio.create_task(serve(application, stop, ready, reload_on_hup=True))
         waiter = asyncio.create_task(ready.wait())
         await asyncio.wait([server, waiter], return_when=asyncio.FIRST_COMPLETED)
         waiter.cancel()

@@ -157,7 +157,7 @@ def request(database: str, timeout: float = 60.0, interval: float = 0.2) -> tupl
     if held is None:
         return 2, [f"no bot is running on {database}: nothing to reload (the next start reads the file)"]
     pid, command = held
-    if pid is None or command not in ("run", "demo"):
+    if pid is None or command != "run":
         what = f"`bot.py {command}`" if command else "another process"
         return 2, [f"no bot is running on {database}: it is held by {what} (PID {pid or 'unknown'})"]
     sent = time.time()
