@@ -20,8 +20,10 @@ import contextlib
 import logging
 import math
 import secrets
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -32,7 +34,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, Updater
 from telegram.request import HTTPXRequest
 
-from bot import errors, handlers, operators, texts
+from bot import errors, handlers, operators, systemd, texts
 from bot.context import RUNTIME_KEY, BotContext, job_queue_of, runtime_of
 from bot.delivery import Engine, PacedRateLimiter, Pacer
 from bot.health import Heartbeat, Outage, PollRecorder
@@ -68,6 +70,7 @@ class Runtime:
     calendar_offset: float = 0.0  # seconds added to "today" in replies (the demo replays 2024)
     tasks: list[asyncio.Task] = field(default_factory=list)
     error_notices: dict[tuple[str, str], float] = field(default_factory=dict)  # kind of error -> when told
+    reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one schedule reload at a time
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.clock() + self.calendar_offset, self.schedule.election.tz)
@@ -194,6 +197,39 @@ def last_poll(application: Application, rt: Runtime) -> float | None:
     return rt.polls.answered_at
 
 
+def feed_watchdog(problems: list[str]) -> None:
+    """After each heartbeat: WATCHDOG=1 to systemd only while `health` would say ok."""
+    if problems:
+        log.debug("watchdog not fed: %s", ", ".join(problems))
+        return
+    systemd.notify("WATCHDOG=1")
+
+
+@contextlib.asynccontextmanager
+async def reload_on_sighup(application: Application, wanted: bool) -> AsyncIterator[None]:
+    """While serving, SIGHUP (`systemctl reload`, `bot.py reload`) reloads the schedule file.
+
+    Only `bot.py run` asks for it (the demo keeps SIGHUP's default: a closed terminal ends it), and
+    only the main thread can own a signal handler.
+    """
+    from bot.reload import reload_schedule
+
+    rt = runtime_of(application)
+    loop = asyncio.get_running_loop()
+
+    def reload() -> None:
+        rt.tasks.append(loop.create_task(reload_schedule(application), name="reload"))
+
+    installed = wanted and threading.current_thread() is threading.main_thread()
+    if installed:
+        loop.add_signal_handler(signal.SIGHUP, reload)
+    try:
+        yield
+    finally:
+        if installed:
+            loop.remove_signal_handler(signal.SIGHUP)
+
+
 def supervise(task: asyncio.Task, stop: asyncio.Event, failures: list[str]) -> None:
     """A background task must run until `stop`: if it ends before, stop the bot (the CLI exits 1)."""
 
@@ -208,8 +244,12 @@ def supervise(task: asyncio.Task, stop: asyncio.Event, failures: list[str]) -> N
     task.add_done_callback(ended)
 
 
-async def serve(application: Application, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
+async def serve(
+    application: Application, stop: asyncio.Event, ready: asyncio.Event | None = None, *, reload_on_hup: bool = False
+) -> None:
     """Run polling, the delivery engine and the scheduler until `stop` is set, then shut down.
+
+    With `reload_on_hup`, SIGHUP reloads the schedule file (bot/reload.py).
 
     On stop, requests already on the wire are allowed to finish and be recorded (a few
     seconds at most); copies still waiting for a send slot go back to the outbox. If a
@@ -218,8 +258,10 @@ async def serve(application: Application, stop: asyncio.Event, ready: asyncio.Ev
     """
     rt = runtime_of(application)
     failures: list[str] = []
-    heartbeat = Heartbeat(rt.store.reopen, lambda: (last_poll(application, rt), rt.engine.last_ran))
-    async with application:
+    heartbeat = Heartbeat(
+        rt.store.reopen, lambda: (last_poll(application, rt), rt.engine.last_ran), on_beat=feed_watchdog
+    )
+    async with application, reload_on_sighup(application, reload_on_hup):
         await receive_updates(application, rt)
         await application.start()
         for name, coro in (("delivery-engine", rt.engine.run()), ("heartbeat", heartbeat.run())):
@@ -238,9 +280,11 @@ async def serve(application: Application, stop: asyncio.Event, ready: asyncio.Ev
         await operators.resume(application)
         if ready is not None:
             ready.set()
+        systemd.notify("READY=1", f"STATUS=serving {len(rt.schedule.reminders)} reminders")
         log.info("bot running (%s)", rt.schedule.summary())
         await stop.wait()
         log.info("stopping")
+        systemd.notify("STOPPING=1")
         await updater_of(application).stop()
         await rt.engine.stop()
         await rt.engine.sender.close()

@@ -109,6 +109,10 @@ def parser() -> argparse.ArgumentParser:
     poster.add_argument("--out", required=True, metavar="FILE.png")
     poster.add_argument("--username", help="the bot's username (default: asked from Telegram with getMe)")
     sub.add_parser("health", parents=[common], help="exit 0 if a bot on the database polled and ran in the last 60 s")
+    reload_cmd = sub.add_parser(
+        "reload", parents=[common], help="make the bot running on the database re-read its schedule file (SIGHUP)"
+    )
+    reload_cmd.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="wait this long (60)")
     purge = sub.add_parser("purge", parents=[common], help="delete delivery records older than a date")
     purge.add_argument("--before", required=True, metavar="YYYY-MM-DD", help="local date in the election time zone")
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -257,7 +261,7 @@ def serve_until_stopped(application, settings: cfg.Settings) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        server = asyncio.create_task(serve(application, stop, ready))
+        server = asyncio.create_task(serve(application, stop, ready, reload_on_hup=True))
         waiter = asyncio.create_task(ready.wait())
         await asyncio.wait([server, waiter], return_when=asyncio.FIRST_COMPLETED)
         waiter.cancel()
@@ -633,6 +637,16 @@ def cmd_health(args, settings: cfg.Settings) -> int:
     return code
 
 
+def cmd_reload(args, settings: cfg.Settings) -> int:
+    """Signal the bot on this database to reload its schedule; print the outcome it records."""
+    from bot.reload import request
+
+    code, lines = request(settings.database, timeout=args.timeout)
+    for line in lines:
+        print(line, file=sys.stdout if code == 0 else sys.stderr)
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; whatever it prints, and any traceback, leaves the process redacted."""
     with cfg.redacted_output():
@@ -655,6 +669,7 @@ def run_command(argv: list[str] | None) -> int:
         "run": cmd_run, "demo": cmd_demo, "check": cmd_check, "plan": cmd_plan, "preview": cmd_preview,
         "stats": cmd_stats, "report": cmd_report, "broadcast": cmd_broadcast, "export": cmd_export,
         "ics": cmd_ics, "poster": cmd_poster, "purge": cmd_purge, "health": cmd_health,
+        "reload": cmd_reload,
     }[command]  # fmt: skip
     try:
         return handler(args, settings)

@@ -8,7 +8,8 @@
 - :class:`PollRecorder` is the request object python-telegram-bot uses for ``getUpdates`` only;
   it notes when a call last came back with an answer, which is what "polled" means in a heartbeat.
 - :class:`Heartbeat` writes a row to the database every few seconds: pid, last poll, last
-  engine loop. :func:`check` reads it (read-only) for ``python bot.py health``.
+  engine loop. :func:`check` reads it (read-only) for ``python bot.py health``; after each beat
+  ``on_beat`` gets the same verdict (:func:`problems`), which feeds systemd's watchdog.
 """
 
 from __future__ import annotations
@@ -127,10 +128,12 @@ class Heartbeat:
         open_store: Callable[[], st.Store],
         values: Callable[[], tuple[float | None, float | None]],
         interval: float = 5.0,
+        on_beat: Callable[[list[str]], None] | None = None,
     ):
         self.open_store = open_store
         self.values = values
         self.interval = interval
+        self.on_beat = on_beat  # gets the problems `health` would report (none: healthy)
         self.pid = os.getpid()
         self._store: st.Store | None = None
 
@@ -155,7 +158,19 @@ class Heartbeat:
     async def run(self) -> None:
         while True:
             await self.write()
+            self.beat()
             await asyncio.sleep(self.interval)
+
+    def beat(self) -> None:
+        """Tell `on_beat` what `health` would say about the current values (a hung loop never gets here)."""
+        if self.on_beat is None:
+            return
+        polled_at, engine_at = self.values()
+        now = time.time()
+        try:
+            self.on_beat(problems(_age(polled_at, now), _age(engine_at, now)))
+        except Exception:
+            log.warning("heartbeat hook failed", exc_info=True)
 
     async def close(self) -> None:
         """Write the last row (the bot stopped) and close the connection."""
@@ -167,6 +182,16 @@ class Heartbeat:
 
 def _age(ts: float | None, now: float) -> float | None:
     return None if ts is None else max(0.0, now - ts)
+
+
+def problems(polled: float | None, engine: float | None, max_age: float = MAX_AGE) -> list[str]:
+    """What makes a bot unhealthy, given the ages (seconds) of its last poll and engine loop."""
+    found = []
+    if polled is None or polled > max_age:
+        found.append("never polled" if polled is None else f"last polled {polled:.0f} s ago")
+    if engine is None or engine > max_age:
+        found.append("engine never ran" if engine is None else f"engine last ran {engine:.0f} s ago")
+    return found
 
 
 def check(database: str, now: float | None = None, max_age: float = MAX_AGE) -> tuple[int, str]:
@@ -185,11 +210,7 @@ def check(database: str, now: float | None = None, max_age: float = MAX_AGE) -> 
     if beat.get("stopped_at"):
         return 1, f"unhealthy: bot pid {pid} stopped {_age(beat['stopped_at'], now):.0f} s ago"
     polled, engine = _age(beat.get("polled_at"), now), _age(beat.get("engine_at"), now)
-    problems = []
-    if polled is None or polled > max_age:
-        problems.append("never polled" if polled is None else f"last polled {polled:.0f} s ago")
-    if engine is None or engine > max_age:
-        problems.append("engine never ran" if engine is None else f"engine last ran {engine:.0f} s ago")
-    if problems:
-        return 1, f"unhealthy: bot pid {pid} " + ", ".join(problems)
+    found = problems(polled, engine, max_age)
+    if found:
+        return 1, f"unhealthy: bot pid {pid} " + ", ".join(found)
     return 0, f"ok: bot pid {pid} polled {polled:.0f} s ago, engine ran {engine:.0f} s ago"

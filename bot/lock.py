@@ -46,7 +46,7 @@ class DatabaseLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _flock_briefly(fd, fcntl.LOCK_EX)
         except BlockingIOError:
             pid, command = _holder(fd)
             os.close(fd)
@@ -80,3 +80,35 @@ def _holder(fd: int, attempts: int = 20) -> tuple[int | None, str | None]:
             return int(first[0]), (first[1] if len(first) > 1 else None)
         time.sleep(0.01)
     return None, None
+
+
+def _flock_briefly(fd: int, kind: int, attempts: int = 5) -> None:
+    """flock without waiting, tried a few times over ~40 ms: `holder` takes a shared lock for an instant."""
+    for attempt in range(attempts):
+        try:
+            fcntl.flock(fd, kind | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.01)
+
+
+def holder(database: str | os.PathLike) -> tuple[int | None, str | None] | None:
+    """(PID, command) of the process holding the database's lock, or None when none holds it.
+
+    Probes with a shared lock taken and dropped at once (a starting bot retries past it).
+    """
+    try:
+        fd = os.open(lock_path(database), os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _holder(fd)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)

@@ -212,7 +212,11 @@ class Scheduler:
         unfinished = await self._retrying("start-up", Store.unfinished_enqueues)
         for broadcast_id in unfinished:
             await self._enqueue_in_thread(broadcast_id)
-        decisions = await self._retrying("start-up", lambda store: decide(self.schedule, store, self.clock()))
+        return await self._plan("start-up")
+
+    async def _plan(self, what: str) -> list[Decision]:
+        """Decide on every reminder of the current schedule: fire what is due, a job for the rest."""
+        decisions = await self._retrying(what, lambda store: decide(self.schedule, store, self.clock()))
         for d in decisions:
             if d.action == DUE_NOW:
                 await self.fire(d.reminder)
@@ -224,6 +228,27 @@ class Scheduler:
         counts = {a: sum(1 for d in decisions if d.action == a) for a in (DUE_NOW, LATER, SKIP_DONE, SKIP_EXPIRED)}
         log.info("reminders: %s", ", ".join(f"{n} {a}" for a, n in counts.items()))
         return decisions
+
+    def reminder_jobs(self) -> list:
+        """The JobQueue jobs of reminders (named by reminder id), not those of other parts of the bot."""
+        return [job for job in self.job_queue.jobs() if job.callback == self._job and not job.removed]
+
+    async def reload(self, schedule: Schedule) -> list[Correction]:
+        """Switch to `schedule` as a restart would: corrections for moved stages, then every reminder
+        decided again (new ones scheduled or fired, removed ones unscheduled, moved ones rescheduled).
+
+        Reminders already recorded as broadcasts are left alone, as on a restart.
+        """
+        self.schedule = schedule  # a job firing from now on looks its reminder up here
+        for job in self.reminder_jobs():
+            job.schedule_removal()
+        corrections = await self._retrying("reload", lambda store: send_corrections(schedule, store, self.clock()))
+        for c in corrections:
+            log.info("%s (broadcast %s)", c.describe(), c.broadcast_id)
+        await self._plan("reload")
+        if corrections:
+            self.wake()
+        return corrections
 
     async def _job(self, context) -> None:
         reminder = self.schedule.reminder(context.job.data)

@@ -493,6 +493,11 @@ OP_TEMPLATES = {
         ),
         "outage_up": "✅ {part} berjalan lagi setelah {seconds} detik.",
         "outage_parts": {"delivery engine": "Pengiriman pesan", "scheduler": "Penjadwal pengingat"},
+        "reload_refused": (
+            "⚠️ <b>Jadwal tidak dimuat ulang</b>: berkas <code>{file}</code> punya {n} masalah; jadwal yang "
+            "berjalan tetap dipakai.\n{lines}\nPerbaiki berkasnya, periksa dengan <code>python bot.py check</code>, "
+            "lalu muat ulang lagi."
+        ),
         "handler_error": (
             "⚠️ <b>Kesalahan</b> di <code>{where}</code>: {error}. Pengguna menerima permintaan maaf. "
             "Rincian ada di log bot; kesalahan yang sama tidak dilaporkan lagi selama 10 menit."
@@ -544,6 +549,10 @@ OP_TEMPLATES = {
         ),
         "outage_up": "✅ {part} is running again after {seconds} s.",
         "outage_parts": {"delivery engine": "Message delivery", "scheduler": "The reminder scheduler"},
+        "reload_refused": (
+            "⚠️ <b>Schedule not reloaded</b>: the file <code>{file}</code> has {n} problem(s); the running "
+            "schedule stays.\n{lines}\nFix the file, check it with <code>python bot.py check</code>, then reload again."
+        ),
         "handler_error": (
             "⚠️ <b>Error</b> in <code>{where}</code>: {error}. The user got an apology. "
             "Details are in the bot's log; the same error is not reported again for 10 minutes."
@@ -563,6 +572,14 @@ def outage_text(part: str, event: str, detail: str, lang: str = "id") -> str:
     if event == "down":
         return _tpl(lang, "outage_down").format(part=name, error=escape(detail[:200]))
     return _tpl(lang, "outage_up").format(part=name, seconds=detail)
+
+
+def reload_refused_text(file: str, problems: list[str], lang: str = "id", shown: int = 3) -> str:
+    """To operators: a reload found the schedule file invalid; the first `shown` problems (the log has all)."""
+    lines = [f"• {escape(line[:300])}" for line in problems[:shown]]
+    if len(problems) > shown:
+        lines.append("…")
+    return _tpl(lang, "reload_refused").format(file=escape(file), n=len(problems), lines="\n".join(lines))
 
 
 def handler_error_text(where: str, error: str, lang: str = "id") -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from bot.store.operator import OperatorStore
 from bot.store.outbox import OutboxStore
 from bot.store.rows import Broadcast, Draft, Job, Subscriber, undelivered
-from bot.store.schema import BUSY_TIMEOUT, HEARTBEAT_KEY, MIGRATIONS, migrate, open_db, read_heartbeat
+from bot.store.schema import BUSY_TIMEOUT, HEARTBEAT_KEY, MIGRATIONS, migrate, open_db, read_heartbeat, read_meta
 from bot.store.statuses import (
     ACTIVE,
     ADHOC,
@@ -66,5 +66,6 @@ __all__ = [
     "EXPIRED", "FAILED", "FINAL", "GONE", "HEARTBEAT_KEY", "KINDS", "MIGRATIONS", "OPEN_DRAFTS",
     "OUTCOME_COLUMNS", "PENDING", "PREVIEW", "REMINDER", "RUNNING", "SENDING", "SENDING_DRAFT", "SENT",
     "STOPPED", "SUBSCRIBER_STATUSES", "UNDELIVERED", "UNFINISHED", "VISITOR", "WRITING",
-    "Broadcast", "Draft", "Job", "Store", "Subscriber", "migrate", "open_db", "read_heartbeat", "undelivered",
+    "Broadcast", "Draft", "Job", "Store", "Subscriber", "migrate", "open_db", "read_heartbeat", "read_meta",
+    "undelivered",
 ]  # fmt: skip

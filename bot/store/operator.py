@@ -102,7 +102,11 @@ class OperatorStore(StoreBase):
 
     def write_heartbeat(self, values: dict) -> None:
         """The running bot's heartbeat (pid, last poll, last engine loop; Unix times), one meta row."""
+        self.put_meta(HEARTBEAT_KEY, values)
+
+    def put_meta(self, key: str, values: dict) -> None:
+        """One meta row as JSON, replacing the previous value (read by other processes with read_meta)."""
         self.conn.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (HEARTBEAT_KEY, json.dumps(values)),
+            (key, json.dumps(values)),
         )

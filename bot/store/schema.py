@@ -164,11 +164,19 @@ def read_heartbeat(path: str | os.PathLike, timeout: float = 5.0) -> dict | None
 
     Raises FileNotFoundError when the file does not exist (it is never created here).
     """
+    return read_meta(path, HEARTBEAT_KEY, timeout)
+
+
+def read_meta(path: str | os.PathLike, key: str, timeout: float = 5.0) -> dict | None:
+    """A JSON meta row of a database, read without writing anything (None if there is none).
+
+    Raises FileNotFoundError when the file does not exist (it is never created here).
+    """
     if not os.path.isfile(path):
         raise FileNotFoundError(str(path))
     conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
     try:
-        row = conn.execute("SELECT value FROM meta WHERE key = ?", (HEARTBEAT_KEY,)).fetchone()
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     except sqlite3.OperationalError as exc:
         if "no such table" in str(exc):
             return None

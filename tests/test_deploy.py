@@ -1,0 +1,120 @@
+"""The systemd unit: notify with a watchdog fed by the heartbeat, reload by SIGHUP, and sandboxing
+that `systemd-analyze security` scores at most 2.5; the sd_notify code against a real socket."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from bot import systemd
+from bot.health import Heartbeat
+from tests.test_cli import ROOT
+
+UNIT = ROOT / "deploy" / "pilkada-bot.service"
+
+
+def unit_settings(path: Path = UNIT) -> dict[str, list[str]]:
+    """Every `Key=value` of the unit, values in order (systemd allows a key more than once)."""
+    found: dict[str, list[str]] = {}
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith(("#", ";", "[")) and "=" in line:
+            key, _, value = line.partition("=")
+            found.setdefault(key.strip(), []).append(value.strip())
+    return found
+
+
+def seconds(value: str) -> float:
+    """A systemd time span such as '90', '90s', '1min 30s'."""
+    units = {"": 1, "s": 1, "sec": 1, "min": 60, "m": 60, "h": 3600}
+    return sum(float(n) * units[u] for n, u in re.findall(r"(\d+(?:\.\d+)?)\s*([a-z]*)", value))
+
+
+def test_the_unit_is_notify_with_a_watchdog_the_heartbeat_can_feed_and_reload_by_sighup():
+    unit = unit_settings()
+    assert unit["Type"] == ["notify"]
+    watchdog = seconds(unit["WatchdogSec"][0])
+    heartbeat = Heartbeat(lambda: None, lambda: (None, None)).interval  # type: ignore[arg-type, return-value]
+    assert heartbeat * 3 <= watchdog  # a beat or two may be late without a restart
+    assert unit["ExecReload"] == ["/bin/kill -HUP $MAINPID"]
+    assert unit["RestartPreventExitStatus"] == ["2"] and unit["Restart"] == ["on-failure"]
+    assert "AF_INET" in unit["RestrictAddressFamilies"][0].split()  # Telegram is on the internet
+    assert "AF_UNIX" in unit["RestrictAddressFamilies"][0].split()  # the notify socket
+    assert "IPAddressDeny" not in unit and "PrivateNetwork" not in unit
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
+def test_systemd_analyze_security_scores_the_unit_at_most_2_5(tmp_path):
+    unit = tmp_path / "pilkada-bot.service"
+    unit.write_bytes(UNIT.read_bytes())
+    result = subprocess.run(
+        ["systemd-analyze", "security", "--offline=true", "--no-pager", str(unit)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    found = re.search(r"Overall exposure level for pilkada-bot\.service: (\d+\.\d+)", result.stdout)
+    if found is None and "--offline" in result.stderr:
+        pytest.skip("this systemd-analyze has no --offline (systemd < 250)")
+    assert found, result.stdout + result.stderr
+    assert float(found.group(1)) <= 2.5, result.stdout
+
+
+@pytest.fixture
+def listener(tmp_path):
+    """A Unix datagram socket standing in for systemd's notify socket: (address for NOTIFY_SOCKET, socket)."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    name = f"pilkada-test-{uuid.uuid4().hex}"
+    sock.bind("\0" + name)
+    sock.settimeout(5)
+    yield f"@{name}", sock
+    sock.close()
+
+
+def test_notify_sends_to_an_abstract_socket(listener, monkeypatch):
+    address, sock = listener
+    monkeypatch.setenv("NOTIFY_SOCKET", address)
+    assert systemd.notify("READY=1", "STATUS=serving")
+    assert sock.recv(4096) == b"READY=1\nSTATUS=serving"
+    assert systemd.reloading()
+    first, second = sock.recv(4096).decode().split("\n")
+    assert first == "RELOADING=1" and re.fullmatch(r"MONOTONIC_USEC=\d+", second)
+
+
+def test_notify_sends_to_a_socket_file(tmp_path, monkeypatch):
+    path = tmp_path / "n.sock"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        sock.bind(str(path))
+        monkeypatch.setenv("NOTIFY_SOCKET", str(path))
+        assert systemd.notify("WATCHDOG=1")
+        assert sock.recv(100) == b"WATCHDOG=1"
+
+
+def test_notify_without_systemd_or_with_a_dead_socket_does_nothing(tmp_path, monkeypatch):
+    monkeypatch.delenv("NOTIFY_SOCKET", raising=False)
+    assert not systemd.notify("READY=1")
+    monkeypatch.setenv("NOTIFY_SOCKET", str(tmp_path / "gone.sock"))
+    assert not systemd.notify("READY=1")  # logged at debug, never raised
+
+
+def test_the_watchdog_is_fed_only_when_health_would_say_ok(listener, monkeypatch):
+    from bot.app import feed_watchdog
+
+    address, sock = listener
+    monkeypatch.setenv("NOTIFY_SOCKET", address)
+    values: dict[str, tuple[float | None, float | None]] = {"now": (1.0, 1.0)}
+    beat = Heartbeat(lambda: None, lambda: values["now"], on_beat=feed_watchdog)  # type: ignore[arg-type, return-value]
+    values["now"] = (time.time() - 2, time.time() - 1)
+    beat.beat()
+    assert sock.recv(100) == b"WATCHDOG=1"
+    sock.settimeout(0.3)
+    for stale in [(None, time.time()), (time.time(), time.time() - 120), (time.time() - 61, time.time())]:
+        values["now"] = stale
+        beat.beat()
+        with pytest.raises(TimeoutError):
+            sock.recv(100)
