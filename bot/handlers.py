@@ -73,13 +73,11 @@ def role_keyboard(language: str, current: str | None = None) -> InlineKeyboardMa
 
 
 async def reply(update: Update, text: str, **kwargs) -> None:
-    await message_of(update).reply_text(text, **kwargs)
-
-
-async def reply_all(update: Update, text: str) -> None:
-    """Reply with ``text``, as several messages if it is longer than one message can be."""
-    for part in pages.split(text):
-        await reply(update, part)
+    """Reply with ``text``; one longer than a message can be comes as several, the buttons under the last."""
+    parts = pages.split(text)
+    for part in parts[:-1]:
+        await message_of(update).reply_text(part)
+    await message_of(update).reply_text(parts[-1], **kwargs)
 
 
 def page_keyboard(
@@ -287,12 +285,12 @@ async def neutrality(update: Update, context: BotContext) -> None:
     subscribed = sub is not None and sub.status == ACTIVE
     key = texts.netralitas_key(sub.role if sub is not None and subscribed else None)
     text = texts.page_text(rt.schedule, key, language, rt.today())
-    await reply_all(update, text if subscribed else text + texts.say(language, "not_subscribed_hint"))
+    await reply(update, text if subscribed else text + texts.say(language, "not_subscribed_hint"))
 
 
 async def polling_station(update: Update, context: BotContext) -> None:
     rt = context.runtime
-    await reply_all(update, texts.page_text(rt.schedule, "tps", lang(update, context), rt.today()))
+    await reply(update, texts.page_text(rt.schedule, "tps", lang(update, context), rt.today()))
 
 
 async def privacy(update: Update, context: BotContext) -> None:

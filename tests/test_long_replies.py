@@ -230,3 +230,20 @@ async def test_rencana_on_1_august_2024_comes_in_pages_turned_with_buttons(tmp_p
         await h.standin.wait_for(lambda: len(h.standin.callback_answers) > before)
         assert h.standin.callback_answers[before].get("text") == texts.say("id", "stale_button")
         assert "Halaman 1 dari 2" in h.standin.sent_to(OPERATOR)[-1]["text"]
+
+
+async def test_a_refusal_quoting_a_4000_character_tag_comes_as_several_messages(tmp_path):
+    """The refusal of a /siaran text quotes what is wrong; quoting a huge tag must not break the reply."""
+    text = "<" + "x" * 4000 + ">"
+    problem = telegram_html.check(text)
+    assert problem is not None
+    expected = pages.split(texts.draft_refused(problem.text("id"), "id"))
+    assert len(expected) >= 2  # one message would be refused by Telegram
+    async with Harness(tmp_path, SHIPPED, admin_ids=[OPERATOR], subscribers=[(100, "pemilih")]) as h:
+        [menu] = await h.say(OPERATOR, "/siaran")
+        await h.press(OPERATOR, menu, buttons(h.standin.sent_to(OPERATOR)[-1])["☐ Pemilih"])
+        await h.press(OPERATOR, menu, buttons(h.standin.sent_to(OPERATOR)[-1])["Lanjut ▶"])
+        replies = await h.say(OPERATOR, text, n=len(expected))
+        assert [r["text"] for r in replies] == expected
+        assert all(telegram_html.visible_length(r["text"]) <= 4096 for r in replies)
+        assert texts.say("id", "error") not in h.texts_to(OPERATOR)
