@@ -1,6 +1,6 @@
 """Callback data of inline buttons: packed and unpacked here, and nowhere else.
 
-Every button's data starts with a kind (``role:``, ``lang:``, ``ics``, ``op:``); each kind has a
+Every button's data starts with a kind (``role:``, ``lang:``, ``ics``, ``op:``, ``page:``); each kind has a
 pattern for its ``CallbackQueryHandler``. Unpacking never trusts the data: anyone can send any
 callback data to the bot, so whatever is not exactly what this module packs unpacks to None.
 Callback data never depends on the language: a button works whoever presses it.
@@ -15,16 +15,24 @@ from bot.texts import LANGS
 
 MAX_BYTES = 64  # Telegram's limit for callback data
 MAX_DRAFT_DIGITS = 18  # any id of at most 18 digits fits SQLite's 64-bit integers
+MAX_PAGE_DIGITS = 4
+PAGE_VIEWS = ("jadwal", "rencana", "laporan", "audit")  # the replies shown in pages with ◀ ▶
 
 _ROLE = "role:"
 _LANGUAGE = "lang:"
 CALENDAR = "ics"
 _DRAFT = "op:"
+_PAGE = "page:"
 
 ROLE_PATTERN = f"^{re.escape(_ROLE)}"
 LANGUAGE_PATTERN = f"^{re.escape(_LANGUAGE)}"
 CALENDAR_PATTERN = f"^{re.escape(CALENDAR)}$"
 DRAFT_PATTERN = f"^{re.escape(_DRAFT)}"
+
+
+def page_pattern(*views: str) -> str:
+    """The pattern of the ◀ ▶ buttons of the given views (a handler serves only its own views)."""
+    return f"^{re.escape(_PAGE)}(?:{'|'.join(re.escape(v) for v in views)}):"
 
 
 def _checked(data: str) -> str:
@@ -48,6 +56,13 @@ def draft(draft_id: int, action: str) -> str:
     return _checked(f"{_DRAFT}{draft_id}:{action}")
 
 
+def page(view: str, number: int) -> str:
+    """The data of a ◀ ▶ button that shows page `number` (0-based) of the reply `view`."""
+    if view not in PAGE_VIEWS or not 0 <= number < 10**MAX_PAGE_DIGITS:
+        raise ValueError(f"no page {number} of {view!r}")
+    return _checked(f"{_PAGE}{view}:{number}")
+
+
 def unpack_role(data: str | None) -> str | None:
     """The role of a role button; None for anything else (an old or forged button)."""
     value = _after(data, _ROLE)
@@ -67,6 +82,16 @@ def unpack_draft(data: str | None) -> tuple[int, str] | None:
     if not colon or not (draft_part.isascii() and draft_part.isdigit()) or len(draft_part) > MAX_DRAFT_DIGITS:
         return None
     return int(draft_part), action
+
+
+def unpack_page(data: str | None) -> tuple[str, int] | None:
+    """(view, page number) of a ◀ ▶ button; None for anything else."""
+    view, colon, number = (_after(data, _PAGE) or "").partition(":")
+    if not colon or view not in PAGE_VIEWS:
+        return None
+    if not (number.isascii() and number.isdigit()) or len(number) > MAX_PAGE_DIGITS:
+        return None
+    return view, int(number)
 
 
 def _after(data: str | None, prefix: str) -> str | None:

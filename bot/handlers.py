@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 
 from telegram import (
     CallbackQuery,
@@ -24,7 +24,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import callbacks, texts
+from bot import callbacks, pages, texts
 from bot.context import BotContext
 from bot.schedule import ROLES
 from bot.store import ACTIVE, STOPPED
@@ -73,7 +73,45 @@ def role_keyboard(language: str, current: str | None = None) -> InlineKeyboardMa
 
 
 async def reply(update: Update, text: str, **kwargs) -> None:
-    await message_of(update).reply_text(text, **kwargs)
+    """Reply with ``text``; one longer than a message can be comes as several, the buttons under the last."""
+    parts = pages.split(text)
+    for part in parts[:-1]:
+        await message_of(update).reply_text(part)
+    await message_of(update).reply_text(parts[-1], **kwargs)
+
+
+def page_keyboard(
+    view: str, page: int, count: int, rows: Sequence[Sequence[InlineKeyboardButton]] = ()
+) -> InlineKeyboardMarkup | None:
+    """◀ ▶ for page ``page`` (0-based) of ``count``, above the reply's own ``rows`` of buttons."""
+    turn = []
+    if page > 0:
+        turn.append(InlineKeyboardButton(pages.PREVIOUS, callback_data=callbacks.page(view, page - 1)))
+    if page < count - 1:
+        turn.append(InlineKeyboardButton(pages.NEXT, callback_data=callbacks.page(view, page + 1)))
+    keyboard = ([turn] if turn else []) + [list(row) for row in rows]
+    return InlineKeyboardMarkup(keyboard) if keyboard else None
+
+
+async def reply_pages(
+    update: Update, view: str, parts: list[str], language: str, rows: Sequence[Sequence[InlineKeyboardButton]] = ()
+) -> None:
+    """Reply with the first page of a paged reply; its ◀ ▶ buttons show the others (:func:`show_page`)."""
+    await reply(update, pages.with_note(parts, 0, language), reply_markup=page_keyboard(view, 0, len(parts), rows))
+
+
+async def show_page(
+    query: CallbackQuery,
+    view: str,
+    parts: list[str],
+    page: int,
+    language: str,
+    rows: Sequence[Sequence[InlineKeyboardButton]] = (),
+) -> None:
+    """Turn a paged reply to ``page``, rendered afresh (clamped if the reply has fewer pages now)."""
+    page = min(page, len(parts) - 1)
+    await query.answer()
+    await edit(query, pages.with_note(parts, page, language), page_keyboard(view, page, len(parts), rows))
 
 
 async def ignoring_unchanged(edit: Awaitable[object]) -> None:
@@ -199,13 +237,28 @@ async def change_language(update: Update, context: BotContext) -> None:
     await reply(update, texts.say(lang(update, context), "language_prompt"), reply_markup=keyboard)
 
 
+def calendar_row(language: str) -> list[list[InlineKeyboardButton]]:
+    return [[InlineKeyboardButton(texts.say(language, "calendar_button"), callback_data=callbacks.CALENDAR)]]
+
+
 async def schedule(update: Update, context: BotContext) -> None:
     rt = context.runtime
     language = lang(update, context)
-    button = InlineKeyboardButton(texts.say(language, "calendar_button"), callback_data=callbacks.CALENDAR)
-    await reply(
-        update, texts.schedule_text(rt.schedule, rt.today(), language), reply_markup=InlineKeyboardMarkup([[button]])
-    )
+    parts = texts.schedule_pages(rt.schedule, rt.today(), language)
+    await reply_pages(update, "jadwal", parts, language, calendar_row(language))
+
+
+async def schedule_page(update: Update, context: BotContext) -> None:
+    """◀ ▶ under /jadwal: anyone in the chat may turn the pages."""
+    rt = context.runtime
+    query = query_of(update)
+    language = lang(update, context)
+    turn = callbacks.unpack_page(query.data)
+    if turn is None or turn[0] != "jadwal" or query.message is None:
+        await query.answer(texts.say(language, "stale_button"))
+        return
+    parts = texts.schedule_pages(rt.schedule, rt.today(), language)
+    await show_page(query, "jadwal", parts, turn[1], language, calendar_row(language))
 
 
 async def send_calendar(update: Update, context: BotContext) -> None:
@@ -295,6 +348,7 @@ def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(choose_role, pattern=callbacks.ROLE_PATTERN))
     application.add_handler(CallbackQueryHandler(choose_language, pattern=callbacks.LANGUAGE_PATTERN))
     application.add_handler(CallbackQueryHandler(send_calendar, pattern=callbacks.CALENDAR_PATTERN))
+    application.add_handler(CallbackQueryHandler(schedule_page, pattern=callbacks.page_pattern("jadwal")))
     application.add_handler(CallbackQueryHandler(stray_button))
     application.add_handler(MessageHandler(message & filters.COMMAND, unknown_command))
     application.add_handler(MessageHandler(message & filters.ChatType.PRIVATE & ~filters.COMMAND, free_text))

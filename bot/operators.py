@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from telegram import (
@@ -27,13 +28,18 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot import callbacks, plan, reports, telegram_html, texts
 from bot import store as st
 from bot.context import BotContext, job_queue_of, runtime_of
-from bot.handlers import edit, ignoring_unchanged, lang, message_of, query_of, reply
-from bot.schedule import ROLES
+from bot.handlers import edit, ignoring_unchanged, lang, message_of, query_of, reply, reply_pages, show_page
+from bot.schedule import ROLES, Schedule
 
 if TYPE_CHECKING:
     from bot.app import Runtime
 
 log = logging.getLogger(__name__)
+
+# How far back /laporan and /audit go, in pages of ◀ ▶ (bounds the work of each press).
+REPORTS_SHOWN = 500
+AUDIT_SHOWN = 1000
+OPERATOR_VIEWS = ("rencana", "laporan", "audit")
 
 
 def rate_of(rt: Runtime) -> float:
@@ -168,10 +174,26 @@ async def cancel_running(update: Update, context: BotContext) -> None:
     await reply(update, texts.cancelled_broadcast(broadcast_id, dropped, sent, language))
 
 
+def view_pages(view: str, language: str, schedule: Schedule, store: st.Store, rate: float, now: datetime) -> list[str]:
+    """The pages of the operator reply ``view`` ("rencana", "laporan" or "audit") as of ``now``."""
+    tz = schedule.election.tz
+    if view == "rencana":
+        rows = plan.plan(schedule, store.count_audience, rate, now=now)
+        return texts.plan_pages(rows, rate, tz, language)
+    if view == "laporan":
+        return texts.report_list_pages(reports.recent_figures(store, REPORTS_SHOWN), tz, language)
+    if view == "audit":
+        return texts.audit_pages(store.audit_trail(AUDIT_SHOWN), tz, language)
+    raise ValueError(f"no operator view {view!r}")
+
+
+def pages_now(rt: Runtime, view: str, language: str) -> list[str]:
+    return view_pages(view, language, rt.schedule, rt.store, rate_of(rt), rt.now())
+
+
 async def upcoming(update: Update, context: BotContext) -> None:
-    rt = context.runtime
-    rows = plan.plan(rt.schedule, rt.store.count_audience, rate_of(rt), now=rt.now())
-    await reply(update, texts.plan_text(rows, rate_of(rt), rt.schedule.election.tz, lang(update, context)))
+    language = lang(update, context)
+    await reply_pages(update, "rencana", pages_now(context.runtime, "rencana", language), language)
 
 
 async def report(update: Update, context: BotContext) -> None:
@@ -183,12 +205,24 @@ async def report(update: Update, context: BotContext) -> None:
         answer = texts.progress_text(figures, tz, language) if figures else texts.op_say(language, "no_such_report")
         await reply(update, answer)
     else:
-        await reply(update, texts.report_list_text(reports.recent_figures(rt.store, 10), tz, language))
+        await reply_pages(update, "laporan", pages_now(rt, "laporan", language), language)
 
 
 async def audit(update: Update, context: BotContext) -> None:
+    language = lang(update, context)
+    await reply_pages(update, "audit", pages_now(context.runtime, "audit", language), language)
+
+
+async def turn_page(update: Update, context: BotContext) -> None:
+    """◀ ▶ under /rencana, /laporan and /audit: operators only, like the commands."""
     rt = context.runtime
-    await reply(update, texts.audit_text(rt.store.audit_trail(20), rt.schedule.election.tz, lang(update, context)))
+    query = query_of(update)
+    language = lang(update, context)
+    turn = callbacks.unpack_page(query.data) if user_id(update) in rt.settings.admin_ids else None
+    if turn is None or turn[0] not in OPERATOR_VIEWS or query.message is None:
+        await query.answer(texts.say(language, "stale_button"))
+        return
+    await show_page(query, turn[0], pages_now(rt, turn[0], language), turn[1], language)
 
 
 # -- buttons ----------------------------------------------------------------------------------
@@ -497,3 +531,4 @@ def register(application: Application, admin_ids) -> None:
         application.add_handler(CommandHandler(name, callback, filters=operator))
     application.add_handler(MessageHandler(operator & filters.TEXT & ~filters.COMMAND, draft_text))
     application.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.DRAFT_PATTERN))
+    application.add_handler(CallbackQueryHandler(turn_page, pattern=callbacks.page_pattern(*OPERATOR_VIEWS)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
+from bot import pages
 from bot import store as st
 from bot.render import DAYS as DAYS  # re-exported: dates are formatted in bot/render.py
 from bot.render import LANGS as LANGS
@@ -246,24 +247,37 @@ def next_stage_line(schedule: Schedule, today: date, lang: str = "id") -> str:
     )
 
 
-def schedule_text(schedule: Schedule, today: date, lang: str = "id") -> str:
-    """The /jadwal answer: every stage, its dates and state, and a countdown to the next."""
+def _schedule_parts(schedule: Schedule, today: date, lang: str) -> tuple[str, list[str], str]:
+    """/jadwal as head, one item per stage, and foot."""
     e = schedule.election
-    lines = [
-        f"<b>{say(lang, 'schedule_title')} {escape(e.name)}</b>",
-        f"{escape(e.region)} · {say(lang, 'today')} {long_date(today, lang)}",
-        "",
-    ]
+    head = f"<b>{say(lang, 'schedule_title')} {escape(e.name)}</b>\n{escape(e.region)} · {say(lang, 'today')} " + (
+        f"{long_date(today, lang)}\n"
+    )
+    items = []
     following = next_stage(schedule, today)
     for stage in sorted(schedule.stages, key=lambda s: (s.start, s.end)):
         state = stage_state(stage, today)
         note = say(lang, f"state_{state}")
         if following is not None and stage.id == following.id:
             note += f", {countdown(stage, today)}"
-        lines.append(f"{MARKS[state]} <b>{escape(stage_name(stage, lang))}</b>")
-        lines.append(f"    {date_range(stage.start, stage.end, lang)} ({note})")
-    lines += ["", next_stage_line(schedule, today, lang), say(lang, "legend")]
-    return "\n".join(lines)
+        items.append(
+            f"{MARKS[state]} <b>{escape(stage_name(stage, lang))}</b>\n"
+            f"    {date_range(stage.start, stage.end, lang)} ({note})"
+        )
+    foot = f"\n{next_stage_line(schedule, today, lang)}\n{say(lang, 'legend')}"
+    return head, items, foot
+
+
+def schedule_text(schedule: Schedule, today: date, lang: str = "id") -> str:
+    """The /jadwal answer: every stage, its dates and state, and a countdown to the next."""
+    head, items, foot = _schedule_parts(schedule, today, lang)
+    return "\n".join([head, *items, foot])
+
+
+def schedule_pages(schedule: Schedule, today: date, lang: str = "id") -> list[str]:
+    """:func:`schedule_text` as pages that fit in a message, each with the title and the legend."""
+    head, items, foot = _schedule_parts(schedule, today, lang)
+    return pages.paginate(items, head, foot)
 
 
 def welcome_text(schedule: Schedule, lang: str = "id") -> str:
@@ -469,7 +483,7 @@ OP_TEMPLATES = {
         "progress_done": "Selesai {finished}",
         "states": {st.DONE: "selesai", st.RUNNING: "sedang dikirim", st.ENQUEUING: "menyiapkan"},
         "reports_none": "Belum ada siaran.",
-        "reports_title": "<b>10 siaran terakhir</b>",
+        "reports_title": "<b>Siaran terakhir</b>",
         "reports_line": "<code>{id}</code> · {created} · {sent}/{total} terkirim",
         "reports_hint": "Rincian: /laporan ID",
         "audit_none": "Belum ada tindakan operator.",
@@ -528,7 +542,7 @@ OP_TEMPLATES = {
         "progress_done": "Finished {finished}",
         "states": {st.DONE: "done", st.RUNNING: "sending", st.ENQUEUING: "preparing"},
         "reports_none": "No broadcasts yet.",
-        "reports_title": "<b>Last 10 broadcasts</b>",
+        "reports_title": "<b>Latest broadcasts</b>",
         "reports_line": "<code>{id}</code> · {created} · {sent}/{total} sent",
         "reports_hint": "Details: /laporan ID",
         "audit_none": "No operator actions yet.",
@@ -658,11 +672,11 @@ def progress_text(f: dict, tz, lang: str = "id") -> str:
     return "\n".join(lines)
 
 
-def report_list_text(items: list[dict], tz, lang: str = "id") -> str:
+def report_list_pages(items: list[dict], tz, lang: str = "id") -> list[str]:
+    """/laporan: the latest broadcasts, newest first, as pages."""
     if not items:
-        return _tpl(lang, "reports_none")
-    lines = [_tpl(lang, "reports_title")]
-    lines += [
+        return [_tpl(lang, "reports_none")]
+    lines = [
         _tpl(lang, "reports_line").format(
             id=escape(f["id"]),
             created=clock(f["created_at"], tz, lang),
@@ -671,52 +685,66 @@ def report_list_text(items: list[dict], tz, lang: str = "id") -> str:
         )  # fmt: skip
         for f in items
     ]
-    lines.append(_tpl(lang, "reports_hint"))
-    return "\n".join(lines)
+    return pages.paginate(lines, _tpl(lang, "reports_title"), _tpl(lang, "reports_hint"))
 
 
-def audit_text(rows: list[dict], tz, lang: str = "id") -> str:
-    if not rows:
-        return _tpl(lang, "audit_none")
-    lines = [_tpl(lang, "audit_title")]
+def audit_lines(rows: list[dict], tz, lang: str = "id") -> list[str]:
+    """One line per audit trail entry."""
+    lines = []
     for r in rows:
         subject = f" {escape(r['subject'])}" if r["subject"] else ""
         detail = f" ({escape(r['detail'])})" if r["detail"] else ""
         lines.append(f"{clock(r['at'], tz, lang)} · {escape(r['actor'])} · {escape(r['action'])}{subject}{detail}")
-    return "\n".join(lines)
+    return lines
 
 
-def plan_text(rows, rate: float, tz, lang: str = "id") -> str:
-    """/rencana: the same numbers as `python bot.py plan`."""
+def audit_pages(rows: list[dict], tz, lang: str = "id") -> list[str]:
+    """/audit: the audit trail, newest first, as pages."""
     if not rows:
-        return _tpl(lang, "plan_none")
-    lines = [_tpl(lang, "plan_title").format(rate=rate), ""]
+        return [_tpl(lang, "audit_none")]
+    return pages.paginate(audit_lines(rows, tz, lang), _tpl(lang, "audit_title"))
+
+
+def plan_items(rows, tz, lang: str = "id") -> list[str]:
+    """One item per reminder of /rencana: its line, and a warning line when it is late."""
+    items = []
     for row in rows:
         r = row.reminder
         if row.finish:
             finish = _tpl(lang, "plan_finish").format(at=_stamp(row.finish.astimezone(tz), lang, year=False))
         else:
             finish = _tpl(lang, "plan_not_all")
-        lines.append(
-            _tpl(lang, "plan_line").format(
-                id=escape(r.id),
-                at=_stamp(r.at, lang),
-                roles=roles_text(r.roles, lang),
-                recipients=recipients_text(row.recipients, lang),
-                duration=durasi(row.duration, lang),
-                finish=finish,
-            )  # fmt: skip
-        )
+        item = _tpl(lang, "plan_line").format(
+            id=escape(r.id),
+            at=_stamp(r.at, lang),
+            roles=roles_text(r.roles, lang),
+            recipients=recipients_text(row.recipients, lang),
+            duration=durasi(row.duration, lang),
+            finish=finish,
+        )  # fmt: skip
         if row.late:
-            lines.append(
-                _tpl(lang, "plan_late").format(
-                    reached=num(row.by_deadline, lang),
-                    total=num(row.recipients, lang),
-                    share=f"{100 * row.by_deadline / row.recipients:.1f}%",
-                    deadline=_hm(r.deliver_by, lang),
-                )  # fmt: skip
-            )
-    return "\n".join(lines)
+            item += "\n" + _tpl(lang, "plan_late").format(
+                reached=num(row.by_deadline, lang),
+                total=num(row.recipients, lang),
+                share=f"{100 * row.by_deadline / row.recipients:.1f}%",
+                deadline=_hm(r.deliver_by, lang),
+            )  # fmt: skip
+        items.append(item)
+    return items
+
+
+def plan_pages(rows, rate: float, tz, lang: str = "id") -> list[str]:
+    """/rencana as pages: the same numbers as `python bot.py plan`; a reminder is never cut in two."""
+    if not rows:
+        return [_tpl(lang, "plan_none")]
+    return pages.paginate(plan_items(rows, tz, lang), _tpl(lang, "plan_title").format(rate=rate) + "\n")
+
+
+def plan_text(rows, rate: float, tz, lang: str = "id") -> str:
+    """/rencana in one piece, which may be longer than a message: the bot sends :func:`plan_pages`."""
+    if not rows:
+        return _tpl(lang, "plan_none")
+    return "\n".join([_tpl(lang, "plan_title").format(rate=rate), "", *plan_items(rows, tz, lang)])
 
 
 def approval_request(author: int, roles, recipients: int, lang: str = "id") -> str:

@@ -199,7 +199,7 @@ async def test_an_english_operator_gets_every_screen_in_english(tmp_path, soon):
         assert "Finished " in status
         assert sum("<b>TPS 12</b> has moved" in h.texts_to(c) for c, _ in PEOPLE) == 3
         [listing] = await h.say(OP1, "/laporan", language_code="en")
-        assert listing["text"].startswith("<b>Last 10 broadcasts</b>") and "3/3 sent" in listing["text"]
+        assert listing["text"].startswith("<b>Latest broadcasts</b>") and "3/3 sent" in listing["text"]
         text, photo = await h.say(OP1, "/statistik", n=2, language_code="en")
         assert text["text"].startswith("<b>Subscriber statistics</b>")
         assert "Voter: <b>4</b>" in text["text"] and "Active subscribers: <b>10</b>" in text["text"]
