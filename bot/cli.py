@@ -211,6 +211,7 @@ def cmd_plan(args, settings: cfg.Settings) -> int:
 
     schedule = load_schedule(settings.schedule)
     rate = settings.effective_rate
+    now = None if args.all else datetime.now(schedule.election.tz)
     if args.audience is not None:
         try:
             per_role = plan.parse_audience(args.audience)
@@ -219,11 +220,17 @@ def cmd_plan(args, settings: cfg.Settings) -> int:
             return 2
         audience = lambda roles: sum(per_role.get(role, 0) for role in roles)  # noqa: E731
         source = "modelled audience: " + ", ".join(f"{role} {n:,}" for role, n in per_role.items())
-    else:
-        store = files.open_database(settings.database)
-        audience, source = store.count_audience, f"recipients now in {settings.database}"
-    now = None if args.all else datetime.now(schedule.election.tz)
-    rows = plan.plan(schedule, audience, rate, now=now)
+        rows = plan.plan(schedule, audience, rate, now=now)
+    elif Path(settings.database).is_file():
+        store = files.open_database(settings.database, must_exist=True)
+        try:
+            rows = plan.plan(schedule, store.count_audience, rate, now=now)
+        finally:
+            store.close()
+        source = f"recipients now in {settings.database}"
+    else:  # never create a database just to count nobody in it
+        rows = plan.plan(schedule, lambda roles: 0, rate, now=now)
+        source = f"no database at {settings.database} yet (0 recipients; model one with --audience N)"
     print(plan.render(rows, rate, source))
     if not rows and not args.all:
         print("All reminders have expired; use --all to plan the whole schedule.")

@@ -287,9 +287,9 @@ def setup_logging(level: int = logging.INFO, token: str | None = None, stream=No
         handler = logging.StreamHandler(stream)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
-    for handler in root.handlers:
-        if REDACT not in handler.filters:
-            handler.addFilter(REDACT)
+    for each in root.handlers:
+        if REDACT not in each.filters:
+            each.addFilter(REDACT)
     root.setLevel(level)
     # httpx logs every request URL (with the token) at INFO; the filter redacts it anyway,
     # but one line per message is noise at 30 messages a second.
