@@ -47,6 +47,9 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--proxy", help="HTTP(S) proxy for every request to Telegram (default: BOT_PROXY, else HTTPS_PROXY...)"
     )
+    common.add_argument(
+        "--env-file", help="settings file (default: BOT_ENV_FILE or .env), e.g. /etc/pilkada-bot.env on a server"
+    )
     common.add_argument("-v", "--verbose", action="store_true", help="debug logging")
 
     p = argparse.ArgumentParser(prog="bot.py", description="Pilkada reminder bot for Telegram.", parents=[common])
@@ -116,12 +119,17 @@ def parser() -> argparse.ArgumentParser:
     purge = sub.add_parser("purge", parents=[common], help="delete delivery records older than a date")
     purge.add_argument("--before", required=True, metavar="YYYY-MM-DD", help="local date in the election time zone")
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    backup = sub.add_parser("backup", parents=[common], help="a checked copy of the database, safe while the bot runs")
+    backup.add_argument("--out", required=True, metavar="FILE.db", help="backup file to write")
+    restore = sub.add_parser("restore", parents=[common], help="replace the database with a backup (bot stopped)")
+    restore.add_argument("file", metavar="FILE.db", help="backup file written by `backup`")
     return p
 
 
 def load_settings(args: argparse.Namespace) -> cfg.Settings:
     cfg.REDACT.add(args.token)
-    settings = cfg.load()
+    env_file, named = cfg.env_file_of(args.env_file)
+    settings = cfg.load(env_file=env_file, required=named)
     admin_ids = cfg.parse_admin_ids(args.admin_ids) if args.admin_ids is not None else None
     return cfg.validate(settings.with_overrides(
         token=args.token, api_url=args.api_url, schedule=args.schedule, database=args.database,
@@ -207,6 +215,7 @@ def cmd_plan(args, settings: cfg.Settings) -> int:
 
     schedule = load_schedule(settings.schedule)
     rate = settings.effective_rate
+    now = None if args.all else datetime.now(schedule.election.tz)
     if args.audience is not None:
         try:
             per_role = plan.parse_audience(args.audience)
@@ -215,11 +224,17 @@ def cmd_plan(args, settings: cfg.Settings) -> int:
             return 2
         audience = lambda roles: sum(per_role.get(role, 0) for role in roles)  # noqa: E731
         source = "modelled audience: " + ", ".join(f"{role} {n:,}" for role, n in per_role.items())
-    else:
-        store = files.open_database(settings.database)
-        audience, source = store.count_audience, f"recipients now in {settings.database}"
-    now = None if args.all else datetime.now(schedule.election.tz)
-    rows = plan.plan(schedule, audience, rate, now=now)
+        rows = plan.plan(schedule, audience, rate, now=now)
+    elif Path(settings.database).is_file():
+        store = files.open_database(settings.database, must_exist=True)
+        try:
+            rows = plan.plan(schedule, store.count_audience, rate, now=now)
+        finally:
+            store.close()
+        source = f"recipients now in {settings.database}"
+    else:  # never create a database just to count nobody in it
+        rows = plan.plan(schedule, lambda roles: 0, rate, now=now)
+        source = f"no database at {settings.database} yet (0 recipients; model one with --audience N)"
     print(plan.render(rows, rate, source))
     if not rows and not args.all:
         print("All reminders have expired; use --all to plan the whole schedule.")
@@ -628,6 +643,34 @@ def cmd_purge(args, settings: cfg.Settings) -> int:
     return 0
 
 
+@operator_command
+def cmd_backup(args, settings: cfg.Settings) -> int:
+    from bot import backup
+
+    out = files.output_path(args.out, settings)
+    copy = backup.backup(settings.database, out)
+    print(
+        f"Backup of {settings.database} written to {args.out} (integrity ok; {copy.subscribers:,} subscribers, "
+        f"{copy.in_flight:,} deliveries in flight)."
+    )
+    return 0
+
+
+@operator_command
+def cmd_restore(args, settings: cfg.Settings) -> int:
+    from bot import backup
+
+    backup.check_backup(args.file)  # a bad file is refused before the lock is even asked for
+    with files.exclusive(settings.database, "restore", "restoring (sudo systemctl stop pilkada-bot)"):
+        copy, kept = backup.restore(args.file, settings.database)
+    print(f"Restored {settings.database} from {args.file} ({copy.subscribers:,} subscribers).")
+    if kept is not None:
+        print(f"The replaced database is kept as {kept}.")
+    if copy.in_flight:
+        print(f"{copy.in_flight:,} deliveries were in flight at backup time: the bot sends them again when it starts.")
+    return 0
+
+
 def cmd_health(args, settings: cfg.Settings) -> int:
     """One line; exit 0 healthy, 1 not (or no heartbeat), 2 when the database file does not exist."""
     from bot.health import check
@@ -670,6 +713,7 @@ def run_command(argv: list[str] | None) -> int:
         "stats": cmd_stats, "report": cmd_report, "broadcast": cmd_broadcast, "export": cmd_export,
         "ics": cmd_ics, "poster": cmd_poster, "purge": cmd_purge, "health": cmd_health,
         "reload": cmd_reload,
+        "backup": cmd_backup, "restore": cmd_restore,
     }[command]  # fmt: skip
     try:
         return handler(args, settings)

@@ -24,6 +24,7 @@ from pathlib import Path
 from bot import schedule as sched
 from bot import settings as cfg
 from bot.app import build, serve
+from bot.context import job_queue_of
 from bot.lock import DatabaseLock
 from bot.store import Store
 from bot.texts import long_date
@@ -31,6 +32,8 @@ from standin import StandIn
 
 CHAT_ID = 100001
 TAG = re.compile(r"<[^>]+>")
+SUBSCRIBE_WAIT = 45.0  # seconds the first reminder waits for the person to subscribe
+REMINDER_LABEL = {"id": "📣 pengingat terjadwal dari bot:", "en": "📣 scheduled reminder from the bot:"}
 
 
 def plain(text: str) -> str:
@@ -44,7 +47,9 @@ class Terminal:
     def __init__(self, standin: StandIn, schedule: sched.Schedule, out=sys.stdout):
         self.standin = standin
         self.out = out
-        self.reminder_texts = {r.text for r in schedule.reminders}
+        # Both languages: someone who chose English gets text_en, and it is a reminder all the same.
+        self.reminder_texts = {r.text: REMINDER_LABEL["id"] for r in schedule.reminders}
+        self.reminder_texts.update({r.text_en: REMINDER_LABEL["en"] for r in schedule.reminders if r.text_en})
         self.shown: dict[int, str] = {}
         self.buttons: tuple[int, list[tuple[str, str]]] | None = None
         self.last_change = time.monotonic()
@@ -66,7 +71,7 @@ class Terminal:
             if key in self.shown:
                 header = "bot (pesan diperbarui):"
             elif text in self.reminder_texts:
-                header = "📣 pengingat terjadwal dari bot:"
+                header = self.reminder_texts[text]
             else:
                 header = "bot:"
             self.shown[key] = text
@@ -121,7 +126,8 @@ def banner(
         f"DEMO OFFLINE — {schedule.election.name}, {schedule.election.region}",
         "Bot terhubung ke server Telegram tiruan lokal (tanpa internet).",
         "Jadwal DIGESER untuk demo: pengingat terjadwal jatuh tempo dalam beberapa menit ke depan",
-        f"(yang pertama sekitar {first_in:.0f} detik lagi" + (f", {first:%H.%M.%S})." if first else ")."),
+        f"(yang pertama sekitar {first_in:.0f} detik setelah Anda mendaftar, paling lambat"
+        f" {SUBSCRIBE_WAIT + first_in:.0f} detik lagi" + (f", {first:%H.%M.%S})." if first else ")."),
         f"Tanggal simulasi untuk /jadwal: {long_date(simulated.date())}; tanggal tahapan tetap yang resmi.",
         "Ketik /start, pilih peran dengan nomornya, lalu /jadwal. Ctrl-D untuk keluar.",
         *(["Anda juga OPERATOR: coba /statistik, /siaran, /rencana, /laporan, /audit."] if operator else []),
@@ -146,8 +152,10 @@ async def _demo(
     now = datetime.now(schedule.election.tz)
     # Reminders move to the next minutes; stages keep their real dates, and replies pretend that
     # today is the day of the first reminder, so /jadwal and the reminders tell the same story.
-    shifted = sched.shifted(schedule, now, first_in=timedelta(seconds=first_in), spacing=timedelta(seconds=spacing))
-    shifted = dataclasses.replace(shifted, stages=schedule.stages)
+    # The reminders start `first_in` after the person subscribes (see _follow_subscription), at the
+    # latest SUBSCRIBE_WAIT seconds from now: a reminder sent before anyone subscribed reaches nobody.
+    latest = now + timedelta(seconds=SUBSCRIBE_WAIT)
+    shifted = demo_schedule(schedule, latest, first_in, spacing)
     first = schedule.reminders[0].at if schedule.reminders else now
     settings = settings.with_overrides(
         token=standin.token,
@@ -163,9 +171,11 @@ async def _demo(
     server = asyncio.create_task(serve(application, stop, ready))
     term = Terminal(standin, shifted, out)
     interactive = stdin.isatty()
+    follower: asyncio.Task | None = None
     try:
         await asyncio.wait_for(ready.wait(), 30)
         term.print(banner(schedule, shifted, first_in, first, operator))
+        follower = asyncio.create_task(_follow_subscription(application, schedule, first_in, spacing, latest))
         loop = asyncio.get_running_loop()
         while True:
             if interactive:
@@ -190,6 +200,8 @@ async def _demo(
         term.print("\nDemo selesai.")
         return 0
     finally:
+        if follower is not None:
+            follower.cancel()
         stop.set()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(server, 15)
@@ -197,6 +209,44 @@ async def _demo(
         store.close()
         db_lock.release()
         tmp.cleanup()
+
+
+def demo_schedule(schedule: sched.Schedule, start: datetime, first_in: float, spacing: float) -> sched.Schedule:
+    """The schedule with its reminders from `start + first_in` on, every `spacing`; the real stage dates."""
+    moved = sched.shifted(schedule, start, first_in=timedelta(seconds=first_in), spacing=timedelta(seconds=spacing))
+    return dataclasses.replace(moved, stages=schedule.stages)
+
+
+async def _follow_subscription(
+    application, schedule: sched.Schedule, first_in: float, spacing: float, latest: datetime
+) -> None:
+    """Once the person has subscribed (before `latest`), move the reminders to start `first_in` later."""
+    rt = application.bot_data["runtime"]
+    store = rt.store.reopen()  # a connection of its own: the bot's may be inside a transaction
+    try:
+        while datetime.now(latest.tzinfo) < latest:
+            if store.count_audience(sched.ROLES):
+                reschedule(application, demo_schedule(schedule, datetime.now(latest.tzinfo), first_in, spacing))
+                return
+            await asyncio.sleep(0.1)
+    finally:
+        store.close()
+
+
+def reschedule(application, schedule: sched.Schedule) -> None:
+    """Replace the reminders' jobs by those of `schedule` (same ids, new times)."""
+    rt = application.bot_data["runtime"]
+    ids = {r.id for r in schedule.reminders}
+    job_queue = job_queue_of(application)
+    for job in job_queue.jobs():
+        if job.name in ids:
+            job.schedule_removal()
+    rt.schedule = rt.scheduler.schedule = schedule
+    for r in schedule.reminders:
+        job_queue.run_once(
+            rt.scheduler._job, when=r.at, data=r.id, name=r.id,
+            job_kwargs={"misfire_grace_time": None, "coalesce": True},
+        )  # fmt: skip
 
 
 def _prompt(stdin, out) -> str:

@@ -94,7 +94,8 @@ def protected_files(settings: cfg.Settings) -> dict[Path, str]:
     for suffix in ("-wal", "-shm", "-journal"):
         files[db + suffix] = f"the database's {suffix} file"
     files[settings.schedule] = "the schedule (BOT_SCHEDULE)"
-    files[cfg.ENV_FILE] = "the settings file"
+    if settings.env_file:
+        files[settings.env_file] = "the settings file"
     return {Path(path).resolve(): what for path, what in files.items()}
 
 

@@ -12,7 +12,7 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,6 +21,7 @@ DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_SCHEDULE = "config/pilkada2024.toml"
 DEFAULT_DATABASE = "data/bot.db"
 ENV_FILE = ".env"  # the settings file read from the working directory
+ENV_FILE_VARIABLE = "BOT_ENV_FILE"  # names another settings file (as --env-file does), e.g. /etc/pilkada-bot.env
 
 
 class SettingsError(ValueError):
@@ -42,6 +43,7 @@ class Settings:
     webhook_port: int = 8443
     webhook_secret: str | None = None  # None = generated once and kept in the database
     proxy: str | None = None  # every request to Telegram goes through it; None = HTTP(S)_PROXY/NO_PROXY
+    env_file: str | None = ENV_FILE  # the settings file these came from (an `--out` never replaces it)
 
     @property
     def effective_rate(self) -> float:
@@ -53,13 +55,26 @@ class Settings:
         return replace(self, **{k: v for k, v in values.items() if v is not None})
 
 
-def read_env_file(path: str | os.PathLike = ".env") -> dict[str, str]:
-    """KEY=VALUE lines of a dotenv file (comments, blanks and `export ` allowed); {} if missing."""
+def read_env_file(path: str | os.PathLike = ".env", required: bool = False) -> dict[str, str]:
+    """KEY=VALUE lines of a dotenv file (comments, blanks and `export ` allowed).
+
+    A missing file is {} unless `required` (named with --env-file or BOT_ENV_FILE): SettingsError.
+    """
     values: dict[str, str] = {}
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
+        if required:
+            raise SettingsError(f"settings file {path} does not exist (--env-file or BOT_ENV_FILE)") from None
         return values
+    except IsADirectoryError:
+        raise SettingsError(f"settings file {path} is a folder; give a file (--env-file or BOT_ENV_FILE)") from None
+    except PermissionError:
+        raise SettingsError(
+            f"cannot read the settings file {path} (permission denied): run as the bot's user, e.g. sudo -u pilkada-bot"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"cannot read the settings file {path} ({exc})") from None
     for line in lines:
         line = line.strip()
         if not line or line.startswith("#") or "=" not in line:
@@ -84,11 +99,22 @@ def parse_admin_ids(raw: str) -> frozenset[int]:
     return frozenset(ids)
 
 
-def load(environ: dict[str, str] | None = None, env_file: str | os.PathLike | None = ENV_FILE) -> Settings:
-    """Settings from `.env` (if present) overlaid by the process environment."""
+def env_file_of(flag: str | None, environ: Mapping[str, str] | None = None) -> tuple[str, bool]:
+    """The settings file to read and whether it was named (--env-file, else BOT_ENV_FILE, else `.env`)."""
+    environ = os.environ if environ is None else environ
+    named = flag or environ.get(ENV_FILE_VARIABLE, "").strip()
+    return (named, True) if named else (ENV_FILE, False)
+
+
+def load(
+    environ: Mapping[str, str] | None = None,
+    env_file: str | os.PathLike | None = ENV_FILE,
+    required: bool = False,
+) -> Settings:
+    """Settings from the settings file (if present; it must be if `required`) overlaid by the environment."""
     merged: dict[str, str] = {}
     if env_file is not None:
-        merged.update(read_env_file(env_file))
+        merged.update(read_env_file(env_file, required=required))
     merged.update(os.environ if environ is None else environ)
 
     def get(name: str, default: str = "") -> str:
@@ -128,6 +154,7 @@ def load(environ: dict[str, str] | None = None, env_file: str | os.PathLike | No
         webhook_port=int(port_raw),
         webhook_secret=secret,
         proxy=get("BOT_PROXY") or None,
+        env_file=None if env_file is None else str(env_file),
     )
     return validate(settings)
 

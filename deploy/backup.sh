@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
-# Consistent copy of the bot's SQLite database while the bot runs (SQLite's online backup API),
-# kept readable by its owner only. Usage: deploy/backup.sh [DATABASE] [BACKUP_FOLDER]
+# Dated backup of the bot's database with `bot.py backup` (SQLite's online backup, checked, mode 0600;
+# safe while the bot runs), then only the newest KEEP backups of the folder are kept.
+# deploy/pilkada-bot-backup.timer runs it daily; run it from the bot's folder (settings as for the
+# bot: the environment, BOT_ENV_FILE or .env). Usage: deploy/backup.sh [BACKUP_FOLDER] [KEEP]
 set -euo pipefail
-db=${1:-data/bot.db}
-dest=${2:-backups}
-mkdir -p "$dest"
-chmod 700 "$dest"
-out="$dest/bot-$(date +%Y%m%d-%H%M%S).db"
-umask 077
-python3 - "$db" "$out" <<'PY'
-import sqlite3, sys
-src, dst = sqlite3.connect(sys.argv[1]), sqlite3.connect(sys.argv[2])
-with dst:
-    src.backup(dst)
-print(f"backup written: {sys.argv[2]}")
-PY
+dest=${1:-backups}
+keep=${2:-14}
+python=${PYTHON:-.venv/bin/python}
+if ! [[ $keep =~ ^[1-9][0-9]*$ ]]; then
+  echo "KEEP: $keep is not a number of backups to keep (1 or more)" >&2
+  exit 2
+fi
+if [[ ! -d $dest ]]; then
+  echo "backup folder $dest does not exist: sudo install -d -m 700 -o pilkada-bot -g pilkada-bot $dest" >&2
+  exit 2
+fi
+"$python" bot.py backup --out "$dest/bot-$(date +%Y%m%d-%H%M%S).db"
+# Only names this script writes, newest first (the names sort by time); all after the first KEEP go.
+find "$dest" -maxdepth 1 -type f -name 'bot-[0-9]*-[0-9]*.db' -printf '%f\n' | sort -r | tail -n +$((keep + 1)) |
+  while read -r old; do
+    rm -f -- "$dest/$old"
+    echo "removed old backup $dest/$old"
+  done
