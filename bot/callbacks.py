@@ -1,6 +1,6 @@
 """Callback data of inline buttons: packed and unpacked here, and nowhere else.
 
-Every button's data starts with a kind (``role:``, ``lang:``, ``ics``, ``op:``, ``page:``); each kind has a
+Every button's data starts with a kind (``role:``, ``lang:``, ``ics``, ``op:``, ``page:``, ``forget:``); each kind has a
 pattern for its ``CallbackQueryHandler``. Unpacking never trusts the data: anyone can send any
 callback data to the bot, so whatever is not exactly what this module packs unpacks to None.
 Callback data never depends on the language: a button works whoever presses it.
@@ -23,11 +23,14 @@ _LANGUAGE = "lang:"
 CALENDAR = "ics"
 _DRAFT = "op:"
 _PAGE = "page:"
+_FORGET = "forget:"
+FORGET_YES, FORGET_NO = "yes", "no"
 
 ROLE_PATTERN = f"^{re.escape(_ROLE)}"
 LANGUAGE_PATTERN = f"^{re.escape(_LANGUAGE)}"
 CALENDAR_PATTERN = f"^{re.escape(CALENDAR)}$"
 DRAFT_PATTERN = f"^{re.escape(_DRAFT)}"
+FORGET_PATTERN = f"^{re.escape(_FORGET)}"
 
 
 def page_pattern(*views: str) -> str:
@@ -63,6 +66,13 @@ def page(view: str, number: int) -> str:
     return _checked(f"{_PAGE}{view}:{number}")
 
 
+def forget(answer: str) -> str:
+    """The data of a /hapus confirmation button: ``yes`` deletes the chat's data, ``no`` keeps it."""
+    if answer not in (FORGET_YES, FORGET_NO):
+        raise ValueError(f"unknown /hapus answer {answer!r}")
+    return _checked(_FORGET + answer)
+
+
 def unpack_role(data: str | None) -> str | None:
     """The role of a role button; None for anything else (an old or forged button)."""
     value = _after(data, _ROLE)
@@ -73,6 +83,12 @@ def unpack_language(data: str | None) -> str | None:
     """The language of a language button; None for anything else."""
     value = _after(data, _LANGUAGE)
     return value if value in LANGS else None
+
+
+def unpack_forget(data: str | None) -> str | None:
+    """``yes`` or ``no`` of a /hapus confirmation button; None for anything else."""
+    value = _after(data, _FORGET)
+    return value if value in (FORGET_YES, FORGET_NO) else None
 
 
 def unpack_draft(data: str | None) -> tuple[int, str] | None:

@@ -559,8 +559,10 @@ def cmd_ics(args, settings: cfg.Settings) -> int:
 
     schedule = load_schedule(settings.schedule)
     out = files.output_path(args.out, settings)
-    files.write_atomically(out, schedule_ics(schedule, args.lang))
-    print(f"Wrote {len(schedule.stages)} stages to {args.out}.")
+    data = schedule_ics(schedule, args.lang)
+    files.write_atomically(out, data)
+    events = data.count(b"\r\nBEGIN:VEVENT\r\n")  # what calendars import: the stages and the voting-day event
+    print(f"Wrote {events} events to {args.out}.")
     return 0
 
 

@@ -306,18 +306,48 @@ async def stop(update: Update, context: BotContext) -> None:
 
 
 async def delete(update: Update, context: BotContext) -> None:
+    """/hapus: ask first; the data goes only when "Ya, hapus" is pressed (see :func:`confirm_delete`)."""
     if not await may_manage(update, context):
         await refuse_non_admin(update, context)
         return
     language = lang(update, context)
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(texts.say(language, "delete_yes"), callback_data=callbacks.forget(callbacks.FORGET_YES)),
+          InlineKeyboardButton(texts.say(language, "delete_no"), callback_data=callbacks.forget(callbacks.FORGET_NO))]]
+    )  # fmt: skip
+    await reply(update, texts.say(language, "delete_confirm"), reply_markup=keyboard)
+
+
+async def confirm_delete(update: Update, context: BotContext) -> None:
+    """A press on the /hapus question; in a group only its admins may answer it, as for /hapus itself."""
+    query = query_of(update)
+    language = lang(update, context)
+    answer = callbacks.unpack_forget(query.data)
+    if answer is None or query.message is None:
+        await query.answer(texts.say(language, "stale_button"))
+        return
+    if not await may_manage(update, context):
+        await refuse_non_admin(update, context)
+        return
+    await query.answer()
+    if answer != callbacks.FORGET_YES:
+        await edit(query, texts.say(language, "delete_kept"))
+        return
     rt = context.runtime
-    rt.store.forget(chat_of(update).id)
+    rt.store.forget(query.message.chat.id)
     rt.engine.wake()  # copies it cancelled may have been all that kept a broadcast open
-    await reply(update, texts.say(language, "deleted"))
+    await edit(query, texts.say(language, "deleted"))
+
+
+def is_operator(update: Update, context: BotContext) -> bool:
+    """An operator (BOT_ADMIN_IDS) writing in a private chat, where operator commands work."""
+    chat, user = update.effective_chat, update.effective_user
+    private = chat is not None and chat.type == ChatType.PRIVATE
+    return private and user is not None and user.id in context.runtime.settings.admin_ids
 
 
 async def help_command(update: Update, context: BotContext) -> None:
-    await reply(update, texts.help_text(lang(update, context)))
+    await reply(update, texts.help_text(lang(update, context), operator=is_operator(update, context)))
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -349,6 +379,7 @@ def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(choose_language, pattern=callbacks.LANGUAGE_PATTERN))
     application.add_handler(CallbackQueryHandler(send_calendar, pattern=callbacks.CALENDAR_PATTERN))
     application.add_handler(CallbackQueryHandler(schedule_page, pattern=callbacks.page_pattern("jadwal")))
+    application.add_handler(CallbackQueryHandler(confirm_delete, pattern=callbacks.FORGET_PATTERN))
     application.add_handler(CallbackQueryHandler(stray_button))
     application.add_handler(MessageHandler(message & filters.COMMAND, unknown_command))
     application.add_handler(MessageHandler(message & filters.ChatType.PRIVATE & ~filters.COMMAND, free_text))

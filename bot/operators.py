@@ -133,7 +133,9 @@ async def draft_text(update: Update, context: BotContext) -> None:
     if message.text is None:  # the handler's filter lets only text through
         return
     # Formatting made with Telegram's own buttons arrives as entities; typed tags arrive as text.
-    text = (message.text_html if message.entities else message.text).strip()
+    typed = (message.text_html if message.entities else message.text).strip()
+    # A bare "&" ("Tom & Jerry") can only mean the character: written as &amp; instead of refused.
+    text = telegram_html.escape_bare_ampersands(typed)
     problem = telegram_html.check(text)
     if problem:
         await reply(update, texts.draft_refused(problem.text(language), language))
@@ -144,23 +146,29 @@ async def draft_text(update: Update, context: BotContext) -> None:
     recipients = rt.store.count_audience(roles)
     await message.reply_text(text)  # exactly what recipients will see
     needs = rt.settings.broadcast_approvals
+    cancel = button(texts.op_say(language, "button_cancel"), draft.id, "cancel")
+    if recipients == 0:  # nothing to send: say so, and offer no Send button
+        await reply(update, texts.no_recipients_text(roles, language), reply_markup=InlineKeyboardMarkup([[cancel]]))
+        return
     send_label = texts.op_say(language, "button_submit" if needs > 1 else "button_send")
     seconds = reports.estimate_seconds(recipients, rate_of(rt))
-    await reply(
-        update,
-        texts.preview_summary(roles, recipients, seconds, rate_of(rt), needs, language),
-        reply_markup=InlineKeyboardMarkup(
-            [[button(send_label, draft.id, "send"),
-              button(texts.op_say(language, "button_cancel"), draft.id, "cancel")]]
-        ),
-    )  # fmt: skip
+    summary = texts.preview_summary(roles, recipients, seconds, rate_of(rt), needs, language)
+    if text != typed:
+        summary += "\n" + texts.op_say(language, "ampersand_escaped")
+    await reply(update, summary, reply_markup=InlineKeyboardMarkup([[button(send_label, draft.id, "send"), cancel]]))
 
 
 async def cancel_running(update: Update, context: BotContext) -> None:
+    """/batal: the operator's own unsent drafts first (harmless to drop), else the running broadcast.
+
+    With an id (/batal siaran:3) only that running broadcast is stopped.
+    """
     rt = context.runtime
     language = lang(update, context)
     running = rt.store.running_adhoc()
     wanted = context.args[0] if context.args else None
+    if wanted is None and await _cancel_drafts(update, rt, language, running):
+        return
     targets = [b for b in running if b.id == wanted] if wanted else running[:1]
     if not targets:
         await reply(update, texts.op_say(language, "nothing_to_cancel"))
@@ -189,6 +197,21 @@ def view_pages(view: str, language: str, schedule: Schedule, store: st.Store, ra
 
 def pages_now(rt: Runtime, view: str, language: str) -> list[str]:
     return view_pages(view, language, rt.schedule, rt.store, rate_of(rt), rt.now())
+
+
+async def _cancel_drafts(update: Update, rt: Runtime, language: str, running: list[st.Broadcast]) -> bool:
+    """Cancel the operator's drafts still before sending; False if there was none."""
+    who = user_id(update)
+    cancelled = [d for d in rt.store.open_drafts(who) if rt.store.move_draft(d.id, st.OPEN_DRAFTS, st.CANCELLED_DRAFT)]
+    if not cancelled:
+        return False
+    for draft in cancelled:
+        await _audit(rt, who, "siaran: batal", f"draf-{draft.id}")
+    answer = texts.op_say(language, "drafts_cancelled")
+    if running:  # not touched: say how to stop it too
+        answer += "\n" + texts.op_say(language, "still_running", name=texts.broadcast_name(running[0].id, language))
+    await reply(update, answer)
+    return True
 
 
 async def upcoming(update: Update, context: BotContext) -> None:
@@ -292,6 +315,9 @@ async def _send(update: Update, context: BotContext, draft: st.Draft) -> None:
     query = query_of(update)
     who = user_id(update)
     language = lang(update, context)
+    if draft.status == st.PREVIEW and rt.store.count_audience(draft_roles(draft)) == 0:  # an old Send button
+        await query.answer(texts.op_say(language, "no_recipients_alert"), show_alert=True)
+        return
     if rt.settings.broadcast_approvals > 1:
         if not rt.store.move_draft(draft.id, st.PREVIEW, st.AWAITING_APPROVAL):
             await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
@@ -344,7 +370,7 @@ async def _launch_or_undo(
         await _audit(rt, actor, "siaran: gagal dimulai", f"draf-{draft_id}")
         note = texts.op_say(language, "launch_failed")
     else:
-        note = texts.op_say(language, "launch_interrupted", broadcast=broadcast_id)
+        note = texts.op_say(language, "launch_interrupted", broadcast=texts.broadcast_name(str(broadcast_id), language))
     await _answer_quietly(query, note, show_alert=True)
     return False
 

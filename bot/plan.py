@@ -155,14 +155,16 @@ def warning(row: Row, rate: float) -> str | None:
 def render(rows: list[Row], rate: float, source: str) -> str:
     """The table `python bot.py plan` prints, with a warning line for every late reminder."""
     lines = [f"Delivery plan at {rate:g} messages/second ({source})"]
-    header = f"{'reminder':34} {'start':16} {'recipients':>10} {'duration':>10}  {'finish':16} deadline"
+    # The id column is as wide as the longest id, so a long id never pushes its row out of line.
+    width = max([len("reminder"), *(len(row.reminder.id) for row in rows)])
+    header = f"{'reminder':{width}} {'start':16} {'recipients':>10} {'duration':>10}  {'finish':16} deadline"
     lines.append(header)
     for row in rows:
         r = row.reminder
         finish = row.finish.strftime("%Y-%m-%d %H:%M") if row.finish else "not all (expiry)"
         mark = "  LATE" if row.late else ""
         lines.append(
-            f"{r.id:34} {r.at:%Y-%m-%d %H:%M} {row.recipients:>10,} {human_duration(row.duration):>10}  "
+            f"{r.id:{width}} {r.at:%Y-%m-%d %H:%M} {row.recipients:>10,} {human_duration(row.duration):>10}  "
             f"{finish:16} {r.deliver_by:%Y-%m-%d %H:%M}{mark}"
         )
     warnings = [w for w in (warning(row, rate) for row in rows) if w]

@@ -21,7 +21,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["MAX_CAPTION", "MAX_TEXT", "HtmlError", "Parsed", "Problem", "check", "parse", "utf16_len", "visible_length"]
+__all__ = [
+    "MAX_CAPTION", "MAX_TEXT", "HtmlError", "Parsed", "Problem", "check", "escape_bare_ampersands", "parse",
+    "utf16_len", "visible_length",
+]  # fmt: skip
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -326,6 +329,30 @@ def check(text: str, *, strict: bool = True, limit: int = MAX_TEXT) -> Problem |
     if length > limit:
         return Problem("too_long", text, None, {"length": length, "limit": limit, "over": length - limit})
     return None
+
+
+def escape_bare_ampersands(text: str) -> str:
+    """``text`` with every "&" that starts no entity Telegram knows written as "&amp;".
+
+    "Tom & Jerry" is plainly meant as text, so it is fixed rather than refused; "&amp;", "&lt;",
+    "&#169;" stay as they are. Inside an attribute value the result means the same, since Telegram
+    decodes "&amp;" there too.
+    """
+    if "&" not in text:
+        return text
+    out: list[str] = []
+    i = 0
+    while (j := text.find("&", i)) >= 0:
+        out.append(text[i:j])
+        m = _ENTITY_RE.match(text, j)
+        if m is not None and _decode(m) is not None:
+            out.append(m.group(0))
+            i = m.end()
+        else:
+            out.append("&amp;")
+            i = j + 1
+    out.append(text[i:])
+    return "".join(out)
 
 
 def visible_length(text: str) -> int | None:

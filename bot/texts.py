@@ -79,6 +79,13 @@ STRINGS = {
             "Semua data Anda (ID chat, peran, bahasa, dan catatan pengiriman) telah dihapus.\n"
             "Ketik /start jika ingin berlangganan lagi."
         ),
+        "delete_confirm": (
+            "Hapus <b>semua</b> data Anda (ID chat, peran, bahasa, dan catatan pengiriman)? "
+            "Anda tidak akan menerima pengingat lagi."
+        ),
+        "delete_yes": "Ya, hapus",
+        "delete_no": "Batal",
+        "delete_kept": "Tidak jadi. Data Anda tidak dihapus.",
         "unknown_command": "Perintah tidak dikenal. Ketik /bantuan untuk daftar perintah.",
         "free_text": "Maaf, bot ini tidak membaca pesan bebas. Ketik /bantuan untuk daftar perintah.",
         "stale_button": "Tombol ini sudah tidak berlaku. Ketik /start untuk memulai lagi.",
@@ -86,6 +93,7 @@ STRINGS = {
         "error": "Maaf, terjadi kesalahan. Silakan coba lagi sebentar lagi.",
         "help_title": "Daftar perintah",
         "help_aliases": "/stop sama dengan /berhenti, /help sama dengan /bantuan.",
+        "help_operator_title": "Perintah operator",
         "language_prompt": "Pilih bahasa / Choose a language:",
         "language_set": "Bahasa diubah ke Bahasa Indonesia.",
         "calendar_button": "📅 Tambah ke kalender",
@@ -132,6 +140,13 @@ STRINGS = {
             "All your data (chat id, role, language and delivery records) has been deleted.\n"
             "Type /start if you want to subscribe again."
         ),
+        "delete_confirm": (
+            "Delete <b>all</b> your data (chat id, role, language and delivery records)? "
+            "You will not receive reminders any more."
+        ),
+        "delete_yes": "Yes, delete",
+        "delete_no": "Cancel",
+        "delete_kept": "Nothing was deleted. Your data is kept.",
         "unknown_command": "Unknown command. Type /help for the list of commands.",
         "free_text": "Sorry, this bot does not read free text. Type /help for the list of commands.",
         "stale_button": "This button is no longer valid. Type /start to begin again.",
@@ -139,6 +154,7 @@ STRINGS = {
         "error": "Sorry, something went wrong. Please try again in a moment.",
         "help_title": "Commands",
         "help_aliases": "/stop is the same as /berhenti, /help the same as /bantuan.",
+        "help_operator_title": "Operator commands",
         "language_prompt": "Pilih bahasa / Choose a language:",
         "language_set": "Language changed to English.",
         "calendar_button": "📅 Add to calendar",
@@ -303,10 +319,14 @@ def netralitas_key(role: str | None) -> str:
     return f"netralitas_{role or 'pemilih'}"
 
 
-def help_text(lang: str = "id") -> str:
+def help_text(lang: str = "id", operator: bool = False) -> str:
+    """/bantuan; an operator also gets the operator commands (no one else learns they exist)."""
     lines = [f"<b>{say(lang, 'help_title')}</b>"]
     lines += [f"/{name} – {description}" for name, description in COMMANDS[lang]]
     lines.append(say(lang, "help_aliases"))
+    if operator:
+        lines += ["", f"<b>{say(lang, 'help_operator_title')}</b>"]
+        lines += [f"/{name} – {description}" for name, description in OPERATOR_COMMANDS[lang]]
     return "\n".join(lines)
 
 
@@ -332,13 +352,13 @@ def correction_text(stage: Stage, old_start: date, old_end: date, lang: str = "i
 
 ROLE_SHORT = {
     "id": {"asn": "ASN", "kades": "Kepala Desa", "pemilih": "Pemilih"},
-    "en": {"asn": "ASN", "kades": "Village head", "pemilih": "Voter"},
+    "en": {"asn": "ASN", "kades": "Village head / official", "pemilih": "Voter"},
 }
 OPERATOR_COMMANDS = {
     "id": (
         ("statistik", "Statistik pelanggan dan grafik"),
         ("siaran", "Kirim siaran mendadak"),
-        ("batal", "Batalkan siaran yang sedang berjalan"),
+        ("batal", "Batalkan draf siaran atau siaran yang berjalan"),
         ("rencana", "Pengingat terjadwal berikutnya"),
         ("laporan", "Laporan pengiriman"),
         ("audit", "Jejak tindakan operator"),
@@ -346,7 +366,7 @@ OPERATOR_COMMANDS = {
     "en": (
         ("statistik", "Subscriber statistics and chart"),
         ("siaran", "Send an urgent broadcast"),
-        ("batal", "Stop the running broadcast"),
+        ("batal", "Cancel a draft or stop the running broadcast"),
         ("rencana", "Upcoming scheduled reminders"),
         ("laporan", "Delivery reports"),
         ("audit", "Operator action trail"),
@@ -373,7 +393,7 @@ OP_STRINGS = {
         "sent_status": "Siaran dikirim. Kemajuan di pesan berikut.",
         "launch_failed": "Siaran belum dapat dimulai; tidak ada yang dikirim. Tekan tombol itu lagi sebentar lagi.",
         "launch_interrupted": (
-            "Siaran {broadcast} tercatat, tetapi antreannya terhenti. Antrean dilanjutkan saat bot dimulai ulang."
+            "{broadcast} tercatat, tetapi antreannya terhenti. Antrean dilanjutkan saat bot dimulai ulang."
         ),
         "approved": "Disetujui dan dikirim.",
         "rejected": "Ditolak. Tidak ada yang dikirim.",
@@ -385,6 +405,10 @@ OP_STRINGS = {
         "button_submit": "Ajukan untuk disetujui",
         "button_approve": "Setujui",
         "button_reject": "Tolak",
+        "drafts_cancelled": "Draf siaran Anda dibatalkan. Tidak ada yang dikirim.",
+        "still_running": "{name} masih berjalan; ketik /batal lagi untuk menghentikannya.",
+        "no_recipients_alert": "Tidak ada penerima untuk peran ini; tidak ada yang dikirim.",
+        "ampersand_escaped": "Catatan: tanda &amp; ditulis sebagai &amp;amp; agar diterima Telegram.",
     },
     "en": {
         "not_author": "Only the author of this broadcast can press this button.",
@@ -405,7 +429,7 @@ OP_STRINGS = {
         "sent_status": "Broadcast sent. Progress in the next message.",
         "launch_failed": "The broadcast could not be started; nothing was sent. Press the button again in a moment.",
         "launch_interrupted": (
-            "Broadcast {broadcast} is recorded, but queuing it stopped. Queuing resumes when the bot restarts."
+            "{broadcast} is recorded, but queuing it stopped. Queuing resumes when the bot restarts."
         ),
         "approved": "Approved and sent.",
         "rejected": "Rejected. Nothing was sent.",
@@ -417,6 +441,10 @@ OP_STRINGS = {
         "button_submit": "Submit for approval",
         "button_approve": "Approve",
         "button_reject": "Reject",
+        "drafts_cancelled": "Your broadcast draft was cancelled. Nothing was sent.",
+        "still_running": "{name} is still running; type /batal again to stop it.",
+        "no_recipients_alert": "No recipients for these roles; nothing was sent.",
+        "ampersand_escaped": "Note: &amp; was written as &amp;amp; so that Telegram accepts it.",
     },
 }
 
@@ -434,6 +462,31 @@ def _en(lang: str) -> bool:
 def num(n: int, lang: str = "id") -> str:
     """1.234.567, as Indonesians write thousands; 1,234,567 in English."""
     return f"{n:,}" if _en(lang) else f"{n:,}".replace(",", ".")
+
+
+def decimal(value: float, lang: str = "id", places: int | None = None) -> str:
+    """0.5 as '0,5' in Indonesian (decimal comma), '0.5' in English; `places` fixes the digits."""
+    text = f"{value:.{places}f}" if places is not None else f"{value:g}"
+    return text if _en(lang) else text.replace(".", ",")
+
+
+BROADCAST_WORDS = {"siaran": ("Siaran", "Broadcast"), "ralat": ("Ralat", "Correction")}
+
+
+def broadcast_name(broadcast_id: str, lang: str = "id") -> str:
+    """'Siaran 3' for 'siaran:3', 'Ralat <code>x</code>' for 'ralat:x', 'Pengingat <code>id</code>' else.
+
+    The kind is said once: an ad-hoc id already starts with the word "siaran".
+    """
+    prefix, sep, rest = broadcast_id.partition(":")
+    if not sep:
+        prefix, sep, rest = broadcast_id.partition("-")  # ad-hoc ids of old databases: 'siaran-3'
+    words = BROADCAST_WORDS.get(prefix) if sep and rest else None
+    if words is None:
+        word = "Reminder" if _en(lang) else "Pengingat"
+        return f"{word} <code>{escape(broadcast_id)}</code>"
+    word = words[1] if _en(lang) else words[0]
+    return f"{word} {escape(rest)}" if rest.isdigit() else f"{word} <code>{escape(rest)}</code>"
 
 
 def roles_text(roles, lang: str = "id") -> str:
@@ -472,14 +525,18 @@ OP_TEMPLATES = {
         "refused": "Teks ditolak: {reason}\nKirim teks yang sudah diperbaiki, atau /siaran untuk mulai lagi.",
         "preview": (
             "<b>Pratinjau</b>: pesan di atas persis seperti yang akan diterima.\n"
-            "Penerima: <b>{recipients}</b> ({roles})\nPerkiraan durasi: {duration} pada {rate:g} pesan/detik."
+            "Penerima: <b>{recipients}</b> ({roles})\nPerkiraan durasi: {duration} pada {rate} pesan/detik."
         ),
         "preview_approval": "Perlu persetujuan satu operator lain sebelum dikirim.",
+        "no_recipients": (
+            "<b>Tidak ada penerima</b>: belum ada pelanggan aktif dengan peran {roles}, jadi siaran ini "
+            "tidak dapat dikirim. Tekan Batal, atau /siaran untuk memilih peran lain."
+        ),
         "progress": (
-            "<b>Siaran {id}</b> · {state}\nTerkirim {sent} dari {total} ({percent:.0f}%)\n"
+            "<b>{name}</b> · {state}\nTerkirim {sent} dari {total} ({percent:.0f}%)\n"
             "Memblokir {blocked} · gagal {failed} · kedaluwarsa {expired} · dibatalkan {cancelled}"
         ),
-        "progress_running": "Laju {rate:.1f} pesan/detik · perkiraan selesai {eta}",
+        "progress_running": "Laju {rate} pesan/detik · perkiraan selesai {eta}",
         "progress_done": "Selesai {finished}",
         "states": {st.DONE: "selesai", st.RUNNING: "sedang dikirim", st.ENQUEUING: "menyiapkan"},
         "reports_none": "Belum ada siaran.",
@@ -489,7 +546,7 @@ OP_TEMPLATES = {
         "audit_none": "Belum ada tindakan operator.",
         "audit_title": "<b>Tindakan operator terakhir</b>",
         "plan_none": "Tidak ada pengingat terjadwal yang akan datang.",
-        "plan_title": "<b>Pengingat terjadwal</b> · {rate:g} pesan/detik",
+        "plan_title": "<b>Pengingat terjadwal</b> · {rate} pesan/detik",
         "plan_line": "<code>{id}</code>\n  {at} · {roles} · {recipients} · {duration} · {finish}",
         "plan_finish": "selesai {at}",
         "plan_not_all": "selesai tidak semua",
@@ -497,10 +554,7 @@ OP_TEMPLATES = {
         "approval": (
             "<b>Persetujuan diperlukan</b>\nOperator {author} ingin mengirim siaran di atas ke {recipients} ({roles})."
         ),
-        "stopped": (
-            "Siaran <code>{id}</code> dihentikan: {dropped} salinan yang belum terkirim dibatalkan; "
-            "{sent} sudah terkirim."
-        ),
+        "stopped": ("{name} dihentikan: {dropped} salinan yang belum terkirim dibatalkan; {sent} sudah terkirim."),
         "outage_down": (
             "⚠️ <b>Gangguan</b>: {part} gagal ({error}). Bot mencoba lagi otomatis; pesan yang tertunda "
             "menunggu. Jika berlanjut, periksa basis data dan jaringan server."
@@ -531,14 +585,18 @@ OP_TEMPLATES = {
         "refused": "Text refused: {reason}\nSend the corrected text, or /siaran to start again.",
         "preview": (
             "<b>Preview</b>: the message above is exactly what recipients will see.\n"
-            "Recipients: <b>{recipients}</b> ({roles})\nEstimated duration: {duration} at {rate:g} messages/second."
+            "Recipients: <b>{recipients}</b> ({roles})\nEstimated duration: {duration} at {rate} messages/second."
         ),
         "preview_approval": "Another operator must approve it before it is sent.",
+        "no_recipients": (
+            "<b>No recipients</b>: there are no active subscribers with the roles {roles} yet, so this "
+            "broadcast cannot be sent. Press Cancel, or /siaran to choose other roles."
+        ),
         "progress": (
-            "<b>Broadcast {id}</b> · {state}\nSent {sent} of {total} ({percent:.0f}%)\n"
+            "<b>{name}</b> · {state}\nSent {sent} of {total} ({percent:.0f}%)\n"
             "Blocked {blocked} · failed {failed} · expired {expired} · cancelled {cancelled}"
         ),
-        "progress_running": "Rate {rate:.1f} messages/second · estimated finish {eta}",
+        "progress_running": "Rate {rate} messages/second · estimated finish {eta}",
         "progress_done": "Finished {finished}",
         "states": {st.DONE: "done", st.RUNNING: "sending", st.ENQUEUING: "preparing"},
         "reports_none": "No broadcasts yet.",
@@ -548,7 +606,7 @@ OP_TEMPLATES = {
         "audit_none": "No operator actions yet.",
         "audit_title": "<b>Latest operator actions</b>",
         "plan_none": "No upcoming scheduled reminders.",
-        "plan_title": "<b>Scheduled reminders</b> · {rate:g} messages/second",
+        "plan_title": "<b>Scheduled reminders</b> · {rate} messages/second",
         "plan_line": "<code>{id}</code>\n  {at} · {roles} · {recipients} · {duration} · {finish}",
         "plan_finish": "done by {at}",
         "plan_not_all": "not everyone before it expires",
@@ -556,7 +614,7 @@ OP_TEMPLATES = {
         "approval": (
             "<b>Approval needed</b>\nOperator {author} wants to send the broadcast above to {recipients} ({roles})."
         ),
-        "stopped": ("Broadcast <code>{id}</code> stopped: {dropped} not yet sent (cancelled), {sent} already sent."),
+        "stopped": ("{name} stopped: {dropped} not yet sent (cancelled), {sent} already sent."),
         "outage_down": (
             "⚠️ <b>Trouble</b>: {part} is failing ({error}). The bot keeps retrying; pending messages wait. "
             "If it goes on, check the server's database and network."
@@ -656,17 +714,27 @@ def durasi(seconds: float, lang: str = "id") -> str:
 
 def preview_summary(roles, recipients: int, seconds: float, rate: float, approvals: int, lang: str = "id") -> str:
     text = _tpl(lang, "preview").format(
-        recipients=num(recipients, lang), roles=roles_text(roles, lang), duration=durasi(seconds, lang), rate=rate
+        recipients=num(recipients, lang),
+        roles=roles_text(roles, lang),
+        duration=durasi(seconds, lang),
+        rate=decimal(rate, lang),
     )
     return text + "\n" + _tpl(lang, "preview_approval") if approvals > 1 else text
+
+
+def no_recipients_text(roles, lang: str = "id") -> str:
+    """The preview's summary when the chosen roles have no active subscriber."""
+    return _tpl(lang, "no_recipients").format(roles=roles_text(roles, lang))
 
 
 def progress_text(f: dict, tz, lang: str = "id") -> str:
     counts = {k: num(f[k], lang) for k in ("sent", "total", "blocked", "failed", "expired", "cancelled")}
     state = _tpl(lang, "states").get(f["status"], f["status"])
-    lines = [_tpl(lang, "progress").format(id=escape(f["id"]), state=state, percent=f["percent"], **counts)]
+    name = broadcast_name(f["id"], lang)
+    lines = [_tpl(lang, "progress").format(name=name, state=state, percent=f["percent"], **counts)]
     if f["status"] != st.DONE:
-        lines.append(_tpl(lang, "progress_running").format(rate=f["rate"], eta=clock(f["eta"], tz, lang)))
+        rate = decimal(f["rate"], lang, places=1)
+        lines.append(_tpl(lang, "progress_running").format(rate=rate, eta=clock(f["eta"], tz, lang)))
     else:
         lines.append(_tpl(lang, "progress_done").format(finished=clock(f["finished_at"], tz, lang)))
     return "\n".join(lines)
@@ -726,7 +794,7 @@ def plan_items(rows, tz, lang: str = "id") -> list[str]:
             item += "\n" + _tpl(lang, "plan_late").format(
                 reached=num(row.by_deadline, lang),
                 total=num(row.recipients, lang),
-                share=f"{100 * row.by_deadline / row.recipients:.1f}%",
+                share=decimal(100 * row.by_deadline / row.recipients, lang, places=1) + "%",
                 deadline=_hm(r.deliver_by, lang),
             )  # fmt: skip
         items.append(item)
@@ -737,14 +805,14 @@ def plan_pages(rows, rate: float, tz, lang: str = "id") -> list[str]:
     """/rencana as pages: the same numbers as `python bot.py plan`; a reminder is never cut in two."""
     if not rows:
         return [_tpl(lang, "plan_none")]
-    return pages.paginate(plan_items(rows, tz, lang), _tpl(lang, "plan_title").format(rate=rate) + "\n")
+    return pages.paginate(plan_items(rows, tz, lang), _tpl(lang, "plan_title").format(rate=decimal(rate, lang)) + "\n")
 
 
 def plan_text(rows, rate: float, tz, lang: str = "id") -> str:
     """/rencana in one piece, which may be longer than a message: the bot sends :func:`plan_pages`."""
     if not rows:
         return _tpl(lang, "plan_none")
-    return "\n".join([_tpl(lang, "plan_title").format(rate=rate), "", *plan_items(rows, tz, lang)])
+    return "\n".join([_tpl(lang, "plan_title").format(rate=decimal(rate, lang)), "", *plan_items(rows, tz, lang)])
 
 
 def approval_request(author: int, roles, recipients: int, lang: str = "id") -> str:
@@ -754,4 +822,6 @@ def approval_request(author: int, roles, recipients: int, lang: str = "id") -> s
 
 
 def cancelled_broadcast(broadcast_id: str, dropped: int, sent: int, lang: str = "id") -> str:
-    return _tpl(lang, "stopped").format(id=escape(broadcast_id), dropped=num(dropped, lang), sent=num(sent, lang))
+    return _tpl(lang, "stopped").format(
+        name=broadcast_name(broadcast_id, lang), dropped=num(dropped, lang), sent=num(sent, lang)
+    )

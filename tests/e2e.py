@@ -107,12 +107,25 @@ class Harness:
         messages = await self.standin.wait_messages(chat_id, before + n, timeout=10)
         return messages[before:]
 
-    async def press(self, chat_id: int, message: dict, data: str) -> dict:
-        """Press an inline button; return the answer to the callback query."""
+    async def press(self, chat_id: int, message: dict, data: str, *, user_id: int | None = None) -> dict:
+        """Press an inline button (as `user_id`, else the chat's user); return the answer to the callback query."""
         before = len(self.standin.callback_answers)
-        self.standin.press_button(chat_id, message["message_id"], data)
+        self.standin.press_button(chat_id, message["message_id"], data, user_id=user_id)
         await self.standin.wait_for(lambda: len(self.standin.callback_answers) > before, timeout=10)
         return self.standin.callback_answers[before]
+
+    async def forget(self, chat_id: int, *, button: str = "Ya, hapus", user_id: int | None = None) -> str:
+        """/hapus, then press `button` on the question; return the question's text once the press edited it."""
+        [question] = await self.say(chat_id, "/hapus", user_id=user_id)
+        rows = (question.get("reply_markup") or {}).get("inline_keyboard", [])
+        data = {b["text"]: b["callback_data"] for row in rows for b in row}[button]
+        await self.press(chat_id, question, data, user_id=user_id)
+
+        def now() -> dict:
+            return next(m for m in self.standin.sent_to(chat_id) if m["message_id"] == question["message_id"])
+
+        await self.standin.wait_for(lambda: now().get("edited"), timeout=10)
+        return now()["text"]
 
     def texts_to(self, chat_id: int) -> list[str]:
         return [m["text"] for m in self.standin.sent_to(chat_id)]

@@ -152,8 +152,7 @@ async def test_hapus_leaves_no_row_about_the_person(tmp_path, soon):
     schedule = make_schedule([{"id": "r", "at": soon(2), "roles": ["pemilih"], "text": "halo"}])
     async with Harness(tmp_path, schedule, subscribers=[(VOTER, "pemilih")]) as h:
         await h.standin.wait_for(lambda: "halo" in h.texts_to(VOTER), timeout=15)
-        [reply] = await h.say(VOTER, "/hapus")
-        assert "telah dihapus" in reply["text"]
+        assert "telah dihapus" in await h.forget(VOTER)
         db = h.store.db
         for table in db.table_names():
             columns = [c.name for c in db[table].columns]

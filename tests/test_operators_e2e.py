@@ -127,7 +127,7 @@ async def test_batal_stops_a_running_broadcast(tmp_path, soon):
     async with Harness(tmp_path, schedule(soon), admin_ids=[OP1], subscribers=many, rate_limit=20) as h:
         summary = await compose(h, OP1, ["pemilih"], "siaran panjang")
         await h.press(OP1, summary, buttons(summary)["Kirim"])
-        await h.standin.wait_for(lambda: "<b>Siaran siaran:" in last(h, OP1)["text"])  # the status message
+        await h.standin.wait_for(lambda: "<b>Siaran 1</b>" in last(h, OP1)["text"])  # the status message
         await h.standin.wait_for(lambda: sum(m["text"] == "siaran panjang" for m in h.standin.messages) >= 10)
         [reply] = await h.say(OP1, "/batal")
         assert "dihentikan" in reply["text"]
@@ -179,7 +179,7 @@ async def test_an_english_operator_gets_every_screen_in_english(tmp_path, soon):
     async with Harness(tmp_path, schedule(soon), admin_ids=[OP1], subscribers=PEOPLE, rate_limit=50) as h:
         [menu] = await h.say(OP1, "/siaran", language_code="en")  # never subscribed: the app's language decides
         assert menu["text"].startswith("<b>New broadcast</b>\nChoose the roles (at least one), then press Next.")
-        assert set(buttons(menu)) == {"☐ ASN", "☐ Village head", "☐ Voter", "Next ▶", "Cancel"}
+        assert set(buttons(menu)) == {"☐ ASN", "☐ Village head / official", "☐ Voter", "Next ▶", "Cancel"}
         await h.press(OP1, menu, buttons(menu)["☐ ASN"])
         await h.standin.wait_for(lambda: "Selected: ASN" in last(h, OP1)["text"])
         await h.press(OP1, menu, buttons(last(h, OP1))["Next ▶"])
@@ -195,7 +195,7 @@ async def test_an_english_operator_gets_every_screen_in_english(tmp_path, soon):
         assert answer.get("text") == "Sent."
         await h.standin.wait_for(lambda: "· done" in last(h, OP1)["text"] and last(h, OP1).get("edited"), 20)
         status = last(h, OP1)["text"]
-        assert status.startswith("<b>Broadcast siaran:") and "Sent 3 of 3 (100%)" in status
+        assert status.startswith("<b>Broadcast 1</b>") and "Sent 3 of 3 (100%)" in status
         assert "Finished " in status
         assert sum("<b>TPS 12</b> has moved" in h.texts_to(c) for c, _ in PEOPLE) == 3
         [listing] = await h.say(OP1, "/laporan", language_code="en")

@@ -68,8 +68,31 @@ def test_plan_command_prints_the_table_and_the_warning(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "tps-hari-h" in result.stdout
     assert "only 108,000 (12.5%) are reached" in result.stdout
-    eve = "malam-sebelum-pencoblosan          2024-11-26 12:00    866,030  8 h 1 min  2024-11-26 20:01"
-    assert eve in result.stdout
+    eve = [line for line in result.stdout.splitlines() if line.startswith("malam-sebelum-pencoblosan ")]
+    assert eve and eve[0].split()[1:7] == ["2024-11-26", "12:00", "866,030", "8", "h", "1"]
+    assert "2024-11-26 20:01" in eve[0]
+
+
+def test_plan_columns_stay_aligned_with_long_ids():
+    long_id = "pengingat-netralitas-asn-dan-kepala-desa-sebelum-masa-tenang"
+    at = datetime(2024, 10, 3, 8, 0, tzinfo=TZ)
+    schedule = make_schedule(
+        [
+            {"id": "pendek", "at": at, "roles": ["asn"], "text": "a"},
+            {"id": long_id, "at": at.replace(hour=9), "roles": ["asn"], "text": "b"},
+        ]
+    )
+    text = plan.render(plan.plan(schedule, lambda roles: 1200, 30), 30, "test")
+    header, *rows = [line for line in text.splitlines() if line.startswith(("reminder ", "pendek ", long_id))]
+    assert len(rows) == 2
+    # Every row has its start date exactly under the header's "start", and its recipients end where
+    # the header's "recipients" ends.
+    start = header.index("start")
+    recipients_end = header.index("recipients") + len("recipients")
+    for row in rows:
+        assert row[start : start + 16] == "2024-10-03 " + row[start + 11 : start + 16]
+        assert row[start - 1] == " " and row[:start].strip() in ("pendek", long_id)
+        assert row[recipients_end - 5 : recipients_end] == "1,200"
 
 
 def test_plan_command_uses_the_database_by_default(tmp_path):

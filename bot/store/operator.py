@@ -8,7 +8,7 @@ import time
 from bot.store.base import StoreBase
 from bot.store.rows import Draft, columns, fetch_all, fetch_one
 from bot.store.schema import HEARTBEAT_KEY
-from bot.store.statuses import CHOOSING, UNFINISHED, WRITING
+from bot.store.statuses import CHOOSING, OPEN_DRAFTS, UNFINISHED, WRITING
 
 SELECT_DRAFT = f"SELECT {columns(Draft)} FROM drafts"
 
@@ -56,6 +56,16 @@ class OperatorStore(StoreBase):
             Draft,
             f"{SELECT_DRAFT} WHERE author = ? AND status = ? ORDER BY id DESC LIMIT 1",
             (author, WRITING),
+        )
+
+    def open_drafts(self, author: int) -> list[Draft]:
+        """The author's drafts not yet sent or cancelled (choosing, writing, preview, awaiting approval)."""
+        marks = ",".join("?" * len(OPEN_DRAFTS))
+        return fetch_all(
+            self.conn,
+            Draft,
+            f"{SELECT_DRAFT} WHERE author = ? AND status IN ({marks}) ORDER BY id",
+            (author, *OPEN_DRAFTS),
         )
 
     def update_draft(self, draft_id: int, **values) -> None:
