@@ -36,23 +36,32 @@ NO_TOKEN = (
 )
 
 
-def parser() -> argparse.ArgumentParser:
+def common_options(defaults: bool) -> argparse.ArgumentParser:
+    """The options every command takes. Sub-commands get them with no defaults (SUPPRESS), so that
+    `bot.py --database X stats` and `bot.py stats --database X` mean the same."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--token", help="bot token (default: TELEGRAM_BOT_TOKEN)")
-    common.add_argument("--api-url", help="Bot API base URL (default: TELEGRAM_API_URL or Telegram's)")
-    common.add_argument("--schedule", help="schedule file (default: BOT_SCHEDULE or config/pilkada2024.toml)")
-    common.add_argument("--database", help="SQLite file (default: BOT_DATABASE or data/bot.db)")
-    common.add_argument("--admin-ids", help="comma-separated operator user ids (default: BOT_ADMIN_IDS)")
-    common.add_argument("--rate-limit", type=float, help="messages per second (default: BOT_RATE_LIMIT or 30)")
+    kw: dict = {} if defaults else {"default": argparse.SUPPRESS}
+    common.add_argument("--token", help="bot token (default: TELEGRAM_BOT_TOKEN)", **kw)
+    common.add_argument("--api-url", help="Bot API base URL (default: TELEGRAM_API_URL or Telegram's)", **kw)
+    common.add_argument("--schedule", help="schedule file (default: BOT_SCHEDULE or config/pilkada2024.toml)", **kw)
+    common.add_argument("--database", help="SQLite file (default: BOT_DATABASE or data/bot.db)", **kw)
+    common.add_argument("--admin-ids", help="comma-separated operator user ids (default: BOT_ADMIN_IDS)", **kw)
+    common.add_argument("--rate-limit", type=float, help="messages per second (default: BOT_RATE_LIMIT or 30)", **kw)
     common.add_argument(
-        "--proxy", help="HTTP(S) proxy for every request to Telegram (default: BOT_PROXY, else HTTPS_PROXY...)"
+        "--proxy", help="HTTP(S) proxy for every request to Telegram (default: BOT_PROXY, else HTTPS_PROXY...)", **kw
     )
     common.add_argument(
-        "--env-file", help="settings file (default: BOT_ENV_FILE or .env), e.g. /etc/pilkada-bot.env on a server"
+        "--env-file",
+        help="settings file (default: BOT_ENV_FILE or .env), e.g. /etc/pilkada-bot.env on a server",
+        **kw,
     )
-    common.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    common.add_argument("-v", "--verbose", action="store_true", help="debug logging", **kw)
+    return common
 
-    p = argparse.ArgumentParser(prog="bot.py", description="Pilkada reminder bot for Telegram.", parents=[common])
+
+def parser() -> argparse.ArgumentParser:
+    top, common = common_options(defaults=True), common_options(defaults=False)
+    p = argparse.ArgumentParser(prog="bot.py", description="Pilkada reminder bot for Telegram.", parents=[top])
     sub = p.add_subparsers(dest="command")
     sub.add_parser("run", parents=[common], help="run the bot against Telegram (default)")
     demo = sub.add_parser("demo", parents=[common], help="run offline against the built-in Telegram stand-in")
@@ -228,7 +237,7 @@ def cmd_plan(args, settings: cfg.Settings) -> int:
     elif Path(settings.database).is_file():
         store = files.open_database(settings.database, must_exist=True)
         try:
-            rows = plan.plan(schedule, store.count_audience, rate, now=now)
+            rows = plan.plan(schedule, store.count_audience, rate, now=now, recorded=store.recorded_reminders())
         finally:
             store.close()
         source = f"recipients now in {settings.database}"
@@ -624,6 +633,7 @@ def cmd_purge(args, settings: cfg.Settings) -> int:
     except ValueError:
         raise BadInput(f"--before: {args.before!r} is not a date like 2025-03-01") from None
     cutoff = datetime.combine(day, datetime.min.time(), schedule.election.tz).timestamp()
+    open_store(settings).close()  # a mistyped path: one line, and no lock file or folder left behind
     # Never beside a running bot; the lock is not held while the question waits, so that a bot
     # started meanwhile is not refused (systemd would not restart it), and is checked again after.
     with files.exclusive(settings.database, "purge", "purging"):
@@ -663,6 +673,8 @@ def cmd_restore(args, settings: cfg.Settings) -> int:
     from bot import backup
 
     backup.check_backup(args.file)  # a bad file is refused before the lock is even asked for
+    if files.same_file(args.file, settings.database):
+        raise BadInput(f"{args.file} is the database itself: name a backup file (`python bot.py backup --out FILE`)")
     with files.exclusive(settings.database, "restore", "restoring (sudo systemctl stop pilkada-bot)"):
         copy, kept = backup.restore(args.file, settings.database)
     print(f"Restored {settings.database} from {args.file} ({copy.subscribers:,} subscribers).")

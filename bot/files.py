@@ -99,6 +99,12 @@ def protected_files(settings: cfg.Settings) -> dict[Path, str]:
     return {Path(path).resolve(): what for path, what in files.items()}
 
 
+def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """Do two paths name one file (after links)? False when either does not exist."""
+    pa, pb = Path(a).resolve(), Path(b).resolve()
+    return pa == pb or (pa.exists() and pb.exists() and os.path.samefile(pa, pb))
+
+
 def output_path(value: str, settings: cfg.Settings) -> Path:
     """The file an `--out` names, resolved; BadInput for a folder, a missing folder or one of the bot's files."""
     out = Path(value).resolve()
@@ -107,7 +113,7 @@ def output_path(value: str, settings: cfg.Settings) -> Path:
     if not out.parent.is_dir():
         raise BadInput(f"--out: folder {Path(value).parent} does not exist")
     for path, what in protected_files(settings).items():
-        if out == path or (out.exists() and path.exists() and os.path.samefile(out, path)):
+        if same_file(out, path):
             raise BadInput(f"--out: {value} is {what}; choose another file")
     return out
 

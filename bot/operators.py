@@ -186,7 +186,7 @@ def view_pages(view: str, language: str, schedule: Schedule, store: st.Store, ra
     """The pages of the operator reply ``view`` ("rencana", "laporan" or "audit") as of ``now``."""
     tz = schedule.election.tz
     if view == "rencana":
-        rows = plan.plan(schedule, store.count_audience, rate, now=now)
+        rows = plan.plan(schedule, store.count_audience, rate, now=now, recorded=store.recorded_reminders())
         return texts.plan_pages(rows, rate, tz, language)
     if view == "laporan":
         return texts.report_list_pages(reports.recent_figures(store, REPORTS_SHOWN), tz, language)

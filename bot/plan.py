@@ -8,7 +8,7 @@ recipients it reaches by its deadline and by its expiry, and warns when that is 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -93,10 +93,15 @@ def _simulate(reminders: list[Reminder], counts: dict[str, int], rate: float) ->
 
 
 def plan(
-    schedule: Schedule, audience: Callable[[tuple[str, ...]], int], rate: float, now: datetime | None = None
+    schedule: Schedule,
+    audience: Callable[[tuple[str, ...]], int],
+    rate: float,
+    now: datetime | None = None,
+    recorded: Collection[str] = (),
 ) -> list[Row]:
-    """One row per reminder (those not yet expired at `now`, or all if `now` is None), by start."""
-    reminders = [r for r in schedule.reminders if now is None or r.expires > now]
+    """One row per reminder still to come, by start: not expired at `now` and not in `recorded` (the
+    reminders that already fell due); every reminder if `now` is None."""
+    reminders = [r for r in schedule.reminders if now is None or (r.expires > now and r.id not in recorded)]
     counts = {r.id: audience(r.roles) for r in reminders}
     rows = _simulate(reminders, counts, rate)
     return [rows[r.id] for r in sorted(reminders, key=lambda r: (r.at, r.id))]

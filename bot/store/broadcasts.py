@@ -129,6 +129,10 @@ class BroadcastStore(StoreBase):
         """Broadcasts whose outbox was being written when the process stopped."""
         return [r[0] for r in self.conn.execute("SELECT id FROM broadcasts WHERE status = ?", (ENQUEUING,))]
 
+    def recorded_reminders(self) -> set[str]:
+        """Ids of the reminders that fell due already (sent, being sent or done): never sent again."""
+        return {r[0] for r in self.conn.execute("SELECT id FROM broadcasts WHERE kind = ?", (REMINDER,))}
+
     def active_broadcasts(self) -> list[Broadcast]:
         """Broadcasts with deliveries still to make, earliest deadline first."""
         return fetch_all(
