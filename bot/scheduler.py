@@ -222,7 +222,7 @@ class Scheduler:
                 await self.fire(d.reminder)
             elif d.action == LATER:
                 self.job_queue.run_once(
-                    self._job, when=d.reminder.at, data=d.reminder.id, name=d.reminder.id,
+                    self._job, when=self.wall_time(d.reminder.at), data=d.reminder.id, name=d.reminder.id,
                     job_kwargs={"misfire_grace_time": None, "coalesce": True},
                 )  # fmt: skip
         counts = {a: sum(1 for d in decisions if d.action == a) for a in (DUE_NOW, LATER, SKIP_DONE, SKIP_EXPIRED)}
@@ -249,6 +249,11 @@ class Scheduler:
         if corrections:
             self.wake()
         return corrections
+
+    def wall_time(self, at: datetime) -> datetime:
+        """`at` on the injected clock as a moment of the JobQueue's (wall) clock; the same moment
+        when the bot runs on the real clock, and the right one when a test moves the clock."""
+        return at + timedelta(seconds=time.time() - self.clock())
 
     async def _job(self, context) -> None:
         reminder = self.schedule.reminder(context.job.data)

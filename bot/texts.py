@@ -38,7 +38,7 @@ ROLE_NAMES = {
 }
 ROLE_BUTTONS = {
     "id": {"asn": "ASN", "kades": "Kepala Desa & Perangkat Desa", "pemilih": "Pemilih"},
-    "en": {"asn": "Civil servant (ASN)", "kades": "Village head & staff", "pemilih": "Voter"},
+    "en": {"asn": "Civil servant (ASN)", "kades": "Village head & village staff", "pemilih": "Voter"},
 }
 
 DONE, CURRENT, UPCOMING = "done", "current", "upcoming"
@@ -50,7 +50,7 @@ STRINGS = {
         "state_current": "sedang berlangsung",
         "state_upcoming": "akan datang",
         "legend": "✅ selesai · ▶️ berlangsung · 🗓 akan datang",
-        "schedule_title": "Jadwal",
+        "schedule_title": "Jadwal {election}",
         "today": "hari ini",
         "all_over": "Semua tahapan telah selesai. Terima kasih atas partisipasi Anda.",
         "none_new": "Tidak ada tahapan baru yang akan dimulai.",
@@ -111,7 +111,7 @@ STRINGS = {
         "state_current": "under way",
         "state_upcoming": "upcoming",
         "legend": "✅ done · ▶️ under way · 🗓 upcoming",
-        "schedule_title": "Schedule",
+        "schedule_title": "{election} schedule",
         "today": "today",
         "all_over": "All stages are over. Thank you for taking part.",
         "none_new": "No further stage is about to start.",
@@ -119,7 +119,7 @@ STRINGS = {
         "welcome": (
             "Welcome to the <b>{name}</b> reminder service of {region}.\n\n"
             "This bot sends the stage dates, neutrality rules and voting-day reminders. "
-            "It stores only {stored} (/privasi).\n\n"
+            "It stores only {stored} (/privacy).\n\n"
             "Please choose your role:"
         ),
         "already": "You are subscribed as <b>{role}</b>.\nWant to change your role? Choose below.",
@@ -266,8 +266,9 @@ def next_stage_line(schedule: Schedule, today: date, lang: str = "id") -> str:
 def _schedule_parts(schedule: Schedule, today: date, lang: str) -> tuple[str, list[str], str]:
     """/jadwal as head, one item per stage, and foot."""
     e = schedule.election
-    head = f"<b>{say(lang, 'schedule_title')} {escape(e.name)}</b>\n{escape(e.region)} · {say(lang, 'today')} " + (
-        f"{long_date(today, lang)}\n"
+    head = (
+        f"<b>{say(lang, 'schedule_title', election=escape(e.name))}</b>\n{escape(e.region)} · {say(lang, 'today')} "
+        + (f"{long_date(today, lang)}\n")
     )
     items = []
     following = next_stage(schedule, today)

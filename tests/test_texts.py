@@ -66,7 +66,7 @@ def test_every_text_is_html_telegram_accepts():
 def test_english_dates_and_schedule():
     assert texts.long_date(date(2024, 11, 27), "en") == "Wednesday, 27 November 2024"
     text = texts.schedule_text(default(), date(2024, 11, 22), "en")
-    assert "<b>Schedule Pilkada Serentak 2024</b>" in text
+    assert "<b>Pilkada Serentak 2024 schedule</b>" in text
     assert "Wednesday, 27 November 2024 (upcoming)" in text
     assert "(under way)" in text
 
