@@ -40,7 +40,10 @@ def fake_python(path: Path, version: str, new_enough: bool) -> Path:
 def make(folder: Path, *args: str) -> subprocess.CompletedProcess:
     shutil.copy(ROOT / "Makefile", folder / "Makefile")
     (folder / "requirements.txt").write_text("# nothing\n")
-    return subprocess.run(["make", *args], cwd=folder, capture_output=True, text=True, timeout=60)
+    # Under `make test` the parent make's variables would turn this into a sub-make that prints
+    # "Entering directory" lines; run it as an operator would, from a plain shell.
+    environ = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES")}
+    return subprocess.run(["make", *args], cwd=folder, capture_output=True, text=True, timeout=60, env=environ)
 
 
 def test_make_refuses_an_old_python_in_one_line_saying_how_to_get_3_11(tmp_path):
