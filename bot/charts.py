@@ -27,9 +27,6 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator  # noqa: E402
 
-MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
-
-ROLE_LABELS = {"asn": "ASN", "kades": "Kepala Desa", "pemilih": "Pemilih"}
 ROLE_STYLES = {  # colour, marker
     "asn": ("#1f77b4", "o"),
     "kades": ("#9467bd", "s"),
@@ -37,46 +34,35 @@ ROLE_STYLES = {  # colour, marker
 }
 OTHER_STYLES = [("#8c564b", "D"), ("#e377c2", "v"), ("#bcbd22", "P"), ("#7f7f7f", "X")]
 
-# (key in a broadcast dict, legend label, colour)
-OUTCOMES = (
-    ("sent", "terkirim", "#2ca02c"),
-    ("blocked", "diblokir", "#8c8c8c"),
-    ("failed", "gagal", "#d62728"),
-    ("expired", "kedaluwarsa", "#ff7f0e"),
+# Every outcome a copy can have, in legend order, with its colour. The words come from
+# ``texts.chart_words`` so that the legend says what /laporan says.
+OUTCOME_COLOURS = (
+    ("sent", "#2ca02c"),
+    ("blocked", "#8c8c8c"),
+    ("failed", "#d62728"),
+    ("expired", "#ff7f0e"),
+    ("cancelled", "#bcbd22"),
+    ("pending", "#aec7e8"),
 )
 
-ID_MAX_CHARS = 24
-EMPTY_TEXT = "Belum ada data"
-
 DPI = 150
-FIGSIZE = (7.2, 9.0)  # inches: 1080 x 1350 px at 150 dpi (4:5, fills a phone screen)
+FIGSIZE = (7.2, 10.8)  # inches: 1080 x 1620 px at 150 dpi (2:3, a phone screen)
 FONT = 12  # smallest font used anywhere, in points
-TITLE_FONT = 18
-PANEL_TITLE_FONT = 15
+TITLE_FONT = 17
+PANEL_TITLE_FONT = 14
+LABEL_CHARS = 60  # a bar's label line; longer titles wrap onto a second line
 
 
 def statistics_png(
     growth: dict[str, list[tuple[date, int]]],
-    broadcasts: list[dict],
+    bars: list[dict],
     *,
     title: str = "Statistik bot",
+    words: dict | None = None,
 ) -> bytes:
-    """Two stacked panels as PNG bytes: active subscribers per role over time, and the delivery outcome
-    of ``broadcasts`` (one bar each, drawn top to bottom in the order given).
-
-    ``growth`` maps a role ("asn", "kades", "pemilih", others are shown by name) to (day, cumulative
-    count) points; each broadcast dict has ``id`` and the counts ``sent``, ``blocked``, ``failed`` and
-    ``expired``. An empty panel says "Belum ada data" instead of failing.
-    """
-    fig = Figure(figsize=FIGSIZE, dpi=DPI, layout=ConstrainedLayoutEngine(h_pad=0.12, hspace=0.06))
+    """The /statistik picture (see :func:`figure`) as PNG bytes."""
+    fig = figure(growth, bars, title=title, words=words)
     try:
-        fig.suptitle(textwrap.fill(title, 40), fontsize=TITLE_FONT, fontweight="bold")
-        n_bars = len(broadcasts)
-        # Give the bar panel a little more room when it holds many bars.
-        ratios = (1.0, 1.0 + max(0, n_bars - 5) * 0.08)
-        ax_growth, ax_bars = fig.subplots(2, 1, height_ratios=ratios)
-        _growth_panel(ax_growth, growth)
-        _broadcast_panel(ax_bars, broadcasts)
         buf = BytesIO()
         fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
         return buf.getvalue()
@@ -84,31 +70,63 @@ def statistics_png(
         fig.clear()
 
 
+def figure(
+    growth: dict[str, list[tuple[date, int]]],
+    bars: list[dict],
+    *,
+    title: str = "Statistik bot",
+    words: dict | None = None,
+) -> Figure:
+    """The /statistik picture, not yet rendered.
+
+    On top, one small panel per role with its own scale, so that 40 ASN stay readable next to
+    1,000 voters; below, the outcome of the latest broadcasts, one bar each, top to bottom in the
+    order given, labelled with its title and day.
+
+    ``growth`` maps a role to (day, cumulative count) points. Each bar dict has ``label`` (plain
+    text), ``day`` (a date or None) and the counts named in ``OUTCOME_COLOURS``; missing counts are
+    0. ``words`` are the operator's language (``texts.chart_words``); Indonesian by default. An
+    empty panel says so instead of failing.
+    """
+    if words is None:
+        from bot.texts import chart_words
+
+        words = chart_words("id")
+    roles = [r for r in _role_order(growth) if growth[r]]
+    fig = Figure(figsize=FIGSIZE, dpi=DPI, layout=ConstrainedLayoutEngine(h_pad=0.1, hspace=0.05))
+    fig.suptitle(title, fontsize=TITLE_FONT, fontweight="bold")
+    n_growth = max(1, len(roles))
+    ratios = [0.62 if len(roles) > 1 else 1.0] * n_growth + [1.0 + max(0, len(bars) - 4) * 0.14]
+    axes = fig.subplots(n_growth + 1, 1, height_ratios=ratios)
+    _growth_panels(list(axes[:-1]), {r: sorted(growth[r]) for r in roles}, words)
+    _broadcast_panel(axes[-1], bars, words)
+    return fig
+
+
 # -- helpers ---------------------------------------------------------------------------------------
 
-
-def short_date(day: date) -> str:
-    """'27 Nov': day and Indonesian short month name, independent of the process locale."""
-    return f"{day.day} {MONTHS_SHORT[day.month - 1]}"
+MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
 
-def thousands(value: float) -> str:
-    """An integer with Indonesian thousands separators: 12345 -> '12.345'."""
-    return f"{int(round(value)):,}".replace(",", ".")
+def short_date(day: date, months: tuple[str, ...] | None = None) -> str:
+    """'27 Nov': day and short month name (Indonesian unless ``months`` says), whatever the locale."""
+    return f"{day.day} {(months or MONTHS_SHORT)[day.month - 1]}"
 
 
-def shorten(text: str, limit: int = ID_MAX_CHARS) -> str:
-    """``text`` cut to at most ``limit`` characters, the cut marked with an ellipsis.
+def thousands(value: float, sep: str = ".") -> str:
+    """An integer with thousands separators: 12345 -> '12.345' ('12,345' with ``sep=","``)."""
+    return f"{int(round(value)):,}".replace(",", sep)
 
-    The middle goes, not the end: broadcast ids of one reminder differ only in their tail
-    ("netralitas-asn-mingguan@2024-10-03"), so a short "@date" tail is kept whole.
-    """
-    if len(text) <= limit:
-        return text
-    at = text.rfind("@")
-    tail = len(text) - at if at > 0 and len(text) - at <= limit // 2 else (limit - 1) // 3
-    head = limit - 1 - tail
-    return text[:head] + "…" + text[len(text) - tail :]
+
+def bar_label(label: str, day: date | None, months: tuple[str, ...] | None = None) -> str:
+    """'<title> · 27 Nov', wrapped at word boundaries onto at most two lines; never cut mid-word."""
+    text = f"{label} · {short_date(day, months)}" if day else label
+    lines = textwrap.wrap(text, LABEL_CHARS, break_long_words=False, break_on_hyphens=False)
+    if len(lines) <= 2:
+        return "\n".join(lines)
+    # A very long title: keep its start and the day, and say that something was left out.
+    head = textwrap.wrap(label, LABEL_CHARS - 2, break_long_words=False, break_on_hyphens=False)[0]
+    return f"{head} …\n· {short_date(day, months)}" if day else f"{head} …"
 
 
 def _count(value: object) -> int:
@@ -118,9 +136,17 @@ def _count(value: object) -> int:
         return 0
 
 
-def _empty(ax, panel_title: str) -> None:
+def _style(ax, panel_title: str) -> None:
     ax.set_title(panel_title, fontsize=PANEL_TITLE_FONT, fontweight="bold", loc="left")
-    ax.text(0.5, 0.5, EMPTY_TEXT, ha="center", va="center", fontsize=16, color="#666666", transform=ax.transAxes)
+    ax.tick_params(labelsize=FONT)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _empty(ax, panel_title: str, words: dict) -> None:
+    ax.set_title(panel_title, fontsize=PANEL_TITLE_FONT, fontweight="bold", loc="left")
+    ax.text(0.5, 0.5, words["empty"], ha="center", va="center", fontsize=16, color="#666666", transform=ax.transAxes)
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
@@ -137,91 +163,87 @@ def _day_ticks(first: int, last: int, max_ticks: int = 6) -> list[int]:
 
 
 def _role_order(roles) -> list[str]:
-    known = [r for r in ROLE_LABELS if r in roles]
-    return known + sorted(r for r in roles if r not in ROLE_LABELS)
+    known = [r for r in ROLE_STYLES if r in roles]
+    return known + sorted(r for r in roles if r not in ROLE_STYLES)
 
 
 # -- panels ----------------------------------------------------------------------------------------
 
 
-def _growth_panel(ax, growth: dict[str, list[tuple[date, int]]]) -> None:
-    panel_title = "Pelanggan aktif per peran"
-    series = {role: sorted(points) for role, points in growth.items() if points}
+def _growth_panels(axes: list, series: dict[str, list[tuple[date, int]]], words: dict) -> None:
+    """One panel per role, each on its own scale, sharing one date axis."""
     if not series:
-        _empty(ax, panel_title)
+        _empty(axes[0], words["growth_empty"], words)
         return
-
+    sep = words["thousands"]
     days = [d for points in series.values() for d, _ in points]
     first, last = min(days).toordinal(), max(days).toordinal()
-    top = 0
+    pad = max(1.0, (last - first) * 0.04)
     others = iter(OTHER_STYLES * 10)
-    for role in _role_order(series):
+    for n, (ax, role) in enumerate(zip(axes, series, strict=True)):
         points = series[role]
         xs = [d.toordinal() for d, _ in points]
-        ys = [_count(n) for _, n in points]
-        top = max(top, *ys)
+        ys = [_count(c) for _, c in points]
         colour, marker = ROLE_STYLES.get(role) or next(others)
-        label = f"{ROLE_LABELS.get(role, role.title())} ({thousands(ys[-1])})"
-        ax.step(xs, ys, where="post", color=colour, linewidth=2.5, marker=marker, markersize=7, label=label)
+        ax.step(xs, ys, where="post", color=colour, linewidth=2.5, marker=marker, markersize=6)
+        ax.fill_between(xs, ys, step="post", color=colour, alpha=0.12)
+        name = words["roles"].get(role, role.title())
+        _style(ax, words["growth"].format(role=name, count=thousands(ys[-1], sep)))
+        ax.set_xlim(first - pad, last + pad)
+        ax.set_ylim(0, max(1, *ys) * 1.2)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: thousands(y, sep)))
+        ax.xaxis.set_major_locator(FixedLocator(_day_ticks(first, last)))
+        ax.grid(True, axis="y", color="#dddddd")
+        if n == len(series) - 1:
+            months = words["months"]
+            ax.xaxis.set_major_formatter(
+                FuncFormatter(lambda x, _pos, m=months: short_date(date.fromordinal(int(round(x))), m))
+            )
+            years = sorted({date.fromordinal(first).year, date.fromordinal(last).year})
+            ax.set_xlabel(f"{words['date']} ({'–'.join(str(y) for y in years)})", fontsize=FONT)
+        else:
+            ax.tick_params(axis="x", labelbottom=False)
 
-    pad = max(1.0, (last - first) * 0.04)
-    ax.set_xlim(first - pad, last + pad)
-    ax.set_ylim(0, max(1, top) * 1.15)
-    ax.xaxis.set_major_locator(FixedLocator(_day_ticks(first, last)))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: short_date(date.fromordinal(int(round(x))))))
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: thousands(y)))
-    ax.tick_params(labelsize=FONT)
-    years = sorted({date.fromordinal(first).year, date.fromordinal(last).year})
-    ax.set_xlabel(f"Tanggal ({'–'.join(str(y) for y in years)})", fontsize=FONT)
-    ax.set_ylabel("Pelanggan", fontsize=FONT)
-    ax.set_title(panel_title, fontsize=PANEL_TITLE_FONT, fontweight="bold", loc="left")
-    ax.grid(True, axis="y", color="#dddddd")
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.legend(loc="upper left", fontsize=FONT, frameon=True, framealpha=0.9)
 
-
-def _broadcast_panel(ax, broadcasts: list[dict]) -> None:
-    panel_title = "Hasil pengiriman siaran terakhir"
-    if not broadcasts:
-        _empty(ax, panel_title)
+def _broadcast_panel(ax, bars: list[dict], words: dict) -> None:
+    """Stacked outcome bars, each with its title and day written above it across the panel."""
+    panel_title = words["bars"]
+    if not bars:
+        _empty(ax, panel_title, words)
         return
-
-    labels = [shorten(str(b.get("id", "?"))) for b in broadcasts]
-    rows = list(range(len(broadcasts)))
-    left = [0] * len(broadcasts)
-    for key, label, colour in OUTCOMES:
-        widths = [_count(b.get(key)) for b in broadcasts]
-        ax.barh(rows, widths, left=left, height=0.7, color=colour, label=label)
+    sep = words["thousands"]
+    labels = [bar_label(str(b.get("label") or "?"), b.get("day"), words["months"]) for b in bars]
+    # A bar sits below its label; a two-line label pushes the rows after it down.
+    rows: list[float] = []
+    y = 0.0
+    for label in labels:
+        y += 0.4 * label.count("\n")
+        rows.append(y)
+        y += 1.0
+    left = [0] * len(bars)
+    for key, colour in OUTCOME_COLOURS:
+        widths = [_count(b.get(key)) for b in bars]
+        # Every outcome is in the legend, even one no bar has: operators learn the full set once.
+        ax.barh(rows, widths, left=left, height=0.42, color=colour, label=words["outcomes"][key])
         left = [a + w for a, w in zip(left, widths, strict=True)]
 
     most = max(left) or 1
-    for row, total in zip(rows, left, strict=True):
-        ax.text(total + most * 0.015, row, thousands(total), va="center", ha="left", fontsize=FONT)
-    ax.set_xlim(0, most * 1.18)  # room for the totals
-    ax.set_ylim(len(broadcasts) - 0.5, -0.5)  # first broadcast on top
-    ax.set_yticks(rows, labels)
+    for row, label, total in zip(rows, labels, left, strict=True):
+        ax.text(total + most * 0.015, row, thousands(total, sep), va="center", ha="left", fontsize=FONT)
+        ax.text(0, row - 0.27, label, va="bottom", ha="left", fontsize=FONT, linespacing=1.1)
+    ax.set_xlim(0, most * 1.16)  # room for the totals
+    ax.set_ylim(rows[-1] + 0.4, -1.0 - 0.4 * labels[0].count("\n"))  # first broadcast on top
+    ax.set_yticks([])
     ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: thousands(x)))
-    ax.tick_params(labelsize=FONT)
-    ax.tick_params(axis="y", length=0)
-    ax.set_xlabel("Jumlah pesan", fontsize=FONT)
-    ax.set_title(panel_title, fontsize=PANEL_TITLE_FONT, fontweight="bold", loc="left")
-    ax.grid(True, axis="x", color="#dddddd")
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: thousands(x, sep)))
+    ax.set_xlabel(words["messages"], fontsize=FONT)
+    _style(ax, panel_title)
+    ax.spines["left"].set_visible(False)
+    ax.grid(True, axis="x", color="#eeeeee")
     # Below the whole figure, where constrained layout reserves room for it: never clipped, never on a bar.
     handles, names = ax.get_legend_handles_labels()
     ax.figure.legend(
-        handles,
-        names,
-        loc="outside lower center",
-        ncol=4,
-        fontsize=FONT,
-        frameon=False,
-        handlelength=1.2,
-        columnspacing=1.2,
-    )
+        handles, names, loc="outside lower center", ncol=3, fontsize=FONT, frameon=False,
+        handlelength=1.2, columnspacing=1.2,
+    )  # fmt: skip

@@ -102,12 +102,12 @@ async def statistics(update: Update, context: BotContext) -> None:
     figures = rt.store.subscriber_stats(now=rt.clock(), tz=tz)
     await reply(update, texts.stats_text(figures, rt.schedule.election.region, language))
     growth = rt.store.growth_by_role(tz=tz)
-    recent = [
-        {k: f[k] for k in ("id", "sent", "blocked", "failed", "expired")} for f in reports.recent_figures(rt.store, 8)
-    ]
+    bars = reports.chart_bars(rt.store, rt.schedule, tz, language)
     from bot import charts  # matplotlib is big: load it on first use, not at start-up
 
-    png = await asyncio.to_thread(charts.statistics_png, growth, recent, title=rt.schedule.election.region)
+    taken = datetime.fromtimestamp(rt.clock(), tz)  # when the figures were read, as the title says
+    title = texts.chart_title(rt.schedule.election.region, taken, language)
+    png = await asyncio.to_thread(charts.statistics_png, growth, bars, title=title, words=texts.chart_words(language))
     await message_of(update).reply_photo(
         InputFile(png, filename="statistik.png"), caption=texts.op_say(language, "stats_caption")
     )

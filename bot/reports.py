@@ -6,6 +6,7 @@ Aggregates only: nothing here returns a chat id, a name or any other personal da
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 from bot.plan import human_duration
 from bot.store import ENQUEUING, Broadcast, Store, undelivered
@@ -59,6 +60,19 @@ def _figures(store: Store, b: Broadcast, now: float | None = None) -> dict:
 
 def recent_figures(store: Store, limit: int = 10) -> list[dict]:
     return [_figures(store, b) for b in store.recent_broadcasts(limit)]
+
+
+def chart_bars(store: Store, schedule, tz, lang: str = "id", limit: int = 8) -> list[dict]:
+    """The latest broadcasts as the /statistik chart draws them: a title, a day and every outcome."""
+    from bot import texts
+
+    bars = []
+    for f in recent_figures(store, limit):
+        bar = {k: f[k] for k in ("sent", "blocked", "failed", "expired", "cancelled", "pending")}
+        bar["label"] = texts.broadcast_label(f["id"], schedule, lang)
+        bar["day"] = datetime.fromtimestamp(f["created_at"], tz).date() if f["created_at"] else None
+        bars.append(bar)
+    return bars
 
 
 def export_rows(store: Store) -> list[dict]:

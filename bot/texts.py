@@ -687,6 +687,85 @@ def stats_text(s: dict, region: str, lang: str = "id") -> str:
     return "\n".join(lines)
 
 
+CHART_WORDS = {
+    "id": {
+        "title": "Statistik {region}\nper {stamp}",
+        "growth": "{role}: {count} pelanggan aktif",
+        "growth_empty": "Pelanggan aktif per peran",
+        "bars": "Hasil siaran terakhir",
+        "empty": "Belum ada data",
+        "date": "Tanggal",
+        "messages": "Jumlah pesan",
+        "thousands": ".",
+        # The words of /laporan's progress lines, so the legend and the text agree.
+        "outcomes": {
+            "sent": "Terkirim", "blocked": "Memblokir", "failed": "Gagal", "expired": "Kedaluwarsa",
+            "cancelled": "Dibatalkan", "pending": "Belum terkirim",
+        },
+    },
+    "en": {
+        "title": "{region} statistics\nas of {stamp}",
+        "growth": "{role}: {count} active subscribers",
+        "growth_empty": "Active subscribers per role",
+        "bars": "Latest broadcast results",
+        "empty": "No data yet",
+        "date": "Date",
+        "messages": "Messages",
+        "thousands": ",",
+        "outcomes": {
+            "sent": "Sent", "blocked": "Blocked", "failed": "Failed", "expired": "Expired",
+            "cancelled": "Cancelled", "pending": "Not yet sent",
+        },
+    },
+}  # fmt: skip
+
+
+def chart_words(lang: str = "id") -> dict:
+    """Every word the /statistik chart draws, in ``lang``: titles, axes, roles, months, outcomes."""
+    words = dict(CHART_WORDS["en" if _en(lang) else "id"])
+    words["roles"] = ROLE_SHORT["en" if _en(lang) else "id"]
+    words["months"] = tuple(m[:3] for m in MONTHS["en" if _en(lang) else "id"])
+    return words
+
+
+def chart_title(region: str, moment, lang: str = "id") -> str:
+    """'Statistik Tulungagung / per 28-11-2026 14.05': the chart says when its figures were taken."""
+    return chart_words(lang)["title"].format(region=region, stamp=_stamp(moment, lang))
+
+
+def headline(text: str) -> str:
+    """The first visible line of a Telegram HTML text, without tags and leading emoji: a title."""
+    from bot import telegram_html
+
+    try:
+        visible = telegram_html.parse(text, strict=False).text
+    except telegram_html.HtmlError:
+        visible = text
+    line = next((ln.strip() for ln in visible.splitlines() if ln.strip()), "")
+    line = "".join(c for c in line if ord(c) <= 0xFFFF and not 0x2600 <= ord(c) <= 0x27BF and c != "\ufe0f")
+    return line.strip(" -·:")
+
+
+def broadcast_label(broadcast_id: str, schedule: Schedule, lang: str = "id") -> str:
+    """A broadcast as a person names it, in plain text: the reminder's title, 'Siaran 3',
+    'Ralat: <stage name>'. An id the schedule no longer has is shown whole, never cut."""
+    prefix, sep, rest = broadcast_id.partition(":")
+    words = BROADCAST_WORDS.get(prefix) if sep and rest else None
+    if words is not None:
+        word = words[1] if _en(lang) else words[0]
+        if prefix == "ralat":
+            stage = next((s for s in schedule.stages if s.id == rest.split(":")[0]), None)
+            return f"{word}: {stage_name(stage, lang)}" if stage else f"{word}: {rest}"
+        return f"{word} {rest}"
+    series = broadcast_id.partition("@")[0]
+    reminder = next((r for r in schedule.reminders if r.id == broadcast_id), None) or next(
+        (r for r in schedule.reminders if r.series and r.series == series), None
+    )  # a past occurrence of a repeating reminder keeps its series' title
+    if reminder is None:
+        return broadcast_id
+    return headline(reminder.text_en if _en(lang) and reminder.text_en else reminder.text) or broadcast_id
+
+
 def draft_roles_prompt(roles, lang: str = "id") -> str:
     return _tpl(lang, "roles_prompt").format(roles=roles_text(roles, lang))
 

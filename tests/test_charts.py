@@ -1,4 +1,6 @@
-"""The /statistik picture: a valid, phone-sized PNG for any data, including none."""
+"""The /statistik picture: a valid, phone-sized PNG for any data, including none, that an operator
+can read: when the figures were taken, every role on its own scale, broadcasts by title and day,
+every outcome in the legend in the words of the text, all in the operator's language."""
 
 from __future__ import annotations
 
@@ -7,12 +9,15 @@ import struct
 import subprocess
 import sys
 import zlib
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from io import BytesIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import charts
+from bot import charts, texts
+from bot.schedule import load
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,9 +51,10 @@ def growth(days: int = 30, start: date = date(2024, 10, 28)) -> dict[str, list[t
     }
 
 
-def broadcast(i: int, id_: str | None = None) -> dict:
+def broadcast(i: int, label: str | None = None) -> dict:
     return {
-        "id": id_ or f"netralitas-asn-mingguan@2024-10-{i + 1:02d}",
+        "label": label or "Netralitas ASN Tetap Berlaku",
+        "day": date(2024, 10, 1 + i),
         "sent": 900 + 10 * i,
         "blocked": 40 + i,
         "failed": 3 * i,
@@ -56,10 +62,23 @@ def broadcast(i: int, id_: str | None = None) -> dict:
     }
 
 
+def drawn(fig) -> list[str]:
+    """Every piece of text the rendered figure shows: titles, labels, ticks, annotations, legend."""
+    fig.savefig(BytesIO(), format="png")  # tick labels exist only once drawn
+    shown = [fig.get_suptitle()]
+    for ax in fig.axes:
+        shown += [ax.get_title(loc="left"), ax.get_xlabel(), ax.get_ylabel()]
+        shown += [t.get_text() for t in ax.texts]
+        shown += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+    for legend in fig.legends:
+        shown += [t.get_text() for t in legend.get_texts()]
+    return [t for t in shown if t]
+
+
 def test_chart_is_a_phone_sized_png():
     data = charts.statistics_png(growth(), [broadcast(i) for i in range(5)])
     assert_phone_png(data)
-    assert png_size(data) == (1080, 1350)
+    assert png_size(data) == (1080, 1620)
 
 
 def test_empty_data_still_gives_a_picture():
@@ -74,14 +93,14 @@ def test_one_panel_empty(empty):
     assert_phone_png(charts.statistics_png(g, b))
 
 
-def test_ten_broadcasts_with_long_ids():
-    long_ids = [broadcast(i, f"pengingat-pemungutan-suara-untuk-semua-pemilih-tahap-{i}@2024-11-26") for i in range(10)]
-    assert_phone_png(charts.statistics_png(growth(), long_ids))
+def test_ten_broadcasts_with_long_titles():
+    long = [broadcast(i, f"Pengingat pemungutan suara untuk semua pemilih tahap {i} " * 3) for i in range(10)]
+    assert_phone_png(charts.statistics_png(growth(), long))
 
 
 def test_a_single_day_and_odd_values():
     g = {"asn": [(date(2024, 11, 27), 3)], "relawan": [(date(2024, 11, 27), 1)]}
-    b = [{"id": "kosong"}, {"id": "nol", "sent": 0, "blocked": 0, "failed": 0, "expired": 0}, {"id": "x", "sent": None}]
+    b = [{"label": "kosong"}, {"label": "nol", "sent": 0, "blocked": 0, "failed": 0, "expired": 0}, {"sent": None}]
     assert_phone_png(charts.statistics_png(g, b))
 
 
@@ -110,15 +129,6 @@ def test_numbers_use_indonesian_thousands_separator():
     assert charts.thousands(999) == "999"
 
 
-def test_ids_are_shortened_with_an_ellipsis_keeping_the_date():
-    assert charts.shorten("h-1") == "h-1"
-    short = charts.shorten("netralitas-asn-mingguan@2024-10-03")
-    assert len(short) == charts.ID_MAX_CHARS
-    assert short.startswith("netralitas") and short.endswith("…@2024-10-03")
-    plain = charts.shorten("a" * 30 + "b" * 30)
-    assert len(plain) == charts.ID_MAX_CHARS and "…" in plain
-
-
 def test_day_ticks_stay_few_and_on_whole_days():
     assert charts._day_ticks(0, 0) == [0]
     for span in (1, 5, 6, 13, 40, 100, 400, 2000):
@@ -134,10 +144,97 @@ def test_import_and_draw_with_a_read_only_home(tmp_path):
     env.update(HOME=str(home), PYTHONPATH=str(ROOT))
     code = (
         "from bot.charts import statistics_png; import sys; "
-        "sys.stdout.buffer.write(statistics_png({}, [{'id': 'a', 'sent': 1}])[:8])"
+        "sys.stdout.buffer.write(statistics_png({}, [{'label': 'a', 'sent': 1}])[:8])"
     )
     result = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, timeout=120)
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout == PNG_SIGNATURE
     assert b"not a writable directory" not in result.stderr
     assert b"Matplotlib" not in result.stderr
+
+
+# --- what an operator reads ----------------------------------------------------------------------
+
+SHIPPED = load(ROOT / "config" / "pilkada2024.toml")
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def test_the_title_says_when_the_figures_were_taken():
+    taken = datetime(2024, 11, 28, 14, 5, tzinfo=WIB)
+    assert texts.chart_title("Tulungagung", taken, "id") == "Statistik Tulungagung\nper 28-11-2024 14.05"
+    assert texts.chart_title("Tulungagung", taken, "en") == "Tulungagung statistics\nas of 28 Nov 2024 14:05"
+    fig = charts.figure(growth(), [], title=texts.chart_title("Tulungagung", taken, "id"))
+    assert "per 28-11-2024 14.05" in fig.get_suptitle()
+
+
+def test_every_role_has_its_own_panel_and_scale_when_voters_outnumber_asn_25_to_1():
+    start = date(2024, 10, 1)
+    g = {
+        "asn": [(start + timedelta(days=i), 4 * (i + 1)) for i in range(10)],  # 40
+        "kades": [(start, 100)],
+        "pemilih": [(start + timedelta(days=i), 100 * (i + 1)) for i in range(10)],  # 1,000
+    }
+    fig = charts.figure(g, [broadcast(0)])
+    growth_axes = fig.axes[:3]
+    titles = [ax.get_title(loc="left") for ax in growth_axes]
+    assert titles == ["ASN: 40 pelanggan aktif", "Kepala Desa: 100 pelanggan aktif", "Pemilih: 1.000 pelanggan aktif"]
+    asn_top, voters_top = growth_axes[0].get_ylim()[1], growth_axes[2].get_ylim()[1]
+    assert 40 <= asn_top <= 50  # ASN fill their own panel instead of a sliver under 1,000 voters
+    assert voters_top >= 1000
+
+
+def test_bars_carry_the_reminder_title_and_day_never_a_cut_id():
+    ids = ["malam-sebelum-pencoblosan", "netralitas-asn-mingguan@2024-10-10", "siaran:3", "ralat:pemungutan-suara:x:y"]
+    labels = [texts.broadcast_label(i, SHIPPED, "id") for i in ids]
+    assert labels == ["Besok Kita Memilih!", "Pengingat Mingguan Netralitas ASN", "Siaran 3",
+                      "Ralat: Pemungutan suara"]  # fmt: skip
+    bars = [dict(broadcast(n), label=label, day=date(2024, 11, 20 + n)) for n, label in enumerate(labels)]
+    shown = drawn(charts.figure(growth(), bars))
+    assert "Besok Kita Memilih! · 20 Nov" in shown and "Siaran 3 · 22 Nov" in shown
+    assert not any("…" in t or "malam-sebelum" in t for t in shown)
+
+
+def test_a_removed_reminder_is_named_by_its_whole_id():
+    assert texts.broadcast_label("pengingat-yang-sudah-dihapus-dari-jadwal", SHIPPED) == (
+        "pengingat-yang-sudah-dihapus-dari-jadwal"
+    )
+
+
+def test_a_long_title_wraps_onto_two_lines_keeping_every_word_and_the_day():
+    title = "Netralitas Tidak Berakhir pada Hari Pemungutan Suara bagi Seluruh ASN"
+    label = charts.bar_label(title, date(2024, 11, 21))
+    assert label.count("\n") == 1
+    assert label.replace("\n", " ") == f"{title} · 21 Nov"
+
+
+def test_headline_is_the_first_line_without_tags_or_emoji():
+    assert texts.headline("<b>📢 Pendaftaran Dibuka Besok</b>\n\nIsi") == "Pendaftaran Dibuka Besok"
+    assert texts.headline("\n  <i>Tom &amp; Jerry</i>") == "Tom & Jerry"
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_legend_lists_every_outcome_even_those_no_bar_has(lang):
+    words = texts.chart_words(lang)
+    fig = charts.figure(growth(), [broadcast(0)], words=words)  # no cancelled or pending copies
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == [words["outcomes"][key] for key, _ in charts.OUTCOME_COLOURS]
+    assert len(legend) == 6
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_legend_uses_the_words_of_the_broadcast_report(lang):
+    report = (texts._tpl(lang, "progress") + texts._tpl(lang, "stopped")).lower()
+    for word in texts.chart_words(lang)["outcomes"].values():
+        assert word.lower() in report, word
+
+
+def test_labels_are_in_the_operators_language():
+    def shown(lang):
+        return " ".join(drawn(charts.figure(growth(), [broadcast(0)], words=texts.chart_words(lang))))
+
+    indonesian, english = shown("id"), shown("en")
+    for word in ("Hasil siaran terakhir", "Jumlah pesan", "Tanggal", "pelanggan aktif", "Okt", "Terkirim"):
+        assert word in indonesian and word not in english
+    for word in ("Latest broadcast results", "Messages", "Date", "active subscribers", "Oct", "Sent"):
+        assert word in english and word not in indonesian
+    assert "Village head / official: " in english
