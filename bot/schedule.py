@@ -11,7 +11,8 @@ Layout of a schedule file::
     [facts]               optional; named values texts refer to ("{invitation_form}"), see bot/render.py
     [[stage]]             id, name, start (date), optional end (date); extra keys kept
     [[reminder]]          id, at, roles, text; optional expires, deliver_by, stage, silent,
-                          repeat_days + repeat_until; extra keys kept
+                          repeat_days + repeat_until, areas; extra keys kept
+    [[area]]              optional; id, name, optional voters (DPT) and desa (names): see bot/areas.py
 
 Date-times without an offset are local times in ``election.timezone``; date-times with
 an offset are converted to it. A repeating reminder expands into one ``Reminder`` per
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import render, telegram_html
+from bot.areas import Area, parse_areas, ref_problem
 
 __all__ = [
     "ROLES",
@@ -68,7 +70,7 @@ MAX_TOTAL_OCCURRENCES = 10_000
 _ID_RE = re.compile(r"[a-z0-9-]+")
 _HHMM_RE = re.compile(r"(\d{1,2}):(\d{2})")
 _ELECTION_KEYS = ("name", "region", "timezone", "tps_open", "tps_close", "voting_stage")
-_TOP_KEYS = ("election", "pages", "facts", "stage", "reminder")
+_TOP_KEYS = ("election", "pages", "facts", "stage", "reminder", "area")
 _STAGE_KEYS = ("id", "name", "start", "end")
 _REMINDER_KEYS = (
     "id",
@@ -83,6 +85,7 @@ _REMINDER_KEYS = (
     "night",
     "repeat_days",
     "repeat_until",
+    "areas",
 )
 QUIET_START, QUIET_END = dt.time(21, 0), dt.time(6, 0)  # no reminder starts at night unless night = true
 
@@ -129,6 +132,7 @@ class Reminder:
     text_en: str | None = None  # English text; people who chose English get it, else `text`
     night: bool = False  # explicitly allowed to start between QUIET_START and QUIET_END
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    areas: tuple[str, ...] = ()  # kecamatan or "kecamatan/desa" references; () reaches everybody
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,7 @@ class Schedule:
     facts: dict[str, str] = field(default_factory=dict, hash=False)  # rendered; "<name>_en" in English
     # pages with parts shown only from a date: (from, text) in date order; `pages` holds the text before
     page_versions: dict[str, tuple[tuple[dt.date, str], ...]] = field(default_factory=dict, hash=False)
+    areas: tuple[Area, ...] = ()  # the kecamatan of [[area]], in file order
 
     def page(self, key: str, today: dt.date | None = None) -> str | None:
         """Page ``key`` as shown on ``today`` (None: the version without dated parts)."""
@@ -161,6 +166,9 @@ class Schedule:
 
     def reminder(self, id: str) -> Reminder | None:
         return next((r for r in self.reminders if r.id == id), None)
+
+    def area(self, id: str | None) -> Area | None:
+        return next((a for a in self.areas if a.id == id), None) if id else None
 
     def voting_day(self) -> dt.date | None:
         """Start of ``election.voting_stage``, else of stage "pemungutan-suara", else None."""
@@ -539,6 +547,7 @@ class _Checker(_TextChecks):
     def __init__(self) -> None:
         self.problems: list[str] = []
         self.warnings: list[str] = []
+        self.area_list: list[Area] = []
 
     def add(self, place: str, key: str | None, message: str) -> None:
         self.problems.append(f'{place}: field "{key}": {message}' if key else f"{place}: {message}")
@@ -615,7 +624,7 @@ class _Checker(_TextChecks):
                     "file",
                     None,
                     f'unknown top-level key or section "{key}" (allowed: [election], [pages], [facts], '
-                    "[[stage]], [[reminder]])",
+                    "[[stage]], [[reminder]], [[area]])",
                 )
         doc = self.anchored(doc)
         election, tz = self.election(doc.get("election", _MISSING))
@@ -623,6 +632,7 @@ class _Checker(_TextChecks):
         pages = self.pages(doc.get("pages", {}))
         stages = self.stages(doc.get("stage", []))
         stage_ids = {s.id for s in stages}
+        self.area_list = parse_areas(self._array(doc.get("area", []), "area"), self.add)
         if election and election.voting_stage and election.voting_stage not in stage_ids:
             self.add("election", "voting_stage", f"unknown stage {_show(election.voting_stage)}")
         reminders = self.reminders(doc.get("reminder", _MISSING), tz, stage_ids)
@@ -633,8 +643,9 @@ class _Checker(_TextChecks):
         rendered = self.render_texts(election, stages, facts, pages, reminders)
         reminders, pages, versions, fact_texts = rendered
         return Schedule(
-            election, tuple(stages), tuple(reminders), pages, source, tuple(self.warnings), fact_texts, versions
-        )
+            election, tuple(stages), tuple(reminders), pages, source, tuple(self.warnings), fact_texts, versions,
+            tuple(self.area_list),
+        )  # fmt: skip
 
     def election(self, table: Any) -> tuple[Election | None, ZoneInfo]:
         utc = ZoneInfo("UTC")
@@ -903,14 +914,31 @@ class _Checker(_TextChecks):
             self.add(place, "repeat_until", "only allowed together with repeat_days")
             ok = False
 
+        areas = self.reminder_areas(table, place)
+        ok &= areas is not None
         if not ok or at is None or expires is None or deliver_by is None or roles is None or text is None:
             return None
         extra = {k: v for k, v in table.items() if k not in _REMINDER_KEYS}
         template = Reminder(
             "", at, expires, deliver_by, roles, text, stage=stage, silent=silent, text_en=text_en, night=night,
-            extra=extra,
+            extra=extra, areas=areas or (),
         )  # fmt: skip
         return repeats, offsets, template
+
+    def reminder_areas(self, table: dict, place: str) -> tuple[str, ...] | None:
+        """The reminder's ``areas`` (() when absent), or None after recording a problem."""
+        value = table.get("areas", [])
+        if not isinstance(value, list) or not value and "areas" in table:
+            shown = _show(value)
+            self.add(place, "areas", f'expected a list like ["kedungwaru", "kedungwaru/bangoan"], got {shown}')
+            return None
+        problems = [p for ref in value if (p := ref_problem(self.area_list, ref))]
+        for problem in problems:
+            self.add(place, "areas", problem)
+        if len(set(value)) != len(value):
+            self.add(place, "areas", "an area is listed twice")
+            return None
+        return None if problems else tuple(value)
 
     def roles(self, table: dict, place: str) -> tuple[str, ...] | None:
         value = table.get("roles", _MISSING)

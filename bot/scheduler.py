@@ -68,6 +68,7 @@ def enqueue_reminder(store: Store, reminder: Reminder, now: float | None = None)
         kind=REMINDER,
         text_en=reminder.text_en,
         stage=reminder.stage,
+        areas=reminder.areas,
         now=now,
     )
     return store.enqueue(reminder.id, now=now)
@@ -148,9 +149,9 @@ def send_corrections(schedule: Schedule, store: Store, now: float | None = None)
     return corrections
 
 
-def enqueue_adhoc(store: Store, text: str, roles, *, ttl: float, now: float | None = None) -> tuple[str, int]:
+def enqueue_adhoc(store: Store, text: str, roles, *, ttl: float, areas=(), now: float | None = None) -> tuple[str, int]:
     """An operator's ad-hoc broadcast into the outbox, due now; returns its id and recipients."""
-    broadcast_id = store.create_adhoc(text=text, roles=roles, ttl=ttl, now=now)
+    broadcast_id = store.create_adhoc(text=text, roles=roles, ttl=ttl, areas=areas, now=now)
     return broadcast_id, store.enqueue(broadcast_id, now=now)
 
 

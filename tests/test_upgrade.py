@@ -16,6 +16,7 @@ from sqlite_utils import Migrations
 
 from bot import scheduler
 from bot.store import ACTIVE, BLOCKED, DONE, MIGRATIONS, SENT, STOPPED, VISITOR, WRITING, Store, migrate, open_db
+from bot.store.schema import areas as areas_migration
 from bot.store.schema import initial_schema
 from tests.conftest import make_schedule
 from tests.e2e import Harness
@@ -26,11 +27,22 @@ FIXTURE = Path(__file__).parent / "fixtures" / "release-2026-11.db"
 TABLES = ("subscribers", "broadcasts", "deliveries", "drafts", "audit", "meta", "stage_dates")
 
 
+ALL_MIGRATIONS = ["0001_initial_schema", "0002_areas"]
+
+
+def old_columns(table: str) -> str:
+    conn = sqlite3.connect(f"{FIXTURE.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return ", ".join(row[1] for row in conn.execute(f"PRAGMA table_info({table})"))
+    finally:
+        conn.close()
+
+
 def snapshot(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table of the old schema, read without the store."""
+    """Every row of every table of the old schema, in its old columns, read without the store."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in TABLES}
+        return {t: sorted(conn.execute(f"SELECT {old_columns(t)} FROM {t}").fetchall(), key=repr) for t in TABLES}
     finally:
         conn.close()
 
@@ -49,11 +61,11 @@ def test_the_fixture_predates_migrations():
     assert set(TABLES) <= tables and MIGRATIONS.migrations_table not in tables
 
 
-def test_opening_an_old_database_loses_nothing_and_records_it_at_migration_1(old_db):
+def test_opening_an_old_database_loses_nothing_and_records_every_migration(old_db):
     before = snapshot(old_db)
     store = Store(old_db)
     try:
-        assert [m.name for m in MIGRATIONS.applied(store.db)] == ["0001_initial_schema"]
+        assert [m.name for m in MIGRATIONS.applied(store.db)] == ALL_MIGRATIONS
         assert MIGRATIONS.pending(store.db) == []
         for chat_id, role, language in SUBSCRIBERS:
             s = store.subscriber(chat_id)
@@ -76,19 +88,43 @@ def test_opening_an_old_database_loses_nothing_and_records_it_at_migration_1(old
     assert snapshot(old_db) == before  # not a row changed
 
 
-def test_a_later_migration_is_applied_once(old_db):
-    Store(old_db).close()  # now at migration 1
+def test_an_old_database_gets_the_area_columns_empty(old_db):
+    store = Store(old_db)
+    try:
+        for chat_id, _role, _language in SUBSCRIBERS:
+            s = store.subscriber(chat_id)
+            assert (s.area, s.desa) == (None, None)
+        assert store.broadcast(REMINDER_ID).area_list == []  # it reached everybody
+        assert store.draft(1).areas is None
+        assert store.count_audience(["asn", "kades", "pemilih"], ["kedungwaru"]) == 0
+        assert store.set_area(SUBSCRIBERS[0][0], "kedungwaru")
+        assert store.count_audience(["asn", "kades", "pemilih"], ["kedungwaru"]) == 1
+        indexes = {r[1] for r in store.conn.execute("PRAGMA index_list(subscribers)")}
+        assert "subscribers_area" in indexes
+    finally:
+        store.close()
+
+
+def shipped_and_one_more() -> Migrations:
+    """A copy of the shipped migrations, for a test to add one after them."""
     later = Migrations(MIGRATIONS.name)
     later(name="0001_initial_schema")(initial_schema)
+    later(name="0002_areas")(areas_migration)
+    return later
 
-    @later(name="0002_test_note")
+
+def test_a_later_migration_is_applied_once(old_db):
+    Store(old_db).close()  # now at the latest migration
+    later = shipped_and_one_more()
+
+    @later(name="0099_test_note")
     def add_note(db):
         db["audit"].add_column("note", str)
 
     db = open_db(old_db)
-    assert migrate(db, later) == ["0002_test_note"]
+    assert migrate(db, later) == ["0099_test_note"]
     assert migrate(db, later) == []
-    assert [m.name for m in later.applied(db)] == ["0001_initial_schema", "0002_test_note"]
+    assert [m.name for m in later.applied(db)] == [*ALL_MIGRATIONS, "0099_test_note"]
     assert "note" in db["audit"].columns_dict
     assert db.execute("SELECT action FROM audit").fetchall() == [("broadcast",)]
     db.conn.close()
@@ -96,10 +132,9 @@ def test_a_later_migration_is_applied_once(old_db):
 
 def test_a_failing_migration_changes_nothing_and_stays_pending(old_db):
     Store(old_db).close()
-    later = Migrations(MIGRATIONS.name)
-    later(name="0001_initial_schema")(initial_schema)
+    later = shipped_and_one_more()
 
-    @later(name="0002_broken")
+    @later(name="0099_broken")
     def broken(db):
         db["audit"].add_column("note", str)
         raise RuntimeError("half-way")
@@ -107,7 +142,7 @@ def test_a_failing_migration_changes_nothing_and_stays_pending(old_db):
     db = open_db(old_db)
     with pytest.raises(RuntimeError):
         migrate(db, later)
-    assert "note" not in db["audit"].columns_dict and [m.name for m in later.pending(db)] == ["0002_broken"]
+    assert "note" not in db["audit"].columns_dict and [m.name for m in later.pending(db)] == ["0099_broken"]
     assert not db.conn.in_transaction
     db.conn.close()
 
@@ -131,7 +166,7 @@ def test_processes_opening_the_same_file_at_once_migrate_it_once(tmp_path, old_d
         t.join()
     assert errors == []
     conn = sqlite3.connect(path)
-    assert conn.execute("SELECT name FROM _sqlite_migrations").fetchall() == [("0001_initial_schema",)]
+    assert conn.execute("SELECT name FROM _sqlite_migrations").fetchall() == [(m,) for m in ALL_MIGRATIONS]
     conn.close()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
+from bot.areas import audience_sql
 from bot.store.base import StoreBase
 from bot.store.rows import Broadcast, columns, fetch_all, fetch_one
 from bot.store.statuses import (
@@ -48,14 +49,18 @@ class BroadcastStore(StoreBase):
         kind: str = REMINDER,
         text_en: str | None = None,
         stage: str | None = None,
+        areas: Iterable[str] = (),
         now: float | None = None,
     ) -> bool:
-        """Record a broadcast that fell due; False if one with this id already exists."""
+        """Record a broadcast that fell due; False if one with this id already exists.
+
+        ``areas`` are kecamatan / "kecamatan/desa" references; none reaches everybody.
+        """
         now = time.time() if now is None else now
         cur = self.conn.execute(
             """INSERT OR IGNORE INTO broadcasts
-               (id, kind, text, text_en, stage, roles, silent, at, expires, deliver_by, status, created_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               (id, kind, text, text_en, stage, roles, silent, at, expires, deliver_by, status, created_at, areas)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 broadcast_id,
                 kind,
@@ -69,6 +74,7 @@ class BroadcastStore(StoreBase):
                 expires if deliver_by is None else min(deliver_by, expires),
                 ENQUEUING,
                 now,
+                ",".join(areas),
             ),
         )
         return cur.rowcount > 0
@@ -89,8 +95,8 @@ class BroadcastStore(StoreBase):
             return b.total
         if b.kind == CORRECTION:  # its audience is who was told, not a set of roles
             return self.enqueue_told_about_stage(broadcast_id, b.stage or "", not_before=b.at, now=now)
-        roles = b.roles.split(",")
-        audience = f"FROM subscribers WHERE status = ? AND role IN ({','.join('?' * len(roles))})"
+        where, params = audience_sql(b.role_list, b.area_list, ACTIVE)
+        audience = f"FROM subscribers WHERE {where}"
         last = self.conn.execute(
             "SELECT coalesce(max(chat_id), -9223372036854775808) FROM deliveries WHERE broadcast_id = ?",
             (broadcast_id,),
@@ -98,7 +104,7 @@ class BroadcastStore(StoreBase):
         while True:
             bound = self.conn.execute(
                 f"SELECT chat_id {audience} AND chat_id > ? ORDER BY chat_id LIMIT 1 OFFSET ?",
-                [ACTIVE, *roles, last, chunk - 1],
+                [*params, last, chunk - 1],
             ).fetchone()
             upper = bound[0] if bound else None
             with self.transaction():
@@ -106,7 +112,7 @@ class BroadcastStore(StoreBase):
                     f"""INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, status, updated_at)
                         SELECT ?, chat_id, ?, ? {audience} AND chat_id > ?"""
                     + (" AND chat_id <= ?" if upper is not None else ""),
-                    [broadcast_id, PENDING, now, ACTIVE, *roles, last] + ([upper] if upper is not None else []),
+                    [broadcast_id, PENDING, now, *params, last] + ([upper] if upper is not None else []),
                 )
             if upper is None:
                 break
@@ -151,7 +157,7 @@ class BroadcastStore(StoreBase):
             (ADHOC, *UNFINISHED),
         )
 
-    def create_adhoc(self, *, text: str, roles, ttl: float, now: float | None = None) -> str:
+    def create_adhoc(self, *, text: str, roles, ttl: float, areas: Iterable[str] = (), now: float | None = None) -> str:
         """Record an operator's broadcast due now under a new id ('siaran:7'); returns the id.
 
         The ":" keeps these ids apart from reminder ids, which cannot contain one. Numbering goes on
@@ -165,7 +171,9 @@ class BroadcastStore(StoreBase):
             while self.broadcast(f"siaran:{n}") is not None or self.broadcast(f"siaran-{n}") is not None:
                 n += 1
             broadcast_id = f"siaran:{n}"
-            self.create_broadcast(broadcast_id, text=text, roles=roles, at=now, expires=now + ttl, kind=ADHOC, now=now)
+            self.create_broadcast(
+                broadcast_id, text=text, roles=roles, at=now, expires=now + ttl, kind=ADHOC, areas=areas, now=now
+            )
         return broadcast_id
 
     def cancel_broadcast(self, broadcast_id: str, now: float | None = None) -> int:

@@ -20,6 +20,8 @@ class Subscriber:
     status: str
     joined_at: float
     updated_at: float
+    area: str | None = None  # kecamatan id, None if not given
+    desa: str | None = None  # desa id within it, None if not given
 
 
 @dataclass(frozen=True)
@@ -53,10 +55,15 @@ class Broadcast:
     rate: float | None
     eta: float | None
     progress_at: float | None
+    areas: str = ""  # comma-separated area references, '' for everybody
 
     @property
     def role_list(self) -> list[str]:
         return [r for r in self.roles.split(",") if r]
+
+    @property
+    def area_list(self) -> list[str]:
+        return [a for a in self.areas.split(",") if a]
 
 
 @dataclass(frozen=True)
@@ -74,10 +81,15 @@ class Draft:
     broadcast_id: str | None
     status_chat_id: int | None
     status_message_id: int | None
+    areas: str | None = None  # comma-separated area references; '' everybody, None not chosen yet
 
     @property
     def role_list(self) -> list[str]:
         return [r for r in (self.roles or "").split(",") if r]
+
+    @property
+    def area_list(self) -> list[str]:
+        return [a for a in (self.areas or "").split(",") if a]
 
 
 @dataclass(frozen=True)

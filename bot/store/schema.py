@@ -123,6 +123,24 @@ def initial_schema(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+@MIGRATIONS(name="0002_areas")
+def areas(db: sqlite_utils.Database) -> None:
+    """Issue 12: a subscriber's kecamatan and desa; the areas a broadcast or draft targets.
+
+    NULL area: the person gave none. A broadcast's ``areas`` is a comma-separated list of
+    references ('kedungwaru', 'kedungwaru/bangoan'), '' for everybody; a draft's is NULL until
+    the operator chooses. The index lets one kecamatan's audience be found without a full scan.
+    """
+    for statement in (
+        "ALTER TABLE subscribers ADD COLUMN area TEXT",
+        "ALTER TABLE subscribers ADD COLUMN desa TEXT",
+        "ALTER TABLE broadcasts ADD COLUMN areas TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE drafts ADD COLUMN areas TEXT",
+        "CREATE INDEX subscribers_area ON subscribers (area, status, role, chat_id)",
+    ):
+        db.conn.execute(statement)
+
+
 def migrate(db: sqlite_utils.Database, migrations: Migrations = MIGRATIONS) -> list[str]:
     """Apply every pending migration, all in one write transaction; returns the names applied.
 

@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from bot.areas import audience_sql
 from bot.store.base import StoreBase
 from bot.store.rows import Subscriber, columns, fetch_one
 from bot.store.statuses import ACTIVE, BLOCKED, GONE, STOPPED, UNDELIVERED, VISITOR, sql_list
@@ -86,13 +87,26 @@ class SubscriberStore(StoreBase):
                 "UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
             )
 
-    def count_audience(self, roles: Iterable[str]) -> int:
-        """Active subscribers with one of these roles."""
-        roles = list(roles)
-        marks = ",".join("?" * len(roles))
+    def count_audience(self, roles: Iterable[str], areas: Iterable[str] = ()) -> int:
+        """Active subscribers with one of these roles, in one of these areas (none: anywhere)."""
+        where, params = audience_sql(roles, areas, ACTIVE)
+        return self.conn.execute(f"SELECT count(*) FROM subscribers WHERE {where}", params).fetchone()[0]
+
+    def set_area(self, chat_id: int, area: str | None, desa: str | None = None, now: float | None = None) -> bool:
+        """Set (or with None clear) a subscriber's kecamatan and desa; False if the chat is unknown."""
+        now = time.time() if now is None else now
+        cur = self.conn.execute(
+            "UPDATE subscribers SET area = ?, desa = ?, updated_at = ? WHERE chat_id = ?",
+            (area, desa if area else None, now, chat_id),
+        )
+        return cur.rowcount > 0
+
+    def counts_by_area_and_role(self) -> list[tuple[str | None, str | None, int]]:
+        """(kecamatan, role, active subscribers) for every combination present; aggregates only."""
         return self.conn.execute(
-            f"SELECT count(*) FROM subscribers WHERE status = ? AND role IN ({marks})", [ACTIVE, *roles]
-        ).fetchone()[0]
+            "SELECT area, role, count(*) FROM subscribers WHERE status = ? GROUP BY area, role ORDER BY area, role",
+            (ACTIVE,),
+        ).fetchall()
 
     def counts_by_role_and_status(self) -> list[tuple[str | None, str, int]]:
         """(role, status, subscribers) for every combination present; aggregates only."""
