@@ -9,6 +9,7 @@ Callback data never depends on the language: a button works whoever presses it.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bot.schedule import ROLES
 from bot.texts import LANGS
@@ -114,3 +115,75 @@ def _after(data: str | None, prefix: str) -> str | None:
     if data is None or not data.startswith(prefix):
         return None
     return data[len(prefix) :]
+
+
+# -- areas (i12-subs)
+# The kecamatan/desa buttons after a role is chosen (``s``: under the subscription confirmation) and
+# under /wilayah (``w``). Actions: ``p:<page>`` turn the kecamatan pages, ``k:<area>`` choose a
+# kecamatan (its desa are asked next, if it lists any), ``q:<area>:<page>`` turn the desa pages,
+# ``a:<area>`` keep the kecamatan without a desa, ``d:<area>/<desa>`` choose a desa, ``skip`` and
+# ``del`` (remove the area, /wilayah only).
+_AREA = "area:"
+AREA_PATTERN = f"^{re.escape(_AREA)}"
+AREA_AFTER_START, AREA_COMMAND = "s", "w"
+_AREA_ID = re.compile(r"[a-z0-9-]+")
+
+
+@dataclass(frozen=True)
+class AreaPress:
+    where: str  # AREA_AFTER_START or AREA_COMMAND
+    action: str  # p, k, q, a, d, skip, del
+    area: str | None = None
+    desa: str | None = None
+    page: int = 0
+
+
+def area(where: str, action: str, area_id: str | None = None, desa: str | None = None, page: int = 0) -> str:
+    """The data of a kecamatan/desa button (see :class:`AreaPress`); ValueError if it cannot be packed."""
+    press = AreaPress(where, action, area_id, desa, page)
+    data = _pack_area(press)
+    if unpack_area(data) != press:
+        raise ValueError(f"cannot pack area button {press!r}")
+    return _checked(data)
+
+
+def _pack_area(p: AreaPress) -> str:
+    head = f"{_AREA}{p.where}:{p.action}"
+    if p.action == "p":
+        return f"{head}:{p.page}"
+    if p.action in ("k", "a"):
+        return f"{head}:{p.area}"
+    if p.action == "q":
+        return f"{head}:{p.area}:{p.page}"
+    if p.action == "d":
+        return f"{head}:{p.area}/{p.desa}"
+    return head
+
+
+def unpack_area(data: str | None) -> AreaPress | None:
+    """What a kecamatan/desa button asks; None for anything else (forged, cut short, unknown)."""
+    parts = (_after(data, _AREA) or "").split(":")
+    if len(parts) < 2 or parts[0] not in (AREA_AFTER_START, AREA_COMMAND):
+        return None
+    where, action, args = parts[0], parts[1], parts[2:]
+
+    def number(text: str) -> int | None:
+        ok = text.isascii() and text.isdigit() and len(text) <= MAX_PAGE_DIGITS
+        return int(text) if ok else None
+
+    def ident(text: str) -> bool:
+        return bool(_AREA_ID.fullmatch(text))
+
+    if action in ("skip", "del") and not args and (action == "skip" or where == AREA_COMMAND):
+        return AreaPress(where, action)
+    if action == "p" and len(args) == 1 and (page := number(args[0])) is not None:
+        return AreaPress(where, action, page=page)
+    if action in ("k", "a") and len(args) == 1 and ident(args[0]):
+        return AreaPress(where, action, args[0])
+    if action == "q" and len(args) == 2 and ident(args[0]) and (page := number(args[1])) is not None:
+        return AreaPress(where, action, args[0], page=page)
+    if action == "d" and len(args) == 1:
+        kecamatan, slash, desa = args[0].partition("/")
+        if slash and ident(kecamatan) and ident(desa):
+            return AreaPress(where, action, kecamatan, desa)
+    return None

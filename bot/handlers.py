@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Sequence
+from typing import TYPE_CHECKING
 
 from telegram import (
     CallbackQuery,
@@ -24,10 +25,14 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import callbacks, pages, texts
+from bot import area_steps, callbacks, pages, texts
+from bot.areas import find
 from bot.context import BotContext
 from bot.schedule import ROLES
 from bot.store import ACTIVE, STOPPED
+
+if TYPE_CHECKING:
+    from bot.app import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -170,12 +175,17 @@ async def start(update: Update, context: BotContext) -> None:
     chat_id = chat_of(update).id
     language = lang(update, context)
     payload = context.args[0].strip().lower() if context.args else ""
-    if payload in ROLES:
+    link = area_steps.parse_start(payload, rt.schedule.areas)
+    if link is not None:  # a deep link: /start pemilih, /start pemilih-kedungwaru
+        role, area, desa, _unknown = link  # an unknown area is simply asked for below
         if not await may_manage(update, context):
             await refuse_non_admin(update, context)
             return
-        rt.store.subscribe(chat_id, payload, language)
-        await reply(update, texts.subscribed_text(payload, rt.schedule, rt.today(), language))
+        rt.store.subscribe(chat_id, role, language)
+        if area is not None:
+            rt.store.set_area(chat_id, area, desa)
+        text, markup = subscribed_with_area_step(rt, chat_id, role, language)
+        await reply(update, text, reply_markup=markup)
         return
     sub = rt.store.subscriber(chat_id)
     if sub is not None and sub.status == ACTIVE and sub.role in ROLES:
@@ -184,6 +194,20 @@ async def start(update: Update, context: BotContext) -> None:
         )
     else:
         await reply(update, texts.welcome_text(rt.schedule, language), reply_markup=role_keyboard(language))
+
+
+def subscribed_with_area_step(
+    rt: Runtime, chat_id: int, role: str, language: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The subscription's confirmation, and under it the area stored or, if none yet, the area step."""
+    text = texts.subscribed_text(role, rt.schedule, rt.today(), language)
+    sub = rt.store.subscriber(chat_id)
+    if not rt.schedule.areas or sub is None:
+        return text, None
+    if sub.area:
+        return f"{text}\n\n{texts.area_saved_text(rt.schedule, sub.area, sub.desa, language)}", None
+    keyboard = area_steps.kecamatan_keyboard(rt.schedule.areas, callbacks.AREA_AFTER_START, language)
+    return f"{text}\n\n{texts.say(language, 'area_prompt')}", keyboard
 
 
 async def choose_role(update: Update, context: BotContext) -> None:
@@ -199,7 +223,7 @@ async def choose_role(update: Update, context: BotContext) -> None:
     rt = context.runtime
     rt.store.subscribe(query.message.chat.id, role, language)
     await query.answer()
-    await edit(query, texts.subscribed_text(role, rt.schedule, rt.today(), language))
+    await edit(query, *subscribed_with_area_step(rt, query.message.chat.id, role, language))
 
 
 async def choose_language(update: Update, context: BotContext) -> None:
@@ -339,6 +363,77 @@ async def confirm_delete(update: Update, context: BotContext) -> None:
     await edit(query, texts.say(language, "deleted"))
 
 
+async def change_area(update: Update, context: BotContext) -> None:
+    """/wilayah: the area stored now, and the kecamatan buttons to change (or remove) it."""
+    rt = context.runtime
+    language = lang(update, context)
+    sub = rt.store.subscriber(chat_of(update).id)
+    if not rt.schedule.areas:
+        await reply(update, texts.say(language, "area_none"))
+    elif sub is None or sub.status != ACTIVE or sub.role not in ROLES:
+        await reply(update, texts.say(language, "not_a_subscriber"))
+    else:
+        keyboard = area_steps.kecamatan_keyboard(
+            rt.schedule.areas, callbacks.AREA_COMMAND, language, removable=bool(sub.area)
+        )
+        await reply(update, texts.area_command_text(rt.schedule, sub.area, sub.desa, language), reply_markup=keyboard)
+
+
+async def choose_area(update: Update, context: BotContext) -> None:
+    """A kecamatan/desa button, under a subscription's confirmation or under /wilayah."""
+    query = query_of(update)
+    language = lang(update, context)
+    press = callbacks.unpack_area(query.data)
+    if press is None or query.message is None:
+        await query.answer(texts.say(language, "stale_button"))
+        return
+    if not await may_manage(update, context):
+        await refuse_non_admin(update, context)
+        return
+    rt = context.runtime
+    chat_id = query.message.chat.id
+    sub = rt.store.subscriber(chat_id)
+    if sub is None or sub.status != ACTIVE or sub.role not in ROLES:
+        await query.answer(texts.say(language, "not_a_subscriber"), show_alert=True)
+        return
+    after_start = press.where == callbacks.AREA_AFTER_START
+    # Under /start the confirmation stays at the top of the message; the step's outcome follows it.
+    head = texts.subscribed_text(sub.role, rt.schedule, rt.today(), language) + "\n\n" if after_start else ""
+    areas = rt.schedule.areas
+    area = find(areas, press.area)
+    if press.action in ("k", "q", "a", "d") and area is None:  # the schedule no longer has it
+        await query.answer(texts.say(language, "stale_button"))
+        return
+    desa = area.find_desa(press.desa) if area is not None and press.desa else None
+    if press.action == "d" and desa is None:
+        await query.answer(texts.say(language, "stale_button"))
+        return
+    await query.answer()
+    if press.action == "p":
+        ask = (
+            texts.say(language, "area_prompt")
+            if after_start
+            else texts.area_command_text(rt.schedule, sub.area, sub.desa, language)
+        )
+        keyboard = area_steps.kecamatan_keyboard(areas, press.where, language, press.page, removable=bool(sub.area))
+        await edit(query, head + ask, keyboard)
+    elif press.action == "skip":
+        await edit(query, head + texts.say(language, "area_skipped" if after_start else "area_kept"))
+    elif press.action == "del":
+        rt.store.set_area(chat_id, None)
+        await edit(query, texts.say(language, "area_removed"))
+    elif area is not None and press.action == "k" and area.desa:
+        rt.store.set_area(chat_id, area.id)  # kept even if the desa question is left unanswered
+        keyboard = area_steps.desa_keyboard(area, press.where, language)
+        await edit(query, head + texts.desa_prompt_text(rt.schedule, area.id, language), keyboard)
+    elif area is not None and press.action == "q":
+        keyboard = area_steps.desa_keyboard(area, press.where, language, press.page)
+        await edit(query, head + texts.desa_prompt_text(rt.schedule, area.id, language), keyboard)
+    elif area is not None:  # k without desa, a, d
+        rt.store.set_area(chat_id, area.id, desa.id if desa else None)
+        await edit(query, head + texts.area_saved_text(rt.schedule, area.id, desa.id if desa else None, language))
+
+
 def is_operator(update: Update, context: BotContext) -> bool:
     """An operator (BOT_ADMIN_IDS) writing in a private chat, where operator commands work."""
     chat, user = update.effective_chat, update.effective_user
@@ -365,6 +460,7 @@ def register(application: Application) -> None:
         (["start"], start),
         (["jadwal"], schedule),
         (["peran"], change_role),
+        (["wilayah"], change_area),
         (["bahasa", "language"], change_language),
         (["netralitas"], neutrality),
         (["tps"], polling_station),
@@ -380,6 +476,7 @@ def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(send_calendar, pattern=callbacks.CALENDAR_PATTERN))
     application.add_handler(CallbackQueryHandler(schedule_page, pattern=callbacks.page_pattern("jadwal")))
     application.add_handler(CallbackQueryHandler(confirm_delete, pattern=callbacks.FORGET_PATTERN))
+    application.add_handler(CallbackQueryHandler(choose_area, pattern=callbacks.AREA_PATTERN))
     application.add_handler(CallbackQueryHandler(stray_button))
     application.add_handler(MessageHandler(message & filters.COMMAND, unknown_command))
     application.add_handler(MessageHandler(message & filters.ChatType.PRIVATE & ~filters.COMMAND, free_text))

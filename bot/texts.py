@@ -23,9 +23,10 @@ from bot.schedule import Schedule, Stage
 # What the bot stores about a subscriber: one list, said the same way by the welcome, /privasi
 # and the printed posters (bot/poster.py), so the three never disagree.
 STORED = {
-    "id": "ID chat Telegram, peran, bahasa, tanggal berlangganan, dan catatan pesan yang dikirim kepada Anda",
-    "en": "your Telegram chat id, your role, your language, the date you subscribed and a record of the "
-    "messages sent to you",
+    "id": "ID chat Telegram, peran, bahasa, kecamatan/desa (jika Anda memilihnya), tanggal berlangganan, dan "
+    "catatan pesan yang dikirim kepada Anda",
+    "en": "your Telegram chat id, your role, your language, your kecamatan/desa (if you chose one), the date you "
+    "subscribed and a record of the messages sent to you",
 }
 NOT_STORED = {
     "id": "Kami <b>tidak</b> menyimpan NIK, nomor telepon, alamat, atau nama.",
@@ -76,11 +77,11 @@ STRINGS = {
         ),
         "not_a_subscriber": "Anda belum berlangganan. Ketik /start untuk memilih peran.",
         "deleted": (
-            "Semua data Anda (ID chat, peran, bahasa, dan catatan pengiriman) telah dihapus.\n"
+            "Semua data Anda (ID chat, peran, bahasa, wilayah, dan catatan pengiriman) telah dihapus.\n"
             "Ketik /start jika ingin berlangganan lagi."
         ),
         "delete_confirm": (
-            "Hapus <b>semua</b> data Anda (ID chat, peran, bahasa, dan catatan pengiriman)? "
+            "Hapus <b>semua</b> data Anda (ID chat, peran, bahasa, wilayah, dan catatan pengiriman)? "
             "Anda tidak akan menerima pengingat lagi."
         ),
         "delete_yes": "Ya, hapus",
@@ -105,6 +106,24 @@ STRINGS = {
             "Pelindungan Data Pribadi.\n"
             "/berhenti menghentikan pesan; /hapus menghapus semua data Anda seketika."
         ),
+        # areas (i12-subs)
+        "area_prompt": (
+            "<b>Kecamatan Anda?</b> (opsional)\n"
+            "Dengan kecamatan, Anda juga menerima pengumuman khusus wilayah Anda. Pilih di bawah, atau tekan Lewati."
+        ),
+        "desa_prompt": "<b>Desa/kelurahan Anda di {area}?</b> (opsional)\nPilih di bawah, atau tekan Lewati.",
+        "area_saved": "Wilayah disimpan: <b>{area}</b>. Ubah kapan saja dengan /wilayah.",
+        "area_skipped": (
+            "Tanpa wilayah: Anda tetap menerima semua pengingat untuk peran Anda. Atur kapan saja dengan /wilayah."
+        ),
+        "area_kept": "Wilayah tidak diubah.",
+        "area_removed": "Wilayah dihapus. Anda tetap menerima semua pengingat untuk peran Anda.",
+        "area_current": "Wilayah Anda sekarang: <b>{area}</b>.",
+        "area_unset": "Anda belum memilih wilayah.",
+        "area_none": "Layanan ini tidak membagi pengingat per wilayah.",
+        "area_skip": "Lewati",
+        "area_cancel": "Batal",
+        "area_remove": "Hapus wilayah",
     },
     "en": {
         "state_done": "done",
@@ -137,11 +156,11 @@ STRINGS = {
         ),
         "not_a_subscriber": "You are not subscribed. Type /start to choose a role.",
         "deleted": (
-            "All your data (chat id, role, language and delivery records) has been deleted.\n"
+            "All your data (chat id, role, language, area and delivery records) has been deleted.\n"
             "Type /start if you want to subscribe again."
         ),
         "delete_confirm": (
-            "Delete <b>all</b> your data (chat id, role, language and delivery records)? "
+            "Delete <b>all</b> your data (chat id, role, language, area and delivery records)? "
             "You will not receive reminders any more."
         ),
         "delete_yes": "Yes, delete",
@@ -166,6 +185,22 @@ STRINGS = {
             "protection law (UU 27/2022).\n"
             "/berhenti stops the messages; /hapus deletes all your data at once."
         ),
+        # areas (i12-subs)
+        "area_prompt": (
+            "<b>Your kecamatan?</b> (optional)\n"
+            "With a kecamatan you also get the notices for your area. Choose below, or press Skip."
+        ),
+        "desa_prompt": "<b>Your desa/kelurahan in {area}?</b> (optional)\nChoose below, or press Skip.",
+        "area_saved": "Area saved: <b>{area}</b>. Change it any time with /wilayah.",
+        "area_skipped": "No area: you still get every reminder for your role. Set one any time with /wilayah.",
+        "area_kept": "Area not changed.",
+        "area_removed": "Area removed. You still get every reminder for your role.",
+        "area_current": "Your area now: <b>{area}</b>.",
+        "area_unset": "You have not chosen an area.",
+        "area_none": "This service does not divide reminders by area.",
+        "area_skip": "Skip",
+        "area_cancel": "Cancel",
+        "area_remove": "Remove area",
     },
 }
 
@@ -176,6 +211,7 @@ COMMANDS = {
         ("tps", "Panduan hari pemungutan suara"),
         ("netralitas", "Aturan netralitas sesuai peran"),
         ("peran", "Ganti peran"),
+        ("wilayah", "Atur kecamatan/desa Anda"),
         ("bahasa", "Ganti bahasa / language"),
         ("privasi", "Data apa yang disimpan"),
         ("berhenti", "Berhenti menerima pesan"),
@@ -188,6 +224,7 @@ COMMANDS = {
         ("tps", "Voting-day guidance"),
         ("netralitas", "Neutrality rules for your role"),
         ("peran", "Change role"),
+        ("wilayah", "Set your kecamatan/desa"),
         ("bahasa", "Change language / bahasa"),
         ("privasi", "What data is stored"),
         ("berhenti", "Stop receiving messages"),
@@ -905,3 +942,29 @@ def cancelled_broadcast(broadcast_id: str, dropped: int, sent: int, lang: str = 
     return _tpl(lang, "stopped").format(
         name=broadcast_name(broadcast_id, lang), dropped=num(dropped, lang), sent=num(sent, lang)
     )
+
+
+# -- areas (i12-subs)
+
+
+def area_label(schedule: Schedule, area: str | None, desa: str | None = None) -> str | None:
+    """'Kedungwaru' or 'Bangoan, Kedungwaru' (escaped), or None without a kecamatan."""
+    from bot.areas import join_ref, ref_name
+
+    ref = join_ref(area, desa)
+    return escape(ref_name(schedule.areas, ref)) if ref else None
+
+
+def area_saved_text(schedule: Schedule, area: str, desa: str | None, lang: str = "id") -> str:
+    return say(lang, "area_saved", area=area_label(schedule, area, desa))
+
+
+def desa_prompt_text(schedule: Schedule, area: str, lang: str = "id") -> str:
+    return say(lang, "desa_prompt", area=area_label(schedule, area))
+
+
+def area_command_text(schedule: Schedule, area: str | None, desa: str | None, lang: str = "id") -> str:
+    """/wilayah: the area stored now, then the question."""
+    label = area_label(schedule, area, desa)
+    now = say(lang, "area_current", area=label) if label else say(lang, "area_unset")
+    return f"{now}\n\n{say(lang, 'area_prompt')}"
