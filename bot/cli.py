@@ -117,8 +117,12 @@ def parser() -> argparse.ArgumentParser:
     ics_cmd.add_argument("--out", required=True, metavar="FILE.ics")
     ics_cmd.add_argument("--lang", choices=["id", "en"], default="id")
     poster = sub.add_parser("poster", parents=[common], help="a printable A4 poster with the QR code of a role's link")
-    poster.add_argument("--role", required=True, choices=list(sched.ROLES))
-    poster.add_argument("--out", required=True, metavar="FILE.png")
+    poster.add_argument("--role", choices=list(sched.ROLES), help="the role (with --all-areas: default every role)")
+    poster.add_argument("--area", metavar="ID", help="a kecamatan id of the schedule: printed, and in the link")
+    poster.add_argument(
+        "--all-areas", action="store_true", help="one poster per kecamatan and role, named ROLE-AREA.png, in --out DIR"
+    )
+    poster.add_argument("--out", required=True, metavar="FILE.png|DIR")
     poster.add_argument("--username", help="the bot's username (default: asked from Telegram with getMe)")
     sub.add_parser("health", parents=[common], help="exit 0 if a bot on the database polled and ran in the last 60 s")
     reload_cmd = sub.add_parser(
@@ -610,18 +614,64 @@ def bot_username(settings: cfg.Settings) -> str:
 
 @operator_command
 def cmd_poster(args, settings: cfg.Settings) -> int:
+    from bot.areas import ref_problem
     from bot.poster import deep_link, poster_png
 
     schedule = load_schedule(settings.schedule)
+    if args.all_areas:
+        return all_area_posters(args, settings, schedule)
+    if not args.role:
+        raise BadInput("--role is needed (or --all-areas for every role and kecamatan)")
+    area = None
+    if args.area is not None:
+        problem = ref_problem(schedule.areas, args.area) if "/" not in args.area else "give a kecamatan id, no desa"
+        if problem:
+            raise BadInput(f"--area: {problem}")
+        area = schedule.area(args.area)
     out = files.output_path(args.out, settings)
     username = args.username or bot_username(settings)
     try:
-        link = deep_link(username, args.role)
-        data = poster_png(username, args.role, election=schedule.election.name, region=schedule.election.region)
+        link = deep_link(username, args.role, area.id if area else None)
+        data = poster_png(
+            username, args.role, election=schedule.election.name, region=schedule.election.region, area=area
+        )
     except ValueError as exc:
         raise BadInput(str(exc)) from None
     files.write_atomically(out, data)
     print(f"Wrote the A4 poster for {link} to {args.out}.")
+    return 0
+
+
+def all_area_posters(args, settings: cfg.Settings, schedule: sched.Schedule) -> int:
+    """`poster --all-areas`: every poster is drawn before the first is written, so a bad one writes none."""
+    from bot.poster import poster_png
+
+    if args.area is not None:
+        raise BadInput("--area and --all-areas: give one of them")
+    if not schedule.areas:
+        raise BadInput(f"--all-areas: the schedule {settings.schedule} lists no [[area]]")
+    folder = Path(args.out)
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise BadInput(f"--out: {args.out} {what}; with --all-areas give an existing folder")
+    roles = [args.role] if args.role else list(sched.ROLES)
+    outs = {
+        (role, area.id): files.output_path(str(folder / f"{role}-{area.id}.png"), settings)
+        for area in schedule.areas
+        for role in roles
+    }
+    username = args.username or bot_username(settings)
+    e = schedule.election
+    try:
+        posters = {
+            out: poster_png(username, role, election=e.name, region=e.region, area=schedule.area(area_id))
+            for (role, area_id), out in outs.items()
+        }
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    for out, data in posters.items():
+        files.write_atomically(out, data)
+    print(f"Wrote {len(posters)} A4 posters ({len(schedule.areas)} kecamatan x {len(roles)} roles) to {args.out}.")
     return 0
 
 

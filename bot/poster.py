@@ -21,12 +21,14 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_Q
 
+from bot.areas import ID_RE, Area
 from bot.render import plain
 from bot.texts import NOT_STORED, STORED
 
 ROLE_TITLES = {"asn": "ASN (Aparatur Sipil Negara)", "kades": "Kepala Desa & Perangkat Desa", "pemilih": "Pemilih"}
 
 USERNAME_RE = re.compile(r"[A-Za-z0-9_]{5,32}")
+START_MAX = 64  # Telegram's limit for a deep link's start parameter
 PAGE_MM = (210, 297)  # A4 portrait
 MIN_DPI, MAX_DPI = 72, 600
 
@@ -35,6 +37,7 @@ STEPS = (
     "Pindai kode QR dengan kamera ponsel Anda.",
     "Tekan MULAI (Start) di Telegram untuk menerima pengingat resmi.",
 )
+AREA_WORD = "Kecamatan"  # printed before the area's name: "Kecamatan Kedungwaru"
 FOOTER = f"Bot hanya menyimpan {STORED['id']}. {plain(NOT_STORED['id'])}"
 
 WHITE = (255, 255, 255)
@@ -53,6 +56,7 @@ TITLE_MAX, TITLE_MIN = 176, 112
 TITLE_LINES = 2
 LINK_MAX, LINK_MIN = 54, 30
 STEP_SIZE = 64
+AREA_SIZE = 88
 FOOTER_SIZE = 42
 QR_MIN, QR_MAX = 0.55, 0.62  # width of the code without its quiet zone, as a share of the page width
 QR_BORDER = 4  # modules of quiet zone, as the QR standard asks
@@ -64,11 +68,13 @@ FONT_FILES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf", "mono"
 Font = ImageFont.FreeTypeFont
 
 
-def deep_link(username: str, role: str) -> str:
-    """``https://t.me/<username>?start=<role>``; a leading "@" on the username is dropped.
+def deep_link(username: str, role: str, area: str | None = None) -> str:
+    """``https://t.me/<username>?start=<role>`` (``<role>-<area>`` with a kecamatan id); a leading "@"
+    on the username is dropped.
 
     Raises ``ValueError`` naming the bad value when the username is not 5-32 letters, digits or
-    underscores, or the role is not one of :data:`ROLE_TITLES`.
+    underscores, the role is not one of :data:`ROLE_TITLES`, or the area id is not one Telegram can
+    carry in a link (a-z, 0-9 and -, at most 64 characters with the role).
     """
     name = username.strip().removeprefix("@") if isinstance(username, str) else username
     if not isinstance(name, str) or not USERNAME_RE.fullmatch(name):
@@ -78,7 +84,12 @@ def deep_link(username: str, role: str) -> str:
         )
     if role not in ROLE_TITLES:
         raise ValueError(f"unknown role {role!r}: expected one of {', '.join(ROLE_TITLES)}")
-    return f"https://t.me/{name}?start={role}"
+    if area is None:
+        return f"https://t.me/{name}?start={role}"
+    start = f"{role}-{area}"
+    if not isinstance(area, str) or not ID_RE.fullmatch(area) or len(start) > START_MAX:
+        raise ValueError(f"invalid area id {area!r}: expected a-z, 0-9 and - (at most {START_MAX} with the role)")
+    return f"https://t.me/{name}?start={start}"
 
 
 def poster_png(
@@ -87,20 +98,23 @@ def poster_png(
     *,
     election: str = "Pilkada Serentak 2024",
     region: str = "Kabupaten Tulungagung",
+    area: Area | None = None,
     dpi: int = 300,
 ) -> bytes:
     """A printable A4 portrait poster inviting ``role`` to the bot, as PNG bytes with ``dpi`` embedded.
 
-    Raises ``ValueError`` for a bad username or role (see :func:`deep_link`), an empty election or
-    region name, or a resolution outside 72-600 dpi.
+    With ``area`` the poster names the kecamatan under the role, and its code subscribes to both.
+    Raises ``ValueError`` for a bad username, role or area id (see :func:`deep_link`), an empty
+    election or region name, or a resolution outside 72-600 dpi.
     """
-    link = deep_link(username, role)
+    link = deep_link(username, role, area.id if area is not None else None)
+    place = f"{AREA_WORD} {_required_text(area.name, 'area name')}" if area is not None else None
     election = _required_text(election, "election")
     region = _required_text(region, "region")
     if isinstance(dpi, bool) or not isinstance(dpi, int) or not MIN_DPI <= dpi <= MAX_DPI:
         raise ValueError(f"invalid dpi {dpi!r}: expected a whole number from {MIN_DPI} to {MAX_DPI}")
 
-    page = _draw(link, ROLE_TITLES[role], election=election, region=region, dpi=dpi)
+    page = _draw(link, ROLE_TITLES[role], election=election, region=region, place=place, dpi=dpi)
     # Every ink is drawn on white, so the page holds only the inks and their anti-aliased blends
     # with white: a fixed palette of those keeps black and red exact and the file small.
     page = page.quantize(palette=_palette(), dither=Image.Dither.NONE)
@@ -135,7 +149,7 @@ def _required_text(value: str, what: str) -> str:
 # --- drawing -------------------------------------------------------------------------------------
 
 
-def _draw(link: str, title: str, *, election: str, region: str, dpi: int) -> Image.Image:
+def _draw(link: str, title: str, *, election: str, region: str, place: str | None, dpi: int) -> Image.Image:
     def px(size_at_300: float) -> int:
         return max(1, round(size_at_300 * dpi / 300))
 
@@ -174,13 +188,13 @@ def _draw(link: str, title: str, *, election: str, region: str, dpi: int) -> Ima
 
     # Top block: shrunk (down to TOP_SCALES[-1]) only when long names leave too little room for the code.
     for scale in TOP_SCALES:
-        top_end = _top_block(None, region, election, title, width, margin, _scaled(px, scale))
+        top_end = _top_block(None, region, election, title, place, width, margin, _scaled(px, scale))
         room = rule_y - top_end - 2 * gap - below_code - 2 * pad
         if room >= modules * min_module:
             break
     else:
         raise ValueError(f"election {election!r} and region {region!r} are too long to fit on the poster; shorten them")
-    _top_block(draw, region, election, title, width, margin, _scaled(px, scale))
+    _top_block(draw, region, election, title, place, width, margin, _scaled(px, scale))
 
     module = max(min_module, min(room // modules, round(QR_MAX * width) // symbol))
     side = module * modules
@@ -204,9 +218,9 @@ def _scaled(px: Callable[[float], int], k: float) -> Callable[[float], int]:
     return lambda v: px(v * k)
 
 
-def _top_block(draw: ImageDraw.ImageDraw | None, region: str, election: str, title: str, width: int, margin: int,
-               px: Callable[[float], int]) -> int:  # fmt: skip
-    """Who issues the poster, for which election, and for whom; returns the y below it.
+def _top_block(draw: ImageDraw.ImageDraw | None, region: str, election: str, title: str, place: str | None,
+               width: int, margin: int, px: Callable[[float], int]) -> int:  # fmt: skip
+    """Who issues the poster, for which election, and for whom (and where); returns the y below it.
 
     With ``draw`` None nothing is drawn: the block is only measured.
     """
@@ -223,7 +237,11 @@ def _top_block(draw: ImageDraw.ImageDraw | None, region: str, election: str, tit
     y = _centered_lines(draw, _wrap(lead_font, LEAD, content), lead_font, GREY, width, y)
     y += px(26)
     title_font, title_lines = _fit_title(title, content, px(TITLE_MAX), px(TITLE_MIN))
-    return _centered_lines(draw, title_lines, title_font, BLACK, width, y, spacing=1.08)
+    y = _centered_lines(draw, title_lines, title_font, BLACK, width, y, spacing=1.08)
+    if place is None:
+        return y
+    place_font = _font("bold", px(AREA_SIZE))
+    return _centered_lines(draw, _balanced(place_font, place, content), place_font, RED, width, y + px(30))
 
 
 def _centered_lines(draw: ImageDraw.ImageDraw | None, lines: list[str], font: Font, fill, width: int, y: int,
