@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import textwrap
+import json
 from datetime import datetime
 
 import pytest
@@ -20,19 +20,10 @@ from tests.test_poster import BOT, open_png, read_qr
 ALICE, BUDI, CITRA, DEWI = 101, 102, 103, 104
 
 # Ten kecamatan, so the buttons take two pages; Kedungwaru lists ten desa (two pages too).
-DESA = ["Bangoan", "Ketanon", "Kauman Timur", "Boro", "Majan", "Mangunsari", "Ngujang", "Plosokandang", "Rejoagung",
-        "Tapan"]  # fmt: skip
-AREAS = textwrap.dedent(
-    f"""
-    [[area]]
-    id = "kedungwaru"
-    name = "Kedungwaru"
-    desa = {DESA!r}
-    """
-).replace("'", '"') + "".join(
-    f'\n[[area]]\nid = "{name.lower()}"\nname = "{name}"\n'
-    for name in ["Bandung", "Besuki", "Boyolangu", "Campurdarat", "Gondang", "Kalidawir", "Karangrejo", "Ngunut",
-                 "Pakel"]  # fmt: skip
+DESA = "Bangoan, Ketanon, Kauman Timur, Boro, Majan, Mangunsari, Ngujang, Plosokandang, Rejoagung, Tapan".split(", ")
+OTHERS = "Bandung Besuki Boyolangu Campurdarat Gondang Kalidawir Karangrejo Ngunut Pakel".split()
+AREAS = f'\n[[area]]\nid = "kedungwaru"\nname = "Kedungwaru"\ndesa = {json.dumps(DESA)}\n' + "".join(
+    f'\n[[area]]\nid = "{name.lower()}"\nname = "{name}"\n' for name in OTHERS
 )
 
 
@@ -242,8 +233,9 @@ async def test_forged_and_stale_area_buttons_change_nothing(tmp_path, schedule):
 
 
 def test_area_callbacks_round_trip():
-    for args in [("s", "p", None, None, 3), ("w", "k", "kedungwaru"), ("s", "q", "kedungwaru", None, 1),
-                 ("w", "a", "ngunut"), ("s", "d", "kedungwaru", "kauman-timur"), ("s", "skip"), ("w", "del")]:  # fmt: skip
+    presses = [("s", "p", None, None, 3), ("w", "k", "kedungwaru"), ("s", "q", "kedungwaru", None, 1),
+               ("w", "a", "ngunut"), ("s", "d", "kedungwaru", "kauman-timur"), ("s", "skip"), ("w", "del")]  # fmt: skip
+    for args in presses:
         press = callbacks.AreaPress(*args)
         data = callbacks.area(*args)
         assert callbacks.unpack_area(data) == press and len(data.encode()) <= 64
@@ -314,7 +306,9 @@ def test_cli_poster_for_one_area(tmp_path):
     assert f"https://t.me/{BOT}?start=pemilih-kedungwaru" in result.stdout
     [code] = zxingcpp.read_barcodes(Image.open(out))
     assert code.text == f"https://t.me/{BOT}?start=pemilih-kedungwaru"
-    result = bot("poster", "--role", "pemilih", "--area", "atlantis", "--out", str(tmp_path / "x.png"), "--username", BOT)
+    result = bot(
+        "poster", "--role", "pemilih", "--area", "atlantis", "--out", str(tmp_path / "x.png"), "--username", BOT
+    )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and 'unknown area "atlantis"' in result.stderr
     assert not (tmp_path / "x.png").exists()
@@ -322,7 +316,7 @@ def test_cli_poster_for_one_area(tmp_path):
 
 def test_cli_poster_for_all_areas(tmp_path):
     schedule_file = tmp_path / "jadwal.toml"
-    schedule_file.write_text(schedule_toml(FAR) + AREAS.split("\n[[area]]\nid = \"boyolangu\"")[0])
+    schedule_file.write_text(schedule_toml(FAR) + AREAS.split('\n[[area]]\nid = "boyolangu"')[0])
     env = {"BOT_SCHEDULE": str(schedule_file)}
     folder = tmp_path / "posters"
     folder.mkdir()
