@@ -337,3 +337,16 @@ def test_cli_poster_for_all_areas(tmp_path):
         assert result.returncode == 2 and message in result.stderr and result.stderr.count("\n") == 1
     result = bot("poster", "--all-areas", "--area", "besuki", "--out", str(folder), "--username", BOT, env=env)
     assert result.returncode == 2 and "--area and --all-areas" in result.stderr
+
+
+async def test_in_a_group_only_admins_choose_the_area(tmp_path, schedule):
+    from tests.test_groups import ADMIN, GROUP, MEMBER, REFUSED, press, quick
+
+    async with Harness(tmp_path, schedule) as h:
+        quick(h)
+        h.standin.set_admins(GROUP, [ADMIN])
+        [reply] = await h.say(GROUP, "/start kades", user_id=ADMIN)
+        answer = await press(h, reply, buttons(reply)["Bandung"], MEMBER)
+        assert answer.get("text") == REFUSED and h.store.subscriber(GROUP).area is None
+        await press(h, reply, buttons(reply)["Bandung"], ADMIN)
+        await h.standin.wait_for(lambda: h.store.subscriber(GROUP).area == "bandung")
