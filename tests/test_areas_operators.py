@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
-from bot import callbacks, plan, schedule as sched, texts
+from bot import callbacks, plan, texts
+from bot import schedule as sched
 from bot.store import Store
 from tests.conftest import schedule_toml
 from tests.e2e import Harness, add_subscribers
