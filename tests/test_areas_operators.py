@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
+import pytest
+
 from bot import callbacks, plan, texts
 from bot import schedule as sched
 from bot.store import Store
@@ -406,3 +408,16 @@ def test_rencana_pages_stay_under_the_limit_with_many_areas(soon):
     parts = texts.plan_pages(rows, 30, schedule_.election.tz, "id", schedule_.areas)
     assert len(parts) > 1 and all(len(p) <= 4096 for p in parts)
     assert "+50 lainnya" in parts[0]
+
+
+def test_area_buttons_round_trip_and_refuse_anything_else():
+    longest = callbacks.draft_area(10**18 - 1, "ad", 9999, 9999)
+    assert len(longest.encode()) <= 64
+    assert callbacks.unpack_draft(longest) == (10**18 - 1, "ad:9999:9999")
+    assert callbacks.unpack_draft_area("ad:9999:9999") == ("ad", (9999, 9999))
+    assert callbacks.unpack_draft_area("aa") == ("aa", ())
+    for forged in ("ad:1", "ak:1:2", "ak:-1", "ak:１", "ak:10000", "zz:1", "", "next", "t:asn", "aa:1"):
+        assert callbacks.unpack_draft_area(forged) is None, forged
+    for verb, numbers in (("ak", ()), ("ak", (10000,)), ("zz", (1,))):
+        with pytest.raises(ValueError):
+            callbacks.draft_area(1, verb, *numbers)
