@@ -187,3 +187,35 @@ def unpack_area(data: str | None) -> AreaPress | None:
         if slash and ident(kecamatan) and ident(desa):
             return AreaPress(where, action, kecamatan, desa)
     return None
+
+
+# -- areas (i12-ops)
+# The area step of /siaran: draft buttons whose action is a verb and numbers, e.g. ``op:5:ak:3``.
+# Numbers are positions in the schedule's area (and desa) lists, so any id length fits in 64 bytes.
+AREA_VERBS = {
+    "aa": 0,  # every area (clears the choice)
+    "an": 0,  # done: go on to the text
+    "ak": 1,  # toggle kecamatan i (from the list)
+    "aw": 1,  # toggle the whole kecamatan i (from its desa list)
+    "ad": 2,  # toggle desa j of kecamatan i
+    "al": 1,  # show page n of the kecamatan list
+    "av": 2,  # show page n of the desa of kecamatan i
+}
+MAX_AREA_DIGITS = 4
+
+
+def draft_area(draft_id: int, verb: str, *numbers: int) -> str:
+    """The data of an area-step button of a draft (see ``AREA_VERBS``)."""
+    if AREA_VERBS.get(verb) != len(numbers) or not all(0 <= n < 10**MAX_AREA_DIGITS for n in numbers):
+        raise ValueError(f"bad area button {verb} {numbers}")
+    return draft(draft_id, ":".join([verb, *(str(n) for n in numbers)]))
+
+
+def unpack_draft_area(action: str) -> tuple[str, tuple[int, ...]] | None:
+    """(verb, numbers) of a draft action packed by :func:`draft_area`; None for anything else."""
+    verb, *parts = action.split(":")
+    if AREA_VERBS.get(verb) != len(parts):
+        return None
+    if not all(p.isascii() and p.isdigit() and len(p) <= MAX_AREA_DIGITS for p in parts):
+        return None
+    return verb, tuple(int(p) for p in parts)

@@ -100,6 +100,12 @@ def parser() -> argparse.ArgumentParser:
     )
     broadcast.add_argument("--roles", required=True, help=f"comma-separated roles: {', '.join(sched.ROLES)}")
     broadcast.add_argument("--text-file", required=True, help="file with the message in Telegram HTML (UTF-8)")
+    broadcast.add_argument(
+        "--areas",
+        metavar="REF,...",
+        help="only these kecamatan or desa, e.g. kedungwaru,ngunut/kaliwungu (default: everybody, "
+        "also people who gave no area)",
+    )
     broadcast.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     broadcast.add_argument("--no-wait", action="store_true", help="queue it and exit without following its progress")
     broadcast.add_argument(
@@ -235,8 +241,10 @@ def cmd_plan(args, settings: cfg.Settings) -> int:
         except ValueError as exc:
             print(f"--audience: {exc}", file=sys.stderr)
             return 2
-        audience = lambda roles: sum(per_role.get(role, 0) for role in roles)  # noqa: E731
+        audience = lambda roles, areas=(): sum(per_role.get(role, 0) for role in roles)  # noqa: E731
         source = "modelled audience: " + ", ".join(f"{role} {n:,}" for role, n in per_role.items())
+        if any(r.areas for r in schedule.reminders):  # a model has no areas: an upper bound for those
+            source += "; reminders with areas count the whole role"
         rows = plan.plan(schedule, audience, rate, now=now)
     elif Path(settings.database).is_file():
         store = files.open_database(settings.database, must_exist=True)
@@ -246,7 +254,7 @@ def cmd_plan(args, settings: cfg.Settings) -> int:
             store.close()
         source = f"recipients now in {settings.database}"
     else:  # never create a database just to count nobody in it
-        rows = plan.plan(schedule, lambda roles: 0, rate, now=now)
+        rows = plan.plan(schedule, lambda roles, areas=(): 0, rate, now=now)
         source = f"no database at {settings.database} yet (0 recipients; model one with --audience N)"
     print(plan.render(rows, rate, source))
     if not rows and not args.all:
@@ -448,6 +456,23 @@ def parse_roles(raw: str) -> list[str]:
     return roles
 
 
+def parse_areas(raw: str | None, schedule: sched.Schedule) -> list[str]:
+    """The --areas references, each once, checked against the schedule's [[area]] list."""
+    from bot.areas import ref_problem
+
+    refs: list[str] = []
+    for ref in (part.strip().lower() for part in (raw or "").split(",")):
+        if not ref or ref in refs:
+            continue
+        problem = ref_problem(schedule.areas, ref)
+        if problem:
+            raise BadInput(f"--areas: {ref}: {problem}")
+        refs.append(ref)
+    if raw is not None and not refs:
+        raise BadInput("--areas: give at least one area, e.g. --areas kedungwaru (or leave --areas out for everybody)")
+    return refs
+
+
 def read_message(path: str) -> str:
     """The broadcast text from a file, checked as Telegram would check it."""
     try:
@@ -482,28 +507,36 @@ def audit_actor() -> str:
 @operator_command
 def cmd_broadcast(args, settings: cfg.Settings) -> int:
     from bot import reports
+    from bot.areas import ref_name
     from bot.demo import plain
     from bot.scheduler import enqueue_adhoc
 
     roles = parse_roles(args.roles)
     text = read_message(args.text_file)
-    load_schedule(settings.schedule)  # refuse a broken configuration before anything is queued
+    # Refuse a broken configuration, or an unknown area, before anything is queued.
+    schedule = load_schedule(settings.schedule)
+    refs = parse_areas(args.areas, schedule)
+    where = (
+        ", ".join(f"{ref_name(schedule.areas, r)} ({r})" for r in refs) if refs else "all (also people with no area)"
+    )
     store = open_store(settings)
     try:
-        n = store.count_audience(roles)
+        n = store.count_audience(roles, refs)
         if not n:
-            raise BadInput(f"no active subscribers with roles {', '.join(roles)}")
+            raise BadInput(f"no active subscribers with roles {', '.join(roles)}" + (f" in {where}" if refs else ""))
         rate = settings.effective_rate
         rule = "-" * 60
         print(f"Preview (as recipients will see it):\n{rule}\n{plain(text)}\n{rule}")
         print(f"Roles: {', '.join(roles)}")
+        print(f"Areas: {where}")
         print(f"Recipients: {n:,} active subscribers")
         print(f"Estimated duration: {reports.estimate_text(n, rate)} at {rate:g} messages/second")
         if not args.yes and not confirm(f"Send to {n:,} recipients? [y/N] "):
             print("Cancelled, nothing sent.")
             return 0
-        broadcast_id, total = enqueue_adhoc(store, text, roles, ttl=reports.ADHOC_TTL)
-        store.log_action(audit_actor(), "broadcast", broadcast_id, f"roles={','.join(roles)}; recipients={total}")
+        broadcast_id, total = enqueue_adhoc(store, text, roles, ttl=reports.ADHOC_TTL, areas=refs)
+        detail = f"roles={','.join(roles)}; recipients={total}" + (f"; areas={','.join(refs)}" if refs else "")
+        store.log_action(audit_actor(), "broadcast", broadcast_id, detail)
         print(f"Queued broadcast {broadcast_id} for {total:,} recipients.")
         if args.no_wait:
             print(f"The running bot delivers it; follow it with `python bot.py report {broadcast_id}`.")

@@ -25,7 +25,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import area_steps, callbacks, pages, texts
+from bot import callbacks, pages, subscriber_areas, texts
 from bot.areas import find
 from bot.context import BotContext
 from bot.schedule import ROLES
@@ -175,7 +175,7 @@ async def start(update: Update, context: BotContext) -> None:
     chat_id = chat_of(update).id
     language = lang(update, context)
     payload = context.args[0].strip().lower() if context.args else ""
-    link = area_steps.parse_start(payload, rt.schedule.areas)
+    link = subscriber_areas.parse_start(payload, rt.schedule.areas)
     if link is not None:  # a deep link: /start pemilih, /start pemilih-kedungwaru
         role, area, desa, _unknown = link  # an unknown area is simply asked for below
         if not await may_manage(update, context):
@@ -206,7 +206,7 @@ def subscribed_with_area_step(
         return text, None
     if sub.area:
         return f"{text}\n\n{texts.area_saved_text(rt.schedule, sub.area, sub.desa, language)}", None
-    keyboard = area_steps.kecamatan_keyboard(rt.schedule.areas, callbacks.AREA_AFTER_START, language)
+    keyboard = subscriber_areas.kecamatan_keyboard(rt.schedule.areas, callbacks.AREA_AFTER_START, language)
     return f"{text}\n\n{texts.say(language, 'area_prompt')}", keyboard
 
 
@@ -373,7 +373,7 @@ async def change_area(update: Update, context: BotContext) -> None:
     elif sub is None or sub.status != ACTIVE or sub.role not in ROLES:
         await reply(update, texts.say(language, "not_a_subscriber"))
     else:
-        keyboard = area_steps.kecamatan_keyboard(
+        keyboard = subscriber_areas.kecamatan_keyboard(
             rt.schedule.areas, callbacks.AREA_COMMAND, language, removable=bool(sub.area)
         )
         await reply(update, texts.area_command_text(rt.schedule, sub.area, sub.desa, language), reply_markup=keyboard)
@@ -415,7 +415,9 @@ async def choose_area(update: Update, context: BotContext) -> None:
             if after_start
             else texts.area_command_text(rt.schedule, sub.area, sub.desa, language)
         )
-        keyboard = area_steps.kecamatan_keyboard(areas, press.where, language, press.page, removable=bool(sub.area))
+        keyboard = subscriber_areas.kecamatan_keyboard(
+            areas, press.where, language, press.page, removable=bool(sub.area)
+        )
         await edit(query, head + ask, keyboard)
     elif press.action == "skip":
         await edit(query, head + texts.say(language, "area_skipped" if after_start else "area_kept"))
@@ -424,10 +426,10 @@ async def choose_area(update: Update, context: BotContext) -> None:
         await edit(query, texts.say(language, "area_removed"))
     elif area is not None and press.action == "k" and area.desa:
         rt.store.set_area(chat_id, area.id)  # kept even if the desa question is left unanswered
-        keyboard = area_steps.desa_keyboard(area, press.where, language)
+        keyboard = subscriber_areas.desa_keyboard(area, press.where, language)
         await edit(query, head + texts.desa_prompt_text(rt.schedule, area.id, language), keyboard)
     elif area is not None and press.action == "q":
-        keyboard = area_steps.desa_keyboard(area, press.where, language, press.page)
+        keyboard = subscriber_areas.desa_keyboard(area, press.where, language, press.page)
         await edit(query, head + texts.desa_prompt_text(rt.schedule, area.id, language), keyboard)
     elif area is not None:  # k without desa, a, d
         rt.store.set_area(chat_id, area.id, desa.id if desa else None)

@@ -25,7 +25,7 @@ from telegram import (
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import callbacks, plan, reports, telegram_html, texts
+from bot import broadcast_areas, callbacks, plan, reports, telegram_html, texts
 from bot import store as st
 from bot.context import BotContext, job_queue_of, runtime_of
 from bot.handlers import edit, ignoring_unchanged, lang, message_of, query_of, reply, reply_pages, show_page
@@ -88,6 +88,18 @@ def draft_roles(draft: st.Draft) -> list[str]:
     return draft.role_list
 
 
+def draft_areas(draft: st.Draft) -> list[str]:
+    """The draft's area references; none (also NULL, from before areas existed) means all areas."""
+    return draft.area_list
+
+
+def area_names(schedule: Schedule, refs: list[str]) -> list[str] | None:
+    """Names of the chosen areas for a reply; None when the schedule has no areas and none were chosen."""
+    if not refs and not schedule.areas:
+        return None
+    return broadcast_areas.names(schedule.areas, refs)
+
+
 async def _audit(rt: Runtime, actor: int, action: str, subject: str | None = None, detail: str | None = None) -> None:
     rt.store.log_action(actor, action, subject, detail)
 
@@ -140,19 +152,21 @@ async def draft_text(update: Update, context: BotContext) -> None:
     if problem:
         await reply(update, texts.draft_refused(problem.text(language), language))
         return
-    roles = draft_roles(draft)
+    roles, refs = draft_roles(draft), draft_areas(draft)
     if not rt.store.move_draft(draft.id, st.WRITING, st.PREVIEW, text=text):
         return
-    recipients = rt.store.count_audience(roles)
+    recipients = rt.store.count_audience(roles, refs)
+    names = area_names(rt.schedule, refs)
     await message.reply_text(text)  # exactly what recipients will see
     needs = rt.settings.broadcast_approvals
     cancel = button(texts.op_say(language, "button_cancel"), draft.id, "cancel")
     if recipients == 0:  # nothing to send: say so, and offer no Send button
-        await reply(update, texts.no_recipients_text(roles, language), reply_markup=InlineKeyboardMarkup([[cancel]]))
+        answer = texts.no_recipients_text(roles, language, names)
+        await reply(update, answer, reply_markup=InlineKeyboardMarkup([[cancel]]))
         return
     send_label = texts.op_say(language, "button_submit" if needs > 1 else "button_send")
     seconds = reports.estimate_seconds(recipients, rate_of(rt))
-    summary = texts.preview_summary(roles, recipients, seconds, rate_of(rt), needs, language)
+    summary = texts.preview_summary(roles, recipients, seconds, rate_of(rt), needs, language, names)
     if text != typed:
         summary += "\n" + texts.op_say(language, "ampersand_escaped")
     await reply(update, summary, reply_markup=InlineKeyboardMarkup([[button(send_label, draft.id, "send"), cancel]]))
@@ -187,7 +201,7 @@ def view_pages(view: str, language: str, schedule: Schedule, store: st.Store, ra
     tz = schedule.election.tz
     if view == "rencana":
         rows = plan.plan(schedule, store.count_audience, rate, now=now, recorded=store.recorded_reminders())
-        return texts.plan_pages(rows, rate, tz, language)
+        return texts.plan_pages(rows, rate, tz, language, schedule.areas)
     if view == "laporan":
         return texts.report_list_pages(reports.recent_figures(store, REPORTS_SHOWN), tz, language)
     if view == "audit":
@@ -268,14 +282,15 @@ async def on_button(update: Update, context: BotContext) -> None:
     if who != draft.author:
         await query.answer(texts.op_say(language, "not_author"), show_alert=True)
         return
+    area_action = callbacks.unpack_draft_area(action)
     if action.startswith("t:") or action == "next":
         await _choose(update, rt, draft, action, language)
+    elif area_action is not None:
+        await _choose_area(update, rt, draft, area_action, language)
     elif action == "send":
         await _send(update, context, draft)
     elif action == "cancel":
-        moved = rt.store.move_draft(
-            draft.id, (st.CHOOSING, st.WRITING, st.PREVIEW, st.AWAITING_APPROVAL), st.CANCELLED_DRAFT
-        )
+        moved = rt.store.move_draft(draft.id, st.OPEN_DRAFTS, st.CANCELLED_DRAFT)
         if not moved:
             await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
             return
@@ -296,7 +311,11 @@ async def _choose(update: Update, rt: Runtime, draft: st.Draft, action: str, lan
         if not chosen:
             await query.answer(texts.op_say(language, "pick_role"), show_alert=True)
             return
-        if rt.store.move_draft(draft.id, st.CHOOSING, st.WRITING):
+        if rt.schedule.areas:  # the area step, starting from all areas
+            if rt.store.move_draft(draft.id, st.CHOOSING, st.CHOOSING_AREAS, areas=""):
+                await query.answer()
+                await _show_areas(query, rt, draft.id, chosen, [], None, 0, language)
+        elif rt.store.move_draft(draft.id, st.CHOOSING, st.WRITING, areas=""):
             await query.answer()
             await edit(query, texts.draft_text_prompt(chosen, language))
         return
@@ -310,12 +329,72 @@ async def _choose(update: Update, rt: Runtime, draft: st.Draft, action: str, lan
     await edit(query, texts.draft_roles_prompt(chosen, language), roles_keyboard(draft.id, chosen, language))
 
 
+async def _choose_area(
+    update: Update, rt: Runtime, draft: st.Draft, action: tuple[str, tuple[int, ...]], language: str
+) -> None:
+    """A button of the area step: change the choice or the page shown, or go on to the text."""
+    query = query_of(update)
+    if draft.status != st.CHOOSING_AREAS:
+        await query.answer(state_note(language, draft.status), show_alert=True)
+        return
+    areas = rt.schedule.areas
+    roles, refs = draft_roles(draft), broadcast_areas.canonical(areas, draft_areas(draft))
+    verb, numbers = action
+    if verb == "an":
+        if rt.store.move_draft(draft.id, st.CHOOSING_AREAS, st.WRITING, areas=",".join(refs)):
+            await query.answer()
+            await edit(query, texts.draft_text_prompt(roles, language, area_names(rt.schedule, refs)))
+        return
+    view: int | None = None
+    page = numbers[-1] if verb in ("al", "av") else 0
+    if verb == "aa":
+        refs = []
+    elif verb != "al":  # the verbs that name a kecamatan (and "ad" a desa of it)
+        area = areas[numbers[0]] if numbers[0] < len(areas) else None
+        if area is None or (verb == "ad" and numbers[1] >= len(area.desa)):
+            await query.answer(texts.say(language, "stale_button"))  # forged, or the schedule changed
+            return
+        view = numbers[0]
+        if verb == "ak":
+            refs, view, page = (
+                broadcast_areas.toggle_area(areas, refs, area),
+                None,
+                numbers[0] // broadcast_areas.AREAS_PER_PAGE,
+            )
+        elif verb == "aw":
+            refs = broadcast_areas.toggle_whole(areas, refs, area)
+        elif verb == "ad":
+            refs = broadcast_areas.toggle_desa(areas, refs, area, area.desa[numbers[1]].id)
+            page = broadcast_areas.desa_page(area, numbers[1])
+    if not rt.store.move_draft(draft.id, st.CHOOSING_AREAS, st.CHOOSING_AREAS, areas=",".join(refs)):
+        await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
+        return
+    await query.answer()
+    await _show_areas(query, rt, draft.id, roles, refs, view, page, language)
+
+
+async def _show_areas(
+    query: CallbackQuery, rt: Runtime, draft_id: int, roles: list[str], refs: list[str], view: int | None,
+    page: int, language: str,
+) -> None:  # fmt: skip
+    """The kecamatan list (``view`` None) or the desa of kecamatan number ``view``, at ``page``."""
+    areas = rt.schedule.areas
+    names = broadcast_areas.names(areas, refs)
+    if view is None:
+        keyboard = broadcast_areas.list_keyboard(draft_id, areas, refs, page, language)
+        await edit(query, texts.draft_areas_prompt(roles, names, language), keyboard)
+    else:
+        keyboard = broadcast_areas.desa_keyboard(draft_id, areas, refs, view, page, language)
+        await edit(query, texts.draft_desa_prompt(areas[view].name, names, language), keyboard)
+
+
 async def _send(update: Update, context: BotContext, draft: st.Draft) -> None:
     rt = context.runtime
     query = query_of(update)
     who = user_id(update)
     language = lang(update, context)
-    if draft.status == st.PREVIEW and rt.store.count_audience(draft_roles(draft)) == 0:  # an old Send button
+    # An old Send button of a preview that had no recipients:
+    if draft.status == st.PREVIEW and rt.store.count_audience(draft_roles(draft), draft_areas(draft)) == 0:
         await query.answer(texts.op_say(language, "no_recipients_alert"), show_alert=True)
         return
     if rt.settings.broadcast_approvals > 1:
@@ -377,8 +456,9 @@ async def _launch_or_undo(
 
 async def _ask_approval(context: BotContext, rt: Runtime, draft: st.Draft) -> None:
     draft = rt.store.draft(draft.id) or draft
-    roles = draft_roles(draft)
-    recipients = rt.store.count_audience(roles)
+    roles, refs = draft_roles(draft), draft_areas(draft)
+    recipients = rt.store.count_audience(roles, refs)
+    names = area_names(rt.schedule, refs)
     for operator in sorted(rt.settings.admin_ids - {draft.author}):
         language = chat_lang(rt, operator)
         keyboard = InlineKeyboardMarkup(
@@ -388,7 +468,9 @@ async def _ask_approval(context: BotContext, rt: Runtime, draft: st.Draft) -> No
         try:
             await context.bot.send_message(operator, draft.text or "")
             await context.bot.send_message(
-                operator, texts.approval_request(draft.author, roles, recipients, language), reply_markup=keyboard
+                operator,
+                texts.approval_request(draft.author, roles, recipients, language, names),
+                reply_markup=keyboard,
             )
         except TelegramError:
             log.warning("could not ask operator %s for approval", operator)
@@ -450,12 +532,12 @@ async def launch(
     The status message is in the author's language: ``author_language`` when the author is the one
     who pressed Send (their Telegram app's language counts too), else their stored choice.
     """
-    roles = draft_roles(draft)
+    roles, refs = draft_roles(draft), draft_areas(draft)
 
     def work() -> tuple[str, int]:
         store = rt.store.reopen()
         try:
-            broadcast_id = store.create_adhoc(text=draft.text, roles=roles, ttl=reports.ADHOC_TTL)
+            broadcast_id = store.create_adhoc(text=draft.text, roles=roles, ttl=reports.ADHOC_TTL, areas=refs)
             # Recorded before queuing: a draft with a broadcast is never sent a second time.
             store.update_draft(draft.id, broadcast_id=broadcast_id)
             return broadcast_id, store.enqueue(broadcast_id)
@@ -464,6 +546,8 @@ async def launch(
 
     broadcast_id, total = await asyncio.to_thread(work)
     detail = f"peran={','.join(roles)}; penerima={total}"
+    if refs:
+        detail += f"; wilayah={','.join(refs)}"
     if draft.approved_by:
         detail += f"; disetujui={draft.approved_by}"
     await _audit(rt, actor, "siaran: kirim", broadcast_id, detail)

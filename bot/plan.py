@@ -94,15 +94,19 @@ def _simulate(reminders: list[Reminder], counts: dict[str, int], rate: float) ->
 
 def plan(
     schedule: Schedule,
-    audience: Callable[[tuple[str, ...]], int],
+    audience: Callable[..., int],
     rate: float,
     now: datetime | None = None,
     recorded: Collection[str] = (),
 ) -> list[Row]:
     """One row per reminder still to come, by start: not expired at `now` and not in `recorded` (the
-    reminders that already fell due); every reminder if `now` is None."""
+    reminders that already fell due); every reminder if `now` is None.
+
+    ``audience(roles)`` counts a reminder for everybody; one with areas is counted with
+    ``audience(roles, areas)`` (like ``Store.count_audience``), so only people in those areas count.
+    """
     reminders = [r for r in schedule.reminders if now is None or (r.expires > now and r.id not in recorded)]
-    counts = {r.id: audience(r.roles) for r in reminders}
+    counts = {r.id: audience(r.roles, r.areas) if r.areas else audience(r.roles) for r in reminders}
     rows = _simulate(reminders, counts, rate)
     return [rows[r.id] for r in sorted(reminders, key=lambda r: (r.at, r.id))]
 
@@ -168,6 +172,8 @@ def render(rows: list[Row], rate: float, source: str) -> str:
         r = row.reminder
         finish = row.finish.strftime("%Y-%m-%d %H:%M") if row.finish else "not all (expiry)"
         mark = "  LATE" if row.late else ""
+        if r.areas:  # last, so the columns before it stay aligned
+            mark += "  areas: " + ", ".join(r.areas)
         lines.append(
             f"{r.id:{width}} {r.at:%Y-%m-%d %H:%M} {row.recipients:>10,} {human_duration(row.duration):>10}  "
             f"{finish:16} {r.deliver_by:%Y-%m-%d %H:%M}{mark}"

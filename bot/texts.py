@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
+from bot import areas as area_refs
 from bot import pages
 from bot import store as st
 from bot.render import DAYS as DAYS  # re-exported: dates are formatted in bot/render.py
@@ -447,6 +448,13 @@ OP_STRINGS = {
         "still_running": "{name} masih berjalan; ketik /batal lagi untuk menghentikannya.",
         "no_recipients_alert": "Tidak ada penerima untuk peran ini; tidak ada yang dikirim.",
         "ampersand_escaped": "Catatan: tanda &amp; ditulis sebagai &amp;amp; agar diterima Telegram.",
+        # areas (i12-ops)
+        "draft_choosing_areas": "Siaran ini masih memilih wilayah.",
+        "button_all_areas": "Semua wilayah",
+        "button_desa": "Desa ›",
+        "button_back": "‹ Kembali",
+        "all_areas": "semua wilayah",
+        "more_areas": "+{n} lainnya",
     },
     "en": {
         "not_author": "Only the author of this broadcast can press this button.",
@@ -483,6 +491,13 @@ OP_STRINGS = {
         "still_running": "{name} is still running; type /batal again to stop it.",
         "no_recipients_alert": "No recipients for these roles; nothing was sent.",
         "ampersand_escaped": "Note: &amp; was written as &amp;amp; so that Telegram accepts it.",
+        # areas (i12-ops)
+        "draft_choosing_areas": "This broadcast is still choosing its areas.",
+        "button_all_areas": "All areas",
+        "button_desa": "Villages ›",
+        "button_back": "‹ Back",
+        "all_areas": "all areas",
+        "more_areas": "+{n} more",
     },
 }
 
@@ -608,6 +623,18 @@ OP_TEMPLATES = {
             "⚠️ <b>Kesalahan</b> di <code>{where}</code>: {error}. Pengguna menerima permintaan maaf. "
             "Rincian ada di log bot; kesalahan yang sama tidak dilaporkan lagi selama 10 menit."
         ),
+        # areas (i12-ops)
+        "areas_prompt": (
+            "<b>Siaran baru</b> untuk: {roles}\nPilih wilayah penerima: Semua wilayah, atau kecamatan tertentu "
+            "(Desa › untuk memilih desa). Lalu tekan Lanjut.\nDipilih: {areas}"
+        ),
+        "desa_prompt": "<b>{area}</b>: seluruh kecamatan, atau desa tertentu. Lalu tekan Kembali.\nDipilih: {areas}",
+        "whole_area": "Seluruh {area}",
+        "areas_line": "Wilayah: {areas}",
+        "no_recipients_areas": (
+            "<b>Tidak ada penerima</b>: belum ada pelanggan aktif dengan peran {roles} di {areas}, jadi siaran "
+            "ini tidak dapat dikirim. Tekan Batal, atau /siaran untuk memilih lagi."
+        ),
     },
     "en": {
         "stats_title": "<b>Subscriber statistics</b> · {region}",
@@ -666,6 +693,18 @@ OP_TEMPLATES = {
         "handler_error": (
             "⚠️ <b>Error</b> in <code>{where}</code>: {error}. The user got an apology. "
             "Details are in the bot's log; the same error is not reported again for 10 minutes."
+        ),
+        # areas (i12-ops)
+        "areas_prompt": (
+            "<b>New broadcast</b> to: {roles}\nChoose the areas: All areas, or some kecamatan "
+            "(Villages › to choose villages). Then press Next.\nSelected: {areas}"
+        ),
+        "desa_prompt": "<b>{area}</b>: the whole kecamatan, or some villages. Then press Back.\nSelected: {areas}",
+        "whole_area": "All of {area}",
+        "areas_line": "Areas: {areas}",
+        "no_recipients_areas": (
+            "<b>No recipients</b>: there are no active subscribers with the roles {roles} in {areas} yet, so "
+            "this broadcast cannot be sent. Press Cancel, or /siaran to choose again."
         ),
     },
 }
@@ -807,8 +846,8 @@ def draft_roles_prompt(roles, lang: str = "id") -> str:
     return _tpl(lang, "roles_prompt").format(roles=roles_text(roles, lang))
 
 
-def draft_text_prompt(roles, lang: str = "id") -> str:
-    return _tpl(lang, "text_prompt").format(roles=roles_text(roles, lang))
+def draft_text_prompt(roles, lang: str = "id", area_names: list[str] | None = None) -> str:
+    return _with_areas(_tpl(lang, "text_prompt").format(roles=roles_text(roles, lang)), area_names, lang)
 
 
 def draft_refused(reason: str, lang: str = "id") -> str:
@@ -829,18 +868,27 @@ def durasi(seconds: float, lang: str = "id") -> str:
     return f"{hours} jam {minutes} menit" if hours else f"{minutes} menit"
 
 
-def preview_summary(roles, recipients: int, seconds: float, rate: float, approvals: int, lang: str = "id") -> str:
+def preview_summary(
+    roles, recipients: int, seconds: float, rate: float, approvals: int, lang: str = "id",
+    area_names: list[str] | None = None,
+) -> str:  # fmt: skip
+    """``area_names`` None: the schedule lists no areas, so the preview does not mention them."""
     text = _tpl(lang, "preview").format(
         recipients=num(recipients, lang),
         roles=roles_text(roles, lang),
         duration=durasi(seconds, lang),
         rate=decimal(rate, lang),
     )
+    text = _with_areas(text, area_names, lang)
     return text + "\n" + _tpl(lang, "preview_approval") if approvals > 1 else text
 
 
-def no_recipients_text(roles, lang: str = "id") -> str:
-    """The preview's summary when the chosen roles have no active subscriber."""
+def no_recipients_text(roles, lang: str = "id", area_names: list[str] | None = None) -> str:
+    """The preview's summary when the chosen roles (in the chosen areas) have no active subscriber."""
+    if area_names:
+        return _tpl(lang, "no_recipients_areas").format(
+            roles=roles_text(roles, lang), areas=areas_text(area_names, lang)
+        )
     return _tpl(lang, "no_recipients").format(roles=roles_text(roles, lang))
 
 
@@ -890,8 +938,9 @@ def audit_pages(rows: list[dict], tz, lang: str = "id") -> list[str]:
     return pages.paginate(audit_lines(rows, tz, lang), _tpl(lang, "audit_title"))
 
 
-def plan_items(rows, tz, lang: str = "id") -> list[str]:
-    """One item per reminder of /rencana: its line, and a warning line when it is late."""
+def plan_items(rows, tz, lang: str = "id", areas: tuple = ()) -> list[str]:
+    """One item per reminder of /rencana: its line, its areas if it has some (``areas``: the
+    schedule's, to name them), and a warning line when it is late."""
     items = []
     for row in rows:
         r = row.reminder
@@ -907,6 +956,8 @@ def plan_items(rows, tz, lang: str = "id") -> list[str]:
             duration=durasi(row.duration, lang),
             finish=finish,
         )  # fmt: skip
+        if r.areas:
+            item += "\n  " + areas_line([area_refs.ref_name(areas, ref) for ref in r.areas], lang)
         if row.late:
             item += "\n" + _tpl(lang, "plan_late").format(
                 reached=num(row.by_deadline, lang),
@@ -918,24 +969,29 @@ def plan_items(rows, tz, lang: str = "id") -> list[str]:
     return items
 
 
-def plan_pages(rows, rate: float, tz, lang: str = "id") -> list[str]:
+def plan_pages(rows, rate: float, tz, lang: str = "id", areas: tuple = ()) -> list[str]:
     """/rencana as pages: the same numbers as `python bot.py plan`; a reminder is never cut in two."""
     if not rows:
         return [_tpl(lang, "plan_none")]
-    return pages.paginate(plan_items(rows, tz, lang), _tpl(lang, "plan_title").format(rate=decimal(rate, lang)) + "\n")
+    return pages.paginate(
+        plan_items(rows, tz, lang, areas), _tpl(lang, "plan_title").format(rate=decimal(rate, lang)) + "\n"
+    )
 
 
-def plan_text(rows, rate: float, tz, lang: str = "id") -> str:
+def plan_text(rows, rate: float, tz, lang: str = "id", areas: tuple = ()) -> str:
     """/rencana in one piece, which may be longer than a message: the bot sends :func:`plan_pages`."""
     if not rows:
         return _tpl(lang, "plan_none")
-    return "\n".join([_tpl(lang, "plan_title").format(rate=decimal(rate, lang)), "", *plan_items(rows, tz, lang)])
+    return "\n".join(
+        [_tpl(lang, "plan_title").format(rate=decimal(rate, lang)), "", *plan_items(rows, tz, lang, areas)]
+    )
 
 
-def approval_request(author: int, roles, recipients: int, lang: str = "id") -> str:
-    return _tpl(lang, "approval").format(
+def approval_request(author: int, roles, recipients: int, lang: str = "id", area_names: list[str] | None = None) -> str:
+    text = _tpl(lang, "approval").format(
         author=author, recipients=recipients_text(recipients, lang), roles=roles_text(roles, lang)
     )
+    return _with_areas(text, area_names, lang)
 
 
 def cancelled_broadcast(broadcast_id: str, dropped: int, sent: int, lang: str = "id") -> str:
@@ -968,3 +1024,36 @@ def area_command_text(schedule: Schedule, area: str | None, desa: str | None, la
     label = area_label(schedule, area, desa)
     now = say(lang, "area_current", area=label) if label else say(lang, "area_unset")
     return f"{now}\n\n{say(lang, 'area_prompt')}"
+
+
+# -- areas (i12-ops) -------------------------------------------------------------------------
+
+AREAS_SHOWN = 10  # names listed before "+N more": a regency-wide choice still fits a phone screen
+
+
+def areas_text(names: list[str], lang: str = "id", shown: int = AREAS_SHOWN) -> str:
+    """'Kedungwaru, Bangoan (Ngunut)'; 'semua wilayah' for none; long lists end in '+N lainnya'."""
+    if not names:
+        return op_say(lang, "all_areas")
+    text = ", ".join(escape(n) for n in names[:shown])
+    return text + (" " + op_say(lang, "more_areas", n=len(names) - shown) if len(names) > shown else "")
+
+
+def areas_line(names: list[str], lang: str = "id") -> str:
+    return _tpl(lang, "areas_line").format(areas=areas_text(names, lang))
+
+
+def _with_areas(text: str, area_names: list[str] | None, lang: str) -> str:
+    return text if area_names is None else text + "\n" + areas_line(area_names, lang)
+
+
+def draft_areas_prompt(roles, area_names: list[str], lang: str = "id") -> str:
+    return _tpl(lang, "areas_prompt").format(roles=roles_text(roles, lang), areas=areas_text(area_names, lang))
+
+
+def draft_desa_prompt(area_name: str, area_names: list[str], lang: str = "id") -> str:
+    return _tpl(lang, "desa_prompt").format(area=escape(area_name), areas=areas_text(area_names, lang))
+
+
+def whole_area_label(area_name: str, lang: str = "id") -> str:
+    return _tpl(lang, "whole_area").format(area=area_name)

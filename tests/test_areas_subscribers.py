@@ -9,7 +9,7 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageDraw
 
-from bot import area_steps, callbacks, poster, texts
+from bot import callbacks, poster, subscriber_areas, texts
 from bot import schedule as sched
 from bot.areas import Area
 from tests.conftest import TZ, schedule_toml
@@ -171,11 +171,11 @@ async def test_unknown_area_in_a_deep_link_falls_back_to_the_chooser(tmp_path, s
 
 def test_parse_start():
     areas = [Area("kauman", "Kauman"), Area("kauman-timur", "Kauman Timur"), Area("k", "K", desa=())]
-    assert area_steps.parse_start("pemilih", areas) == ("pemilih", None, None, False)
-    assert area_steps.parse_start("asn-kauman-timur", areas) == ("asn", "kauman-timur", None, False)
-    assert area_steps.parse_start("asn-kauman-barat", areas) == ("asn", None, None, True)
-    assert area_steps.parse_start("guru-kauman", areas) is None
-    assert area_steps.parse_start("", areas) is None
+    assert subscriber_areas.parse_start("pemilih", areas) == ("pemilih", None, None, False)
+    assert subscriber_areas.parse_start("asn-kauman-timur", areas) == ("asn", "kauman-timur", None, False)
+    assert subscriber_areas.parse_start("asn-kauman-barat", areas) == ("asn", None, None, True)
+    assert subscriber_areas.parse_start("guru-kauman", areas) is None
+    assert subscriber_areas.parse_start("", areas) is None
 
 
 # --- /wilayah ------------------------------------------------------------------------------------------

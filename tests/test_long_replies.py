@@ -243,6 +243,9 @@ async def test_a_refusal_quoting_a_4000_character_tag_comes_as_several_messages(
         [menu] = await h.say(OPERATOR, "/siaran")
         await h.press(OPERATOR, menu, buttons(h.standin.sent_to(OPERATOR)[-1])["☐ Pemilih"])
         await h.press(OPERATOR, menu, buttons(h.standin.sent_to(OPERATOR)[-1])["Lanjut ▶"])
+        # The shipped schedule lists areas: once the area step is shown, go on with all areas.
+        await h.standin.wait_for(lambda: "Pilih wilayah" in h.standin.sent_to(OPERATOR)[-1]["text"])
+        await h.press(OPERATOR, menu, buttons(h.standin.sent_to(OPERATOR)[-1])["Lanjut ▶"])
         replies = await h.say(OPERATOR, text, n=len(expected))
         assert [r["text"] for r in replies] == expected
         assert all(telegram_html.visible_length(r["text"]) <= 4096 for r in replies)

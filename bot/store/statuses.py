@@ -30,10 +30,12 @@ REMINDER, ADHOC, CORRECTION = "reminder", "adhoc", "correction"
 KINDS = (REMINDER, ADHOC, CORRECTION)
 
 # Draft status of an operator's ad-hoc broadcast (drafts.status), in order.
+# 'choosing_areas' comes between the roles and the text when the schedule lists areas (issue 12).
 CHOOSING, WRITING, PREVIEW, AWAITING_APPROVAL = "choosing", "writing", "preview", "awaiting_approval"
+CHOOSING_AREAS = "choosing_areas"
 SENDING_DRAFT, CANCELLED_DRAFT = "sent", "cancelled"
-DRAFT_STATUSES = (CHOOSING, WRITING, PREVIEW, AWAITING_APPROVAL, SENDING_DRAFT, CANCELLED_DRAFT)
-OPEN_DRAFTS = (CHOOSING, WRITING, PREVIEW, AWAITING_APPROVAL)
+DRAFT_STATUSES = (CHOOSING, CHOOSING_AREAS, WRITING, PREVIEW, AWAITING_APPROVAL, SENDING_DRAFT, CANCELLED_DRAFT)
+OPEN_DRAFTS = (CHOOSING, CHOOSING_AREAS, WRITING, PREVIEW, AWAITING_APPROVAL)
 
 
 def sql_list(values: tuple[str, ...]) -> str:
