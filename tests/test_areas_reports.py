@@ -308,3 +308,24 @@ def test_subscribers_added_without_an_area_count_as_no_area(tmp_path):
                            "coverage": None}  # fmt: skip
     finally:
         store.close()
+
+
+# -- the benchmark's figure 7, small ------------------------------------------------------------
+
+
+def test_bench_figure_7_enqueues_one_kecamatan_by_its_index_and_everybody(tmp_path, monkeypatch):
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("bench_for_test", ROOT / "bench" / "bench.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, bench)  # its dataclasses look themselves up there
+    spec.loader.exec_module(bench)
+    assert 7 in bench.parse_only("7") and bench.parse_only(None) == bench.FIGURES
+    res = bench.Results()
+    bench.fig_areas(res, tmp_path, {"areas_n": 1_900})
+    rows = {row.key: row for row in res.rows}
+    assert set(rows) == {"7a", "7b", "7c"} and all(row.ok for row in rows.values()), res.rows
+    assert "(100 rows; index subscribers_area)" in rows["7a"].measured
+    assert "(1,900 rows;" in rows["7b"].measured and "(1,900 rows;" in rows["7c"].measured
