@@ -51,6 +51,7 @@ FULL = {
     "million_n": 1_000_000,
     "million_watch": 10.0,  # one progress-log cycle of the bot
     "blast_seconds": 3.0,
+    "areas_n": 1_000_000,
 }
 QUICK = {
     "rate_fast": (1_500, 300),
@@ -61,6 +62,7 @@ QUICK = {
     "million_n": 50_000,
     "million_watch": 4.0,
     "blast_seconds": 1.0,
+    "areas_n": 50_000,
 }
 REPLY_SPACING = 0.2
 LEAD = 4.0  # seconds from starting the bot to its reminder's `at`
@@ -236,8 +238,11 @@ def count_429(stats: dict) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def make_db(path: Path, n: int) -> float:
-    """A bot database with `n` active voters, chat ids 1..n; returns seconds taken."""
+def make_db(path: Path, n: int, areas: list[str] | None = None) -> float:
+    """A bot database with `n` active voters, chat ids 1..n; returns seconds taken.
+
+    With ``areas``, voter i lives in kecamatan ``areas[i % len(areas)]`` (an even spread).
+    """
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from bot.store import Store
@@ -250,9 +255,9 @@ def make_db(path: Path, n: int) -> float:
         now = time.time()
         conn.execute("BEGIN")
         conn.executemany(
-            "INSERT INTO subscribers (chat_id, role, status, joined_at, updated_at) "
-            "VALUES (?, 'pemilih', 'active', ?, ?)",
-            ((chat_id, now, now) for chat_id in range(1, n + 1)),
+            "INSERT INTO subscribers (chat_id, role, status, joined_at, updated_at, area) "
+            "VALUES (?, 'pemilih', 'active', ?, ?, ?)",
+            ((chat_id, now, now, areas[chat_id % len(areas)] if areas else None) for chat_id in range(1, n + 1)),
         )
         conn.execute("COMMIT")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -752,6 +757,61 @@ def fig_million(res: Results, folder: Path, sizes: dict, want: set[int]) -> None
         standin.close()
 
 
+def fig_areas(res: Results, folder: Path, sizes: dict) -> None:
+    """7: enqueue for one kecamatan, and for everybody, out of n voters spread over the 19 kecamatan.
+
+    In process, on the store directly (create_broadcast + enqueue, what the scheduler's thread does
+    when a reminder falls due): no bot or stand-in is needed to time the outbox write.
+    """
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from bot.areas import audience_sql
+    from bot.schedule import load
+    from bot.store import ACTIVE, Store
+
+    n = sizes["areas_n"]
+    areas = [a.id for a in load(ROOT / "config" / "pilkada2024.toml").areas]
+    one = "kedungwaru"
+    cases = [
+        ("7a", f"7a enqueue a broadcast for one kecamatan ({one}) of {len(areas)}, {n:,} subscribers", [one], 2.0),
+        ("7b", f"7b enqueue a broadcast for every area, {n:,} subscribers in {len(areas)} kecamatan", [], 10.0),
+        ("7c", f"7c enqueue a broadcast naming all {len(areas)} kecamatan, {n:,} subscribers", areas, 10.0),
+    ]
+    try:
+        progress(f"7: building a database of {n:,} subscribers over {len(areas)} kecamatan")
+        db = folder / "areas.db"
+        build = make_db(db, n, areas)
+        progress(f"7: database built in {build:.1f} s")
+        store = Store(str(db))
+    except Exception as exc:
+        res.error("7a", cases[0][1], "≤ 2 s", exc)
+        return
+    try:
+        for key, label, refs, target in cases:
+            try:
+                where, params = audience_sql(["pemilih"], refs, ACTIVE)
+                plan = " ".join(
+                    row[-1] for row in store.conn.execute(f"EXPLAIN QUERY PLAN SELECT chat_id FROM subscribers "
+                                                          f"WHERE {where} ORDER BY chat_id", params)
+                )  # fmt: skip
+                index = re.search(r"USING (?:COVERING )?INDEX (\w+)", plan)
+                now = time.time()
+                store.create_broadcast(f"bench-{key}", text="bench", roles=["pemilih"], at=now, expires=now + 3600,
+                                       areas=refs)  # fmt: skip
+                started = time.monotonic()
+                total = store.enqueue(f"bench-{key}")
+                seconds = time.monotonic() - started
+                expected = sum(1 for i in range(1, n + 1) if not refs or areas[i % len(areas)] in refs)
+                ok = seconds <= target and total == expected
+                res.add(key, label, f"{seconds:.3f} s ({total:,} rows; index {index.group(1) if index else 'none'})",
+                        f"≤ {target:g} s", ok,
+                        "" if ok else f"{seconds:.2f} s, {total:,} of {expected:,} rows")  # fmt: skip
+            except Exception as exc:
+                res.error(key, label, f"≤ {target:g} s", exc)
+    finally:
+        store.close()
+
+
 # --------------------------------------------------------------------------------------------
 # Output
 # --------------------------------------------------------------------------------------------
@@ -822,15 +882,18 @@ def write_readme(table: str, machine: str, res: Results, elapsed: float, dup_tot
 # --------------------------------------------------------------------------------------------
 
 
+FIGURES = {1, 2, 3, 4, 5, 6, 7}
+
+
 def parse_only(value: str | None) -> set[int]:
     if not value:
-        return {1, 2, 3, 4, 5, 6}
+        return set(FIGURES)
     try:
         chosen = {int(part) for part in value.replace(" ", "").split(",") if part}
     except ValueError:
         raise SystemExit(f"--only: expected figure numbers like 1,4, got {value!r}") from None
-    if not chosen <= {1, 2, 3, 4, 5, 6}:
-        raise SystemExit("--only: figures are 1 to 6")
+    if not chosen <= FIGURES:
+        raise SystemExit(f"--only: figures are 1 to {max(FIGURES)}")
     return chosen
 
 
@@ -841,7 +904,7 @@ def _raise_exit(signum, frame) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Delivery benchmark (see bench/README.md)")
     parser.add_argument("--quick", action="store_true", help="small sizes, a smoke run of every figure")
-    parser.add_argument("--only", metavar="N[,M]", help="only these figures (1-6)")
+    parser.add_argument("--only", metavar="N[,M]", help="only these figures (1-7)")
     readme = parser.add_mutually_exclusive_group()
     readme.add_argument("--readme", action="store_true", help="write bench/README.md even for --quick/--only")
     readme.add_argument("--no-readme", action="store_true", help="do not write bench/README.md")
@@ -868,6 +931,8 @@ def main(argv: list[str] | None = None) -> int:
                 kill_children()
         if want & {5, 6}:
             fig_million(res, folder, sizes, want)
+        if 7 in want:
+            fig_areas(res, folder, sizes)
     finally:
         kill_children()
         if args.keep:

@@ -45,12 +45,17 @@ OUTCOME_COLOURS = (
     ("pending", "#aec7e8"),
 )
 
+AREA_COLOUR = "#3b6ea5"
+
 DPI = 150
 FIGSIZE = (7.2, 10.8)  # inches: 1080 x 1620 px at 150 dpi (2:3, a phone screen)
 FONT = 12  # smallest font used anywhere, in points
 TITLE_FONT = 17
 PANEL_TITLE_FONT = 14
 LABEL_CHARS = 60  # a bar's label line; longer titles wrap onto a second line
+AREA_ROW_INCHES = 0.3  # one kecamatan's bar and name, at FONT
+AREA_PANEL_INCHES = 1.0  # the area panel's title and axis
+INCHES_PER_RATIO = 3.0  # about how tall one height-ratio unit is drawn in the base picture
 
 
 def statistics_png(
@@ -59,9 +64,10 @@ def statistics_png(
     *,
     title: str = "Statistik bot",
     words: dict | None = None,
+    areas: list[dict] | None = None,
 ) -> bytes:
     """The /statistik picture (see :func:`figure`) as PNG bytes."""
-    fig = figure(growth, bars, title=title, words=words)
+    fig = figure(growth, bars, title=title, words=words, areas=areas)
     try:
         buf = BytesIO()
         fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
@@ -76,6 +82,7 @@ def figure(
     *,
     title: str = "Statistik bot",
     words: dict | None = None,
+    areas: list[dict] | None = None,
 ) -> Figure:
     """The /statistik picture, not yet rendered.
 
@@ -87,18 +94,32 @@ def figure(
     text), ``day`` (a date or None) and the counts named in ``OUTCOME_COLOURS``; missing counts are
     0. ``words`` are the operator's language (``texts.chart_words``); Indonesian by default. An
     empty panel says so instead of failing.
+
+    ``areas`` (``reports.area_figures``: ``id``, ``name``, ``count``, ``coverage``) add a panel per
+    kecamatan between the two, lowest coverage on top (lowest count, when no DPT is known), so thin
+    areas stand out; the picture grows taller by the panel, its width stays.
     """
     if words is None:
         from bot.texts import chart_words
 
         words = chart_words("id")
     roles = [r for r in _role_order(growth) if growth[r]]
-    fig = Figure(figsize=FIGSIZE, dpi=DPI, layout=ConstrainedLayoutEngine(h_pad=0.1, hspace=0.05))
+    kecamatan = [a for a in areas or () if a.get("id") is not None]
+    # The area panel adds its own height (a row per kecamatan) to the phone-sized picture.
+    extra = AREA_PANEL_INCHES + AREA_ROW_INCHES * len(kecamatan) if kecamatan else 0.0
+    size = (FIGSIZE[0], FIGSIZE[1] + extra)
+    fig = Figure(figsize=size, dpi=DPI, layout=ConstrainedLayoutEngine(h_pad=0.1, hspace=0.05))
     fig.suptitle(title, fontsize=TITLE_FONT, fontweight="bold")
     n_growth = max(1, len(roles))
-    ratios = [0.62 if len(roles) > 1 else 1.0] * n_growth + [1.0 + max(0, len(bars) - 4) * 0.14]
-    axes = fig.subplots(n_growth + 1, 1, height_ratios=ratios)
-    _growth_panels(list(axes[:-1]), {r: sorted(growth[r]) for r in roles}, words)
+    ratios = [0.62 if len(roles) > 1 else 1.0] * n_growth
+    if kecamatan:
+        ratios.append(extra / INCHES_PER_RATIO)
+    ratios.append(1.0 + max(0, len(bars) - 4) * 0.14)
+    axes = list(fig.subplots(len(ratios), 1, height_ratios=ratios))
+    _growth_panels(axes[:n_growth], {r: sorted(growth[r]) for r in roles}, words)
+    if kecamatan:
+        none = sum(_count(a.get("count")) for a in areas or () if a.get("id") is None)
+        _area_panel(axes[n_growth], kecamatan, none, words)
     _broadcast_panel(axes[-1], bars, words)
     return fig
 
@@ -247,3 +268,49 @@ def _broadcast_panel(ax, bars: list[dict], words: dict) -> None:
         handles, names, loc="outside lower center", ncol=3, fontsize=FONT, frameon=False,
         handlelength=1.2, columnspacing=1.2,
     )  # fmt: skip
+
+
+def percent_label(value: float, decimal_sep: str = ",") -> str:
+    """3.42 -> '3,4%'; a share too small for one decimal is '<0,1%'."""
+    if 0 < value < 0.05:
+        return f"<0{decimal_sep}1%"
+    return f"{value:.1f}".replace(".", decimal_sep) + "%"
+
+
+def _area_panel(ax, areas: list[dict], none: int, words: dict) -> None:
+    """One bar per kecamatan: coverage of the DPT where any is known, else active subscribers.
+
+    Sorted lowest first and drawn top down, so the thinnest areas are at the top. Kecamatan without
+    a DPT come last, with their count and no bar: their coverage is not known.
+    """
+    sep, dec = words["thousands"], words["decimal"]
+    by_coverage = any(a.get("coverage") is not None for a in areas)
+    if by_coverage:
+        rows = sorted(areas, key=lambda a: (a.get("coverage") is None, a.get("coverage") or 0.0))
+        widths = [a.get("coverage") or 0.0 for a in rows]
+    else:
+        rows = sorted(areas, key=lambda a: _count(a.get("count")))
+        widths = [float(_count(a.get("count"))) for a in rows]
+    ys = list(range(len(rows)))
+    ax.barh(ys, widths, height=0.62, color=AREA_COLOUR)
+    most = max(widths) or 1.0
+    for y, a, width in zip(ys, rows, widths, strict=True):
+        count = thousands(_count(a.get("count")), sep)
+        cover = a.get("coverage")
+        shown = count if not by_coverage or cover is None else f"{percent_label(cover, dec)} · {count}"
+        ax.text(width + most * 0.015, y, shown, va="center", ha="left", fontsize=FONT,
+                color="#333333" if cover is not None or not by_coverage else "#888888")  # fmt: skip
+    ax.set_yticks(ys, [str(a.get("name") or a.get("id")) for a in rows], fontsize=FONT)
+    ax.set_ylim(len(rows) - 0.5, -0.5)  # lowest first, on top
+    ax.set_xlim(0, most * 1.3)  # room for the labels
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=not by_coverage))
+    if by_coverage:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:g}".replace(".", dec) + "%"))
+    else:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: thousands(x, sep)))
+    label = words["coverage_axis" if by_coverage else "subscribers_axis"]
+    if none:
+        label += " · " + words["no_area"].format(count=thousands(none, sep))
+    ax.set_xlabel(label, fontsize=FONT)
+    _style(ax, words["areas_coverage" if by_coverage else "areas_count"])
+    ax.grid(True, axis="x", color="#eeeeee")

@@ -116,7 +116,7 @@ def parser() -> argparse.ArgumentParser:
         help="give up following it when nothing is delivered within this time (default 30)",
     )
     export = sub.add_parser(
-        "export", parents=[common], help="aggregate counts (per role and per broadcast) to CSV; no personal data"
+        "export", parents=[common], help="aggregate counts (per role, broadcast and kecamatan) to CSV; no personal data"
     )
     export.add_argument("--out", required=True, metavar="FILE.csv", help="CSV file to write")
     ics_cmd = sub.add_parser("ics", parents=[common], help="write the stage dates as an iCalendar (.ics) file")
@@ -379,10 +379,14 @@ def operator_command(fn):
 
 @operator_command
 def cmd_stats(args, settings: cfg.Settings) -> int:
-    tz = load_schedule(settings.schedule).election.tz
+    from bot import reports
+
+    schedule = load_schedule(settings.schedule)
+    tz = schedule.election.tz
     store = open_store(settings)
     try:
         s = store.subscriber_stats(tz=tz)
+        areas = reports.area_figures(store, schedule.areas)
     finally:
         store.close()
     roles = [[role or "(none)", n] for role, n in s["active"].items()] + [["total", s["total_active"]]]
@@ -396,7 +400,23 @@ def cmd_stats(args, settings: cfg.Settings) -> int:
     print()
     print("New subscribers per day")
     print(table(["date", "new"], [[day.strftime("%Y-%m-%d %a"), n] for day, n in s["per_day"]]))
+    if len(areas) > 1 or areas[0]["count"]:
+        print()
+        print(area_table(areas, list(s["active"])))
     return 0
+
+
+def area_table(areas: list[dict], roles: list) -> str:
+    """Active subscribers per kecamatan × role; coverage (of the DPT) only where `voters` is given."""
+    from bot.texts import percent
+
+    rows = []
+    for a in areas:
+        cover = "" if a["coverage"] is None else percent(a["coverage"], "en")
+        rows.append([a["name"] if a["id"] is not None else "(no area)", *(a["roles"].get(r, 0) for r in roles),
+                     a["count"], a["voters"] or "", cover])  # fmt: skip
+    head = ["kecamatan", *(r or "(none)" for r in roles), "active", "DPT", "coverage"]
+    return "Active subscribers per kecamatan\n" + table(head, rows)
 
 
 @operator_command
@@ -585,13 +605,15 @@ def cmd_export(args, settings: cfg.Settings) -> int:
     from bot import reports
 
     out = files.output_path(args.out, settings)
+    areas = load_schedule(settings.schedule).areas  # names the kecamatan and gives their DPT
     store = open_store(settings)
     try:
-        rows = reports.export_rows(store)
+        rows = reports.export_rows(store, areas)
     finally:
         store.close()
     text = io.StringIO(newline="")
-    writer = csv.DictWriter(text, fieldnames=["kind", "id", "status", "count"], extrasaction="ignore")
+    fields = ["kind", "id", "status", "count", "role", "voters", "coverage"]
+    writer = csv.DictWriter(text, fieldnames=fields, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
     files.write_atomically(out, text.getvalue().encode("utf-8"))

@@ -112,14 +112,16 @@ async def statistics(update: Update, context: BotContext) -> None:
     tz = rt.schedule.election.tz
     language = lang(update, context)
     figures = rt.store.subscriber_stats(now=rt.clock(), tz=tz)
-    await reply(update, texts.stats_text(figures, rt.schedule.election.region, language))
+    areas = reports.area_figures(rt.store, rt.schedule.areas)
+    await reply(update, texts.stats_text(figures, rt.schedule.election.region, language, areas))
     growth = rt.store.growth_by_role(tz=tz)
     bars = reports.chart_bars(rt.store, rt.schedule, tz, language)
     from bot import charts  # matplotlib is big: load it on first use, not at start-up
 
     taken = datetime.fromtimestamp(rt.clock(), tz)  # when the figures were read, as the title says
     title = texts.chart_title(rt.schedule.election.region, taken, language)
-    png = await asyncio.to_thread(charts.statistics_png, growth, bars, title=title, words=texts.chart_words(language))
+    words = texts.chart_words(language)
+    png = await asyncio.to_thread(charts.statistics_png, growth, bars, title=title, words=words, areas=areas)
     await message_of(update).reply_photo(
         InputFile(png, filename="statistik.png"), caption=texts.op_say(language, "stats_caption")
     )

@@ -75,8 +75,8 @@ def chart_bars(store: Store, schedule, tz, lang: str = "id", limit: int = 8) -> 
     return bars
 
 
-def export_rows(store: Store) -> list[dict]:
-    """Rows for `export`: one per role and one per broadcast, aggregate counts only."""
+def export_rows(store: Store, areas=()) -> list[dict]:
+    """Rows for `export`: one per role, per broadcast and per kecamatan × role; aggregate counts only."""
     rows = []
     for role, status, n in store.counts_by_role_and_status():
         rows.append({"kind": "role", "id": role or "", "status": status, "count": n})
@@ -84,4 +84,50 @@ def export_rows(store: Store) -> list[dict]:
         f = _figures(store, b)
         for outcome in ("total", "sent", "blocked", "failed", "expired", "cancelled", "pending"):
             rows.append({"kind": f"broadcast:{f['kind']}", "id": f["id"], "status": outcome, "count": f[outcome]})
+    return rows + area_rows(area_figures(store, areas))
+
+
+# -- areas (i12-stats) -----------------------------------------------------------------------------
+
+
+def coverage(count: int, voters: int | None) -> float | None:
+    """Active subscribers as a percentage of the DPT, or None when the DPT is not known."""
+    return 100.0 * count / voters if voters else None
+
+
+def area_figures(store: Store, areas) -> list[dict]:
+    """Active subscribers per kecamatan × role, for /statistik, `stats`, the chart and `export`.
+
+    One dict per kecamatan of the schedule (file order, zeros included, so thin areas show), then
+    any kecamatan id the database holds that the schedule no longer lists, then one with ``id``
+    None for people who gave no area. Each has ``id``, ``name``, ``voters`` (None if unknown),
+    ``roles`` ({role: count}), ``count`` and ``coverage`` (percent of ``voters``, or None).
+    """
+    counts: dict[str | None, dict[str, int]] = {}
+    for area, role, n in store.counts_by_area_and_role():
+        counts.setdefault(area or None, {})[role or ""] = n
+    rows = [(a.id, a.name, a.voters) for a in areas]
+    listed = {a.id for a in areas}
+    rows += [(i, i, None) for i in sorted(k for k in counts if k is not None and k not in listed)]
+    rows.append((None, None, None))
+    figures = []
+    for area_id, name, voters in rows:
+        roles = counts.get(area_id, {})
+        total = sum(roles.values())
+        figures.append({"id": area_id, "name": name, "voters": voters, "roles": roles, "count": total,
+                        "coverage": coverage(total, voters)})  # fmt: skip
+    return figures
+
+
+def area_rows(figures: list[dict]) -> list[dict]:
+    """`export` rows of kind "area": one per kecamatan × role and one total with its coverage."""
+    rows = []
+    for f in figures:
+        area_id = f["id"] or ""
+        for role, n in sorted(f["roles"].items()):
+            rows.append({"kind": "area", "id": area_id, "status": "active", "role": role, "count": n})
+        cover = f["coverage"]
+        rows.append({"kind": "area", "id": area_id, "status": "active", "role": "", "count": f["count"],
+                     "voters": f["voters"] if f["voters"] else "",
+                     "coverage": "" if cover is None else f"{cover:.2f}"})  # fmt: skip
     return rows

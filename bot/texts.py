@@ -635,6 +635,10 @@ OP_TEMPLATES = {
             "<b>Tidak ada penerima</b>: belum ada pelanggan aktif dengan peran {roles} di {areas}, jadi siaran "
             "ini tidak dapat dikirim. Tekan Batal, atau /siaran untuk memilih lagi."
         ),
+        # areas (i12-stats)
+        "stats_areas": "<b>Per kecamatan</b>: aktif ({roles})",
+        "stats_areas_coverage": "<b>Per kecamatan</b>: aktif ({roles}), cakupan DPT",
+        "stats_no_area": "Tanpa wilayah",
     },
     "en": {
         "stats_title": "<b>Subscriber statistics</b> · {region}",
@@ -706,6 +710,10 @@ OP_TEMPLATES = {
             "<b>No recipients</b>: there are no active subscribers with the roles {roles} in {areas} yet, so "
             "this broadcast cannot be sent. Press Cancel, or /siaran to choose again."
         ),
+        # areas (i12-stats)
+        "stats_areas": "<b>Per kecamatan</b>: active ({roles})",
+        "stats_areas_coverage": "<b>Per kecamatan</b>: active ({roles}), coverage of DPT",
+        "stats_no_area": "No area",
     },
 }
 
@@ -747,7 +755,8 @@ def _hm(moment, lang: str) -> str:
     return f"{moment:%H:%M}" if _en(lang) else f"{moment:%H.%M}"
 
 
-def stats_text(s: dict, region: str, lang: str = "id") -> str:
+def stats_text(s: dict, region: str, lang: str = "id", areas: list[dict] | None = None) -> str:
+    """/statistik: totals per role, then (given ``reports.area_figures``) the lines per kecamatan."""
     short = ROLE_SHORT.get(lang, ROLE_SHORT["id"])
     lines = [_tpl(lang, "stats_title").format(region=escape(region)), ""]
     lines += [f"{short.get(role, role)}: <b>{num(n, lang)}</b>" for role, n in s["active"].items()]
@@ -760,7 +769,36 @@ def stats_text(s: dict, region: str, lang: str = "id") -> str:
             days=num(s["new_days"], lang),
         )  # fmt: skip
     )
+    if areas and (len(areas) > 1 or areas[0]["id"] is not None):  # not only "no area": the file has areas
+        lines += ["", *area_stats_lines(areas, list(s["active"]), lang)]
     return "\n".join(lines)
+
+
+# areas (i12-stats)
+def percent(value: float, lang: str = "id") -> str:
+    """3.42 as '3,4%' ('3.4%' in English); a share too small to show one decimal is '<0,1%'."""
+    if 0 < value < 0.05:
+        return f"<{decimal(0.1, lang, 1)}%"
+    return f"{decimal(value, lang, 1)}%"
+
+
+def area_stats_lines(areas: list[dict], roles: list[str], lang: str = "id") -> list[str]:
+    """One line per kecamatan: active subscribers, the count per role, and coverage where the DPT is known.
+
+    ``areas`` as ``reports.area_figures`` gives them; the one with id None is people without an area.
+    """
+    short = ROLE_SHORT.get(lang, ROLE_SHORT["id"])
+    names = " · ".join(escape(str(short.get(r, r))) for r in roles)
+    any_voters = any(a["coverage"] is not None for a in areas)
+    lines = [_tpl(lang, "stats_areas_coverage" if any_voters else "stats_areas").format(roles=names)]
+    for a in areas:
+        name = escape(a["name"]) if a["id"] is not None else f"<i>{_tpl(lang, 'stats_no_area')}</i>"
+        per_role = " · ".join(num(a["roles"].get(r, 0), lang) for r in roles)
+        line = f"{name}: <b>{num(a['count'], lang)}</b> ({per_role})"
+        if a["coverage"] is not None:
+            line += f", {percent(a['coverage'], lang)}"
+        lines.append(line)
+    return lines
 
 
 CHART_WORDS = {
@@ -778,6 +816,13 @@ CHART_WORDS = {
             "sent": "Terkirim", "blocked": "Memblokir", "failed": "Gagal", "expired": "Kedaluwarsa",
             "cancelled": "Dibatalkan", "pending": "Belum terkirim",
         },
+        # areas (i12-stats)
+        "areas_coverage": "Cakupan per kecamatan (aktif / DPT)",
+        "areas_count": "Pelanggan aktif per kecamatan",
+        "coverage_axis": "Cakupan (% DPT)",
+        "subscribers_axis": "Pelanggan aktif",
+        "no_area": "tanpa wilayah: {count}",
+        "decimal": ",",
     },
     "en": {
         "title": "{region} statistics\nas of {stamp}",
@@ -792,6 +837,13 @@ CHART_WORDS = {
             "sent": "Sent", "blocked": "Blocked", "failed": "Failed", "expired": "Expired",
             "cancelled": "Cancelled", "pending": "Not yet sent",
         },
+        # areas (i12-stats)
+        "areas_coverage": "Coverage per kecamatan (active / DPT)",
+        "areas_count": "Active subscribers per kecamatan",
+        "coverage_axis": "Coverage (% of DPT)",
+        "subscribers_axis": "Active subscribers",
+        "no_area": "no area: {count}",
+        "decimal": ".",
     },
 }  # fmt: skip
 
