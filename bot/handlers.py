@@ -184,7 +184,7 @@ async def start(update: Update, context: BotContext) -> None:
         rt.store.subscribe(chat_id, role, language)
         if area is not None:
             rt.store.set_area(chat_id, area, desa)
-        text, markup = subscribed_with_area_step(rt, chat_id, role, language)
+        text, markup = subscribed_with_area_step(rt, chat_id, role, language, area_just_set=area is not None)
         await reply(update, text, reply_markup=markup)
         return
     sub = rt.store.subscriber(chat_id)
@@ -197,7 +197,7 @@ async def start(update: Update, context: BotContext) -> None:
 
 
 def subscribed_with_area_step(
-    rt: Runtime, chat_id: int, role: str, language: str
+    rt: Runtime, chat_id: int, role: str, language: str, area_just_set: bool = False
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The subscription's confirmation, and under it the area stored or, if none yet, the area step."""
     text = texts.subscribed_text(role, rt.schedule, rt.today(), language)
@@ -205,7 +205,12 @@ def subscribed_with_area_step(
     if not rt.schedule.areas or sub is None:
         return text, None
     if sub.area:
-        return f"{text}\n\n{texts.area_saved_text(rt.schedule, sub.area, sub.desa, language)}", None
+        known = texts.say(
+            language,
+            "area_saved" if area_just_set else "area_known",
+            area=texts.area_label(rt.schedule, sub.area, sub.desa),
+        )
+        return f"{text}\n\n{known}", None
     keyboard = subscriber_areas.kecamatan_keyboard(rt.schedule.areas, callbacks.AREA_AFTER_START, language)
     return f"{text}\n\n{texts.say(language, 'area_prompt')}", keyboard
 

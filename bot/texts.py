@@ -114,6 +114,8 @@ STRINGS = {
         ),
         "desa_prompt": "<b>Desa/kelurahan Anda di {area}?</b> (opsional)\nPilih di bawah, atau tekan Lewati.",
         "area_saved": "Wilayah disimpan: <b>{area}</b>. Ubah kapan saja dengan /wilayah.",
+        "area_known": "Wilayah Anda: <b>{area}</b>. Ubah kapan saja dengan /wilayah.",
+        "area_change_prompt": "<b>Kecamatan Anda?</b> Pilih di bawah, atau tekan Batal untuk tidak mengubah.",
         "area_skipped": (
             "Tanpa wilayah: Anda tetap menerima semua pengingat untuk peran Anda. Atur kapan saja dengan /wilayah."
         ),
@@ -193,6 +195,8 @@ STRINGS = {
         ),
         "desa_prompt": "<b>Your desa/kelurahan in {area}?</b> (optional)\nChoose below, or press Skip.",
         "area_saved": "Area saved: <b>{area}</b>. Change it any time with /wilayah.",
+        "area_known": "Your area: <b>{area}</b>. Change it any time with /wilayah.",
+        "area_change_prompt": "<b>Your kecamatan?</b> Choose below, or press Cancel to keep it as it is.",
         "area_skipped": "No area: you still get every reminder for your role. Set one any time with /wilayah.",
         "area_kept": "Area not changed.",
         "area_removed": "Area removed. You still get every reminder for your role.",
@@ -1075,7 +1079,7 @@ def area_command_text(schedule: Schedule, area: str | None, desa: str | None, la
     """/wilayah: the area stored now, then the question."""
     label = area_label(schedule, area, desa)
     now = say(lang, "area_current", area=label) if label else say(lang, "area_unset")
-    return f"{now}\n\n{say(lang, 'area_prompt')}"
+    return f"{now}\n\n{say(lang, 'area_change_prompt')}"
 
 
 # -- areas (i12-ops) -------------------------------------------------------------------------

@@ -153,7 +153,7 @@ async def test_role_only_deep_link_offers_the_step(tmp_path, schedule):
         assert h.store.subscriber(ALICE).area == "bandung" and "Wilayah disimpan: <b>Bandung</b>" in step["text"]
         # Subscribing again (another role) keeps the area and says so instead of asking again.
         [again] = await h.say(ALICE, "/start asn")
-        assert "Wilayah disimpan: <b>Bandung</b>" in again["text"] and not buttons(again)
+        assert "Wilayah Anda: <b>Bandung</b>" in again["text"] and not buttons(again)
         assert h.store.subscriber(ALICE).role == "asn" and h.store.subscriber(ALICE).area == "bandung"
 
 
@@ -189,6 +189,7 @@ async def test_wilayah_changes_and_removes_the_area(tmp_path, schedule):
         [reply] = await h.say(ALICE, "/wilayah")
         assert "Wilayah Anda sekarang: <b>Ngunut</b>" in reply["text"]
         assert {"Batal", "Hapus wilayah", "Kedungwaru", "▶"} <= set(buttons(reply))
+        assert "tekan Batal" in reply["text"] and "Lewati" not in reply["text"] + " ".join(buttons(reply))
         step = await tap(h, ALICE, await tap(h, ALICE, reply, "Kedungwaru"), "Bangoan")
         assert step["text"] == texts.say("id", "area_saved", area="Bangoan, Kedungwaru")
         sub = h.store.subscriber(ALICE)
