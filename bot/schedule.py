@@ -13,6 +13,7 @@ Layout of a schedule file::
     [[reminder]]          id, at, roles, text; optional expires, deliver_by, stage, silent,
                           repeat_days + repeat_until, areas; extra keys kept
     [[area]]              optional; id, name, optional voters (DPT) and desa (names): see bot/areas.py
+    [[faq]]               optional; id, questions, answer, optional questions_en, answer_en: see bot/faq.py
 
 Date-times without an offset are local times in ``election.timezone``; date-times with
 an offset are converted to it. A repeating reminder expands into one ``Reminder`` per
@@ -37,6 +38,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import render, telegram_html
 from bot.areas import Area, parse_areas, ref_problem
+from bot.faq import FAQ_KEYS, FaqEntry
 
 __all__ = [
     "ROLES",
@@ -70,7 +72,7 @@ MAX_TOTAL_OCCURRENCES = 10_000
 _ID_RE = re.compile(r"[a-z0-9-]+")
 _HHMM_RE = re.compile(r"(\d{1,2}):(\d{2})")
 _ELECTION_KEYS = ("name", "region", "timezone", "tps_open", "tps_close", "voting_stage")
-_TOP_KEYS = ("election", "pages", "facts", "stage", "reminder", "area")
+_TOP_KEYS = ("election", "pages", "facts", "stage", "reminder", "area", "faq")
 _STAGE_KEYS = ("id", "name", "start", "end")
 _REMINDER_KEYS = (
     "id",
@@ -147,6 +149,7 @@ class Schedule:
     # pages with parts shown only from a date: (from, text) in date order; `pages` holds the text before
     page_versions: dict[str, tuple[tuple[dt.date, str], ...]] = field(default_factory=dict, hash=False)
     areas: tuple[Area, ...] = ()  # the kecamatan of [[area]], in file order
+    faq: tuple[FaqEntry, ...] = ()  # [[faq]] entries, answers rendered, in file order
 
     def page(self, key: str, today: dt.date | None = None) -> str | None:
         """Page ``key`` as shown on ``today`` (None: the version without dated parts)."""
@@ -314,6 +317,9 @@ class _TextChecks:
         def add(self, place: str, key: str | None, message: str) -> None: ...
         def string(self, table: dict, key: str, place: str, *, required: bool = True) -> str | None: ...
         def date(self, table: dict, key: str, place: str, *, required: bool = True) -> dt.date | None: ...
+        def ident(self, table: dict, place: str) -> str | None: ...
+        def html(self, value: str, key: str, place: str) -> str: ...
+        def _array(self, value: Any, name: str) -> list[tuple[int, dict]]: ...
 
     def add_once(self, place: str, key: str | None, message: str) -> None:
         """Report a problem once, however many occurrences of a repeating reminder share it."""
@@ -493,6 +499,63 @@ class _TextChecks:
             out.append(dataclasses.replace(r, text=text, text_en=text_en))
         return out, out_pages, {k: tuple(v) for k, v in versions.items()}, fact_texts
 
+    def faq_entries(self, value: Any, election: Election, stages: list[Stage], facts: dict) -> list[FaqEntry]:
+        """Validate and render the [[faq]] entries (each answer in every dated version)."""
+        renderer = render.Renderer({s.id: (s.start, s.end) for s in stages}, {**facts, **_builtin_facts(election)})
+        entries: list[FaqEntry] = []
+        seen: dict[str, int] = {}
+        for n, table in self._array(value, "faq"):
+            place = _place("faq", n, table)
+            for key in table:
+                if key not in FAQ_KEYS:
+                    self.add(place, key, f"unknown field (allowed: {', '.join(FAQ_KEYS)})")
+            fid = self.ident(table, place)
+            if fid is not None and fid in seen:
+                self.add(place, "id", f"duplicate id (also faq #{seen[fid]})")
+                fid = None
+            elif fid is not None:
+                seen[fid] = n
+            questions = self.phrase_list(table, "questions", place, required=True)
+            questions_en = self.phrase_list(table, "questions_en", place, required=False)
+            answer = self.string(table, "answer", place)
+            answer_en = self.string(table, "answer_en", place, required=False)
+            if "answer_en" in table and answer_en is None or "questions_en" in table and questions_en is None:
+                continue
+            if fid is None or questions is None or answer is None:
+                continue
+            versions = [self.answer_versions(renderer, answer, "id", place, "answer")]
+            if answer_en is not None:
+                versions.append(self.answer_versions(renderer, answer_en, "en", place, "answer_en"))
+            if any(v is None for v in versions):
+                continue
+            answers, answers_en = versions[0] or (), (versions[1] or ()) if len(versions) > 1 else ()
+            entries.append(FaqEntry(fid, questions, questions_en or (), tuple(answers), tuple(answers_en)))
+        return entries
+
+    def phrase_list(self, table: dict, key: str, place: str, *, required: bool) -> tuple[str, ...] | None:
+        value = table.get(key, _MISSING)
+        if value is _MISSING:
+            if required:
+                self.add(place, key, "missing")
+            return None
+        if not isinstance(value, list) or not value or not all(isinstance(q, str) and q.strip() for q in value):
+            self.add(place, key, f'expected a list of example questions like ["kapan nyoblos?"], got {_show(value)}')
+            return None
+        return tuple(q.strip() for q in value)
+
+    def answer_versions(self, renderer: render.Renderer, text: str, lang: str, place: str, key: str):
+        """[(from, rendered)] for an answer template, or None after recording a problem."""
+        before = len(self.problems)
+        text = self.html(text, key, place)
+        if len(self.problems) > before:
+            return None
+        versions = [(dt.date.min, self.rendered(renderer, text, lang, dt.date.min, place, key))]
+        for since in sorted(renderer.since_dates(text)):
+            version = self.rendered(renderer, text, lang, since, place, key)
+            if version != versions[-1][1]:
+                versions.append((since, version))
+        return None if len(self.problems) > before else versions
+
     def rendered(self, renderer: render.Renderer, text: str, lang: str, on: dt.date, place: str, key: str) -> str:
         problems: list[str] = []
         result = renderer.render(text, lang, on, problems)
@@ -624,7 +687,7 @@ class _Checker(_TextChecks):
                     "file",
                     None,
                     f'unknown top-level key or section "{key}" (allowed: [election], [pages], [facts], '
-                    "[[stage]], [[reminder]], [[area]])",
+                    "[[stage]], [[reminder]], [[area]], [[faq]])",
                 )
         doc = self.anchored(doc)
         election, tz = self.election(doc.get("election", _MISSING))
@@ -642,9 +705,10 @@ class _Checker(_TextChecks):
         self.date_warnings(stages, facts, pages, reminders)
         rendered = self.render_texts(election, stages, facts, pages, reminders)
         reminders, pages, versions, fact_texts = rendered
+        faq = self.faq_entries(doc.get("faq", []), election, stages, facts)
         return Schedule(
             election, tuple(stages), tuple(reminders), pages, source, tuple(self.warnings), fact_texts, versions,
-            tuple(self.area_list),
+            tuple(self.area_list), tuple(faq),
         )  # fmt: skip
 
     def election(self, table: Any) -> tuple[Election | None, ZoneInfo]:
