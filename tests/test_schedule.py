@@ -296,7 +296,7 @@ def test_missing_sections_and_fields():
     text = toml('[election]\nname = "P"\n', "[[reminder]]\n", "[[reminders]]\n")
     assert problems(text) == [
         'file: unknown top-level key or section "reminders" (allowed: [election], [pages], [facts], '
-        "[[stage]], [[reminder]], [[area]])",
+        "[[stage]], [[reminder]], [[area]], [[faq]])",
         'election: field "region": missing',
         'election: field "timezone": missing',
         'reminder #1: field "id": missing',
