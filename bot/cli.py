@@ -475,6 +475,11 @@ def cmd_report(args, settings: cfg.Settings) -> int:
     ]  # fmt: skip
     if f["eta"]:
         rows.append(["estimated finish", local_time(f["eta"], tz)])
+    if f.get("channel"):
+        c = f["channel"]
+        rows.append(
+            ["channel copy", f"{c['chat_id']}: {c['status']}" + (f" ({c['last_error']})" if c["last_error"] else "")]
+        )
     if f["resumed"] or f["ambiguous"]:
         rows.append(["possible duplicates", f"{f['resumed']} resumed after a restart, {f['ambiguous']} ambiguous"])
     print(f"Broadcast {f['id']}")

@@ -14,7 +14,7 @@ _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 
 
 class ChatMethods:
-    """getMe, getUpdates, getChat, getChatMember, answerCallbackQuery, *MyCommands, sendChatAction, webhooks, getFile."""
+    """getMe, getUpdates, getChat(Member), answerCallbackQuery, *MyCommands, sendChatAction, webhooks, getFile."""
 
     def _m_true(self, params: dict) -> bool:
         return True
@@ -96,7 +96,7 @@ class ChatMethods:
             raise bad("chat not found")
         return {**self._chat_obj(chat_id), "accent_color_id": 0, "max_reaction_count": 11,
                 "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
-                                        "premium_subscription": False}}  # fmt: skip
+                                        "premium_subscription": False, "gifts_from_channels": False}}  # fmt: skip
 
     def _m_get_chat_member(self, params: dict) -> dict:
         """A member's status: groups and channels know their admins from :meth:`set_admins`; a private chat its user."""

@@ -96,6 +96,15 @@ class BroadcastStore(StoreBase):
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (CHANNEL_COPY + broadcast_id,)).fetchone()
         return json.loads(row[0])["chat_id"] if row else None
 
+    def channel_delivery(self, broadcast_id: str) -> dict | None:
+        """The channel's copy of the broadcast: chat_id, status and last_error; None if it has none."""
+        channel = self.channel_copy(broadcast_id)
+        row = self.conn.execute(
+            "SELECT chat_id, status, last_error FROM deliveries WHERE broadcast_id = ? AND chat_id = ?",
+            (broadcast_id, channel),
+        ).fetchone()
+        return None if row is None else {"chat_id": row[0], "status": row[1], "last_error": row[2]}
+
     def enqueue(self, broadcast_id: str, chunk: int = 50_000, now: float | None = None) -> int:
         """Write one pending delivery per active subscriber of the broadcast's roles.
 
