@@ -85,6 +85,10 @@ class Faults:
         state = self._chat_state.get(chat_id)
         if state is not None:
             raise state
+        if self._chat_names.get(chat_id, {}).get("_channel") and self.bot_user["id"] not in self._admins.get(
+            chat_id, []
+        ):
+            raise bad("need administrator rights in the channel chat")  # only administrators post to a channel
         now = time.monotonic()
         chat_window = None
         if self.chat_limit:

@@ -158,6 +158,36 @@ def test_an_interrupted_enqueue_still_writes_the_channel_row(store, soon):
     assert [d["chat_id"] for d in store.deliveries_of(CHANNEL)] == [CHANNEL]
 
 
+# -- the stand-in's channels ------------------------------------------------------------------
+
+
+async def test_the_stand_in_knows_channels_by_name_and_their_admins():
+    from telegram import Bot
+    from telegram.error import BadRequest
+
+    from standin import StandIn
+
+    standin = StandIn()
+    standin.add_channel(CHANNEL, "nama_kanal", title="Kanal Uji")
+    standin.add_channel(-1005555555555, "lain", admins=[777])
+    await standin.start()
+    try:
+        async with Bot(standin.token, base_url=standin.base_url) as tg:
+            chat = await tg.get_chat("@NAMA_KANAL")
+            assert (chat.id, chat.type, chat.title, chat.username) == (CHANNEL, "channel", "Kanal Uji", "nama_kanal")
+            assert (await tg.get_chat_member(CHANNEL, tg.id)).status == "creator"
+            assert (await tg.get_chat_member("@lain", tg.id)).status == "member"
+            message = await tg.send_message(CHANNEL, "<b>halo</b> kanal")
+            assert message.chat.type == "channel"
+            assert [m["text"] for m in standin.sent_to(CHANNEL)] == ["<b>halo</b> kanal"]
+            with pytest.raises(BadRequest, match="administrator rights"):
+                await tg.send_message(-1005555555555, "tidak boleh")
+            with pytest.raises(BadRequest, match="not found"):
+                await tg.get_chat("@tidak_ada")
+    finally:
+        await standin.stop()
+
+
 # -- end to end through the stand-in -----------------------------------------------------------
 
 
@@ -236,9 +266,11 @@ async def test_a_bot_that_is_not_an_admin_is_logged_once_and_keeps_running(tmp_p
     h = Harness(tmp_path, channel_schedule(soon), subscribers=PEOPLE, overrides={"channel_id": "@nama_kanal"})
     h.standin.add_channel(CHANNEL, "nama_kanal", admins=[777])  # someone else owns it; the bot is a member
     async with h:
-        await finished(h, "umum")
+        umum = await finished(h, "umum")
         for chat, _ in PEOPLE:
             assert "untuk semua" in h.texts_to(chat)
+        assert (umum.n_sent, umum.n_failed) == (3, 1)  # Telegram refuses the post: recorded, not retried
+        assert "administrator" in h.store.channel_delivery("umum")["last_error"]
     warnings = [r.getMessage() for r in caplog.records if r.name == "bot.channel" and r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "not an administrator" in warnings[0], warnings
     assert h.standin.calls["getChatMember"] == 1
