@@ -34,7 +34,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, Updater
 from telegram.request import HTTPXRequest
 
-from bot import errors, handlers, operators, systemd, texts
+from bot import channel, errors, handlers, operators, systemd, texts
 from bot.context import RUNTIME_KEY, BotContext, job_queue_of, runtime_of
 from bot.delivery import Engine, PacedRateLimiter, Pacer
 from bot.health import Heartbeat, Outage, PollRecorder
@@ -275,6 +275,10 @@ async def serve(
                 )
         except Exception:
             log.warning("could not register the command list with Telegram", exc_info=True)
+        try:  # before the scheduler, which writes the channel's outbox rows; never stops the bot
+            rt.scheduler.channel = await channel.start(application.bot, rt.settings.channel_id, rt.store)
+        except Exception:
+            log.exception("could not set up the channel %s; reminders go to subscribers only", rt.settings.channel_id)
         await rt.scheduler.start()
         await operators.register_commands(application)
         await operators.resume(application)

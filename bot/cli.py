@@ -51,6 +51,9 @@ def common_options(defaults: bool) -> argparse.ArgumentParser:
         "--proxy", help="HTTP(S) proxy for every request to Telegram (default: BOT_PROXY, else HTTPS_PROXY...)", **kw
     )
     common.add_argument(
+        "--channel-id", help="the commission's channel, @name or -100... id (default: BOT_CHANNEL_ID)", **kw
+    )
+    common.add_argument(
         "--env-file",
         help="settings file (default: BOT_ENV_FILE or .env), e.g. /etc/pilkada-bot.env on a server",
         **kw,
@@ -153,6 +156,7 @@ def load_settings(args: argparse.Namespace) -> cfg.Settings:
     return cfg.validate(settings.with_overrides(
         token=args.token, api_url=args.api_url, schedule=args.schedule, database=args.database,
         admin_ids=admin_ids, rate_limit=args.rate_limit, proxy=args.proxy,
+        channel_id=args.channel_id.strip() if args.channel_id else None,
     ))  # fmt: skip
 
 
@@ -177,9 +181,25 @@ def cmd_check(args, settings: cfg.Settings) -> int:
     print(schedule.summary())
     for warning in schedule.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    # A warning, not a problem: the file is valid, and the channel may be set only where the bot runs.
+    for warning in channel_warnings(schedule, settings):
+        print(f"warning: {warning}", file=sys.stderr)
     for line in correction_lines(schedule, settings):
         print(line)
     return 0
+
+
+def channel_warnings(schedule: sched.Schedule, settings: cfg.Settings) -> list[str]:
+    """Reminders with channel = true while no BOT_CHANNEL_ID is set: they would reach subscribers only."""
+    if settings.channel_id:
+        return []
+    ids = list(dict.fromkeys(r.series or r.id for r in schedule.reminders if r.channel))
+    if not ids:
+        return []
+    return [
+        f"{len(ids)} reminder(s) have channel = true but BOT_CHANNEL_ID is not set, so they go to subscribers "
+        f"only: {', '.join(ids)}"
+    ]
 
 
 def cmd_preview(args, settings: cfg.Settings) -> int:
@@ -455,6 +475,11 @@ def cmd_report(args, settings: cfg.Settings) -> int:
     ]  # fmt: skip
     if f["eta"]:
         rows.append(["estimated finish", local_time(f["eta"], tz)])
+    if f.get("channel"):
+        c = f["channel"]
+        rows.append(
+            ["channel copy", f"{c['chat_id']}: {c['status']}" + (f" ({c['last_error']})" if c["last_error"] else "")]
+        )
     if f["resumed"] or f["ambiguous"]:
         rows.append(["possible duplicates", f"{f['resumed']} resumed after a restart, {f['ambiguous']} ambiguous"])
     print(f"Broadcast {f['id']}")

@@ -25,7 +25,11 @@ def estimate_text(recipients: int, rate: float) -> str:
 def broadcast_figures(store: Store, broadcast_id: str, now: float | None = None) -> dict | None:
     """Counts, percentage, rate and estimated finish of one broadcast, or None if unknown."""
     b = store.broadcast(broadcast_id)
-    return None if b is None else _figures(store, b, now)
+    if b is None:
+        return None
+    figures = _figures(store, b, now)
+    figures["channel"] = store.channel_delivery(b.id)  # the copy posted to the channel, counted in the total
+    return figures
 
 
 def _figures(store: Store, b: Broadcast, now: float | None = None) -> dict:

@@ -11,7 +11,7 @@ Layout of a schedule file::
     [facts]               optional; named values texts refer to ("{invitation_form}"), see bot/render.py
     [[stage]]             id, name, start (date), optional end (date); extra keys kept
     [[reminder]]          id, at, roles, text; optional expires, deliver_by, stage, silent,
-                          repeat_days + repeat_until, areas; extra keys kept
+                          repeat_days + repeat_until, areas, channel; extra keys kept
     [[area]]              optional; id, name, optional voters (DPT) and desa (names): see bot/areas.py
     [[faq]]               optional; id, questions, answer, optional questions_en, answer_en: see bot/faq.py
 
@@ -88,6 +88,7 @@ _REMINDER_KEYS = (
     "repeat_days",
     "repeat_until",
     "areas",
+    "channel",
 )
 QUIET_START, QUIET_END = dt.time(21, 0), dt.time(6, 0)  # no reminder starts at night unless night = true
 
@@ -135,6 +136,7 @@ class Reminder:
     night: bool = False  # explicitly allowed to start between QUIET_START and QUIET_END
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     areas: tuple[str, ...] = ()  # kecamatan or "kecamatan/desa" references; () reaches everybody
+    channel: bool = False  # also posted once to the commission's channel (BOT_CHANNEL_ID), in Indonesian
 
 
 @dataclass(frozen=True)
@@ -935,6 +937,10 @@ class _Checker(_TextChecks):
         if not isinstance(night, bool):
             self.add(place, "night", f"expected true or false, got {_show(night)}")
             ok = False
+        channel = table.get("channel", False)
+        if not isinstance(channel, bool):
+            self.add(place, "channel", f"expected true or false, got {_show(channel)}")
+            ok = False
         text_en = self.string(table, "text_en", place, required=False)
         if text_en is not None:
             before = len(self.problems)
@@ -985,7 +991,7 @@ class _Checker(_TextChecks):
         extra = {k: v for k, v in table.items() if k not in _REMINDER_KEYS}
         template = Reminder(
             "", at, expires, deliver_by, roles, text, stage=stage, silent=silent, text_en=text_en, night=night,
-            extra=extra, areas=areas or (),
+            extra=extra, areas=areas or (), channel=channel,
         )  # fmt: skip
         return repeats, offsets, template
 

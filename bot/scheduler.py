@@ -51,26 +51,30 @@ def decide(schedule: Schedule, store: Store, now: float) -> list[Decision]:
     return decisions
 
 
-def enqueue_reminder(store: Store, reminder: Reminder, now: float | None = None) -> int:
+def enqueue_reminder(store: Store, reminder: Reminder, now: float | None = None, channel: int | None = None) -> int:
     """Record the reminder as a broadcast and write its outbox rows; returns the recipients.
 
-    Idempotent: a second call for the same reminder id adds nothing.
+    `channel`: the commission's channel chat id; a ``channel = true`` reminder gets one more row for
+    it (counted in the total). Idempotent: a second call for the same reminder id adds nothing.
     """
     now = time.time() if now is None else now
-    store.create_broadcast(
-        reminder.id,
-        text=reminder.text,
-        roles=reminder.roles,
-        at=reminder.at.timestamp(),
-        expires=reminder.expires.timestamp(),
-        deliver_by=reminder.deliver_by.timestamp(),
-        silent=reminder.silent,
-        kind=REMINDER,
-        text_en=reminder.text_en,
-        stage=reminder.stage,
-        areas=reminder.areas,
-        now=now,
-    )
+    with store.transaction():  # the channel copy is recorded with the broadcast, or not at all
+        created = store.create_broadcast(
+            reminder.id,
+            text=reminder.text,
+            roles=reminder.roles,
+            at=reminder.at.timestamp(),
+            expires=reminder.expires.timestamp(),
+            deliver_by=reminder.deliver_by.timestamp(),
+            silent=reminder.silent,
+            kind=REMINDER,
+            text_en=reminder.text_en,
+            stage=reminder.stage,
+            areas=reminder.areas,
+            now=now,
+        )
+        if created and reminder.channel and channel is not None:
+            store.add_channel_copy(reminder.id, channel)
     return store.enqueue(reminder.id, now=now)
 
 
@@ -173,6 +177,7 @@ class Scheduler:
         self.clock = clock
         self.outage = Outage("scheduler", notify)
         self._lock = asyncio.Lock()
+        self.channel: int | None = None  # the commission's channel chat id, once resolved (bot/channel.py)
 
     async def _retrying(self, what: str, fn, *args, deadline: float | None = None):
         """Run `fn(store, *args)` in a thread on its own connection until it succeeds.
@@ -272,7 +277,7 @@ class Scheduler:
             # Enqueueing a million rows takes seconds; a connection of its own keeps it off the event loop.
             total = await self._retrying(
                 f"enqueue of {reminder.id}",
-                lambda store: enqueue_reminder(store, reminder, now=self.clock()),
+                lambda store: enqueue_reminder(store, reminder, now=self.clock(), channel=self.channel),
                 deadline=expires,
             )
         if total is None:

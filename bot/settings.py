@@ -43,6 +43,7 @@ class Settings:
     webhook_port: int = 8443
     webhook_secret: str | None = None  # None = generated once and kept in the database
     proxy: str | None = None  # every request to Telegram goes through it; None = HTTP(S)_PROXY/NO_PROXY
+    channel_id: str | None = None  # the commission's channel: "@name" or a numeric id (-100...); None = none
     env_file: str | None = ENV_FILE  # the settings file these came from (an `--out` never replaces it)
 
     @property
@@ -154,6 +155,7 @@ def load(
         webhook_port=int(port_raw),
         webhook_secret=secret,
         proxy=get("BOT_PROXY") or None,
+        channel_id=get("BOT_CHANNEL_ID") or None,
         env_file=None if env_file is None else str(env_file),
     )
     return validate(settings)
@@ -169,7 +171,27 @@ def validate(settings: Settings) -> Settings:
     check_api_url(settings.api_url)
     if settings.proxy is not None:
         check_proxy(settings.proxy)
+    if settings.channel_id is not None:
+        check_channel_id(settings.channel_id)
     return settings
+
+
+CHANNEL_NAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}")  # Telegram's public usernames: 4-32 characters
+CHANNEL_NUMBER = re.compile(r"-\d{1,19}")
+
+
+def check_channel_id(value: str) -> None:
+    """BOT_CHANNEL_ID: a public channel's @name, or a numeric chat id (negative for channels and groups)."""
+    if not (CHANNEL_NAME.fullmatch(value) or CHANNEL_NUMBER.fullmatch(value)):
+        raise SettingsError(
+            f"BOT_CHANNEL_ID (--channel-id): {value!r} is not a channel: give its @name (like @nama_kanal) "
+            "or its numeric id (like -1001234567890)"
+        )
+
+
+def channel_number(value: str | None) -> int | None:
+    """The chat id a BOT_CHANNEL_ID names directly, or None (no channel, or an @name to resolve)."""
+    return int(value) if value is not None and CHANNEL_NUMBER.fullmatch(value) else None
 
 
 def check_proxy(url: str) -> None:

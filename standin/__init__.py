@@ -10,7 +10,8 @@ Telegram does, so python-telegram-bot (or plain httpx) can talk to it over real 
     assert standin.sent_to(42)[0]["text"] == "hi"
 
 It keeps a record of what the bot did (``messages``, ``calls``, ``answers`` ...), lets tests
-simulate users (``user_message``, ``press_button``) and inject faults (``block``, ``migrate``,
+simulate users (``user_message``, ``press_button``), add channels (``add_channel``: getChat by
+@name, getChatMember, posts only as an administrator) and inject faults (``block``, ``migrate``,
 ``fail_next``, ``fault_rate`` ...). Run as a process with ``python -m standin --port 8081``;
 other processes drive it through the JSON control API under ``/_control/``.
 

@@ -25,16 +25,20 @@ class Chats:
         return "supergroup" if chat_id <= -1_000_000_000_000 else "group"
 
     def _chat_obj(self, chat_id: int, chat_type: str | None = None) -> dict:
+        info = self._chat_names.get(chat_id)
+        if chat_type is None and info and info.get("_channel"):
+            chat_type = "channel"
         if chat_type is None:
             chat_type = "private" if chat_id > 0 else self._group_type(chat_id)
         chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
-        info = self._chat_names.get(chat_id)
         if chat_type == "private":
             chat["first_name"] = (info or {}).get("first_name", "Uji")
             if info and info.get("username"):
                 chat["username"] = info["username"]
         else:
             chat["title"] = (info or {}).get("title", f"Group {chat_id}")
+            if chat_type == "channel" and info and info.get("username"):
+                chat["username"] = info["username"].lstrip("@")
         return chat
 
     def _new_message(self, chat_id: int, **fields: Any) -> dict:

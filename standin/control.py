@@ -59,6 +59,10 @@ class Control:
         if name in ("block", "deactivate", "forget", "unblock"):
             getattr(self, name)(chat())
             return {"ok": True}
+        if name == "add_channel":
+            admins = [int(a) for a in p["admins"]] if p.get("admins") is not None else None
+            self.add_channel(chat(), p.get("username") or None, str(p.get("title") or "Kanal"), admins)
+            return {"ok": True}
         if name == "migrate":
             self.migrate(chat(), chat("new_chat_id"))
             return {"ok": True}

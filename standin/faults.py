@@ -69,11 +69,26 @@ class Faults:
         """
         self._admins[chat_id] = list(user_ids)
 
+    def add_channel(self, chat_id: int, username: str | None = None, title: str = "Kanal", admins=None) -> None:
+        """A channel ``chat_id`` (public as ``@username`` if given) the bot can post to.
+
+        ``admins`` as for :meth:`set_admins`; the default makes the bot its only administrator
+        (a bot can post to a channel only as one). getChat answers for the id and the @name.
+        """
+        self._chat_names[chat_id] = {"title": title, "username": username, "_channel": True}
+        if username:
+            self._channels[username.lstrip("@").lower()] = chat_id
+        self.set_admins(chat_id, [self.bot_user["id"]] if admins is None else admins)
+
     def _admit(self, chat_id: int) -> None:
         """Chat state and rate limits for a counted send; records acceptance when it passes."""
         state = self._chat_state.get(chat_id)
         if state is not None:
             raise state
+        if self._chat_names.get(chat_id, {}).get("_channel") and self.bot_user["id"] not in self._admins.get(
+            chat_id, []
+        ):
+            raise bad("need administrator rights in the channel chat")  # only administrators post to a channel
         now = time.monotonic()
         chat_window = None
         if self.chat_limit:

@@ -40,6 +40,7 @@ class BotApi(MessageMethods, ChatMethods):
             "getWebhookInfo": self._m_get_webhook_info,
             "getFile": self._m_get_file,
             "getChatMember": self._m_get_chat_member,
+            "getChat": self._m_get_chat,
             "logOut": self._m_true,
             "close": self._m_true,
         }

@@ -14,7 +14,7 @@ _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 
 
 class ChatMethods:
-    """getMe, getUpdates, getChatMember, answerCallbackQuery, *MyCommands, sendChatAction, webhooks, getFile."""
+    """getMe, getUpdates, getChat(Member), answerCallbackQuery, *MyCommands, sendChatAction, webhooks, getFile."""
 
     def _m_true(self, params: dict) -> bool:
         return True
@@ -76,9 +76,31 @@ class ChatMethods:
             except TimeoutError:
                 pass
 
+    def _target_chat(self, params: dict) -> int:
+        """chat_id as a number, or a public channel's @name (as Telegram takes it)."""
+        value = params.get("chat_id")
+        if isinstance(value, str) and value.strip().startswith("@"):
+            chat_id = self._channels.get(value.strip()[1:].lower())
+            if chat_id is None:
+                raise bad("chat not found")
+            return chat_id
+        return chat_id_param(params)
+
+    def _m_get_chat(self, params: dict) -> dict:
+        """A ChatFullInfo: channels added with :meth:`add_channel`, chats that wrote to the bot."""
+        chat_id = self._target_chat(params)
+        state = self._chat_state.get(chat_id)
+        if state is not None:
+            raise state
+        if chat_id not in self._chat_names:
+            raise bad("chat not found")
+        return {**self._chat_obj(chat_id), "accent_color_id": 0, "max_reaction_count": 11,
+                "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
+                                        "premium_subscription": False, "gifts_from_channels": False}}  # fmt: skip
+
     def _m_get_chat_member(self, params: dict) -> dict:
-        """A member's status: groups know their admins from :meth:`set_admins`; a private chat its user."""
-        chat_id = chat_id_param(params)
+        """A member's status: groups and channels know their admins from :meth:`set_admins`; a private chat its user."""
+        chat_id = self._target_chat(params)
         user_id = req_int(params, "user_id", "user_id is not specified")
         state = self._chat_state.get(chat_id)
         if state is not None:

@@ -87,6 +87,7 @@ class StandIn(Serving, BotApi, Control, Faults, Users, Queries, Chats):
         self._file_seq = 0
         self._fail_queue: list[dict] = []
         self._admins: dict[int, list[int]] = {}  # group chat id -> its admins (creator first), for getChatMember
+        self._channels: dict[str, int] = {}  # lower-cased @name of a public channel -> its chat id
         # Updates.
         self._updates: deque[dict] = deque()
         self._update_seq = 0

@@ -72,6 +72,8 @@ def schedule_toml(reminders: list[dict], stages: str | None = None) -> str:
             lines.append(f'stage = "{r["stage"]}"')
         if "silent" in r:
             lines.append(f"silent = {str(r['silent']).lower()}")
+        if "channel" in r:
+            lines.append(f"channel = {str(r['channel']).lower()}")
         if "text_en" in r:
             lines.append(f'text_en = "{r["text_en"]}"')
         parts.append("\n".join(lines) + "\n")

@@ -20,7 +20,8 @@ def bot(*args, input=None, env=None, timeout=60):
 
 
 def test_check_accepts_the_default_schedule_with_one_summary_line():
-    result = bot("check", "config/pilkada2024.toml")
+    # With a channel set: the default schedule's channel = true reminders warn without one (test_channel.py).
+    result = bot("check", "config/pilkada2024.toml", env={"BOT_CHANNEL_ID": "@nama_kanal"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().count("\n") == 0
     # the 13 stages of PKPU 2/2024 plus the general deadline for moving to vote elsewhere (H-30)

@@ -6,6 +6,7 @@ however often the bot restarts; ad-hoc broadcasts are 'siaran:N', corrections 'r
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterable
 
@@ -27,6 +28,7 @@ from bot.store.statuses import (
 )
 
 SELECT_BROADCAST = f"SELECT {columns(Broadcast)} FROM broadcasts"
+CHANNEL_COPY = "channel:"  # meta key prefix: the channel a broadcast is also posted to (bot/channel.py)
 
 
 class BroadcastStore(StoreBase):
@@ -79,6 +81,30 @@ class BroadcastStore(StoreBase):
         )
         return cur.rowcount > 0
 
+    def add_channel_copy(self, broadcast_id: str, chat_id: int) -> None:
+        """The broadcast also goes to the channel `chat_id`: one delivery row written by `enqueue`.
+
+        Kept in meta (no schema change), written before the outbox so a resumed enqueue writes it too.
+        """
+        self.conn.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+            (CHANNEL_COPY + broadcast_id, json.dumps({"chat_id": chat_id})),
+        )
+
+    def channel_copy(self, broadcast_id: str) -> int | None:
+        """The channel chat id the broadcast is also posted to, or None."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (CHANNEL_COPY + broadcast_id,)).fetchone()
+        return json.loads(row[0])["chat_id"] if row else None
+
+    def channel_delivery(self, broadcast_id: str) -> dict | None:
+        """The channel's copy of the broadcast: chat_id, status and last_error; None if it has none."""
+        channel = self.channel_copy(broadcast_id)
+        row = self.conn.execute(
+            "SELECT chat_id, status, last_error FROM deliveries WHERE broadcast_id = ? AND chat_id = ?",
+            (broadcast_id, channel),
+        ).fetchone()
+        return None if row is None else {"chat_id": row[0], "status": row[1], "last_error": row[2]}
+
     def enqueue(self, broadcast_id: str, chunk: int = 50_000, now: float | None = None) -> int:
         """Write one pending delivery per active subscriber of the broadcast's roles.
 
@@ -97,9 +123,12 @@ class BroadcastStore(StoreBase):
             return self.enqueue_told_about_stage(broadcast_id, b.stage or "", not_before=b.at, now=now)
         where, params = audience_sql(b.role_list, b.area_list, ACTIVE)
         audience = f"FROM subscribers WHERE {where}"
+        channel = self.channel_copy(broadcast_id)
+        # Where a crash left off: the channel's row is never one of the subscribers' (written last).
         last = self.conn.execute(
-            "SELECT coalesce(max(chat_id), -9223372036854775808) FROM deliveries WHERE broadcast_id = ?",
-            (broadcast_id,),
+            "SELECT coalesce(max(chat_id), -9223372036854775808) FROM deliveries WHERE broadcast_id = ? "
+            "AND chat_id IS NOT ?",
+            (broadcast_id, channel),
         ).fetchone()[0]
         while True:
             bound = self.conn.execute(
@@ -118,6 +147,11 @@ class BroadcastStore(StoreBase):
                 break
             last = upper
         with self.transaction():
+            if channel is not None:
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, status, updated_at) VALUES (?, ?, ?, ?)",
+                    (broadcast_id, channel, PENDING, now),
+                )
             return self._enqueued(broadcast_id, now)
 
     def _enqueued(self, broadcast_id: str, now: float) -> int:

@@ -71,6 +71,9 @@ class OutboxStore(BroadcastStore):
                        ORDER BY d.next_at LIMIT ?""",
                     (broadcast_id, now, limit - len(jobs)),
                 ).fetchall()
+                # The channel's copy has no subscriber row: always live, in Indonesian.
+                channel = self.channel_copy(broadcast_id)
+                rows = [(c, a, ACTIVE, None) if c == channel else (c, a, s, lang) for c, a, s, lang in rows]
                 gone = [(broadcast_id, chat_id) for chat_id, _, status, _ in rows if status != ACTIVE]
                 if gone:
                     self._finish_many(gone, CANCELLED, "unsubscribed", now)
