@@ -70,6 +70,7 @@ def enqueue_reminder(store: Store, reminder: Reminder, now: float | None = None)
         stage=reminder.stage,
         areas=reminder.areas,
         now=now,
+        ask=reminder.ask,
     )
     return store.enqueue(reminder.id, now=now)
 

@@ -24,10 +24,10 @@ from bot.schedule import Schedule, Stage
 # What the bot stores about a subscriber: one list, said the same way by the welcome, /privasi
 # and the printed posters (bot/poster.py), so the three never disagree.
 STORED = {
-    "id": "ID chat Telegram, peran, bahasa, kecamatan/desa (jika Anda memilihnya), tanggal berlangganan, dan "
-    "catatan pesan yang dikirim kepada Anda",
+    "id": "ID chat Telegram, peran, bahasa, kecamatan/desa (jika Anda memilihnya), tanggal berlangganan, "
+    'catatan pesan yang dikirim kepada Anda, dan tombol "Saya akan/sudah memilih" yang Anda tekan',
     "en": "your Telegram chat id, your role, your language, your kecamatan/desa (if you chose one), the date you "
-    "subscribed and a record of the messages sent to you",
+    'subscribed, a record of the messages sent to you and the "I will vote"/"I have voted" buttons you press',
 }
 NOT_STORED = {
     "id": "Kami <b>tidak</b> menyimpan NIK, nomor telepon, alamat, atau nama.",
@@ -78,11 +78,11 @@ STRINGS = {
         ),
         "not_a_subscriber": "Anda belum berlangganan. Ketik /start untuk memilih peran.",
         "deleted": (
-            "Semua data Anda (ID chat, peran, bahasa, wilayah, dan catatan pengiriman) telah dihapus.\n"
+            "Semua data Anda (ID chat, peran, bahasa, wilayah, catatan pengiriman, dan tombol memilih) telah dihapus.\n"
             "Ketik /start jika ingin berlangganan lagi."
         ),
         "delete_confirm": (
-            "Hapus <b>semua</b> data Anda (ID chat, peran, bahasa, wilayah, dan catatan pengiriman)? "
+            "Hapus <b>semua</b> data Anda (ID chat, peran, bahasa, wilayah, catatan pengiriman, dan tombol memilih)? "
             "Anda tidak akan menerima pengingat lagi."
         ),
         "delete_yes": "Ya, hapus",
@@ -127,6 +127,11 @@ STRINGS = {
         "area_skip": "Lewati",
         "area_cancel": "Batal",
         "area_remove": "Hapus wilayah",
+        # i13-pledges
+        "pledge_will_vote": "✅ Saya akan memilih",
+        "pledge_voted": "✅ Saya sudah memilih",
+        "pledge_thanks_will_vote": "Terima kasih! Tercatat: Anda akan memilih. Ajak juga keluarga Anda.",
+        "pledge_thanks_voted": "Terima kasih! Tercatat: Anda sudah memilih.",
     },
     "en": {
         "state_done": "done",
@@ -159,11 +164,12 @@ STRINGS = {
         ),
         "not_a_subscriber": "You are not subscribed. Type /start to choose a role.",
         "deleted": (
-            "All your data (chat id, role, language, area and delivery records) has been deleted.\n"
+            "All your data (chat id, role, language, area, delivery records and voting buttons pressed) "
+            "has been deleted.\n"
             "Type /start if you want to subscribe again."
         ),
         "delete_confirm": (
-            "Delete <b>all</b> your data (chat id, role, language, area and delivery records)? "
+            "Delete <b>all</b> your data (chat id, role, language, area, delivery records and voting buttons pressed)? "
             "You will not receive reminders any more."
         ),
         "delete_yes": "Yes, delete",
@@ -206,6 +212,11 @@ STRINGS = {
         "area_skip": "Skip",
         "area_cancel": "Cancel",
         "area_remove": "Remove area",
+        # i13-pledges
+        "pledge_will_vote": "✅ I will vote",
+        "pledge_voted": "✅ I have voted",
+        "pledge_thanks_will_vote": "Thank you! Noted: you will vote. Bring your family along too.",
+        "pledge_thanks_voted": "Thank you! Noted: you have voted.",
     },
 }
 
