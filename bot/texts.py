@@ -654,6 +654,10 @@ OP_TEMPLATES = {
         "stats_areas": "<b>Per kecamatan</b>: aktif ({roles})",
         "stats_areas_coverage": "<b>Per kecamatan</b>: aktif ({roles}), cakupan DPT",
         "stats_no_area": "Tanpa wilayah",
+        # i13-pledges
+        "stats_pledges": "<b>Tombol memilih</b>: yang menekan / penerima pengingat",
+        "stats_pledge_will_vote": "Akan memilih",
+        "stats_pledge_voted": "Sudah memilih",
     },
     "en": {
         "stats_title": "<b>Subscriber statistics</b> · {region}",
@@ -729,6 +733,10 @@ OP_TEMPLATES = {
         "stats_areas": "<b>Per kecamatan</b>: active ({roles})",
         "stats_areas_coverage": "<b>Per kecamatan</b>: active ({roles}), coverage of DPT",
         "stats_no_area": "No area",
+        # i13-pledges
+        "stats_pledges": "<b>Voting buttons</b>: pressed / received the reminder",
+        "stats_pledge_will_vote": "Will vote",
+        "stats_pledge_voted": "Have voted",
     },
 }
 
@@ -770,8 +778,11 @@ def _hm(moment, lang: str) -> str:
     return f"{moment:%H:%M}" if _en(lang) else f"{moment:%H.%M}"
 
 
-def stats_text(s: dict, region: str, lang: str = "id", areas: list[dict] | None = None) -> str:
-    """/statistik: totals per role, then (given ``reports.area_figures``) the lines per kecamatan."""
+def stats_text(
+    s: dict, region: str, lang: str = "id", areas: list[dict] | None = None, pledges: list[dict] | None = None
+) -> str:
+    """/statistik: totals per role, then (given ``reports.area_figures``) the lines per kecamatan, then
+    (given ``reports.pledge_figures``) the pledges."""
     short = ROLE_SHORT.get(lang, ROLE_SHORT["id"])
     lines = [_tpl(lang, "stats_title").format(region=escape(region)), ""]
     lines += [f"{short.get(role, role)}: <b>{num(n, lang)}</b>" for role, n in s["active"].items()]
@@ -786,6 +797,8 @@ def stats_text(s: dict, region: str, lang: str = "id", areas: list[dict] | None 
     )
     if areas and (len(areas) > 1 or areas[0]["id"] is not None):  # not only "no area": the file has areas
         lines += ["", *area_stats_lines(areas, list(s["active"]), lang)]
+    if pledges:
+        lines += ["", *pledge_stats_lines(pledges, lang)]
     return "\n".join(lines)
 
 
@@ -1124,3 +1137,28 @@ def draft_desa_prompt(area_name: str, area_names: list[str], lang: str = "id") -
 
 def whole_area_label(area_name: str, lang: str = "id") -> str:
     return _tpl(lang, "whole_area").format(area=area_name)
+
+
+# -- i13-pledges -------------------------------------------------------------------------------
+
+
+def _part(part: dict, lang: str) -> str:
+    """'5/40 (12,5%)': pledges, recipients and the share (no share when nobody received it)."""
+    text = f"{num(part['pledged'], lang)}/{num(part['received'], lang)}"
+    return text if part["share"] is None else f"{text} ({percent(part['share'], lang)})"
+
+
+def pledge_stats_lines(pledges: list[dict], lang: str = "id") -> list[str]:
+    """The /statistik lines of ``reports.pledge_figures``: per ask the total, one line per role and
+    one for the kecamatan (only those with a recipient or a pledge), kept short for a phone."""
+    short = ROLE_SHORT.get(lang, ROLE_SHORT["id"])
+    lines = [_tpl(lang, "stats_pledges")]
+    for f in pledges:
+        lines.append(f"✅ {_tpl(lang, 'stats_pledge_' + f['ask'])}: <b>{_part(f, lang)}</b>")
+        lines.append(" · ".join(f"{escape(short.get(r['role'], r['role']))} {_part(r, lang)}" for r in f["roles"]))
+        if f["areas"]:
+            no_area = _tpl(lang, "stats_no_area")
+            lines.append(
+                " · ".join(f"{escape(a['name']) if a['id'] else no_area} {_part(a, lang)}" for a in f["areas"])
+            )
+    return lines

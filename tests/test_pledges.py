@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-
+import csv
 from datetime import datetime
 
 import pytest
 
-from bot import callbacks
+from bot import callbacks, pages, reports, telegram_html, texts
 from bot import schedule as sched
 from bot.store import DONE, Broadcast, Store
 from tests.conftest import TZ, make_schedule, schedule_toml
 from tests.e2e import Harness
+from tests.test_cli import bot
 
 EN_VOTER, ID_VOTER, ASN, GROUP = 301, 302, 101, -900
 EVE, AFTER = datetime(2024, 11, 26, 12, tzinfo=TZ), datetime(2024, 11, 27, 14, tzinfo=TZ)
@@ -180,3 +181,137 @@ async def test_copies_sent_after_a_restart_keep_the_button(tmp_path, soon):
         for m in after:
             label = "✅ I will vote" if m["chat_id"] == 1011 else "✅ Saya akan memilih"
             assert buttons(m) == [(label, "pledge:will_vote")], m
+
+
+# -- the figures: /statistik, `stats`, `export` -----------------------------------------------------
+
+# Distinctive chat ids, so a leak into an output is easy to spot.
+K_ASN, K1, K2, K3, K_BLOCKED, N1, NOWHERE, G = (
+    987650001, 987650002, 987650003, 987650004, 987650005, 987650101, 987650301, -987650900,
+)  # fmt: skip
+
+
+def fill_pledges(store: Store) -> None:
+    """A regency in miniature: who received which asking reminder, who pressed."""
+    people = [(K_ASN, "asn", "kedungwaru"), (K1, "pemilih", "kedungwaru"), (K2, "pemilih", "kedungwaru"),
+              (K3, "pemilih", "kedungwaru"), (K_BLOCKED, "pemilih", "kedungwaru"), (N1, "pemilih", "ngunut"),
+              (NOWHERE, "pemilih", None), (G, "kades", "ngunut")]  # fmt: skip
+    for chat_id, role, area in people:
+        store.subscribe(chat_id, role)
+        store.set_area(chat_id, area)
+    asking = (("eve", "will_vote", ["asn", "kades", "pemilih"]), ("after", "voted", ["pemilih"]))
+    for broadcast_id, ask, roles in asking:
+        store.create_broadcast(broadcast_id, text="x", roles=roles, at=0, expires=1e12, ask=ask)
+        store.enqueue(broadcast_id)
+        for job in store.take(100, now=1):
+            store.finish(job.broadcast_id, job.chat_id, "blocked" if job.chat_id == K_BLOCKED else "sent")
+    for chat_id in (K_ASN, K1, K2, NOWHERE, K1):  # K1 twice: counted once
+        store.pledge(chat_id, "will_vote")
+    store.pledge(N1, "voted")
+
+
+def test_pledge_figures_are_shares_of_the_people_who_received_the_reminder(store):
+    from tests.test_areas_reports import area_schedule
+
+    fill_pledges(store)
+    eve, after = reports.pledge_figures(store, area_schedule().areas)
+    # eve reached 6 people in private chats (the group got it without a button; one blocked the bot)
+    assert (eve["ask"], eve["pledged"], eve["received"], round(eve["share"], 2)) == ("will_vote", 4, 6, 66.67)
+    assert [(r["role"], r["pledged"], r["received"], r["share"]) for r in eve["roles"]] == [
+        ("asn", 1, 1, 100.0), ("kades", 0, 0, None), ("pemilih", 3, 5, 60.0)]  # fmt: skip
+    assert [(a["name"], a["pledged"], a["received"], a["share"]) for a in eve["areas"]] == [
+        ("Kedungwaru", 3, 4, 75.0), ("Ngunut", 0, 1, 0.0), (None, 1, 1, 100.0)]  # fmt: skip
+    assert (after["ask"], after["pledged"], after["received"]) == ("voted", 1, 5)
+    assert [(a["id"], a["pledged"], a["received"]) for a in after["areas"]] == [
+        ("kedungwaru", 0, 3), ("ngunut", 1, 1), (None, 0, 1)]  # fmt: skip
+
+    text = texts.stats_text(store.subscriber_stats(), "Kabupaten Uji", "id", None, [eve, after])
+    assert "<b>Tombol memilih</b>: yang menekan / penerima pengingat" in text
+    assert "✅ Akan memilih: <b>4/6 (66,7%)</b>\nASN 1/1 (100,0%) · Kepala Desa 0/0 · Pemilih 3/5 (60,0%)" in text
+    assert "Kedungwaru 3/4 (75,0%) · Ngunut 0/1 (0,0%) · Tanpa wilayah 1/1 (100,0%)" in text
+    assert "✅ Sudah memilih: <b>1/5 (20,0%)</b>" in text
+    english = texts.stats_text(store.subscriber_stats(), "Kabupaten Uji", "en", None, [eve, after])
+    assert "✅ Will vote: <b>4/6 (66.7%)</b>" in english and "No area 1/1 (100.0%)" in english
+
+
+def test_no_asking_reminder_no_pledge_section(store):
+    store.subscribe(1, "pemilih")
+    assert reports.pledge_figures(store) == []
+    assert "Tombol memilih" not in texts.stats_text(store.subscriber_stats(), "Kabupaten Uji", "id", None, [])
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_statistik_with_nineteen_kecamatan_and_both_asks_fits_one_message(lang):
+    shipped = sched.load("config/pilkada2024.toml")
+    roles = ["asn", "kades", "pemilih"]
+    big = {"pledged": 9_999_999, "received": 99_999_999, "share": 10.0}
+    areas = [{"id": a.id, "name": a.name, "voters": 99_999_999, "roles": dict.fromkeys(roles, 9_999_999),
+              "count": 29_999_997, "coverage": 29.99} for a in shipped.areas]  # fmt: skip
+    areas.append({"id": None, "name": None, "voters": None, "roles": dict.fromkeys(roles, 9_999_999),
+                  "count": 29_999_997, "coverage": None})  # fmt: skip
+    kecamatan = [{"id": a.id, "name": a.name, **big} for a in shipped.areas] + [{"id": None, "name": None, **big}]
+    pledged = [{"ask": ask, **big, "roles": [{"role": r, **big} for r in roles], "areas": kecamatan}
+               for ask in ("will_vote", "voted")]  # fmt: skip
+    s = {"active": dict.fromkeys(roles, 99_999_999), "total_active": 299_999_997, "stopped": 9_999_999,
+         "blocked": 9_999_999, "new_today": 9_999_999, "new_days": 9_999_999}  # fmt: skip
+    text = texts.stats_text(s, shipped.election.region, lang, areas, pledged)
+    assert pages.split(text) == [text]
+    assert len(telegram_html.parse(text).text) <= 4096
+    assert telegram_html.check(text) is None
+
+
+@pytest.fixture
+def pledge_files(tmp_path):
+    from tests.test_areas_reports import area_toml
+
+    db = tmp_path / "bot.db"
+    store = Store(str(db))
+    fill_pledges(store)
+    store.close()
+    schedule = tmp_path / "jadwal.toml"
+    schedule.write_text(area_toml(), encoding="utf-8")
+    return str(db), str(schedule)
+
+
+def test_cli_stats_shows_pledges_per_role_and_kecamatan(pledge_files):
+    db, schedule = pledge_files
+    result = bot("stats", "--database", db, "--schedule", schedule)
+    assert result.returncode == 0, result.stderr
+    assert "Pledges 'will_vote'" in result.stdout and "Pledges 'voted'" in result.stdout
+    lines = [line.split() for line in result.stdout.splitlines()]
+    assert ["pressed", "received", "share"] in lines
+    assert ["all", "4", "6", "66.7%"] in lines
+    assert ["pemilih", "3", "5", "60.0%"] in lines
+    assert ["kades", "0", "0"] in lines
+    assert ["Kedungwaru", "3", "4", "75.0%"] in lines
+    assert ["(no", "area)", "1", "1", "100.0%"] in lines
+    assert "98765" not in result.stdout
+
+
+def test_export_has_pledge_rows_and_no_chat_ids(pledge_files, tmp_path):
+    db, schedule = pledge_files
+    out = tmp_path / "export.csv"
+    result = bot("export", "--out", str(out), "--database", db, "--schedule", schedule)
+    assert result.returncode == 0, result.stderr
+    content = out.read_text(encoding="utf-8")
+    assert "98765" not in content
+    rows = list(csv.DictReader(content.splitlines()))
+    pledge = {(r["kind"], r["id"], r["role"], r["area"]): (r["count"], r["received"], r["share"])
+              for r in rows if r["kind"].startswith("pledge")}  # fmt: skip
+    assert pledge[("pledge", "will_vote", "", "")] == ("4", "6", "66.67")
+    assert pledge[("pledge:role", "will_vote", "pemilih", "")] == ("3", "5", "60.00")
+    assert pledge[("pledge:role", "will_vote", "kades", "")] == ("0", "0", "")
+    assert pledge[("pledge:area", "will_vote", "", "kedungwaru")] == ("3", "4", "75.00")
+    assert pledge[("pledge:area", "will_vote", "", "")] == ("1", "1", "100.00")  # people with no area
+    assert pledge[("pledge", "voted", "", "")] == ("1", "5", "20.00")
+
+
+async def test_statistik_shows_the_pledges(tmp_path):
+    from tests.test_areas_reports import OP, area_schedule
+
+    async with Harness(tmp_path, area_schedule(), admin_ids=[OP]) as h:
+        fill_pledges(h.store)
+        text, _photo = await h.say(OP, "/statistik", n=2)
+        assert "✅ Akan memilih: <b>4/6 (66,7%)</b>" in text["text"]
+        assert "Kedungwaru 3/4 (75,0%)" in text["text"]
+        assert "✅ Sudah memilih: <b>1/5 (20,0%)</b>" in text["text"]
