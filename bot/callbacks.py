@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.schedule import ROLES
+from bot.schedule import ASKS, ROLES
 from bot.texts import LANGS
 
 MAX_BYTES = 64  # Telegram's limit for callback data
@@ -219,3 +219,23 @@ def unpack_draft_area(action: str) -> tuple[str, tuple[int, ...]] | None:
     if not all(p.isascii() and p.isdigit() and len(p) <= MAX_AREA_DIGITS for p in parts):
         return None
     return verb, tuple(int(p) for p in parts)
+
+
+# -- i13-pledges
+# The one-tap pledge button under a reminder with `ask` ("pledge:will_vote"). The ask is all it
+# carries: who pressed is the chat, so a forged press can only record the presser's own pledge.
+_PLEDGE = "pledge:"
+PLEDGE_PATTERN = f"^{re.escape(_PLEDGE)}"
+
+
+def pledge(ask: str) -> str:
+    """The data of the pledge button of `ask` (one of ``schedule.ASKS``)."""
+    if ask not in ASKS:
+        raise ValueError(f"unknown ask {ask!r}")
+    return _checked(_PLEDGE + ask)
+
+
+def unpack_pledge(data: str | None) -> str | None:
+    """The ask of a pledge button; None for anything else (an unknown ask, a forged button)."""
+    value = _after(data, _PLEDGE)
+    return value if value in ASKS else None

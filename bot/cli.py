@@ -119,7 +119,9 @@ def parser() -> argparse.ArgumentParser:
         help="give up following it when nothing is delivered within this time (default 30)",
     )
     export = sub.add_parser(
-        "export", parents=[common], help="aggregate counts (per role, broadcast and kecamatan) to CSV; no personal data"
+        "export",
+        parents=[common],
+        help="aggregate counts (per role, broadcast, kecamatan and pledge) to CSV; no personal data",
     )
     export.add_argument("--out", required=True, metavar="FILE.csv", help="CSV file to write")
     ics_cmd = sub.add_parser("ics", parents=[common], help="write the stage dates as an iCalendar (.ics) file")
@@ -407,6 +409,7 @@ def cmd_stats(args, settings: cfg.Settings) -> int:
     try:
         s = store.subscriber_stats(tz=tz)
         areas = reports.area_figures(store, schedule.areas)
+        pledges = reports.pledge_figures(store, schedule.areas)
     finally:
         store.close()
     roles = [[role or "(none)", n] for role, n in s["active"].items()] + [["total", s["total_active"]]]
@@ -423,7 +426,23 @@ def cmd_stats(args, settings: cfg.Settings) -> int:
     if len(areas) > 1 or areas[0]["count"]:
         print()
         print(area_table(areas, list(s["active"])))
+    for f in pledges:
+        print()
+        print(pledge_table(f))
     return 0
+
+
+def pledge_table(f: dict) -> str:
+    """One ask's pledges: in total, per role and per kecamatan, as a share of who received the reminder."""
+    from bot.texts import percent
+
+    def row(label: str, part: dict) -> list:
+        return [label, part["pledged"], part["received"], "" if part["share"] is None else percent(part["share"], "en")]
+
+    rows = [row("all", f), *(row(r["role"], r) for r in f["roles"])]
+    rows += [row(a["name"] if a["id"] is not None else "(no area)", a) for a in f["areas"]]
+    title = f"Pledges {f['ask']!r}: people who pressed the button / who received a reminder carrying it"
+    return title + "\n" + table(["", "pressed", "received", "share"], rows)
 
 
 def area_table(areas: list[dict], roles: list) -> str:
@@ -637,7 +656,7 @@ def cmd_export(args, settings: cfg.Settings) -> int:
     finally:
         store.close()
     text = io.StringIO(newline="")
-    fields = ["kind", "id", "status", "count", "role", "voters", "coverage"]
+    fields = ["kind", "id", "status", "count", "role", "voters", "coverage", "area", "received", "share"]
     writer = csv.DictWriter(text, fieldnames=fields, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)

@@ -35,6 +35,7 @@ from datetime import timedelta
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
+from bot import pledges
 from bot import store as st
 from bot.health import BACKOFF_CAP, Outage
 from bot.sender import ChatNotFound, NotSent, Sender
@@ -449,8 +450,9 @@ class Engine:
             args["started"] = True
             try:
                 await self.sender.send_message(
-                    chat_id, job.text, disable_notification=job.silent, allow_paid_broadcast=self.paid_broadcast
-                )
+                    chat_id, job.text, disable_notification=job.silent, allow_paid_broadcast=self.paid_broadcast,
+                    reply_markup=pledges.markup(job.ask, chat_id, job.language),
+                )  # fmt: skip
             except RetryAfter as exc:
                 self.pacer.pause(retry_seconds(exc))
                 raise

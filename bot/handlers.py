@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Sequence
+from html import escape
 from typing import TYPE_CHECKING
 
 from telegram import (
@@ -25,11 +26,11 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import callbacks, pages, subscriber_areas, texts
+from bot import callbacks, pages, pledges, subscriber_areas, telegram_html, texts
 from bot.areas import find
 from bot.context import BotContext
 from bot.schedule import ROLES
-from bot.store import ACTIVE, STOPPED
+from bot.store import ACTIVE, REPEATED, STOPPED, UNKNOWN
 
 if TYPE_CHECKING:
     from bot.app import Runtime
@@ -460,6 +461,43 @@ async def free_text(update: Update, context: BotContext) -> None:
     await reply(update, texts.say(lang(update, context), "free_text"))
 
 
+# -- i13-pledges
+
+
+async def pledge(update: Update, context: BotContext) -> None:
+    """A press on a reminder's pledge button: recorded once per person and ask; the message thanks them.
+
+    The first press edits the message (its text, then the thanks; the button goes). A repeated
+    press (a double tap, the same ask under another reminder) only answers with the thanks.
+    """
+    query = query_of(update)
+    language = lang(update, context)
+    ask = callbacks.unpack_pledge(query.data)
+    chat = update.effective_chat
+    if ask is None or query.message is None or chat is None or not pledges.gets_button(chat.id):
+        await query.answer(texts.say(language, "stale_button"))
+        return
+    rt = context.runtime
+    outcome = rt.store.pledge(chat.id, ask, now=rt.clock())
+    if outcome == UNKNOWN:  # the bot knows nothing of the chat (after /hapus): nothing to attach it to
+        await query.answer(texts.say(language, "not_a_subscriber"), show_alert=True)
+        return
+    thanks = pledges.thanks(ask, language)
+    await query.answer(thanks)
+    if outcome == REPEATED:
+        return
+    message = query.message
+    if isinstance(message, Message) and message.text:
+        text = f"{message.text_html}\n\n<b>{escape(thanks)}</b>"
+        if telegram_html.utf16_len(f"{message.text}\n\n{thanks}") <= telegram_html.MAX_TEXT:
+            await edit(query, text)
+            return
+    # Too long for the thanks, or a message the update does not show: the button goes, the text stays.
+    await ignoring_unchanged(
+        context.bot.edit_message_reply_markup(chat_id=chat.id, message_id=message.message_id, reply_markup=None)
+    )
+
+
 def register(application: Application) -> None:
     """Attach every handler. Edited messages and channel posts match nothing and are ignored."""
     message = filters.UpdateType.MESSAGE
@@ -484,6 +522,7 @@ def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(schedule_page, pattern=callbacks.page_pattern("jadwal")))
     application.add_handler(CallbackQueryHandler(confirm_delete, pattern=callbacks.FORGET_PATTERN))
     application.add_handler(CallbackQueryHandler(choose_area, pattern=callbacks.AREA_PATTERN))
+    application.add_handler(CallbackQueryHandler(pledge, pattern=callbacks.PLEDGE_PATTERN))
     application.add_handler(CallbackQueryHandler(stray_button))
     application.add_handler(MessageHandler(message & filters.COMMAND, unknown_command))
     application.add_handler(MessageHandler(message & filters.ChatType.PRIVATE & ~filters.COMMAND, free_text))

@@ -113,7 +113,8 @@ async def statistics(update: Update, context: BotContext) -> None:
     language = lang(update, context)
     figures = rt.store.subscriber_stats(now=rt.clock(), tz=tz)
     areas = reports.area_figures(rt.store, rt.schedule.areas)
-    await reply(update, texts.stats_text(figures, rt.schedule.election.region, language, areas))
+    pledged = reports.pledge_figures(rt.store, rt.schedule.areas)
+    await reply(update, texts.stats_text(figures, rt.schedule.election.region, language, areas, pledged))
     growth = rt.store.growth_by_role(tz=tz)
     bars = reports.chart_bars(rt.store, rt.schedule, tz, language)
     from bot import charts  # matplotlib is big: load it on first use, not at start-up

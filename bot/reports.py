@@ -9,6 +9,7 @@ import time
 from datetime import datetime
 
 from bot.plan import human_duration
+from bot.schedule import ASKS, ROLES
 from bot.store import ENQUEUING, Broadcast, Store, undelivered
 
 ADHOC_TTL = 24 * 3600  # an ad-hoc notice not delivered within a day is dropped
@@ -80,7 +81,7 @@ def chart_bars(store: Store, schedule, tz, lang: str = "id", limit: int = 8) -> 
 
 
 def export_rows(store: Store, areas=()) -> list[dict]:
-    """Rows for `export`: one per role, per broadcast and per kecamatan × role; aggregate counts only."""
+    """Rows for `export`: one per role, per broadcast, per kecamatan × role and the pledges; counts only."""
     rows = []
     for role, status, n in store.counts_by_role_and_status():
         rows.append({"kind": "role", "id": role or "", "status": status, "count": n})
@@ -88,7 +89,7 @@ def export_rows(store: Store, areas=()) -> list[dict]:
         f = _figures(store, b)
         for outcome in ("total", "sent", "blocked", "failed", "expired", "cancelled", "pending"):
             rows.append({"kind": f"broadcast:{f['kind']}", "id": f["id"], "status": outcome, "count": f[outcome]})
-    return rows + area_rows(area_figures(store, areas))
+    return rows + area_rows(area_figures(store, areas)) + pledge_rows(pledge_figures(store, areas))
 
 
 # -- areas (i12-stats) -----------------------------------------------------------------------------
@@ -134,4 +135,67 @@ def area_rows(figures: list[dict]) -> list[dict]:
         rows.append({"kind": "area", "id": area_id, "status": "active", "role": "", "count": f["count"],
                      "voters": f["voters"] if f["voters"] else "",
                      "coverage": "" if cover is None else f"{cover:.2f}"})  # fmt: skip
+    return rows
+
+
+# -- i13-pledges -----------------------------------------------------------------------------------
+
+
+def share(pledged: int, received: int) -> float | None:
+    """Pledges as a percentage of the people who received the asking reminder (None: nobody did)."""
+    return 100.0 * pledged / received if received else None
+
+
+def pledge_figures(store: Store, areas=()) -> list[dict]:
+    """Per ask (in ``ASKS`` order, only asks with a recipient or a pledge): the pledges and the people
+    sent a reminder carrying it, in total, per role and per kecamatan.
+
+    Each dict: ``ask``, ``pledged``, ``received``, ``share``; ``roles``: one per role (``ROLES``
+    order); ``areas``: one per kecamatan with a recipient or a pledge (schedule order, then ids the
+    schedule no longer lists, then ``id`` None for people with no area). Each part has ``pledged``,
+    ``received`` and ``share``. Pledges count by the role and area given when pressed.
+    """
+    pledged = store.pledge_counts()
+    received = store.ask_recipients()
+    names = {a.id: a.name for a in areas}
+    figures = []
+    for ask in ASKS:
+        p = [(role, area, n) for a, role, area, n in pledged if a == ask]
+        r = [(role, area, n) for a, role, area, n in received if a == ask]
+        if not p and not r:
+            continue
+        present = {area for _, area, _ in p + r}
+        area_ids: list[str | None] = [a.id for a in areas if a.id in present]
+        area_ids += sorted(a for a in present if a is not None and a not in names)
+        area_ids += [None] if None in present and (areas or len(present) > 1) else []
+        total = _pledge_part(p, r, lambda role, area: True, ask=ask)
+        total["roles"] = [_pledge_part(p, r, lambda role, area, w=w: role == w, role=w) for w in ROLES]
+        total["areas"] = [
+            _pledge_part(p, r, lambda role, area, w=w: area == w, id=w, name=names.get(w, w) if w else None)
+            for w in area_ids
+        ]
+        figures.append(total)
+    return figures
+
+
+def _pledge_part(pledged: list[tuple], received: list[tuple], match, **key) -> dict:
+    """Pledges and recipients of the (role, area, count) rows that `match`, with their share."""
+    n_p = sum(n for role, area, n in pledged if match(role, area))
+    n_r = sum(n for role, area, n in received if match(role, area))
+    return {**key, "pledged": n_p, "received": n_r, "share": share(n_p, n_r)}
+
+
+def pledge_rows(figures: list[dict]) -> list[dict]:
+    """`export` rows: kind "pledge" (per ask), "pledge:role" and "pledge:area" ("" = no area)."""
+
+    def row(kind: str, f: dict, part: dict, role: str = "", area: str = "") -> dict:
+        cover = "" if part["share"] is None else f"{part['share']:.2f}"
+        return {"kind": kind, "id": f["ask"], "status": "pledged", "count": part["pledged"], "role": role,
+                "area": area, "received": part["received"], "share": cover}  # fmt: skip
+
+    rows = []
+    for f in figures:
+        rows.append(row("pledge", f, f))
+        rows += [row("pledge:role", f, r, role=r["role"]) for r in f["roles"]]
+        rows += [row("pledge:area", f, a, area=a["id"] or "") for a in f["areas"]]
     return rows

@@ -11,7 +11,7 @@ Layout of a schedule file::
     [facts]               optional; named values texts refer to ("{invitation_form}"), see bot/render.py
     [[stage]]             id, name, start (date), optional end (date); extra keys kept
     [[reminder]]          id, at, roles, text; optional expires, deliver_by, stage, silent,
-                          repeat_days + repeat_until, areas, channel; extra keys kept
+                          repeat_days + repeat_until, areas, channel, ask (ASKS); extra keys kept
     [[area]]              optional; id, name, optional voters (DPT) and desa (names): see bot/areas.py
     [[faq]]               optional; id, questions, answer, optional questions_en, answer_en: see bot/faq.py
 
@@ -89,7 +89,10 @@ _REMINDER_KEYS = (
     "repeat_until",
     "areas",
     "channel",
+    "ask",
 )
+# A reminder may carry one button that records a pledge (bot/pledges.py): "I will vote", "I have voted".
+ASKS = ("will_vote", "voted")
 QUIET_START, QUIET_END = dt.time(21, 0), dt.time(6, 0)  # no reminder starts at night unless night = true
 
 
@@ -137,6 +140,7 @@ class Reminder:
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     areas: tuple[str, ...] = ()  # kecamatan or "kecamatan/desa" references; () reaches everybody
     channel: bool = False  # also posted once to the commission's channel (BOT_CHANNEL_ID), in Indonesian
+    ask: str | None = None  # one of ASKS: sent with a pledge button; None: no button
 
 
 @dataclass(frozen=True)
@@ -986,12 +990,16 @@ class _Checker(_TextChecks):
 
         areas = self.reminder_areas(table, place)
         ok &= areas is not None
+        ask = table.get("ask")
+        if "ask" in table and ask not in ASKS:
+            self.add(place, "ask", f"expected {' or '.join(_show(a) for a in ASKS)}, got {_show(ask)}")
+            ok = False
         if not ok or at is None or expires is None or deliver_by is None or roles is None or text is None:
             return None
         extra = {k: v for k, v in table.items() if k not in _REMINDER_KEYS}
         template = Reminder(
             "", at, expires, deliver_by, roles, text, stage=stage, silent=silent, text_en=text_en, night=night,
-            extra=extra, areas=areas or (), channel=channel,
+            extra=extra, areas=areas or (), channel=channel, ask=ask,
         )  # fmt: skip
         return repeats, offsets, template
 

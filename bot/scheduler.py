@@ -72,6 +72,7 @@ def enqueue_reminder(store: Store, reminder: Reminder, now: float | None = None,
             stage=reminder.stage,
             areas=reminder.areas,
             now=now,
+            ask=reminder.ask,
         )
         if created and reminder.channel and channel is not None:
             store.add_channel_copy(reminder.id, channel)

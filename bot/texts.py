@@ -24,10 +24,10 @@ from bot.schedule import Schedule, Stage
 # What the bot stores about a subscriber: one list, said the same way by the welcome, /privasi
 # and the printed posters (bot/poster.py), so the three never disagree.
 STORED = {
-    "id": "ID chat Telegram, peran, bahasa, kecamatan/desa (jika Anda memilihnya), tanggal berlangganan, dan "
-    "catatan pesan yang dikirim kepada Anda",
+    "id": "ID chat Telegram, peran, bahasa, kecamatan/desa (jika Anda memilihnya), tanggal berlangganan, "
+    'catatan pesan yang dikirim kepada Anda, dan tombol "Saya akan/sudah memilih" yang Anda tekan',
     "en": "your Telegram chat id, your role, your language, your kecamatan/desa (if you chose one), the date you "
-    "subscribed and a record of the messages sent to you",
+    'subscribed, a record of the messages sent to you and the "I will vote"/"I have voted" buttons you press',
 }
 NOT_STORED = {
     "id": "Kami <b>tidak</b> menyimpan NIK, nomor telepon, alamat, atau nama.",
@@ -78,11 +78,11 @@ STRINGS = {
         ),
         "not_a_subscriber": "Anda belum berlangganan. Ketik /start untuk memilih peran.",
         "deleted": (
-            "Semua data Anda (ID chat, peran, bahasa, wilayah, dan catatan pengiriman) telah dihapus.\n"
+            "Semua data Anda (ID chat, peran, bahasa, wilayah, catatan pengiriman, dan tombol memilih) telah dihapus.\n"
             "Ketik /start jika ingin berlangganan lagi."
         ),
         "delete_confirm": (
-            "Hapus <b>semua</b> data Anda (ID chat, peran, bahasa, wilayah, dan catatan pengiriman)? "
+            "Hapus <b>semua</b> data Anda (ID chat, peran, bahasa, wilayah, catatan pengiriman, dan tombol memilih)? "
             "Anda tidak akan menerima pengingat lagi."
         ),
         "delete_yes": "Ya, hapus",
@@ -127,6 +127,11 @@ STRINGS = {
         "area_skip": "Lewati",
         "area_cancel": "Batal",
         "area_remove": "Hapus wilayah",
+        # i13-pledges
+        "pledge_will_vote": "✅ Saya akan memilih",
+        "pledge_voted": "✅ Saya sudah memilih",
+        "pledge_thanks_will_vote": "Terima kasih! Tercatat: Anda akan memilih. Ajak juga keluarga Anda.",
+        "pledge_thanks_voted": "Terima kasih! Tercatat: Anda sudah memilih.",
     },
     "en": {
         "state_done": "done",
@@ -159,11 +164,12 @@ STRINGS = {
         ),
         "not_a_subscriber": "You are not subscribed. Type /start to choose a role.",
         "deleted": (
-            "All your data (chat id, role, language, area and delivery records) has been deleted.\n"
+            "All your data (chat id, role, language, area, delivery records and voting buttons pressed) "
+            "has been deleted.\n"
             "Type /start if you want to subscribe again."
         ),
         "delete_confirm": (
-            "Delete <b>all</b> your data (chat id, role, language, area and delivery records)? "
+            "Delete <b>all</b> your data (chat id, role, language, area, delivery records and voting buttons pressed)? "
             "You will not receive reminders any more."
         ),
         "delete_yes": "Yes, delete",
@@ -206,6 +212,11 @@ STRINGS = {
         "area_skip": "Skip",
         "area_cancel": "Cancel",
         "area_remove": "Remove area",
+        # i13-pledges
+        "pledge_will_vote": "✅ I will vote",
+        "pledge_voted": "✅ I have voted",
+        "pledge_thanks_will_vote": "Thank you! Noted: you will vote. Bring your family along too.",
+        "pledge_thanks_voted": "Thank you! Noted: you have voted.",
     },
 }
 
@@ -643,6 +654,10 @@ OP_TEMPLATES = {
         "stats_areas": "<b>Per kecamatan</b>: aktif ({roles})",
         "stats_areas_coverage": "<b>Per kecamatan</b>: aktif ({roles}), cakupan DPT",
         "stats_no_area": "Tanpa wilayah",
+        # i13-pledges
+        "stats_pledges": "<b>Tombol memilih</b>: yang menekan / penerima pengingat",
+        "stats_pledge_will_vote": "Akan memilih",
+        "stats_pledge_voted": "Sudah memilih",
     },
     "en": {
         "stats_title": "<b>Subscriber statistics</b> · {region}",
@@ -718,6 +733,10 @@ OP_TEMPLATES = {
         "stats_areas": "<b>Per kecamatan</b>: active ({roles})",
         "stats_areas_coverage": "<b>Per kecamatan</b>: active ({roles}), coverage of DPT",
         "stats_no_area": "No area",
+        # i13-pledges
+        "stats_pledges": "<b>Voting buttons</b>: pressed / received the reminder",
+        "stats_pledge_will_vote": "Will vote",
+        "stats_pledge_voted": "Have voted",
     },
 }
 
@@ -759,8 +778,11 @@ def _hm(moment, lang: str) -> str:
     return f"{moment:%H:%M}" if _en(lang) else f"{moment:%H.%M}"
 
 
-def stats_text(s: dict, region: str, lang: str = "id", areas: list[dict] | None = None) -> str:
-    """/statistik: totals per role, then (given ``reports.area_figures``) the lines per kecamatan."""
+def stats_text(
+    s: dict, region: str, lang: str = "id", areas: list[dict] | None = None, pledges: list[dict] | None = None
+) -> str:
+    """/statistik: totals per role, then (given ``reports.area_figures``) the lines per kecamatan, then
+    (given ``reports.pledge_figures``) the pledges."""
     short = ROLE_SHORT.get(lang, ROLE_SHORT["id"])
     lines = [_tpl(lang, "stats_title").format(region=escape(region)), ""]
     lines += [f"{short.get(role, role)}: <b>{num(n, lang)}</b>" for role, n in s["active"].items()]
@@ -775,6 +797,8 @@ def stats_text(s: dict, region: str, lang: str = "id", areas: list[dict] | None 
     )
     if areas and (len(areas) > 1 or areas[0]["id"] is not None):  # not only "no area": the file has areas
         lines += ["", *area_stats_lines(areas, list(s["active"]), lang)]
+    if pledges:
+        lines += ["", *pledge_stats_lines(pledges, lang)]
     return "\n".join(lines)
 
 
@@ -1113,3 +1137,28 @@ def draft_desa_prompt(area_name: str, area_names: list[str], lang: str = "id") -
 
 def whole_area_label(area_name: str, lang: str = "id") -> str:
     return _tpl(lang, "whole_area").format(area=area_name)
+
+
+# -- i13-pledges -------------------------------------------------------------------------------
+
+
+def _part(part: dict, lang: str) -> str:
+    """'5/40 (12,5%)': pledges, recipients and the share (no share when nobody received it)."""
+    text = f"{num(part['pledged'], lang)}/{num(part['received'], lang)}"
+    return text if part["share"] is None else f"{text} ({percent(part['share'], lang)})"
+
+
+def pledge_stats_lines(pledges: list[dict], lang: str = "id") -> list[str]:
+    """The /statistik lines of ``reports.pledge_figures``: per ask the total, one line per role and
+    one for the kecamatan (only those with a recipient or a pledge), kept short for a phone."""
+    short = ROLE_SHORT.get(lang, ROLE_SHORT["id"])
+    lines = [_tpl(lang, "stats_pledges")]
+    for f in pledges:
+        lines.append(f"✅ {_tpl(lang, 'stats_pledge_' + f['ask'])}: <b>{_part(f, lang)}</b>")
+        lines.append(" · ".join(f"{escape(short.get(r['role'], r['role']))} {_part(r, lang)}" for r in f["roles"]))
+        if f["areas"]:
+            no_area = _tpl(lang, "stats_no_area")
+            lines.append(
+                " · ".join(f"{escape(a['name']) if a['id'] else no_area} {_part(a, lang)}" for a in f["areas"])
+            )
+    return lines

@@ -46,6 +46,13 @@ class Faults:
             {"migrate_to_chat_id": new_chat_id},
         )
 
+    def release_hangs(self) -> None:
+        """End every "timeout" fault now instead of after ``fault_delay`` (tests wait on this, not on sleeps)."""
+        released = getattr(self, "_hang_release", None)
+        if released is not None:
+            released.set()
+        self._hang_release = asyncio.Event()
+
     def unblock(self, chat_id: int) -> None:
         """Undo block/deactivate/forget/migrate for ``chat_id``."""
         self._chat_state.pop(chat_id, None)
@@ -132,7 +139,13 @@ class Faults:
         kind = fault["kind"]
         self.faults[kind] += 1
         if kind == "timeout":
-            await asyncio.sleep(self.fault_delay)
+            if getattr(self, "_hang_release", None) is None:
+                self._hang_release = asyncio.Event()
+            try:
+                await asyncio.wait_for(self._hang_release.wait(), self.fault_delay)
+            except TimeoutError:
+                pass
+            self.hangs_ended = getattr(self, "hangs_ended", 0) + 1
             return CLOSE
         if kind == "drop":
             return None

@@ -76,6 +76,8 @@ def schedule_toml(reminders: list[dict], stages: str | None = None) -> str:
             lines.append(f"channel = {str(r['channel']).lower()}")
         if "text_en" in r:
             lines.append(f'text_en = "{r["text_en"]}"')
+        if "ask" in r:
+            lines.append(f'ask = "{r["ask"]}"')
         parts.append("\n".join(lines) + "\n")
     return "\n".join(parts)
 

@@ -141,7 +141,18 @@ def test_export_has_per_role_counts_and_no_chat_id(db, message, tmp_path):
     for chat_id, _ in SUBSCRIBERS:
         assert str(chat_id) not in content
     table = list(csv.DictReader(content.splitlines()))
-    assert list(table[0]) == ["kind", "id", "status", "count", "role", "voters", "coverage"]
+    assert list(table[0]) == [
+        "kind",
+        "id",
+        "status",
+        "count",
+        "role",
+        "voters",
+        "coverage",
+        "area",
+        "received",
+        "share",
+    ]
     counts = {(r["kind"], r["id"], r["status"]): int(r["count"]) for r in table}
     assert counts[("role", "asn", "active")] == 2
     assert counts[("role", "kades", "active")] == 3

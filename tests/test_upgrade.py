@@ -18,6 +18,7 @@ from bot import scheduler
 from bot.store import ACTIVE, BLOCKED, DONE, MIGRATIONS, SENT, STOPPED, VISITOR, WRITING, Store, migrate, open_db
 from bot.store.schema import areas as areas_migration
 from bot.store.schema import initial_schema
+from bot.store.schema import pledges as pledges_migration
 from tests.conftest import make_schedule
 from tests.e2e import Harness
 from tests.fixtures.make_fixture_db import BLOCKED_CHAT, REMINDER_ID, STOPPED_CHAT, SUBSCRIBERS
@@ -27,7 +28,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "release-2026-11.db"
 TABLES = ("subscribers", "broadcasts", "deliveries", "drafts", "audit", "meta", "stage_dates")
 
 
-ALL_MIGRATIONS = ["0001_initial_schema", "0002_areas"]
+ALL_MIGRATIONS = ["0001_initial_schema", "0002_areas", "0003_pledges"]
 
 
 def old_columns(table: str) -> str:
@@ -110,6 +111,7 @@ def shipped_and_one_more() -> Migrations:
     later = Migrations(MIGRATIONS.name)
     later(name="0001_initial_schema")(initial_schema)
     later(name="0002_areas")(areas_migration)
+    later(name="0003_pledges")(pledges_migration)
     return later
 
 

@@ -53,16 +53,19 @@ class BroadcastStore(StoreBase):
         stage: str | None = None,
         areas: Iterable[str] = (),
         now: float | None = None,
+        ask: str | None = None,
     ) -> bool:
         """Record a broadcast that fell due; False if one with this id already exists.
 
-        ``areas`` are kecamatan / "kecamatan/desa" references; none reaches everybody.
+        ``areas`` are kecamatan / "kecamatan/desa" references; none reaches everybody. ``ask``: the
+        pledge button its copies carry (stored, so copies sent after a restart carry it too).
         """
         now = time.time() if now is None else now
         cur = self.conn.execute(
             """INSERT OR IGNORE INTO broadcasts
-               (id, kind, text, text_en, stage, roles, silent, at, expires, deliver_by, status, created_at, areas)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               (id, kind, text, text_en, stage, roles, silent, at, expires, deliver_by, status, created_at, areas,
+                ask)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 broadcast_id,
                 kind,
@@ -77,6 +80,7 @@ class BroadcastStore(StoreBase):
                 ENQUEUING,
                 now,
                 ",".join(areas),
+                ask,
             ),
         )
         return cur.rowcount > 0

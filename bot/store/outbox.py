@@ -56,13 +56,13 @@ class OutboxStore(BroadcastStore):
         jobs: list[Job] = []
         with self.transaction():
             for b in self.conn.execute(
-                "SELECT id, text, text_en, silent, expires, deliver_by FROM broadcasts WHERE status IN (?, ?) "
+                "SELECT id, text, text_en, silent, expires, deliver_by, ask FROM broadcasts WHERE status IN (?, ?) "
                 "ORDER BY deliver_by, created_at",
                 UNFINISHED,
             ).fetchall():
                 if len(jobs) >= limit:
                     break
-                broadcast_id, text, text_en, silent, expires, deliver_by = b
+                broadcast_id, text, text_en, silent, expires, deliver_by, ask = b
                 rows = self.conn.execute(
                     f"""SELECT d.chat_id, d.attempts, s.status, s.language
                        FROM deliveries d INDEXED BY deliveries_pending
@@ -84,7 +84,7 @@ class OutboxStore(BroadcastStore):
                 )
                 jobs.extend(
                     Job(broadcast_id, chat_id, text_en if lang == "en" and text_en else text, bool(silent), expires,
-                        deliver_by, attempts)
+                        deliver_by, attempts, ask, "en" if lang == "en" else "id")
                     for chat_id, attempts, lang in live
                 )  # fmt: skip
         return jobs

@@ -56,6 +56,7 @@ class Broadcast:
     eta: float | None
     progress_at: float | None
     areas: str = ""  # comma-separated area references, '' for everybody
+    ask: str | None = None  # the pledge its copies carry as a button (schedule.ASKS), None for none
 
     @property
     def role_list(self) -> list[str]:
@@ -103,6 +104,8 @@ class Job:
     expires: float
     deliver_by: float
     attempts: int
+    ask: str | None = None  # the pledge button to send with it, if any
+    language: str = "id"  # the recipient's language: "id" or "en" (for the button)
 
 
 def columns(row_type: type, table: str = "") -> str:

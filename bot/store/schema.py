@@ -141,6 +141,28 @@ def areas(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+@MIGRATIONS(name="0003_pledges")
+def pledges(db: sqlite_utils.Database) -> None:
+    """Issue 13: one-tap pledges ("I will vote", "I have voted") and the ask a broadcast carries.
+
+    One row per person and ask (the primary key makes a repeated press a no-op), with the role
+    and kecamatan they had when they pressed, for the figures per role and area. A broadcast's
+    ``ask`` (NULL: no button) is stored so that copies sent after a restart keep their button.
+    """
+    for statement in (
+        """CREATE TABLE pledges (
+    chat_id INTEGER NOT NULL,
+    ask TEXT NOT NULL,
+    role TEXT,
+    area TEXT,
+    at REAL NOT NULL,
+    PRIMARY KEY (chat_id, ask)
+) WITHOUT ROWID""",
+        "ALTER TABLE broadcasts ADD COLUMN ask TEXT",
+    ):
+        db.conn.execute(statement)
+
+
 def migrate(db: sqlite_utils.Database, migrations: Migrations = MIGRATIONS) -> list[str]:
     """Apply every pending migration, all in one write transaction; returns the names applied.
 

@@ -59,7 +59,7 @@ class SubscriberStore(StoreBase):
         return cur.rowcount > 0
 
     def forget(self, chat_id: int) -> None:
-        """Delete everything stored about a chat: its subscriber row and its delivery records.
+        """Delete everything stored about a chat: its subscriber row, delivery records and pledges.
 
         Its copies not yet delivered (pending or in flight) count as cancelled, in the same
         transaction, so the broadcasts' figures still add up to their total and they can finish.
@@ -75,6 +75,7 @@ class SubscriberStore(StoreBase):
                 (chat_id, chat_id),
             )
             self.conn.execute("DELETE FROM deliveries WHERE chat_id = ?", (chat_id,))
+            self.conn.execute("DELETE FROM pledges WHERE chat_id = ?", (chat_id,))
             self.conn.execute("DELETE FROM subscribers WHERE chat_id = ?", (chat_id,))
 
     def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> None:

@@ -1,0 +1,62 @@
+"""Pledges: the one-tap "I will vote" / "I have voted" answers, and who received the asking reminders.
+
+One row per person and ask, whatever how often or how fast the button is pressed (the primary key
+and INSERT OR IGNORE). Figures leave here as aggregates only.
+"""
+
+from __future__ import annotations
+
+import time
+
+from bot.store.base import StoreBase
+from bot.store.statuses import SENT
+
+PLEDGED, REPEATED, UNKNOWN = "pledged", "repeated", "unknown"
+
+
+class PledgeStore(StoreBase):
+    """Reads and writes of the ``pledges`` table."""
+
+    def pledge(self, chat_id: int, ask: str, now: float | None = None) -> str:
+        """Record the chat's pledge `ask` with its current role and kecamatan.
+
+        Returns PLEDGED for the first press, REPEATED for any later one (nothing changes), and
+        UNKNOWN when the bot has no row for the chat (e.g. after /hapus): nothing is recorded.
+        """
+        now = time.time() if now is None else now
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO pledges (chat_id, ask, role, area, at) "
+            "SELECT chat_id, ?, role, area, ? FROM subscribers WHERE chat_id = ?",
+            (ask, now, chat_id),
+        )
+        if cur.rowcount > 0:
+            return PLEDGED
+        known = self.conn.execute("SELECT 1 FROM pledges WHERE chat_id = ? AND ask = ?", (chat_id, ask)).fetchone()
+        return REPEATED if known else UNKNOWN
+
+    def pledges_of(self, chat_id: int) -> list[dict]:
+        """Every pledge row of a chat, as dicts (for /hapus checks and tests)."""
+        return list(self.db.query("SELECT * FROM pledges WHERE chat_id = ? ORDER BY ask", [chat_id]))
+
+    def pledge_counts(self) -> list[tuple[str, str | None, str | None, int]]:
+        """(ask, role, kecamatan, pledges) for every combination present; role and area as pressed."""
+        return self.conn.execute(
+            "SELECT ask, role, area, count(*) FROM pledges GROUP BY ask, role, area ORDER BY ask, role, area"
+        ).fetchall()
+
+    def ask_recipients(self) -> list[tuple[str, str | None, str | None, int]]:
+        """(ask, role, kecamatan, people) who were sent a reminder carrying that ask.
+
+        People, not copies: someone sent two reminders with the same ask counts once. Only private
+        chats count (groups get no button, see bot/pledges.py); role and kecamatan as they are now.
+        Delivery records removed by ``purge`` no longer count.
+        """
+        return self.conn.execute(
+            """SELECT ask, role, area, count(*) FROM (
+                   SELECT DISTINCT b.ask AS ask, d.chat_id AS chat_id, s.role AS role, s.area AS area
+                   FROM broadcasts b JOIN deliveries d ON d.broadcast_id = b.id
+                   LEFT JOIN subscribers s ON s.chat_id = d.chat_id
+                   WHERE b.ask IS NOT NULL AND d.status = ? AND d.chat_id > 0)
+               GROUP BY ask, role, area ORDER BY ask, role, area""",
+            (SENT,),
+        ).fetchall()
