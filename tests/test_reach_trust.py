@@ -97,14 +97,21 @@ def daytime_clock():
     return lambda: time.time() - behind
 
 
+def soon_by(clock):
+    """Like the `soon` fixture, on ``clock``: reminder times must follow the clock the bot is given."""
+    return lambda seconds: datetime.fromtimestamp(clock() + seconds, TZ)
+
+
 async def test_a_changed_stage_date_sends_one_correction_to_those_told(tmp_path, soon):
+    clock = daytime_clock()
+    soon = soon_by(clock)
     told = [(300 + i, "pemilih") for i in range(3)]
     later = [(400, "pemilih")]
     schedule = make_schedule(
         [{"id": "jelang-kampanye", "at": soon(1), "roles": ["pemilih"], "stage": "kampanye", "text": "kampanye"}],
         stages(),
     )
-    async with Harness(tmp_path, schedule, subscribers=told, clock=daytime_clock()) as h:
+    async with Harness(tmp_path, schedule, subscribers=told, clock=clock) as h:
         await h.standin.wait_for(lambda: all("kampanye" in h.texts_to(c) for c, _ in told))
         await h.stop_bot()
         add_subscribers(h.db_path, later)  # subscribed after the announcement: never told the old date

@@ -20,7 +20,7 @@ from standin import StandIn
 from tests.conftest import schedule_toml
 from tests.e2e import TOKEN, Harness
 from tests.test_cli import ROOT
-from tests.test_reach_trust import daytime_clock, stages
+from tests.test_reach_trust import daytime_clock, soon_by, stages
 
 TOLD = [(300, "pemilih"), (301, "pemilih")]
 VISITOR = 500  # asks /jadwal; gets no reminders, so its replies never mix with them
@@ -46,12 +46,14 @@ def reminder(rid: str, at, **extra) -> dict:
 
 
 async def test_reload_schedules_new_unschedules_removed_moves_changed_and_corrects_dates(tmp_path, soon):
+    clock = daytime_clock()
+    soon = soon_by(clock)
     path = tmp_path / "jadwal.toml"
     kampanye = reminder("jelang-kampanye", soon(1), stage="kampanye")
     later = soon(3600)
     path.write_text(schedule_toml([kampanye, reminder("dihapus", later), reminder("digeser", later)], stages()))
     async with Harness(
-        tmp_path, sched.load(path), subscribers=TOLD, clock=daytime_clock(), overrides={"schedule": str(path)}
+        tmp_path, sched.load(path), subscribers=TOLD, clock=clock, overrides={"schedule": str(path)}
     ) as h:
         await h.standin.wait_for(lambda: all("jelang-kampanye" in h.texts_to(c) for c, _ in TOLD))
         assert {job.name for job in h.runtime.scheduler.reminder_jobs()} == {"dihapus", "digeser"}
