@@ -27,7 +27,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "release-2026-11.db"
 TABLES = ("subscribers", "broadcasts", "deliveries", "drafts", "audit", "meta", "stage_dates")
 
 
-ALL_MIGRATIONS = ["0001_initial_schema", "0002_areas"]
+ALL_MIGRATIONS = ["0001_initial_schema", "0002_areas", "0004_unanswered"]
 
 
 def old_columns(table: str) -> str:
