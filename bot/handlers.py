@@ -483,7 +483,7 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
         answer = found.entry.answer(language, rt.today())
         await reply(update, answer, reply_markup=faq_keyboard(found.related, language))
         return
-    rt.store.record_unanswered(text, now=rt.clock())
+    rt.store.record_unanswered(text, now=rt.now().timestamp())
     maybe = [e for e in (found.entry, *found.related) if e is not None] if found.score >= SUGGEST_MIN else []
     keyboard = faq_keyboard(maybe, language)
     contact = rt.schedule.fact("contact", language)
@@ -542,7 +542,7 @@ async def faq_button(update: Update, context: BotContext) -> None:
 async def purge_unanswered(context: BotContext) -> None:
     """Daily: unanswered questions older than 30 days go, even if nobody asks anything for a while."""
     rt = context.runtime
-    rt.store.purge_unanswered(rt.clock())
+    rt.store.purge_unanswered(rt.now().timestamp())
 
 
 def register(application: Application) -> None:

@@ -210,7 +210,7 @@ async def cancel_running(update: Update, context: BotContext) -> None:
 
 
 def view_pages(view: str, language: str, schedule: Schedule, store: st.Store, rate: float, now: datetime) -> list[str]:
-    """The pages of the operator reply ``view`` ("rencana", "laporan" or "audit") as of ``now``."""
+    """The pages of the operator reply ``view`` ("rencana", "laporan", "audit" or "pertanyaan") as of ``now``."""
     tz = schedule.election.tz
     if view == "rencana":
         rows = plan.plan(schedule, store.count_audience, rate, now=now, recorded=store.recorded_reminders())
@@ -219,12 +219,12 @@ def view_pages(view: str, language: str, schedule: Schedule, store: st.Store, ra
         return texts.report_list_pages(reports.recent_figures(store, REPORTS_SHOWN), tz, language)
     if view == "audit":
         return texts.audit_pages(store.audit_trail(AUDIT_SHOWN), tz, language)
+    if view == "pertanyaan":
+        return texts.unanswered_pages(store.unanswered(now.timestamp(), QUESTIONS_SHOWN), language)
     raise ValueError(f"no operator view {view!r}")
 
 
 def pages_now(rt: Runtime, view: str, language: str) -> list[str]:
-    if view == "pertanyaan":  # stored by real time, like the questions were counted
-        return texts.unanswered_pages(rt.store.unanswered(rt.clock(), QUESTIONS_SHOWN), language)
     return view_pages(view, language, rt.schedule, rt.store, rate_of(rt), rt.now())
 
 
