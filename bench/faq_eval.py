@@ -139,9 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     print(report(result, path.name))
     if args.misses or (args.set == "dev" and args.file is None):
         for q, got, score, confident in result.misses:
-            print(
-                f"  miss: {q.text!r} ({q.lang}) expect={q.expect or '-'} got={got} {score:.2f}{' sure' if confident else ''}"
-            )
+            sure = " sure" if confident else ""
+            print(f"  miss: {q.text!r} ({q.lang}) expect={q.expect or '-'} got={got} {score:.2f}{sure}")
     return 1 if args.strict and not result.ok() else 0
 
 
