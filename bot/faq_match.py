@@ -75,8 +75,9 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "apa": ("ap", "opo", "nopo", "napa", "what"),
     "siapa": ("sapa", "sopo", "sinten", "who"),
     "kenapa": ("knp", "ngapa", "mengapa", "why"),
-    "boleh": ("blh", "oleh", "angsal", "allowed", "may", "can"),
-    "bisa": ("bs", "isa", "iso", "saged", "dapat"),
+    # "boleh" (allowed) and "bisa" (can) are asked interchangeably
+    "boleh": ("blh", "oleh", "angsal", "allowed", "may", "can", "could", "bisa", "bs", "isa", "iso", "saged",
+              "dapat", "diperbolehkan", "dibolehkan"),
     # everyday words
     "tidak": (
         "gk",
@@ -117,6 +118,17 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "libur": ("holiday", "liburan", "prei"),
 }
 WORDS: dict[str, str] = {word: canon for canon, words in _GROUPS.items() for word in words}
+# Words that carry no question (greetings, forms of address, particles): dropped on both sides, so
+# that "pak, mau tanya dong, kapan nyoblos ya?" reads like "kapan nyoblos".
+FILLERS = frozenset(
+    "pak bu bapak ibu mas mbak mbok dik kak min admin gan lur sam cak ning bos bro sis "
+    "ya yah yaa dong donk sih nih deh kok lho loh toh kah lah pun tolong mohon minta info informasi "
+    "tanya nanya bertanya mau ingin pengen pingin please pls plz hi hello hey dear thanks thank "
+    "makasih trims tks nggih njih ndherek mawon".split()
+)
+# Indonesian affixes tried on a word the FAQ does not know ("dilaporkan" -> "lapor", "pindahnya").
+PREFIXES = ("meng", "meny", "mem", "men", "me", "di", "ber", "ter", "peng", "pem", "pen", "pe", "per", "ke", "se")
+SUFFIXES = ("nya", "kan", "an", "i", "lah", "kah", "ku", "mu")
 # Phrases folded before the words (several words meaning one thing).
 PHRASES: tuple[tuple[str, str], ...] = (
     ("kepala desa", "kades"),
@@ -157,7 +169,8 @@ def normalise(text: str) -> list[str]:
     plain = f" {plain} "
     for phrase, canon in PHRASES:
         plain = plain.replace(f" {phrase} ", f" {canon} ")
-    return [WORDS.get(word, word) for word in plain.split()]
+    words = [WORDS.get(word, word) for word in plain.split()]
+    return [w for w in words if w not in FILLERS]
 
 
 @dataclass(frozen=True)
@@ -205,11 +218,27 @@ class Matcher:
         if word in self.idf or len(word) < MIN_TYPO_LEN:
             return word
         if word not in self._typos:
-            found = process.extractOne(word, self.vocab, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
-            self._typos[word] = found[0] if found else None
+            stem = self._stem(word)
+            found = None if stem else process.extractOne(word, self.vocab, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+            self._typos[word] = stem or (found[0] if found else None)
             if len(self._typos) > 10_000:  # bounded: anyone can send any word
                 self._typos.clear()
         return self._typos.get(word) or word
+
+    def _stem(self, word: str) -> str | None:
+        """The known word left when Indonesian affixes are taken off ``word``, if any (longest first)."""
+        found: list[str] = []
+        for prefix in ("", *PREFIXES):
+            if not word.startswith(prefix):
+                continue
+            rest = word[len(prefix) :]
+            for suffix in ("", *SUFFIXES):
+                if rest.endswith(suffix) and len(rest) - len(suffix) >= 3:
+                    core = rest[: len(rest) - len(suffix)] if suffix else rest
+                    canon = WORDS.get(core, core)
+                    if canon in self.idf:
+                        found.append(canon)
+        return max(found, key=len) if found else None
 
     def weight(self, word: str) -> float:
         return self.idf.get(word, self.unknown_weight)
