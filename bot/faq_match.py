@@ -150,7 +150,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
 )
 
 TYPO_CUTOFF = 80  # rapidfuzz ratio for "this unknown word is a typo of that known one"
-MIN_TYPO_LEN = 4  # shorter words are corrected only through WORDS (too many near neighbours)
+MIN_TYPO_LEN = 4  # 3-letter words need a closer match ("wen" -> "when"); shorter ones are left alone
+SHORT_TYPO_CUTOFF = 85
 THRESHOLD = 0.50
 MARGIN = 0.04
 RELATED_MIN = 0.25  # a related entry must score at least this
@@ -209,18 +210,22 @@ class Matcher:
                 df[word] = df.get(word, 0) + 1
         self.idf = {word: math.log(1 + n / count) for word, count in df.items()}
         self.unknown_weight = math.log(1 + n)  # as rare as a word of one entry
-        self.vocab = sorted(self.idf)
+        # What typos are corrected against: the FAQ's words and every table word that folds onto one.
+        self.surface = {word: word for word in self.idf}
+        self.surface.update({w: canon for w, canon in WORDS.items() if canon in self.idf and w not in FILLERS})
+        self.vocab = sorted(self.surface)
         self.phrase_weight = [sum(self.idf[w] for w in words) for words in self.phrase_words]
         self._typos: dict[str, str | None] = {}
 
     def correct(self, word: str) -> str:
         """A known word as it is; an unknown one corrected to the nearest known word, if close enough."""
-        if word in self.idf or len(word) < MIN_TYPO_LEN:
+        if word in self.idf or len(word) < 3 or word.isdigit():
             return word
         if word not in self._typos:
             stem = self._stem(word)
-            found = None if stem else process.extractOne(word, self.vocab, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
-            self._typos[word] = stem or (found[0] if found else None)
+            cutoff = TYPO_CUTOFF if len(word) >= MIN_TYPO_LEN else SHORT_TYPO_CUTOFF
+            found = None if stem else process.extractOne(word, self.vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
+            self._typos[word] = stem or (self.surface[found[0]] if found else None)
             if len(self._typos) > 10_000:  # bounded: anyone can send any word
                 self._typos.clear()
         return self._typos.get(word) or word
