@@ -13,11 +13,14 @@ Scoring an entry combines three signals (weights below, tuned on bench/faq_dev.t
 - the share of the question's (weighted) words found anywhere in the entry's phrasings;
 - rapidfuzz's token_sort_ratio against the closest phrasing (character-level, for what the word
   weights miss).
-A question word unknown to the FAQ is first corrected to the nearest known word (rapidfuzz ratio
-≥ `TYPO_CUTOFF`); one that stays unknown weighs as much as the rarest word, so off-topic messages
-("jual pulsa murah") score low. A match is confident when its score reaches `THRESHOLD` and beats
-the runner-up entry by `MARGIN`. Everything that depends only on the FAQ is computed once, when
-the matcher is built (:func:`matcher_for` keeps one per schedule's FAQ).
+Words of the FAQ that share a stem once Indonesian affixes are off ("dilarang", "larangan") count as
+one. A question word the FAQ does not know is taken as the FAQ word it inflects, else as the closest
+FAQ word starting with the same letter (rapidfuzz ratio ≥ `TYPO_CUTOFF`, closer for short words);
+one that stays unknown weighs as much as the rarest word, so off-topic messages ("jual pulsa murah")
+score low. A match is confident when its score reaches `THRESHOLD`, raised by `UNKNOWN_PENALTY` times
+the share of the question in unknown words, and beats the runner-up entry by `MARGIN`. Everything
+that depends only on the FAQ is computed once, when the matcher is built (:func:`matcher_for` keeps
+one per schedule's FAQ).
 """
 
 from __future__ import annotations
@@ -56,19 +59,60 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "tps": ("tempat", "polling", "station", "stations", "booth"),
     "ktp": ("ktpel", "ektp", "e-ktp", "ktp-el"),
     "kades": ("kepdes", "lurah", "kepala", "kadesnya"),
-    "perangkat": ("prades", "perades", "sekdes", "kasun", "kamituwo", "carik", "modin"),
+    "perangkat": (
+        "prades",
+        "perades",
+        "sekdes",
+        "kasun",
+        "kamituwo",
+        "kamituwa",
+        "carik",
+        "modin",
+        "kasi",
+        "kaur",
+        "kadus",
+    ),
     "asn": ("pns", "civil", "servant", "servants"),
     "pppk": ("p3k",),
     "paslon": ("calon", "cabup", "cawabup", "cagub", "cawagub", "kandidat", "candidate", "candidates"),
     "pilkada": ("pemilu", "pemilihan", "pilbup", "pilgub", "election", "elections"),
     "undangan": ("c6", "invitation", "undanganya", "undangannya", "pemberitahuan"),
-    "dpt": ("dptb", "daftar"),
+    "dpt": ("daftar",),
     "kampanye": ("campaign", "campaigning", "kampanyenya"),
     "uang": ("duit", "amplop", "money", "cash", "wuwur", "sangu"),
     "lapor": ("melapor", "laporan", "laporkan", "melaporkan", "ngelapor", "report", "reporting", "aduan", "ngadu"),
-    "sanksi": ("hukuman", "dihukum", "hukumannya", "sanksinya", "penalty", "punishment", "punished", "pidana"),
+    "sanksi": (
+        "hukuman",
+        "dihukum",
+        "hukumannya",
+        "sanksinya",
+        "penalty",
+        "penalties",
+        "punishment",
+        "punished",
+        "pidana",
+        "sanction",
+        "sanctions",
+        "sanctioned",
+    ),
+    "pelanggaran": ("curang", "kecurangan", "melanggar", "pelanggar", "violation", "violations", "fraud", "cheating"),
+    "masatenang": ("tenang", "silent", "quiet"),
+    "menang": ("pemenang", "menangnya", "terpilih", "winner", "winners", "elected"),
     # question words
-    "kapan": ("kpn", "kapn", "kpan", "when", "tanggal", "tgl"),
+    "kapan": (
+        "kpn",
+        "kapn",
+        "kpan",
+        "when",
+        "tanggal",
+        "tgl",
+        "date",
+        "oktober",
+        "november",
+        "desember",
+        "october",
+        "december",
+    ),
     "mana": ("dmn", "dimana", "endi", "ngendi", "pundi", "where"),
     "bagaimana": ("gmn", "gmna", "bgmn", "gimana", "piye", "pripun", "kepriye", "caranya", "how"),
     "berapa": ("brp", "brapa", "pinten", "piro", "many", "much"),
@@ -76,8 +120,23 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "siapa": ("sapa", "sopo", "sinten", "who"),
     "kenapa": ("knp", "ngapa", "mengapa", "why"),
     # "boleh" (allowed) and "bisa" (can) are asked interchangeably
-    "boleh": ("blh", "oleh", "angsal", "allowed", "may", "can", "could", "bisa", "bs", "isa", "iso", "saged",
-              "dapat", "diperbolehkan", "dibolehkan"),
+    "boleh": (
+        "blh",
+        "oleh",
+        "angsal",
+        "allowed",
+        "may",
+        "can",
+        "could",
+        "bisa",
+        "bs",
+        "isa",
+        "iso",
+        "saged",
+        "dapat",
+        "diperbolehkan",
+        "dibolehkan",
+    ),
     # everyday words
     "tidak": (
         "gk",
@@ -114,6 +173,8 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "jam": ("jm", "pukul", "hours", "hour", "time", "open", "buka"),
     "pindah": ("move", "moving", "moved", "pindahan", "mutasi"),
     "hasil": ("result", "results"),
+    "datang": ("dtg", "teko", "tekan", "arrive", "come"),
+    "pakai": ("pake", "nganggo", "use"),
     "hitung": ("penghitungan", "perhitungan", "dihitung", "counting", "count", "counted"),
     "libur": ("holiday", "liburan", "prei"),
 }
@@ -124,7 +185,8 @@ FILLERS = frozenset(
     "pak bu bapak ibu mas mbak mbok dik kak min admin gan lur sam cak ning bos bro sis "
     "ya yah yaa dong donk sih nih deh kok lho loh toh kah lah pun tolong mohon minta info informasi "
     "tanya nanya bertanya mau ingin pengen pingin please pls plz hi hello hey dear thanks thank "
-    "makasih trims tks nggih njih ndherek mawon".split()
+    "makasih trims tks nggih njih ndherek mawon aja saja juga terus trus lagi nih ini itu "
+    "the a an of is are am do does did be will would".split()
 )
 # Indonesian affixes tried on a word the FAQ does not know ("dilaporkan" -> "lapor", "pindahnya").
 PREFIXES = ("meng", "meny", "mem", "men", "me", "di", "ber", "ter", "peng", "pem", "pen", "pe", "per", "ke", "se")
@@ -144,16 +206,22 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("masa tenang", "masatenang"),
     ("quiet period", "masatenang"),
     ("di mana", "mana"),
+    ("village head", "kades"),
+    ("village chief", "kades"),
+    ("village officials", "perangkat"),
+    ("village official", "perangkat"),
+    ("village staff", "perangkat"),
+    ("cekdptonline", "cek dpt online"),
     ("pegawai negeri", "asn"),
     ("media sosial", "medsos"),
     ("social media", "medsos"),
 )
 
-TYPO_CUTOFF = 80  # rapidfuzz ratio for "this unknown word is a typo of that known one"
-MIN_TYPO_LEN = 4  # 3-letter words need a closer match ("wen" -> "when"); shorter ones are left alone
-SHORT_TYPO_CUTOFF = 85
-THRESHOLD = 0.50
-MARGIN = 0.04
+TYPO_CUTOFF = 80  # rapidfuzz ratio for "this unknown word (6+ letters) is a typo of that known one"
+SHORT_TYPO_CUTOFF = 85  # words of 3-5 letters need a closer match ("wen" -> "when"); shorter ones are left alone
+THRESHOLD = 0.55
+MARGIN = 0.06
+UNKNOWN_PENALTY = 0.2  # added to THRESHOLD per share of the question in words the FAQ does not know
 RELATED_MIN = 0.25  # a related entry must score at least this
 MAX_RELATED = 3
 W_PHRASE, W_ENTRY, W_CHARS = 0.45, 0.30, 0.25
@@ -174,6 +242,51 @@ def normalise(text: str) -> list[str]:
     return [w for w in words if w not in FILLERS]
 
 
+def _cores(word: str) -> list[str]:
+    """``word``, then what is left of it without Indonesian affixes, longest first (at least 4 letters)."""
+    cores = {word}
+    for prefix in ("", *PREFIXES):
+        if not word.startswith(prefix):
+            continue
+        rest = word[len(prefix) :]
+        for suffix in ("", *SUFFIXES):
+            core = rest[: len(rest) - len(suffix)] if suffix else rest
+            if rest.endswith(suffix) and len(core) >= 4:
+                cores.add(core)
+    return [word, *sorted(cores - {word}, key=lambda c: (-len(c), c))]
+
+
+MIN_CORE = 5  # shorter stems join no families ("nang" is not "menang")
+
+
+def _families(words: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Words that share a stem of MIN_CORE+ letters, as one family named by its shortest word.
+
+    Returns (word -> family, stem -> family). "dilarang" and "larangan" (stem "larang") are one word
+    for matching, whichever of the two an example question or a question uses.
+    """
+    parent = {w: w for w in words}
+
+    def root(w: str) -> str:
+        while parent[w] != w:
+            w = parent[w]
+        return w
+
+    owner: dict[str, str] = {}
+    for word in sorted(words, key=lambda w: (len(w), w)):
+        for core in _cores(word):
+            if len(core) < MIN_CORE and core != word:
+                continue
+            if core in owner:
+                a, b = root(owner[core]), root(word)
+                if a != b:
+                    parent[max(a, b, key=lambda w: (len(w), w))] = min(a, b, key=lambda w: (len(w), w))
+            else:
+                owner[core] = word
+    family = {w: root(w) for w in words}
+    return family, {core: family[w] for core, w in owner.items() if len(core) >= MIN_CORE}
+
+
 @dataclass(frozen=True)
 class Match:
     entry: FaqEntry | None  # the best entry (None when the FAQ is empty or nothing matched at all)
@@ -190,18 +303,20 @@ class Matcher:
         self.faq = tuple(faq)
         self.threshold, self.margin = threshold, margin
         self.owner: list[int] = []  # phrasing index -> entry index
-        self.phrasings: list[str] = []
-        self.phrase_words: list[frozenset[str]] = []
-        bags: list[set[str]] = [set() for _ in self.faq]
+        raw: list[list[str]] = []
         for i, entry in enumerate(self.faq):
             for question in (*entry.questions, *entry.questions_en):
                 words = normalise(question)
-                if not words:
-                    continue
-                self.owner.append(i)
-                self.phrasings.append(" ".join(words))
-                self.phrase_words.append(frozenset(words))
-                bags[i].update(words)
+                if words:
+                    self.owner.append(i)
+                    raw.append(words)
+        self.family, self.cores = _families({w for words in raw for w in words})
+        phrase_lists = [[self.family[w] for w in words] for words in raw]
+        self.phrasings = [" ".join(words) for words in phrase_lists]
+        self.phrase_words = [frozenset(words) for words in phrase_lists]
+        bags: list[set[str]] = [set() for _ in self.faq]
+        for index, words in enumerate(self.phrase_words):
+            bags[self.owner[index]].update(words)
         self.bags = [frozenset(b) for b in bags]
         n = max(len(self.faq), 1)
         df: dict[str, int] = {}
@@ -211,51 +326,59 @@ class Matcher:
         self.idf = {word: math.log(1 + n / count) for word, count in df.items()}
         self.unknown_weight = math.log(1 + n)  # as rare as a word of one entry
         # What typos are corrected against: the FAQ's words and every table word that folds onto one.
-        self.surface = {word: word for word in self.idf}
-        self.surface.update({w: canon for w, canon in WORDS.items() if canon in self.idf and w not in FILLERS})
-        self.vocab = sorted(self.surface)
+        self.surface = dict(self.family)
+        self.surface.update({w: self.family[c] for w, c in WORDS.items() if c in self.family and w not in FILLERS})
+        self.by_letter: dict[str, list[str]] = {}
+        for word in sorted(self.surface):
+            self.by_letter.setdefault(word[0], []).append(word)
         self.phrase_weight = [sum(self.idf[w] for w in words) for words in self.phrase_words]
         self._typos: dict[str, str | None] = {}
 
     def correct(self, word: str) -> str:
-        """A known word as it is; an unknown one corrected to the nearest known word, if close enough."""
-        if word in self.idf or len(word) < 3 or word.isdigit():
+        """A word of the FAQ as its family; an unknown one as the FAQ word it inflects or misspells, if any."""
+        if word in self.family:
+            return self.family[word]
+        if len(word) < 3 or word.isdigit():
             return word
         if word not in self._typos:
-            stem = self._stem(word)
-            cutoff = TYPO_CUTOFF if len(word) >= MIN_TYPO_LEN else SHORT_TYPO_CUTOFF
-            found = None if stem else process.extractOne(word, self.vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
-            self._typos[word] = stem or (self.surface[found[0]] if found else None)
             if len(self._typos) > 10_000:  # bounded: anyone can send any word
                 self._typos.clear()
-        return self._typos.get(word) or word
+            self._typos[word] = self._stem(word) or self._typo(word)
+        return self._typos[word] or word
+
+    def _typo(self, word: str) -> str | None:
+        """The known word closest to ``word``, starting with the same letter (typos rarely hit the first)."""
+        cutoff = TYPO_CUTOFF if len(word) >= 6 else SHORT_TYPO_CUTOFF
+        candidates = self.by_letter.get(word[0], [])
+        found = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return self.surface[found[0]] if found else None
 
     def _stem(self, word: str) -> str | None:
-        """The known word left when Indonesian affixes are taken off ``word``, if any (longest first)."""
-        found: list[str] = []
-        for prefix in ("", *PREFIXES):
-            if not word.startswith(prefix):
-                continue
-            rest = word[len(prefix) :]
-            for suffix in ("", *SUFFIXES):
-                if rest.endswith(suffix) and len(rest) - len(suffix) >= 3:
-                    core = rest[: len(rest) - len(suffix)] if suffix else rest
-                    canon = WORDS.get(core, core)
-                    if canon in self.idf:
-                        found.append(canon)
-        return max(found, key=len) if found else None
+        """The FAQ word sharing a stem with ``word`` once Indonesian affixes are off ("dilarang", "larangan")."""
+        for core in _cores(word):
+            canon = WORDS.get(core, core)
+            if canon in self.family:
+                return self.family[canon]
+            if core in self.cores:
+                return self.cores[core]
+        return None
 
     def weight(self, word: str) -> float:
         return self.idf.get(word, self.unknown_weight)
 
     def scores(self, text: str) -> list[float]:
         """Each entry's score for ``text`` (0..1), in FAQ order."""
+        return self._scores(text)[0]
+
+    def _scores(self, text: str) -> tuple[list[float], float]:
+        """Each entry's score, and the share of the question's weight in words the FAQ does not know."""
         words = [self.correct(w) for w in normalise(text)]
         result = [0.0] * len(self.faq)
         if not words or not self.phrasings:
-            return result
+            return result, 1.0
         query = set(words)
         q_weight = sum(self.weight(w) for w in query)
+        unknown = sum(self.unknown_weight for w in query if w not in self.idf and not w.isdigit()) / q_weight
         chars = process.extract(
             " ".join(sorted(query)), self.phrasings, scorer=fuzz.token_sort_ratio, limit=None
         )  # (phrasing, score, index)
@@ -275,16 +398,19 @@ class Matcher:
         for i, bag in enumerate(self.bags):
             covered = sum(self.idf[w] for w in query & bag) / q_weight
             result[i] = W_PHRASE * best_phrase[i] + W_ENTRY * covered + W_CHARS * best_chars[i]
-        return result
+        return result, unknown
 
     def match(self, text: str) -> Match:
-        scores = self.scores(text)
+        scores, unknown = self._scores(text)
         ranked = sorted(range(len(scores)), key=lambda i: -scores[i])
         if not ranked or scores[ranked[0]] <= 0:
             return Match(None, 0.0, False, ())
         best = ranked[0]
         runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
-        confident = scores[best] >= self.threshold and scores[best] - runner_up >= self.margin
+        # Words the FAQ has never seen ("pacar", "sekarang") make an answer less sure: a question about
+        # something else often shares a word or two with some entry ("jam berapa sekarang").
+        needed = self.threshold + UNKNOWN_PENALTY * unknown
+        confident = scores[best] >= needed and scores[best] - runner_up >= self.margin
         related = tuple(self.faq[i] for i in ranked[1 : 1 + MAX_RELATED] if scores[i] >= RELATED_MIN)
         return Match(self.faq[best], scores[best], confident, related, runner_up)
 
