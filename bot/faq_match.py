@@ -315,8 +315,8 @@ class Matcher:
         self.phrasings = [" ".join(words) for words in phrase_lists]
         self.phrase_words = [frozenset(words) for words in phrase_lists]
         bags: list[set[str]] = [set() for _ in self.faq]
-        for index, words in enumerate(self.phrase_words):
-            bags[self.owner[index]].update(words)
+        for index, phrase in enumerate(self.phrase_words):
+            bags[self.owner[index]].update(phrase)
         self.bags = [frozenset(b) for b in bags]
         n = max(len(self.faq), 1)
         df: dict[str, int] = {}
