@@ -186,7 +186,7 @@ FILLERS = frozenset(
     "ya yah yaa dong donk sih nih deh kok lho loh toh kah lah pun tolong mohon minta info informasi "
     "tanya nanya bertanya mau ingin pengen pingin please pls plz hi hello hey dear thanks thank "
     "makasih trims tks nggih njih ndherek mawon aja saja juga terus trus lagi nih ini itu "
-    "the a an of is are am do does did be will would".split()
+    "the a an of is are am do does did be will would there here".split()
 )
 # Indonesian affixes tried on a word the FAQ does not know ("dilaporkan" -> "lapor", "pindahnya").
 PREFIXES = ("meng", "meny", "mem", "men", "me", "di", "ber", "ter", "peng", "pem", "pen", "pe", "per", "ke", "se")
