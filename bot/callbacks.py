@@ -17,7 +17,7 @@ from bot.texts import LANGS
 MAX_BYTES = 64  # Telegram's limit for callback data
 MAX_DRAFT_DIGITS = 18  # any id of at most 18 digits fits SQLite's 64-bit integers
 MAX_PAGE_DIGITS = 4
-PAGE_VIEWS = ("jadwal", "rencana", "laporan", "audit")  # the replies shown in pages with ◀ ▶
+PAGE_VIEWS = ("jadwal", "rencana", "laporan", "audit", "pertanyaan")  # the replies shown in pages with ◀ ▶
 
 _ROLE = "role:"
 _LANGUAGE = "lang:"
@@ -239,3 +239,24 @@ def unpack_pledge(data: str | None) -> str | None:
     """The ask of a pledge button; None for anything else (an unknown ask, a forged button)."""
     value = _after(data, _PLEDGE)
     return value if value in ASKS else None
+
+
+# -- i13-faq-engine
+# A related question under an FAQ answer (or under "not found"): ``faq:<entry id>`` shows that
+# entry's answer.
+_FAQ = "faq:"
+FAQ_PATTERN = f"^{re.escape(_FAQ)}"
+_FAQ_ID = re.compile(r"[a-z0-9-]+")  # schedule ids
+
+
+def faq(entry_id: str) -> str:
+    """The data of a button that shows the answer of FAQ entry ``entry_id``; ValueError if it cannot be packed."""
+    if not _FAQ_ID.fullmatch(entry_id):
+        raise ValueError(f"not an FAQ id: {entry_id!r}")
+    return _checked(_FAQ + entry_id)
+
+
+def unpack_faq(data: str | None) -> str | None:
+    """The FAQ id of a related-question button; None for anything else."""
+    value = _after(data, _FAQ)
+    return value if value is not None and _FAQ_ID.fullmatch(value) and len(value) <= MAX_BYTES else None

@@ -26,9 +26,10 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import callbacks, pages, pledges, subscriber_areas, telegram_html, texts
+from bot import callbacks, faq_match, pages, pledges, subscriber_areas, telegram_html, texts
 from bot.areas import find
 from bot.context import BotContext
+from bot.faq import FaqEntry
 from bot.schedule import ROLES
 from bot.store import ACTIVE, REPEATED, STOPPED, UNKNOWN
 
@@ -457,8 +458,92 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     await reply(update, texts.say(lang(update, context), "unknown_command"))
 
 
+# -- questions in plain words (i13-faq-engine) ---------------------------------------------------
+
+
+def faq_keyboard(entries: Sequence[FaqEntry], language: str) -> InlineKeyboardMarkup | None:
+    """One button per entry, labelled with its first example question in ``language``."""
+    rows = []
+    for entry in entries:
+        phrasings = entry.phrasings(language)
+        try:
+            data = callbacks.faq(entry.id)
+        except ValueError:  # an id too long for a button: the entry is still answered when asked
+            continue
+        if phrasings:
+            rows.append([InlineKeyboardButton(texts.faq_button_label(phrasings[0]), callback_data=data)])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+async def answer_question(update: Update, context: BotContext, text: str) -> None:
+    """The FAQ's answer to ``text`` when the match is confident, else "not found" (and the question counted)."""
+    rt = context.runtime
+    language = lang(update, context)
+    found = faq_match.match(rt.schedule.faq, text)
+    if found.confident and found.entry is not None:
+        answer = found.entry.answer(language, rt.today())
+        await reply(update, answer, reply_markup=faq_keyboard(found.related, language))
+        return
+    rt.store.record_unanswered(text, now=rt.now().timestamp())
+    maybe = [e for e in (found.entry, *found.related) if e is not None] if found.score >= SUGGEST_MIN else []
+    keyboard = faq_keyboard(maybe, language)
+    contact = rt.schedule.fact("contact", language)
+    await reply(update, texts.faq_not_found_text(language, contact, keyboard is not None), reply_markup=keyboard)
+
+
+SUGGEST_MIN = 0.3  # below this, "did you mean" buttons would be noise
+
+
 async def free_text(update: Update, context: BotContext) -> None:
-    await reply(update, texts.say(lang(update, context), "free_text"))
+    """A private message that is not a command: a question for the FAQ."""
+    message = message_of(update)
+    text = (message.text or message.caption or "").strip()
+    if not text:  # a sticker, a photo without caption: nothing to look up
+        await reply(update, texts.say(lang(update, context), "free_text"))
+        return
+    await answer_question(update, context, text)
+
+
+def addressed_text(message: Message, username: str | None, bot_id: int) -> str | None:
+    """A group message's text if it is meant for the bot (an @mention of it, or a reply to it), else None."""
+    text = message.text or message.caption or ""
+    replied = message.reply_to_message
+    to_bot = replied is not None and replied.from_user is not None and replied.from_user.id == bot_id
+    mention = f"@{username}".lower() if username else None
+    if mention and mention in text.lower():
+        start = text.lower().index(mention)
+        return (text[:start] + text[start + len(mention) :]).strip()
+    return text.strip() if to_bot else None
+
+
+async def group_text(update: Update, context: BotContext) -> None:
+    """A group message: answered only when it is for the bot; the rest of the group's talk is not ours."""
+    text = addressed_text(message_of(update), context.bot.username, context.bot.id)
+    if text:
+        await answer_question(update, context, text)
+
+
+async def faq_button(update: Update, context: BotContext) -> None:
+    """A related question under an answer: its answer, as a new message, with its own related questions."""
+    rt = context.runtime
+    query = query_of(update)
+    language = lang(update, context)
+    entry_id = callbacks.unpack_faq(query.data)
+    entry = next((e for e in rt.schedule.faq if e.id == entry_id), None)
+    if entry is None or query.message is None:
+        await query.answer(texts.say(language, "stale_button"))
+        return
+    await query.answer()
+    related = faq_match.related_entries(rt.schedule.faq, entry)
+    await context.bot.send_message(
+        query.message.chat.id, entry.answer(language, rt.today()), reply_markup=faq_keyboard(related, language)
+    )
+
+
+async def purge_unanswered(context: BotContext) -> None:
+    """Daily: unanswered questions older than 30 days go, even if nobody asks anything for a while."""
+    rt = context.runtime
+    rt.store.purge_unanswered(rt.now().timestamp())
 
 
 # -- i13-pledges
@@ -523,6 +608,10 @@ def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(confirm_delete, pattern=callbacks.FORGET_PATTERN))
     application.add_handler(CallbackQueryHandler(choose_area, pattern=callbacks.AREA_PATTERN))
     application.add_handler(CallbackQueryHandler(pledge, pattern=callbacks.PLEDGE_PATTERN))
+    application.add_handler(CallbackQueryHandler(faq_button, pattern=callbacks.FAQ_PATTERN))
     application.add_handler(CallbackQueryHandler(stray_button))
     application.add_handler(MessageHandler(message & filters.COMMAND, unknown_command))
     application.add_handler(MessageHandler(message & filters.ChatType.PRIVATE & ~filters.COMMAND, free_text))
+    application.add_handler(MessageHandler(message & filters.ChatType.GROUPS & ~filters.COMMAND, group_text))
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(purge_unanswered, interval=86400, first=60, name="purge-unanswered")

@@ -28,7 +28,17 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot import broadcast_areas, callbacks, plan, reports, telegram_html, texts
 from bot import store as st
 from bot.context import BotContext, job_queue_of, runtime_of
-from bot.handlers import edit, ignoring_unchanged, lang, message_of, query_of, reply, reply_pages, show_page
+from bot.handlers import (
+    edit,
+    free_text,
+    ignoring_unchanged,
+    lang,
+    message_of,
+    query_of,
+    reply,
+    reply_pages,
+    show_page,
+)
 from bot.schedule import ROLES, Schedule
 
 if TYPE_CHECKING:
@@ -39,7 +49,8 @@ log = logging.getLogger(__name__)
 # How far back /laporan and /audit go, in pages of ◀ ▶ (bounds the work of each press).
 REPORTS_SHOWN = 500
 AUDIT_SHOWN = 1000
-OPERATOR_VIEWS = ("rencana", "laporan", "audit")
+QUESTIONS_SHOWN = 300
+OPERATOR_VIEWS = ("rencana", "laporan", "audit", "pertanyaan")
 
 
 def rate_of(rt: Runtime) -> float:
@@ -141,8 +152,8 @@ async def draft_text(update: Update, context: BotContext) -> None:
     rt = context.runtime
     language = lang(update, context)
     draft = rt.store.writing_draft(user_id(update))
-    if draft is None:
-        await reply(update, texts.say(language, "free_text"))
+    if draft is None:  # not a broadcast's text: a question, as for anyone
+        await free_text(update, context)
         return
     message = message_of(update)
     if message.text is None:  # the handler's filter lets only text through
@@ -200,7 +211,7 @@ async def cancel_running(update: Update, context: BotContext) -> None:
 
 
 def view_pages(view: str, language: str, schedule: Schedule, store: st.Store, rate: float, now: datetime) -> list[str]:
-    """The pages of the operator reply ``view`` ("rencana", "laporan" or "audit") as of ``now``."""
+    """The pages of the operator reply ``view`` ("rencana", "laporan", "audit" or "pertanyaan") as of ``now``."""
     tz = schedule.election.tz
     if view == "rencana":
         rows = plan.plan(schedule, store.count_audience, rate, now=now, recorded=store.recorded_reminders())
@@ -209,6 +220,8 @@ def view_pages(view: str, language: str, schedule: Schedule, store: st.Store, ra
         return texts.report_list_pages(reports.recent_figures(store, REPORTS_SHOWN), tz, language)
     if view == "audit":
         return texts.audit_pages(store.audit_trail(AUDIT_SHOWN), tz, language)
+    if view == "pertanyaan":
+        return texts.unanswered_pages(store.unanswered(now.timestamp(), QUESTIONS_SHOWN), language)
     raise ValueError(f"no operator view {view!r}")
 
 
@@ -253,8 +266,14 @@ async def audit(update: Update, context: BotContext) -> None:
     await reply_pages(update, "audit", pages_now(context.runtime, "audit", language), language)
 
 
+async def unanswered(update: Update, context: BotContext) -> None:
+    """/pertanyaan: the most frequent questions of the last 30 days the FAQ could not answer."""
+    language = lang(update, context)
+    await reply_pages(update, "pertanyaan", pages_now(context.runtime, "pertanyaan", language), language)
+
+
 async def turn_page(update: Update, context: BotContext) -> None:
-    """◀ ▶ under /rencana, /laporan and /audit: operators only, like the commands."""
+    """◀ ▶ under /rencana, /laporan, /audit and /pertanyaan: operators only, like the commands."""
     rt = context.runtime
     query = query_of(update)
     language = lang(update, context)
@@ -640,6 +659,7 @@ def register(application: Application, admin_ids) -> None:
     for name, callback in [
         ("statistik", statistics), ("siaran", start_broadcast), ("batal", cancel_running),
         ("rencana", upcoming), ("laporan", report), ("audit", audit),
+        ("pertanyaan", unanswered),  # i13-faq-engine
     ]:  # fmt: skip
         application.add_handler(CommandHandler(name, callback, filters=operator))
     application.add_handler(MessageHandler(operator & filters.TEXT & ~filters.COMMAND, draft_text))

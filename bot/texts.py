@@ -29,6 +29,13 @@ STORED = {
     "en": "your Telegram chat id, your role, your language, your kecamatan/desa (if you chose one), the date you "
     'subscribed, a record of the messages sent to you and the "I will vote"/"I have voted" buttons you press',
 }
+# Free-text questions the FAQ cannot answer (bot/store/questions.py), said by /privasi.
+UNANSWERED_KEPT = {
+    "id": "Pertanyaan yang belum dapat dijawab bot disimpan 30 hari <b>tanpa</b> ID chat, agar KPU dapat "
+    "melengkapi jawabannya.",
+    "en": "Questions the bot could not answer are kept for 30 days <b>without</b> any chat id, so that the "
+    "commission can add answers.",
+}
 NOT_STORED = {
     "id": "Kami <b>tidak</b> menyimpan NIK, nomor telepon, alamat, atau nama.",
     "en": "We do <b>not</b> store national id numbers (NIK), phone numbers, addresses or names.",
@@ -105,6 +112,7 @@ STRINGS = {
             "Bot ini hanya menyimpan: {stored}. {not_stored}\n"
             "Data dipakai hanya untuk mengirim informasi pemilihan, sesuai semangat UU 27/2022 tentang "
             "Pelindungan Data Pribadi.\n"
+            "{unanswered}\n"
             "/berhenti menghentikan pesan; /hapus menghapus semua data Anda seketika."
         ),
         # areas (i12-subs)
@@ -132,6 +140,10 @@ STRINGS = {
         "pledge_voted": "✅ Saya sudah memilih",
         "pledge_thanks_will_vote": "Terima kasih! Tercatat: Anda akan memilih. Ajak juga keluarga Anda.",
         "pledge_thanks_voted": "Terima kasih! Tercatat: Anda sudah memilih.",
+        # i13-faq-engine
+        "faq_not_found": "Maaf, jawaban untuk pertanyaan itu belum ada. Ketik /bantuan untuk daftar perintah.",
+        "faq_contact": "Hubungi: {contact}",
+        "faq_maybe": "Mungkin maksud Anda:",
     },
     "en": {
         "state_done": "done",
@@ -192,6 +204,7 @@ STRINGS = {
             "This bot stores only: {stored}. {not_stored}\n"
             "The data is used only to send election information, in the spirit of Indonesia's personal data "
             "protection law (UU 27/2022).\n"
+            "{unanswered}\n"
             "/berhenti stops the messages; /hapus deletes all your data at once."
         ),
         # areas (i12-subs)
@@ -217,6 +230,10 @@ STRINGS = {
         "pledge_voted": "✅ I have voted",
         "pledge_thanks_will_vote": "Thank you! Noted: you will vote. Bring your family along too.",
         "pledge_thanks_voted": "Thank you! Noted: you have voted.",
+        # i13-faq-engine
+        "faq_not_found": "Sorry, there is no answer to that question yet. Type /help for the list of commands.",
+        "faq_contact": "Contact: {contact}",
+        "faq_maybe": "Did you mean:",
     },
 }
 
@@ -277,7 +294,7 @@ def say(lang: str, key: str, **values) -> str:
     lang = lang if lang in STRINGS else "id"
     text = STRINGS[lang][key]
     if key in ("welcome", "privacy"):
-        values = {"stored": STORED[lang], "not_stored": NOT_STORED[lang], **values}
+        values = {"stored": STORED[lang], "not_stored": NOT_STORED[lang], "unanswered": UNANSWERED_KEPT[lang], **values}
     return text.format(**values) if values else text
 
 
@@ -416,6 +433,8 @@ OPERATOR_COMMANDS = {
         ("rencana", "Pengingat terjadwal berikutnya"),
         ("laporan", "Laporan pengiriman"),
         ("audit", "Jejak tindakan operator"),
+        # i13-faq-engine
+        ("pertanyaan", "Pertanyaan yang belum terjawab"),
     ),
     "en": (
         ("statistik", "Subscriber statistics and chart"),
@@ -424,6 +443,8 @@ OPERATOR_COMMANDS = {
         ("rencana", "Upcoming scheduled reminders"),
         ("laporan", "Delivery reports"),
         ("audit", "Operator action trail"),
+        # i13-faq-engine
+        ("pertanyaan", "Questions the bot could not answer"),
     ),
 }
 
@@ -470,6 +491,9 @@ OP_STRINGS = {
         "button_back": "‹ Kembali",
         "all_areas": "semua wilayah",
         "more_areas": "+{n} lainnya",
+        # i13-faq-engine
+        "questions_title": "<b>Pertanyaan tanpa jawaban</b> (30 hari terakhir, terbanyak dulu)",
+        "questions_none": "Tidak ada pertanyaan tanpa jawaban dalam 30 hari terakhir.",
     },
     "en": {
         "not_author": "Only the author of this broadcast can press this button.",
@@ -513,6 +537,9 @@ OP_STRINGS = {
         "button_back": "‹ Back",
         "all_areas": "all areas",
         "more_areas": "+{n} more",
+        # i13-faq-engine
+        "questions_title": "<b>Unanswered questions</b> (last 30 days, most asked first)",
+        "questions_none": "No unanswered questions in the last 30 days.",
     },
 }
 
@@ -1162,3 +1189,34 @@ def pledge_stats_lines(pledges: list[dict], lang: str = "id") -> list[str]:
                 " · ".join(f"{escape(a['name']) if a['id'] else no_area} {_part(a, lang)}" for a in f["areas"])
             )
     return lines
+
+
+# -- FAQ answers (i13-faq-engine) ---------------------------------------------------------------
+
+
+def faq_not_found_text(lang: str = "id", contact: str | None = None, suggestions: bool = False) -> str:
+    """The reply to a question the FAQ cannot answer: /bantuan, the commission's contact, maybe buttons."""
+    lines = [say(lang, "faq_not_found")]
+    if contact:
+        lines.append(say(lang, "faq_contact", contact=contact))
+    if suggestions:
+        lines.append(say(lang, "faq_maybe"))
+    return "\n".join(lines)
+
+
+def faq_button_label(question: str, limit: int = 60) -> str:
+    """An example question as a button label: plain text, at most ``limit`` characters."""
+    question = " ".join(question.split())
+    return question if len(question) <= limit else question[: limit - 1].rstrip() + "…"
+
+
+def unanswered_lines(rows: list[tuple[str, int, float]], lang: str = "id") -> list[str]:
+    """/pertanyaan: one line per stored question, "12× kapan coblosan"."""
+    return [f"{num(count, lang)}× {escape(text)}" for text, count, _ in rows]
+
+
+def unanswered_pages(rows: list[tuple[str, int, float]], lang: str = "id") -> list[str]:
+    """/pertanyaan as pages of one message each."""
+    if not rows:
+        return [op_say(lang, "questions_none")]
+    return pages.paginate(unanswered_lines(rows, lang), op_say(lang, "questions_title"))

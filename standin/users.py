@@ -40,8 +40,11 @@ class Users:
         chat_type: str = "private",
         username: str | None = None,
         anonymous: bool = False,
+        reply_to: int | None = None,
     ) -> dict:
         """A user writes ``text`` in ``chat_id``; returns the queued update.
+
+        ``reply_to``: the id of a message in the chat (the bot's, say) that this one answers.
 
         ``anonymous``: an anonymous group admin, who posts as the group (``sender_chat``) through
         Telegram's GroupAnonymousBot.
@@ -76,6 +79,8 @@ class Users:
         if anonymous and chat_id < 0:
             message["from"] = dict(ANONYMOUS_ADMIN)
             message["sender_chat"] = self._chat_obj(chat_id, chat_type)
+        if reply_to is not None:
+            message["reply_to_message"] = copy.deepcopy(self._tg_messages[(chat_id, reply_to)])
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]

@@ -46,7 +46,8 @@ async def test_batal_cancels_a_draft_in_every_state_before_sending(tmp_path, soo
         [reply] = await h.say(OP1, "/batal")
         assert "dibatalkan" in reply["text"]
         [reply] = await h.say(OP1, "teks yang terlambat")
-        assert "tidak membaca pesan bebas" in reply["text"]
+        assert reply["text"].startswith("Maaf, jawaban untuk pertanyaan itu belum ada.")  # a question, not a draft
+        assert h.store.recent_broadcasts() == []
 
         # preview
         summary = await compose(h, OP1, ["pemilih"], "pratinjau saja")

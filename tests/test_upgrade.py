@@ -19,6 +19,7 @@ from bot.store import ACTIVE, BLOCKED, DONE, MIGRATIONS, SENT, STOPPED, VISITOR,
 from bot.store.schema import areas as areas_migration
 from bot.store.schema import initial_schema
 from bot.store.schema import pledges as pledges_migration
+from bot.store.schema import unanswered as unanswered_migration
 from tests.conftest import make_schedule
 from tests.e2e import Harness
 from tests.fixtures.make_fixture_db import BLOCKED_CHAT, REMINDER_ID, STOPPED_CHAT, SUBSCRIBERS
@@ -28,7 +29,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "release-2026-11.db"
 TABLES = ("subscribers", "broadcasts", "deliveries", "drafts", "audit", "meta", "stage_dates")
 
 
-ALL_MIGRATIONS = ["0001_initial_schema", "0002_areas", "0003_pledges"]
+ALL_MIGRATIONS = ["0001_initial_schema", "0002_areas", "0003_pledges", "0004_unanswered"]
 
 
 def old_columns(table: str) -> str:
@@ -112,6 +113,7 @@ def shipped_and_one_more() -> Migrations:
     later(name="0001_initial_schema")(initial_schema)
     later(name="0002_areas")(areas_migration)
     later(name="0003_pledges")(pledges_migration)
+    later(name="0004_unanswered")(unanswered_migration)
     return later
 
 

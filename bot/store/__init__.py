@@ -9,6 +9,7 @@ The parts, each over its own tables, combine into one `Store` (one instance per 
 - `bot.store.outbox`: ``deliveries``, one row per (broadcast, chat), from pending to a final outcome.
 - `bot.store.operator`: ``drafts`` of /siaran, the ``audit`` trail, ``meta`` values.
 - `bot.store.pledges`: ``pledges``, one row per person and ask ("I will vote", "I have voted").
+- `bot.store.questions`: ``unanswered``, free-text questions the FAQ could not answer (30 days, no chat id).
 - `bot.store.schema`: opening the file and upgrading it through numbered migrations.
 - `bot.store.statuses`: every status and kind, defined once.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 from bot.store.operator import OperatorStore
 from bot.store.outbox import OutboxStore
 from bot.store.pledges import PLEDGED, REPEATED, UNKNOWN, PledgeStore
+from bot.store.questions import QuestionStore
 from bot.store.rows import Broadcast, Draft, Job, Subscriber, undelivered
 from bot.store.schema import BUSY_TIMEOUT, HEARTBEAT_KEY, MIGRATIONS, migrate, open_db, read_heartbeat, read_meta
 from bot.store.statuses import (
@@ -59,7 +61,7 @@ from bot.store.statuses import (
 from bot.store.subscribers import SubscriberStore
 
 
-class Store(SubscriberStore, OutboxStore, OperatorStore, PledgeStore):
+class Store(SubscriberStore, OutboxStore, OperatorStore, PledgeStore, QuestionStore):
     """All reads and writes of the bot's state. One instance per connection."""
 
 

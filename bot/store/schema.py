@@ -163,6 +163,25 @@ def pledges(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+@MIGRATIONS(name="0004_unanswered")
+def unanswered(db: sqlite_utils.Database) -> None:
+    """Issue 13: free-text questions the FAQ could not answer, counted per day, without any chat id.
+
+    One row per (text, day): /pertanyaan sums the last 30 days, and days older than that
+    are deleted (bot/store/questions.py), so nothing is kept longer than 30 days.
+    """
+    db.conn.execute(
+        """CREATE TABLE unanswered (
+    text TEXT NOT NULL,
+    day INTEGER NOT NULL,  -- Unix day (UTC): floor(time / 86400)
+    count INTEGER NOT NULL,
+    last_seen REAL NOT NULL,
+    PRIMARY KEY (text, day)
+) WITHOUT ROWID"""
+    )
+    db.conn.execute("CREATE INDEX unanswered_day ON unanswered (day)")
+
+
 def migrate(db: sqlite_utils.Database, migrations: Migrations = MIGRATIONS) -> list[str]:
     """Apply every pending migration, all in one write transaction; returns the names applied.
 
