@@ -123,10 +123,10 @@ async def test_a_copy_dropped_by_hapus_counts_as_cancelled_and_the_report_adds_u
         def states():
             return sorted(d["status"] for c in (voter, other) for d in h.store.deliveries_of(c))
 
-        await h.standin.wait_for(lambda: states() == ["sending", "sent"], timeout=10)
+        await h.standin.wait_for(lambda: states() == ["sending", "sent"], timeout=30)
         [hanging] = [c for c in (voter, other) if h.store.deliveries_of(c)[0]["status"] == "sending"]
         assert "telah dihapus" in await h.forget(hanging)
-        await h.standin.wait_for(lambda: h.store.broadcast("r").status == "done", timeout=10)
+        await h.standin.wait_for(lambda: h.store.broadcast("r").status == "done", timeout=30)
         h.standin.release_hangs()  # the hanging request ends now; its late outcome must not be counted
         await h.standin.wait_for(lambda: getattr(h.standin, "hangs_ended", 0) == 1, timeout=10)
         await asyncio.sleep(0.5)  # the bot handles that late outcome: nothing to wait on when it is ignored
