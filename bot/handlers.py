@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from telegram import (
     CallbackQuery,
@@ -32,6 +32,8 @@ from bot.context import BotContext
 from bot.faq import FaqEntry
 from bot.schedule import ROLES
 from bot.store import ACTIVE, REPEATED, STOPPED, UNKNOWN
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from bot.app import Runtime
@@ -172,6 +174,25 @@ async def refuse_non_admin(update: Update, context: BotContext) -> None:
         await reply(update, text)
 
 
+async def managed_press(
+    update: Update, context: BotContext, unpack: Callable[[str | None], T | None]
+) -> tuple[T, int] | None:
+    """What a subscription button carries and its chat, once the checks such buttons share have passed.
+
+    A button this bot did not pack (or whose message is gone) gets "no longer valid"; in a group
+    only admins may press it. None when the press was already answered.
+    """
+    query = query_of(update)
+    value = unpack(query.data)
+    if value is None or query.message is None:
+        await query.answer(texts.say(lang(update, context), "stale_button"))
+        return None
+    if not await may_manage(update, context):
+        await refuse_non_admin(update, context)
+        return None
+    return value, query.message.chat.id
+
+
 async def start(update: Update, context: BotContext) -> None:
     rt = context.runtime
     chat_id = chat_of(update).id
@@ -218,33 +239,22 @@ def subscribed_with_area_step(
 
 
 async def choose_role(update: Update, context: BotContext) -> None:
-    query = query_of(update)
-    language = lang(update, context)
-    role = callbacks.unpack_role(query.data)
-    if role is None or query.message is None:
-        await query.answer(texts.say(language, "stale_button"))
+    if (pressed := await managed_press(update, context, callbacks.unpack_role)) is None:
         return
-    if not await may_manage(update, context):
-        await refuse_non_admin(update, context)
-        return
+    (role, chat_id), query, language = pressed, query_of(update), lang(update, context)
     rt = context.runtime
-    rt.store.subscribe(query.message.chat.id, role, language)
+    rt.store.subscribe(chat_id, role, language)
     await query.answer()
-    await edit(query, *subscribed_with_area_step(rt, query.message.chat.id, role, language))
+    await edit(query, *subscribed_with_area_step(rt, chat_id, role, language))
 
 
 async def choose_language(update: Update, context: BotContext) -> None:
-    query = query_of(update)
-    chosen = callbacks.unpack_language(query.data)
-    if chosen is None or query.message is None:
-        await query.answer(texts.say(lang(update, context), "stale_button"))
+    if (pressed := await managed_press(update, context, callbacks.unpack_language)) is None:
         return
-    if not await may_manage(update, context):
-        await refuse_non_admin(update, context)
-        return
+    (chosen, chat_id), query = pressed, query_of(update)
     rt = context.runtime
-    if not rt.store.set_language(query.message.chat.id, chosen):
-        rt.store.remember_language(query.message.chat.id, chosen)
+    if not rt.store.set_language(chat_id, chosen):
+        rt.store.remember_language(chat_id, chosen)
     await query.answer()
     await edit(query, texts.say(chosen, "language_set"))
 
@@ -351,21 +361,15 @@ async def delete(update: Update, context: BotContext) -> None:
 
 async def confirm_delete(update: Update, context: BotContext) -> None:
     """A press on the /hapus question; in a group only its admins may answer it, as for /hapus itself."""
-    query = query_of(update)
-    language = lang(update, context)
-    answer = callbacks.unpack_forget(query.data)
-    if answer is None or query.message is None:
-        await query.answer(texts.say(language, "stale_button"))
+    if (pressed := await managed_press(update, context, callbacks.unpack_forget)) is None:
         return
-    if not await may_manage(update, context):
-        await refuse_non_admin(update, context)
-        return
+    (answer, chat_id), query, language = pressed, query_of(update), lang(update, context)
     await query.answer()
     if answer != callbacks.FORGET_YES:
         await edit(query, texts.say(language, "delete_kept"))
         return
     rt = context.runtime
-    rt.store.forget(query.message.chat.id)
+    rt.store.forget(chat_id)
     rt.engine.wake()  # copies it cancelled may have been all that kept a broadcast open
     await edit(query, texts.say(language, "deleted"))
 
@@ -388,17 +392,10 @@ async def change_area(update: Update, context: BotContext) -> None:
 
 async def choose_area(update: Update, context: BotContext) -> None:
     """A kecamatan/desa button, under a subscription's confirmation or under /wilayah."""
-    query = query_of(update)
-    language = lang(update, context)
-    press = callbacks.unpack_area(query.data)
-    if press is None or query.message is None:
-        await query.answer(texts.say(language, "stale_button"))
+    if (pressed := await managed_press(update, context, callbacks.unpack_area)) is None:
         return
-    if not await may_manage(update, context):
-        await refuse_non_admin(update, context)
-        return
+    (press, chat_id), query, language = pressed, query_of(update), lang(update, context)
     rt = context.runtime
-    chat_id = query.message.chat.id
     sub = rt.store.subscriber(chat_id)
     if sub is None or sub.status != ACTIVE or sub.role not in ROLES:
         await query.answer(texts.say(language, "not_a_subscriber"), show_alert=True)
