@@ -282,6 +282,7 @@ class Engine:
         self._tasks: dict[asyncio.Task, tuple[st.Job, dict]] = {}
         self._ops: list[Op] = []  # outcomes of finished sends, not yet written
         self._stopping = False
+        self._loop_done: asyncio.Event | None = None  # set when run() has left its last round
         self._progress: dict[str, Progress] = {}
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine-db")
         self._db_store: st.Store | None = None
@@ -369,16 +370,20 @@ class Engine:
 
     async def run(self) -> None:
         """Rounds until :meth:`stop`; a failed round is retried after a backoff, never fatal."""
-        while not self._stopping:
-            try:
-                idle, due = await self._step()
-            except Exception as exc:
-                await self._pause(self.outage.failed(exc))
-                continue
-            self.outage.ok()
-            self.last_ran = time.time()  # for the heartbeat file, read by other processes: real time
-            if idle:
-                await self._idle(due)
+        self._loop_done = asyncio.Event()
+        try:
+            while not self._stopping:
+                try:
+                    idle, due = await self._step()
+                except Exception as exc:
+                    await self._pause(self.outage.failed(exc))
+                    continue
+                self.outage.ok()
+                self.last_ran = time.time()  # for the heartbeat file, read by other processes: real time
+                if idle:
+                    await self._idle(due)
+        finally:
+            self._loop_done.set()
 
     async def _pause(self, seconds: float) -> None:
         """Wait `seconds` before the next try, or less if the engine is stopped."""
@@ -508,8 +513,14 @@ class Engine:
         waiting = [t for t, (_, args) in self._tasks.items() if not args.get("started")]
         for task in waiting:
             task.cancel()
+        deadline = time.monotonic() + timeout
+        if self._loop_done is not None:
+            # A round in the database thread may have just taken jobs; it hands them back (as
+            # 'release' outcomes) when it returns, and those must be in the batch written below.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._loop_done.wait(), timeout)
         if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=timeout)
+            await asyncio.wait(list(self._tasks), timeout=max(0.1, deadline - time.monotonic()))
         left = list(self._tasks)
         for task in left:  # still on the wire: stays 'sending', resumed after the restart
             task.cancel()

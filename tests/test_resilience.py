@@ -7,6 +7,7 @@ import logging
 import os
 import socket
 import sqlite3
+import threading
 import time
 
 import pytest
@@ -229,3 +230,36 @@ async def test_a_background_task_that_ends_stops_the_bot_with_an_error(tmp_path,
         finally:
             h._task = None
             h.store.close()
+
+
+async def test_a_stop_during_a_round_that_just_took_work_puts_that_work_back(tmp_path, monkeypatch):
+    """SIGTERM while the database thread is taking jobs: none of them may stay 'sending'."""
+    store = Store(tmp_path / "bot.db")
+    for chat_id, role in voters(5):
+        store.subscribe(chat_id, role)
+    store.create_broadcast("b", text="x", roles=["pemilih"], at=0, expires=time.time() + 3600)
+    store.enqueue("b")
+    stopping = threading.Event()
+    real_take = Store.take
+
+    def take(self, limit, now=None):  # database thread: the jobs come back only once stop() began
+        jobs = real_take(self, limit, now)
+        stopping.wait(5)
+        return jobs
+
+    monkeypatch.setattr(Store, "take", take)
+    engine = Engine(store, Sender("http://127.0.0.1:9/bot", TOKEN), Pacer(None))
+    task = asyncio.create_task(engine.run())
+    try:
+        while not store.db.execute("SELECT count(*) FROM deliveries WHERE status = 'sending'").fetchone()[0]:
+            await asyncio.sleep(0.01)
+        stop = asyncio.create_task(engine.stop())
+        await asyncio.sleep(0.05)  # stop() is now waiting; let the round return
+        stopping.set()
+        await asyncio.wait_for(stop, 10)
+    finally:
+        stopping.set()
+        task.cancel()
+    counts = dict(store.db.execute("SELECT status, count(*) FROM deliveries GROUP BY status").fetchall())
+    store.close()
+    assert counts == {"pending": 5}
