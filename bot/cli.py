@@ -140,7 +140,7 @@ def parser() -> argparse.ArgumentParser:
         "reload", parents=[common], help="make the bot running on the database re-read its schedule file (SIGHUP)"
     )
     reload_cmd.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="wait this long (60)")
-    purge = sub.add_parser("purge", parents=[common], help="delete delivery records older than a date")
+    purge = sub.add_parser("purge", parents=[common], help="delete delivery records and pledges older than a date (their counts stay)")
     purge.add_argument("--before", required=True, metavar="YYYY-MM-DD", help="local date in the election time zone")
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     backup = sub.add_parser("backup", parents=[common], help="a checked copy of the database, safe while the bot runs")
@@ -781,6 +781,12 @@ def cmd_purge(args, settings: cfg.Settings) -> int:
         day = datetime.strptime(args.before, "%Y-%m-%d").date()
     except ValueError:
         raise BadInput(f"--before: {args.before!r} is not a date like 2025-03-01") from None
+    tomorrow = datetime.now(schedule.election.tz).date() + timedelta(days=1)
+    if day > tomorrow:  # a mistyped year would delete the records of the election still running
+        raise BadInput(
+            f"--before {day} is in the future: purge deletes records from before a date, "
+            f"{tomorrow} at the latest (everything up to today)"
+        )
     cutoff = datetime.combine(day, datetime.min.time(), schedule.election.tz).timestamp()
     open_store(settings).close()  # a mistyped path: one line, and no lock file or folder left behind
     # Never beside a running bot; the lock is not held while the question waits, so that a bot
@@ -788,19 +794,23 @@ def cmd_purge(args, settings: cfg.Settings) -> int:
     with files.exclusive(settings.database, "purge", "purging"):
         store = open_store(settings)
         try:
-            n = store.count_purgeable(cutoff)
+            n, p = store.count_purgeable(cutoff), store.count_purgeable_pledges(cutoff)
         finally:
             store.close()
-    if n and not args.yes and not confirm(f"Delete {n:,} delivery records from before {day}? [y/N] "):
+    question = f"Delete {n:,} delivery records and {p:,} pledge records from before {day}? [y/N] "
+    if (n or p) and not args.yes and not confirm(question):
         print("Cancelled, nothing deleted.")
         return 0
     with files.exclusive(settings.database, "purge", "purging"):
         store = open_store(settings)
         try:
-            deleted = store.purge(cutoff)
+            deleted, folded = store.purge(cutoff), store.purge_pledges(cutoff)
         finally:
             store.close()
-    print(f"Deleted {deleted:,} delivery records from before {day} (broadcast totals are kept).")
+    print(
+        f"Deleted {deleted:,} delivery records and {folded:,} pledge records from before {day} "
+        "(broadcast totals and pledge counts are kept, without chat ids)."
+    )
     return 0
 
 

@@ -123,7 +123,7 @@ async def test_a_second_bot_on_the_same_database_exits_2_naming_the_first_and_a_
             assert "\n" not in line and f"PID {first.pid}" in line and "bot.db" in line
             assert standin.calls["getMe"] == get_me  # it never talked to Telegram
 
-            purge = await asyncio.to_thread(bot_in, place, "purge", "--before", "2030-01-01", "--yes")
+            purge = await asyncio.to_thread(bot_in, place, "purge", "--before", "2025-03-01", "--yes")
             assert purge.returncode == 2 and f"PID {first.pid}" in one_line(purge)
 
             first.send_signal(signal.SIGKILL)  # the lock dies with its holder
@@ -137,7 +137,7 @@ async def test_a_second_bot_on_the_same_database_exits_2_naming_the_first_and_a_
 
 
 def test_purge_runs_when_no_bot_holds_the_database(place):
-    result = bot_in(place, "purge", "--before", "2030-01-01", "--yes")
+    result = bot_in(place, "purge", "--before", "2025-03-01", "--yes")
     assert result.returncode == 0, result.stderr
     assert "Deleted 0 delivery records" in result.stdout
 

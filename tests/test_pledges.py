@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -304,6 +304,34 @@ def test_export_has_pledge_rows_and_no_chat_ids(pledge_files, tmp_path):
     assert pledge[("pledge:area", "will_vote", "", "kedungwaru")] == ("3", "4", "75.00")
     assert pledge[("pledge:area", "will_vote", "", "")] == ("1", "1", "100.00")  # people with no area
     assert pledge[("pledge", "voted", "", "")] == ("1", "5", "20.00")
+
+
+def test_purge_removes_who_pledged_and_keeps_the_counts(pledge_files):
+    db, schedule = pledge_files
+    store = Store(db)
+    counts = store.pledge_counts()
+    store.close()
+    tomorrow = (datetime.now(TZ) + timedelta(days=1)).date().isoformat()  # everything up to today
+    result = bot("purge", "--before", tomorrow, "--yes", "--database", db, "--schedule", schedule)
+    assert result.returncode == 0, result.stderr
+    assert "and 5 pledge records" in result.stdout  # K1's second press was never a row
+    store = Store(db)
+    assert store.db.execute("SELECT count(*) FROM pledges").fetchone()[0] == 0
+    assert store.pledges_of(K1) == [] and store.pledge_counts() == counts
+    assert [c.name for c in store.db["pledge_totals"].columns] == ["ask", "role", "area", "n"]  # no chat id
+    store.close()
+    stats = [line.split() for line in bot("stats", "--database", db, "--schedule", schedule).stdout.splitlines()]
+    assert ["all", "4", "0"] in stats  # the presses still count; whom they reached was purged
+
+
+def test_purge_refuses_a_date_in_the_future_and_deletes_nothing(pledge_files):
+    db, schedule = pledge_files
+    later = (datetime.now(TZ) + timedelta(days=2)).date().isoformat()
+    result = bot("purge", "--before", later, "--yes", "--database", db, "--schedule", schedule)
+    assert result.returncode == 2 and "in the future" in result.stderr
+    store = Store(db)
+    assert len(store.pledges_of(K1)) == 1 and len(store.deliveries_of(K1)) == 2
+    store.close()
 
 
 async def test_statistik_shows_the_pledges(tmp_path):

@@ -18,6 +18,7 @@ from bot import scheduler
 from bot.store import ACTIVE, BLOCKED, DONE, MIGRATIONS, SENT, STOPPED, VISITOR, WRITING, Store, migrate, open_db
 from bot.store.schema import areas as areas_migration
 from bot.store.schema import initial_schema
+from bot.store.schema import pledge_totals as pledge_totals_migration
 from bot.store.schema import pledges as pledges_migration
 from bot.store.schema import unanswered as unanswered_migration
 from tests.conftest import make_schedule
@@ -29,7 +30,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "release-2026-11.db"
 TABLES = ("subscribers", "broadcasts", "deliveries", "drafts", "audit", "meta", "stage_dates")
 
 
-ALL_MIGRATIONS = ["0001_initial_schema", "0002_areas", "0003_pledges", "0004_unanswered"]
+ALL_MIGRATIONS = ["0001_initial_schema", "0002_areas", "0003_pledges", "0004_unanswered", "0005_pledge_totals"]
 
 
 def old_columns(table: str) -> str:
@@ -114,6 +115,7 @@ def shipped_and_one_more() -> Migrations:
     later(name="0002_areas")(areas_migration)
     later(name="0003_pledges")(pledges_migration)
     later(name="0004_unanswered")(unanswered_migration)
+    later(name="0005_pledge_totals")(pledge_totals_migration)
     return later
 
 

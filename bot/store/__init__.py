@@ -8,7 +8,8 @@ The parts, each over its own tables, combine into one `Store` (one instance per 
   due, and the enqueueing of their deliveries.
 - `bot.store.outbox`: ``deliveries``, one row per (broadcast, chat), from pending to a final outcome.
 - `bot.store.operator`: ``drafts`` of /siaran, the ``audit`` trail, ``meta`` values.
-- `bot.store.pledges`: ``pledges``, one row per person and ask ("I will vote", "I have voted").
+- `bot.store.pledges`: ``pledges``, one row per person and ask ("I will vote", "I have voted"), and
+  ``pledge_totals``, the counts of purged ones.
 - `bot.store.questions`: ``unanswered``, free-text questions the FAQ could not answer (30 days, no chat id).
 - `bot.store.schema`: opening the file and upgrading it through numbered migrations.
 - `bot.store.statuses`: every status and kind, defined once.

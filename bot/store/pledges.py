@@ -1,7 +1,9 @@
 """Pledges: the one-tap "I will vote" / "I have voted" answers, and who received the asking reminders.
 
 One row per person and ask, whatever how often or how fast the button is pressed (the primary key
-and INSERT OR IGNORE). Figures leave here as aggregates only.
+and INSERT OR IGNORE). Figures leave here as aggregates only. ``purge`` folds old rows into
+``pledge_totals`` (counts per ask, role and kecamatan, no chat id), so the per-person record goes
+and the figures stay.
 """
 
 from __future__ import annotations
@@ -39,10 +41,29 @@ class PledgeStore(StoreBase):
         return list(self.db.query("SELECT * FROM pledges WHERE chat_id = ? ORDER BY ask", [chat_id]))
 
     def pledge_counts(self) -> list[tuple[str, str | None, str | None, int]]:
-        """(ask, role, kecamatan, pledges) for every combination present; role and area as pressed."""
+        """(ask, role, kecamatan, pledges) for every combination present; role and area as pressed.
+
+        Pledges already purged count too (``pledge_totals``).
+        """
         return self.conn.execute(
-            "SELECT ask, role, area, count(*) FROM pledges GROUP BY ask, role, area ORDER BY ask, role, area"
+            "SELECT ask, role, area, sum(n) FROM (SELECT ask, role, area, 1 AS n FROM pledges "
+            "UNION ALL SELECT ask, role, area, n FROM pledge_totals) "
+            "GROUP BY ask, role, area ORDER BY ask, role, area"
         ).fetchall()
+
+    def count_purgeable_pledges(self, before: float) -> int:
+        """Pledge rows (one per person and ask) pressed before `before`."""
+        return self.conn.execute("SELECT count(*) FROM pledges WHERE at < ?", (before,)).fetchone()[0]
+
+    def purge_pledges(self, before: float) -> int:
+        """Fold the pledges pressed before `before` into counts without chat ids; returns the rows removed."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO pledge_totals (ask, role, area, n) "
+                "SELECT ask, role, area, count(*) FROM pledges WHERE at < ? GROUP BY ask, role, area",
+                (before,),
+            )
+            return self.conn.execute("DELETE FROM pledges WHERE at < ?", (before,)).rowcount
 
     def ask_recipients(self) -> list[tuple[str, str | None, str | None, int]]:
         """(ask, role, kecamatan, people) who were sent a reminder carrying that ask.

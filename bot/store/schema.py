@@ -182,6 +182,22 @@ def unanswered(db: sqlite_utils.Database) -> None:
     db.conn.execute("CREATE INDEX unanswered_day ON unanswered (day)")
 
 
+@MIGRATIONS(name="0005_pledge_totals")
+def pledge_totals(db: sqlite_utils.Database) -> None:
+    """Pledge counts without chat ids: where ``purge`` moves old pledges, so the figures outlive them.
+
+    One row per purge and (ask, role, area); the reports add them to the counts of ``pledges``.
+    """
+    db.conn.execute(
+        """CREATE TABLE pledge_totals (
+    ask TEXT NOT NULL,
+    role TEXT,
+    area TEXT,
+    n INTEGER NOT NULL
+)"""
+    )
+
+
 def migrate(db: sqlite_utils.Database, migrations: Migrations = MIGRATIONS) -> list[str]:
     """Apply every pending migration, all in one write transaction; returns the names applied.
 
