@@ -140,7 +140,9 @@ def parser() -> argparse.ArgumentParser:
         "reload", parents=[common], help="make the bot running on the database re-read its schedule file (SIGHUP)"
     )
     reload_cmd.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="wait this long (60)")
-    purge = sub.add_parser("purge", parents=[common], help="delete delivery records and pledges older than a date (their counts stay)")
+    purge = sub.add_parser(
+        "purge", parents=[common], help="delete delivery records and pledges older than a date (their counts stay)"
+    )
     purge.add_argument("--before", required=True, metavar="YYYY-MM-DD", help="local date in the election time zone")
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     backup = sub.add_parser("backup", parents=[common], help="a checked copy of the database, safe while the bot runs")
