@@ -277,6 +277,8 @@ async def serve(
             log.warning("could not register the command list with Telegram", exc_info=True)
         try:  # before the scheduler, which writes the channel's outbox rows; never stops the bot
             rt.scheduler.channel = await channel.start(application.bot, rt.settings.channel_id, rt.store)
+            if rt.scheduler.channel is not None:
+                rt.engine.channel = (rt.scheduler.channel, application.bot.username)
         except Exception:
             log.exception("could not set up the channel %s; reminders go to subscribers only", rt.settings.channel_id)
         await rt.scheduler.start()

@@ -35,7 +35,7 @@ from datetime import timedelta
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
-from bot import pledges
+from bot import channel, pledges
 from bot import store as st
 from bot.health import BACKOFF_CAP, Outage
 from bot.sender import ChatNotFound, NotSent, Sender
@@ -290,6 +290,7 @@ class Engine:
         self._last_housekeeping = -math.inf
         self._last_progress = time.monotonic()
         self.recovered = 0
+        self.channel: tuple[int, str | None] | None = None  # (chat id, bot username): set at start
 
     def wake(self) -> None:
         """Something was enqueued: look at the outbox now rather than at the next poll."""
@@ -453,9 +454,12 @@ class Engine:
             if self.clock() >= job.expires:
                 raise Expired()
             args["started"] = True
+            text = job.text
+            if self.channel is not None and chat_id == self.channel[0]:
+                text = channel.post_text(text, self.channel[1])
             try:
                 await self.sender.send_message(
-                    chat_id, job.text, disable_notification=job.silent, allow_paid_broadcast=self.paid_broadcast,
+                    chat_id, text, disable_notification=job.silent, allow_paid_broadcast=self.paid_broadcast,
                     reply_markup=pledges.markup(job.ask, chat_id, job.language),
                 )  # fmt: skip
             except RetryAfter as exc:

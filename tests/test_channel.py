@@ -6,6 +6,7 @@ import logging
 
 import pytest
 
+from bot import channel, telegram_html
 from bot import schedule as sched
 from bot import settings as cfg
 from bot.store import BLOCKED, DONE, GONE, SENT, Store
@@ -234,6 +235,33 @@ async def test_a_channel_reminder_reaches_subscribers_and_the_channel_once(tmp_p
     report = bot("report", "umum", "--database", h.db_path)
     assert report.returncode == 0, report.stderr
     assert f"{CHANNEL}: sent" in report.stdout
+
+
+def test_the_channel_copy_names_the_bot_after_each_command():
+    said = 'Panduan: ketik /tps. Jadwal (/jadwal), <a href="https://t.me/x/tps">tautan</a>, /tps@kpu_bot, 24/7.'
+    assert channel.post_text(said, "kpu_bot") == (
+        'Panduan: ketik /tps di @kpu_bot. Jadwal (/jadwal di @kpu_bot), <a href="https://t.me/x/tps">tautan</a>, '
+        "/tps@kpu_bot, 24/7."
+    )
+    assert channel.post_text(said, None) == said
+
+
+def test_the_default_channel_posts_point_readers_to_the_bot():
+    s = sched.load("config/pilkada2024.toml")
+    eve = next(r for r in s.reminders if r.id == "malam-sebelum-pencoblosan")
+    assert eve.channel and "ketik /tps." in eve.text
+    posted = channel.post_text(eve.text, "kpu_tulungagung_bot")
+    assert "ketik /tps di @kpu_tulungagung_bot." in posted and telegram_html.check(posted) is None
+
+
+async def test_the_channel_copy_points_to_the_bot_and_subscribers_get_the_plain_text(tmp_path, soon):
+    schedule = channel_schedule(soon, text="Panduan lengkap: ketik /tps.")
+    h = Harness(tmp_path, schedule, subscribers=PEOPLE, overrides={"channel_id": str(CHANNEL)})
+    h.standin.add_channel(CHANNEL, "nama_kanal")
+    async with h:
+        await finished(h, "umum")
+        assert h.texts_to(1001) == ["Panduan lengkap: ketik /tps."]
+        assert h.texts_to(CHANNEL) == [f"Panduan lengkap: ketik /tps di @{h.standin.bot_username}."]
 
 
 async def test_an_at_name_is_resolved_with_get_chat_and_remembered(tmp_path, soon, caplog):
