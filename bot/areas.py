@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ID_RE = re.compile(r"[a-z0-9-]+")
+# Ids travel in buttons (64 bytes: "area:w:q:<id>:<page>", "area:w:d:<id>/<desa>") and in /start links
+# (64: "pemilih-<id>-<desa>"); bot/callbacks.py packs them, a test checks these bounds against it.
+MAX_AREA_ID = 50
+MAX_AREA_DESA_ID = 54  # kecamatan id and desa id together
 AREA_KEYS = ("id", "name", "voters", "desa")
 
 
@@ -142,6 +146,9 @@ def parse_areas(entries: list[tuple[int, dict]], add: Callable[[str, str | None,
         if not isinstance(area_id, str) or not ID_RE.fullmatch(area_id):
             add(place, "id", "missing" if area_id is None else f"invalid id {area_id!r} (use only a-z, 0-9 and -)")
             ok = False
+        elif len(area_id) > MAX_AREA_ID:
+            add(place, "id", f"{len(area_id)} characters; at most {MAX_AREA_ID} fit in Telegram's buttons and links")
+            ok = False
         elif area_id in seen:
             add(place, "id", f"duplicate id (also area #{seen[area_id]})")
             ok = False
@@ -154,7 +161,7 @@ def parse_areas(entries: list[tuple[int, dict]], add: Callable[[str, str | None,
         if voters is not None and (isinstance(voters, bool) or not isinstance(voters, int) or voters < 0):
             add(place, "voters", f"expected a whole number >= 0 (omit it when unknown), got {voters!r}")
             ok = False
-        desa = _desa(table.get("desa", []), place, add)
+        desa = _desa(table.get("desa", []), place, add, str(area_id) if ok else "")
         ok &= desa is not None
         if ok and desa is not None:
             extra = {k: v for k, v in table.items() if k not in AREA_KEYS}
@@ -162,7 +169,7 @@ def parse_areas(entries: list[tuple[int, dict]], add: Callable[[str, str | None,
     return areas
 
 
-def _desa(value: Any, place: str, add: Callable[[str, str | None, str], None]) -> tuple[Desa, ...] | None:
+def _desa(value: Any, place: str, add: Callable[[str, str | None, str], None], area_id: str) -> tuple[Desa, ...] | None:
     if not isinstance(value, list) or not all(isinstance(d, str) and d.strip() for d in value):
         add(place, "desa", f'expected a list of names like ["Bangoan", "Ketanon"], got {value!r}')
         return None
@@ -174,6 +181,12 @@ def _desa(value: Any, place: str, add: Callable[[str, str | None, str], None]) -
             return None
         if key in found:
             add(place, "desa", f'"{name}" and "{found[key]}" give the same id "{key}"')
+            return None
+        if len(area_id) + len(key) > MAX_AREA_DESA_ID:
+            add(
+                place, "desa", f'"{name}" (id "{key}") with the kecamatan id is {len(area_id) + len(key)} characters; '
+                f"at most {MAX_AREA_DESA_ID} fit in Telegram's buttons and links: shorten the kecamatan id",
+            )  # fmt: skip
             return None
         found[key] = name.strip()
     return tuple(Desa(key, name) for key, name in found.items())

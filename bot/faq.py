@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 FAQ_KEYS = ("id", "questions", "answer", "questions_en", "answer_en")
+MAX_FAQ_ID = 60  # "faq:<id>" must fit a button's 64 bytes of callback data (bot/callbacks.py)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import render, telegram_html
 from bot.areas import Area, parse_areas, ref_problem
-from bot.faq import FAQ_KEYS, FaqEntry
+from bot.faq import FAQ_KEYS, MAX_FAQ_ID, FaqEntry
 
 __all__ = [
     "ROLES",
@@ -516,7 +516,10 @@ class _TextChecks:
                 if key not in FAQ_KEYS:
                     self.add(place, key, f"unknown field (allowed: {', '.join(FAQ_KEYS)})")
             fid = self.ident(table, place)
-            if fid is not None and fid in seen:
+            if fid is not None and len(fid) > MAX_FAQ_ID:
+                self.add(place, "id", f"{len(fid)} characters; at most {MAX_FAQ_ID} fit in a Telegram button")
+                fid = None
+            elif fid is not None and fid in seen:
                 self.add(place, "id", f"duplicate id (also faq #{seen[fid]})")
                 fid = None
             elif fid is not None:

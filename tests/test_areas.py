@@ -86,6 +86,51 @@ def test_a_bad_area_is_named_with_its_field(area_toml, expected):
     assert any(expected in p for p in found), found
 
 
+LONG = "k" * areas.MAX_AREA_ID  # the longest kecamatan id allowed
+
+
+@pytest.mark.parametrize(
+    ("area_toml", "expected"),
+    [
+        (f'[[area]]\nid = "{LONG}k"\nname = "K"\n', f'area "{LONG}k": field "id": 51 characters; at most 50'),
+        (
+            f'[[area]]\nid = "{LONG}"\nname = "K"\ndesa = ["Bangoan"]\n',
+            f'area "{LONG}": field "desa": "Bangoan" (id "bangoan") with the kecamatan id is 57 characters; at most 54',
+        ),
+    ],
+)
+def test_ids_too_long_for_telegram_buttons_and_links_are_refused(area_toml, expected):
+    found = problems(HEAD + area_toml + reminder())
+    assert any(expected in p for p in found), found
+
+
+def test_the_longest_ids_allowed_fit_every_button_and_link():
+    from bot import callbacks, poster
+    from bot.faq import MAX_FAQ_ID
+    from bot.subscriber_areas import parse_start
+
+    desa_id = "d" * (areas.MAX_AREA_DESA_ID - len(LONG))
+    schedule = parse(HEAD + f'[[area]]\nid = "{LONG}"\nname = "K"\ndesa = ["{desa_id}"]\n' + reminder())
+    [area] = schedule.areas
+    for where in (callbacks.AREA_AFTER_START, callbacks.AREA_COMMAND):
+        for action, kwargs in (("k", {}), ("a", {}), ("q", {"page": 9999}), ("d", {"desa": desa_id})):
+            data = callbacks.area(where, action, area.id, page=kwargs.get("page", 0), desa=kwargs.get("desa"))
+            assert callbacks.unpack_area(data).area == area.id
+    start = f"pemilih-{area.id}-{desa_id}"
+    assert len(start) <= 64 and parse_start(start, schedule.areas) == ("pemilih", area.id, desa_id, False)
+    assert poster.deep_link("kpu_bot", "pemilih", area.id).endswith(f"start=pemilih-{area.id}")
+    assert callbacks.unpack_faq(callbacks.faq("f" * MAX_FAQ_ID)) == "f" * MAX_FAQ_ID
+    with pytest.raises(ValueError):  # the bounds are tight: one more character does not fit
+        callbacks.area(callbacks.AREA_COMMAND, "d", area.id, desa=desa_id + "d")
+    with pytest.raises(ValueError):
+        callbacks.faq("f" * (MAX_FAQ_ID + 1))
+
+
+def test_a_faq_id_too_long_for_a_button_is_refused():
+    entry = f'[[faq]]\nid = "{"f" * 61}"\nquestions = ["kapan?"]\nanswer = "Besok."\n'
+    assert any('field "id": 61 characters; at most 60' in p for p in problems(HEAD + reminder() + entry))
+
+
 @pytest.mark.parametrize(
     ("refs", "expected"),
     [
