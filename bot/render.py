@@ -219,6 +219,7 @@ class Fact:
     value_en: str | int | dt.time | None = None
     since: dt.date | None = None  # before this date the fact renders as nothing
     literal: bool = False
+    until: dt.date | None = None  # from this date on the fact renders as nothing
 
 
 _URL = re.compile(r"https?://[^\s\"<>]+")
@@ -273,9 +274,9 @@ class Renderer:
     def fact_text(
         self, name: str, lang: str, on: dt.date, problems: list[str] | None = None, stack: tuple[str, ...] = ()
     ) -> str:
-        """One fact rendered; empty before its ``since`` date."""
+        """One fact rendered; empty before its ``since`` date and from its ``until`` date."""
         fact = self.facts[name]
-        if fact.since is not None and on < fact.since:
+        if fact.since is not None and on < fact.since or fact.until is not None and on >= fact.until:
             return ""
         value = fact.value_en if lang == "en" and fact.value_en is not None else fact.value
         if isinstance(value, dt.time):
@@ -314,7 +315,8 @@ class Renderer:
         return {r for v in values if isinstance(v, str) for r in self.references(v) if r in self.facts}
 
     def since_dates(self, text: str) -> set[dt.date]:
-        """The ``since`` dates of every dated fact a text uses, directly or through other facts."""
+        """The dates a text changes on: ``since`` and ``until`` of every dated fact it uses, directly or
+        through other facts."""
         seen: set[str] = set()
         todo = [r for r in self.references(text) if r in self.facts]
         while todo:
@@ -322,7 +324,8 @@ class Renderer:
             if name not in seen:
                 seen.add(name)
                 todo.extend(self._fact_refs(name))
-        return {since for n in seen if (since := self.facts[n].since) is not None}
+        dates = {self.facts[n].since for n in seen} | {self.facts[n].until for n in seen}
+        return {d for d in dates if d is not None}
 
 
 # --------------------------------------------------------------------------- dates written out

@@ -152,13 +152,13 @@ class Schedule:
     source: str = "<string>"
     warnings: tuple[str, ...] = ()  # not errors: e.g. a reminder moved out of the night
     facts: dict[str, str] = field(default_factory=dict, hash=False)  # rendered; "<name>_en" in English
-    # pages with parts shown only from a date: (from, text) in date order; `pages` holds the text before
+    # pages with dated facts (from/until): (date, text shown from it) in date order; `pages` holds the first
     page_versions: dict[str, tuple[tuple[dt.date, str], ...]] = field(default_factory=dict, hash=False)
     areas: tuple[Area, ...] = ()  # the kecamatan of [[area]], in file order
     faq: tuple[FaqEntry, ...] = ()  # [[faq]] entries, answers rendered, in file order
 
     def page(self, key: str, today: dt.date | None = None) -> str | None:
-        """Page ``key`` as shown on ``today`` (None: the version without dated parts)."""
+        """Page ``key`` as shown on ``today`` (None: the first version, before any dated fact changes it)."""
         text = self.pages.get(key)
         if today is not None:
             for since, version in self.page_versions.get(key, ()):
@@ -305,7 +305,7 @@ _INVALID = object()  # a relative date that could not be worked out; already rep
 # --------------------------------------------------------------------------- facts, relative dates, templates
 
 _FACT_NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
-_FACT_TABLE_KEYS = ("text", "text_en", "from")
+_FACT_TABLE_KEYS = ("text", "text_en", "from", "until")
 _BUILTIN_FACTS = ("election", "region", "zone", "tps_open", "tps_close")
 _RELATIVE_RE = re.compile(r"([a-z0-9-]+)(?=[:\s]|$)")
 _DATE_HELP = 'a date like 2024-11-27 or a date relative to a stage like "pemungutan-suara:H-3"'
@@ -459,11 +459,19 @@ class _TextChecks:
             text = self.string(value, "text", f'{place}: field "{key}"')
             text_en = self.string(value, "text_en", f'{place}: field "{key}"', required=False)
             since = self.date(value, "from", f'{place}: field "{key}"', required=False)
+            until = self.date(value, "until", f'{place}: field "{key}"', required=False)
             if text is None or ("text_en" in value and text_en is None) or ("from" in value and since is None):
                 return None
-            return render.Fact(text, text_en, since)
+            if "until" in value and until is None:
+                return None
+            if since is not None and until is not None and until <= since:
+                self.add(place, key, f"until {until.isoformat()} is not after from {since.isoformat()}: never shown")
+                return None
+            return render.Fact(text, text_en, since, until=until)
         shown = _show(value)
-        self.add(place, key, f"expected text, a number, a time like 12:00:00 or a table {{text, from}}, got {shown}")
+        self.add(
+            place, key, f"expected text, a number, a time like 12:00:00 or a table {{text, from, until}}, got {shown}"
+        )
         return None
 
     # -- templates
@@ -483,7 +491,8 @@ class _TextChecks:
                 continue
             for lang in render.LANGS:
                 problems: list[str] = []
-                renderer.fact_text(name, lang, dt.date.max, problems)
+                shown_on = facts[name].since or (dt.date.min if facts[name].until else dt.date.max)
+                renderer.fact_text(name, lang, shown_on, problems)
                 for problem in dict.fromkeys(problems):
                     self.add_once("facts", name, problem)
                 fact_texts[name if lang == "id" else f"{name}_en"] = renderer.fact_text(name, lang, dt.date.min)

@@ -113,6 +113,12 @@ def test_the_holiday_is_named_only_from_the_day_the_decree_was_signed():
     assert "27 November 2024" in seen("hari-libur", "id", dt.date(2024, 11, 20))
 
 
+def test_follow_the_announcements_is_said_only_while_the_holiday_is_undecided():
+    for lang, words in (("id", "ikuti pengumuman resmi"), ("en", "follow the official announcements")):
+        assert words in seen("hari-libur", lang, HOLIDAY - dt.timedelta(days=1))
+        assert words not in seen("hari-libur", lang, HOLIDAY)
+
+
 def test_the_voting_day_answer_follows_a_moved_voting_date():
     text = DEFAULT.read_text(encoding="utf-8")
     old = 'id = "pemungutan-suara"\nname = "Pemungutan suara"\nname_en = "Voting day"\nstart = 2024-11-27'

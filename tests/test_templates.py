@@ -217,6 +217,38 @@ def test_dated_facts_show_only_from_their_date():
     assert s.page("tps_en", dt.date(2025, 1, 1)) == "<b>Wednesday, 27 November 2024</b> (a holiday)"
 
 
+def test_facts_with_until_show_only_before_their_date():
+    s = schedule_of(
+        """
+        [facts.belum]
+        until = 2024-11-21
+        text = " (belum ditetapkan)"
+
+        [pages]
+        tps = "<b>{pemungutan-suara}</b>{belum}"
+        """,
+        reminder("{pemungutan-suara}{belum}", rid="awal", at="2024-11-20T09:00:00"),
+        reminder("{pemungutan-suara}{belum}", rid="akhir", at="2024-11-21T09:00:00"),
+    )
+    assert s.reminder("awal").text == "Rabu, 27 November 2024 (belum ditetapkan)"
+    assert s.reminder("akhir").text == "Rabu, 27 November 2024"
+    assert s.page("tps", dt.date(2024, 11, 20)) == "<b>Rabu, 27 November 2024</b> (belum ditetapkan)"
+    assert s.page("tps", dt.date(2024, 11, 21)) == "<b>Rabu, 27 November 2024</b>"
+
+
+@pytest.mark.parametrize(
+    ("fact", "expected"),
+    [
+        ('from = 2024-11-21\nuntil = 2024-11-21\ntext = "x"', 'until 2024-11-21 is not after from 2024-11-21'),
+        ('until = "kemarin"\ntext = "x"', 'field "belum": field "until": expected a date'),
+        ('until = 2024-11-21\ntext = "<b>x"', "unclosed tag <b>"),
+    ],
+)
+def test_a_bad_until_is_named(fact, expected):
+    found = problems("[facts.belum]\n" + fact, reminder("x{belum}", at="2024-11-20T09:00:00"))
+    assert any(expected in p for p in found), found
+
+
 def test_check_warns_about_stage_dates_written_out():
     s = schedule_of(
         reminder("Rabu, 27 November 2024", "on November 27, 2024", rid="a"),
