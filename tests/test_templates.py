@@ -239,7 +239,7 @@ def test_facts_with_until_show_only_before_their_date():
 @pytest.mark.parametrize(
     ("fact", "expected"),
     [
-        ('from = 2024-11-21\nuntil = 2024-11-21\ntext = "x"', 'until 2024-11-21 is not after from 2024-11-21'),
+        ('from = 2024-11-21\nuntil = 2024-11-21\ntext = "x"', "until 2024-11-21 is not after from 2024-11-21"),
         ('until = "kemarin"\ntext = "x"', 'field "belum": field "until": expected a date'),
         ('until = 2024-11-21\ntext = "<b>x"', "unclosed tag <b>"),
     ],
