@@ -859,6 +859,11 @@ def cmd_reload(args, settings: cfg.Settings) -> int:
     """Signal the bot on this database to reload its schedule; print the outcome it records."""
     from bot.reload import request
 
+    if getattr(args, "schedule", None):  # refused before the signal: a reload may send corrections
+        raise BadInput(
+            f"reload: --schedule {args.schedule} is not used: the running bot re-reads the file it was started "
+            "with (BOT_SCHEDULE in its settings). Edit that file and reload, or change BOT_SCHEDULE and restart."
+        )
     code, lines = request(settings.database, timeout=args.timeout)
     for line in lines:
         print(line, file=sys.stdout if code == 0 else sys.stderr)

@@ -67,7 +67,7 @@ async def test_reload_schedules_new_unschedules_removed_moves_changed_and_correc
         assert "Pemungutan suara" in during["text"]
         outcome = await reloading
 
-        assert outcome.line() == "reloaded: 2 stages, 3 reminders; 1 new, 1 removed, 1 changed, 1 correction"
+        assert outcome.line() == f"reloaded {path}: 2 stages, 3 reminders; 1 new, 1 removed, 1 changed, 1 correction"
         assert last_outcome(h.db_path) == outcome  # what `bot.py reload` prints
         [after] = await h.say(VISITOR, "/jadwal")
         assert "28 September 2030" in after["text"]
@@ -191,7 +191,7 @@ async def test_bot_py_reload_against_a_running_bot_with_systemd_notify_under_mdw
         path.write_text(schedule_toml([nanti, reminder("baru", soon(1))], stages()))
         code, out, err = await bot_cli(env, "reload")
         assert (code, err) == (0, "")
-        assert out.strip() == "reloaded: 2 stages, 2 reminders; 1 new, 0 removed, 0 changed, 0 corrections"
+        assert out.strip() == f"reloaded {path}: 2 stages, 2 reminders; 1 new, 0 removed, 0 changed, 0 corrections"
         states = await next_states(sock, "READY=1")
         assert states.index("RELOADING=1") < states.index("READY=1")
         await standin.wait_for(lambda: "baru" in [m["text"] for m in standin.sent_to(VISITOR)], timeout=15)
@@ -203,6 +203,10 @@ async def test_bot_py_reload_against_a_running_bot_with_systemd_notify_under_mdw
         summary = f"not reloaded: {path} has {len(expected)} problem(s); the running schedule stays"
         assert err.strip().splitlines() == [*expected, summary]
         await standin.wait_for(lambda: len(standin.sent_to(OPERATOR)) == 1)
+        before = last_outcome(str(db))
+        code, out, err = await bot_cli(env, "reload", "--schedule", str(tmp_path / "lain.toml"))
+        assert (code, out) == (2, "") and "re-reads the file it was started with" in err
+        assert last_outcome(str(db)) == before  # refused before the bot was signalled
         standin.user_message(OPERATOR, "/statistik")  # a chart: matplotlib under the sandbox
         await standin.wait_for(lambda: any(m.get("photo") for m in standin.sent_to(OPERATOR)), timeout=30)
 
