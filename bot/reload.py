@@ -48,8 +48,8 @@ class Outcome:
         if not self.ok:
             return f"not reloaded: {self.file} has {len(self.problems)} problem(s); the running schedule stays"
         return (
-            f"reloaded {self.file}: {self.stages} stages, {self.reminders} reminders; {self.new} new, {self.removed} removed, "
-            f"{self.changed} changed, {self.corrections} correction{'' if self.corrections == 1 else 's'}"
+            f"reloaded {self.file}: {self.stages} stages, {self.reminders} reminders; {self.new} new, "
+            f"{self.removed} removed, {self.changed} changed, {self.corrections} correction{'' if self.corrections == 1 else 's'}"
         )
 
     @classmethod
