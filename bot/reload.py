@@ -47,9 +47,10 @@ class Outcome:
         """One line for the log and `bot.py reload`."""
         if not self.ok:
             return f"not reloaded: {self.file} has {len(self.problems)} problem(s); the running schedule stays"
+        corrections = f"{self.corrections} correction{'' if self.corrections == 1 else 's'}"
         return (
             f"reloaded {self.file}: {self.stages} stages, {self.reminders} reminders; {self.new} new, "
-            f"{self.removed} removed, {self.changed} changed, {self.corrections} correction{'' if self.corrections == 1 else 's'}"
+            f"{self.removed} removed, {self.changed} changed, {corrections}"
         )
 
     @classmethod
