@@ -174,7 +174,7 @@ class Sender:
         self._prefix = f"{base_url}{token}/"
         self._token = token
         self._pool_size = pool_size
-        self._timeout = timeout
+        self.timeout = timeout  # seconds; read at each request
         self._proxy, proxy_auth = _split_proxy(proxy or env_proxy(base_url))
         # The proxy's credentials: for https://, on the CONNECT that opens the tunnel (never inside it,
         # to Telegram); for http://, on each request, which the proxy itself forwards. aiohttp
@@ -259,7 +259,7 @@ class Sender:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size),
                 # No `total`: waiting for a free connection is not bounded (see the class docstring).
-                timeout=aiohttp.ClientTimeout(total=None, sock_connect=self._timeout, sock_read=self._timeout),
+                timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.timeout, sock_read=self.timeout),
                 trust_env=False,  # the proxy was chosen once in __init__ (module docstring)
                 skip_auto_headers=("User-Agent",),
             )
@@ -273,7 +273,7 @@ class Sender:
             what = "Timed out connecting" if isinstance(exc, TimeoutError) else f"Cannot connect: {exc}"
             error: NetworkError = NotSent(self._scrub(f"{what} for {method}; nothing was sent"))
         elif isinstance(exc, TimeoutError):  # SocketTimeoutError: no answer within `timeout`
-            error, cause = TimedOut(f"Timed out: no answer to {method} within {self._timeout:g} s"), None
+            error, cause = TimedOut(f"Timed out: no answer to {method} within {self.timeout:g} s"), None
         else:
             # Reset/closed/malformed answer. The cause says "the transport failed" (not an HTTP
             # answer) to bot.delivery; rebuilt when its text quotes the URL.

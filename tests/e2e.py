@@ -37,9 +37,11 @@ class Harness:
         approvals: int = 1,
         overrides: dict | None = None,
         chat_interval: float = 0.05,
+        sender_timeout: float | None = None,
         **standin_kwargs,
     ):
         self.chat_interval = chat_interval
+        self.sender_timeout = sender_timeout  # seconds the engine waits for an answer (default: the Sender's)
         self.overrides = overrides or {}
         self.admin_ids = frozenset(admin_ids)
         self.approvals = approvals
@@ -82,6 +84,8 @@ class Harness:
         self.runtime.status_interval = 0.5
         # Telegram's one message a second per chat would make every exchange of n replies take n-1 s.
         self.runtime.pacer.chat_interval = self.chat_interval
+        if self.sender_timeout is not None:
+            self.runtime.engine.sender.timeout = self.sender_timeout
         self._stop, ready = asyncio.Event(), asyncio.Event()
         self._task = asyncio.create_task(serve(self.application, self._stop, ready))
         done, _ = await asyncio.wait(
