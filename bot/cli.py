@@ -341,7 +341,7 @@ def serve_until_stopped(application, settings: cfg.Settings) -> None:
     except BadRequest as exc:
         raise BadInput(f"Telegram refused to start the bot ({exc.message}): check BOT_WEBHOOK_URL") from None
     except TelegramError as exc:
-        raise Unavailable(f"cannot start: Telegram is unreachable at {settings.api_url} ({exc})") from None
+        raise Unavailable(f"cannot start: {unreachable(settings)} ({exc})") from None
     except OSError as exc:
         if settings.webhook_url and (isinstance(exc, socket.gaierror) or exc.errno in WEBHOOK_BIND_ERRORS):
             raise BadInput(
@@ -349,7 +349,16 @@ def serve_until_stopped(application, settings: cfg.Settings) -> None:
                 f"({exc.strerror}): set BOT_WEBHOOK_PORT to a free port (and BOT_WEBHOOK_LISTEN to an address "
                 "of this machine)"
             ) from None
-        raise Unavailable(f"cannot start: Telegram is unreachable at {settings.api_url} ({exc})") from None
+        raise Unavailable(f"cannot start: {unreachable(settings)} ({exc})") from None
+
+
+def unreachable(settings: cfg.Settings) -> str:
+    """'Telegram is unreachable at URL', naming the proxy the requests went through, if any."""
+    from bot.sender import proxy_route
+
+    route = proxy_route(settings.api_url, settings.proxy)
+    hint = ": check the proxy's address and that it lets this server reach Telegram" if route else ""
+    return f"Telegram is unreachable at {settings.api_url}{route}{hint}"
 
 
 WEBHOOK_BIND_ERRORS = (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL)

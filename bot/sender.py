@@ -92,6 +92,16 @@ def env_proxy(url: str) -> str | None:
     return proxy if "://" in proxy else f"http://{proxy}"
 
 
+def proxy_route(url: str, proxy: str | None) -> str:
+    """How requests to ``url`` leave this machine, for messages: "" when direct, else
+    " through the proxy http://host:port (BOT_PROXY)" or "(HTTPS_PROXY)"; never the proxy's password."""
+    chosen, source = (proxy, "BOT_PROXY") if proxy else (env_proxy(url), f"{urlsplit(url).scheme.upper()}_PROXY")
+    if chosen is None:
+        return ""
+    shown = URL(chosen).with_user(None).with_password(None)
+    return f" through the proxy {shown} ({source})"
+
+
 def _split_proxy(proxy: str | None) -> tuple[str | None, dict | None]:
     """aiohttp wants a proxy's user and password apart from its URL, as a Proxy-Authorization header."""
     if proxy is None:
@@ -270,7 +280,12 @@ class Sender:
         if isinstance(exc, _NOTHING_SENT):
             # The OS error (ConnectionRefusedError, socket.gaierror ...) says why, without the URL.
             cause = exc.os_error if isinstance(exc, aiohttp.ClientConnectorError) else exc.__cause__
-            what = "Timed out connecting" if isinstance(exc, TimeoutError) else f"Cannot connect: {exc}"
+            if isinstance(exc, aiohttp.ClientProxyConnectionError):  # the proxy itself, not Telegram
+                what = f"Cannot connect to the proxy {exc.host}:{exc.port} ({exc.os_error.strerror or exc.os_error})"
+            elif isinstance(exc, TimeoutError):
+                what = "Timed out connecting"
+            else:
+                what = f"Cannot connect: {exc}"
             error: NetworkError = NotSent(self._scrub(f"{what} for {method}; nothing was sent"))
         elif isinstance(exc, TimeoutError):  # SocketTimeoutError: no answer within `timeout`
             error, cause = TimedOut(f"Timed out: no answer to {method} within {self.timeout:g} s"), None

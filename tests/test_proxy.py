@@ -176,9 +176,39 @@ async def test_an_unreachable_proxy_means_nothing_was_sent(environ):
 
     async with StandIn(token=TOKEN) as standin:
         async with Sender(standin.base_url, TOKEN, timeout=2.0, proxy=f"http://127.0.0.1:{closed_port()}") as sender:
-            with pytest.raises(NotSent):
+            with pytest.raises(NotSent) as exc:
                 await sender.send_message(1, "x")
         assert standin.calls["sendMessage"] == 0
+        assert "Cannot connect to the proxy 127.0.0.1:" in exc.value.message and "nothing was sent" in exc.value.message
+
+
+def test_messages_name_the_proxy_and_where_it_was_set_without_its_password(environ):
+    from bot.sender import proxy_route
+
+    telegram = "https://api.telegram.org/bot"
+    assert proxy_route(telegram, None) == ""
+    environ("HTTPS_PROXY", "http://kpu:rahasia@proxy.kantor:3128")
+    assert proxy_route(telegram, None) == " through the proxy http://proxy.kantor:3128 (HTTPS_PROXY)"
+    assert proxy_route("http://127.0.0.1:8081/bot", None) == ""  # HTTP_PROXY is not set
+    assert proxy_route(telegram, "http://a:b@lain:8080") == " through the proxy http://lain:8080 (BOT_PROXY)"
+    environ("NO_PROXY", "api.telegram.org")
+    assert proxy_route(telegram, None) == ""
+
+
+def test_a_bot_that_cannot_reach_its_proxy_says_so_in_one_line(tmp_path, environ):
+    from tests.test_resilience import closed_port
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    env["HTTP_PROXY"] = f"http://kpu:rahasia@127.0.0.1:{closed_port()}"
+    result = subprocess.run(
+        [sys.executable, "bot.py", "run", "--token", TOKEN, "--api-url", "http://127.0.0.1:9/bot",
+         "--database", str(tmp_path / "bot.db")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("cannot start: Telegram is unreachable at http://127.0.0.1:9/bot through the proxy ")
+    assert "(HTTP_PROXY): check the proxy's address" in line and "rahasia" not in line
 
 
 async def test_a_refused_tunnel_means_nothing_was_sent_and_carried_the_credentials(environ):
