@@ -22,6 +22,7 @@ import time
 import traceback
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import NoReturn
 
 from bot import files, telegram_html
 from bot import schedule as sched
@@ -36,10 +37,17 @@ NO_TOKEN = (
 )
 
 
-def common_options(defaults: bool) -> argparse.ArgumentParser:
+class OneLineParser(argparse.ArgumentParser):
+    """A mistyped command line is one line (and exit 2), not a usage block with the error at its end."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see: python {self.prog} --help)\n")
+
+
+def common_options(defaults: bool) -> OneLineParser:
     """The options every command takes. Sub-commands get them with no defaults (SUPPRESS), so that
     `bot.py --database X stats` and `bot.py stats --database X` mean the same."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = OneLineParser(add_help=False)
     kw: dict = {} if defaults else {"default": argparse.SUPPRESS}
     common.add_argument("--token", help="bot token (default: TELEGRAM_BOT_TOKEN)", **kw)
     common.add_argument("--api-url", help="Bot API base URL (default: TELEGRAM_API_URL or Telegram's)", **kw)
@@ -64,7 +72,7 @@ def common_options(defaults: bool) -> argparse.ArgumentParser:
 
 def parser() -> argparse.ArgumentParser:
     top, common = common_options(defaults=True), common_options(defaults=False)
-    p = argparse.ArgumentParser(prog="bot.py", description="Pilkada reminder bot for Telegram.", parents=[top])
+    p = OneLineParser(prog="bot.py", description="Pilkada reminder bot for Telegram.", parents=[top])
     sub = p.add_subparsers(dest="command")
     sub.add_parser("run", parents=[common], help="run the bot against Telegram (default)")
     demo = sub.add_parser("demo", parents=[common], help="run offline against the built-in Telegram stand-in")

@@ -20,7 +20,7 @@ from bot.store import Store
 from standin import StandIn
 from tests.conftest import TZ, schedule_toml
 from tests.e2e import TOKEN, add_subscribers
-from tests.test_cli import ROOT
+from tests.test_cli import ROOT, bot
 
 BOT = str(ROOT / "bot.py")
 SCHEDULE = schedule_toml([{"id": "nanti", "at": datetime.now(TZ) + timedelta(days=30), "roles": ["pemilih"]}])
@@ -312,3 +312,18 @@ async def test_a_webhook_port_in_use_is_one_line_naming_the_port_and_exit_2(plac
     assert result.returncode == 2
     line = one_line(result)
     assert f"127.0.0.1:{port}" in line and "BOT_WEBHOOK_PORT" in line
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["purge"], "bot.py purge: the following arguments are required: --before"),
+        (["stat"], "bot.py: argument command: invalid choice: 'stat'"),
+        (["stats", "--rate-limit", "x"], "bot.py stats: argument --rate-limit: invalid float value: 'x'"),
+    ],
+)
+def test_a_mistyped_command_line_is_one_line_with_where_to_look(argv, said):
+    result = bot(*argv)
+    assert result.returncode == 2 and result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith(said) and line.endswith("--help)")
