@@ -24,7 +24,6 @@ from pathlib import Path
 from bot import schedule as sched
 from bot import settings as cfg
 from bot.app import build, serve
-from bot.context import job_queue_of
 from bot.lock import DatabaseLock
 from bot.store import Store
 from bot.texts import long_date
@@ -236,17 +235,8 @@ async def _follow_subscription(
 def reschedule(application, schedule: sched.Schedule) -> None:
     """Replace the reminders' jobs by those of `schedule` (same ids, new times)."""
     rt = application.bot_data["runtime"]
-    ids = {r.id for r in schedule.reminders}
-    job_queue = job_queue_of(application)
-    for job in job_queue.jobs():
-        if job.name in ids:
-            job.schedule_removal()
-    rt.schedule = rt.scheduler.schedule = schedule
-    for r in schedule.reminders:
-        job_queue.run_once(
-            rt.scheduler._job, when=r.at, data=r.id, name=r.id,
-            job_kwargs={"misfire_grace_time": None, "coalesce": True},
-        )  # fmt: skip
+    rt.schedule = schedule
+    rt.scheduler.retime(schedule)
 
 
 def _prompt(stdin, out) -> str:

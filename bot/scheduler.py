@@ -228,13 +228,25 @@ class Scheduler:
             if d.action == DUE_NOW:
                 await self.fire(d.reminder)
             elif d.action == LATER:
-                self.job_queue.run_once(
-                    self._job, when=self.wall_time(d.reminder.at), data=d.reminder.id, name=d.reminder.id,
-                    job_kwargs={"misfire_grace_time": None, "coalesce": True},
-                )  # fmt: skip
+                self._add_job(d.reminder)
         counts = {a: sum(1 for d in decisions if d.action == a) for a in (DUE_NOW, LATER, SKIP_DONE, SKIP_EXPIRED)}
         log.info("reminders: %s", ", ".join(f"{n} {a}" for a, n in counts.items()))
         return decisions
+
+    def _add_job(self, reminder: Reminder) -> None:
+        self.job_queue.run_once(
+            self._job, when=self.wall_time(reminder.at), data=reminder.id, name=reminder.id,
+            job_kwargs={"misfire_grace_time": None, "coalesce": True},
+        )  # fmt: skip
+
+    def retime(self, schedule: Schedule) -> None:
+        """Switch to `schedule` and give each of its reminders a job at its time, nothing else: no
+        corrections and no decisions (the demo moves the same reminders close to now)."""
+        self.schedule = schedule
+        for job in self.reminder_jobs():
+            job.schedule_removal()
+        for reminder in schedule.reminders:
+            self._add_job(reminder)
 
     def reminder_jobs(self) -> list:
         """The JobQueue jobs of reminders (named by reminder id), not those of other parts of the bot."""
