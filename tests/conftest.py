@@ -66,8 +66,9 @@ def schedule_toml(reminders: list[dict], stages: str | None = None) -> str:
             # tests run at any hour; the night rule has tests of its own
             f"night = {str(r.get('night', True)).lower()}",
         ]
-        if "expires" in r:
-            lines.append(f"expires = {local(r['expires'])}")
+        # The file's default (the next midnight) would expire a reminder due at 23:59 mid-test: tests
+        # run at any hour, so they get a fixed margin; the default has tests of its own.
+        lines.append(f"expires = {local(r.get('expires') or r['at'] + timedelta(hours=6))}")
         if "stage" in r:
             lines.append(f'stage = "{r["stage"]}"')
         if "silent" in r:
