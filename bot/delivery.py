@@ -108,7 +108,9 @@ class Pacer:
             # "rate per second" as "n releases per span", so that rates below 1/s also work.
             self.n = max(1, math.floor(rate))
             self.span = self.n / rate + margin
-            self.spacing = 0.9 / rate
+            # Evenly spaced, so that every stretch of time gets the same share; the window below
+            # (n per span, from the actual send times) is what keeps Telegram's limit.
+            self.spacing = self.span / self.n
         self._recent: deque[float] = deque(maxlen=self.n if rate else 1)
         self._last = -math.inf
         self._paused_until = -math.inf
@@ -187,14 +189,20 @@ class Pacer:
                 await self._sleep(min(self._chat_free[item[2]] for item in skipped) - now)
                 continue
             chat_id, fut = chosen[2], chosen[3]
-            # Count from the slot's due time, not from when the timer fired: timer lateness must not
-            # add up into a lower rate. The 1-second window above still caps any catch-up.
-            self._last = max(ready, now - self.spacing) if self.rate else now
-            self._recent.append(now)
-            self._chat_free[chat_id] = now + self._interval(chat_id)
-            if len(self._chat_free) > 50_000:
-                self._chat_free = {c: t for c, t in self._chat_free.items() if t > now}
+            self._record(now, ready, chat_id)
             fut.set_result(None)
+
+    def _record(self, now: float, ready: float, chat_id) -> None:
+        """A slot was given at `now` (due at `ready`) to `chat_id`."""
+        # Count from the slot's due time, not from when the timer fired: timer lateness must not
+        # add up into a lower rate. The window of _global_ready still caps any catch-up. A slot
+        # due more than a window ago means the pacer was idle, not late: no credit for that.
+        late = now - ready <= self.span if self.rate else False
+        self._last = max(ready, now - self.spacing) if late else now
+        self._recent.append(now)
+        self._chat_free[chat_id] = now + self._interval(chat_id)
+        if len(self._chat_free) > 50_000:
+            self._chat_free = {c: t for c, t in self._chat_free.items() if t > now}
 
 
 class PacedRateLimiter(BaseRateLimiter[dict]):
