@@ -10,27 +10,23 @@ be found is logged once and its copies are skipped; a bot that is not an admin t
 (its copies will be refused, and recorded as such, like any other chat's).
 
 Reminder texts speak to subscribers ("ketik /tps"); a channel reader cannot send a command there, so
-the channel's copy names the bot after each command (:func:`post_text`).
+the channel's copy names the bot after each command (``texts.channel_text``, applied by the engine).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 
 from telegram import Bot
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 
-from bot import texts
 from bot.settings import channel_number
 from bot.store import Store
 
 log = logging.getLogger(__name__)
 
-# A subscriber command as a word of its own: not part of a link (t.me/x), a path or a /cmd@bot.
-_COMMAND = re.compile(r"(?<![\w/.:@\"'=])/(" + "|".join(name for name, _ in texts.COMMANDS["id"]) + r")(?![\w@])")
 META_KEY = "channel"  # {"ref": "@name", "chat_id": -100...}: the last resolution of an @name
 ADMIN = frozenset({ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})
 
@@ -66,16 +62,6 @@ async def resolve(bot: Bot, ref: str | None, store: Store) -> int | None:
     store.put_meta(META_KEY, {"ref": ref, "chat_id": chat.id})
     log.info("channel %s is chat %d", ref, chat.id)
     return chat.id
-
-
-def post_text(text: str, username: str | None) -> str:
-    """The channel's copy of a reminder text: "/tps" becomes "/tps di @bot", where readers can use it.
-
-    Telegram links the @name, so one tap opens the bot; without a username the text is unchanged.
-    """
-    if not username:
-        return text
-    return _COMMAND.sub(lambda m: f"{m.group(0)} di @{username}", text)
 
 
 async def check_admin(bot: Bot, chat_id: int, ref: str) -> bool:

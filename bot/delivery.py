@@ -35,7 +35,7 @@ from datetime import timedelta
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
-from bot import channel, pledges
+from bot import pledges, texts
 from bot import store as st
 from bot.health import BACKOFF_CAP, Outage
 from bot.sender import ChatNotFound, NotSent, Sender
@@ -464,7 +464,7 @@ class Engine:
             args["started"] = True
             text = job.text
             if self.channel is not None and chat_id == self.channel[0]:
-                text = channel.post_text(text, self.channel[1])
+                text = texts.channel_text(text, self.channel[1])
             try:
                 await self.sender.send_message(
                     chat_id, text, disable_notification=job.silent, allow_paid_broadcast=self.paid_broadcast,

@@ -3,8 +3,9 @@
 ``bot/schedule.py`` checks each field on its own; this module checks what people will see: the
 welcome (/start), the confirmation after choosing a role, /jadwal on every day its content changes,
 /netralitas and /tps, the 'Ralat' notice of every stage and the calendar file, each in both
-languages. A reply Telegram would refuse (too long, or HTML it does not accept) or that cannot be
-built at all becomes one line naming the part of the file to change. `check`, `run` and `demo`
+languages, and the channel's copy of each ``channel = true`` reminder. A reply Telegram would refuse
+(too long, or HTML it does not accept) or that cannot be built at all becomes one line naming the part
+of the file to change. `check`, `run` and `demo`
 load the schedule through ``load``, so they refuse the same file with the same lines.
 
 No Telegram and no database here: the texts are rendered exactly as the handlers render them.
@@ -89,6 +90,13 @@ def _replies(schedule: Schedule, lang: str) -> Iterator[Reply]:
             _stage_name_place(stage, lang), "the 'Ralat' notice when its dates change", "shorten it",
             partial(texts.correction_text, stage, stage.start, stage.end, lang),
         )  # fmt: skip
+    if lang == "id":  # the channel gets one copy, in Indonesian, each command followed by "di @<bot>"
+        for r in schedule.reminders:
+            if r.channel:
+                yield Reply(
+                    f'reminder "{r.series or r.id}": field "text"', "the channel's copy (\"/tps di @<bot>\")",
+                    "shorten it", partial(texts.channel_text, r.text, texts.LONGEST_USERNAME),
+                )  # fmt: skip
     jadwal_place, jadwal_fix = _schedule_place(schedule, lang)
     for day in render_days(schedule):
         yield Reply(jadwal_place, "/jadwal", jadwal_fix, partial(texts.schedule_text, schedule, day, lang), day)

@@ -8,6 +8,7 @@ facts live in the schedule file, not here.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from html import escape
 
@@ -1220,3 +1221,19 @@ def unanswered_pages(rows: list[tuple[str, int, float]], lang: str = "id") -> li
     if not rows:
         return [op_say(lang, "questions_none")]
     return pages.paginate(unanswered_lines(rows, lang), op_say(lang, "questions_title"))
+
+
+# -- the commission's channel -----------------------------------------------------------------------
+
+# A subscriber command as a word of its own: not part of a link (t.me/x), a path or a /cmd@bot.
+_COMMAND = re.compile(r"(?<![\w/.:@\"'=])/(" + "|".join(name for name, _ in COMMANDS["id"]) + r")(?![\w@])")
+LONGEST_USERNAME = "x" * 32  # Telegram bot usernames have at most 32 characters: `check` measures with it
+
+
+def channel_text(text: str, username: str | None) -> str:
+    """The channel's copy of a reminder text: "/tps" becomes "/tps di @bot", since channel readers
+    cannot send commands there. Telegram links the @name, so one tap opens the bot; without a
+    username the text is unchanged."""
+    if not username:
+        return text
+    return _COMMAND.sub(lambda m: f"{m.group(0)} di @{username}", text)

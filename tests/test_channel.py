@@ -6,9 +6,9 @@ import logging
 
 import pytest
 
-from bot import channel, telegram_html
 from bot import schedule as sched
 from bot import settings as cfg
+from bot import telegram_html, texts
 from bot.store import BLOCKED, DONE, GONE, SENT, Store
 from bot.store.statuses import ACTIVE
 from tests.conftest import make_schedule, schedule_toml
@@ -239,19 +239,36 @@ async def test_a_channel_reminder_reaches_subscribers_and_the_channel_once(tmp_p
 
 def test_the_channel_copy_names_the_bot_after_each_command():
     said = 'Panduan: ketik /tps. Jadwal (/jadwal), <a href="https://t.me/x/tps">tautan</a>, /tps@kpu_bot, 24/7.'
-    assert channel.post_text(said, "kpu_bot") == (
+    assert texts.channel_text(said, "kpu_bot") == (
         'Panduan: ketik /tps di @kpu_bot. Jadwal (/jadwal di @kpu_bot), <a href="https://t.me/x/tps">tautan</a>, '
         "/tps@kpu_bot, 24/7."
     )
-    assert channel.post_text(said, None) == said
+    assert texts.channel_text(said, None) == said
 
 
 def test_the_default_channel_posts_point_readers_to_the_bot():
     s = sched.load("config/pilkada2024.toml")
     eve = next(r for r in s.reminders if r.id == "malam-sebelum-pencoblosan")
     assert eve.channel and "ketik /tps." in eve.text
-    posted = channel.post_text(eve.text, "kpu_tulungagung_bot")
+    posted = texts.channel_text(eve.text, "kpu_tulungagung_bot")
     assert "ketik /tps di @kpu_tulungagung_bot." in posted and telegram_html.check(posted) is None
+
+
+def test_check_refuses_a_channel_reminder_whose_channel_copy_would_be_too_long(soon):
+    from bot import preflight
+
+    text = "Ketik /tps. " * 10 + "x" * 3_900  # 4,020 characters; the channel's copy adds 10 × " di @" and 32
+    for channel in (True, False):
+        schedule = make_schedule(
+            [{"id": "umum", "at": soon(60), "roles": ["pemilih"], "text": text, "channel": channel}]
+        )
+        found = preflight.problems(schedule)
+        if channel:
+            [line] = found
+            assert line.startswith('reminder "umum": field "text": the channel\'s copy')
+            assert "would be 4,390 characters in Indonesian" in line and line.endswith("shorten it")
+        else:
+            assert found == []
 
 
 async def test_the_channel_copy_points_to_the_bot_and_subscribers_get_the_plain_text(tmp_path, soon):
