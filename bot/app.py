@@ -264,6 +264,7 @@ async def serve(
     async with application, reload_on_sighup(application, reload_on_hup):
         await receive_updates(application, rt)
         await application.start()
+        rt.engine.username = application.bot.username  # known once initialised (getMe)
         for name, coro in (("delivery-engine", rt.engine.run()), ("heartbeat", heartbeat.run())):
             task = asyncio.create_task(coro, name=name)
             supervise(task, stop, failures)
@@ -277,8 +278,6 @@ async def serve(
             log.warning("could not register the command list with Telegram", exc_info=True)
         try:  # before the scheduler, which writes the channel's outbox rows; never stops the bot
             rt.scheduler.channel = await channel.start(application.bot, rt.settings.channel_id, rt.store)
-            if rt.scheduler.channel is not None:
-                rt.engine.channel = (rt.scheduler.channel, application.bot.username)
         except Exception:
             log.exception("could not set up the channel %s; reminders go to subscribers only", rt.settings.channel_id)
         await rt.scheduler.start()

@@ -298,7 +298,7 @@ class Engine:
         self._last_housekeeping = -math.inf
         self._last_progress = time.monotonic()
         self.recovered = 0
-        self.channel: tuple[int, str | None] | None = None  # (chat id, bot username): set at start
+        self.username: str | None = None  # the bot's @name, named in the channel's copies: set at start
 
     def wake(self) -> None:
         """Something was enqueued: look at the outbox now rather than at the next poll."""
@@ -462,9 +462,7 @@ class Engine:
             if self.clock() >= job.expires:
                 raise Expired()
             args["started"] = True
-            text = job.text
-            if self.channel is not None and chat_id == self.channel[0]:
-                text = texts.channel_text(text, self.channel[1])
+            text = texts.channel_text(job.text, self.username) if job.to_channel else job.text
             try:
                 await self.sender.send_message(
                     chat_id, text, disable_notification=job.silent, allow_paid_broadcast=self.paid_broadcast,

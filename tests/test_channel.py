@@ -123,6 +123,8 @@ def test_the_channel_row_is_one_more_delivery_and_never_a_subscriber(store, soon
     assert store.subscriber(CHANNEL) is None
     assert store.count_audience(["kades"]) == 2
     assert sum(store.role_counts().values()) == 2
+    jobs = store.take(10)  # the group is a subscriber like any other; only the channel's copy is marked
+    assert {(j.chat_id, j.to_channel) for j in jobs} == {(-1009999999999, False), (5, False), (CHANNEL, True)}
 
 
 def test_a_reminder_without_channel_or_without_a_channel_gets_no_channel_row(store, soon):

@@ -84,7 +84,7 @@ class OutboxStore(BroadcastStore):
                 )
                 jobs.extend(
                     Job(broadcast_id, chat_id, text_en if lang == "en" and text_en else text, bool(silent), expires,
-                        deliver_by, attempts, ask, "en" if lang == "en" else "id")
+                        deliver_by, attempts, ask, "en" if lang == "en" else "id", chat_id == channel)
                     for chat_id, attempts, lang in live
                 )  # fmt: skip
         return jobs
