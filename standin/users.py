@@ -41,8 +41,11 @@ class Users:
         username: str | None = None,
         anonymous: bool = False,
         reply_to: int | None = None,
+        sticker: str | None = None,
     ) -> dict:
         """A user writes ``text`` in ``chat_id``; returns the queued update.
+
+        ``sticker``: the message is a sticker with that emoji instead of text (``text`` is ignored).
 
         ``reply_to``: the id of a message in the chat (the bot's, say) that this one answers.
 
@@ -76,12 +79,19 @@ class Users:
             "from": user,
             "text": text,
         }
+        if sticker is not None:
+            del message["text"]
+            message["sticker"] = {
+                "file_id": f"sticker-{message['message_id']}", "file_unique_id": f"s{message['message_id']}",
+                "type": "regular", "width": 512, "height": 512, "is_animated": False, "is_video": False,
+                "emoji": sticker,
+            }  # fmt: skip
         if anonymous and chat_id < 0:
             message["from"] = dict(ANONYMOUS_ADMIN)
             message["sender_chat"] = self._chat_obj(chat_id, chat_type)
         if reply_to is not None:
             message["reply_to_message"] = copy.deepcopy(self._tg_messages[(chat_id, reply_to)])
-        if text.startswith("/"):
+        if sticker is None and text.startswith("/"):
             command = text.split(maxsplit=1)[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]
         self._tg_messages[(chat_id, message["message_id"])] = message

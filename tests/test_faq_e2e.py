@@ -75,6 +75,18 @@ async def test_off_topic_gets_not_found_with_bantuan_and_contact_and_is_counted(
         assert refused["text"] == texts.say("id", "unknown_command")
 
 
+async def test_a_sticker_is_asked_to_be_a_written_question_and_is_not_counted(tmp_path, default_schedule):
+    async with Harness(tmp_path, default_schedule) as h:
+        [reply] = await h.say(VOTER, "", sticker="👍")
+        assert (
+            reply["text"]
+            == "Maaf, bot ini hanya membaca tulisan. Ketik pertanyaan Anda, atau /bantuan untuk daftar perintah."
+        )
+        [english] = await h.say(OTHER, "", sticker="👍", language_code="en")
+        assert english["text"].startswith("Sorry, this bot only reads text. Type your question")
+        assert h.store.unanswered() == []
+
+
 async def test_without_a_contact_fact_the_not_found_reply_leaves_it_out(tmp_path, default_schedule):
     facts = {k: v for k, v in default_schedule.facts.items() if not k.startswith("contact")}
     schedule = dataclasses.replace(default_schedule, facts=facts)
