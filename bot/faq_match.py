@@ -431,10 +431,9 @@ def match(faq: tuple[FaqEntry, ...], text: str) -> Match:
     return matcher_for(faq).match(text)
 
 
-def related_entries(faq: Sequence[FaqEntry], entry: FaqEntry, limit: int = MAX_RELATED) -> tuple[FaqEntry, ...]:
+def related_entries(faq: tuple[FaqEntry, ...], entry: FaqEntry, limit: int = MAX_RELATED) -> tuple[FaqEntry, ...]:
     """Entries close to ``entry``: shown as buttons under an answer reached from a button."""
-    m = matcher_for(tuple(faq) if not isinstance(faq, tuple) else faq)
-    first = entry.questions[0] if entry.questions else (entry.questions_en[0] if entry.questions_en else "")
-    scores = m.scores(first)
+    m = matcher_for(faq)
+    scores = m.scores(entry.phrasings()[0])
     ranked = sorted((i for i in range(len(scores)) if m.faq[i].id != entry.id), key=lambda i: -scores[i])
     return tuple(m.faq[i] for i in ranked[:limit] if scores[i] >= RELATED_MIN)

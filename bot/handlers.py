@@ -460,15 +460,15 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 
 def faq_keyboard(entries: Sequence[FaqEntry], language: str) -> InlineKeyboardMarkup | None:
     """One button per entry, labelled with its first example question in ``language``."""
-    rows = []
-    for entry in entries:
-        phrasings = entry.phrasings(language)
-        try:
-            data = callbacks.faq(entry.id)
-        except ValueError:  # an id too long for a button: the entry is still answered when asked
-            continue
-        if phrasings:
-            rows.append([InlineKeyboardButton(texts.faq_button_label(phrasings[0]), callback_data=data)])
+    # Every entry has an example question, and an id that fits a button (`check` refuses the rest).
+    rows = [
+        [
+            InlineKeyboardButton(
+                texts.faq_button_label(entry.phrasings(language)[0]), callback_data=callbacks.faq(entry.id)
+            )
+        ]
+        for entry in entries
+    ]
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -525,8 +525,7 @@ async def faq_button(update: Update, context: BotContext) -> None:
     rt = context.runtime
     query = query_of(update)
     language = lang(update, context)
-    entry_id = callbacks.unpack_faq(query.data)
-    entry = next((e for e in rt.schedule.faq if e.id == entry_id), None)
+    entry = rt.schedule.faq_entry(callbacks.unpack_faq(query.data))
     if entry is None or query.message is None:
         await query.answer(texts.say(language, "stale_button"))
         return

@@ -179,6 +179,9 @@ class Schedule:
     def area(self, id: str | None) -> Area | None:
         return next((a for a in self.areas if a.id == id), None) if id else None
 
+    def faq_entry(self, id: str | None) -> FaqEntry | None:
+        return next((e for e in self.faq if e.id == id), None) if id else None
+
     def voting_day(self) -> dt.date | None:
         """Start of ``election.voting_stage``, else of stage "pemungutan-suara", else None."""
         stage = self.stage(self.election.voting_stage or "pemungutan-suara")

@@ -26,7 +26,9 @@ def buttons(message: dict) -> dict[str, str]:
 
 
 def entry(schedule: sched.Schedule, entry_id: str):
-    return next(e for e in schedule.faq if e.id == entry_id)
+    found = schedule.faq_entry(entry_id)
+    assert found is not None
+    return found
 
 
 async def test_kapan_coblosan_gets_the_voting_day_with_related_questions(tmp_path, default_schedule):
