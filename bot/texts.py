@@ -37,6 +37,11 @@ UNANSWERED_KEPT = {
     "en": "Questions the bot could not answer are kept for 30 days <b>without</b> any chat id, so that the "
     "commission can add answers.",
 }
+# The same list, short: what /hapus deletes (its question and its confirmation).
+FORGOTTEN = {
+    "id": "ID chat, peran, bahasa, wilayah, catatan pengiriman, dan tombol memilih",
+    "en": "chat id, role, language, area, delivery records and voting buttons pressed",
+}
 NOT_STORED = {
     "id": "Kami <b>tidak</b> menyimpan NIK, nomor telepon, alamat, atau nama.",
     "en": "We do <b>not</b> store national id numbers (NIK), phone numbers, addresses or names.",
@@ -85,14 +90,8 @@ STRINGS = {
             "Ketik /start kapan saja untuk berlangganan kembali, atau /hapus untuk menghapus data Anda."
         ),
         "not_a_subscriber": "Anda belum berlangganan. Ketik /start untuk memilih peran.",
-        "deleted": (
-            "Semua data Anda (ID chat, peran, bahasa, wilayah, catatan pengiriman, dan tombol memilih) telah dihapus.\n"
-            "Ketik /start jika ingin berlangganan lagi."
-        ),
-        "delete_confirm": (
-            "Hapus <b>semua</b> data Anda (ID chat, peran, bahasa, wilayah, catatan pengiriman, dan tombol memilih)? "
-            "Anda tidak akan menerima pengingat lagi."
-        ),
+        "deleted": ("Semua data Anda ({forgotten}) telah dihapus.\nKetik /start jika ingin berlangganan lagi."),
+        "delete_confirm": ("Hapus <b>semua</b> data Anda ({forgotten})? Anda tidak akan menerima pengingat lagi."),
         "delete_yes": "Ya, hapus",
         "delete_no": "Batal",
         "delete_kept": "Tidak jadi. Data Anda tidak dihapus.",
@@ -176,15 +175,8 @@ STRINGS = {
             "Type /start any time to subscribe again, or /hapus to delete your data."
         ),
         "not_a_subscriber": "You are not subscribed. Type /start to choose a role.",
-        "deleted": (
-            "All your data (chat id, role, language, area, delivery records and voting buttons pressed) "
-            "has been deleted.\n"
-            "Type /start if you want to subscribe again."
-        ),
-        "delete_confirm": (
-            "Delete <b>all</b> your data (chat id, role, language, area, delivery records and voting buttons pressed)? "
-            "You will not receive reminders any more."
-        ),
+        "deleted": ("All your data ({forgotten}) has been deleted.\nType /start if you want to subscribe again."),
+        "delete_confirm": ("Delete <b>all</b> your data ({forgotten})? You will not receive reminders any more."),
         "delete_yes": "Yes, delete",
         "delete_no": "Cancel",
         "delete_kept": "Nothing was deleted. Your data is kept.",
@@ -296,6 +288,8 @@ def say(lang: str, key: str, **values) -> str:
     text = STRINGS[lang][key]
     if key in ("welcome", "privacy"):
         values = {"stored": STORED[lang], "not_stored": NOT_STORED[lang], "unanswered": UNANSWERED_KEPT[lang], **values}
+    elif key in ("deleted", "delete_confirm"):
+        values = {"forgotten": FORGOTTEN[lang], **values}
     return text.format(**values) if values else text
 
 
