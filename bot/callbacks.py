@@ -117,7 +117,7 @@ def _after(data: str | None, prefix: str) -> str | None:
     return data[len(prefix) :]
 
 
-# -- areas (i12-subs)
+# -- areas: the subscriber's kecamatan/desa step
 # The kecamatan/desa buttons after a role is chosen (``s``: under the subscription confirmation) and
 # under /wilayah (``w``). Actions: ``p:<page>`` turn the kecamatan pages, ``k:<area>`` choose a
 # kecamatan (its desa are asked next, if it lists any), ``q:<area>:<page>`` turn the desa pages,
@@ -189,7 +189,7 @@ def unpack_area(data: str | None) -> AreaPress | None:
     return None
 
 
-# -- areas (i12-ops)
+# -- areas: the /siaran area step
 # The area step of /siaran: draft buttons whose action is a verb and numbers, e.g. ``op:5:ak:3``.
 # Numbers are positions in the schedule's area (and desa) lists, so any id length fits in 64 bytes.
 AREA_VERBS = {
@@ -221,7 +221,7 @@ def unpack_draft_area(action: str) -> tuple[str, tuple[int, ...]] | None:
     return verb, tuple(int(p) for p in parts)
 
 
-# -- i13-pledges
+# -- pledges
 # The one-tap pledge button under a reminder with `ask` ("pledge:will_vote"). The ask is all it
 # carries: who pressed is the chat, so a forged press can only record the presser's own pledge.
 _PLEDGE = "pledge:"
@@ -241,7 +241,7 @@ def unpack_pledge(data: str | None) -> str | None:
     return value if value in ASKS else None
 
 
-# -- i13-faq-engine
+# -- the FAQ
 # A related question under an FAQ answer (or under "not found"): ``faq:<entry id>`` shows that
 # entry's answer.
 _FAQ = "faq:"

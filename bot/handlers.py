@@ -455,7 +455,7 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     await reply(update, texts.say(lang(update, context), "unknown_command"))
 
 
-# -- questions in plain words (i13-faq-engine) ---------------------------------------------------
+# -- questions in plain words (the FAQ) ---------------------------------------------------
 
 
 def faq_keyboard(entries: Sequence[FaqEntry], language: str) -> InlineKeyboardMarkup | None:
@@ -542,7 +542,7 @@ async def purge_unanswered(context: BotContext) -> None:
     rt.store.purge_unanswered(rt.now().timestamp())
 
 
-# -- i13-pledges
+# -- pledges
 
 
 async def pledge(update: Update, context: BotContext) -> None:

@@ -659,7 +659,7 @@ def register(application: Application, admin_ids) -> None:
     for name, callback in [
         ("statistik", statistics), ("siaran", start_broadcast), ("batal", cancel_running),
         ("rencana", upcoming), ("laporan", report), ("audit", audit),
-        ("pertanyaan", unanswered),  # i13-faq-engine
+        ("pertanyaan", unanswered),
     ]:  # fmt: skip
         application.add_handler(CommandHandler(name, callback, filters=operator))
     application.add_handler(MessageHandler(operator & filters.TEXT & ~filters.COMMAND, draft_text))

@@ -92,7 +92,7 @@ def export_rows(store: Store, areas=()) -> list[dict]:
     return rows + area_rows(area_figures(store, areas)) + pledge_rows(pledge_figures(store, areas))
 
 
-# -- areas (i12-stats) -----------------------------------------------------------------------------
+# -- areas: figures per kecamatan -----------------------------------------------------------------------------
 
 
 def coverage(count: int, voters: int | None) -> float | None:
@@ -138,7 +138,7 @@ def area_rows(figures: list[dict]) -> list[dict]:
     return rows
 
 
-# -- i13-pledges -----------------------------------------------------------------------------------
+# -- pledges -----------------------------------------------------------------------------------
 
 
 def share(pledged: int, received: int) -> float | None:

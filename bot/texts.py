@@ -115,7 +115,7 @@ STRINGS = {
             "{unanswered}\n"
             "/berhenti menghentikan pesan; /hapus menghapus semua data Anda seketika."
         ),
-        # areas (i12-subs)
+        # areas: the subscriber's kecamatan/desa step
         "area_prompt": (
             "<b>Kecamatan Anda?</b> (opsional)\n"
             "Dengan kecamatan, Anda juga menerima pengumuman khusus wilayah Anda. Pilih di bawah, atau tekan Lewati."
@@ -135,12 +135,12 @@ STRINGS = {
         "area_skip": "Lewati",
         "area_cancel": "Batal",
         "area_remove": "Hapus wilayah",
-        # i13-pledges
+        # pledges
         "pledge_will_vote": "✅ Saya akan memilih",
         "pledge_voted": "✅ Saya sudah memilih",
         "pledge_thanks_will_vote": "Terima kasih! Tercatat: Anda akan memilih. Ajak juga keluarga Anda.",
         "pledge_thanks_voted": "Terima kasih! Tercatat: Anda sudah memilih.",
-        # i13-faq-engine
+        # the FAQ
         "faq_not_found": "Maaf, jawaban untuk pertanyaan itu belum ada. Ketik /bantuan untuk daftar perintah.",
         "faq_contact": "Hubungi: {contact}",
         "faq_maybe": "Mungkin maksud Anda:",
@@ -200,7 +200,7 @@ STRINGS = {
             "{unanswered}\n"
             "/berhenti stops the messages; /hapus deletes all your data at once."
         ),
-        # areas (i12-subs)
+        # areas: the subscriber's kecamatan/desa step
         "area_prompt": (
             "<b>Your kecamatan?</b> (optional)\n"
             "With a kecamatan you also get the notices for your area. Choose below, or press Skip."
@@ -218,12 +218,12 @@ STRINGS = {
         "area_skip": "Skip",
         "area_cancel": "Cancel",
         "area_remove": "Remove area",
-        # i13-pledges
+        # pledges
         "pledge_will_vote": "✅ I will vote",
         "pledge_voted": "✅ I have voted",
         "pledge_thanks_will_vote": "Thank you! Noted: you will vote. Bring your family along too.",
         "pledge_thanks_voted": "Thank you! Noted: you have voted.",
-        # i13-faq-engine
+        # the FAQ
         "faq_not_found": "Sorry, there is no answer to that question yet. Type /help for the list of commands.",
         "faq_contact": "Contact: {contact}",
         "faq_maybe": "Did you mean:",
@@ -428,7 +428,6 @@ OPERATOR_COMMANDS = {
         ("rencana", "Pengingat terjadwal berikutnya"),
         ("laporan", "Laporan pengiriman"),
         ("audit", "Jejak tindakan operator"),
-        # i13-faq-engine
         ("pertanyaan", "Pertanyaan yang belum terjawab"),
     ),
     "en": (
@@ -438,7 +437,6 @@ OPERATOR_COMMANDS = {
         ("rencana", "Upcoming scheduled reminders"),
         ("laporan", "Delivery reports"),
         ("audit", "Operator action trail"),
-        # i13-faq-engine
         ("pertanyaan", "Questions the bot could not answer"),
     ),
 }
@@ -479,14 +477,14 @@ OP_STRINGS = {
         "still_running": "{name} masih berjalan; ketik /batal lagi untuk menghentikannya.",
         "no_recipients_alert": "Tidak ada penerima untuk peran ini; tidak ada yang dikirim.",
         "ampersand_escaped": "Catatan: tanda &amp; ditulis sebagai &amp;amp; agar diterima Telegram.",
-        # areas (i12-ops)
+        # areas: the /siaran area step
         "draft_choosing_areas": "Siaran ini masih memilih wilayah.",
         "button_all_areas": "Semua wilayah",
         "button_desa": "Desa ›",
         "button_back": "‹ Kembali",
         "all_areas": "semua wilayah",
         "more_areas": "+{n} lainnya",
-        # i13-faq-engine
+        # the FAQ
         "questions_title": "<b>Pertanyaan tanpa jawaban</b> (30 hari terakhir, terbanyak dulu)",
         "questions_none": "Tidak ada pertanyaan tanpa jawaban dalam 30 hari terakhir.",
     },
@@ -525,14 +523,14 @@ OP_STRINGS = {
         "still_running": "{name} is still running; type /batal again to stop it.",
         "no_recipients_alert": "No recipients for these roles; nothing was sent.",
         "ampersand_escaped": "Note: &amp; was written as &amp;amp; so that Telegram accepts it.",
-        # areas (i12-ops)
+        # areas: the /siaran area step
         "draft_choosing_areas": "This broadcast is still choosing its areas.",
         "button_all_areas": "All areas",
         "button_desa": "Villages ›",
         "button_back": "‹ Back",
         "all_areas": "all areas",
         "more_areas": "+{n} more",
-        # i13-faq-engine
+        # the FAQ
         "questions_title": "<b>Unanswered questions</b> (last 30 days, most asked first)",
         "questions_none": "No unanswered questions in the last 30 days.",
     },
@@ -660,7 +658,7 @@ OP_TEMPLATES = {
             "⚠️ <b>Kesalahan</b> di <code>{where}</code>: {error}. Pengguna menerima permintaan maaf. "
             "Rincian ada di log bot; kesalahan yang sama tidak dilaporkan lagi selama 10 menit."
         ),
-        # areas (i12-ops)
+        # areas: the /siaran area step
         "areas_prompt": (
             "<b>Siaran baru</b> untuk: {roles}\nPilih wilayah penerima: Semua wilayah, atau kecamatan tertentu "
             "(Desa › untuk memilih desa). Lalu tekan Lanjut.\nDipilih: {areas}"
@@ -672,11 +670,11 @@ OP_TEMPLATES = {
             "<b>Tidak ada penerima</b>: belum ada pelanggan aktif dengan peran {roles} di {areas}, jadi siaran "
             "ini tidak dapat dikirim. Tekan Batal, atau /siaran untuk memilih lagi."
         ),
-        # areas (i12-stats)
+        # areas: figures per kecamatan
         "stats_areas": "<b>Per kecamatan</b>: aktif ({roles})",
         "stats_areas_coverage": "<b>Per kecamatan</b>: aktif ({roles}), cakupan DPT",
         "stats_no_area": "Tanpa wilayah",
-        # i13-pledges
+        # pledges
         "stats_pledges": "<b>Tombol memilih</b>: yang menekan / penerima pengingat",
         "stats_pledge_will_vote": "Akan memilih",
         "stats_pledge_voted": "Sudah memilih",
@@ -739,7 +737,7 @@ OP_TEMPLATES = {
             "⚠️ <b>Error</b> in <code>{where}</code>: {error}. The user got an apology. "
             "Details are in the bot's log; the same error is not reported again for 10 minutes."
         ),
-        # areas (i12-ops)
+        # areas: the /siaran area step
         "areas_prompt": (
             "<b>New broadcast</b> to: {roles}\nChoose the areas: All areas, or some kecamatan "
             "(Villages › to choose villages). Then press Next.\nSelected: {areas}"
@@ -751,11 +749,11 @@ OP_TEMPLATES = {
             "<b>No recipients</b>: there are no active subscribers with the roles {roles} in {areas} yet, so "
             "this broadcast cannot be sent. Press Cancel, or /siaran to choose again."
         ),
-        # areas (i12-stats)
+        # areas: figures per kecamatan
         "stats_areas": "<b>Per kecamatan</b>: active ({roles})",
         "stats_areas_coverage": "<b>Per kecamatan</b>: active ({roles}), coverage of DPT",
         "stats_no_area": "No area",
-        # i13-pledges
+        # pledges
         "stats_pledges": "<b>Voting buttons</b>: pressed / received the reminder",
         "stats_pledge_will_vote": "Will vote",
         "stats_pledge_voted": "Have voted",
@@ -824,7 +822,7 @@ def stats_text(
     return "\n".join(lines)
 
 
-# areas (i12-stats)
+# areas: figures per kecamatan
 def percent(value: float, lang: str = "id") -> str:
     """3.42 as '3,4%' ('3.4%' in English); a share too small to show one decimal is '<0,1%'."""
     if 0 < value < 0.05:
@@ -866,7 +864,7 @@ CHART_WORDS = {
             "sent": "Terkirim", "blocked": "Memblokir", "failed": "Gagal", "expired": "Kedaluwarsa",
             "cancelled": "Dibatalkan", "pending": "Belum terkirim",
         },
-        # areas (i12-stats)
+        # areas: figures per kecamatan
         "areas_coverage": "Cakupan per kecamatan (aktif / DPT)",
         "areas_count": "Pelanggan aktif per kecamatan",
         "coverage_axis": "Cakupan (% DPT)",
@@ -887,7 +885,7 @@ CHART_WORDS = {
             "sent": "Sent", "blocked": "Blocked", "failed": "Failed", "expired": "Expired",
             "cancelled": "Cancelled", "pending": "Not yet sent",
         },
-        # areas (i12-stats)
+        # areas: figures per kecamatan
         "areas_coverage": "Coverage per kecamatan (active / DPT)",
         "areas_count": "Active subscribers per kecamatan",
         "coverage_axis": "Coverage (% of DPT)",
@@ -1102,7 +1100,7 @@ def cancelled_broadcast(broadcast_id: str, dropped: int, sent: int, lang: str = 
     )
 
 
-# -- areas (i12-subs)
+# -- areas: the subscriber's kecamatan/desa step
 
 
 def area_label(schedule: Schedule, area: str | None, desa: str | None = None) -> str | None:
@@ -1128,7 +1126,7 @@ def area_command_text(schedule: Schedule, area: str | None, desa: str | None, la
     return f"{now}\n\n{say(lang, 'area_change_prompt')}"
 
 
-# -- areas (i12-ops) -------------------------------------------------------------------------
+# -- areas: the /siaran area step -------------------------------------------------------------------------
 
 AREAS_SHOWN = 10  # names listed before "+N more": a regency-wide choice still fits a phone screen
 
@@ -1161,7 +1159,7 @@ def whole_area_label(area_name: str, lang: str = "id") -> str:
     return _tpl(lang, "whole_area").format(area=area_name)
 
 
-# -- i13-pledges -------------------------------------------------------------------------------
+# -- pledges -------------------------------------------------------------------------------
 
 
 def _part(part: dict, lang: str) -> str:
@@ -1186,7 +1184,7 @@ def pledge_stats_lines(pledges: list[dict], lang: str = "id") -> list[str]:
     return lines
 
 
-# -- FAQ answers (i13-faq-engine) ---------------------------------------------------------------
+# -- FAQ answers ---------------------------------------------------------------
 
 
 def faq_not_found_text(lang: str = "id", contact: str | None = None, suggestions: bool = False) -> str:
