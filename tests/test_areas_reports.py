@@ -237,15 +237,20 @@ def test_nineteen_kecamatan_keep_the_picture_phone_wide_and_taller():
 # -- command line: stats and export -------------------------------------------------------------
 
 
-@pytest.fixture
-def files(tmp_path):
+def database_and_schedule(tmp_path, fill_store) -> tuple[str, str]:
+    """A database filled by `fill_store` and the area schedule, as files for the command line."""
     db = tmp_path / "bot.db"
     store = Store(str(db))
-    fill(store)
+    fill_store(store)
     store.close()
     schedule = tmp_path / "jadwal.toml"
     schedule.write_text(area_toml(), encoding="utf-8")
     return str(db), str(schedule)
+
+
+@pytest.fixture
+def files(tmp_path):
+    return database_and_schedule(tmp_path, fill)
 
 
 def test_cli_stats_prints_a_table_per_kecamatan(files):

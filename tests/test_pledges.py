@@ -262,15 +262,9 @@ def test_statistik_with_nineteen_kecamatan_and_both_asks_fits_one_message(lang):
 
 @pytest.fixture
 def pledge_files(tmp_path):
-    from tests.test_areas_reports import area_toml
+    from tests.test_areas_reports import database_and_schedule
 
-    db = tmp_path / "bot.db"
-    store = Store(str(db))
-    fill_pledges(store)
-    store.close()
-    schedule = tmp_path / "jadwal.toml"
-    schedule.write_text(area_toml(), encoding="utf-8")
-    return str(db), str(schedule)
+    return database_and_schedule(tmp_path, fill_pledges)
 
 
 def test_cli_stats_shows_pledges_per_role_and_kecamatan(pledge_files):
