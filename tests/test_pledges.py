@@ -136,6 +136,20 @@ async def test_pressing_records_once_and_thanks_in_place(tmp_path, soon):
         assert h.store.conn.execute("SELECT count(*) FROM pledges").fetchone()[0] == 2
 
 
+async def test_a_message_too_long_for_the_thanks_keeps_its_text_and_loses_the_button(tmp_path, soon):
+    long_text = "<b>Sudah memilih?</b> " + "x" * 4_060  # 4,075 characters: the thanks would pass 4,096
+    schedule = make_schedule([{"id": "after", "at": soon(1), "roles": ["pemilih"], "text": long_text, "ask": "voted"}])
+    async with Harness(tmp_path, schedule, subscribers=[(ID_VOTER, "pemilih")]) as h:
+        await finished(h, "after")
+        [message] = h.standin.sent_to(ID_VOTER)
+        answer = await h.press(ID_VOTER, message, "pledge:voted")
+        assert answer.get("text") == "Terima kasih! Tercatat: Anda sudah memilih."
+        await h.standin.wait_for(lambda: buttons(h.standin.sent_to(ID_VOTER)[0]) == [])
+        [kept] = h.standin.sent_to(ID_VOTER)
+        assert kept["text"] == long_text
+        assert len(h.store.pledges_of(ID_VOTER)) == 1
+
+
 async def test_forged_or_unknown_presses_are_ignored(tmp_path, soon):
     schedule = make_schedule([{"id": "x", "at": soon(3600), "roles": ["pemilih"], "text": "nanti"}])
     async with Harness(tmp_path, schedule, subscribers=[(ID_VOTER, "pemilih")]) as h:
