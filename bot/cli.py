@@ -215,7 +215,7 @@ def channel_warnings(schedule: sched.Schedule, settings: cfg.Settings) -> list[s
 
 
 def cmd_preview(args, settings: cfg.Settings) -> int:
-    """Every reminder in time order, then every page, as the reader sees them: no token, no database."""
+    """Every reminder in time order, every page, then the FAQ, as the reader sees them: no token, no database."""
     from bot import texts
     from bot.render import clock, long_date, plain, zone_abbreviation
 
@@ -224,25 +224,43 @@ def cmd_preview(args, settings: cfg.Settings) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     lang, zone = args.lang, zone_abbreviation(schedule.election.timezone)
     rule = "=" * 72
+
+    def show(title: str, text: str) -> None:
+        print(f"\n{rule}\n{title}\n{rule}\n{plain(text)}")
+
+    def dated(versions: list[tuple[date, str]]) -> list[tuple[str, str]]:
+        """(" · from X · until Y", text) for each version of a text that changes on dates."""
+        shown = []
+        for i, (since, text) in enumerate(versions):
+            label = f" · from {long_date(since, lang)}" if since != date.min else ""
+            if i + 1 < len(versions):
+                label += f" · until {long_date(versions[i + 1][0] - timedelta(days=1), lang)}"
+            shown.append((label, text))
+        return shown
+
     print(f"{schedule.summary()}\nLanguage: {lang}" + (f", role: {args.role}" if args.role else ""))
     for r in schedule.reminders:
         if args.role and args.role not in r.roles:
             continue
         when = f"{long_date(r.at.date(), lang)} {clock(r.at.time(), lang)} {zone}"
+        notes = [f"button: {texts.say(lang, f'pledge_{r.ask}')}"] if r.ask else []
+        notes += ["also posted to the channel (in Indonesian)"] if r.channel else []
         text = r.text_en if lang == "en" and r.text_en else r.text
-        print(f"\n{rule}\n{r.id} · {when} · {', '.join(r.roles)}\n{rule}\n{plain(text)}")
+        show(f"{r.id} · {when} · {', '.join(r.roles)}", text + "".join(f"\n[{note}]" for note in notes))
     pages = [("/tps", "tps")] + [
         (f"/netralitas ({role})", texts.netralitas_key(role)) for role in sched.ROLES if args.role in (None, role)
     ]
     for command, key in pages:
         name = f"{key}_en" if lang == "en" and f"{key}_en" in schedule.pages else key
-        dated = [since for since, _ in schedule.page_versions.get(name, ())]
-        versions: list[tuple[date | None, str]] = [(None, texts.page_text(schedule, key, lang))]
-        versions += [(since, texts.page_text(schedule, key, lang, since)) for since in dated]
-        until = f" · until {long_date(dated[0] - timedelta(days=1), lang)}" if dated else ""
-        for since, text in versions:
-            shown = f" · from {long_date(since, lang)}" if since else until
-            print(f"\n{rule}\nPage {command}{shown}\n{rule}\n{plain(text)}")
+        later = [since for since, _ in schedule.page_versions.get(name, ())]
+        versions = [(date.min, texts.page_text(schedule, key, lang))]
+        versions += [(since, texts.page_text(schedule, key, lang, since)) for since in later]
+        for label, text in dated(versions):
+            show(f"Page {command}{label}", text)
+    for entry in schedule.faq:
+        answers = list(entry.answers_en if lang == "en" and entry.answers_en else entry.answers)
+        for label, text in dated(answers):
+            show(f"FAQ {entry.id}: {entry.phrasings(lang)[0]}{label}", text)
     return 0
 
 

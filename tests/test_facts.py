@@ -44,7 +44,9 @@ def reminders_sent(p: dict[str, str]) -> list[tuple[dt.date, str, str]]:
     """(local date sent, id, text) of every reminder occurrence."""
     schedule = sched.load("config/pilkada2024.toml")
     sent = {r.id: r.at.date() for r in schedule.reminders}
-    return [(sent[h.split(" · ")[0]], h.split(" · ")[0], t) for h, t in p.items() if not h.startswith("Page ")]
+    return [
+        (sent[h.split(" · ")[0]], h.split(" · ")[0], t) for h, t in p.items() if not h.startswith(("Page ", "FAQ "))
+    ]
 
 
 def page(p: dict[str, str], command: str, since: str | None = None) -> str:

@@ -27,7 +27,7 @@ def test_preview_prints_reminders_in_time_order_then_pages(tmp_path):
     out = blocks(result.stdout)
     headers = list(out)
     schedule = sched.load(DEFAULT)
-    reminder_headers = [h for h in headers if not h.startswith("Page ")]
+    reminder_headers = [h for h in headers if not h.startswith(("Page ", "FAQ "))]
     assert [h.split(" · ")[0] for h in reminder_headers] == [r.id for r in schedule.reminders]
     assert reminder_headers[0] == "jelang-pendaftaran-paslon · Senin, 26 Agustus 2024 09.00 WIB · asn, kades, pemilih"
     assert "tps-hari-h · Rabu, 27 November 2024 06.00 WIB · asn, kades, pemilih" in headers
@@ -39,18 +39,29 @@ def test_preview_prints_reminders_in_time_order_then_pages(tmp_path):
     assert "<b>" not in result.stdout and "&amp;" not in result.stdout  # tags removed, as the recipient sees it
     eve = out["malam-sebelum-pencoblosan · Selasa, 26 November 2024 12.00 WIB · asn, kades, pemilih"]
     assert eve.startswith("🗳️ Besok Kita Memilih!\n\nRabu, 27 November 2024 (hari libur nasional, Keppres 33/2024)")
+    assert eve.endswith("\n[button: ✅ Saya akan memilih]\n[also posted to the channel (in Indonesian)]")
+    faq = [h for h in headers if h.startswith("FAQ ")]  # after the pages, one block per answer version
+    assert headers.index(faq[0]) > max(headers.index(h) for h in headers if h.startswith("Page "))
+    assert list(dict.fromkeys(h.split(":")[0].removeprefix("FAQ ") for h in faq)) == [e.id for e in schedule.faq]
+    holiday = [h for h in faq if h.startswith("FAQ hari-libur: Apakah hari pemungutan suara libur?")]
+    assert [h.split(" · ")[1] for h in holiday] == ["until Rabu, 20 November 2024", "from Kamis, 21 November 2024"]
+    assert "ikuti pengumuman resmi" in out[holiday[0]] and "ikuti pengumuman resmi" not in out[holiday[1]]
+    assert "Keppres 33/2024" in out[holiday[1]] and "Keppres" not in out[holiday[0]].split("\n")[0]
 
 
 def test_preview_in_english_for_one_role():
     result = bot("preview", str(DEFAULT), "--lang", "en", "--role", "kades")
     assert result.returncode == 0, result.stderr
     out = blocks(result.stdout)
-    reminders = [h for h in out if not h.startswith("Page ")]
+    reminders = [h for h in out if not h.startswith(("Page ", "FAQ "))]
     assert reminders and all("kades" in h.split(" · ")[2] for h in reminders)
     assert not any(h.endswith(" · asn") for h in out)
     assert "jelang-pendaftaran-paslon · Monday, 26 August 2024 09:00 WIB · asn, kades, pemilih" in out
     assert {h.split(" · ")[0] for h in out if h.startswith("Page ")} == {"Page /tps", "Page /netralitas (kades)"}
     assert out["Page /tps · until Wednesday, 20 November 2024"].startswith("🗳️ Voting Day Guide")
+    assert out["FAQ hari-libur: Is voting day a holiday? · from Thursday, 21 November 2024"].startswith(
+        "Voting day: Wednesday, 27 November 2024 (a national holiday, Keppres 33/2024)."
+    )
 
 
 def test_preview_refuses_an_invalid_file(tmp_path):
