@@ -198,3 +198,10 @@ def test_the_bot_answer_names_the_commission_and_the_contact_fact():
     assert "KPU Kabupaten Tulungagung" in text
     assert render.plain(SHIPPED.facts["contact"]) in text
     assert render.plain(SHIPPED.facts["contact_en"]) in seen("tentang-bot", "en", DAYS[0])
+
+
+def test_asn_neutrality_after_voting_day_is_answered_yes_in_indonesian():
+    # "Setelah pencoblosan ASN masih harus netral?" asks for a yes: the obligation does not end.
+    for day in DAYS:
+        assert seen("asn-setelah-pemilihan", "id", day).startswith("Ya, kewajiban itu tidak berakhir: ASN wajib")
+        assert seen("asn-setelah-pemilihan", "en", day).startswith("It does not end.")
