@@ -529,6 +529,8 @@ def cmd_report(args, settings: cfg.Settings) -> int:
         ["rate", f"{f['rate']:.1f} messages/s"], ["created", local_time(f["created_at"], tz)],
         ["finished", local_time(f["finished_at"], tz)],
     ]  # fmt: skip
+    if f["waiting_network"]:
+        rows.append(["waiting for the network", f"{f['waiting_network']} (nothing was sent; retried until it expires)"])
     if f["eta"]:
         rows.append(["estimated finish", local_time(f["eta"], tz)])
     if f.get("channel"):

@@ -53,6 +53,10 @@ COUNTED = frozenset(
 
 REPLY, BROADCAST = 0, 1
 
+# Longest wait between two tries while the network is down: the outage's first copy to go through
+# makes every waiting copy due at once, so this only bounds how late the first one notices.
+NETWORK_WAIT_CAP = 15.0
+
 
 def retry_seconds(exc: RetryAfter) -> float:
     with warnings.catch_warnings():  # PTB 22 warns that the type will become timedelta
@@ -65,6 +69,12 @@ def transport_failed(exc: BaseException) -> bool:
     """True when no HTTP answer came back: the connection failed (by the exception's kind and
     cause, never its wording). A 5xx answer is a NetworkError too, but without a cause."""
     return isinstance(exc, NotSent | TimedOut) or exc.__cause__ is not None
+
+
+def never_left(exc: BaseException) -> bool:
+    """True when the request provably never reached Telegram (refused, DNS, proxy refused): the
+    network is down, not Telegram unhappy; such a copy waits for the network instead of failing."""
+    return transport_failed(exc) and not may_have_arrived(exc)
 
 
 def may_have_arrived(exc: BaseException) -> bool:
@@ -269,6 +279,7 @@ class Engine:
         backoff_cap: float = BACKOFF_CAP,
         paid_broadcast: bool = False,
         progress_interval: float = 10.0,
+        network_wait_cap: float = NETWORK_WAIT_CAP,
         notify=None,
         clock: Callable[[], float] = time.time,
     ):
@@ -284,6 +295,8 @@ class Engine:
         self.clock = clock  # wall time, as the scheduler's: expiry, retry times, progress (tests shift it)
         self.outage = Outage("delivery engine", notify)
         self.network = Outage("Telegram connection (broadcasts)")
+        self.network_wait_cap = network_wait_cap
+        self._offline_until = -math.inf  # while the network is down: no new work before this (wall time)
         self.last_ran: float | None = None  # wall time of the last round that completed
         self._wake = asyncio.Event()
         self._stop_event = asyncio.Event()
@@ -406,6 +419,8 @@ class Engine:
         housekeeping = now - self._last_housekeeping >= 0.5 or not self._tasks
         progress = now - self._last_progress >= self.progress_interval
         free = self.concurrency - len(self._tasks)
+        if self.clock() < self._offline_until:  # the network is down: wait for the next probe
+            free = 0
         batch, self._ops = self._ops, []
         try:
             jobs, due = await self._db(self._round, batch, free, housekeeping, progress, not self._tasks)
@@ -496,16 +511,33 @@ class Engine:
             self.network.failed(exc)
             return self._retry_or_fail(job, f"TimedOut: {exc.message}", ambiguous=True)
         except NetworkError as exc:
+            if never_left(exc):
+                return self._wait_for_network(job, exc)
             if transport_failed(exc):
                 self.network.failed(exc)
             else:
-                self.network.ok()  # Telegram answered (5xx): the connection works
+                self._network_ok()  # Telegram answered (5xx): the connection works
             return self._retry_or_fail(job, f"NetworkError: {exc.message}", ambiguous=may_have_arrived(exc))
         except Exception as exc:  # keep the engine alive whatever one send does
             log.exception("unexpected error delivering %s to a chat", b)
             return self._retry_or_fail(job, f"{type(exc).__name__}: {exc}")
-        self.network.ok()
+        self._network_ok()
         return [("finish", (b, chat_id, st.SENT))]
+
+    def _wait_for_network(self, job: st.Job, exc: NetworkError) -> list[Op]:
+        """Nothing left this machine: the copy waits for the network (until it expires), and the
+        engine takes no new work until the next probe, so an outage of hours costs no attempts."""
+        delay = min(self.network_wait_cap, self.network.failed(exc)) * random.uniform(0.8, 1.0)
+        self._offline_until = max(self._offline_until, self.clock() + delay)
+        next_at = self.clock() + delay
+        return [("wait_for_network", (job.broadcast_id, job.chat_id, next_at, f"NetworkError: {exc.message}"))]
+
+    def _network_ok(self) -> None:
+        """A request got an answer: if the network was down, copies waiting for it are due now."""
+        if self.network.down:
+            self._ops.append(("network_back", (self.clock(),)))
+        self._offline_until = -math.inf
+        self.network.ok()
 
     def _retry_or_fail(self, job: st.Job, error: str, ambiguous: bool = False) -> list[Op]:
         attempt = job.attempts + 1

@@ -53,6 +53,8 @@ def _figures(store: Store, b: Broadcast, now: float | None = None) -> dict:
         "expired": b.n_expired,
         "cancelled": b.n_cancelled,
         "pending": pending,
+        # Of those pending, copies whose last try found the network down (not failures: they wait).
+        "waiting_network": store.waiting_for_network(b.id) if pending else 0,
         "percent": 100.0 * done / b.total if b.total else 100.0,
         "rate": rate,
         "eta": now + pending / rate if pending and rate > 0 else None,

@@ -625,6 +625,7 @@ OP_TEMPLATES = {
             "Memblokir {blocked} · gagal {failed} · kedaluwarsa {expired} · dibatalkan {cancelled}"
         ),
         "progress_running": "Laju {rate} pesan/detik · perkiraan selesai {eta}",
+        "progress_network": "Menunggu jaringan: {waiting} (belum terkirim, dicoba lagi sampai kedaluwarsa)",
         "progress_done": "Selesai {finished}",
         "states": {st.DONE: "selesai", st.RUNNING: "sedang dikirim", st.ENQUEUING: "menyiapkan"},
         "reports_none": "Belum ada siaran.",
@@ -705,6 +706,7 @@ OP_TEMPLATES = {
             "Blocked {blocked} · failed {failed} · expired {expired} · cancelled {cancelled}"
         ),
         "progress_running": "Rate {rate} messages/second · estimated finish {eta}",
+        "progress_network": "Waiting for the network: {waiting} (not sent yet, retried until they expire)",
         "progress_done": "Finished {finished}",
         "states": {st.DONE: "done", st.RUNNING: "sending", st.ENQUEUING: "preparing"},
         "reports_none": "No broadcasts yet.",
@@ -997,6 +999,8 @@ def progress_text(f: dict, tz, lang: str = "id") -> str:
     state = _tpl(lang, "states").get(f["status"], f["status"])
     name = broadcast_name(f["id"], lang)
     lines = [_tpl(lang, "progress").format(name=name, state=state, percent=f["percent"], **counts)]
+    if f.get("waiting_network"):
+        lines.append(_tpl(lang, "progress_network").format(waiting=num(f["waiting_network"], lang)))
     if f["status"] != st.DONE:
         rate = decimal(f["rate"], lang, places=1)
         lines.append(_tpl(lang, "progress_running").format(rate=rate, eta=clock(f["eta"], tz, lang)))

@@ -160,3 +160,17 @@ def test_forget_counts_undelivered_copies_as_cancelled_and_late_outcomes_are_not
         assert (b.total, b.n_sent, b.n_cancelled) == (3, 0, 1), bid
         assert st.undelivered(b) == store.pending_count(bid) == 2, bid
     assert store.deliveries_of(job.chat_id) == []
+
+
+def test_a_copy_waiting_for_the_network_uses_no_attempt_and_is_due_when_it_is_back(store):
+    add(store, 1, "asn")
+    broadcast(store)
+    store.take(10, now=1000)
+    store.wait_for_network("r1", 1, next_at=1015, error="NotSent: nothing was sent", now=1000)
+    assert store.waiting_for_network("r1") == 1
+    assert store.take(10, now=1001) == []
+    assert store.network_back(now=1002) == 1
+    [job] = store.take(10, now=1002)
+    assert job.attempts == 0
+    store.finish("r1", 1, st.SENT, now=1003)
+    assert store.waiting_for_network("r1") == 0

@@ -30,7 +30,14 @@ FIXTURE = Path(__file__).parent / "fixtures" / "release-2026-11.db"
 TABLES = ("subscribers", "broadcasts", "deliveries", "drafts", "audit", "meta", "stage_dates")
 
 
-ALL_MIGRATIONS = ["0001_initial_schema", "0002_areas", "0003_pledges", "0004_unanswered", "0005_pledge_totals"]
+ALL_MIGRATIONS = [
+    "0001_initial_schema",
+    "0002_areas",
+    "0003_pledges",
+    "0004_unanswered",
+    "0005_pledge_totals",
+    "0006_network_waits",
+]
 
 
 def old_columns(table: str) -> str:

@@ -135,14 +135,47 @@ class OutboxStore(BroadcastStore):
         """
         now = time.time() if now is None else now
         with self.transaction():
+            moved = self.conn.execute(
+                "UPDATE deliveries SET status = ?, attempts = attempts + 1, next_at = ?, last_error = ?, "
+                "updated_at = ?, offline = 0 WHERE broadcast_id = ? AND chat_id = ? AND status = ?",
+                (PENDING, next_at, error, now, broadcast_id, chat_id, SENDING),
+            ).rowcount
+            if not moved:  # already final (/hapus meanwhile): nothing to retry
+                return
             if ambiguous:
                 self.conn.execute("UPDATE broadcasts SET n_ambiguous = n_ambiguous + 1 WHERE id = ?", (broadcast_id,))
-            self.conn.execute(
-                "UPDATE deliveries SET status = ?, attempts = attempts + 1, next_at = ?, last_error = ?, "
-                "updated_at = ? WHERE broadcast_id = ? AND chat_id = ?",
-                (PENDING, next_at, error, now, broadcast_id, chat_id),
-            )
             self.conn.execute("UPDATE broadcasts SET n_retries = n_retries + 1 WHERE id = ?", (broadcast_id,))
+
+    def wait_for_network(
+        self, broadcast_id: str, chat_id: int, next_at: float, error: str, now: float | None = None
+    ) -> None:
+        """Put back an in-flight delivery whose request never left this machine (network down).
+
+        Nothing reached Telegram, so no attempt is counted: the copy waits for the network until its
+        broadcast expires, however long the outage. It counts as "waiting for the network".
+        """
+        now = time.time() if now is None else now
+        self.conn.execute(
+            "UPDATE deliveries SET status = ?, next_at = ?, last_error = ?, updated_at = ?, offline = 1 "
+            "WHERE broadcast_id = ? AND chat_id = ? AND status = ?",
+            (PENDING, next_at, error, now, broadcast_id, chat_id, SENDING),
+        )
+
+    def network_back(self, now: float | None = None) -> int:
+        """The network works again: every copy waiting for it is due now; returns how many."""
+        now = time.time() if now is None else now
+        return self.conn.execute(
+            f"UPDATE deliveries SET next_at = ? WHERE status = '{PENDING}' AND offline = 1 AND next_at > ?",
+            (now, now),
+        ).rowcount
+
+    def waiting_for_network(self, broadcast_id: str) -> int:
+        """Copies of a broadcast waiting because their last try found the network down."""
+        return self.conn.execute(
+            f"SELECT count(*) FROM deliveries INDEXED BY deliveries_pending "
+            f"WHERE broadcast_id = ? AND status = '{PENDING}' AND offline = 1",
+            (broadcast_id,),
+        ).fetchone()[0]
 
     def release(self, broadcast_id: str, chat_id: int) -> None:
         """Put an in-flight delivery back as it was (not attempted: e.g. the bot is shutting down)."""

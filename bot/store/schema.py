@@ -198,6 +198,16 @@ def pledge_totals(db: sqlite_utils.Database) -> None:
     )
 
 
+@MIGRATIONS(name="0006_network_waits")
+def network_waits(db: sqlite_utils.Database) -> None:
+    """A copy put back because its request never left (network down) is marked ``offline``.
+
+    Such a copy waits for the network until its broadcast expires without using up the attempts
+    meant for Telegram's own errors, and reports count it as "waiting for the network".
+    """
+    db.conn.execute("ALTER TABLE deliveries ADD COLUMN offline INTEGER NOT NULL DEFAULT 0")
+
+
 def migrate(db: sqlite_utils.Database, migrations: Migrations = MIGRATIONS) -> list[str]:
     """Apply every pending migration, all in one write transaction; returns the names applied.
 
