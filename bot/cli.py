@@ -365,7 +365,8 @@ def serve_until_stopped(application, settings: cfg.Settings) -> None:
             "(and TELEGRAM_API_URL)"
         ) from None
     except BadRequest as exc:
-        raise BadInput(f"Telegram refused to start the bot ({exc.message}): check BOT_WEBHOOK_URL") from None
+        check = "BOT_WEBHOOK_URL" if settings.webhook_url else f"TELEGRAM_API_URL ({settings.api_url})"
+        raise BadInput(f"Telegram refused to start the bot ({exc.message}): check {check}") from None
     except TelegramError as exc:
         raise Unavailable(f"cannot start: {unreachable(settings)} ({exc})") from None
     except OSError as exc:

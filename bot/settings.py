@@ -15,7 +15,8 @@ import traceback
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
+from urllib.request import getproxies, proxy_bypass
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_SCHEDULE = "config/pilkada2024.toml"
@@ -171,6 +172,11 @@ def validate(settings: Settings) -> Settings:
     check_api_url(settings.api_url)
     if settings.proxy is not None:
         check_proxy(settings.proxy)
+    else:  # the proxy the environment sets for Telegram's scheme, as aiohttp and httpx will read it
+        scheme = urlsplit(settings.api_url).scheme
+        env = getproxies().get(scheme)
+        if env and not proxy_bypass(urlsplit(settings.api_url).hostname or ""):
+            check_proxy(env if "://" in env else f"http://{env}", f"{scheme.upper()}_PROXY")
     if settings.channel_id is not None:
         check_channel_id(settings.channel_id)
     return settings
@@ -194,9 +200,21 @@ def channel_number(value: str | None) -> int | None:
     return int(value) if value is not None and CHANNEL_NUMBER.fullmatch(value) else None
 
 
-def check_proxy(url: str) -> None:
-    """BOT_PROXY: an HTTP(S) proxy URL, http(s)://[user:password@]host:port."""
-    problem = f"BOT_PROXY (--proxy): {url!r} is not a proxy URL like http://proxy.example:3128"
+# The password part of scheme://user:password@host, found even in a URL too broken to parse.
+_URL_PASSWORD = re.compile(r"(//[^/@\s:]*:)[^@/\s]*@")
+
+
+def mask_password(url: str) -> str:
+    """`url` with any password replaced by ***, for messages: http://kpu:***@proxy.kantor:3128."""
+    return _URL_PASSWORD.sub(r"\1***@", url)
+
+
+def check_proxy(url: str, variable: str = "BOT_PROXY (--proxy)") -> None:
+    """BOT_PROXY (or HTTPS_PROXY): an HTTP(S) proxy URL, http(s)://[user:password@]host:port."""
+    problem = (
+        f"{variable}: {mask_password(url)!r} is not a proxy URL like http://proxy.example:3128 "
+        "(http or https, a host and a numeric port)"
+    )
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
@@ -226,7 +244,7 @@ def check_api_url(url: str) -> None:
 
 
 # Anything shaped like a bot token (id:secret) is hidden too, whether or not it is the configured one.
-TOKEN_SHAPE = re.compile(r"(?<!\d)\d{6,}:[A-Za-z0-9_-]{30,}")
+TOKEN_SHAPE = re.compile(r"(?<!\d)\d{6,}(?::|%3[aA])[A-Za-z0-9_-]{30,}")
 
 
 class RedactFilter(logging.Filter):
@@ -246,7 +264,10 @@ class RedactFilter(logging.Filter):
 
     def redact(self, text: str) -> str:
         for secret in self.secrets:
-            text = text.replace(secret, "[TOKEN]")
+            # As written, and URL-encoded (an error page may echo the request path: %3A, or %3a).
+            encoded = quote(secret, safe="")
+            for form in dict.fromkeys((secret, encoded, encoded.lower(), encoded.upper())):
+                text = text.replace(form, "[TOKEN]")
         return TOKEN_SHAPE.sub("[TOKEN]", text)
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -317,4 +338,7 @@ def setup_logging(level: int = logging.INFO, token: str | None = None, stream=No
     # but one line per message is noise at 30 messages a second.
     sys.excepthook = _redacting_excepthook
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # python-telegram-bot logs an unparsable answer (an HTML error page) with a traceback, then
+    # raises it; the raised error is what the bot reports, in one line.
+    logging.getLogger("telegram.request.BaseRequest").setLevel(logging.CRITICAL)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

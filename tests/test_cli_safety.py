@@ -11,6 +11,7 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -327,3 +328,58 @@ def test_a_mistyped_command_line_is_one_line_with_where_to_look(argv, said):
     assert result.returncode == 2 and result.stdout == ""
     [line] = result.stderr.splitlines()
     assert line.startswith(said) and line.endswith("--help)")
+
+
+REAL_SHAPED_TOKEN = "7712345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+
+async def echoing_gateway(status: bytes):
+    """An HTTP server answering every request with an HTML error page that quotes the request path
+    URL-encoded, as some proxies and gateways do; returns the server (use `async with`)."""
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        request = await reader.readuntil(b"\r\n\r\n")
+        path = request.split(b" ")[1].decode()
+        body = f"<html>{status.decode()} ({quote(path, safe='')})</html>".encode()
+        writer.write(b"HTTP/1.1 %s\r\nContent-Type: text/html\r\nContent-Length: %d\r\n" % (status, len(body)))
+        writer.write(b"Connection: close\r\n\r\n" + body)
+        await writer.drain()
+        writer.close()
+
+    return await asyncio.start_server(answer, "127.0.0.1", 0)
+
+
+@pytest.mark.parametrize("status", [b"502 Bad Gateway", b"400 Bad Request"])
+async def test_a_gateway_that_echoes_the_url_encoded_token_leaks_nothing_and_says_one_line(place, status):
+    async with await echoing_gateway(status) as server:
+        port = server.sockets[0].getsockname()[1]
+        env = {"TELEGRAM_BOT_TOKEN": REAL_SHAPED_TOKEN, "TELEGRAM_API_URL": f"http://127.0.0.1:{port}/bot"}
+        result = await asyncio.to_thread(bot_in, place, "run", env=env)
+    output = result.stdout + result.stderr
+    secret = REAL_SHAPED_TOKEN.split(":")[1]
+    assert secret not in output and secret.lower() not in output.lower()
+    line = one_line(result)
+    assert result.returncode in (1, 2) and "127.0.0.1" in line
+
+
+@pytest.mark.parametrize("form", [quote(REAL_SHAPED_TOKEN, safe=""), quote(REAL_SHAPED_TOKEN, safe="").lower()])
+def test_the_url_encoded_token_is_redacted_in_upper_and_lower_case(form):
+    redactor = cfg.RedactFilter([REAL_SHAPED_TOKEN])
+    assert redactor.redact(f"GET /bot{form}/getMe") == "GET /bot[TOKEN]/getMe"
+    assert cfg.RedactFilter().redact(f"GET %2Fbot{form}%2FgetMe") == "GET %2Fbot[TOKEN]%2FgetMe"
+
+
+@pytest.mark.parametrize(
+    "variable, url",
+    [
+        ("BOT_PROXY", "http://kpu:Sup3rS3cretPw@proxy.kantor:notaport"),
+        ("BOT_PROXY", "socks5://kpu:Sup3rS3cretPw@proxy.kantor:1080"),
+        ("BOT_PROXY", "http://kpu:Sup3rS3cretPw@proxy kantor:3128"),
+        ("HTTPS_PROXY", "http://kpu:Sup3rS3cretPw@proxy.kantor:notaport"),
+    ],
+)
+def test_a_bad_proxy_url_is_refused_in_one_line_without_its_password(place, variable, url):
+    result = bot_in(place, "run", env={"TELEGRAM_BOT_TOKEN": TOKEN, variable: url, "NO_PROXY": ""})
+    assert "Sup3rS3cretPw" not in result.stdout + result.stderr
+    line = one_line(result)
+    assert result.returncode == 2 and variable in line and "kpu:***@proxy" in line
