@@ -874,7 +874,7 @@ def cmd_restore(args, settings: cfg.Settings) -> int:
     backup.check_backup(args.file)  # a bad file is refused before the lock is even asked for
     if files.same_file(args.file, settings.database):
         raise BadInput(f"{args.file} is the database itself: name a backup file (`python bot.py backup --out FILE`)")
-    with files.exclusive(settings.database, "restore", "restoring (sudo systemctl stop pilkada-bot)"):
+    with files.exclusive(settings.database, "restore", "restoring (sudo systemctl stop pilkada-bot)", create=False):
         copy, kept = backup.restore(args.file, settings.database)
     print(f"Restored {settings.database} from {args.file} ({copy.subscribers:,} subscribers).")
     if kept is not None:

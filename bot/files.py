@@ -66,14 +66,14 @@ def open_database(database: str, *, must_exist: bool = False):
 
 
 @contextlib.contextmanager
-def exclusive(database: str, command: str, doing: str) -> Iterator[lock.DatabaseLock]:
+def exclusive(database: str, command: str, doing: str, create: bool = True) -> Iterator[lock.DatabaseLock]:
     """Hold the database's lock for the block; BadInput naming the holder's PID if it is taken.
 
     `doing` ends the message: "stop it before <doing>".
     """
     check_database_path(database)
     try:
-        held = lock.DatabaseLock(database, command).acquire()
+        held = lock.DatabaseLock(database, command, create).acquire()
     except lock.DatabaseBusy as exc:
         raise BadInput(f"{exc}: stop it before {doing}") from None
     except OSError as exc:

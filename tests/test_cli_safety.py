@@ -137,6 +137,40 @@ async def test_a_second_bot_on_the_same_database_exits_2_naming_the_first_and_a_
             await bots.close()
 
 
+async def test_a_second_bot_through_a_hard_link_to_the_database_exits_2_naming_the_first(place):
+    (place / "hl").mkdir()
+    os.link(place / "bot.db", place / "hl" / "bot.db")
+    assert bot_in(place, "backup", "--out", "copy.db").returncode == 0
+    async with StandIn(token=TOKEN) as standin:
+        bots = Bots(place, standin)
+        try:
+            first = await bots.start()
+            await bots.running(0)
+            get_me = standin.calls["getMe"]
+            second = await bots.start("--database", str(place / "hl" / "bot.db"))
+            assert await asyncio.wait_for(second.wait(), 30) == 2
+            line = bots.log(1).read_text().strip()
+            assert "\n" not in line and f"PID {first.pid}" in line and "hard link" in line
+            assert standin.calls["getMe"] == get_me  # it never talked to Telegram
+            restore = await asyncio.to_thread(
+                bot_in, place, "restore", "--database", str(place / "hl" / "bot.db"), str(place / "copy.db")
+            )
+            assert restore.returncode == 2 and f"PID {first.pid}" in one_line(restore)
+        finally:
+            await bots.close()
+
+
+def test_the_lock_holds_the_database_file_itself_whatever_its_path(tmp_path):
+    db = tmp_path / "a.db"
+    db.write_bytes(b"")
+    os.link(db, tmp_path / "b.db")
+    with DatabaseLock(db, "run"):
+        with pytest.raises(DatabaseBusy) as busy:
+            DatabaseLock(tmp_path / "b.db", "run").acquire()
+        assert busy.value.pid == os.getpid()
+    DatabaseLock(tmp_path / "b.db", "run").acquire().release()  # free again once released
+
+
 def test_purge_runs_when_no_bot_holds_the_database(place):
     result = bot_in(place, "purge", "--before", "2025-03-01", "--yes")
     assert result.returncode == 0, result.stderr
