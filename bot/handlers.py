@@ -31,7 +31,7 @@ from bot.areas import find
 from bot.context import BotContext
 from bot.faq import FaqEntry
 from bot.schedule import ROLES
-from bot.store import ACTIVE, REPEATED, STOPPED, UNKNOWN
+from bot.store import ACTIVE, NOT_ASKED, REPEATED, STOPPED, UNKNOWN
 
 T = TypeVar("T")
 
@@ -560,6 +560,9 @@ async def pledge(update: Update, context: BotContext) -> None:
         return
     rt = context.runtime
     outcome = rt.store.pledge(chat.id, ask, now=rt.clock())
+    if outcome == NOT_ASKED:  # a button never sent to this chat (forged data): not counted
+        await query.answer(texts.say(language, "stale_button"))
+        return
     if outcome == UNKNOWN:  # the bot knows nothing of the chat (after /hapus): nothing to attach it to
         await query.answer(texts.say(language, "not_a_subscriber"), show_alert=True)
         return

@@ -144,8 +144,11 @@ def area_rows(figures: list[dict]) -> list[dict]:
 
 
 def share(pledged: int, received: int) -> float | None:
-    """Pledges as a percentage of the people who received the asking reminder (None: nobody did)."""
-    return 100.0 * pledged / received if received else None
+    """Pledges as a percentage of the people who received the asking reminder (None: nobody did).
+
+    Never above 100 %: pledges count by the role and area as pressed and outlive a purge of the
+    delivery records, so a group's pledges can outnumber its recipients as they are counted now."""
+    return min(100.0, 100.0 * pledged / received) if received else None
 
 
 def pledge_figures(store: Store, areas=()) -> list[dict]:

@@ -162,6 +162,28 @@ async def test_forged_or_unknown_presses_are_ignored(tmp_path, soon):
         assert h.store.conn.execute("SELECT count(*) FROM pledges").fetchone()[0] == 0
 
 
+async def test_a_press_counts_only_from_someone_who_was_sent_that_ask(tmp_path, soon):
+    schedule = make_schedule([{"id": "eve", "at": soon(1), "roles": ["asn"], "text": "Besok", "ask": "will_vote"}])
+    forgers = [(2000 + i, "pemilih") for i in range(10)]
+    async with Harness(tmp_path, schedule, subscribers=[(ID_VOTER, "asn"), *forgers]) as h:
+        await finished(h, "eve")
+        [message] = h.standin.sent_to(ID_VOTER)
+        await h.press(ID_VOTER, message, "pledge:will_vote")
+        for chat_id, _ in forgers:  # subscribers who never got the ask press forged data on a bot message
+            [reply] = await h.say(chat_id, "/jadwal")
+            for data in ("pledge:will_vote", "pledge:voted"):
+                answer = await h.press(chat_id, reply, data)
+                assert "tidak berlaku" in answer["text"]
+        assert h.store.conn.execute("SELECT chat_id FROM pledges").fetchall() == [(ID_VOTER,)]
+        [eve] = reports.pledge_figures(h.store)
+        assert (eve["pledged"], eve["received"], eve["share"]) == (1, 1, 100.0)
+
+
+def test_a_share_never_exceeds_a_hundred_percent():
+    assert reports.share(11, 1) == 100.0
+    assert reports.share(1, 2) == 50.0
+
+
 async def test_hapus_deletes_the_pledges_too(tmp_path, soon):
     schedule = make_schedule([{"id": "eve", "at": soon(1), "roles": ["pemilih"], "text": "Besok", "ask": "will_vote"}])
     async with Harness(tmp_path, schedule, subscribers=[(ID_VOTER, "pemilih")]) as h:

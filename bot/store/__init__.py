@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from bot.store.operator import OperatorStore
 from bot.store.outbox import OutboxStore
-from bot.store.pledges import PLEDGED, REPEATED, UNKNOWN, PledgeStore
+from bot.store.pledges import NOT_ASKED, PLEDGED, REPEATED, UNKNOWN, PledgeStore
 from bot.store.questions import QuestionStore
 from bot.store.rows import Broadcast, Draft, Job, Subscriber, undelivered
 from bot.store.schema import BUSY_TIMEOUT, HEARTBEAT_KEY, MIGRATIONS, migrate, open_db, read_heartbeat, read_meta
@@ -75,5 +75,5 @@ __all__ = [
     "STOPPED", "SUBSCRIBER_STATUSES", "UNDELIVERED", "UNFINISHED", "VISITOR", "WRITING",
     "Broadcast", "Draft", "Job", "Store", "Subscriber", "migrate", "open_db", "read_heartbeat", "read_meta",
     "undelivered",
-    "PLEDGED", "REPEATED", "UNKNOWN",
+    "NOT_ASKED", "PLEDGED", "REPEATED", "UNKNOWN",
 ]  # fmt: skip

@@ -13,7 +13,7 @@ import time
 from bot.store.base import StoreBase
 from bot.store.statuses import SENT
 
-PLEDGED, REPEATED, UNKNOWN = "pledged", "repeated", "unknown"
+PLEDGED, REPEATED, UNKNOWN, NOT_ASKED = "pledged", "repeated", "unknown", "not_asked"
 
 
 class PledgeStore(StoreBase):
@@ -22,10 +22,15 @@ class PledgeStore(StoreBase):
     def pledge(self, chat_id: int, ask: str, now: float | None = None) -> str:
         """Record the chat's pledge `ask` with its current role and kecamatan.
 
-        Returns PLEDGED for the first press, REPEATED for any later one (nothing changes), and
+        Returns PLEDGED for the first press, REPEATED for any later one (nothing changes),
+        NOT_ASKED when the chat was never sent a reminder carrying `ask` (a forged press), and
         UNKNOWN when the bot has no row for the chat (e.g. after /hapus): nothing is recorded.
         """
         now = time.time() if now is None else now
+        if self.conn.execute("SELECT 1 FROM subscribers WHERE chat_id = ?", (chat_id,)).fetchone() is None:
+            return UNKNOWN
+        if not self.was_asked(chat_id, ask):
+            return NOT_ASKED
         cur = self.conn.execute(
             "INSERT OR IGNORE INTO pledges (chat_id, ask, role, area, at) "
             "SELECT chat_id, ?, role, area, ? FROM subscribers WHERE chat_id = ?",
@@ -35,6 +40,18 @@ class PledgeStore(StoreBase):
             return PLEDGED
         known = self.conn.execute("SELECT 1 FROM pledges WHERE chat_id = ? AND ask = ?", (chat_id, ask)).fetchone()
         return REPEATED if known else UNKNOWN
+
+    def was_asked(self, chat_id: int, ask: str) -> bool:
+        """Whether the chat was sent a reminder carrying `ask`: only their press counts (button data
+        can be forged on any message, so the press itself proves nothing)."""
+        return (
+            self.conn.execute(
+                "SELECT 1 FROM deliveries d JOIN broadcasts b ON b.id = d.broadcast_id "
+                "WHERE d.chat_id = ? AND d.status = ? AND b.ask = ? LIMIT 1",
+                (chat_id, SENT, ask),
+            ).fetchone()
+            is not None
+        )
 
     def pledges_of(self, chat_id: int) -> list[dict]:
         """Every pledge row of a chat, as dicts (for /hapus checks and tests)."""
