@@ -124,7 +124,7 @@ def parser() -> argparse.ArgumentParser:
         type=float,
         default=30.0,
         metavar="SECONDS",
-        help="give up following it when nothing is delivered within this time (default 30)",
+        help="stop following it when no copy reaches an outcome within this time (default 30); it stays queued",
     )
     export = sub.add_parser(
         "export",
@@ -658,7 +658,7 @@ def follow(store, broadcast_id: str, total: int, timeout: float, interval: float
     from bot.delivery import summary_line
     from bot.store import DONE
 
-    started = time.monotonic()
+    moved = time.monotonic()  # when a copy last reached an outcome
     queued = f"The broadcast stays queued; follow it with `python bot.py report {broadcast_id}`."
     with tqdm(total=total, unit="msg", desc=broadcast_id, file=sys.stderr) as bar:
         try:
@@ -666,14 +666,25 @@ def follow(store, broadcast_id: str, total: int, timeout: float, interval: float
                 f = reports.broadcast_figures(store, broadcast_id)
                 if f is None:  # broadcasts are never deleted: the store changed under us
                     raise RuntimeError(f"broadcast {broadcast_id} is no longer in the database")
-                bar.update(f["total"] - f["pending"] - bar.n)
-                bar.set_postfix_str(f"sent={f['sent']}, blocked={f['blocked']}, failed={f['failed']}", refresh=False)
+                done = f["total"] - f["pending"]
+                if done != bar.n:
+                    moved = time.monotonic()
+                bar.update(done - bar.n)
+                postfix = f"sent={f['sent']}, blocked={f['blocked']}, failed={f['failed']}"
+                if f["waiting_network"]:
+                    postfix += f", waiting for the network={f['waiting_network']}"
+                bar.set_postfix_str(postfix, refresh=False)
                 if f["status"] == DONE:
                     break
-                if bar.n == 0 and time.monotonic() - started >= timeout:
+                if time.monotonic() - moved >= timeout:
                     bar.close()
-                    print(f"Nothing delivered within {timeout:g} s: the bot does not seem to be running "
-                          f"(start it with `make run`). {queued}")  # fmt: skip
+                    if bar.n == 0 and not f["waiting_network"]:
+                        why = "the bot does not seem to be running (start it with `make run`)"
+                    elif f["waiting_network"]:
+                        why = f"{f['waiting_network']} of {f['total']} copies are waiting for the network"
+                    else:
+                        why = f"{f['pending']} of {f['total']} copies are still pending"
+                    print(f"No progress for {timeout:g} s: {why}. {queued}")
                     return 0
                 time.sleep(interval)
         except KeyboardInterrupt:

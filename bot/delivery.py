@@ -355,9 +355,23 @@ class Engine:
                 except sqlite3.OperationalError:
                     raise
                 except Exception:
-                    log.exception("could not record %s%r; skipped", name, args[:2])
+                    log.exception("could not record %s%r; the copy goes back in line", name, args[:2])
+                    Engine._release_after_failure(store, name, args)
                 batch.pop(0)
         batch.clear()
+
+    @staticmethod
+    def _release_after_failure(store: st.Store, name: str, args: tuple) -> None:
+        """An outcome that could not be recorded must not leave its copy 'sending' for ever: it goes
+        back to pending (sent again; a duplicate is better than a copy that never ends)."""
+        if name in ("finish", "retry_later", "wait_for_network", "migrated") and len(args) >= 2:
+            try:
+                with store.transaction():
+                    store.release(args[0], args[1])
+            except sqlite3.OperationalError:
+                raise
+            except Exception:
+                log.exception("could not put %s back in line either", args[0])
 
     def _round(self, batch: list[Op], free: int, housekeeping: bool, progress: bool, want_due: bool):
         """Database thread: record outcomes, take new work, housekeeping; one call per round."""
@@ -494,7 +508,7 @@ class Engine:
             return [("finish", (b, chat_id, st.EXPIRED, "expired before a send slot was free"))]
         except ChatMigrated as exc:
             new = exc.new_chat_id
-            return [("migrate_chat", (chat_id, new)), ("retry_later", (b, new, 0, f"migrated to {new}"))]
+            return [("migrated", (b, chat_id, new))]
         except Forbidden as exc:
             return [("finish", (b, chat_id, st.BLOCKED, exc.message))]
         except RetryAfter as exc:

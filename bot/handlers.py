@@ -582,6 +582,14 @@ async def pledge(update: Update, context: BotContext) -> None:
     )
 
 
+async def group_upgraded(update: Update, context: BotContext) -> None:
+    """A group became a supergroup: its subscription moves to the new id now, not at the next send."""
+    message = update.effective_message
+    if message is None or message.migrate_to_chat_id is None:
+        return
+    context.runtime.store.migrate_chat(message.chat_id, message.migrate_to_chat_id)
+
+
 def register(application: Application) -> None:
     """Attach every handler. Edited messages and channel posts match nothing and are ignored."""
     message = filters.UpdateType.MESSAGE
@@ -598,6 +606,7 @@ def register(application: Application) -> None:
         (["hapus"], delete),
         (["bantuan", "help"], help_command),
     ]
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group_upgraded))
     for names, callback in commands:
         application.add_handler(CommandHandler(names, callback, filters=message))
     application.add_handler(CallbackQueryHandler(choose_role, pattern=callbacks.ROLE_PATTERN))

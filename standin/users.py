@@ -97,6 +97,20 @@ class Users:
         self._tg_messages[(chat_id, message["message_id"])] = message
         return self.add_update({"message": message})
 
+    def group_upgraded(self, chat_id: int, new_chat_id: int) -> dict:
+        """Group ``chat_id`` became supergroup ``new_chat_id``: the service message Telegram sends
+        in the old group (``migrate_to_chat_id``); sends to the old id then fail (see ``migrate``)."""
+        self.migrate(chat_id, new_chat_id)
+        self._next_id[chat_id] += 1
+        message = {
+            "message_id": self._next_id[chat_id],
+            "date": int(time.time()),
+            "chat": self._chat_obj(chat_id, "group"),
+            "from": {"id": abs(chat_id), "is_bot": False, "first_name": "Uji"},
+            "migrate_to_chat_id": new_chat_id,
+        }
+        return self.add_update({"message": message})
+
     def press_button(self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None) -> dict:
         """A user presses an inline button with ``data`` on message ``message_id``; returns the update."""
         message = self._tg_messages.get((chat_id, message_id))

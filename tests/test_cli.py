@@ -112,3 +112,20 @@ def test_demo_as_operator_shows_statistics_and_the_chart():
     assert "Anda juga OPERATOR" in result.stdout
     assert "Pemilih: 1" in result.stdout and "Total aktif: 1" in result.stdout
     assert "[photo: statistik.png" in result.stdout
+
+
+def test_following_a_broadcast_that_stalls_ends_after_the_timeout(tmp_path, capsys):
+    from bot import cli
+    from bot.scheduler import enqueue_adhoc
+    from bot.store import SENT, Store
+
+    store = Store(tmp_path / "bot.db")
+    for chat_id in (1, 2):
+        store.subscribe(chat_id, "kades")
+    broadcast_id, total = enqueue_adhoc(store, "rapat", ["kades"], ttl=3600)
+    first, _ = store.take(2)
+    store.finish(broadcast_id, first.chat_id, SENT)  # one copy done, the other left in flight
+    assert cli.follow(store, broadcast_id, total, timeout=0.3, interval=0.05) == 0
+    said = capsys.readouterr().out
+    assert "No progress for 0.3 s" in said and "1 of 2 copies are still pending" in said
+    store.close()

@@ -65,6 +65,27 @@ async def test_a_group_that_became_a_supergroup_gets_the_message_at_its_new_id(t
         assert b.n_sent == 1
 
 
+async def test_a_group_and_its_supergroup_both_subscribed_merge_and_get_one_copy(tmp_path, soon):
+    schedule = make_schedule([{"id": "b", "at": soon(1), "roles": ["kades"], "text": "satu saja"}])
+    async with Harness(tmp_path, schedule, subscribers=[(-6001, "kades"), (-1006001, "kades")]) as h:
+        h.standin.migrate(-6001, -1006001)
+        b = await finished(h, "b")
+        assert h.texts_to(-1006001) == ["satu saja"]
+        assert (b.n_sent, b.n_cancelled, b.n_failed) == (1, 1, 0), summary_line(b)
+        assert h.store.subscriber(-6001) is None and h.store.subscriber(-1006001).role == "kades"
+        stuck = h.store.conn.execute("SELECT count(*) FROM deliveries WHERE status = 'sending'").fetchone()[0]
+        assert stuck == 0
+
+
+async def test_a_group_upgraded_to_a_supergroup_moves_its_subscription_at_once(tmp_path, soon):
+    schedule = make_schedule([{"id": "b", "at": soon(3600), "roles": ["kades"], "text": "nanti"}])
+    async with Harness(tmp_path, schedule, subscribers=[(-7001, "kades"), (-1007001, "kades")]) as h:
+        h.standin.group_upgraded(-7001, -1007001)
+        await h.standin.wait_for(lambda: h.store.subscriber(-7001) is None)
+        assert h.store.subscriber(-1007001).role == "kades"
+        assert h.store.count_audience(["kades"]) == 1
+
+
 async def test_copies_not_sent_by_expiry_are_dropped_never_sent_late(tmp_path, soon):
     expires = soon(4)
     schedule = make_schedule([{"id": "b", "at": soon(1), "expires": expires, "roles": ["pemilih"], "text": "cepat"}])

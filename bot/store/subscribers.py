@@ -9,7 +9,18 @@ from datetime import datetime, timedelta
 from bot.areas import audience_sql
 from bot.store.base import StoreBase
 from bot.store.rows import Subscriber, columns, fetch_one
-from bot.store.statuses import ACTIVE, BLOCKED, GONE, STOPPED, UNDELIVERED, VISITOR, sql_list
+from bot.store.statuses import (
+    ACTIVE,
+    BLOCKED,
+    CANCELLED,
+    GONE,
+    PENDING,
+    SENDING,
+    STOPPED,
+    UNDELIVERED,
+    VISITOR,
+    sql_list,
+)
 
 
 class SubscriberStore(StoreBase):
@@ -78,14 +89,66 @@ class SubscriberStore(StoreBase):
             self.conn.execute("DELETE FROM pledges WHERE chat_id = ?", (chat_id,))
             self.conn.execute("DELETE FROM subscribers WHERE chat_id = ?", (chat_id,))
 
-    def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> None:
-        """A group became a supergroup: move its subscription and pending deliveries to the new id."""
+    def migrate_chat(self, old_chat_id: int, new_chat_id: int, now: float | None = None) -> None:
+        """A group became a supergroup: move its subscription, pledges and pending deliveries to the new id.
+
+        When the new id is already subscribed (the supergroup subscribed on its own), the two merge
+        into the new id's subscription, and a pending copy of a broadcast the new id also has is
+        cancelled: the chat gets one copy. Copies in flight keep the old id: the delivery engine
+        records their outcome under it (see ``OutboxStore.migrated``).
+        """
+        now = time.time() if now is None else now
         with self.transaction():
             self.conn.execute(
-                "UPDATE OR REPLACE subscribers SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+                "UPDATE OR IGNORE subscribers SET chat_id = ?, updated_at = ? WHERE chat_id = ?",
+                (new_chat_id, now, old_chat_id),
+            )
+            self.conn.execute("DELETE FROM subscribers WHERE chat_id = ?", (old_chat_id,))  # merged
+            self.conn.execute("UPDATE OR IGNORE pledges SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id))
+            self.conn.execute("DELETE FROM pledges WHERE chat_id = ?", (old_chat_id,))
+            self.conn.execute(
+                f"UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ? AND status != '{SENDING}'",
+                (new_chat_id, old_chat_id),
+            )
+            # Left behind: pending copies of broadcasts the new id has its own copy of.
+            self.conn.execute(
+                f"""UPDATE broadcasts SET n_cancelled = n_cancelled + (
+                       SELECT count(*) FROM deliveries d WHERE d.broadcast_id = broadcasts.id AND d.chat_id = ?
+                         AND d.status = '{PENDING}')
+                   WHERE id IN (SELECT broadcast_id FROM deliveries WHERE chat_id = ? AND status = '{PENDING}')""",
+                (old_chat_id, old_chat_id),
             )
             self.conn.execute(
-                "UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+                f"UPDATE deliveries SET status = ?, last_error = ?, updated_at = ? "
+                f"WHERE chat_id = ? AND status = '{PENDING}'",
+                (CANCELLED, f"merged into {new_chat_id}", now, old_chat_id),
+            )
+
+    def migrated(self, broadcast_id: str, old_chat_id: int, new_chat_id: int, now: float | None = None) -> None:
+        """Telegram refused an in-flight copy because its group became a supergroup `new_chat_id`.
+
+        Nothing was sent. The chat moves to its new id (``migrate_chat``); the copy is sent again to
+        the new id, without counting an attempt, unless the new id already has its own copy of this
+        broadcast: then this one is cancelled, and the supergroup gets one copy, not two.
+        """
+        now = time.time() if now is None else now
+        with self.transaction():
+            self.migrate_chat(old_chat_id, new_chat_id, now)
+            key = (broadcast_id, new_chat_id)
+            if self.conn.execute("SELECT 1 FROM deliveries WHERE broadcast_id = ? AND chat_id = ?", key).fetchone():
+                if self.conn.execute(
+                    "UPDATE deliveries SET status = ?, last_error = ?, updated_at = ? "
+                    "WHERE broadcast_id = ? AND chat_id = ? AND status = ?",
+                    (CANCELLED, f"merged into {new_chat_id}", now, broadcast_id, old_chat_id, SENDING),
+                ).rowcount:
+                    self.conn.execute(
+                        "UPDATE broadcasts SET n_cancelled = n_cancelled + 1 WHERE id = ?", (broadcast_id,)
+                    )
+                return
+            self.conn.execute(
+                "UPDATE deliveries SET chat_id = ?, status = ?, next_at = 0, last_error = ?, updated_at = ? "
+                "WHERE broadcast_id = ? AND chat_id = ? AND status = ?",
+                (new_chat_id, PENDING, f"migrated to {new_chat_id}", now, broadcast_id, old_chat_id, SENDING),
             )
 
     def count_audience(self, roles: Iterable[str], areas: Iterable[str] = ()) -> int:
