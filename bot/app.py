@@ -30,14 +30,14 @@ from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import Conflict, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, Updater
 from telegram.request import HTTPXRequest
 
 from bot import channel, errors, handlers, operators, systemd, texts
 from bot.context import RUNTIME_KEY, BotContext, job_queue_of, runtime_of
 from bot.delivery import Engine, PacedRateLimiter, Pacer
-from bot.health import Heartbeat, Outage, PollRecorder
+from bot.health import Alerts, Heartbeat, Outage, PollRecorder
 from bot.schedule import Schedule
 from bot.scheduler import Scheduler
 from bot.sender import Sender, ptb_proxy_kwargs
@@ -65,6 +65,7 @@ class Runtime:
     scheduler: Scheduler
     polls: PollRecorder  # the getUpdates request: when Telegram last answered a poll
     polling: Outage
+    alerts: Alerts
     clock: Callable[[], float] = time.time
     status_interval: float = 10.0  # seconds between edits of an ad-hoc broadcast's status message
     calendar_offset: float = 0.0  # seconds added to "today" in replies (the demo replays 2024)
@@ -129,15 +130,20 @@ def build(
         clock=clock,
     )  # fmt: skip
     scheduler = Scheduler(schedule, store, job_queue_of(application), engine.wake, clock=clock, notify=notify)
+    alerts = Alerts(lambda kind, detail: tell_operators(application, kind, "alert", detail))
     application.bot_data[RUNTIME_KEY] = Runtime(
         settings=settings, schedule=schedule, store=store, pacer=pacer, engine=engine, scheduler=scheduler,
-        polls=polls, polling=polling, clock=clock,
+        polls=polls, polling=polling, alerts=alerts, clock=clock,
     )  # fmt: skip
     application.bot_data["poll_timeout"] = poll_timeout
     operators.register(application, settings.admin_ids)  # before the catch-all handlers
     handlers.register(application)
     application.add_error_handler(errors.on_error)
     return application
+
+
+CONFLICT = "conflict"
+CONFLICT_HEALTH = "another bot polls with the same token (Conflict): two bots send every message twice"
 
 
 def tell_operators(application: Application, part: str, event: str, detail: str) -> None:
@@ -175,6 +181,9 @@ async def receive_updates(application: Application, rt: Runtime) -> None:
     if not settings.webhook_url:
         # One WARNING when polling starts failing (no traceback), one INFO when it answers again.
         def polling_failed(exc: TelegramError) -> None:
+            if isinstance(exc, Conflict):  # another process polls with this token: not an outage
+                rt.alerts.raised(CONFLICT, f"another bot is using this token: {exc.message}", CONFLICT_HEALTH)
+                return
             rt.polling.failed(exc)
 
         await updater_of(application).start_polling(
@@ -259,8 +268,9 @@ async def serve(
     rt = runtime_of(application)
     failures: list[str] = []
     heartbeat = Heartbeat(
-        rt.store.reopen, lambda: (last_poll(application, rt), rt.engine.last_ran), on_beat=feed_watchdog
-    )
+        rt.store.reopen, lambda: (last_poll(application, rt), rt.engine.last_ran), on_beat=feed_watchdog,
+        alerts=rt.alerts.active,
+    )  # fmt: skip
     async with application, reload_on_sighup(application, reload_on_hup):
         await receive_updates(application, rt)
         await application.start()

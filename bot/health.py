@@ -98,6 +98,44 @@ class Outage:
             log.warning("could not notify operators about %s", self.name, exc_info=True)
 
 
+class Alerts:
+    """Conditions an operator must act on, though the bot keeps running: another bot polling with
+    the same token, a long flood-wait from Telegram. Each kind is logged once (one line) and told to
+    the operators once, until it has been quiet for `quiet` seconds; `health` names every kind seen
+    in the last `MAX_AGE` seconds (see :meth:`active`)."""
+
+    def __init__(
+        self,
+        notify: Callable[[str, str], None] | None = None,
+        *,
+        quiet: float = 600.0,
+        clock: Callable[[], float] = time.time,
+    ):
+        self.notify = notify  # (kind, detail): tell the operators
+        self.quiet = quiet
+        self.clock = clock
+        self.seen: dict[str, tuple[float, str]] = {}  # kind -> (last seen, what health says)
+
+    def raised(self, kind: str, detail: str, said: str) -> None:
+        """`kind` happened now; `detail` goes to the log and operators, `said` to `health`."""
+        now = self.clock()
+        last = self.seen.get(kind)
+        self.seen[kind] = (now, said)
+        if last is not None and now - last[0] < self.quiet:
+            return
+        log.warning("%s", detail)
+        if self.notify is not None:
+            try:
+                self.notify(kind, detail)
+            except Exception:  # telling operators must never take the bot down with it
+                log.warning("could not notify operators about %s", kind, exc_info=True)
+
+    def active(self, max_age: float = MAX_AGE) -> list[str]:
+        """What `health` reports: each kind seen in the last `max_age` seconds."""
+        now = self.clock()
+        return [said for seen, said in self.seen.values() if now - seen <= max_age]
+
+
 class PollRecorder(HTTPXRequest):
     """The ``getUpdates`` request object: remembers when Telegram last answered a poll."""
 
@@ -129,9 +167,11 @@ class Heartbeat:
         values: Callable[[], tuple[float | None, float | None]],
         interval: float = 5.0,
         on_beat: Callable[[list[str]], None] | None = None,
+        alerts: Callable[[], list[str]] = list,
     ):
         self.open_store = open_store
         self.values = values
+        self.alerts = alerts  # conditions `health` must name though the bot runs (see Alerts)
         self.interval = interval
         self.on_beat = on_beat  # gets the problems `health` would report (none: healthy)
         self.pid = os.getpid()
@@ -139,7 +179,8 @@ class Heartbeat:
 
     def row(self, stopped: bool = False) -> dict:
         polled_at, engine_at = self.values()
-        row = {"pid": self.pid, "polled_at": polled_at, "engine_at": engine_at, "written_at": time.time()}
+        row: dict = {"pid": self.pid, "polled_at": polled_at, "engine_at": engine_at, "written_at": time.time()}
+        row["alerts"] = self.alerts()
         if stopped:
             row["stopped_at"] = time.time()
         return row
@@ -168,6 +209,7 @@ class Heartbeat:
         polled_at, engine_at = self.values()
         now = time.time()
         try:
+            # Liveness only: an alert (a conflict, a flood-wait) is not cured by a restart.
             self.on_beat(problems(_age(polled_at, now), _age(engine_at, now)))
         except Exception:
             log.warning("heartbeat hook failed", exc_info=True)
@@ -210,7 +252,7 @@ def check(database: str, now: float | None = None, max_age: float = MAX_AGE) -> 
     if beat.get("stopped_at"):
         return 1, f"unhealthy: bot pid {pid} stopped {_age(beat['stopped_at'], now):.0f} s ago"
     polled, engine = _age(beat.get("polled_at"), now), _age(beat.get("engine_at"), now)
-    found = problems(polled, engine, max_age)
+    found = problems(polled, engine, max_age) + list(beat.get("alerts") or [])
     if found:
         return 1, f"unhealthy: bot pid {pid} " + ", ".join(found)
     return 0, f"ok: bot pid {pid} polled {polled:.0f} s ago, engine ran {engine:.0f} s ago"

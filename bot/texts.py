@@ -649,6 +649,11 @@ OP_TEMPLATES = {
             "menunggu. Jika berlanjut, periksa basis data dan jaringan server."
         ),
         "outage_up": "✅ {part} berjalan lagi setelah {seconds} detik.",
+        "alert_conflict": (
+            "⚠️ <b>Bot lain memakai token yang sama</b>: Telegram memutus permintaan pesan bot ini karena ada "
+            "bot lain dengan token ini. Dua bot dengan satu token mengirim setiap pengingat dua kali. Hentikan "
+            "salah satunya (cek server lain atau <code>systemctl status pilkada-bot</code>)."
+        ),
         "outage_parts": {"delivery engine": "Pengiriman pesan", "scheduler": "Penjadwal pengingat"},
         "reload_refused": (
             "⚠️ <b>Jadwal tidak dimuat ulang</b>: berkas <code>{file}</code> punya {n} masalah; jadwal yang "
@@ -730,6 +735,11 @@ OP_TEMPLATES = {
             "If it goes on, check the server's database and network."
         ),
         "outage_up": "✅ {part} is running again after {seconds} s.",
+        "alert_conflict": (
+            "⚠️ <b>Another bot uses the same token</b>: Telegram cut this bot's update requests because another "
+            "bot runs with this token. Two bots with one token send every reminder twice. Stop one of them "
+            "(check other servers, or <code>systemctl status pilkada-bot</code>)."
+        ),
         "outage_parts": {"delivery engine": "Message delivery", "scheduler": "The reminder scheduler"},
         "reload_refused": (
             "⚠️ <b>Schedule not reloaded</b>: the file <code>{file}</code> has {n} problem(s); the running "
@@ -770,6 +780,8 @@ def _tpl(lang: str, key: str):
 def outage_text(part: str, event: str, detail: str, lang: str = "id") -> str:
     """To operators: a part of the bot started failing ('down', detail = the error) or recovered
     ('up', detail = seconds it lasted)."""
+    if event == "alert":  # a condition to act on, named by `part` (see bot.health.Alerts)
+        return _tpl(lang, f"alert_{part}").format(detail=escape(detail[:200]))
     name = _tpl(lang, "outage_parts").get(part, part)
     if event == "down":
         return _tpl(lang, "outage_down").format(part=name, error=escape(detail[:200]))

@@ -264,3 +264,21 @@ async def test_a_stop_during_a_round_that_just_took_work_puts_that_work_back(tmp
     counts = dict(store.db.execute("SELECT status, count(*) FROM deliveries GROUP BY status").fetchall())
     store.close()
     assert counts == {"pending": 5}
+
+
+async def test_another_bot_polling_with_the_same_token_is_told_once_logged_once_and_unhealthy(
+    tmp_path, soon, caplog, capsys
+):
+    caplog.set_level(logging.INFO)
+    async with Harness(tmp_path, later(soon), admin_ids=[77]) as h:
+        h.standin.fail_next(5, status=409, method="getUpdates")
+        await h.standin.wait_for(lambda: any("token yang sama" in t for t in h.texts_to(77)), timeout=20)
+        await h.standin.wait_for(lambda: h.standin.calls["getUpdates"] > 8, timeout=20)
+        told = [t for t in h.texts_to(77) if "token yang sama" in t]
+        assert len(told) == 1
+        await h.standin.wait_for(lambda: cli.main(["health", "--database", h.db_path]) == 1, timeout=15)
+        line = capsys.readouterr().out.splitlines()[-1]
+        assert line.startswith("unhealthy:") and "Conflict" in line
+    lines = [r for r in caplog.records if "another bot is using this token" in r.getMessage()]
+    assert len(lines) == 1 and lines[0].levelno == logging.WARNING and lines[0].exc_info is None
+    assert not [r for r in caplog.records if r.exc_info and "Conflict" in str(r.exc_info[1])]
