@@ -53,6 +53,8 @@ from telegram.error import (
 )
 from yarl import URL
 
+from bot.settings import RedactFilter
+
 __all__ = ["ChatNotFound", "NotSent", "Sender", "env_proxy", "ptb_proxy_kwargs", "telegram_error"]
 
 # Same output as json.dumps(params, separators=(",", ":"), ensure_ascii=False), without building a
@@ -182,7 +184,7 @@ class Sender:
         if url.scheme not in ("http", "https") or not url.hostname:
             raise ValueError("base_url must be an http:// or https:// URL")
         self._prefix = f"{base_url}{token}/"
-        self._token = token
+        self._redactor = RedactFilter([token])
         self._pool_size = pool_size
         self.timeout = timeout  # seconds; read at each request
         self._proxy, proxy_auth = _split_proxy(proxy or env_proxy(base_url))
@@ -292,7 +294,8 @@ class Sender:
         else:
             # Reset/closed/malformed answer. The cause says "the transport failed" (not an HTTP
             # answer) to bot.delivery; rebuilt when its text quotes the URL.
-            cause = exc if self._token not in f"{exc}{exc!r}" else ConnectionError(self._scrub(repr(exc)))
+            shown = f"{exc}{exc!r}"
+            cause = exc if self._scrub(shown) == shown else ConnectionError(self._scrub(repr(exc)))
             error = NetworkError(self._scrub(f"Connection error during {method}: {exc!r}"))
         error.__cause__ = cause
         return error
@@ -323,8 +326,8 @@ class Sender:
         raise telegram_error(status, data, self._scrub(message))
 
     def _scrub(self, text: str) -> str:
-        token = self._token
-        return text.replace(token, "<token>") if token and token in text else text
+        """`text` without the token, also URL-encoded (an error page may echo the request path)."""
+        return self._redactor.redact(text)
 
     def _error_text(self, message: str, payload: bytes) -> str:
         quoted = payload[:_MAX_ERROR_PAYLOAD] + (b"..." if len(payload) > _MAX_ERROR_PAYLOAD else b"")

@@ -347,3 +347,17 @@ async def test_throughput_print(standin):
         elapsed = time.perf_counter() - started
     assert len(standin.messages) == n + 1
     print(f"\nSender throughput: {n} sends, {concurrency} tasks, stand-in in-process: {n / elapsed:,.0f} msg/s")
+
+
+@pytest.mark.parametrize("status", [b"502 Bad Gateway", b"400 Bad Request"])
+async def test_an_error_page_echoing_the_url_encoded_token_is_scrubbed_from_the_error(status):
+    from tests.test_cli_safety import REAL_SHAPED_TOKEN, echoing_gateway
+
+    async with await echoing_gateway(status) as server:
+        port = server.sockets[0].getsockname()[1]
+        async with Sender(f"http://127.0.0.1:{port}/bot", REAL_SHAPED_TOKEN) as sender:
+            with pytest.raises(TelegramError) as raised:
+                await sender.send_message(1, "halo")
+    secret = REAL_SHAPED_TOKEN.split(":")[1]
+    assert secret.lower() not in str(raised.value).lower()
+    assert "[TOKEN]" in str(raised.value)
