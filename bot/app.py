@@ -68,6 +68,7 @@ class Runtime:
     alerts: Alerts
     clock: Callable[[], float] = time.time
     status_interval: float = 10.0  # seconds between edits of an ad-hoc broadcast's status message
+    heartbeat_interval: float = 5.0  # seconds between heartbeat rows (what `health` reads)
     calendar_offset: float = 0.0  # seconds added to "today" in replies (the demo replays 2024)
     tasks: list[asyncio.Task] = field(default_factory=list)
     error_notices: dict[tuple[str, str], float] = field(default_factory=dict)  # kind of error -> when told
@@ -269,7 +270,7 @@ async def serve(
     failures: list[str] = []
     heartbeat = Heartbeat(
         rt.store.reopen, lambda: (last_poll(application, rt), rt.engine.last_ran), on_beat=feed_watchdog,
-        alerts=rt.alerts.active,
+        alerts=rt.alerts.active, interval=rt.heartbeat_interval,
     )  # fmt: skip
     async with application, reload_on_sighup(application, reload_on_hup):
         await receive_updates(application, rt)

@@ -82,6 +82,7 @@ class Harness:
         self.store = Store(self.db_path)
         self.application = build(self.settings, self.schedule, self.store, clock=self.clock, poll_timeout=0.5)
         self.runtime.status_interval = 0.5
+        self.runtime.heartbeat_interval = 0.5
         # Telegram's one message a second per chat would make every exchange of n replies take n-1 s.
         self.runtime.pacer.chat_interval = self.chat_interval
         if self.sender_timeout is not None:
