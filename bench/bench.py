@@ -52,6 +52,7 @@ FULL = {
     "million_watch": 10.0,  # one progress-log cycle of the bot
     "blast_seconds": 3.0,
     "areas_n": 1_000_000,
+    "flood": (1_500, 20.0),  # broadcast recipients, seconds of flood
 }
 QUICK = {
     "rate_fast": (1_500, 300),
@@ -63,6 +64,7 @@ QUICK = {
     "million_watch": 4.0,
     "blast_seconds": 1.0,
     "areas_n": 50_000,
+    "flood": (600, 8.0),
 }
 REPLY_SPACING = 0.2
 LEAD = 4.0  # seconds from starting the bot to its reminder's `at`
@@ -545,6 +547,89 @@ def reply_run(folder: Path, key: str, kind: str, n: int, k: int) -> dict:
         standin.close()
 
 
+FLOOD_CHATS = 40
+SHARE = 1 / 3  # BOT_BROADCAST_SHARE's default
+
+
+def flood_run(folder: Path, key: str, n: int, seconds: float, period: float) -> dict:
+    """A 30/s broadcast to `n` while FLOOD_CHATS people each send /jadwal every `period` s for
+    `seconds`: the broadcast's rate during the flood, and each question's reply time."""
+    db = folder / f"{key}.db"
+    make_db(db, n)
+    standin = StandIn(folder, f"standin-{key}", rate=30, chat_limit=True)
+    bot = None
+    try:
+        text = f"<b>Pengingat {key}</b>: datang ke TPS dan gunakan hak pilih Anda."
+        schedule = folder / f"{key}.toml"
+        write_schedule(schedule, f"bench-{key}", text, time.time() + LEAD)
+        bot = start_bot(folder, f"bot-{key}", standin, db, schedule, 30)
+        bot.wait_log(ENQUEUED_RE, LEAD + 60)
+        while standin.stats()["sent"] < 60:
+            time.sleep(0.1)
+        since = standin.stats()["sent"]
+        chats = [900_100_001 + i for i in range(FLOOD_CHATS)]
+        asked: dict[int, list[float]] = {c: [] for c in chats}
+        started = time.monotonic()
+        window_start = time.time()
+        step = period / len(chats)  # people ask at their own moments, not all in the same instant
+        for i in range(int(seconds / period) * len(chats)):
+            chat = chats[i % len(chats)]
+            asked[chat].append(time.time())
+            standin.message(chat, "/jadwal")
+            pause = started + (i + 1) * step - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+        window_end = time.time()
+        deadline = time.monotonic() + 120
+        while True:  # every question is answered, in its chat's turn
+            messages = standin.messages(since)
+            answered = {c: sorted(m["time"] for m in messages if m["chat_id"] == c) for c in chats}
+            if all(len(answered[c]) >= len(asked[c]) for c in chats) or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        bot.stop()
+        bot = None
+        copies = [t for t in accepted_times(messages, text) if window_start <= t <= window_end]
+        sends = [m["time"] for m in messages if window_start <= m["time"] <= window_end]
+        latencies = sorted(a - q for c in chats for q, a in zip(asked[c], answered[c], strict=False))
+        return {
+            "broadcast_rate": len(copies) / max(1e-9, window_end - window_start),
+            "send_rate": len(sends) / max(1e-9, window_end - window_start),
+            "latencies": latencies,
+            "missing": sum(len(asked[c]) - len(answered[c]) for c in chats),
+            "asked": sum(len(v) for v in asked.values()),
+        }
+    finally:
+        if bot is not None:
+            bot.stop()
+        standin.close()
+
+
+def fig_flood(res: Results, folder: Path, sizes: dict) -> None:
+    """8: a flood of questions during a broadcast at the 30/s limit."""
+    n, seconds = sizes["flood"]
+    for key, period, judge_replies in (("8", 1.0, False), ("8b", 3.0, True)):
+        demand = FLOOD_CHATS / period
+        label = f"{key} broadcast rate / reply p95 while {FLOOD_CHATS} chats × 1 /jadwal per {period:g} s"
+        target = f"≥ {SHARE * 30 * 0.97:.1f}/s broadcast" + (" and reply p95 ≤ 1.0 s" if judge_replies else "")
+        try:
+            progress(f"{key}: {demand:.0f} questions/s for {seconds:g} s during a 30/s broadcast to {n:,}")
+            run = flood_run(folder, f"flood-{key}", n, seconds, period)
+        except Exception as exc:
+            res.error(key, label, target, exc)
+            continue
+        p50, p95 = percentile(run["latencies"], 50), percentile(run["latencies"], 95)
+        rate_ok = run["broadcast_rate"] >= SHARE * 30 * 0.97
+        ok = rate_ok and run["missing"] == 0 and (p95 <= 1.0 or not judge_replies)
+        measured = (
+            f"{run['broadcast_rate']:.1f}/s broadcast of {run['send_rate']:.1f}/s sent; "
+            f"replies p50 {p50:.2f} s / p95 {p95:.2f} s "
+            f"({run['asked'] - run['missing']}/{run['asked']} answered)"
+        )
+        miss = "" if ok else f"broadcast {run['broadcast_rate']:.1f}/s, p95 {p95:.2f} s, {run['missing']} unanswered"
+        res.add(key, label, measured, target, ok, miss)
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("inf")
@@ -882,7 +967,7 @@ def write_readme(table: str, machine: str, res: Results, elapsed: float, dup_tot
 # --------------------------------------------------------------------------------------------
 
 
-FIGURES = {1, 2, 3, 4, 5, 6, 7}
+FIGURES = {1, 2, 3, 4, 5, 6, 7, 8}
 
 
 def parse_only(value: str | None) -> set[int]:
@@ -904,7 +989,7 @@ def _raise_exit(signum, frame) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Delivery benchmark (see bench/README.md)")
     parser.add_argument("--quick", action="store_true", help="small sizes, a smoke run of every figure")
-    parser.add_argument("--only", metavar="N[,M]", help="only these figures (1-7)")
+    parser.add_argument("--only", metavar="N[,M]", help="only these figures (1-8)")
     readme = parser.add_mutually_exclusive_group()
     readme.add_argument("--readme", action="store_true", help="write bench/README.md even for --quick/--only")
     readme.add_argument("--no-readme", action="store_true", help="do not write bench/README.md")
@@ -933,6 +1018,9 @@ def main(argv: list[str] | None = None) -> int:
             fig_million(res, folder, sizes, want)
         if 7 in want:
             fig_areas(res, folder, sizes)
+        if 8 in want:
+            fig_flood(res, folder, sizes)
+            kill_children()
     finally:
         kill_children()
         if args.keep:

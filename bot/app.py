@@ -36,7 +36,7 @@ from telegram.request import HTTPXRequest
 
 from bot import channel, errors, handlers, operators, systemd, texts
 from bot.context import RUNTIME_KEY, BotContext, job_queue_of, runtime_of
-from bot.delivery import Engine, PacedRateLimiter, Pacer
+from bot.delivery import REPLY, Engine, PacedRateLimiter, Pacer
 from bot.health import Alerts, Heartbeat, Outage, PollRecorder
 from bot.schedule import Schedule
 from bot.scheduler import Scheduler
@@ -100,7 +100,7 @@ def build(
     if not settings.token:
         raise ValueError("a bot token is needed to build the bot")
     rate = settings.effective_rate
-    pacer = Pacer(rate)
+    pacer = Pacer(rate, broadcast_share=settings.broadcast_share)
     concurrency = concurrency_for(rate)
     # Every request (replies, uploads, webhook setup, polling, broadcasts) takes the same way out:
     # BOT_PROXY, else HTTP(S)_PROXY/NO_PROXY from the environment (bot/sender.py).
@@ -131,7 +131,18 @@ def build(
         clock=clock,
     )  # fmt: skip
     scheduler = Scheduler(schedule, store, job_queue_of(application), engine.wake, clock=clock, notify=notify)
-    alerts = Alerts(lambda kind, detail: tell_operators(application, kind, "alert", detail))
+    alerts = Alerts(lambda kind, values: alert_operators(application, kind, values))
+
+    def long_pause(seconds: float, kind: int) -> None:
+        until = time.strftime("%H:%M:%S", time.localtime(time.time() + seconds))
+        what = "a reply" if kind == REPLY else "a broadcast copy"
+        alerts.raised(
+            FLOOD_WAIT, f"Telegram asked for a pause of {seconds:.0f} s (429 on {what}); sending resumes at {until}",
+            f"Telegram flood-wait: {seconds:.0f} s pause until {until}", lasts=seconds, seconds=f"{seconds:.0f}",
+            until=until,
+        )  # fmt: skip
+
+    pacer.on_long_pause = long_pause
     application.bot_data[RUNTIME_KEY] = Runtime(
         settings=settings, schedule=schedule, store=store, pacer=pacer, engine=engine, scheduler=scheduler,
         polls=polls, polling=polling, alerts=alerts, clock=clock,
@@ -143,8 +154,18 @@ def build(
     return application
 
 
-CONFLICT = "conflict"
+CONFLICT, FLOOD_WAIT = "conflict", "flood_wait"
 CONFLICT_HEALTH = "another bot polls with the same token (Conflict): two bots send every message twice"
+
+
+def alert_operators(application: Application, kind: str, values: dict) -> None:
+    """One message to every operator about a condition to act on (see bot.health.Alerts)."""
+    rt = runtime_of(application)
+    task = asyncio.get_running_loop().create_task(
+        errors.tell_each_operator(application, lambda language: texts.alert_text(kind, values, language), kind),
+        name=f"tell-operators-{kind}",
+    )
+    rt.tasks.append(task)
 
 
 def tell_operators(application: Application, part: str, event: str, detail: str) -> None:

@@ -53,6 +53,11 @@ COUNTED = frozenset(
 
 REPLY, BROADCAST = 0, 1
 
+# The share of send slots broadcast copies keep while replies are queued (BOT_BROADCAST_SHARE).
+DEFAULT_BROADCAST_SHARE = 1 / 3
+# A 429 asking for a longer pause than this is logged, told to the operators and named by `health`.
+LONG_PAUSE = 30.0
+
 # Longest wait between two tries while the network is down: the outage's first copy to go through
 # makes every waiting copy due at once, so this only bounds how late the first one notices.
 NETWORK_WAIT_CAP = 15.0
@@ -99,7 +104,7 @@ class Expired(Exception):
 
 
 class Pacer:
-    """Send slots at an exact, smooth rate, with priorities and per-chat spacing."""
+    """Send slots at an exact, smooth rate, with priorities, a broadcast share and per-chat spacing."""
 
     def __init__(
         self,
@@ -108,12 +113,18 @@ class Pacer:
         chat_interval: float = 1.0,
         group_interval: float = 3.0,
         margin: float = 0.025,
+        broadcast_share: float = DEFAULT_BROADCAST_SHARE,
         clock=time.monotonic,
+        on_long_pause: Callable[[float, int], None] | None = None,
     ):
         self.rate = rate
         self.clock = clock
         self.chat_interval = chat_interval
         self.group_interval = group_interval
+        # While broadcast copies wait, at least this share of the slots is theirs, however many
+        # replies are queued: a flood of questions must not hold the voting-day reminder past expiry.
+        self.broadcast_share = broadcast_share
+        self.on_long_pause = on_long_pause  # (seconds, REPLY or BROADCAST) for a pause over LONG_PAUSE
         if rate:
             # "rate per second" as "n releases per span", so that rates below 1/s also work.
             self.n = max(1, math.floor(rate))
@@ -123,7 +134,9 @@ class Pacer:
             self.spacing = self.span / self.n
         self._recent: deque[float] = deque(maxlen=self.n if rate else 1)
         self._last = -math.inf
-        self._paused_until = -math.inf
+        # A 429 on a broadcast copy holds broadcasts; one on a reply holds everything.
+        self._paused_until = {REPLY: -math.inf, BROADCAST: -math.inf}
+        self._credit = 0.0  # the broadcasts' share earned while replies took the slots
         self._chat_free: dict[object, float] = {}
         self._heap: list = []
         self._seq = itertools.count()
@@ -142,10 +155,20 @@ class Pacer:
                 await self._task
             self._task = None
 
-    def pause(self, seconds: float) -> None:
-        """Hold every slot for `seconds` (a 429 applies to the whole bot)."""
-        self._paused_until = max(self._paused_until, self.clock() + seconds)
+    def pause(self, seconds: float, kind: int = REPLY) -> None:
+        """Hold slots for `seconds` after a 429: every slot when a reply got it (Telegram limits the
+        whole bot), only broadcast slots when a broadcast copy did, so that a reply waits no longer
+        than Telegram requires for that reply (it gets its own 429 if it must wait too)."""
+        until = self.clock() + seconds
+        for held in (REPLY, BROADCAST) if kind == REPLY else (BROADCAST,):
+            self._paused_until[held] = max(self._paused_until[held], until)
+        if seconds > LONG_PAUSE and self.on_long_pause is not None:
+            self.on_long_pause(seconds, kind)
         self._wake.set()
+
+    def paused_until(self) -> float:
+        """When the last pause ends (monotonic), for `health`; -inf when none was asked."""
+        return max(self._paused_until.values())
 
     def _interval(self, chat_id) -> float:
         return self.group_interval if isinstance(chat_id, int) and chat_id < 0 else self.chat_interval
@@ -160,7 +183,7 @@ class Pacer:
         await fut
 
     def _global_ready(self) -> float:
-        ready = self._paused_until
+        ready = -math.inf
         if self.rate:
             ready = max(ready, self._last + self.spacing)
             if len(self._recent) == self.n:
@@ -184,23 +207,48 @@ class Pacer:
             if ready > now:
                 await asyncio.sleep(ready - now)
                 continue
-            chosen, skipped = None, []
-            while self._heap:
-                item = heapq.heappop(self._heap)
-                if item[3].done():
-                    continue
-                if self._chat_free.get(item[2], -math.inf) <= now:
-                    chosen = item
-                    break
-                skipped.append(item)
-            for item in skipped:
-                heapq.heappush(self._heap, item)
+            chosen, wait = self._pick(now)
             if chosen is None:
-                await self._sleep(min(self._chat_free[item[2]] for item in skipped) - now)
+                await self._sleep(wait)
                 continue
             chat_id, fut = chosen[2], chosen[3]
             self._record(now, ready, chat_id)
             fut.set_result(None)
+
+    def _pick(self, now: float) -> tuple[tuple | None, float | None]:
+        """The waiter that gets the slot free at `now` (removed from the heap), or None and how long
+        until one may be ready. Replies first, but while a broadcast copy is ready it gets at least
+        `broadcast_share` of the slots (a credit that grows by the share with each reply served)."""
+        best: dict[int, tuple] = {}
+        skipped, soonest = [], math.inf
+        while self._heap and len(best) < 2:
+            item = heapq.heappop(self._heap)
+            if item[3].done():
+                continue
+            kind = item[0][0]
+            free = max(self._chat_free.get(item[2], -math.inf), self._paused_until[kind])
+            if kind in best or free > now:
+                skipped.append(item)
+                if kind not in best:
+                    soonest = min(soonest, free)
+                continue
+            best[kind] = item
+        reply, broadcast = best.get(REPLY), best.get(BROADCAST)
+        if reply is not None:
+            # A reply-only slot earns credit too (capped at one slot): between two copies the
+            # engine's next one may not be queued yet, and that gap must not cost the broadcasts.
+            self._credit = min(self._credit + self.broadcast_share, 1.0 if broadcast is None else math.inf)
+            if broadcast is not None and self._credit >= 1.0:
+                self._credit -= 1.0
+                reply = None  # the broadcasts' turn
+            else:
+                broadcast = None
+        else:
+            self._credit = 0.0  # no reply waits: nothing to make up for later
+        chosen = reply or broadcast
+        for item in (*skipped, *(i for i in best.values() if i is not chosen)):
+            heapq.heappush(self._heap, item)
+        return chosen, (None if chosen is not None or soonest == math.inf else max(0.0, soonest - now))
 
     def _record(self, now: float, ready: float, chat_id) -> None:
         """A slot was given at `now` (due at `ready`) to `chat_id`."""
@@ -498,7 +546,7 @@ class Engine:
                     reply_markup=pledges.markup(job.ask, chat_id, job.language),
                 )  # fmt: skip
             except RetryAfter as exc:
-                self.pacer.pause(retry_seconds(exc))
+                self.pacer.pause(retry_seconds(exc), BROADCAST)
                 raise
         except asyncio.CancelledError:
             if not args.get("started"):

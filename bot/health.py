@@ -106,34 +106,35 @@ class Alerts:
 
     def __init__(
         self,
-        notify: Callable[[str, str], None] | None = None,
+        notify: Callable[[str, dict], None] | None = None,
         *,
         quiet: float = 600.0,
         clock: Callable[[], float] = time.time,
     ):
-        self.notify = notify  # (kind, detail): tell the operators
+        self.notify = notify  # (kind, values for its text): tell the operators
         self.quiet = quiet
         self.clock = clock
-        self.seen: dict[str, tuple[float, str]] = {}  # kind -> (last seen, what health says)
+        self.seen: dict[str, tuple[float, str]] = {}  # kind -> (named until, what health says)
 
-    def raised(self, kind: str, detail: str, said: str) -> None:
-        """`kind` happened now; `detail` goes to the log and operators, `said` to `health`."""
+    def raised(self, kind: str, detail: str, said: str, lasts: float = 0.0, **values: object) -> None:
+        """`kind` happened now: `detail` goes to the log, `values` into the operators' text, `said` to
+        `health` (for `lasts` seconds, then MAX_AGE more)."""
         now = self.clock()
         last = self.seen.get(kind)
-        self.seen[kind] = (now, said)
+        self.seen[kind] = (now + lasts, said)
         if last is not None and now - last[0] < self.quiet:
             return
         log.warning("%s", detail)
         if self.notify is not None:
             try:
-                self.notify(kind, detail)
+                self.notify(kind, values)
             except Exception:  # telling operators must never take the bot down with it
                 log.warning("could not notify operators about %s", kind, exc_info=True)
 
     def active(self, max_age: float = MAX_AGE) -> list[str]:
         """What `health` reports: each kind seen in the last `max_age` seconds."""
         now = self.clock()
-        return [said for seen, said in self.seen.values() if now - seen <= max_age]
+        return [said for until, said in self.seen.values() if now - until <= max_age]
 
 
 class PollRecorder(HTTPXRequest):

@@ -37,6 +37,7 @@ class Settings:
     database: str = DEFAULT_DATABASE
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     rate_limit: float = 30.0
+    broadcast_share: float = 1 / 3  # of the send slots, kept for broadcasts while replies queue
     paid_broadcast: bool = False
     broadcast_approvals: int = 1
     webhook_url: str | None = None  # public HTTPS URL Telegram posts updates to; None = long polling
@@ -128,6 +129,16 @@ def load(
         rate = float(rate_raw)
     except ValueError:
         raise SettingsError(f"BOT_RATE_LIMIT: {rate_raw!r} is not a number of messages per second") from None
+    share_raw = get("BOT_BROADCAST_SHARE")
+    try:
+        share = float(share_raw) if share_raw else 1 / 3
+    except ValueError:
+        share = math.nan
+    if not 0.0 <= share <= 1.0:
+        raise SettingsError(
+            f"BOT_BROADCAST_SHARE: {share_raw!r} must be a fraction from 0 to 1 (the share of send slots "
+            "broadcasts keep while replies are queued; default one third)"
+        )
     approvals_raw = get("BOT_BROADCAST_APPROVALS", "1")
     if approvals_raw not in ("1", "2"):
         raise SettingsError(
@@ -149,6 +160,7 @@ def load(
         database=get("BOT_DATABASE", DEFAULT_DATABASE),
         admin_ids=parse_admin_ids(get("BOT_ADMIN_IDS")),
         rate_limit=rate,
+        broadcast_share=share,
         paid_broadcast=get("BOT_PAID_BROADCAST", "0").lower() in ("1", "true", "yes", "on"),
         broadcast_approvals=int(approvals_raw),
         webhook_url=webhook_url,

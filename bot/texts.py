@@ -649,6 +649,11 @@ OP_TEMPLATES = {
             "menunggu. Jika berlanjut, periksa basis data dan jaringan server."
         ),
         "outage_up": "✅ {part} berjalan lagi setelah {seconds} detik.",
+        "alert_flood_wait": (
+            "⚠️ <b>Telegram meminta jeda {seconds} detik</b> (batas kiriman terlampaui). Pengiriman siaran "
+            "dilanjutkan otomatis pukul {until}; tidak ada pesan yang hilang. Jika sering terjadi, turunkan "
+            "BOT_RATE_LIMIT."
+        ),
         "alert_conflict": (
             "⚠️ <b>Bot lain memakai token yang sama</b>: Telegram memutus permintaan pesan bot ini karena ada "
             "bot lain dengan token ini. Dua bot dengan satu token mengirim setiap pengingat dua kali. Hentikan "
@@ -735,6 +740,10 @@ OP_TEMPLATES = {
             "If it goes on, check the server's database and network."
         ),
         "outage_up": "✅ {part} is running again after {seconds} s.",
+        "alert_flood_wait": (
+            "⚠️ <b>Telegram asked for a pause of {seconds} s</b> (sending limit exceeded). Broadcasts resume "
+            "by themselves at {until}; no message is lost. If this happens often, lower BOT_RATE_LIMIT."
+        ),
         "alert_conflict": (
             "⚠️ <b>Another bot uses the same token</b>: Telegram cut this bot's update requests because another "
             "bot runs with this token. Two bots with one token send every reminder twice. Stop one of them "
@@ -780,12 +789,15 @@ def _tpl(lang: str, key: str):
 def outage_text(part: str, event: str, detail: str, lang: str = "id") -> str:
     """To operators: a part of the bot started failing ('down', detail = the error) or recovered
     ('up', detail = seconds it lasted)."""
-    if event == "alert":  # a condition to act on, named by `part` (see bot.health.Alerts)
-        return _tpl(lang, f"alert_{part}").format(detail=escape(detail[:200]))
     name = _tpl(lang, "outage_parts").get(part, part)
     if event == "down":
         return _tpl(lang, "outage_down").format(part=name, error=escape(detail[:200]))
     return _tpl(lang, "outage_up").format(part=name, seconds=detail)
+
+
+def alert_text(kind: str, values: dict, lang: str = "id") -> str:
+    """To operators: a condition to act on though the bot runs (see bot.health.Alerts)."""
+    return _tpl(lang, f"alert_{kind}").format(**{k: escape(str(v)) for k, v in values.items()})
 
 
 def reload_refused_text(file: str, problems: list[str], lang: str = "id", shown: int = 3) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
+from bot import cli, health
 from bot.delivery import summary_line
 from bot.store import DONE, Broadcast
 from tests.conftest import make_schedule
@@ -111,6 +113,45 @@ async def test_replies_go_ahead_of_a_running_broadcast(tmp_path, soon):
             assert len(overtaken) <= 3, "the reply waited behind the broadcast"
             assert h.store.pending_count("b") > 0  # the broadcast was still running
             await asyncio.sleep(0.3)
+
+
+async def test_a_flood_of_questions_leaves_broadcasts_their_share_and_every_question_an_answer(tmp_path, soon):
+    schedule = make_schedule([{"id": "b", "at": soon(0.5), "roles": ["pemilih"], "text": "ke TPS"}])
+    askers = range(5000, 5040)
+    async with Harness(tmp_path, schedule, rate_limit=30, subscribers=voters(600), chat_interval=0.5) as h:
+        await h.standin.wait_for(lambda: sum(m["text"] == "ke TPS" for m in h.standin.messages) > 10)
+        start = len(h.standin.messages)
+        for _ in range(3):  # 40 people, each asking twice a second: 80 questions/s against 30 slots/s
+            for chat in askers:
+                h.standin.user_message(chat, "/jadwal")
+            await asyncio.sleep(0.5)
+        flood = h.standin.messages[start:]
+        copies = sum(m["text"] == "ke TPS" for m in flood)
+        assert copies >= 0.3 * len(flood), f"{copies} broadcast copies among {len(flood)} messages"
+        for chat in askers:  # beyond one a second per chat, questions wait their turn: none dropped
+            await h.standin.wait_messages(chat, 3, timeout=30)
+
+
+async def test_a_long_flood_wait_is_told_once_named_by_health_and_replies_do_not_wait_behind_it(
+    tmp_path, soon, caplog, capsys
+):
+    caplog.set_level(logging.INFO)
+    schedule = make_schedule([{"id": "b", "at": soon(0.5), "roles": ["pemilih"], "text": "tertahan"}])
+    async with Harness(tmp_path, schedule, rate_limit=20, subscribers=voters(200), admin_ids=[77]) as h:
+        await h.standin.wait_for(lambda: sum(m["text"] == "tertahan" for m in h.standin.messages) > 5)
+        h.standin.fail_next(1, status=429, retry_after=150)  # the next broadcast copy
+        await h.standin.wait_for(lambda: any("Telegram meminta jeda 150 detik" in t for t in h.texts_to(77)))
+        held = sum(m["text"] == "tertahan" for m in h.standin.messages)
+        started = time.monotonic()
+        [reply] = await h.say(60, "/jadwal")
+        assert "Jadwal" in reply["text"] and time.monotonic() - started < 5
+        assert sum(m["text"] == "tertahan" for m in h.standin.messages) == held  # broadcasts do wait
+        await h.standin.wait_for(lambda: "flood-wait" in health.check(h.db_path)[1], timeout=15)
+        assert cli.main(["health", "--database", h.db_path]) == 1
+        assert "Telegram flood-wait: 150 s pause until" in capsys.readouterr().out
+        assert sum("Telegram meminta jeda" in t for t in h.texts_to(77)) == 1
+    warnings = [r for r in caplog.records if "Telegram asked for a pause of 150 s" in r.getMessage()]
+    assert len(warnings) == 1 and warnings[0].levelno == logging.WARNING
 
 
 async def test_progress_is_recorded_in_the_database(tmp_path, soon):

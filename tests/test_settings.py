@@ -40,3 +40,14 @@ def test_redaction_covers_messages_arguments_and_tracebacks():
     out = stream.getvalue()
     assert "9:SECRET" not in out
     assert out.count("[TOKEN]") == 3  # the message, the traceback's source line and its exception line
+
+
+@pytest.mark.parametrize("raw", ["-0.1", "1.5", "sepertiga", "nan"])
+def test_a_broadcast_share_that_is_not_a_fraction_is_refused(raw):
+    with pytest.raises(cfg.SettingsError, match="BOT_BROADCAST_SHARE"):
+        cfg.load({"BOT_BROADCAST_SHARE": raw}, env_file=None)
+
+
+def test_the_broadcast_share_is_one_third_unless_set():
+    assert cfg.load({}, env_file=None).broadcast_share == pytest.approx(1 / 3)
+    assert cfg.load({"BOT_BROADCAST_SHARE": "0.5"}, env_file=None).broadcast_share == 0.5
