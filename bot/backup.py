@@ -22,10 +22,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.files import BadInput, Unavailable, check_database_path
+from bot.files import BadInput, Unavailable, check_bot_database, check_database_path
+from bot.store import REQUIRED_TABLES
 
-# Tables every bot database has had since the first release; a file without them is something else.
-REQUIRED_TABLES = frozenset({"subscribers", "broadcasts", "deliveries", "meta"})
 BUSY_TIMEOUT = 30.0  # seconds a backup step waits for the bot's write lock
 
 
@@ -100,8 +99,8 @@ def _open_source(database: str) -> sqlite3.Connection:
     if not Path(database).is_file():
         raise BadInput(f"database {database} does not exist (set BOT_DATABASE or --database)")
     try:
+        check_bot_database(database)  # another SQLite file: refused before anything is copied
         conn = _read_only(Path(database))
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc):
             raise Unavailable(f"database {database} is busy ({exc}); try again") from None

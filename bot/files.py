@@ -39,13 +39,19 @@ def check_database_path(database: str) -> None:
 
 
 def open_database(database: str, *, must_exist: bool = False):
-    """The bot's Store; BadInput saying what to fix when the path or the file cannot be used."""
+    """The bot's Store; BadInput saying what to fix when the path or the file cannot be used.
+
+    `must_exist` (every command but `run` and `demo`): the file must exist and be a bot database,
+    checked before opening it, which would add the bot's tables to any other SQLite file.
+    """
     from bot.store import Store
 
     check_database_path(database)
     if must_exist and not Path(database).is_file():
         raise BadInput(f"database {database} does not exist (set BOT_DATABASE or --database)")
     try:
+        if must_exist:
+            check_bot_database(database)
         return Store(database)
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc):
@@ -63,6 +69,18 @@ def open_database(database: str, *, must_exist: bool = False):
             f"cannot create database {database} ({exc.strerror}): make its folder writable by this user "
             "or set BOT_DATABASE"
         ) from None
+
+
+def check_bot_database(database: str) -> None:
+    """BadInput unless the existing file `database` has the bot's tables; nothing is written."""
+    from bot.store import missing_tables
+
+    missing = missing_tables(database)
+    if missing:
+        raise BadInput(
+            f"database {database} is not a bot database (no table {', '.join(missing)}): "
+            "set BOT_DATABASE (or --database) to the bot's file"
+        )
 
 
 @contextlib.contextmanager

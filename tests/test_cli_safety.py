@@ -7,6 +7,7 @@ import asyncio
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -417,3 +418,56 @@ def test_a_bad_proxy_url_is_refused_in_one_line_without_its_password(place, vari
     assert "Sup3rS3cretPw" not in result.stdout + result.stderr
     line = one_line(result)
     assert result.returncode == 2 and variable in line and "kpu:***@proxy" in line
+
+
+# --- a database that is not the bot's, and a path that does not exist ----------------------------
+
+READERS = {
+    "stats": ["stats"],
+    "report": ["report"],
+    "plan": ["plan"],
+    "export": ["export", "--out", "angka.csv"],
+    "backup": ["backup", "--out", "cadangan.db"],
+    "broadcast": ["broadcast", "--roles", "asn", "--text-file", "pesan.html", "--yes", "--no-wait"],
+    "purge": ["purge", "--before", "2025-03-01", "--yes"],
+}
+
+
+def tables(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return sorted(row[0] for row in conn.execute("SELECT name FROM sqlite_master"))
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("command", sorted(READERS))
+def test_a_command_refuses_an_sqlite_file_that_is_not_the_bots_and_adds_no_table_to_it(place, command):
+    other = place / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE inventaris (barang TEXT)")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+    (place / "pesan.html").write_text("Halo", encoding="utf-8")
+    result = bot_in(place, *READERS[command], "--database", "other.db")
+    assert result.returncode == 2, result.stdout
+    assert one_line(result) == (
+        "database other.db is not a bot database (no table broadcasts, deliveries, meta, subscribers): "
+        "set BOT_DATABASE (or --database) to the bot's file"
+    )
+    assert tables(other) == ["inventaris"] and other.read_bytes() == before
+    assert sorted(p.name for p in place.iterdir() if p.name.startswith("other.db")) == ["other.db"]
+    assert not (place / "angka.csv").exists() and not (place / "cadangan.db").exists()
+
+
+@pytest.mark.parametrize("command", sorted(READERS))
+def test_a_command_on_a_database_that_does_not_exist_creates_none(place, command):
+    (place / "pesan.html").write_text("Halo", encoding="utf-8")
+    result = bot_in(place, *READERS[command], "--database", "data/typo.db")
+    if command == "plan":  # plans with no recipients, and says so
+        assert result.returncode == 0 and "no database at data/typo.db yet" in result.stdout
+    else:
+        assert result.returncode == 2
+        assert one_line(result) == "database data/typo.db does not exist (set BOT_DATABASE or --database)"
+    assert not (place / "data").exists()

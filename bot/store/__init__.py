@@ -22,7 +22,17 @@ from bot.store.outbox import OutboxStore
 from bot.store.pledges import NOT_ASKED, PLEDGED, REPEATED, UNKNOWN, PledgeStore
 from bot.store.questions import QuestionStore
 from bot.store.rows import Broadcast, Draft, Job, Subscriber, undelivered
-from bot.store.schema import BUSY_TIMEOUT, HEARTBEAT_KEY, MIGRATIONS, migrate, open_db, read_heartbeat, read_meta
+from bot.store.schema import (
+    BUSY_TIMEOUT,
+    HEARTBEAT_KEY,
+    MIGRATIONS,
+    REQUIRED_TABLES,
+    migrate,
+    missing_tables,
+    open_db,
+    read_heartbeat,
+    read_meta,
+)
 from bot.store.statuses import (
     ACTIVE,
     ADHOC,
@@ -73,7 +83,7 @@ __all__ = [
     "EXPIRED", "FAILED", "FINAL", "GONE", "HEARTBEAT_KEY", "KINDS", "MIGRATIONS", "OPEN_DRAFTS",
     "OUTCOME_COLUMNS", "PENDING", "PREVIEW", "REMINDER", "RUNNING", "SENDING", "SENDING_DRAFT", "SENT",
     "STOPPED", "SUBSCRIBER_STATUSES", "UNDELIVERED", "UNFINISHED", "VISITOR", "WRITING",
-    "Broadcast", "Draft", "Job", "Store", "Subscriber", "migrate", "open_db", "read_heartbeat", "read_meta",
-    "undelivered",
+    "Broadcast", "Draft", "Job", "REQUIRED_TABLES", "Store", "Subscriber", "migrate", "missing_tables", "open_db",
+    "read_heartbeat", "read_meta", "undelivered",
     "NOT_ASKED", "PLEDGED", "REPEATED", "UNKNOWN",
 ]  # fmt: skip

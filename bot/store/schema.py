@@ -24,6 +24,8 @@ from bot.store.statuses import ACTIVE, PENDING, SENDING
 # waits less (see bot/app.py), so a foreign lock never freezes replies for long.
 BUSY_TIMEOUT = 30.0
 HEARTBEAT_KEY = "heartbeat"
+# Tables every bot database has had since the first release; a file without them is something else.
+REQUIRED_TABLES = frozenset({"subscribers", "broadcasts", "deliveries", "meta"})
 
 MIGRATIONS = Migrations("bot")
 
@@ -242,6 +244,19 @@ def open_db(path: str | os.PathLike, busy_timeout: float | None = None) -> sqlit
     conn.execute("PRAGMA synchronous=NORMAL")
     migrate(db)
     return db
+
+
+def missing_tables(path: str | os.PathLike, timeout: float = 5.0) -> list[str]:
+    """The REQUIRED_TABLES an existing database file lacks (sorted), read without writing anything.
+
+    All of them for an empty file; sqlite3.DatabaseError for a file that is not SQLite at all.
+    """
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        conn.close()
+    return sorted(REQUIRED_TABLES - tables)
 
 
 def read_heartbeat(path: str | os.PathLike, timeout: float = 5.0) -> dict | None:
