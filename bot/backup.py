@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.files import BadInput, Unavailable, check_bot_database, check_database_path
+from bot.files import BadInput, Unavailable, check_bot_database, check_database_path, reason
 from bot.store import REQUIRED_TABLES
 
 BUSY_TIMEOUT = 30.0  # seconds a backup step waits for the bot's write lock
@@ -70,12 +70,16 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
 
 
 @contextlib.contextmanager
-def _temporary(folder: Path, name: str) -> Iterator[Path]:
-    """A temporary file name in `folder` (for a rename into place); removed unless renamed."""
+def _temporary(folder: Path, name: str, flag: str = "") -> Iterator[Path]:
+    """A temporary file name in `folder` (for a rename into place); removed unless renamed.
+
+    BadInput, its message starting with `flag` (the option that named the folder), if the folder
+    cannot be written.
+    """
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
-    except PermissionError:
-        raise BadInput(f"cannot write in folder {folder} (permission denied)") from None
+    except OSError as exc:  # permission denied, a read-only disk ...
+        raise BadInput(f"{flag}cannot write in folder {folder} ({reason(exc)})") from None
     os.close(fd)
     os.chmod(tmp, 0o600)
     try:
@@ -114,7 +118,7 @@ def backup(database: str, out: Path) -> Copy:
     """Copy `database` into `out` (already checked by files.output_path): checked, atomic, mode 0600."""
     source = _open_source(database)
     try:
-        with _temporary(out.parent, out.name) as tmp:
+        with _temporary(out.parent, out.name, "--out: ") as tmp:
             try:
                 _copy(source, tmp)
             except sqlite3.OperationalError as exc:
@@ -124,8 +128,11 @@ def backup(database: str, out: Path) -> Copy:
                 copy = check_copy(conn, f"the copy of {database}")
             finally:
                 conn.close()
-            _fsync(tmp)
-            os.replace(tmp, out)
+            try:
+                _fsync(tmp)
+                os.replace(tmp, out)
+            except OSError as exc:
+                raise Unavailable(f"cannot write {out} ({reason(exc)})") from None
     finally:
         source.close()
     return Copy(out, copy.subscribers, copy.in_flight)

@@ -136,6 +136,12 @@ def output_path(value: str, settings: cfg.Settings) -> Path:
     return out
 
 
+def reason(exc: OSError) -> str:
+    """An OSError as the words between brackets in a one-line message: "read-only file system"."""
+    text = exc.strerror or str(exc)
+    return text[:1].lower() + text[1:]
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write a whole file or nothing: a temporary file in the same folder, then a rename over `path`.
 
@@ -149,8 +155,8 @@ def write_atomically(path: Path, data: bytes) -> None:
         mode = 0o666 & ~umask
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except PermissionError:
-        raise BadInput(f"--out: cannot write in folder {path.parent} (permission denied)") from None
+    except OSError as exc:  # permission denied, a read-only disk ...
+        raise BadInput(f"--out: cannot write in folder {path.parent} ({reason(exc)})") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -471,3 +472,37 @@ def test_a_command_on_a_database_that_does_not_exist_creates_none(place, command
         assert result.returncode == 2
         assert one_line(result) == "database data/typo.db does not exist (set BOT_DATABASE or --database)"
     assert not (place / "data").exists()
+
+
+# --- an --out the command cannot write ---------------------------------------------------------
+
+WRITERS = {"export": ["export"], "backup": ["backup"]}
+
+
+def on_a_read_only_disk(place: Path, *args: str) -> subprocess.CompletedProcess:
+    """`bot.py ARGS` with a read-only file system mounted on `place/ro` (unprivileged: a user namespace)."""
+    (place / "ro").mkdir()
+    mount = 'mount -t tmpfs -o ro tmpfs ro && exec "$@"'
+    probe = subprocess.run(["unshare", "-rm", "sh", "-c", mount, "sh", "true"], cwd=place, capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot mount a read-only file system here: {probe.stderr.decode().strip()}")
+    return subprocess.run(
+        ["unshare", "-rm", "sh", "-c", mount, "sh", sys.executable, BOT, *args], cwd=place, env=clean_env(),
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare (util-linux)")
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_an_out_on_a_read_only_disk_is_one_line_naming_the_folder(place, command):
+    result = on_a_read_only_disk(place, *WRITERS[command], "--out", "ro/hasil.bin")
+    assert result.returncode == 2, result.stdout
+    assert one_line(result) == f"--out: cannot write in folder {place / 'ro'} (read-only file system)"
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_an_out_in_a_folder_nobody_can_create_files_in_is_one_line_even_for_root(place, command):
+    result = bot_in(place, *WRITERS[command], "--out", "/proc/hasil.bin")
+    assert result.returncode == 2, result.stdout
+    assert one_line(result).startswith("--out: cannot write in folder /proc (")
