@@ -1,5 +1,6 @@
-"""The systemd unit: notify with a watchdog fed by the heartbeat, reload by SIGHUP, and sandboxing
-that `systemd-analyze security` scores at most 2.5; the sd_notify code against a real socket."""
+"""The systemd units: notify with a watchdog fed by the heartbeat, reload by SIGHUP, and sandboxing
+that `systemd-analyze security` scores at most 2.5 (the backup unit's too); the sd_notify code
+against a real socket."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from bot.health import Heartbeat
 from tests.test_cli import ROOT
 
 UNIT = ROOT / "deploy" / "pilkada-bot.service"
+BACKUP_UNIT = ROOT / "deploy" / "pilkada-bot-backup.service"
 
 
 def unit_settings(path: Path = UNIT) -> dict[str, list[str]]:
@@ -50,15 +52,36 @@ def test_the_unit_is_notify_with_a_watchdog_the_heartbeat_can_feed_and_reload_by
     assert "IPAddressDeny" not in unit and "PrivateNetwork" not in unit
 
 
+# What the main unit may have that the backup unit must not copy: it talks to Telegram and systemd.
+NETWORK_AND_LIFECYCLE = {
+    "RestrictAddressFamilies", "ReadWritePaths", "Type", "NotifyAccess", "WatchdogSec", "WatchdogSignal",
+    "ExecStart", "ExecReload", "KillSignal", "TimeoutStopSec", "Restart", "RestartSec", "RestartPreventExitStatus",
+    "After", "Wants", "Description", "WantedBy",
+}  # fmt: skip
+
+
+def test_the_backup_unit_is_sandboxed_like_the_bot_without_network_and_writes_only_its_two_folders():
+    bot, backup = unit_settings(), unit_settings(BACKUP_UNIT)
+    for key, values in bot.items():
+        if key not in NETWORK_AND_LIFECYCLE:
+            assert backup.get(key) == values, key
+    assert backup["PrivateNetwork"] == ["true"]
+    assert backup["RestrictAddressFamilies"] == ["AF_UNIX"]
+    [folders] = backup["ReadWritePaths"]
+    assert folders.split() == ["/opt/pilkada-bot/data", "/var/backups/pilkada-bot"]  # the -shm file, the copies
+    assert backup["ExecStart"][0].split()[1] == "/var/backups/pilkada-bot"
+
+
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
-def test_systemd_analyze_security_scores_the_unit_at_most_2_5(tmp_path):
-    unit = tmp_path / "pilkada-bot.service"
-    unit.write_bytes(UNIT.read_bytes())
+@pytest.mark.parametrize("source", [UNIT, BACKUP_UNIT], ids=lambda path: path.name)
+def test_systemd_analyze_security_scores_the_unit_at_most_2_5(tmp_path, source):
+    unit = tmp_path / source.name
+    unit.write_bytes(source.read_bytes())
     result = subprocess.run(
         ["systemd-analyze", "security", "--offline=true", "--no-pager", str(unit)],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
-    found = re.search(r"Overall exposure level for pilkada-bot\.service: (\d+\.\d+)", result.stdout)
+    found = re.search(rf"Overall exposure level for {re.escape(source.name)}: (\d+\.\d+)", result.stdout)
     if found is None and "--offline" in result.stderr:
         pytest.skip("this systemd-analyze has no --offline (systemd < 250)")
     assert found, result.stdout + result.stderr
