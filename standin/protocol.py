@@ -40,7 +40,15 @@ def retry_error(retry_after: int) -> ApiError:
 
 
 def json_bytes(obj: Any) -> bytes:
-    return _ENCODER.encode(obj).encode()
+    """`obj` as UTF-8 JSON. Telegram carries only valid UTF-8: a lone surrogate (say "\\ud800" in a
+    message a test injected) goes out as U+FFFD, so that one bad string never fails every answer
+    that holds it (getUpdates would return 500 until a restart)."""
+    text = _ENCODER.encode(obj)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        # Through UTF-16, pairs of surrogates join into one character and lone ones become U+FFFD.
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace").encode()
 
 
 def ok(result: Any) -> tuple[int, bytes]:

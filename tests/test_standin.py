@@ -209,6 +209,22 @@ async def test_get_updates_long_poll_and_offsets(standin, bot):
     assert standin.stats()["pending_updates"] == 0
 
 
+async def test_a_message_with_a_lone_surrogate_is_delivered_with_a_replacement_and_polling_goes_on(standin, bot):
+    # Telegram carries only valid UTF-8: a lone surrogate a test injects arrives as U+FFFD.
+    standin.user_message(42, "rusak \ud800 di sini")
+    async with httpx.AsyncClient(base_url=standin.control_url) as control:
+        raw = b'{"chat_id": 43, "text": "juga \\udfff rusak", "first_name": "\\ud83d\\ude00 \\udc00"}'
+        response = await control.post("/message", content=raw, headers={"Content-Type": "application/json"})
+        assert response.status_code == 200
+        assert response.json()["message"]["text"] == "juga \ufffd rusak"
+    updates = await bot.get_updates(timeout=0)
+    assert [u.message.text for u in updates] == ["rusak \ufffd di sini", "juga \ufffd rusak"]
+    assert updates[1].message.from_user.first_name == "\U0001f600 \ufffd"  # a valid pair stays one emoji
+    standin.user_message(42, "berikutnya")
+    after = await bot.get_updates(offset=updates[-1].update_id + 1, timeout=0)
+    assert [u.message.text for u in after] == ["berikutnya"]
+
+
 async def test_concurrent_get_updates_conflict(standin, bot):
     first = asyncio.create_task(bot.get_updates(timeout=5))
     await asyncio.sleep(0.1)
