@@ -3,8 +3,9 @@
 - :class:`Outage` follows one part of the bot (delivery engine, scheduler, polling, the network
   as the engine sees it) through a failure: the first error logs one WARNING line (no traceback
   for a database lock or a network error) and tells the operators once; later errors of the same
-  outage log at DEBUG; the first success logs one INFO line saying how long it lasted. It also
-  says how long to wait before the next try: exponential, capped at 60 s.
+  outage log at DEBUG; once it works and no error followed for 30 s, one INFO line says how long
+  it lasted (and the operators are told). It also says how long to wait before the next try:
+  exponential, capped at 60 s.
 - :class:`PollRecorder` is the request object python-telegram-bot uses for ``getUpdates`` only;
   it notes when a call last came back with an answer, which is what "polled" means in a heartbeat.
 - :class:`Heartbeat` writes a row to the database every few seconds: pid, last poll, last
@@ -43,7 +44,15 @@ def expected(exc: BaseException) -> bool:
 
 
 class Outage:
-    """One part of the bot through failures and recovery; see the module docstring."""
+    """One part of the bot through failures and recovery; see the module docstring.
+
+    Hysteresis, so that intermittent errors (say 30 % of requests failing) make one outage, not a
+    WARNING and an INFO line per error: an outage begins at a failure while none is open, and ends
+    only once a success came and no failure followed for `quiet` seconds. The end is noticed at the
+    next call, or by a timer on the running event loop (a quiet part makes no more calls).
+    """
+
+    QUIET = 30.0  # seconds without a failure, after a success, before an outage counts as over
 
     def __init__(
         self,
@@ -53,14 +62,20 @@ class Outage:
         base: float = 1.0,
         cap: float = BACKOFF_CAP,
         clock: Callable[[], float] = time.monotonic,
+        quiet: float | None = None,
     ):
         self.name = name
         self.notify = notify
         self.base = base
         self.cap = cap
         self.clock = clock
-        self.failures = 0
-        self.since: float | None = None
+        self.quiet = self.QUIET if quiet is None else quiet
+        self.failures = 0  # consecutive: sets the backoff
+        self.attempts = 0  # failed in this outage, for its recovery line
+        self.since: float | None = None  # when the outage began
+        self.failed_at: float | None = None  # its latest failure
+        self.back_at: float | None = None  # the first success after that failure
+        self._timer: asyncio.TimerHandle | None = None
 
     @property
     def down(self) -> bool:
@@ -69,24 +84,50 @@ class Outage:
     def failed(self, exc: BaseException) -> float:
         """Record a failure; returns the seconds to wait before trying again."""
         self.failures += 1
+        self.attempts += 1
+        self.failed_at, self.back_at = self.clock(), None
         if self.since is None:
-            self.since = self.clock()
+            self.since = self.failed_at
             if expected(exc):
                 log.warning("%s failing: %s: %s; retrying with backoff", self.name, type(exc).__name__, exc)
             else:
                 log.error("%s failing; retrying with backoff", self.name, exc_info=exc)
             self._tell("down", f"{type(exc).__name__}: {exc}")
         else:
-            log.debug("%s still failing (%d): %s", self.name, self.failures, exc)
+            log.debug("%s still failing (%d): %s", self.name, self.attempts, exc)
         return backoff(self.failures, self.base, self.cap)
 
     def ok(self) -> None:
-        """Record a success; the first one after failures ends the outage."""
+        """Record a success; the outage ends once no failure followed one for `quiet` seconds."""
+        self.failures = 0
         if self.since is None:
             return
-        lasted = self.clock() - self.since
-        log.info("%s recovered after %.1f s (%d failed attempts)", self.name, lasted, self.failures)
-        self.since, self.failures = None, 0
+        if self.back_at is None:
+            self.back_at = self.clock()
+        self._settle()
+
+    def _settle(self) -> None:
+        """End the outage if it has been quiet long enough, else look again when it will have been."""
+        self._timer = None
+        if self.since is None or self.back_at is None or self.failed_at is None:
+            return  # over already, or failing again: the next success looks again
+        left = self.failed_at + self.quiet - self.clock()
+        if left <= 0:
+            self._recovered()
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (a command, a test): the next call looks again
+            return
+        self._timer = loop.call_later(left, self._settle)
+
+    def _recovered(self) -> None:
+        if self.since is None or self.back_at is None:
+            return
+        lasted = self.back_at - self.since
+        log.info("%s recovered after %.1f s (%d failed attempts)", self.name, lasted, self.attempts)
+        self.since = self.failed_at = self.back_at = None
+        self.attempts = 0
         self._tell("up", f"{lasted:.0f}")
 
     def _tell(self, event: str, detail: str) -> None:

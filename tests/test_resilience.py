@@ -14,6 +14,7 @@ import pytest
 
 from bot import cli, texts
 from bot.delivery import Engine, Pacer
+from bot.health import Outage
 from bot.sender import Sender
 from bot.store import DONE, Store
 from bot.store import schema as store_schema
@@ -45,6 +46,13 @@ def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def recovery_without_quiet_period(monkeypatch):
+    """Here an outage ends at the first success: these tests are about surviving failures.
+    The quiet period that keeps intermittent errors one outage is tested in tests/test_outage.py."""
+    monkeypatch.setattr(Outage, "QUIET", 0.0)
 
 
 def health_records(caplog, level: int, words: str) -> list[logging.LogRecord]:
