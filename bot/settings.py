@@ -342,9 +342,13 @@ def setup_logging(level: int = logging.INFO, token: str | None = None, stream=No
         handler = logging.StreamHandler(stream)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
+    from bot.log_privacy import PersonalDataFilter  # no names, NIK or phone numbers (`run -v` logs updates)
+
     for existing in root.handlers:
         if REDACT not in existing.filters:
             existing.addFilter(REDACT)
+        if not any(isinstance(f, PersonalDataFilter) for f in existing.filters):
+            existing.addFilter(PersonalDataFilter())
     root.setLevel(level)
     # httpx logs every request URL (with the token) at INFO; the filter redacts it anyway,
     # but one line per message is noise at 30 messages a second.
