@@ -104,14 +104,21 @@ class Outage:
             return
         if self.back_at is None:
             self.back_at = self.clock()
-        self._settle()
+        if self._timer is None or self._left() <= 0:  # one timer at a time, however many successes
+            self._settle()
+
+    def _left(self) -> float:
+        """Seconds until the outage has been quiet long enough to end."""
+        return (self.failed_at or 0.0) + self.quiet - self.clock()
 
     def _settle(self) -> None:
         """End the outage if it has been quiet long enough, else look again when it will have been."""
-        self._timer = None
-        if self.since is None or self.back_at is None or self.failed_at is None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self.since is None or self.back_at is None:
             return  # over already, or failing again: the next success looks again
-        left = self.failed_at + self.quiet - self.clock()
+        left = self._left()
         if left <= 0:
             self._recovered()
             return
