@@ -596,7 +596,7 @@ class Engine:
 
     def _network_ok(self) -> None:
         """A request got an answer: if the network was down, copies waiting for it are due now."""
-        if self.network.down:
+        if self._offline_until > -math.inf:  # the first answer since a copy found the network down
             self._ops.append(("network_back", (self.clock(),)))
         self._offline_until = -math.inf
         self.network.ok()
