@@ -611,7 +611,7 @@ def fig_flood(res: Results, folder: Path, sizes: dict) -> None:
     for key, period, judge_replies in (("8", 1.0, False), ("8b", 3.0, True)):
         demand = FLOOD_CHATS / period
         label = f"{key} broadcast rate / reply p95 while {FLOOD_CHATS} chats × 1 /jadwal per {period:g} s"
-        target = f"≥ {SHARE * 30 * 0.97:.1f}/s broadcast" + (" and reply p95 ≤ 1.0 s" if judge_replies else "")
+        target = "broadcast ≥ 1/3 of the sends" + (" and reply p95 ≤ 1.0 s" if judge_replies else "")
         try:
             progress(f"{key}: {demand:.0f} questions/s for {seconds:g} s during a 30/s broadcast to {n:,}")
             run = flood_run(folder, f"flood-{key}", n, seconds, period)
@@ -619,10 +619,11 @@ def fig_flood(res: Results, folder: Path, sizes: dict) -> None:
             res.error(key, label, target, exc)
             continue
         p50, p95 = percentile(run["latencies"], 50), percentile(run["latencies"], 95)
-        rate_ok = run["broadcast_rate"] >= SHARE * 30 * 0.97
+        share = run["broadcast_rate"] / max(1e-9, run["send_rate"])
+        rate_ok = share >= SHARE * 0.97  # the pacer's share of the slots it hands out, jitter allowed
         ok = rate_ok and run["missing"] == 0 and (p95 <= 1.0 or not judge_replies)
         measured = (
-            f"{run['broadcast_rate']:.1f}/s broadcast of {run['send_rate']:.1f}/s sent; "
+            f"{share:.2f} ({run['broadcast_rate']:.1f}/s broadcast of {run['send_rate']:.1f}/s sent); "
             f"replies p50 {p50:.2f} s / p95 {p95:.2f} s "
             f"({run['asked'] - run['missing']}/{run['asked']} answered)"
         )
