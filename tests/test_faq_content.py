@@ -21,7 +21,7 @@ DEFAULT = ROOT / "config" / "pilkada2024.toml"
 SHIPPED = sched.load(DEFAULT)
 
 IDS = (
-    "kapan-pemungutan jam-tps setelah-jam-tutup bawa-apa tanpa-ktp tanpa-undangan undangan cek-dpt dpk "
+    "kapan-pemungutan jam-tps setelah-jam-tutup bawa-apa hp-bilik-suara tanpa-ktp tanpa-undangan undangan cek-dpt dpk "
     "pindah-memilih pindah-memilih-khusus pindah-luar-daerah dua-surat-suara paslon hari-libur kampanye "
     "masa-tenang penghitungan hasil-resmi asn-larangan asn-medsos asn-sanksi asn-setelah-pemilihan pppk "
     "kades-larangan perangkat-desa kades-sanksi lapor-pelanggaran batas-lapor politik-uang terima-uang "
@@ -58,13 +58,13 @@ ALL = list(every_answer())
 
 def test_the_default_faq_has_exactly_the_agreed_ids_in_order():
     assert [e.id for e in SHIPPED.faq] == IDS
-    assert len(IDS) == 35
+    assert len(IDS) == 36
 
 
 def test_every_entry_has_phrasings_and_an_answer_in_both_languages():
     for e in SHIPPED.faq:
-        assert 4 <= len(e.questions) <= 6, e.id
-        assert 2 <= len(e.questions_en) <= 3, e.id
+        assert 4 <= len(e.questions) <= 10, e.id
+        assert 2 <= len(e.questions_en) <= 5, e.id
         assert e.answers and e.answers_en, e.id
 
 
@@ -161,6 +161,19 @@ def test_a_like_is_an_ethics_breach_not_heavy_discipline():
     assert "kode etik" in text and "sanksi moral" in text
     assert "sedang hingga berat" not in text
     assert "PPPK" in seen("pppk", "id", DAYS[0]) and "PP 49/2018" in seen("pppk", "id", DAYS[0])
+
+
+def test_the_phone_stays_out_of_the_booth_and_the_ballot_is_not_photographed():
+    text = seen("hp-bilik-suara", "id", DAYS[0])
+    assert "tidak boleh dibawa masuk ke bilik suara" in text and "kamera" in text
+    assert "tidak boleh difoto" in text and "didokumentasikan" in text
+    assert "titipkan HP kepada KPPS" in text and "tas di luar bilik" in text
+    english = seen("hp-bilik-suara", "en", DAYS[0])
+    assert "not into the voting booth" in english and "may not be photographed" in english
+    assert "leave your phone with the KPPS" in english
+    # The facts file is sure of the rule, not of its article numbers: the regulation is cited without one.
+    for found in (text, english):
+        assert "PKPU 17/2024)" in found and "Pasal" not in found and "Article" not in found
 
 
 def test_moving_outside_east_java_gives_no_ballot():

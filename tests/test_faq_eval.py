@@ -1,7 +1,8 @@
-"""The FAQ evaluation (bench/faq_eval.py) on a small fixed sample of the held-out set, in CI.
+"""The FAQ evaluation (bench/faq_eval.py) on the whole held-out set, in CI.
 
-The full sets run with `make bench`; here 20 labelled and 5 off-topic held-out questions, picked
-evenly through the file (deterministic), must meet the same targets.
+The targets are defined on the whole set, and it takes well under a second, so CI runs all of it
+rather than a sample (a sample of 20 swings by 5 points per question and can miss while the set
+meets the target). Answer time is left to `make bench`.
 """
 
 from __future__ import annotations
@@ -12,26 +13,17 @@ from bench import faq_eval
 from bot import schedule as sched
 
 
-def spread(items: list, n: int) -> list:
-    """``n`` items evenly spread through ``items`` (all of them if there are fewer)."""
-    if len(items) <= n:
-        return items
-    return [items[i * len(items) // n] for i in range(n)]
-
-
 @pytest.fixture(scope="module")
 def schedule():
     return sched.load(faq_eval.DEFAULT_SCHEDULE)
 
 
-def test_a_sample_of_the_held_out_set_meets_the_targets(schedule):
+def test_the_held_out_set_meets_the_targets(schedule):
     questions = faq_eval.load_questions(faq_eval.SETS["heldout"])
-    labelled = spread([q for q in questions if q.expect], 20)
-    off_topic = spread([q for q in questions if not q.expect], 5)
-    assert len(labelled) == 20 and len(off_topic) == 5
-    result = faq_eval.evaluate(schedule, labelled + off_topic)
-    assert result.off_topic_confident == 0, faq_eval.report(result, "sample")
-    assert result.top1_rate >= faq_eval.TARGET_TOP1, faq_eval.report(result, "sample")
+    result = faq_eval.evaluate(schedule, questions, repeat=1)
+    assert result.labelled >= 90 and result.off_topic >= 25
+    assert result.off_topic_confident == 0, faq_eval.report(result, "held-out")
+    assert result.top1_rate >= faq_eval.TARGET_TOP1, faq_eval.report(result, "held-out")
     # Answer time is a benchmark figure (make bench), not a test: a loaded CI machine is no measure.
 
 

@@ -21,6 +21,7 @@ FAQ_IDS = (
     "jam-tps",
     "setelah-jam-tutup",
     "bawa-apa",
+    "hp-bilik-suara",
     "tanpa-ktp",
     "tanpa-undangan",
     "undangan",
@@ -77,7 +78,7 @@ def dev() -> list[dict]:
 
 
 def test_id_list_is_the_contract():
-    assert len(FAQ_IDS) == 35 and len(set(FAQ_IDS)) == 35
+    assert len(FAQ_IDS) == 36 and len(set(FAQ_IDS)) == 36
 
 
 @pytest.mark.parametrize("path", [HELDOUT, DEV], ids=lambda p: p.name)

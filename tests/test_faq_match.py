@@ -92,6 +92,35 @@ def test_answering_takes_under_5_ms_with_the_default_faq():
     assert times[len(times) // 2] < 0.005
 
 
+@pytest.fixture(scope="module")
+def default_matcher() -> faq_match.Matcher:
+    return faq_match.Matcher(sched.load("config/pilkada2024.toml").faq)
+
+
+@pytest.mark.parametrize(
+    ("question", "expect"),
+    [
+        # The phone in the voting booth: asked often, and once answered with the list of what to bring.
+        ("Boleh bawa HP ke bilik suara?", "hp-bilik-suara"),
+        ("hp boleh dibawa ke tps gak", "hp-bilik-suara"),
+        ("Can I take my phone into the booth?", "hp-bilik-suara"),
+        # Moving house in everyday words, once answered "belum ada jawaban".
+        ("saya pindah domisili bisa nyoblos dimana?", "pindah-memilih"),
+        # Voting in the afternoon: the hours.
+        ("bisa nyoblos siang?", "jam-tps"),
+    ],
+)
+def test_everyday_voting_day_questions_get_their_answer_from_the_default_faq(default_matcher, question, expect):
+    found = default_matcher.match(question)
+    assert found.entry is not None and found.entry.id == expect and found.confident, (found.entry, found.score)
+
+
+def test_the_phone_number_question_still_gets_the_privacy_answer(default_matcher):
+    # "hp" now belongs to the booth rule too; a question about the bot keeping one's number is not about it.
+    found = default_matcher.match("bot ini simpan nomor hp saya?")
+    assert found.entry is not None and found.entry.id == "data-pribadi" and found.confident
+
+
 # -- the buttons' data ------------------------------------------------------------------------------
 
 
