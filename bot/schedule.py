@@ -8,7 +8,9 @@ Layout of a schedule file::
 
     [election]            name, region, timezone; optional tps_open, tps_close ("HH:MM"), voting_stage
     [pages]               optional; keys from PAGE_KEYS; Telegram HTML texts
-    [facts]               optional; named values texts refer to ("{invitation_form}"), see bot/render.py
+    [facts]               optional; named values texts refer to ("{invitation_form}"), see bot/render.py; a
+                          table {text, text_en, from, until, date} is shown only in a date range (from/until,
+                          which may name a stage) and, with `date`, only while voting day is that date
     [[stage]]             id, name, start (date), optional end (date); extra keys kept
     [[reminder]]          id, at, roles, text; optional expires, deliver_by, stage, silent,
                           repeat_days + repeat_until, areas, channel, ask (ASKS); extra keys kept
@@ -383,36 +385,25 @@ class _TextChecks:
             self.add(place, key, f'refers to stage "{anchor.stage}", whose dates cannot be worked out')
             table[key] = _INVALID
         stage_dates = {sid: (known[(sid, "start")], known[(sid, "end")]) for sid, k in known if k == "start"}
+        moments = ("at", "expires", "deliver_by")
         for n, table in tables.get("reminder", []):
-            self._anchored_reminder(table, _place("reminder", n, table), stage_ids, stage_dates)
-        if isinstance(doc.get("facts"), dict):
+            keys = (*moments, "repeat_until")
+            self._anchored_dates(table, _place("reminder", n, table), keys, moments, stage_ids, stage_dates)
+        if isinstance(doc.get("facts"), dict):  # a dated fact's from/until ("penetapan-dpt:H+1")
             doc["facts"] = {k: dict(v) if isinstance(v, dict) else v for k, v in doc["facts"].items()}
             for name, table in doc["facts"].items():
                 if isinstance(table, dict):
-                    self._anchored_fact(table, f'facts: field "{name}"', stage_ids, stage_dates)
+                    place = f'facts: field "{name}"'
+                    self._anchored_dates(table, place, ("from", "until"), (), stage_ids, stage_dates)
         return doc
 
-    def _anchored_fact(self, table: dict, place: str, stage_ids: set[str], stage_dates: dict) -> None:
-        """A dated fact's ``from``/``until`` given relative to a stage ("penetapan-dpt:H+1") as a date."""
-        for key in ("from", "until"):
+    def _anchored_dates(self, table: dict, place: str, keys, moments, stage_ids: set[str], stage_dates: dict):
+        """Replace each of ``keys`` written relative to a stage by its date (a date-time for ``moments``)."""
+        for key in keys:
             value = table.get(key)
             if not self._relative(value, stage_ids):
                 continue
-            anchor = self._anchor(table, key, place, value, render.parse_anchor, _DATE_HELP)
-            if anchor is None:
-                continue
-            if anchor.stage not in stage_dates:
-                self.add(place, key, f'refers to stage "{anchor.stage}", whose dates cannot be worked out')
-                table[key] = _INVALID
-                continue
-            table[key] = anchor.date(stage_dates)
-
-    def _anchored_reminder(self, table: dict, place: str, stage_ids: set[str], stage_dates: dict) -> None:
-        for key in ("at", "expires", "deliver_by", "repeat_until"):
-            value = table.get(key)
-            if not self._relative(value, stage_ids):
-                continue
-            if key == "repeat_until":
+            if key not in moments:
                 anchor, moment = self._anchor(table, key, place, value, render.parse_anchor, _DATE_HELP), None
             else:
                 parsed = self._anchor(table, key, place, value, render.parse_moment, _MOMENT_HELP)
@@ -444,7 +435,7 @@ class _TextChecks:
     # -- [facts]
 
     def facts(self, table: Any) -> dict[str, render.Fact]:
-        """Named values texts refer to: text (a template), a number, a time, or {text, text_en, from}."""
+        """Named values texts refer to: text (a template), a number, a time, or {text, text_en, from, until, date}."""
         place = "facts"
         if not isinstance(table, dict):
             self.add(place, None, f"expected a [facts] table, got {_show(table)}")
