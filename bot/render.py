@@ -220,17 +220,31 @@ class Fact:
     since: dt.date | None = None  # before this date the fact renders as nothing
     literal: bool = False
     until: dt.date | None = None  # from this date on the fact renders as nothing
+    # The voting day the fact belongs to (a holiday decree's date, one election's figures): the fact
+    # renders as nothing unless the schedule's voting day is that date.
+    day: dt.date | None = None
 
 
 _URL = re.compile(r"https?://[^\s\"<>]+")
 
 
 class Renderer:
-    """Renders templates for one schedule: its stage dates and its facts."""
+    """Renders templates for one schedule: its stage dates, its facts and its voting day."""
 
-    def __init__(self, stages: Mapping[str, tuple[dt.date, dt.date]], facts: Mapping[str, Fact]):
+    def __init__(
+        self,
+        stages: Mapping[str, tuple[dt.date, dt.date]],
+        facts: Mapping[str, Fact],
+        voting_day: dt.date | None = None,
+    ):
         self.stages = stages
         self.facts = facts
+        self.voting_day = voting_day
+
+    def belongs(self, name: str) -> bool:
+        """False for a fact tied to another voting day than this schedule's: it is never shown."""
+        day = self.facts[name].day
+        return day is None or day == self.voting_day
 
     def render(self, text: str, lang: str, on: dt.date, problems: list[str] | None = None) -> str:
         """``text`` for a reader in ``lang`` on day ``on``; problems (unknown names ...) are appended."""
@@ -272,11 +286,21 @@ class Renderer:
         return value
 
     def fact_text(
-        self, name: str, lang: str, on: dt.date, problems: list[str] | None = None, stack: tuple[str, ...] = ()
+        self,
+        name: str,
+        lang: str,
+        on: dt.date,
+        problems: list[str] | None = None,
+        stack: tuple[str, ...] = (),
+        *,
+        always: bool = False,
     ) -> str:
-        """One fact rendered; empty before its ``since`` date and from its ``until`` date."""
+        """One fact rendered; empty before its ``since`` date, from its ``until`` date and when it belongs to
+        another voting day (``always``: rendered regardless, to check the fact itself)."""
         fact = self.facts[name]
-        if fact.since is not None and on < fact.since or fact.until is not None and on >= fact.until:
+        if not always and not self.belongs(name):
+            return ""
+        if not always and (fact.since is not None and on < fact.since or fact.until is not None and on >= fact.until):
             return ""
         value = fact.value_en if lang == "en" and fact.value_en is not None else fact.value
         if isinstance(value, dt.time):
@@ -321,7 +345,7 @@ class Renderer:
         todo = [r for r in self.references(text) if r in self.facts]
         while todo:
             name = todo.pop()
-            if name not in seen:
+            if name not in seen and self.belongs(name):  # a fact never shown changes nothing
                 seen.add(name)
                 todo.extend(self._fact_refs(name))
         dates = {self.facts[n].since for n in seen} | {self.facts[n].until for n in seen}

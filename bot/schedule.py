@@ -8,7 +8,9 @@ Layout of a schedule file::
 
     [election]            name, region, timezone; optional tps_open, tps_close ("HH:MM"), voting_stage
     [pages]               optional; keys from PAGE_KEYS; Telegram HTML texts
-    [facts]               optional; named values texts refer to ("{invitation_form}"), see bot/render.py
+    [facts]               optional; named values texts refer to ("{invitation_form}"), see bot/render.py; a
+                          table {text, text_en, from, until, date} is shown only in a date range (from/until,
+                          which may name a stage) and, with `date`, only while voting day is that date
     [[stage]]             id, name, start (date), optional end (date); extra keys kept
     [[reminder]]          id, at, roles, text; optional expires, deliver_by, stage, silent,
                           repeat_days + repeat_until, areas, channel, ask (ASKS); extra keys kept
@@ -36,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot import render, telegram_html
+from bot import privacy, render, stale, telegram_html
 from bot.areas import Area, parse_areas, ref_problem
 from bot.faq import FAQ_KEYS, MAX_FAQ_ID, FaqEntry
 
@@ -184,8 +186,7 @@ class Schedule:
 
     def voting_day(self) -> dt.date | None:
         """Start of ``election.voting_stage``, else of stage "pemungutan-suara", else None."""
-        stage = self.stage(self.election.voting_stage or "pemungutan-suara")
-        return stage.start if stage else None
+        return voting_day_of(self.election, self.stages)
 
     def summary(self) -> str:
         e = self.election
@@ -308,8 +309,8 @@ _INVALID = object()  # a relative date that could not be worked out; already rep
 # --------------------------------------------------------------------------- facts, relative dates, templates
 
 _FACT_NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
-_FACT_TABLE_KEYS = ("text", "text_en", "from", "until")
-_BUILTIN_FACTS = ("election", "region", "zone", "tps_open", "tps_close")
+_FACT_TABLE_KEYS = ("text", "text_en", "from", "until", "date")
+_BUILTIN_FACTS = ("election", "region", "zone", "tps_open", "tps_close", *privacy.FACTS)
 _RELATIVE_RE = re.compile(r"([a-z0-9-]+)(?=[:\s]|$)")
 _DATE_HELP = 'a date like 2024-11-27 or a date relative to a stage like "pemungutan-suara:H-3"'
 _MOMENT_HELP = 'a date-time like 2024-11-27T06:00:00 or a time relative to a stage like "pemungutan-suara:H-1 18:00"'
@@ -384,16 +385,25 @@ class _TextChecks:
             self.add(place, key, f'refers to stage "{anchor.stage}", whose dates cannot be worked out')
             table[key] = _INVALID
         stage_dates = {sid: (known[(sid, "start")], known[(sid, "end")]) for sid, k in known if k == "start"}
+        moments = ("at", "expires", "deliver_by")
         for n, table in tables.get("reminder", []):
-            self._anchored_reminder(table, _place("reminder", n, table), stage_ids, stage_dates)
+            keys = (*moments, "repeat_until")
+            self._anchored_dates(table, _place("reminder", n, table), keys, moments, stage_ids, stage_dates)
+        if isinstance(doc.get("facts"), dict):  # a dated fact's from/until ("penetapan-dpt:H+1")
+            doc["facts"] = {k: dict(v) if isinstance(v, dict) else v for k, v in doc["facts"].items()}
+            for name, table in doc["facts"].items():
+                if isinstance(table, dict):
+                    place = f'facts: field "{name}"'
+                    self._anchored_dates(table, place, ("from", "until"), (), stage_ids, stage_dates)
         return doc
 
-    def _anchored_reminder(self, table: dict, place: str, stage_ids: set[str], stage_dates: dict) -> None:
-        for key in ("at", "expires", "deliver_by", "repeat_until"):
+    def _anchored_dates(self, table: dict, place: str, keys, moments, stage_ids: set[str], stage_dates: dict):
+        """Replace each of ``keys`` written relative to a stage by its date (a date-time for ``moments``)."""
+        for key in keys:
             value = table.get(key)
             if not self._relative(value, stage_ids):
                 continue
-            if key == "repeat_until":
+            if key not in moments:
                 anchor, moment = self._anchor(table, key, place, value, render.parse_anchor, _DATE_HELP), None
             else:
                 parsed = self._anchor(table, key, place, value, render.parse_moment, _MOMENT_HELP)
@@ -425,7 +435,7 @@ class _TextChecks:
     # -- [facts]
 
     def facts(self, table: Any) -> dict[str, render.Fact]:
-        """Named values texts refer to: text (a template), a number, a time, or {text, text_en, from}."""
+        """Named values texts refer to: text (a template), a number, a time, or {text, text_en, from, until, date}."""
         place = "facts"
         if not isinstance(table, dict):
             self.add(place, None, f"expected a [facts] table, got {_show(table)}")
@@ -463,14 +473,15 @@ class _TextChecks:
             text_en = self.string(value, "text_en", f'{place}: field "{key}"', required=False)
             since = self.date(value, "from", f'{place}: field "{key}"', required=False)
             until = self.date(value, "until", f'{place}: field "{key}"', required=False)
+            day = self.date(value, "date", f'{place}: field "{key}"', required=False)
             if text is None or ("text_en" in value and text_en is None) or ("from" in value and since is None):
                 return None
-            if "until" in value and until is None:
+            if "until" in value and until is None or "date" in value and day is None:
                 return None
             if since is not None and until is not None and until <= since:
                 self.add(place, key, f"until {until.isoformat()} is not after from {since.isoformat()}: never shown")
                 return None
-            return render.Fact(text, text_en, since, until=until)
+            return render.Fact(text, text_en, since, until=until, day=day)
         shown = _show(value)
         self.add(
             place, key, f"expected text, a number, a time like 12:00:00 or a table {{text, from, until}}, got {shown}"
@@ -485,7 +496,7 @@ class _TextChecks:
         for name in facts:
             if name in stage_dates:
                 self.add("facts", name, f"same name as a stage: {{{name}}} would be ambiguous")
-        renderer = render.Renderer(stage_dates, {**facts, **_builtin_facts(election)})
+        renderer = _renderer(election, stages, facts)
         fact_texts = {}
         for name in facts:
             cycle = renderer.fact_cycle(name)
@@ -495,7 +506,7 @@ class _TextChecks:
             for lang in render.LANGS:
                 problems: list[str] = []
                 shown_on = facts[name].since or (dt.date.min if facts[name].until else dt.date.max)
-                renderer.fact_text(name, lang, shown_on, problems)
+                renderer.fact_text(name, lang, shown_on, problems, always=True)
                 for problem in dict.fromkeys(problems):
                     self.add_once("facts", name, problem)
                 fact_texts[name if lang == "id" else f"{name}_en"] = renderer.fact_text(name, lang, dt.date.min)
@@ -519,7 +530,7 @@ class _TextChecks:
 
     def faq_entries(self, value: Any, election: Election, stages: list[Stage], facts: dict) -> list[FaqEntry]:
         """Validate and render the [[faq]] entries (each answer in every dated version)."""
-        renderer = render.Renderer({s.id: (s.start, s.end) for s in stages}, {**facts, **_builtin_facts(election)})
+        renderer = _renderer(election, stages, facts)
         entries: list[FaqEntry] = []
         seen: dict[str, int] = {}
         for n, table in self._array(value, "faq"):
@@ -613,7 +624,8 @@ class _TextChecks:
 
 
 def _builtin_facts(election: Election) -> dict[str, render.Fact]:
-    """{election}, {region}, {zone}, {tps_open} and {tps_close}, from [election]."""
+    """{election}, {region}, {zone}, {tps_open} and {tps_close}, from [election]; {stored} and the other
+    privacy statements of bot/privacy.py, so that an FAQ answer says what /privasi says."""
     from html import escape
 
     facts = {
@@ -624,7 +636,20 @@ def _builtin_facts(election: Election) -> dict[str, render.Fact]:
     for key in ("tps_open", "tps_close"):
         if getattr(election, key) is not None:
             facts[key] = render.Fact(getattr(election, key))
+    for name, texts in privacy.FACTS.items():
+        facts[name] = render.Fact(texts["id"], texts["en"], literal=True)
     return facts
+
+
+def voting_day_of(election: Election, stages: list[Stage] | tuple[Stage, ...]) -> dt.date | None:
+    """Start of ``election.voting_stage``, else of stage "pemungutan-suara", else None."""
+    wanted = election.voting_stage or "pemungutan-suara"
+    return next((s.start for s in stages if s.id == wanted), None)
+
+
+def _renderer(election: Election, stages: list[Stage], facts: dict[str, render.Fact]) -> render.Renderer:
+    stage_dates = {s.id: (s.start, s.end) for s in stages}
+    return render.Renderer(stage_dates, {**facts, **_builtin_facts(election)}, voting_day_of(election, stages))
 
 
 class _Checker(_TextChecks):
@@ -724,6 +749,7 @@ class _Checker(_TextChecks):
             return None
         reminders.sort(key=lambda r: (r.at.timestamp(), r.id))
         self.date_warnings(stages, facts, pages, reminders)
+        self.warnings += stale.warnings(election, stages, facts, reminders, voting_day_of(election, stages))
         rendered = self.render_texts(election, stages, facts, pages, reminders)
         reminders, pages, versions, fact_texts = rendered
         faq = self.faq_entries(doc.get("faq", []), election, stages, facts)

@@ -13,7 +13,7 @@ from datetime import date
 from html import escape
 
 from bot import areas as area_refs
-from bot import pages
+from bot import pages, privacy
 from bot import store as st
 from bot.render import DAYS as DAYS  # re-exported: dates are formatted in bot/render.py
 from bot.render import LANGS as LANGS
@@ -22,38 +22,22 @@ from bot.render import date_range as date_range
 from bot.render import long_date as long_date
 from bot.schedule import Schedule, Stage
 
-# What the bot stores about a subscriber: one list, said the same way by the welcome, /privasi
-# and the printed posters (bot/poster.py), so the three never disagree.
-STORED = {
-    "id": "ID chat Telegram, peran, bahasa, kecamatan/desa (jika Anda memilihnya), tanggal berlangganan, "
-    'catatan pesan yang dikirim kepada Anda, dan tombol "Saya akan/sudah memilih" yang Anda tekan',
-    "en": "your Telegram chat id, your role, your language, your kecamatan/desa (if you chose one), the date you "
-    'subscribed, a record of the messages sent to you and the "I will vote"/"I have voted" buttons you press',
-}
-# Free-text questions the FAQ cannot answer (bot/store/questions.py), said by /privasi.
-UNANSWERED_KEPT = {
-    "id": "Pertanyaan yang belum dapat dijawab bot disimpan 30 hari <b>tanpa</b> ID chat, agar KPU dapat "
-    "melengkapi jawabannya.",
-    "en": "Questions the bot could not answer are kept for 30 days <b>without</b> any chat id, so that the "
-    "commission can add answers.",
-}
-# The same list, short: what /hapus deletes (its question and its confirmation).
-FORGOTTEN = {
-    "id": "ID chat, peran, bahasa, wilayah, catatan pengiriman, dan tombol memilih",
-    "en": "chat id, role, language, area, delivery records and voting buttons pressed",
-}
-NOT_STORED = {
-    "id": "Kami <b>tidak</b> menyimpan NIK, nomor telepon, alamat, atau nama.",
-    "en": "We do <b>not</b> store national id numbers (NIK), phone numbers, addresses or names.",
-}
+# What the bot keeps about people: one set of texts (bot/privacy.py), said the same way by the
+# welcome, /privasi, the printed posters (bot/poster.py) and the FAQ answer on personal data.
+STORED = privacy.STORED
+UNANSWERED_KEPT = privacy.UNANSWERED_KEPT
+FORGOTTEN = privacy.FORGOTTEN
+NOT_STORED = privacy.NOT_STORED
+DELETING = privacy.DELETING
 
 ROLE_NAMES = {
     "id": {"asn": "ASN (Aparatur Sipil Negara)", "kades": "Kepala Desa & Perangkat Desa", "pemilih": "Pemilih"},
-    "en": {"asn": "Civil servant (ASN)", "kades": "Village head & village staff", "pemilih": "Voter"},
+    "en": {"asn": "State employee (ASN: PNS or PPPK)", "kades": "Village head & village staff", "pemilih": "Voter"},
 }
+# In English "civil servant" means a PNS only; the ASN role covers PPPK (contract employees) too.
 ROLE_BUTTONS = {
     "id": {"asn": "ASN", "kades": "Kepala Desa & Perangkat Desa", "pemilih": "Pemilih"},
-    "en": {"asn": "Civil servant (ASN)", "kades": "Village head & village staff", "pemilih": "Voter"},
+    "en": {"asn": "State employee (ASN)", "kades": "Village head & village staff", "pemilih": "Voter"},
 }
 
 DONE, CURRENT, UPCOMING = "done", "current", "upcoming"
@@ -73,7 +57,7 @@ STRINGS = {
         "welcome": (
             "Selamat datang di layanan pengingat <b>{name}</b> {region}.\n\n"
             "Bot ini mengirim jadwal tahapan, aturan netralitas, dan pengingat hari pemungutan suara. "
-            "Bot hanya menyimpan {stored} (/privasi).\n\n"
+            "Bot hanya menyimpan {stored}. {unanswered} Rincian: /privasi.\n\n"
             "Silakan pilih peran Anda:"
         ),
         "already": "Anda sudah berlangganan sebagai <b>{role}</b>.\nIngin mengganti peran? Pilih di bawah ini.",
@@ -113,7 +97,7 @@ STRINGS = {
             "Data dipakai hanya untuk mengirim informasi pemilihan, sesuai semangat UU 27/2022 tentang "
             "Pelindungan Data Pribadi.\n"
             "{unanswered}\n"
-            "/berhenti menghentikan pesan; /hapus menghapus semua data Anda seketika."
+            "{deleting}"
         ),
         # areas: the subscriber's kecamatan/desa step
         "area_prompt": (
@@ -158,7 +142,7 @@ STRINGS = {
         "welcome": (
             "Welcome to the <b>{name}</b> reminder service of {region}.\n\n"
             "This bot sends the stage dates, neutrality rules and voting-day reminders. "
-            "It stores only {stored} (/privacy).\n\n"
+            "It stores only {stored}. {unanswered} Details: /privacy.\n\n"
             "Please choose your role:"
         ),
         "already": "You are subscribed as <b>{role}</b>.\nWant to change your role? Choose below.",
@@ -198,7 +182,7 @@ STRINGS = {
             "The data is used only to send election information, in the spirit of Indonesia's personal data "
             "protection law (UU 27/2022).\n"
             "{unanswered}\n"
-            "/berhenti stops the messages; /hapus deletes all your data at once."
+            "{deleting}"
         ),
         # areas: the subscriber's kecamatan/desa step
         "area_prompt": (
@@ -287,7 +271,10 @@ def say(lang: str, key: str, **values) -> str:
     lang = lang if lang in STRINGS else "id"
     text = STRINGS[lang][key]
     if key in ("welcome", "privacy"):
-        values = {"stored": STORED[lang], "not_stored": NOT_STORED[lang], "unanswered": UNANSWERED_KEPT[lang], **values}
+        values = {
+            "stored": STORED[lang], "not_stored": NOT_STORED[lang], "unanswered": UNANSWERED_KEPT[lang],
+            "deleting": DELETING[lang], **values,
+        }  # fmt: skip
     elif key in ("deleted", "delete_confirm"):
         values = {"forgotten": FORGOTTEN[lang], **values}
     return text.format(**values) if values else text

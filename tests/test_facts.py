@@ -97,7 +97,9 @@ def test_moving_to_vote_general_deadline_h30_and_the_four_h7_cases(preview, lang
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_id_on_voting_day(preview, lang):
     p = preview[lang]
-    assert not re.search(r"surat keterangan|Dukcapil|certificate", everything(p), re.IGNORECASE)
+    for sentence in sentences(everything(p)):  # the suket is named only to say it is no longer issued
+        if re.search(r"surat keterangan|suket|Dukcapil|certificate", sentence, re.IGNORECASE):
+            assert re.search(r"tidak lagi diterbitkan|no longer issued", sentence), sentence
     without = "tanpa undangan, cukup dengan KTP-el" if lang == "id" else "without the invitation, with the KTP-el alone"
     for text in (page(p, "/tps"), reminder(p, "tps-hari-h"), reminder(p, "malam-sebelum-pencoblosan")):
         assert "Model C.Pemberitahuan-KWK" in text
@@ -244,3 +246,114 @@ def test_demo_banner_says_connected_to():
     schedule = sched.load("config/pilkada2024.toml")
     text = banner(schedule, schedule, 20, datetime(2024, 8, 26, 9, tzinfo=schedule.election.tz))
     assert "melawan" not in text and "terhubung ke server Telegram tiruan" in text
+
+
+# --------------------------------------------------------------------------- the audit's corrections
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_like_brings_a_moral_sanction_up_to_discipline_not_only_a_moral_one(preview, lang):
+    p = preview[lang]
+    assert not re.search(r"hanya sanksi moral|only a moral|with a moral sanction\b", everything(p))
+    up_to = "sanksi moral hingga hukuman disiplin" if lang == "id" else "moral sanction up to disciplinary"
+    campaign, public = ("pemenangan", "ke publik") if lang == "id" else ("campaign accounts", "publicly post")
+    for text in (page(p, "/netralitas (asn)"), reminder(p, "netralitas-asn-kampanye"),
+                 reminder(p, "netralitas-asn-mingguan@2024-10-03")):  # fmt: skip
+        assert up_to in text and campaign in text and public in text
+
+
+@pytest.mark.parametrize("lang, family", [("id", "keluarga yang mendampingi"), ("en", "family member accompanying")])
+def test_the_h7_case_keeps_the_family_accompanying_a_patient(preview, lang, family):
+    p = preview[lang]
+    for text in (reminder(p, "batas-pindah-memilih"), reminder(p, "pindah-memilih-h30"), page(p, "/tps")):
+        assert family in text
+
+
+def dpk_part(text: str) -> str:
+    [part] = [para for para in text.split("\n\n") if "DPK" in para]
+    return part
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_dpk_voters_learn_the_substitutes_for_a_ktp_el_and_to_ask_the_kpps(preview, lang):
+    p = preview[lang]
+    for text in (reminder(p, "belum-terima-undangan"), reminder(p, "tps-hari-h"), page(p, "/tps")):
+        part = dpk_part(text)
+        assert "Biodata Penduduk" in part and "IKD" in part and "KPPS" in part, part
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_after_voting_message_never_points_groups_to_a_button(preview, lang):
+    text = reminder(preview[lang], "sudah-memilih")  # groups get it without the button (bot/pledges.py)
+    body = text.split("\n[")[0]
+    assert not re.search(r"tombol|di bawah|button|below", body, re.IGNORECASE), body
+
+
+@pytest.mark.parametrize("lang, bring", [("id", "Yang dibawa"), ("en", "What to bring")])
+def test_the_tps_page_lists_form_a_for_dptb_voters_among_what_to_bring(preview, lang, bring):
+    section = page(preview[lang], "/tps").split(bring, 1)[1].split("\n\n")[0]
+    assert "DPTb" in section and ("formulir A" in section or "Form A" in section)
+
+
+@pytest.mark.parametrize(
+    "lang, delivery",
+    [
+        ("id", "beberapa hari sebelum hari pemungutan suara; bila belum datang, tanyakan ke KPPS"),
+        ("en", "a few days before voting day; if it has not come, ask your local KPPS"),
+    ],
+)
+def test_the_invitation_comes_a_few_days_before_without_an_unconfirmed_deadline(preview, lang, delivery):
+    p = preview[lang]
+    texts_ = [page(p, "/tps"), reminder(p, "undangan-c-pemberitahuan"), reminder(p, "cek-dpt-h7")]
+    h3 = "Minggu, 24 November 2024" if lang == "id" else "Sunday, 24 November 2024"
+    for text in texts_:
+        assert delivery in text and h3 not in text
+    assert not re.search(r"paling lambat H-3|by H-3", everything(p))
+
+
+def test_english_keeps_asn_pns_and_pppk_apart(preview):
+    for header, text in preview["en"].items():
+        for sentence in sentences(text):
+            if re.search(r"civil servants?\b", sentence):  # "civil servant" means a PNS, never every ASN
+                assert "PNS" in sentence and "ASN (civil servants)" not in sentence, (header, sentence)
+    assert texts.ROLE_NAMES["en"]["asn"] == "State employee (ASN: PNS or PPPK)"
+
+
+def test_no_text_types_out_what_the_facts_name():
+    """The election's name, its counts and the penalties are written once, in [election] and [facts]."""
+    import tomllib
+
+    doc = tomllib.loads(open("config/pilkada2024.toml", encoding="utf-8").read())
+    written = [(f"page {k}", v) for k, v in doc["pages"].items()]
+    written += [(f"reminder {r['id']}", r[k]) for r in doc["reminder"] for k in ("text", "text_en") if k in r]
+    written += [(f"faq {e['id']}", e[k]) for e in doc["faq"] for k in ("answer", "answer_en") if k in e]
+    by_hand = ("Pilkada Serentak 2024", "Pilkada 2024", "mpat pasangan", "our candidate pairs", "1.630", "1,630",
+               "866.030", "866,030", "Rp600.000", "Rp600,000", "Rp200 juta", "Rp200 million", "Keppres",
+               "PKPU 2/2024", "Desember 2024", "December 2024")  # fmt: skip
+    for where, text in written:
+        for word in by_hand:
+            assert word not in text, (where, word)
+    keppres = [name for name, value in doc["facts"].items() if "Keppres" in str(value)]
+    assert keppres == ["hari_libur"] and doc["facts"]["hari_libur"]["date"] == dt.date(2024, 11, 27)
+
+
+def test_the_schedule_file_cites_its_sources_inside_the_repository():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    header = (root / "config" / "pilkada2024.toml").read_text(encoding="utf-8").split("[election]")[0]
+    assert "/work/" not in header and "../" not in header and "docs/sources.md" in header
+    sources = (root / "docs" / "sources.md").read_text(encoding="utf-8")
+    for needed in ("PKPU 2/2024", "Keppres 33/2024", "UU 1/2015", "SKB", "detik", "Antara Jatim", "**H**", "**M**"):
+        assert needed in sources
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_welcome_names_the_kept_questions_and_privacy_the_backups(lang):
+    schedule = sched.load("config/pilkada2024.toml")
+    welcome = texts.welcome_text(schedule, lang)
+    assert texts.UNANSWERED_KEPT[lang] in welcome and texts.STORED[lang] in welcome
+    privacy = texts.say(lang, "privacy")
+    assert ("Salinan cadangan" if lang == "id" else "backup copies") in privacy
+    assert ("terhapus bergiliran" if lang == "id" else "rotated out") in privacy
+    assert sched.html_problem(welcome) is None and sched.html_problem(privacy) is None

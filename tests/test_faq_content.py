@@ -8,6 +8,7 @@ facts checked: /work/shared/reference/pilkada2024-facts.md.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from pathlib import Path
 
@@ -90,10 +91,23 @@ def test_no_answer_writes_out_a_stage_date_an_hour_or_an_address():
                 assert literal not in text, (table["id"], key, literal)
 
 
-@pytest.mark.parametrize("wrong", ["surat keterangan", "suket", "ASN kontrak", "contract ASN", "diminta"])
+@pytest.mark.parametrize("wrong", ["ASN kontrak", "contract ASN", "diminta", "hanya sanksi moral", "only a moral"])
 def test_no_answer_uses_a_word_the_facts_file_warns_against(wrong):
     found = {(fid, lang) for fid, lang, _, text in ALL if wrong.lower() in text.lower()}
     assert not found
+
+
+def test_the_suket_is_named_only_to_say_it_is_no_longer_issued():
+    for fid, lang, _, text in ALL:
+        for line in text.splitlines():
+            if "suket" in line.lower() or "surat keterangan" in line.lower():
+                assert re.search(r"tidak lagi diterbitkan|no longer issued", line), (fid, lang, line)
+    for lang, substitutes in (("id", "Biodata Penduduk yang dicetak atau KTP digital/IKD"), ("en", "Biodata Penduduk")):
+        text = seen("tanpa-ktp", lang, DAYS[0])
+        assert text.startswith(("Bisa, bila nama Anda ada di DPT.", "Yes, if your name is on the DPT"))
+        assert substitutes in text and "IKD" in text
+        assert "tidak lagi diterbitkan" in text if lang == "id" else "no longer issued" in text
+        assert "KTP-el (bila" not in text  # not the circular "without a KTP-el, bring a KTP-el"
 
 
 def test_the_village_answers_say_forbidden():
@@ -113,10 +127,14 @@ def test_the_holiday_is_named_only_from_the_day_the_decree_was_signed():
     assert "27 November 2024" in seen("hari-libur", "id", dt.date(2024, 11, 20))
 
 
-def test_follow_the_announcements_is_said_only_while_the_holiday_is_undecided():
-    for lang, words in (("id", "ikuti pengumuman resmi"), ("en", "follow the official announcements")):
-        assert words in seen("hari-libur", lang, HOLIDAY - dt.timedelta(days=1))
-        assert words not in seen("hari-libur", lang, HOLIDAY)
+def test_before_the_decree_the_holiday_answer_cites_the_law_not_an_open_question():
+    law = {"id": "UU 1/2015 Pasal 84 ayat (3)", "en": "UU 1/2015 Article 84(3)"}
+    undecided = r"ditetapkan Pemerintah|pengumuman resmi|\bbelum\b|tidak pasti|whether voting day|official announce"
+    for lang in render.LANGS:
+        for day in (dt.date(2024, 8, 1), HOLIDAY - dt.timedelta(days=1), HOLIDAY):
+            text = seen("hari-libur", lang, day)
+            assert law[lang] in text and not re.search(undecided, text), (lang, day, text)
+    assert "hari libur atau hari yang diliburkan" in seen("hari-libur", "id", DAYS[0])
 
 
 def test_the_voting_day_answer_follows_a_moved_voting_date():
@@ -127,9 +145,9 @@ def test_the_voting_day_answer_follows_a_moved_voting_date():
     assert "Rabu, 4 Desember 2024" in seen("kapan-pemungutan", "id", dt.date(2024, 11, 1), moved)
     assert "Wednesday, 4 December 2024" in seen("kapan-pemungutan", "en", dt.date(2024, 11, 1), moved)
     assert "27 November" not in seen("kapan-pemungutan", "id", dt.date(2024, 11, 1), moved)
-    # Deadlines relative to voting day move with it: H-7 and the invitation's H-3.
+    # Deadlines relative to voting day move with it: H-7.
     assert "Rabu, 27 November 2024 (H-7)" in seen("pindah-memilih-khusus", "id", dt.date(2024, 11, 1), moved)
-    assert "Minggu, 1 Desember 2024" in seen("undangan", "id", dt.date(2024, 11, 1), moved)
+    assert "Rabu, 4 Desember 2024" in seen("undangan", "id", dt.date(2024, 11, 1), moved)
 
 
 def test_perangkat_desa_never_gets_the_prison_terms_of_pasal_188_or_189():
@@ -156,10 +174,13 @@ def test_receiving_money_is_a_crime_with_the_givers_penalty():
     assert "Article 187A(2)" in seen("terima-uang", "en", DAYS[0])
 
 
-def test_a_like_is_an_ethics_breach_not_heavy_discipline():
-    text = seen("asn-medsos", "id", DAYS[0])
-    assert "kode etik" in text and "sanksi moral" in text
-    assert "sedang hingga berat" not in text
+def test_a_like_can_bring_a_moral_sanction_up_to_discipline_and_concerns_campaign_accounts():
+    for fid in ("asn-medsos", "asn-sanksi"):
+        text = seen(fid, "id", DAYS[0])
+        assert "kode etik" in text and "dapat dikenai sanksi moral hingga hukuman disiplin" in text
+        assert "pemenangan" in text and "ke publik" in text  # campaign accounts, photos posted publicly
+        english = seen(fid, "en", DAYS[0])
+        assert "moral sanction up to disciplin" in english and "publicly post" in english
     assert "PPPK" in seen("pppk", "id", DAYS[0]) and "PP 49/2018" in seen("pppk", "id", DAYS[0])
 
 
@@ -186,8 +207,8 @@ def test_moving_outside_east_java_gives_no_ballot():
 def test_outcomes_appear_only_once_they_are_known():
     assert "866.030" not in seen("jumlah-pemilih", "id", dt.date(2024, 9, 20))
     assert "866.030 pemilih di 1.630 TPS" in seen("jumlah-pemilih", "id", dt.date(2024, 9, 21))
-    assert "Empat pasangan calon" not in seen("paslon", "id", dt.date(2024, 9, 22))
-    assert "Empat pasangan calon" in seen("paslon", "id", dt.date(2024, 9, 23))
+    assert "empat pasangan calon" not in seen("paslon", "id", dt.date(2024, 9, 22))
+    assert "empat pasangan calon" in seen("paslon", "id", dt.date(2024, 9, 23))
     assert "tidak dapat diterima" not in seen("hasil-resmi", "id", dt.date(2025, 2, 5))
     court = seen("hasil-resmi", "id", dt.date(2025, 2, 6))
     assert "tidak dapat diterima" in court and "ditolak" not in court
@@ -204,6 +225,44 @@ def test_the_privacy_answer_lists_exactly_what_the_bot_stores():
         assert texts.NOT_STORED[lang] in html
         assert "30" in html
     assert "tanpa ID chat" in seen("data-pribadi", "id", DAYS[0])
+
+
+def test_the_privacy_answer_is_rendered_from_the_bots_own_lists(monkeypatch):
+    raw = {t["id"]: t for t in tomllib.loads(DEFAULT.read_text(encoding="utf-8"))["faq"]}["data-pribadi"]
+    for key in ("answer", "answer_en"):
+        assert "{stored}" in raw[key] and "{not_stored}" in raw[key] and "ID chat Telegram" not in raw[key]
+    from bot import privacy
+
+    monkeypatch.setitem(privacy.STORED, "id", "hanya angka uji")
+    assert "Bot ini hanya menyimpan: hanya angka uji." in seen("data-pribadi", "id", DAYS[0], sched.load(DEFAULT))
+    for lang, backups in (("id", "cadangan"), ("en", "backup")):
+        assert backups in seen("data-pribadi", lang, DAYS[0])  # /hapus empties the bot, backups rotate out
+
+
+def test_the_dpk_answers_name_the_substitutes_and_the_kpps():
+    for fid in ("dpk", "cek-dpt"):
+        for lang in render.LANGS:
+            text = seen(fid, lang, DAYS[0])
+            assert "Biodata Penduduk" in text and "IKD" in text and "KPPS" in text, (fid, lang)
+
+
+def test_the_late_cases_include_the_family_accompanying_a_patient():
+    for fid in ("pindah-memilih", "pindah-memilih-khusus"):
+        assert "keluarga yang mendampingi" in seen(fid, "id", DAYS[0])
+        assert "family member accompanying" in seen(fid, "en", DAYS[0])
+
+
+def test_the_invitation_answer_gives_no_unconfirmed_deadline():
+    for lang, words in (("id", "beberapa hari sebelum hari pemungutan suara; bila belum datang, tanyakan ke KPPS"),
+                        ("en", "a few days before voting day; if it has not come, ask your local KPPS")):  # fmt: skip
+        text = seen("undangan", lang, DAYS[0])
+        assert words in text and "H-3" not in text and "24 November" not in text
+
+
+def test_the_result_answer_covers_a_dispute():
+    for day in (dt.date(2024, 12, 1), dt.date(2025, 2, 6)):
+        assert "3 hari setelah putusan MK bila ada sengketa" in seen("hasil-resmi", "id", day)
+        assert "within 3 days of the Court's ruling when it is" in seen("hasil-resmi", "en", day)
 
 
 def test_the_bot_answer_names_the_commission_and_the_contact_fact():
