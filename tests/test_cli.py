@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from tests import cli_runner
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def bot(*args, input=None, env=None, timeout=60):
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
-    environ.update(env or {})
-    return subprocess.run(
-        [sys.executable, "bot.py", *args], cwd=ROOT, input=input, capture_output=True, text=True,
-        env=environ, timeout=timeout,
-    )  # fmt: skip
+    """`bot.py ARGS` from the repository (in-process where that is the same; see tests/cli_runner.py)."""
+    return cli_runner.bot(*args, input=input, env=env, timeout=timeout)
 
 
 def test_check_accepts_the_default_schedule_with_one_summary_line():

@@ -21,6 +21,7 @@ from bot import settings as cfg
 from bot.lock import DatabaseBusy, DatabaseLock, lock_path
 from bot.store import Store
 from standin import StandIn
+from tests import cli_runner
 from tests.conftest import TZ, schedule_toml
 from tests.e2e import TOKEN, add_subscribers
 from tests.test_cli import ROOT, bot
@@ -37,10 +38,7 @@ def clean_env(**values: str) -> dict[str, str]:
 
 def bot_in(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """`bot.py ARGS` run from `cwd` (so `.env` and relative paths are the test's own)."""
-    return subprocess.run(
-        [sys.executable, BOT, *args], cwd=cwd, env=clean_env(**(env or {})), capture_output=True, text=True,
-        timeout=60,
-    )  # fmt: skip
+    return cli_runner.bot(*args, env=env, cwd=cwd)
 
 
 def closed_port() -> int:
