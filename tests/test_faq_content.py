@@ -277,3 +277,13 @@ def test_asn_neutrality_after_voting_day_is_answered_yes_in_indonesian():
     for day in DAYS:
         assert seen("asn-setelah-pemilihan", "id", day).startswith("Ya, kewajiban itu tidak berakhir: ASN wajib")
         assert seen("asn-setelah-pemilihan", "en", day).startswith("It does not end.")
+
+
+def test_no_faq_button_label_names_a_year_and_asn_is_not_called_civil_servants():
+    """The first phrasing of an entry is its button label: shown whatever the election."""
+    for entry in SHIPPED.faq:
+        for lang in ("id", "en"):
+            label = entry.phrasings(lang)[0]
+            assert not re.search(r"\b20\d\d\b", label), (entry.id, label)
+            if entry.id.startswith("asn"):
+                assert "civil servant" not in label, (entry.id, label)  # PNS only; ASN covers PPPK too
