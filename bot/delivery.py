@@ -378,49 +378,6 @@ class Engine:
             self._db_store.conn.execute("ROLLBACK")
         return self._db_store
 
-    @staticmethod
-    def _apply(store: st.Store, batch: list[Op]) -> None:
-        """Write a batch of outcomes in one transaction; applied ones are removed from `batch`.
-
-        A lock or I/O error leaves the whole batch to be tried again; a bug in one outcome must not
-        hold back the others, so then they are written one by one and the broken one is skipped.
-        """
-        if not batch:
-            return
-        try:
-            with store.transaction():
-                for name, args in batch:
-                    getattr(store, name)(*args)
-        except sqlite3.OperationalError:
-            raise
-        except Exception:
-            log.exception("recording %d delivery outcomes failed; recording them one by one", len(batch))
-            while batch:
-                name, args = batch[0]
-                try:
-                    with store.transaction():
-                        getattr(store, name)(*args)
-                except sqlite3.OperationalError:
-                    raise
-                except Exception:
-                    log.exception("could not record %s%r; the copy goes back in line", name, args[:2])
-                    Engine._release_after_failure(store, name, args)
-                batch.pop(0)
-        batch.clear()
-
-    @staticmethod
-    def _release_after_failure(store: st.Store, name: str, args: tuple) -> None:
-        """An outcome that could not be recorded must not leave its copy 'sending' for ever: it goes
-        back to pending (sent again; a duplicate is better than a copy that never ends)."""
-        if name in ("finish", "retry_later", "wait_for_network", "migrated") and len(args) >= 2:
-            try:
-                with store.transaction():
-                    store.release(args[0], args[1])
-            except sqlite3.OperationalError:
-                raise
-            except Exception:
-                log.exception("could not put %s back in line either", args[0])
-
     def _round(self, batch: list[Op], free: int, housekeeping: bool, progress: bool, want_due: bool):
         """Database thread: record outcomes, take new work, housekeeping; one call per round."""
         store = self._conn()
@@ -434,7 +391,7 @@ class Engine:
                     self.recovered,
                     self.recovered,
                 )
-        self._apply(store, batch)
+        apply_outcomes(store, batch)
         jobs = store.take(free, now=self.clock()) if free > 0 else []
         if housekeeping:
             store.expire_overdue(now=self.clock())
@@ -639,9 +596,52 @@ class Engine:
 
     def _apply_and_close(self, batch: list[Op]) -> None:
         try:
-            self._apply(self._conn(), batch)
+            apply_outcomes(self._conn(), batch)
         finally:
             self._close_conn()
+
+
+def apply_outcomes(store: st.Store, batch: list[Op]) -> None:
+    """Write a batch of outcomes in one transaction; applied ones are removed from `batch`.
+
+    A lock or I/O error leaves the whole batch to be tried again; a bug in one outcome must not
+    hold back the others, so then they are written one by one and the broken one is skipped.
+    """
+    if not batch:
+        return
+    try:
+        with store.transaction():
+            for name, args in batch:
+                getattr(store, name)(*args)
+    except sqlite3.OperationalError:
+        raise
+    except Exception:
+        log.exception("recording %d delivery outcomes failed; recording them one by one", len(batch))
+        while batch:
+            name, args = batch[0]
+            try:
+                with store.transaction():
+                    getattr(store, name)(*args)
+            except sqlite3.OperationalError:
+                raise
+            except Exception:
+                log.exception("could not record %s%r; the copy goes back in line", name, args[:2])
+                release_after_failure(store, name, args)
+            batch.pop(0)
+    batch.clear()
+
+
+def release_after_failure(store: st.Store, name: str, args: tuple) -> None:
+    """An outcome that could not be recorded must not leave its copy 'sending' for ever: it goes
+    back to pending (sent again; a duplicate is better than a copy that never ends)."""
+    if name in ("finish", "retry_later", "wait_for_network", "migrated") and len(args) >= 2:
+        try:
+            with store.transaction():
+                store.release(args[0], args[1])
+        except sqlite3.OperationalError:
+            raise
+        except Exception:
+            log.exception("could not put %s back in line either", args[0])
 
 
 def summary_line(b: st.Broadcast) -> str:
