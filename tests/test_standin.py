@@ -340,11 +340,13 @@ async def test_global_rate_limit():
             )
         accepted = [r for r in results if not isinstance(r, BaseException)]
         limited = [r for r in results if isinstance(r, RetryAfter)]
-        assert len(accepted) == 10 and len(limited) == 20
+        # 30 at once: 10 in the first second; on a loaded machine the burst may straddle a second,
+        # so a few more can pass, but never more than 10 in any 1-second window.
+        assert len(accepted) + len(limited) == 30 and 10 <= len(accepted) <= 15
         assert all(seconds(r) == 1 for r in limited)
-        assert server.answers == {200: 10, 429: 20}
+        assert server.answers == {200: len(accepted), 429: len(limited)}
         assert server.max_in_window() == 10
-        assert server.rate_limited == {"global": 20}
+        assert server.rate_limited == {"global": len(limited)}
     finally:
         await server.stop()
 
