@@ -190,7 +190,8 @@ def test_the_phone_stays_out_of_the_booth_and_the_ballot_is_not_photographed():
     assert "tidak boleh difoto" in text and "didokumentasikan" in text
     assert "titipkan HP kepada KPPS" in text and "tas di luar bilik" in text
     english = seen("hp-bilik-suara", "en", DAYS[0])
-    assert "not into the voting booth" in english and "may not be photographed" in english
+    assert "may not be taken into the voting booth" in english and "may not be photographed" in english
+    assert "boleh dibawa ke TPS" not in text  # the facts file says where a phone may not go, no more
     assert "leave your phone with the KPPS" in english
     # The facts file is sure of the rule, not of its article numbers: the regulation is cited without one.
     for found in (text, english):
