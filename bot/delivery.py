@@ -137,6 +137,7 @@ class Pacer:
         # A 429 on a broadcast copy holds broadcasts; one on a reply holds everything.
         self._paused_until = {REPLY: -math.inf, BROADCAST: -math.inf}
         self._credit = 0.0  # the broadcasts' share earned while replies took the slots
+        self._waiting = {REPLY: 0, BROADCAST: 0}  # waiters of each kind (done futures drop out)
         self._chat_free: dict[object, float] = {}
         self._heap: list = []
         self._seq = itertools.count()
@@ -178,9 +179,16 @@ class Pacer:
         if self._task is None:
             self.start()
         fut = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._heap, (key, next(self._seq), chat_id, fut))
+        self._push(key, chat_id, fut)
         self._wake.set()
         await fut
+
+    def _push(self, key: tuple, chat_id, fut: asyncio.Future) -> None:
+        """Queue a waiter; it counts among its kind's waiters until its future is done."""
+        kind = key[0]
+        self._waiting[kind] += 1
+        fut.add_done_callback(lambda _: self._waiting.__setitem__(kind, self._waiting[kind] - 1))
+        heapq.heappush(self._heap, (key, next(self._seq), chat_id, fut))
 
     def _global_ready(self) -> float:
         ready = -math.inf
@@ -221,7 +229,8 @@ class Pacer:
         `broadcast_share` of the slots (a credit that grows by the share with each reply served)."""
         best: dict[int, tuple] = {}
         skipped, soonest = [], math.inf
-        while self._heap and len(best) < 2:
+        kinds = sum(1 for n in self._waiting.values() if n > 0)  # look no further than needed
+        while self._heap and len(best) < kinds:
             item = heapq.heappop(self._heap)
             if item[3].done():
                 continue
@@ -392,7 +401,6 @@ class Engine:
                     self.recovered,
                 )
         apply_outcomes(store, batch)
-        jobs = store.take(free, now=self.clock()) if free > 0 else []
         if housekeeping:
             store.expire_overdue(now=self.clock())
             for b in store.close_finished(now=self.clock()):
@@ -400,7 +408,10 @@ class Engine:
                 log.info("broadcast %s finished: %s", b.id, summary_line(b))
         if progress:
             self._log_progress(store)
-        return jobs, (store.next_due() if want_due else None)
+        due = store.next_due() if want_due else None
+        # Last: once taken, copies are 'sending', and nothing after this may fail and strand them.
+        jobs = store.take(free, now=self.clock()) if free > 0 else []
+        return jobs, due
 
     def _close_conn(self) -> None:
         if self._db_store is not None:

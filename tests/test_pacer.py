@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import random
 
@@ -53,8 +52,7 @@ def granted(pacer: Pacer, clock: list[float], waiting: dict[int, int], slots: in
     chats = itertools.count(1)
     for kind, n in waiting.items():
         for _ in range(n):
-            pacer._heap.append(((kind, 0), next(pacer._seq), next(chats), loop.create_future()))
-    pacer._heap.sort()
+            pacer._push((kind, 0), next(chats), loop.create_future())
     got = {REPLY: 0, BROADCAST: 0}
     for _ in range(slots):
         clock[0] = max(clock[0], pacer._global_ready())
@@ -63,7 +61,8 @@ def granted(pacer: Pacer, clock: list[float], waiting: dict[int, int], slots: in
         pacer._record(clock[0], clock[0], chosen[2])
         kind = chosen[0][0]
         got[kind] += 1
-        heapq.heappush(pacer._heap, ((kind, 0), next(pacer._seq), next(chats), loop.create_future()))
+        chosen[3].set_result(None)  # as the pacer's loop does
+        pacer._push((kind, 0), next(chats), loop.create_future())
     loop.close()
     return got
 

@@ -373,3 +373,12 @@ async def test_statistik_shows_the_pledges(tmp_path):
         assert "✅ Akan memilih: <b>4/6 (66,7%)</b>" in text["text"]
         assert "Kedungwaru 3/4 (75,0%)" in text["text"]
         assert "✅ Sudah memilih: <b>1/5 (20,0%)</b>" in text["text"]
+
+
+def test_a_press_counts_while_the_asking_copy_is_still_being_recorded(store):
+    store.subscribe(K1, "pemilih")
+    store.create_broadcast("eve", text="x", roles=["pemilih"], at=0, expires=1e12, ask="will_vote")
+    store.enqueue("eve")
+    assert store.pledge(K1, "will_vote") == "not_asked"  # queued, not sent yet
+    store.take(10, now=1)  # in flight: its outcome is written a moment after Telegram's answer
+    assert store.pledge(K1, "will_vote") == "pledged"

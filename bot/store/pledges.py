@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 from bot.store.base import StoreBase
-from bot.store.statuses import SENT
+from bot.store.statuses import SENDING, SENT
 
 PLEDGED, REPEATED, UNKNOWN, NOT_ASKED = "pledged", "repeated", "unknown", "not_asked"
 
@@ -47,8 +47,8 @@ class PledgeStore(StoreBase):
         return (
             self.conn.execute(
                 "SELECT 1 FROM deliveries d JOIN broadcasts b ON b.id = d.broadcast_id "
-                "WHERE d.chat_id = ? AND d.status = ? AND b.ask = ? LIMIT 1",
-                (chat_id, SENT, ask),
+                "WHERE d.chat_id = ? AND d.status IN (?, ?) AND b.ask = ? LIMIT 1",
+                (chat_id, SENT, SENDING, ask),  # in flight: outcomes are written a moment after the send
             ).fetchone()
             is not None
         )
