@@ -102,7 +102,10 @@ def test_demo_fed_from_stdin_shows_replies_and_a_scheduled_broadcast():
 
 
 def test_demo_as_operator_shows_statistics_and_the_chart():
-    result = bot("demo", "--operator", "--first-in", "300", input="/start pemilih\n/statistik\n", timeout=90)
+    # --wait: the chart comes a while after the figures, longer on a loaded machine
+    result = bot(
+        "demo", "--operator", "--first-in", "300", "--wait", "6", input="/start pemilih\n/statistik\n", timeout=90
+    )
     assert result.returncode == 0, result.stderr
     assert "Anda juga OPERATOR" in result.stdout
     assert "Pemilih: 1" in result.stdout and "Total aktif: 1" in result.stdout
