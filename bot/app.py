@@ -36,8 +36,9 @@ from telegram.request import HTTPXRequest
 
 from bot import channel, errors, handlers, operators, systemd, texts
 from bot.context import RUNTIME_KEY, BotContext, job_queue_of, runtime_of
-from bot.delivery import REPLY, Engine, PacedRateLimiter, Pacer
+from bot.delivery import Engine
 from bot.health import Alerts, Heartbeat, Outage, PollRecorder
+from bot.pacer import REPLY, PacedRateLimiter, Pacer
 from bot.schedule import Schedule
 from bot.scheduler import Scheduler
 from bot.sender import Sender, ptb_proxy_kwargs
@@ -133,16 +134,7 @@ def build(
     scheduler = Scheduler(schedule, store, job_queue_of(application), engine.wake, clock=clock, notify=notify)
     alerts = Alerts(lambda kind, values: alert_operators(application, kind, values))
 
-    def long_pause(seconds: float, kind: int) -> None:
-        until = time.strftime("%H:%M:%S", time.localtime(time.time() + seconds))
-        what = "a reply" if kind == REPLY else "a broadcast copy"
-        alerts.raised(
-            FLOOD_WAIT, f"Telegram asked for a pause of {seconds:.0f} s (429 on {what}); sending resumes at {until}",
-            f"Telegram flood-wait: {seconds:.0f} s pause until {until}", lasts=seconds, seconds=f"{seconds:.0f}",
-            until=until,
-        )  # fmt: skip
-
-    pacer.on_long_pause = long_pause
+    pacer.on_long_pause = lambda seconds, kind: flood_wait(alerts, seconds, kind)
     application.bot_data[RUNTIME_KEY] = Runtime(
         settings=settings, schedule=schedule, store=store, pacer=pacer, engine=engine, scheduler=scheduler,
         polls=polls, polling=polling, alerts=alerts, clock=clock,
@@ -156,6 +148,17 @@ def build(
 
 CONFLICT, FLOOD_WAIT = "conflict", "flood_wait"
 CONFLICT_HEALTH = "another bot polls with the same token (Conflict): two bots send every message twice"
+
+
+def flood_wait(alerts: Alerts, seconds: float, kind: int) -> None:
+    """Telegram asked for a pause longer than the pacer's LONG_PAUSE: say so (log, operators, health)."""
+    until = time.strftime("%H:%M:%S", time.localtime(time.time() + seconds))
+    what = "a reply" if kind == REPLY else "a broadcast copy"
+    alerts.raised(
+        FLOOD_WAIT, f"Telegram asked for a pause of {seconds:.0f} s (429 on {what}); sending resumes at {until}",
+        f"Telegram flood-wait: {seconds:.0f} s pause until {until}", lasts=seconds, seconds=f"{seconds:.0f}",
+        until=until,
+    )  # fmt: skip
 
 
 def alert_operators(application: Application, kind: str, values: dict) -> None:

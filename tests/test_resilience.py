@@ -13,8 +13,9 @@ import time
 import pytest
 
 from bot import cli, texts
-from bot.delivery import Engine, Pacer
+from bot.delivery import Engine
 from bot.health import Outage
+from bot.pacer import Pacer
 from bot.sender import Sender
 from bot.store import DONE, Store
 from bot.store import schema as store_schema
