@@ -690,7 +690,7 @@ def pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0%}"
 
 
-# Figure 4's target: Telegram's paid broadcasts allow 1,000/s, and replies need headroom on top (issue 10).
+# Figure 4's target: Telegram's paid broadcasts allow 1,000/s, and replies need headroom on top.
 RAW_TARGET = 2000
 
 

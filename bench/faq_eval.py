@@ -5,7 +5,7 @@
     .venv/bin/python bench/faq_eval.py --strict     # exit 1 if a target is missed
 
 An eval file is TOML: ``[[q]]`` tables with ``text``, ``expect`` (an FAQ id, or "" for a message the
-FAQ should not answer) and ``lang``. Targets (issue 13): top-1 ≥ 85 % on labelled questions, no
+FAQ should not answer) and ``lang``. Targets: top-1 ≥ 85 % on labelled questions, no
 confident answer to an off-topic message, ≤ 5 ms per question. The held-out set was written without
 looking at the FAQ's phrasings and is never used for tuning; the dev set is.
 """

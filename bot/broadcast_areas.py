@@ -1,4 +1,4 @@
-"""The area step of /siaran: after the roles, all areas or chosen kecamatan and desa (issue 12).
+"""The area step of /siaran: after the roles, all areas or chosen kecamatan and desa.
 
 The choice lives in ``drafts.areas`` ('' = all areas) while the draft is ``choosing_areas``;
 which page or desa list is on screen lives only in the buttons. Buttons name areas by their

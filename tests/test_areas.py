@@ -1,4 +1,4 @@
-"""Areas (issue 12): [[area]] in the schedule file, area references on reminders, and who they reach."""
+"""Areas: [[area]] in the schedule file, area references on reminders, and who they reach."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Operators reaching areas (issue 12): /siaran's area step, `broadcast --areas`, plan and /rencana per area."""
+"""Operators reaching areas: /siaran's area step, `broadcast --areas`, plan and /rencana per area."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reports per area (issue 12): /statistik, `stats`, the chart and `export` count active subscribers per
+"""Reports per area: /statistik, `stats`, the chart and `export` count active subscribers per
 kecamatan × role, and give coverage (subscribers / DPT) only where the schedule file gives `voters`."""
 
 from __future__ import annotations

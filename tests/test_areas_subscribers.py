@@ -1,4 +1,4 @@
-"""Areas for subscribers (issue 12): the kecamatan/desa step, /wilayah, role-area deep links, privacy, posters."""
+"""Areas for subscribers: the kecamatan/desa step, /wilayah, role-area deep links, privacy, posters."""
 
 from __future__ import annotations
 

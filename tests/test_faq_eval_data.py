@@ -1,5 +1,5 @@
 """The FAQ evaluation data (bench/faq_heldout.toml, bench/faq_dev.toml): well formed, labelled with real
-ids, big enough for the issue 13 target, and the two sets kept apart."""
+ids, big enough for the top-1 target, and the two sets kept apart."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 11 section 2: what operators (and people deleting their data) see, end to end and in the texts."""
+"""What operators (and people deleting their data) see, end to end and in the texts."""
 
 from __future__ import annotations
 

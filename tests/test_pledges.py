@@ -1,4 +1,4 @@
-"""One-tap pledges (issue 13 §2): the schedule's `ask`, the button, the press, /hapus, the figures."""
+"""One-tap pledges: the schedule's `ask`, the button, the press, /hapus, the figures."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 8: the bot survives database and network failures, says so once, and `health` tells the truth."""
+"""The bot survives database and network failures, says so once, and `health` tells the truth."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """`check` refuses what would break the bot: reserved ids, absurd dates, replies Telegram would refuse.
 
-Issue 8, items 4 and 7. The crash cases run `bot.py check FILE` as an operator would.
+The crash cases run `bot.py check FILE` as an operator would.
 """
 
 from __future__ import annotations

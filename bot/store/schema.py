@@ -127,7 +127,7 @@ def initial_schema(db: sqlite_utils.Database) -> None:
 
 @MIGRATIONS(name="0002_areas")
 def areas(db: sqlite_utils.Database) -> None:
-    """Issue 12: a subscriber's kecamatan and desa; the areas a broadcast or draft targets.
+    """A subscriber's kecamatan and desa; the areas a broadcast or draft targets.
 
     NULL area: the person gave none. A broadcast's ``areas`` is a comma-separated list of
     references ('kedungwaru', 'kedungwaru/bangoan'), '' for everybody; a draft's is NULL until
@@ -145,7 +145,7 @@ def areas(db: sqlite_utils.Database) -> None:
 
 @MIGRATIONS(name="0003_pledges")
 def pledges(db: sqlite_utils.Database) -> None:
-    """Issue 13: one-tap pledges ("I will vote", "I have voted") and the ask a broadcast carries.
+    """One-tap pledges ("I will vote", "I have voted") and the ask a broadcast carries.
 
     One row per person and ask (the primary key makes a repeated press a no-op), with the role
     and kecamatan they had when they pressed, for the figures per role and area. A broadcast's
@@ -167,7 +167,7 @@ def pledges(db: sqlite_utils.Database) -> None:
 
 @MIGRATIONS(name="0004_unanswered")
 def unanswered(db: sqlite_utils.Database) -> None:
-    """Issue 13: free-text questions the FAQ could not answer, counted per day, without any chat id.
+    """Free-text questions the FAQ could not answer, counted per day, without any chat id.
 
     One row per (text, day): /pertanyaan sums the last 30 days, and days older than that
     are deleted (bot/store/questions.py), so nothing is kept longer than 30 days.

@@ -30,7 +30,7 @@ REMINDER, ADHOC, CORRECTION = "reminder", "adhoc", "correction"
 KINDS = (REMINDER, ADHOC, CORRECTION)
 
 # Draft status of an operator's ad-hoc broadcast (drafts.status), in order.
-# 'choosing_areas' comes between the roles and the text when the schedule lists areas (issue 12).
+# 'choosing_areas' comes between the roles and the text when the schedule lists areas.
 CHOOSING, WRITING, PREVIEW, AWAITING_APPROVAL = "choosing", "writing", "preview", "awaiting_approval"
 CHOOSING_AREAS = "choosing_areas"
 SENDING_DRAFT, CANCELLED_DRAFT = "sent", "cancelled"
