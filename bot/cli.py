@@ -153,6 +153,13 @@ def parser() -> argparse.ArgumentParser:
     )
     purge.add_argument("--before", required=True, metavar="YYYY-MM-DD", help="local date in the election time zone")
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    switch = sub.add_parser(
+        "new-election",
+        parents=[common],
+        help="switch to the next election's schedule: archive the old one's records, keep the subscribers",
+    )
+    switch.add_argument("file", help="the new election's schedule file")
+    switch.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     backup = sub.add_parser("backup", parents=[common], help="a checked copy of the database, safe while the bot runs")
     backup.add_argument("--out", required=True, metavar="FILE.db", help="backup file to write")
     restore = sub.add_parser("restore", parents=[common], help="replace the database with a backup (bot stopped)")
@@ -265,13 +272,21 @@ def cmd_preview(args, settings: cfg.Settings) -> int:
 
 
 def correction_lines(schedule: sched.Schedule, settings: cfg.Settings) -> list[str]:
-    """The date corrections the next start will send, if the database exists."""
+    """The date corrections the next start will send, if the database exists; for the next
+    election's schedule, one line saying so instead (its dates correct nothing)."""
+    from bot import elections
     from bot.scheduler import pending_corrections
 
     if not Path(settings.database).is_file():
         return []
     store = files.open_database(settings.database, must_exist=True)
     try:
+        reason = elections.new_election(store, schedule)
+        if reason is not None:
+            return [
+                f"new election: {reason}. No 'Ralat' will be sent: `python bot.py new-election "
+                f"{schedule.source}` archives the old election's records and starts this one clean"
+            ]
         return [c.describe() for c in pending_corrections(schedule, store)]
     finally:
         store.close()
@@ -329,9 +344,62 @@ def cmd_run(args, settings: cfg.Settings) -> int:
     with files.exclusive(settings.database, "run", doing):
         store = files.open_database(settings.database)
         try:
+            refuse_new_election(store, schedule)
             serve_until_stopped(build(settings, schedule, store), settings)
         finally:
             store.close()
+    return 0
+
+
+def refuse_new_election(store, schedule: sched.Schedule) -> None:
+    """The next election's schedule is not loaded by a start: its dates would read as corrections."""
+    from bot import elections
+
+    reason = elections.new_election(store, schedule)
+    if reason is not None:
+        raise BadInput(elections.refusal(reason, schedule.source))
+
+
+def cmd_new_election(args, settings: cfg.Settings) -> int:
+    """Switch the database to the next election: show what happens, confirm, archive, tell subscribers."""
+    from bot import elections
+
+    schedule = load_schedule(args.file)
+    open_store(settings).close()  # a mistyped path: one line, and no lock file or folder left behind
+    doing = "switching elections (stop the bot first: systemctl stop pilkada-bot)"
+    with files.exclusive(settings.database, "new-election", doing):
+        store = open_store(settings)
+        try:
+            plan = elections.plan_switch(store, schedule)
+        finally:
+            store.close()
+    if plan.reason is None:
+        raise BadInput(
+            f"{args.file} is not a new election for {settings.database}: it follows "
+            f"{plan.old.describe() if plan.old else 'no election yet'}. Load it by setting BOT_SCHEDULE "
+            "and restarting (or `python bot.py reload`); moved stages get a 'Ralat' as `check` lists"
+        )
+    print(f"{args.file}: a new election ({plan.reason}).")
+    for line in plan.lines():
+        print(f"  {line}")
+    if not args.yes and not confirm("Switch to the new election? [y/N] "):
+        print("Cancelled, nothing changed.")
+        return 0
+    with files.exclusive(settings.database, "new-election", doing):
+        store = open_store(settings)
+        try:
+            if elections.new_election(store, schedule) != plan.reason:  # changed while the question waited
+                raise BadInput("the database changed while the question waited; nothing changed, run it again")
+            archive_id = elections.switch(store, schedule)
+            store.log_action(audit_actor(), "pemilihan baru", schedule.election.name, plan.reason)
+        finally:
+            store.close()
+    old = plan.old.name if plan.old and plan.old.name else "the old election"
+    print(f"Done: {old} archived (archive {archive_id}); the database now follows {schedule.election.name}.")
+    if Path(settings.schedule).resolve() != Path(args.file).resolve():
+        print(f"Next: set BOT_SCHEDULE={args.file} in the bot's settings, then start or restart the bot.")
+    else:
+        print("Next: start or restart the bot.")
     return 0
 
 
@@ -941,7 +1009,7 @@ def run_command(argv: list[str] | None) -> int:
         "run": cmd_run, "demo": cmd_demo, "check": cmd_check, "plan": cmd_plan, "preview": cmd_preview,
         "stats": cmd_stats, "report": cmd_report, "broadcast": cmd_broadcast, "export": cmd_export,
         "ics": cmd_ics, "poster": cmd_poster, "purge": cmd_purge, "health": cmd_health,
-        "reload": cmd_reload,
+        "reload": cmd_reload, "new-election": cmd_new_election,
         "backup": cmd_backup, "restore": cmd_restore,
     }[command]  # fmt: skip
     try:

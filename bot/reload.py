@@ -5,6 +5,7 @@ schedule stays, the log gets the lines `check` prints, and the operators get one
 valid, the scheduler switches to it as a restart would (bot/scheduler.py ``Scheduler.reload``):
 corrections for moved stages, new reminders scheduled, removed ones unscheduled, moved ones
 rescheduled; the runtime's schedule is swapped, so /jadwal and the rest show the new one at once.
+The next election's file is refused like an invalid one: switching to it is `bot.py new-election`.
 Polling and replies go on throughout: the file is read and checked in a worker thread.
 
 Each reload's outcome is one meta row (``reload``), which `python bot.py reload` waits for.
@@ -19,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 
 from telegram.ext import Application
 
-from bot import errors, preflight, systemd, texts
+from bot import elections, errors, preflight, systemd, texts
 from bot.context import runtime_of
 from bot.schedule import Schedule, ScheduleError
 
@@ -93,6 +94,9 @@ async def _reload(application: Application, file: str, started: float) -> Outcom
     log.info("reloading the schedule from %s", file)
     try:
         schedule = await asyncio.to_thread(preflight.load, file)
+        reason = await asyncio.to_thread(_new_election, rt.store, schedule)
+        if reason is not None:  # the next election's dates are not corrections: `new-election` switches
+            raise ScheduleError([elections.refusal(reason, file)])
     except ScheduleError as exc:
         for line in exc.problems:  # the same lines `check` prints
             log.error("%s", line)
@@ -111,6 +115,15 @@ async def _reload(application: Application, file: str, started: float) -> Outcom
         started, file, ok=True, stages=len(schedule.stages), reminders=len(schedule.reminders),
         new=added, removed=removed, changed=changed, corrections=len(corrections),
     )  # fmt: skip
+
+
+def _new_election(store, schedule: Schedule) -> str | None:
+    """Why `schedule` is another election than the database's (a connection of its own, in a thread)."""
+    own = store.reopen()
+    try:
+        return elections.new_election(own, schedule)
+    finally:
+        own.close()
 
 
 async def _record(application: Application, outcome: Outcome) -> None:

@@ -597,21 +597,12 @@ class _TextChecks:
             self.add_once(place, key, _html_message(refused, " once rendered"))
         return result.strip()
 
-    def date_warnings(self, stages: list[Stage], facts: dict, pages: dict, reminders: list) -> None:
+    def date_warnings(self, stages: list[Stage], texts: list[tuple[str, str, str]]) -> None:
         """A warning for each text that writes out a stage's date instead of naming the stage."""
         dates: dict[dt.date, str] = {}
         for s in stages:
             dates.setdefault(s.start, f"{{{s.id}}}")
             dates.setdefault(s.end, f"{{{s.id}:end}}")
-        texts = [("pages", key, text) for key, text in pages.items()]
-        for name, fact in facts.items():
-            texts += [("facts", name, v) for v in (fact.value, fact.value_en) if isinstance(v, str)]
-        seen = set()
-        for r in reminders:
-            place = f'reminder "{r.series or r.id}"'
-            if place not in seen:
-                seen.add(place)
-                texts += [(place, key, t) for key, t in (("text", r.text), ("text_en", r.text_en)) if t]
         for place, key, text in texts:
             for written, day, month, year in render.written_dates(text):
                 for d, placeholder in dates.items():
@@ -621,6 +612,25 @@ class _TextChecks:
                             f"write {placeholder} so the text follows the schedule"
                         )
                         break
+
+
+def _templates(facts: dict, pages: dict, reminders: list, faq: Any) -> list[tuple[str, str, str]]:
+    """(place, field, template) of every text a reader gets, as written in the file: pages, facts,
+    each reminder once (not each occurrence) and the FAQ's answers."""
+    texts = [("pages", key, text) for key, text in pages.items()]
+    for name, fact in facts.items():
+        texts += [("facts", name, v) for v in (fact.value, fact.value_en) if isinstance(v, str)]
+    seen = set()
+    for r in reminders:
+        place = f'reminder "{r.series or r.id}"'
+        if place not in seen:
+            seen.add(place)
+            texts += [(place, key, t) for key, t in (("text", r.text), ("text_en", r.text_en)) if t]
+    for n, entry in enumerate(faq if isinstance(faq, list) else [], 1):
+        if isinstance(entry, dict):
+            place = _place("faq", n, entry)
+            texts += [(place, key, entry[key]) for key in ("answer", "answer_en") if isinstance(entry.get(key), str)]
+    return texts
 
 
 def _builtin_facts(election: Election) -> dict[str, render.Fact]:
@@ -748,7 +758,10 @@ class _Checker(_TextChecks):
         if election is None:
             return None
         reminders.sort(key=lambda r: (r.at.timestamp(), r.id))
-        self.date_warnings(stages, facts, pages, reminders)
+        texts = _templates(facts, pages, reminders, doc.get("faq"))
+        self.date_warnings(stages, texts)
+        undated = [t for t in texts if t[0] != "facts" or facts[t[1]].day is None]  # dated: left out later
+        self.warnings += stale.typed_warnings(election, undated)
         self.warnings += stale.warnings(election, stages, facts, reminders, voting_day_of(election, stages))
         rendered = self.render_texts(election, stages, facts, pages, reminders)
         reminders, pages, versions, fact_texts = rendered

@@ -118,6 +118,8 @@ def pending_corrections(schedule: Schedule, store: Store) -> list[Correction]:
         old_start, old_end = (date.fromisoformat(d) for d in known[stage.id])
         if (old_start, old_end) != (stage.start, stage.end):
             c = Correction(stage, old_start, old_end, store.told_about_stage(stage.id))
+            if not c.recipients:  # nobody was told the old dates: nothing to correct, no empty broadcast
+                continue
             if store.broadcast(c.legacy_id) is not None:  # recorded before the upgrade: never a second one
                 c = Correction(stage, old_start, old_end, c.recipients, legacy=True)
             corrections.append(c)
@@ -151,6 +153,8 @@ def send_corrections(schedule: Schedule, store: Store, now: float | None = None)
             store.enqueue_told_about_stage(c.broadcast_id, c.stage.id, not_before=start.timestamp(), now=now)
     for stage in schedule.stages:
         store.remember_stage_dates(stage.id, stage.start.isoformat(), stage.end.isoformat(), now=now)
+    day = schedule.voting_day()
+    store.follow_election(schedule.election.name, day.isoformat() if day else None, now=now)
     return corrections
 
 

@@ -20,9 +20,15 @@ from bot import render
 if TYPE_CHECKING:
     from bot.schedule import Election, Reminder, Stage
 
-__all__ = ["warnings"]
+__all__ = ["typed_warnings", "warnings"]
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# "Pilkada 2024", "Pemilu Serentak 2029": an election named by hand instead of {election}.
+_ELECTION_WORDS = re.compile(r"\b(?:pilkada|pemilu|pemilihan|election)(?:\s+serentak)?\s+(?:19|20)\d\d\b", re.I)
+# "PKPU 17/2024": the KPU's regulations are made for one election; the next one has its own.
+_KPU_RULE = re.compile(r"\bPKPU\s+(?:No(?:mor|\.)?\s*)?\d+\s*/\s*(?:19|20)\d\d\b", re.I)
+# A year on its own; not the year of a law's number ("UU 10/2016"), which stays the same law.
+_LONE_YEAR = re.compile(r"(?<![/\d])\b(?:19|20)\d\d\b")
 
 
 def warnings(
@@ -93,5 +99,37 @@ def _reminder_warnings(reminders: Sequence[Reminder], first: dt.date, last: dt.d
             found.append(
                 f'reminder "{rid}": {len(outside)} of its {len(sent)} occurrences lie outside {span}, the first '
                 f'on {outside[0].isoformat()}: write "at" and "repeat_until" relative to a stage'
+            )
+    return found
+
+
+def typed_warnings(election: Election, texts: Sequence[tuple[str, str, str]]) -> list[str]:
+    """One line per text (place, field, template) that types out what the next election changes:
+    the election's name, "Pilkada 2024", a KPU regulation (PKPU n/year), or a year on its own.
+
+    Such a text would go on saying it after the schedule moves to another election. Facts tied to
+    one voting day (``date =``) are not passed here: texts leave them out once voting day moves.
+    """
+    found = []
+    name = election.name.strip().lower()
+    for place, key, text in texts:
+        where = f'{place}: field "{key}"'
+        rest = text
+        if name and name in text.lower():
+            found.append(f'{where}: writes out the election\'s name "{election.name}": write {{election}}')
+            rest = re.sub(re.escape(election.name), " ", rest, flags=re.I)
+        for match in _ELECTION_WORDS.finditer(rest):
+            found.append(f'{where}: writes out "{match[0]}": write {{election}}')
+        rest = _ELECTION_WORDS.sub(" ", rest)
+        for match in _KPU_RULE.finditer(rest):
+            found.append(
+                f'{where}: names "{match[0]}", a KPU regulation the next election replaces: make it a fact '
+                "with `date` = voting day (as timetable_rule), so that texts leave it out once voting day moves"
+            )
+        rest = _KPU_RULE.sub(" ", rest)
+        for year in dict.fromkeys(m[0] for m in _LONE_YEAR.finditer(rest)):
+            found.append(
+                f"{where}: writes out the year {year}: write {{election}}, a stage ({{pemungutan-suara}}) or a "
+                "fact with `date` = voting day instead"
             )
     return found

@@ -399,6 +399,24 @@ def correction_text(stage: Stage, old_start: date, old_end: date, lang: str = "i
     )
 
 
+def new_election_text(schedule: Schedule, lang: str = "id") -> str:
+    """Told once to every subscriber when the bot switches to the next election (`new-election`)."""
+    e = schedule.election
+    name, region = escape(e.name), escape(e.region)
+    day = schedule.voting_day()
+    if lang == "en":
+        when = f"\nVoting day: <b>{long_date(day, 'en')}</b>." if day else ""
+        return (
+            f"🗳️ <b>{name}</b>\nThis KPU {region} reminder bot now follows <b>{name}</b>.{when}\n"
+            "Your role, language and area stay as they were. Type /jadwal for the stages."
+        )
+    when = f"\nHari pemungutan suara: <b>{long_date(day, 'id')}</b>." if day else ""
+    return (
+        f"🗳️ <b>{name}</b>\nBot pengingat KPU {region} kini mengikuti <b>{name}</b>.{when}\n"
+        "Peran, bahasa, dan wilayah Anda tetap. Ketik /jadwal untuk melihat tahapannya."
+    )
+
+
 # -- Operators (commission staff; only the ids in BOT_ADMIN_IDS see these) ---------------------
 # Both languages, like the subscriber texts: the operator's /bahasa choice, else their Telegram app's.
 # Audit trail actions ("siaran: mulai" ...) are records, not replies: they stay Indonesian.

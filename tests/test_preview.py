@@ -142,8 +142,13 @@ def test_moving_voting_day_moves_every_text_time_page_calendar_and_jadwal(tmp_pa
 def test_moving_voting_day_sends_the_correction_to_those_told(tmp_path):
     store = Store(tmp_path / "bot.db")
     try:
+        store.subscribe(1, "pemilih")
         for stage in sched.load(DEFAULT).stages:  # what a running bot announced from the default file
             store.remember_stage_dates(stage.id, stage.start.isoformat(), stage.end.isoformat(), now=0)
+            # ... and told subscriber 1 about (a moved stage nobody was told about needs no 'Ralat')
+            store.create_broadcast(f"r-{stage.id}", text="x", roles=["pemilih"], at=0, expires=1, stage=stage.id)
+            store.enqueue(f"r-{stage.id}", now=0)
+            store.finish(f"r-{stage.id}", 1, "sent")
         moved = sched.load(moved_copy(tmp_path, "2024-12-11"))
         corrections = {c.stage.id: c for c in pending_corrections(moved, store)}
     finally:

@@ -35,7 +35,7 @@ STALE = (
 # The facts of the default file with `date = 2024-11-27`.
 ONE_VOTE_FACTS = {
     "hari_libur", "timetable_rule", "contoh_asn", "contoh_kades", "paslon_count", "tps_total", "dpt_total",
-    "penetapan_tulungagung",
+    "penetapan_tulungagung", "voting_rule", "closing_rule", "moving_rule", "results_rule",
 }  # fmt: skip
 # Laws and regulations still in force whatever the election's year (UU 3/2024 amends the Village Law).
 STANDING_LAW = re.compile(r"\b(?:UU|PKPU|PP) \d+/20\d\d\b")

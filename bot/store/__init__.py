@@ -11,12 +11,15 @@ The parts, each over its own tables, combine into one `Store` (one instance per 
 - `bot.store.pledges`: ``pledges``, one row per person and ask ("I will vote", "I have voted"), and
   ``pledge_totals``, the counts of purged ones.
 - `bot.store.questions`: ``unanswered``, free-text questions the FAQ could not answer (30 days, no chat id).
+- `bot.store.elections`: which election the database follows (``meta``), and ``elections`` with
+  ``archived_broadcasts``, the figures and broadcasts of earlier elections.
 - `bot.store.schema`: opening the file and upgrading it through numbered migrations.
 - `bot.store.statuses`: every status and kind, defined once.
 """
 
 from __future__ import annotations
 
+from bot.store.elections import Archived, ElectionStore
 from bot.store.operator import OperatorStore
 from bot.store.outbox import OutboxStore
 from bot.store.pledges import NOT_ASKED, PLEDGED, REPEATED, UNKNOWN, PledgeStore
@@ -72,7 +75,7 @@ from bot.store.statuses import (
 from bot.store.subscribers import SubscriberStore
 
 
-class Store(SubscriberStore, OutboxStore, OperatorStore, PledgeStore, QuestionStore):
+class Store(SubscriberStore, OutboxStore, OperatorStore, PledgeStore, QuestionStore, ElectionStore):
     """All reads and writes of the bot's state. One instance per connection."""
 
 
@@ -83,7 +86,8 @@ __all__ = [
     "EXPIRED", "FAILED", "FINAL", "GONE", "HEARTBEAT_KEY", "KINDS", "MIGRATIONS", "OPEN_DRAFTS",
     "OUTCOME_COLUMNS", "PENDING", "PREVIEW", "REMINDER", "RUNNING", "SENDING", "SENDING_DRAFT", "SENT",
     "STOPPED", "SUBSCRIBER_STATUSES", "UNDELIVERED", "UNFINISHED", "VISITOR", "WRITING",
-    "Broadcast", "Draft", "Job", "REQUIRED_TABLES", "Store", "Subscriber", "migrate", "missing_tables", "open_db",
+    "Archived", "Broadcast", "Draft", "Job", "REQUIRED_TABLES", "Store", "Subscriber", "migrate", "missing_tables",
+    "open_db",
     "read_heartbeat", "read_meta", "undelivered",
     "NOT_ASKED", "PLEDGED", "REPEATED", "UNKNOWN",
 ]  # fmt: skip

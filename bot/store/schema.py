@@ -210,6 +210,33 @@ def network_waits(db: sqlite_utils.Database) -> None:
     db.conn.execute("ALTER TABLE deliveries ADD COLUMN offline INTEGER NOT NULL DEFAULT 0")
 
 
+@MIGRATIONS(name="0007_elections")
+def elections(db: sqlite_utils.Database) -> None:
+    """Earlier elections, archived when the bot switches to the next one (bot/store/elections.py).
+
+    ``elections`` holds one row per archived election with its figures (counts only, as JSON);
+    ``archived_broadcasts`` keeps each of its broadcasts as a JSON object of the ``broadcasts``
+    row, so that later migrations of ``broadcasts`` never have to follow here. No chat id is kept.
+    """
+    for statement in (
+        """CREATE TABLE elections (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    voting_day TEXT,
+    archived_at REAL NOT NULL,
+    figures TEXT NOT NULL
+)""",
+        """CREATE TABLE archived_broadcasts (
+    election_id INTEGER NOT NULL REFERENCES elections (id),
+    broadcast_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    row TEXT NOT NULL,
+    PRIMARY KEY (election_id, broadcast_id)
+)""",
+    ):
+        db.conn.execute(statement)
+
+
 def migrate(db: sqlite_utils.Database, migrations: Migrations = MIGRATIONS) -> list[str]:
     """Apply every pending migration, all in one write transaction; returns the names applied.
 
