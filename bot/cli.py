@@ -516,6 +516,7 @@ def cmd_stats(args, settings: cfg.Settings) -> int:
         s = store.subscriber_stats(tz=tz)
         areas = reports.area_figures(store, schedule.areas)
         pledges = reports.pledge_figures(store, schedule.areas)
+        archived = store.archived_elections()
     finally:
         store.close()
     roles = [[role or "(none)", n] for role, n in s["active"].items()] + [["total", s["total_active"]]]
@@ -535,6 +536,13 @@ def cmd_stats(args, settings: cfg.Settings) -> int:
     for f in pledges:
         print()
         print(pledge_table(f))
+    if archived:
+        print()
+        print("Earlier elections (archived by new-election; counts only)")
+        print(table(["election", "voting day", "broadcasts", "sent", "pledges"], [[
+            a.name, a.voting_day or "", sum(a.figures["broadcasts"].values()), a.figures["deliveries"].get("sent", 0),
+            sum(a.figures["pledges"].values()),
+        ] for a in archived]))  # fmt: skip
     return 0
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot import texts
+from bot.render import zone_abbreviation
 from bot.schedule import ROLES, Schedule
 from bot.scheduler import morning_after
 from bot.store import REMINDER, Store
@@ -105,7 +106,8 @@ class Switch:
             f"Deleted: {r['deliveries']:,} delivery records of the old election"
             + (f", of which {r['undelivered']:,} not yet delivered will never be sent" if r["undelivered"] else ""),
             f"Told once: {r['subscribers']:,} subscribers get 'the bot now follows {self.new.name}' "
-            f"from {self.notice_at:%Y-%m-%d %H:%M} (broadcast {notice_id(self.new)})",
+            f"from {self.notice_at:%Y-%m-%d %H:%M} {zone_abbreviation(str(self.notice_at.tzinfo))} "
+            f"(broadcast {notice_id(self.new)})",
             f"Then: {self.ahead} reminders of the new election, as `plan` lists them; no 'Ralat' is sent",
         ]
 

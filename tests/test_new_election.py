@@ -136,6 +136,7 @@ def test_new_election_shows_what_it_will_do_and_changes_nothing_unless_confirmed
     assert result.returncode == 0, result.stderr
     assert "Kept: 3 active subscribers, with their role, language and area" in result.stdout
     assert "Archived under the old election's name: 1 broadcasts with their figures and 1 pledges" in result.stdout
+    assert re.search(r"Told once: 3 subscribers get .* from \d{4}-\d\d-\d\d \d\d:\d\d WIB", result.stdout)
     assert "Cancelled, nothing changed." in result.stdout
     store = Store(tmp_path / "bot.db")
     assert store.current_election()["name"] == "Pilkada Serentak 2024"
@@ -241,3 +242,4 @@ def test_the_next_election_procedure_keeps_subscribers_sends_no_correction_and_s
     assert re.findall(r"^(\S+)\s+(?:reminder|adhoc|correction)", report.stdout, re.M) == ["pemilihan-baru:2027-11-27"]
     stats = bot("stats", *db)
     assert re.search(r"^total\s+3$", stats.stdout, re.M), stats.stdout
+    assert re.search(r"^Pilkada Serentak 2024\s+2024-11-27\s+1\s+3\s+0$", stats.stdout, re.M), stats.stdout
