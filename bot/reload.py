@@ -94,9 +94,6 @@ async def _reload(application: Application, file: str, started: float) -> Outcom
     log.info("reloading the schedule from %s", file)
     try:
         schedule = await asyncio.to_thread(preflight.load, file)
-        reason = await asyncio.to_thread(_new_election, rt.store, schedule)
-        if reason is not None:  # the next election's dates are not corrections: `new-election` switches
-            raise ScheduleError([elections.refusal(reason, file)])
     except ScheduleError as exc:
         for line in exc.problems:  # the same lines `check` prints
             log.error("%s", line)
@@ -105,6 +102,19 @@ async def _reload(application: Application, file: str, started: float) -> Outcom
             application, lambda language: texts.reload_refused_text(file, problems, language), "reload"
         )
         return Outcome(started, file, ok=False, problems=problems)
+    old, reason = await asyncio.to_thread(_new_election, rt.store, schedule)
+    if reason is not None:  # the next election's dates are not corrections: `new-election` switches
+        line = elections.refusal(reason, file)
+        log.error("%s", line)
+        day, new, was = (
+            schedule.voting_day(),
+            schedule.election.name,
+            old.name if old and old.name else rt.schedule.election.name,
+        )
+        await errors.tell_each_operator(
+            application, lambda language: texts.new_election_refused_text(file, was, new, day, language), "reload"
+        )
+        return Outcome(started, file, ok=False, problems=[line])
     for warning in schedule.warnings:
         log.warning("schedule: %s", warning)
     added, removed, changed = differences(rt.schedule, schedule)
@@ -117,11 +127,14 @@ async def _reload(application: Application, file: str, started: float) -> Outcom
     )  # fmt: skip
 
 
-def _new_election(store, schedule: Schedule) -> str | None:
-    """Why `schedule` is another election than the database's (a connection of its own, in a thread)."""
+def _new_election(store, schedule: Schedule) -> tuple[elections.Identity | None, str | None]:
+    """The election the database follows, and why `schedule` is another one (None: it is the same).
+
+    On a connection of its own: this runs in a worker thread."""
     own = store.reopen()
     try:
-        return elections.new_election(own, schedule)
+        old = elections.followed(own, schedule)
+        return old, elections.difference(old, elections.of_schedule(schedule))
     finally:
         own.close()
 

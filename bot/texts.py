@@ -670,6 +670,12 @@ OP_TEMPLATES = {
             "berjalan tetap dipakai.\n{lines}\nPerbaiki berkasnya, periksa dengan <code>python bot.py check</code>, "
             "lalu muat ulang lagi."
         ),
+        "reload_new_election": (
+            "⚠️ <b>Jadwal tidak dimuat ulang</b>: berkas <code>{file}</code> adalah pemilihan baru, <b>{new}</b> "
+            "(pemungutan suara {day}); bot ini mengikuti <b>{old}</b>. Tidak ada yang dikirim; jadwal yang berjalan "
+            "tetap dipakai.\nUntuk beralih: hentikan bot, jalankan <code>python bot.py new-election {file}</code>, "
+            "ubah BOT_SCHEDULE, lalu jalankan bot lagi (README: Next election)."
+        ),
         "handler_error": (
             "⚠️ <b>Kesalahan</b> di <code>{where}</code>: {error}. Pengguna menerima permintaan maaf. "
             "Rincian ada di log bot; kesalahan yang sama tidak dilaporkan lagi selama 10 menit."
@@ -759,6 +765,12 @@ OP_TEMPLATES = {
             "⚠️ <b>Schedule not reloaded</b>: the file <code>{file}</code> has {n} problem(s); the running "
             "schedule stays.\n{lines}\nFix the file, check it with <code>python bot.py check</code>, then reload again."
         ),
+        "reload_new_election": (
+            "⚠️ <b>Schedule not reloaded</b>: the file <code>{file}</code> is a new election, <b>{new}</b> "
+            "(voting day {day}); this bot follows <b>{old}</b>. Nothing was sent; the running schedule stays.\n"
+            "To switch: stop the bot, run <code>python bot.py new-election {file}</code>, change BOT_SCHEDULE, "
+            "then start the bot again (README: Next election)."
+        ),
         "handler_error": (
             "⚠️ <b>Error</b> in <code>{where}</code>: {error}. The user got an apology. "
             "Details are in the bot's log; the same error is not reported again for 10 minutes."
@@ -811,6 +823,12 @@ def reload_refused_text(file: str, problems: list[str], lang: str = "id", shown:
     if len(problems) > shown:
         lines.append("…")
     return _tpl(lang, "reload_refused").format(file=escape(file), n=len(problems), lines="\n".join(lines))
+
+
+def new_election_refused_text(file: str, old: str, new: str, voting_day: date | None, lang: str = "id") -> str:
+    """To operators: a reload was given the next election's file, which only `new-election` loads."""
+    day = long_date(voting_day, lang) if voting_day else "?"
+    return _tpl(lang, "reload_new_election").format(file=escape(file), old=escape(old), new=escape(new), day=day)
 
 
 def handler_error_text(where: str, error: str, lang: str = "id") -> str:

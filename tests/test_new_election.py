@@ -219,7 +219,11 @@ def test_the_next_election_procedure_keeps_subscribers_sends_no_correction_and_s
             # Loading the new file into the running bot is refused: its dates are not corrections.
             outcome = await reload_schedule(h.application, str(path))
             assert not outcome.ok and "is a new election" in outcome.problems[0]
-            await h.standin.wait_messages(900, 2)  # the operator is told
+            [told] = (await h.standin.wait_messages(900, 2))[1:]  # the operator is told, in Indonesian
+            assert (
+                f"adalah pemilihan baru, <b>{NEXT_NAME}</b> (pemungutan suara Sabtu, 27 November 2027)" in told["text"]
+                and f"python bot.py new-election {path}" in told["text"]
+            )
             await h.stop_bot()
             steps = [("check", str(path), *db), ("preview", str(path)), ("new-election", str(path), "--yes", *db)]
             for args in steps:
