@@ -145,6 +145,8 @@ def output_folder(value: str, settings: cfg.Settings) -> Path:
             raise BadInput(f"--out: {value} is {what}; give a folder")
     if out.exists() and not out.is_dir():
         raise BadInput(f"--out: {value} is a file; give a folder (one CSV file is written per table)")
+    if not out.exists() and out.suffix.lower() == ".csv":  # the form of `export` before it wrote a folder
+        raise BadInput(f"--out: {value} names a file; give a folder, e.g. --out {Path(value).with_suffix('')}")
     return out
 
 

@@ -151,7 +151,7 @@ async def test_statistik_sends_figures_and_a_png_chart(tmp_path, soon):
 async def test_rencana_and_audit(tmp_path, soon):
     async with Harness(tmp_path, schedule(soon), admin_ids=[OP1], subscribers=PEOPLE) as h:
         [reply] = await h.say(OP1, "/rencana")
-        assert "<code>nanti</code>" in reply["text"] and "4 penerima" in reply["text"]
+        assert "<b>nanti</b>" in reply["text"] and "4 penerima" in reply["text"]
         [reply] = await h.say(OP1, "/audit")
         assert "Belum ada tindakan operator" in reply["text"]
 
