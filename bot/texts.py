@@ -928,10 +928,23 @@ def headline(text: str) -> str:
     """The first visible line of a Telegram HTML text, without tags and leading emoji: a title."""
     from bot import telegram_html
 
+    first = text.lstrip()
+    cut = first.find("\n")
+    if cut > 0:  # most texts' first line parses alone: much less work than the whole text (/laporan lists 500)
+        try:
+            line = _title_line(telegram_html.parse(first[:cut], strict=False).text)
+        except telegram_html.HtmlError:  # e.g. a tag closed on a later line
+            line = ""
+        if line:
+            return line
     try:
         visible = telegram_html.parse(text, strict=False).text
     except telegram_html.HtmlError:
         visible = text
+    return _title_line(visible)
+
+
+def _title_line(visible: str) -> str:
     line = next((ln.strip() for ln in visible.splitlines() if ln.strip()), "")
     line = "".join(c for c in line if ord(c) <= 0xFFFF and not 0x2600 <= ord(c) <= 0x27BF and c != "\ufe0f")
     return line.strip(" -·:")
