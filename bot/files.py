@@ -141,7 +141,7 @@ def output_folder(value: str, settings: cfg.Settings) -> Path:
     """The folder an `--out` names, resolved (it may not exist yet); BadInput for a file or one of the bot's files."""
     out = Path(value).resolve()
     for path, what in protected_files(settings).items():
-        if same_file(out, path) or out == path:
+        if same_file(out, path):
             raise BadInput(f"--out: {value} is {what}; give a folder")
     if out.exists() and not out.is_dir():
         raise BadInput(f"--out: {value} is a file; give a folder (one CSV file is written per table)")
