@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import errno
 import getpass
-import io
 import logging
 import os
 import signal
@@ -129,9 +127,18 @@ def parser() -> argparse.ArgumentParser:
     export = sub.add_parser(
         "export",
         parents=[common],
-        help="aggregate counts (per role, broadcast, kecamatan and pledge) to CSV; no personal data",
+        help="aggregate counts to one CSV file per table (roles, broadcasts, kecamatan, pledges); no personal data",
     )
-    export.add_argument("--out", required=True, metavar="FILE.csv", help="CSV file to write")
+    export.add_argument(
+        "--out", required=True, metavar="DIR", help="folder to write the CSV files in (made if missing)"
+    )
+    export.add_argument("--lang", choices=["id", "en"], default="id", help="file names and headers (default id)")
+    export.add_argument(
+        "--sep",
+        choices=[";", ",", "tab"],
+        default=";",
+        help="column separator (default ';', for Excel in Indonesia; decimals take a comma with ';', else a point)",
+    )
     ics_cmd = sub.add_parser("ics", parents=[common], help="write the stage dates as an iCalendar (.ics) file")
     ics_cmd.add_argument("--out", required=True, metavar="FILE.ics")
     ics_cmd.add_argument("--lang", choices=["id", "en"], default="id")
@@ -576,13 +583,14 @@ def area_table(areas: list[dict], roles: list) -> str:
 def cmd_report(args, settings: cfg.Settings) -> int:
     from bot import reports
 
-    tz = load_schedule(settings.schedule).election.tz
+    schedule = load_schedule(settings.schedule)
+    tz = schedule.election.tz
     store = open_store(settings)
     try:
         if args.id is None:
-            figures = reports.recent_figures(store)
+            figures = reports.recent_reports(store, schedule, "en")
         else:
-            f = reports.broadcast_figures(store, args.id)
+            f = reports.broadcast_report(store, schedule, args.id, "en")
     finally:
         store.close()
     if args.id is None:
@@ -592,14 +600,17 @@ def cmd_report(args, settings: cfg.Settings) -> int:
         print(f"Latest broadcasts, newest first (times in {tz.key})")
         print(table(
             ["id", "kind", "status", "total", "sent", "blocked", "failed", "expired", "cancelled", "pending", "done",
-             "created"],
+             "created", "title", "areas", "author"],
             [[f["id"], f["kind"], f["status"], f["total"], f["sent"], f["blocked"], f["failed"], f["expired"],
-              f["cancelled"], f["pending"], f"{f['percent']:.1f}%", local_time(f["created_at"], tz)] for f in figures],
+              f["cancelled"], f["pending"], f"{f['percent']:.1f}%", local_time(f["created_at"], tz),
+              *about(f, REPORT_TITLE_CHARS)] for f in figures],
         ))  # fmt: skip
         return 0
     if f is None:
         raise BadInput(f"no broadcast with id {args.id}")
+    title, areas, author = about(f)
     rows = [
+        ["title", title], ["areas", areas], ["author", author],
         ["kind", f["kind"]], ["status", f["status"]], ["roles", ", ".join(f["roles"])], ["total", f["total"]],
         ["sent", f["sent"]], ["blocked", f["blocked"]], ["failed", f["failed"]], ["expired", f["expired"]],
         ["cancelled", f["cancelled"]], ["pending", f["pending"]], ["done", f"{f['percent']:.1f}%"],
@@ -620,6 +631,19 @@ def cmd_report(args, settings: cfg.Settings) -> int:
     print(f"Broadcast {f['id']}")
     print(table(["field", "value"], rows))
     return 0
+
+
+REPORT_TITLE_CHARS = 40  # a title in the list of `report`, which is wide already
+
+
+def about(f: dict, title_chars: int | None = None) -> list[str]:
+    """A report's title (shortened to ``title_chars``), its areas ('all', '-' without areas) and its
+    author ('-' when not recorded), in plain text."""
+    from bot.texts import short_title
+
+    title = short_title(f["title"], title_chars) if title_chars else f["title"]
+    names = f["area_names"]
+    return [title, "-" if names is None else ", ".join(names) or "all", f["author"] or "-"]
 
 
 def parse_roles(raw: str) -> list[str]:
@@ -690,6 +714,7 @@ def cmd_broadcast(args, settings: cfg.Settings) -> int:
     from bot.areas import ref_name
     from bot.demo import plain
     from bot.scheduler import enqueue_adhoc
+    from bot.store.operator import CLI_BROADCAST
 
     roles = parse_roles(args.roles)
     text = read_message(args.text_file)
@@ -716,7 +741,7 @@ def cmd_broadcast(args, settings: cfg.Settings) -> int:
             return 0
         broadcast_id, total = enqueue_adhoc(store, text, roles, ttl=reports.ADHOC_TTL, areas=refs)
         detail = f"roles={','.join(roles)}; recipients={total}" + (f"; areas={','.join(refs)}" if refs else "")
-        store.log_action(audit_actor(), "broadcast", broadcast_id, detail)
+        store.log_action(audit_actor(), CLI_BROADCAST, broadcast_id, detail)
         print(f"Queued broadcast {broadcast_id} for {total:,} recipients.")
         if args.no_wait:
             print(f"The running bot delivers it; follow it with `python bot.py report {broadcast_id}`.")
@@ -773,22 +798,22 @@ def follow(store, broadcast_id: str, total: int, timeout: float, interval: float
 
 @operator_command
 def cmd_export(args, settings: cfg.Settings) -> int:
-    from bot import reports
+    from bot import export, reports
 
-    out = files.output_path(args.out, settings)
-    areas = load_schedule(settings.schedule).areas  # names the kecamatan and gives their DPT
+    folder = files.output_folder(args.out, settings)
+    schedule = load_schedule(settings.schedule)  # names the kecamatan and gives their DPT
     store = open_store(settings)
     try:
-        rows = reports.export_rows(store, areas)
+        tables = reports.export_tables(store, schedule, args.lang)
     finally:
         store.close()
-    text = io.StringIO(newline="")
-    fields = ["kind", "id", "status", "count", "role", "voters", "coverage", "area", "received", "share"]
-    writer = csv.DictWriter(text, fieldnames=fields, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    files.write_atomically(out, text.getvalue().encode("utf-8"))
-    print(f"Wrote {len(rows)} rows to {args.out} (aggregate counts only).")
+    written = export.export_files(tables, args.lang, export.SEPARATORS[args.sep])
+    files.make_folder(folder, args.out)  # only now: a refused database leaves no folder behind
+    outs = {name: files.output_path(str(folder / name), settings) for name in written}
+    for name, (data, _rows) in written.items():
+        files.write_atomically(outs[name], data)
+    listed = ", ".join(f"{name} ({rows})" for name, (_data, rows) in written.items())
+    print(f"Wrote {len(written)} CSV files to {args.out} (aggregate counts only; rows): {listed}.")
     return 0
 
 

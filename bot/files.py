@@ -3,7 +3,8 @@
 - the database: a folder, a damaged file or an unwritable place is bad input, not a traceback;
 - the database lock (bot/lock.py) as a `with` block that names the holder when it is taken;
 - `--out` files: never the database (or its -wal, -shm, -journal, lock), the schedule or the
-  settings file, never a folder, and written atomically (a temporary file, then a rename).
+  settings file, never a folder, and written atomically (a temporary file, then a rename);
+- an `--out` folder (`export`): never a file, made if missing.
 """
 
 from __future__ import annotations
@@ -134,6 +135,29 @@ def output_path(value: str, settings: cfg.Settings) -> Path:
         if same_file(out, path):
             raise BadInput(f"--out: {value} is {what}; choose another file")
     return out
+
+
+def output_folder(value: str, settings: cfg.Settings) -> Path:
+    """The folder an `--out` names, resolved (it may not exist yet); BadInput for a file or one of the bot's files."""
+    out = Path(value).resolve()
+    for path, what in protected_files(settings).items():
+        if same_file(out, path):
+            raise BadInput(f"--out: {value} is {what}; give a folder")
+    if out.exists() and not out.is_dir():
+        raise BadInput(f"--out: {value} is a file; give a folder (one CSV file is written per table)")
+    if not out.exists() and out.suffix.lower() == ".csv":  # the form of `export` before it wrote a folder
+        raise BadInput(f"--out: {value} names a file; give a folder, e.g. --out {Path(value).with_suffix('')}")
+    return out
+
+
+def make_folder(folder: Path, value: str) -> None:
+    """Create an `--out` folder and the folders above it; BadInput saying why it cannot be made."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file stands where a folder above it should be
+        raise BadInput(f"--out: cannot create folder {value}: a file stands in its path") from None
+    except OSError as exc:
+        raise BadInput(f"--out: cannot create folder {value} ({reason(exc)})") from None
 
 
 def reason(exc: OSError) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -21,9 +22,10 @@ from telegram import (
     InlineKeyboardMarkup,
     InputFile,
     Update,
+    User,
 )
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
 from bot import broadcast_areas, callbacks, plan, reports, telegram_html, texts
 from bot import store as st
@@ -113,6 +115,34 @@ def area_names(schedule: Schedule, refs: list[str]) -> list[str] | None:
 
 async def _audit(rt: Runtime, actor: int, action: str, subject: str | None = None, detail: str | None = None) -> None:
     rt.store.log_action(actor, action, subject, detail)
+
+
+NAME_CHARS = 32  # an operator's name in /audit and /laporan
+
+
+def telegram_name(user: User) -> str | None:
+    """How /audit names a Telegram user: their first name, else @username (cut to NAME_CHARS)."""
+    name = (user.first_name or "").strip() or (f"@{user.username}" if user.username else "")
+    return name[:NAME_CHARS] or None
+
+
+async def remember_name(update: Update, context: BotContext) -> None:
+    """Keep the Telegram name of an operator who uses the bot, for /audit and /laporan.
+
+    Runs before every other handler (group -1) and never stops them; the name is written only
+    when it changed, and a failure to write it costs nothing but the name.
+    """
+    rt = context.runtime
+    user = update.effective_user
+    if user is None or user.id not in rt.settings.admin_ids:
+        return
+    name = telegram_name(user)
+    if name is None:
+        return
+    try:
+        rt.store.remember_operator_name(user.id, name)
+    except sqlite3.Error:  # a busy database: the name waits for the operator's next command
+        log.warning("could not keep an operator's name", exc_info=True)
 
 
 # -- commands ---------------------------------------------------------------------------------
@@ -217,9 +247,9 @@ def view_pages(view: str, language: str, schedule: Schedule, store: st.Store, ra
         rows = plan.plan(schedule, store.count_audience, rate, now=now, recorded=store.recorded_reminders())
         return texts.plan_pages(rows, rate, tz, language, schedule.areas)
     if view == "laporan":
-        return texts.report_list_pages(reports.recent_figures(store, REPORTS_SHOWN), tz, language)
+        return texts.report_list_pages(reports.recent_reports(store, schedule, language, REPORTS_SHOWN), tz, language)
     if view == "audit":
-        return texts.audit_pages(store.audit_trail(AUDIT_SHOWN), tz, language)
+        return texts.audit_pages(store.audit_trail(AUDIT_SHOWN), tz, language, store.operator_names())
     if view == "pertanyaan":
         return texts.unanswered_pages(store.unanswered(now.timestamp(), QUESTIONS_SHOWN), language)
     raise ValueError(f"no operator view {view!r}")
@@ -254,8 +284,8 @@ async def report(update: Update, context: BotContext) -> None:
     tz = rt.schedule.election.tz
     language = lang(update, context)
     if context.args:
-        figures = reports.broadcast_figures(rt.store, context.args[0])
-        answer = texts.progress_text(figures, tz, language) if figures else texts.op_say(language, "no_such_report")
+        figures = reports.broadcast_report(rt.store, rt.schedule, context.args[0], language)
+        answer = texts.report_detail(figures, tz, language) if figures else texts.op_say(language, "no_such_report")
         await reply(update, answer)
     else:
         await reply_pages(update, "laporan", pages_now(rt, "laporan", language), language)
@@ -656,6 +686,7 @@ def register(application: Application, admin_ids) -> None:
     if not admin_ids:
         return
     operator = filters.User(user_id=list(admin_ids)) & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    application.add_handler(TypeHandler(Update, remember_name), group=-1)
     for name, callback in [
         ("statistik", statistics), ("siaran", start_broadcast), ("batal", cancel_running),
         ("rencana", upcoming), ("laporan", report), ("audit", audit),

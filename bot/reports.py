@@ -1,6 +1,8 @@
 """Figures for operators, shared by the Telegram operator commands and the command line (pure).
 
-Aggregates only: nothing here returns a chat id, a name or any other personal data.
+Aggregates only: nothing here returns a chat id or any subscriber's data. The one name it gives is
+an ad-hoc broadcast's author (an operator, see :func:`describe`), for /laporan and `report`; the
+tables of `export` (:func:`export_tables`) leave it out.
 """
 
 from __future__ import annotations
@@ -8,9 +10,11 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+from bot import texts
+from bot.areas import ref_name
 from bot.plan import human_duration
-from bot.schedule import ASKS, ROLES
-from bot.store import ENQUEUING, Broadcast, Store, undelivered
+from bot.schedule import ASKS, ROLES, Schedule
+from bot.store import ENQUEUING, SUBSCRIBER_STATUSES, Broadcast, Store, undelivered
 
 ADHOC_TTL = 24 * 3600  # an ad-hoc notice not delivered within a day is dropped
 
@@ -69,29 +73,129 @@ def recent_figures(store: Store, limit: int = 10) -> list[dict]:
     return [_figures(store, b) for b in store.recent_broadcasts(limit)]
 
 
+def title(b: Broadcast, schedule: Schedule, lang: str = "id") -> str:
+    """What a broadcast is about: the first line of its text (see texts.broadcast_title)."""
+    return texts.broadcast_title(b.id, b.text, b.text_en, schedule, lang)
+
+
+def area_names(b: Broadcast, schedule: Schedule) -> list[str] | None:
+    """The names of the kecamatan (and desa) a broadcast went to; [] for everybody, None when
+    neither the schedule nor the broadcast has areas (nothing to say)."""
+    if not b.area_list and not schedule.areas:
+        return None
+    return [ref_name(schedule.areas, ref) for ref in b.area_list]
+
+
+def authors(store: Store) -> dict[str, str]:
+    """Who sent each ad-hoc broadcast that records it: 'Siti (123456)', or 'cli:<user>'."""
+    names = store.operator_names()
+    return {broadcast: texts.operator_label(actor, names) for broadcast, actor in store.broadcast_authors().items()}
+
+
+def describe(b: Broadcast, schedule: Schedule, lang: str, known_authors: dict[str, str]) -> dict:
+    """A broadcast's ``title``, ``area_names`` and ``author`` (None if not recorded), for reports."""
+    return {"title": title(b, schedule, lang), "area_names": area_names(b, schedule), "author": known_authors.get(b.id)}
+
+
+def recent_reports(store: Store, schedule: Schedule, lang: str = "id", limit: int = 10) -> list[dict]:
+    """The latest broadcasts' figures with what :func:`describe` says of each (/laporan, `report`)."""
+    known = authors(store)
+    return [{**_figures(store, b), **describe(b, schedule, lang, known)} for b in store.recent_broadcasts(limit)]
+
+
+def broadcast_report(store: Store, schedule: Schedule, broadcast_id: str, lang: str = "id") -> dict | None:
+    """One broadcast's figures (:func:`broadcast_figures`) with what :func:`describe` says of it."""
+    figures = broadcast_figures(store, broadcast_id)
+    b = store.broadcast(broadcast_id)
+    if figures is None or b is None:
+        return None
+    return {**figures, **describe(b, schedule, lang, authors(store))}
+
+
 def chart_bars(store: Store, schedule, tz, lang: str = "id", limit: int = 8) -> list[dict]:
     """The latest broadcasts as the /statistik chart draws them: a title, a day and every outcome."""
-    from bot import texts
-
     bars = []
-    for f in recent_figures(store, limit):
+    for b in store.recent_broadcasts(limit):
+        f = _figures(store, b)
         bar = {k: f[k] for k in ("sent", "blocked", "failed", "expired", "cancelled", "pending")}
-        bar["label"] = texts.broadcast_label(f["id"], schedule, lang)
+        bar["label"] = title(b, schedule, lang)
         bar["day"] = datetime.fromtimestamp(f["created_at"], tz).date() if f["created_at"] else None
         bars.append(bar)
     return bars
 
 
-def export_rows(store: Store, areas=()) -> list[dict]:
-    """Rows for `export`: one per role, per broadcast, per kecamatan × role and the pledges; counts only."""
-    rows = []
+# -- export: one table per kind of figure ---------------------------------------------------------
+
+
+def export_tables(store: Store, schedule: Schedule, lang: str = "id") -> dict[str, list[dict]]:
+    """The tables of `export` (bot/export.py names their columns and files); counts only, no chat
+    id, no operator. Keys: "roles", "broadcasts", "areas", "pledges", "pledge_roles", "pledge_areas"."""
+    areas = area_figures(store, schedule.areas)
+    pledges = pledge_figures(store, schedule.areas)
+    return {
+        "roles": role_table(store, lang),
+        "broadcasts": broadcast_table(store, schedule, lang),
+        "areas": area_table(areas, lang),
+        **pledge_tables(pledges, lang),
+    }
+
+
+def role_table(store: Store, lang: str) -> list[dict]:
+    """One row per role (then people with no role yet): subscribers per status, and in all."""
+    counts: dict[str, dict[str, int]] = {}
     for role, status, n in store.counts_by_role_and_status():
-        rows.append({"kind": "role", "id": role or "", "status": status, "count": n})
-    for b in store.recent_broadcasts(limit=1_000_000):
+        counts.setdefault(role or "", {})[status] = n
+    order = (
+        [r for r in ROLES if r in counts]
+        + sorted(r for r in counts if r not in ROLES and r)
+        + ([""] if "" in counts else [])
+    )
+    rows = []
+    for role in order:
+        by_status = counts[role]
+        row: dict = {"role": role, "role_name": role_word(role, lang)}
+        row.update({status: by_status.get(status, 0) for status in SUBSCRIBER_STATUSES})
+        row["total"] = sum(by_status.values())
+        rows.append(row)
+    return rows
+
+
+def role_word(role: str | None, lang: str) -> str:
+    """'Kepala Desa'; '(tanpa peran)' for people who chose none yet."""
+    if not role:
+        return "(no role)" if lang == "en" else "(tanpa peran)"
+    return texts.ROLE_SHORT["en" if lang == "en" else "id"].get(role, role)
+
+
+def area_word(area_id: str | None, name: str | None, lang: str) -> str:
+    """A kecamatan's name; '(tanpa wilayah)' for people who gave none."""
+    if area_id is None:
+        return "(no area)" if lang == "en" else "(tanpa wilayah)"
+    return name or area_id
+
+
+def broadcast_table(store: Store, schedule: Schedule, lang: str) -> list[dict]:
+    """One row per broadcast, oldest first: what it was, where it went and how its copies ended."""
+    tz = schedule.election.tz
+    rows = []
+    for b in reversed(store.recent_broadcasts(limit=1_000_000)):
         f = _figures(store, b)
-        for outcome in ("total", "sent", "blocked", "failed", "expired", "cancelled", "pending"):
-            rows.append({"kind": f"broadcast:{f['kind']}", "id": f["id"], "status": outcome, "count": f[outcome]})
-    return rows + area_rows(area_figures(store, areas)) + pledge_rows(pledge_figures(store, areas))
+        names = area_names(b, schedule)
+        rows.append({
+            "id": b.id, "kind": texts.kind_word(b.kind, lang), "title": title(b, schedule, lang),
+            "roles": ", ".join(role_word(r, lang) for r in b.role_list),
+            "areas": "" if names is None else ", ".join(names) or texts.op_say(lang, "all_areas"),
+            "status": texts.state_word(b.status, lang), "created": local_minute(b.created_at, tz),
+            "finished": local_minute(b.finished_at, tz),
+            **{k: f[k] for k in ("total", "sent", "blocked", "failed", "expired", "cancelled", "pending")},
+            "percent": f["percent"],
+        })  # fmt: skip
+    return rows
+
+
+def local_minute(ts: float | None, tz) -> str:
+    """'2024-11-27 14:05' in the election's time zone, as spreadsheets read a date and time; '' for none."""
+    return datetime.fromtimestamp(ts, tz).strftime("%Y-%m-%d %H:%M") if ts else ""
 
 
 # -- areas: figures per kecamatan -----------------------------------------------------------------------------
@@ -126,18 +230,20 @@ def area_figures(store: Store, areas) -> list[dict]:
     return figures
 
 
-def area_rows(figures: list[dict]) -> list[dict]:
-    """`export` rows of kind "area": one per kecamatan × role and one total with its coverage."""
-    rows = []
-    for f in figures:
-        area_id = f["id"] or ""
-        for role, n in sorted(f["roles"].items()):
-            rows.append({"kind": "area", "id": area_id, "status": "active", "role": role, "count": n})
-        cover = f["coverage"]
-        rows.append({"kind": "area", "id": area_id, "status": "active", "role": "", "count": f["count"],
-                     "voters": f["voters"] if f["voters"] else "",
-                     "coverage": "" if cover is None else f"{cover:.2f}"})  # fmt: skip
-    return rows
+def area_table(figures: list[dict], lang: str) -> list[dict]:
+    """`export`: one row per kecamatan (then people with no area): its name beside its id, active
+    subscribers per role and in all, its DPT and coverage (None where the DPT is not given)."""
+    return [
+        {
+            "area": f["id"] or "",
+            "area_name": area_word(f["id"], f["name"], lang),
+            **{role: f["roles"].get(role, 0) for role in ROLES},
+            "active": f["count"],
+            "voters": f["voters"],
+            "coverage": f["coverage"],
+        }  # fmt: skip
+        for f in figures
+    ]
 
 
 # -- pledges -----------------------------------------------------------------------------------
@@ -190,17 +296,21 @@ def _pledge_part(pledged: list[tuple], received: list[tuple], match, **key) -> d
     return {**key, "pledged": n_p, "received": n_r, "share": share(n_p, n_r)}
 
 
-def pledge_rows(figures: list[dict]) -> list[dict]:
-    """`export` rows: kind "pledge" (per ask), "pledge:role" and "pledge:area" ("" = no area)."""
+def pledge_tables(figures: list[dict], lang: str) -> dict[str, list[dict]]:
+    """`export`: the pledges per ask ("pledges"), per ask × role and per ask × kecamatan."""
 
-    def row(kind: str, f: dict, part: dict, role: str = "", area: str = "") -> dict:
-        cover = "" if part["share"] is None else f"{part['share']:.2f}"
-        return {"kind": kind, "id": f["ask"], "status": "pledged", "count": part["pledged"], "role": role,
-                "area": area, "received": part["received"], "share": cover}  # fmt: skip
+    def row(f: dict, part: dict, **key) -> dict:
+        ask = {"ask": f["ask"], "ask_name": texts.ask_word(f["ask"], lang)}
+        return {**ask, **key, "pledged": part["pledged"], "received": part["received"], "share": part["share"]}
 
-    rows = []
-    for f in figures:
-        rows.append(row("pledge", f, f))
-        rows += [row("pledge:role", f, r, role=r["role"]) for r in f["roles"]]
-        rows += [row("pledge:area", f, a, area=a["id"] or "") for a in f["areas"]]
-    return rows
+    return {
+        "pledges": [row(f, f) for f in figures],
+        "pledge_roles": [
+            row(f, r, role=r["role"], role_name=role_word(r["role"], lang)) for f in figures for r in f["roles"]
+        ],
+        "pledge_areas": [
+            row(f, a, area=a["id"] or "", area_name=area_word(a["id"], a["name"], lang))
+            for f in figures
+            for a in f["areas"]
+        ],
+    }

@@ -641,7 +641,7 @@ OP_TEMPLATES = {
         "audit_title": "<b>Tindakan operator terakhir</b>",
         "plan_none": "Tidak ada pengingat terjadwal yang akan datang.",
         "plan_title": "<b>Pengingat terjadwal</b> · {rate} pesan/detik",
-        "plan_line": "<code>{id}</code>\n  {at} · {roles} · {recipients} · {duration} · {finish}",
+        "plan_line": "<b>{title}</b>\n  {at} · {roles} · {recipients} · {duration} · {finish}",
         "plan_finish": "selesai {at}",
         "plan_not_all": "selesai tidak semua",
         "plan_late": "  ⚠️ hanya {reached} dari {total} ({share}) sebelum batas {deadline}",
@@ -688,6 +688,7 @@ OP_TEMPLATES = {
         "desa_prompt": "<b>{area}</b>: seluruh kecamatan, atau desa tertentu. Lalu tekan Kembali.\nDipilih: {areas}",
         "whole_area": "Seluruh {area}",
         "areas_line": "Wilayah: {areas}",
+        "report_author": "oleh {author}",
         "no_recipients_areas": (
             "<b>Tidak ada penerima</b>: belum ada pelanggan aktif dengan peran {roles} di {areas}, jadi siaran "
             "ini tidak dapat dikirim. Tekan Batal, atau /siaran untuk memilih lagi."
@@ -738,7 +739,7 @@ OP_TEMPLATES = {
         "audit_title": "<b>Latest operator actions</b>",
         "plan_none": "No upcoming scheduled reminders.",
         "plan_title": "<b>Scheduled reminders</b> · {rate} messages/second",
-        "plan_line": "<code>{id}</code>\n  {at} · {roles} · {recipients} · {duration} · {finish}",
+        "plan_line": "<b>{title}</b>\n  {at} · {roles} · {recipients} · {duration} · {finish}",
         "plan_finish": "done by {at}",
         "plan_not_all": "not everyone before it expires",
         "plan_late": "  ⚠️ only {reached} of {total} ({share}) before the {deadline} deadline",
@@ -783,6 +784,7 @@ OP_TEMPLATES = {
         "desa_prompt": "<b>{area}</b>: the whole kecamatan, or some villages. Then press Back.\nSelected: {areas}",
         "whole_area": "All of {area}",
         "areas_line": "Areas: {areas}",
+        "report_author": "by {author}",
         "no_recipients_areas": (
             "<b>No recipients</b>: there are no active subscribers with the roles {roles} in {areas} yet, so "
             "this broadcast cannot be sent. Press Cancel, or /siaran to choose again."
@@ -962,13 +964,78 @@ def headline(text: str) -> str:
     """The first visible line of a Telegram HTML text, without tags and leading emoji: a title."""
     from bot import telegram_html
 
+    first = text.lstrip()
+    cut = first.find("\n")
+    if cut > 0:  # most texts' first line parses alone: much less work than the whole text (/laporan lists 500)
+        try:
+            line = _title_line(telegram_html.parse(first[:cut], strict=False).text)
+        except telegram_html.HtmlError:  # e.g. a tag closed on a later line
+            line = ""
+        if line:
+            return line
     try:
         visible = telegram_html.parse(text, strict=False).text
     except telegram_html.HtmlError:
         visible = text
+    return _title_line(visible)
+
+
+def _title_line(visible: str) -> str:
     line = next((ln.strip() for ln in visible.splitlines() if ln.strip()), "")
     line = "".join(c for c in line if ord(c) <= 0xFFFF and not 0x2600 <= ord(c) <= 0x27BF and c != "\ufe0f")
     return line.strip(" -·:")
+
+
+TITLE_CHARS = 48  # a broadcast's title in /laporan and /rencana: one line on a phone
+
+
+def short_title(title: str, limit: int = TITLE_CHARS) -> str:
+    """``title`` cut at a word boundary to at most ``limit`` characters, ending in '…' when cut."""
+    if len(title) <= limit:
+        return title
+    head = title[: limit - 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head[limit // 2 :] else head
+    return cut.rstrip(" ,.;:-·") + "…"
+
+
+def broadcast_title(broadcast_id: str, text: str, text_en: str | None, schedule: Schedule, lang: str = "id") -> str:
+    """What a broadcast is about, in plain text: the first line of the text it sent (HTML stripped),
+    'Ralat: <stage name>' for a correction; a reminder whose text has no words goes by its title
+    in the schedule, else its id."""
+    if broadcast_id.startswith("ralat:"):
+        return broadcast_label(broadcast_id, schedule, lang)
+    sent = text_en if _en(lang) and text_en else text
+    return headline(sent) or broadcast_label(broadcast_id, schedule, lang)
+
+
+KIND_WORDS = {
+    st.REMINDER: ("Pengingat", "Reminder"),
+    st.ADHOC: ("Siaran", "Broadcast"),
+    st.CORRECTION: ("Ralat", "Correction"),
+}
+
+
+def kind_word(kind: str, lang: str = "id") -> str:
+    """A broadcast's kind in words: 'Pengingat', 'Siaran', 'Ralat'."""
+    words = KIND_WORDS.get(kind)
+    return (words[1] if _en(lang) else words[0]) if words else kind
+
+
+def state_word(status: str, lang: str = "id") -> str:
+    """A broadcast's status as /laporan says it: 'selesai', 'sedang dikirim'."""
+    return _tpl(lang, "states").get(status, status)
+
+
+def ask_word(ask: str, lang: str = "id") -> str:
+    """A pledge button as /statistik names it: 'Akan memilih', 'Sudah memilih'."""
+    return _tpl(lang, f"stats_pledge_{ask}")
+
+
+def operator_label(actor: str, names: dict[str, str]) -> str:
+    """An operator as /audit and /laporan show them, in plain text: 'Siti (123456)' when the bot
+    knows the name of user id ``actor``, else ``actor`` as recorded (an id, or 'cli:<user>')."""
+    name = names.get(actor)
+    return f"{name} ({actor})" if name else actor
 
 
 def broadcast_label(broadcast_id: str, schedule: Schedule, lang: str = "id") -> str:
@@ -1056,42 +1123,58 @@ def progress_text(f: dict, tz, lang: str = "id") -> str:
     return "\n".join(lines)
 
 
+def report_about(f: dict, lang: str = "id") -> list[str]:
+    """The lines that say what a broadcast was: its title (shortened for a phone), then its areas
+    (``area_names``: None when the schedule has no areas) and its author, when known."""
+    lines = [escape(short_title(f["title"]))] if f.get("title") else []
+    about = [areas_line(f["area_names"], lang)] if f.get("area_names") is not None else []
+    about += [_tpl(lang, "report_author").format(author=escape(f["author"]))] if f.get("author") else []
+    return lines + ([" · ".join(about)] if about else [])
+
+
 def report_list_pages(items: list[dict], tz, lang: str = "id") -> list[str]:
-    """/laporan: the latest broadcasts, newest first, as pages."""
+    """/laporan: the latest broadcasts, newest first, as pages; each with what :func:`report_about` says."""
     if not items:
         return [_tpl(lang, "reports_none")]
-    lines = [
-        _tpl(lang, "reports_line").format(
-            id=escape(f["id"]),
-            created=clock(f["created_at"], tz, lang),
-            sent=num(f["sent"], lang),
-            total=num(f["total"], lang),
-        )  # fmt: skip
-        for f in items
-    ]
-    return pages.paginate(lines, _tpl(lang, "reports_title"), _tpl(lang, "reports_hint"))
+    return pages.paginate([report_item(f, tz, lang) for f in items], _tpl(lang, "reports_title"),
+                          _tpl(lang, "reports_hint"))  # fmt: skip
 
 
-def audit_lines(rows: list[dict], tz, lang: str = "id") -> list[str]:
-    """One line per audit trail entry."""
+def report_item(f: dict, tz, lang: str = "id") -> str:
+    """One broadcast of /laporan: id, day, copies sent; then its title, areas and author, indented."""
+    line = _tpl(lang, "reports_line").format(
+        id=escape(f["id"]), created=clock(f["created_at"], tz, lang), sent=num(f["sent"], lang),
+        total=num(f["total"], lang),
+    )  # fmt: skip
+    return "\n  ".join([line, *report_about(f, lang)])
+
+
+def report_detail(f: dict, tz, lang: str = "id") -> str:
+    """/laporan ID: the progress of one broadcast, then what it was about."""
+    return "\n".join([progress_text(f, tz, lang), *report_about(f, lang)])
+
+
+def audit_lines(rows: list[dict], tz, lang: str = "id", names: dict[str, str] | None = None) -> list[str]:
+    """One line per audit trail entry; an operator whose name the bot knows is 'Siti (123456)'."""
     lines = []
     for r in rows:
         subject = f" {escape(r['subject'])}" if r["subject"] else ""
         detail = f" ({escape(r['detail'])})" if r["detail"] else ""
-        lines.append(f"{clock(r['at'], tz, lang)} · {escape(r['actor'])} · {escape(r['action'])}{subject}{detail}")
+        actor = escape(operator_label(r["actor"], names or {}))
+        lines.append(f"{clock(r['at'], tz, lang)} · {actor} · {escape(r['action'])}{subject}{detail}")
     return lines
 
 
-def audit_pages(rows: list[dict], tz, lang: str = "id") -> list[str]:
+def audit_pages(rows: list[dict], tz, lang: str = "id", names: dict[str, str] | None = None) -> list[str]:
     """/audit: the audit trail, newest first, as pages."""
     if not rows:
         return [_tpl(lang, "audit_none")]
-    return pages.paginate(audit_lines(rows, tz, lang), _tpl(lang, "audit_title"))
+    return pages.paginate(audit_lines(rows, tz, lang, names), _tpl(lang, "audit_title"))
 
 
 def plan_items(rows, tz, lang: str = "id", areas: tuple = ()) -> list[str]:
-    """One item per reminder of /rencana: its line, its areas if it has some (``areas``: the
-    schedule's, to name them), and a warning line when it is late."""
+    """One item per reminder of /rencana: its title (the first line of its text) and line, its areas
+    if it has some (``areas``: the schedule's, to name them), and a warning line when it is late."""
     items = []
     for row in rows:
         r = row.reminder
@@ -1099,8 +1182,9 @@ def plan_items(rows, tz, lang: str = "id", areas: tuple = ()) -> list[str]:
             finish = _tpl(lang, "plan_finish").format(at=_stamp(row.finish.astimezone(tz), lang, year=False))
         else:
             finish = _tpl(lang, "plan_not_all")
+        title = headline(r.text_en if _en(lang) and r.text_en else r.text) or r.id
         item = _tpl(lang, "plan_line").format(
-            id=escape(r.id),
+            title=escape(short_title(title)),
             at=_stamp(r.at, lang),
             roles=roles_text(r.roles, lang),
             recipients=recipients_text(row.recipients, lang),

@@ -3,7 +3,6 @@ kecamatan × role, and give coverage (subscribers / DPT) only where the schedule
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -267,23 +266,18 @@ def test_cli_stats_prints_a_table_per_kecamatan(files):
 
 
 def test_export_has_area_rows_with_coverage_and_no_chat_ids(files, tmp_path):
+    from tests.test_export import read_csv
+
     db, schedule = files
-    out = tmp_path / "export.csv"
+    out = tmp_path / "angka"
     result = bot("export", "--out", str(out), "--database", db, "--schedule", schedule)
     assert result.returncode == 0, result.stderr
-    content = out.read_text(encoding="utf-8")
-    assert "98765" not in content  # every chat id here starts with it
-    table = list(csv.DictReader(content.splitlines()))
-    assert list(table[0])[:7] == ["kind", "id", "status", "count", "role", "voters", "coverage"]
-    area = {(r["id"], r["role"]): r for r in table if r["kind"] == "area"}
-    assert {k: int(r["count"]) for k, r in area.items() if k[0] == "kedungwaru"} == {
-        ("kedungwaru", "asn"): 1, ("kedungwaru", "kades"): 1, ("kedungwaru", "pemilih"): 5, ("kedungwaru", ""): 7,
-    }  # fmt: skip
-    assert (area[("kedungwaru", "")]["voters"], area[("kedungwaru", "")]["coverage"]) == ("200", "3.50")
-    assert (area[("ngunut", "")]["voters"], area[("ngunut", "")]["coverage"]) == ("", "")  # no DPT: no coverage
-    assert int(area[("", "")]["count"]) == 2 and area[("", "")]["coverage"] == ""  # people without an area
-    assert all(r["status"] == "active" for r in area.values())
-    assert {(r["kind"], r["id"]) for r in table if r["kind"] == "role"} >= {("role", "pemilih")}  # still there
+    assert "98765" not in "".join(p.read_text(encoding="utf-8-sig") for p in out.iterdir())  # every chat id
+    area = {r["ID kecamatan"]: r for r in read_csv(out / "kecamatan.csv")}
+    assert list(area["kedungwaru"].values()) == ["kedungwaru", "Kedungwaru", "1", "1", "5", "7", "200", "3,50"]
+    assert (area["ngunut"]["DPT"], area["ngunut"]["Cakupan (% DPT)"]) == ("", "")  # no DPT: no coverage
+    assert (area[""]["Kecamatan"], area[""]["Aktif"], area[""]["Cakupan (% DPT)"]) == ("(tanpa wilayah)", "2", "")
+    assert {r["Peran"] for r in read_csv(out / "peran.csv")} >= {"pemilih"}  # still there
 
 
 # -- /statistik end to end ----------------------------------------------------------------------

@@ -204,11 +204,11 @@ def test_a_token_shaped_secret_in_a_traceback_is_hidden_too():
 
 # --- --out never replaces the bot's own files --------------------------------------------------
 
-OUTPUTS = {
-    "export": ["export"],
+FILE_OUTPUTS = {
     "ics": ["ics"],
     "poster": ["poster", "--role", "asn", "--username", "kpu_uji_bot"],
 }
+OUTPUTS = {**FILE_OUTPUTS, "export": ["export"]}  # export writes a folder of files
 
 
 @pytest.mark.parametrize("command", sorted(OUTPUTS))
@@ -227,7 +227,7 @@ def test_out_refuses_the_database_the_schedule_and_the_settings_file(place, comm
     store.close()
 
 
-@pytest.mark.parametrize("command", sorted(OUTPUTS))
+@pytest.mark.parametrize("command", sorted(FILE_OUTPUTS))
 def test_out_refuses_a_folder_with_one_line(place, command):
     (place / "keluaran").mkdir()
     result = bot_in(place, *OUTPUTS[command], "--out", "keluaran")
@@ -235,7 +235,7 @@ def test_out_refuses_a_folder_with_one_line(place, command):
     assert one_line(result) == "--out: keluaran is a folder; give a file name"
 
 
-@pytest.mark.parametrize("command", sorted(OUTPUTS))
+@pytest.mark.parametrize("command", sorted(FILE_OUTPUTS))
 def test_out_replaces_a_file_whole_so_a_reader_of_the_old_one_sees_it_intact(place, command):
     out = place / "hasil.bin"
     out.write_bytes(b"old figures\n" * 1000)
@@ -425,7 +425,7 @@ READERS = {
     "stats": ["stats"],
     "report": ["report"],
     "plan": ["plan"],
-    "export": ["export", "--out", "angka.csv"],
+    "export": ["export", "--out", "angka"],
     "backup": ["backup", "--out", "cadangan.db"],
     "broadcast": ["broadcast", "--roles", "asn", "--text-file", "pesan.html", "--yes", "--no-wait"],
     "purge": ["purge", "--before", "2025-03-01", "--yes"],
@@ -457,7 +457,7 @@ def test_a_command_refuses_an_sqlite_file_that_is_not_the_bots_and_adds_no_table
     )
     assert tables(other) == ["inventaris"] and other.read_bytes() == before
     assert sorted(p.name for p in place.iterdir() if p.name.startswith("other.db")) == ["other.db"]
-    assert not (place / "angka.csv").exists() and not (place / "cadangan.db").exists()
+    assert not (place / "angka").exists() and not (place / "cadangan.db").exists()
 
 
 @pytest.mark.parametrize("command", sorted(READERS))
@@ -474,7 +474,12 @@ def test_a_command_on_a_database_that_does_not_exist_creates_none(place, command
 
 # --- an --out the command cannot write ---------------------------------------------------------
 
-WRITERS = {"export": ["export"], "backup": ["backup"]}
+# What each writer is given: export a folder (read-only, or one nobody can create files in), backup a file there.
+WRITERS = {"export": ["export", "--out", "{folder}"], "backup": ["backup", "--out", "{folder}/hasil.bin"]}
+
+
+def writer_args(command: str, folder: str) -> list[str]:
+    return [arg.format(folder=folder) for arg in WRITERS[command]]
 
 
 def on_a_read_only_disk(place: Path, *args: str) -> subprocess.CompletedProcess:
@@ -493,7 +498,7 @@ def on_a_read_only_disk(place: Path, *args: str) -> subprocess.CompletedProcess:
 @pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare (util-linux)")
 @pytest.mark.parametrize("command", sorted(WRITERS))
 def test_an_out_on_a_read_only_disk_is_one_line_naming_the_folder(place, command):
-    result = on_a_read_only_disk(place, *WRITERS[command], "--out", "ro/hasil.bin")
+    result = on_a_read_only_disk(place, *writer_args(command, "ro"))
     assert result.returncode == 2, result.stdout
     assert one_line(result) == f"--out: cannot write in folder {place / 'ro'} (read-only file system)"
 
@@ -501,6 +506,6 @@ def test_an_out_on_a_read_only_disk_is_one_line_naming_the_folder(place, command
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
 @pytest.mark.parametrize("command", sorted(WRITERS))
 def test_an_out_in_a_folder_nobody_can_create_files_in_is_one_line_even_for_root(place, command):
-    result = bot_in(place, *WRITERS[command], "--out", "/proc/hasil.bin")
+    result = bot_in(place, *writer_args(command, "/proc"))
     assert result.returncode == 2, result.stdout
     assert one_line(result).startswith("--out: cannot write in folder /proc (")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import csv
 import os
 import sys
 
@@ -13,6 +12,7 @@ from bot.store import Store
 from tests.conftest import make_schedule
 from tests.e2e import Harness, add_subscribers
 from tests.test_cli import ROOT, bot
+from tests.test_export import read_csv
 
 # Distinctive chat ids, so a leak into a file or an output is easy to spot.
 ASN1, ASN2, KADES1, KADES2, KADES3, VOTER = 987654321, 987654322, 987654323, 987654324, 987654325, 987654326
@@ -134,37 +134,27 @@ def test_broadcast_says_when_the_bot_does_not_seem_to_be_running(db, message):
 def test_export_has_per_role_counts_and_no_chat_id(db, message, tmp_path):
     queued = bot("broadcast", "--roles", "kades", "--text-file", message, "--yes", "--no-wait", "--database", db)
     assert queued.returncode == 0, queued.stderr
-    out = tmp_path / "export.csv"
+    out = tmp_path / "angka"
     result = bot("export", "--out", str(out), "--database", db)
     assert result.returncode == 0, result.stderr
-    content = out.read_text(encoding="utf-8")
+    content = "".join(p.read_text(encoding="utf-8-sig") for p in out.iterdir())
     for chat_id, _ in SUBSCRIBERS:
         assert str(chat_id) not in content
-    table = list(csv.DictReader(content.splitlines()))
-    assert list(table[0]) == [
-        "kind",
-        "id",
-        "status",
-        "count",
-        "role",
-        "voters",
-        "coverage",
-        "area",
-        "received",
-        "share",
-    ]
-    counts = {(r["kind"], r["id"], r["status"]): int(r["count"]) for r in table}
-    assert counts[("role", "asn", "active")] == 2
-    assert counts[("role", "kades", "active")] == 3
-    assert counts[("role", "pemilih", "active")] == 1
+    roles = read_csv(out / "peran.csv")
+    assert list(roles[0]) == ["Peran", "Nama peran", "Aktif", "Berhenti", "Memblokir bot", "Akun hilang",
+                              "Belum memilih peran", "Jumlah"]  # fmt: skip
+    assert {r["Peran"]: int(r["Aktif"]) for r in roles} == {"asn": 2, "kades": 3, "pemilih": 1}
     [b] = rows(db, "broadcasts")
-    assert counts[("broadcast:adhoc", b["id"], "total")] == 3
+    [exported] = read_csv(out / "siaran.csv")
+    assert (exported["ID"], exported["Judul"], int(exported["Penerima"])) == (
+        b["id"], "Rapat koordinasi kepala desa & perangkat desa, Senin 09.00", 3)  # fmt: skip
+    assert "cli:" not in content  # who sent it is not a figure
 
 
-def test_export_refuses_a_missing_folder(db, tmp_path):
-    result = bot("export", "--out", str(tmp_path / "nope" / "export.csv"), "--database", db)
-    assert result.returncode == 2
-    assert "does not exist" in result.stderr
+def test_export_makes_a_missing_folder(db, tmp_path):
+    result = bot("export", "--out", str(tmp_path / "baru" / "angka"), "--database", db)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "baru" / "angka" / "peran.csv").is_file()
 
 
 async def test_broadcast_from_the_command_line_reaches_exactly_its_roles_through_the_running_bot(

@@ -64,12 +64,16 @@ async def test_siaran_flow_reaches_exactly_the_chosen_roles(tmp_path, soon):
         for chat, role in PEOPLE:
             got = "<b>TPS 12 pindah</b> ke balai desa" in h.texts_to(chat)
             assert got == (role in ("asn", "kades")), (chat, role)
-        [listing] = await h.say(OP1, "/laporan")
+        # The bot keeps the name an operator has in Telegram when they use it, and shows it with the id.
+        [listing] = await h.say(OP1, "/laporan", first_name="Siti")
         assert "6/6 terkirim" in listing["text"] and "siaran:1" in listing["text"]
-        [detail] = await h.say(OP1, "/laporan siaran:1")  # the id as listed, typed back
-        assert "Terkirim 6 dari 6" in detail["text"]
+        assert "\n  TPS 12 pindah ke balai desa\n  oleh Siti (7001)" in listing["text"]
+        [detail] = await h.say(OP1, "/laporan siaran:1", first_name="Siti")  # the id as listed, typed back
+        assert "Terkirim 6 dari 6" in detail["text"] and detail["text"].endswith("\noleh Siti (7001)")
         actions = [r["action"] for r in h.store.audit_trail()]
         assert actions[::-1] == ["siaran: mulai", "siaran: kirim"]
+        [trail] = await h.say(OP1, "/audit", first_name="Siti")
+        assert " · Siti (7001) · siaran: kirim siaran:1 " in trail["text"]
 
 
 async def test_bad_html_is_refused_before_the_preview(tmp_path, soon):
@@ -151,7 +155,7 @@ async def test_statistik_sends_figures_and_a_png_chart(tmp_path, soon):
 async def test_rencana_and_audit(tmp_path, soon):
     async with Harness(tmp_path, schedule(soon), admin_ids=[OP1], subscribers=PEOPLE) as h:
         [reply] = await h.say(OP1, "/rencana")
-        assert "<code>nanti</code>" in reply["text"] and "4 penerima" in reply["text"]
+        assert "<b>nanti</b>" in reply["text"] and "4 penerima" in reply["text"]
         [reply] = await h.say(OP1, "/audit")
         assert "Belum ada tindakan operator" in reply["text"]
 

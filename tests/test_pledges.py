@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime, timedelta
 
 import pytest
@@ -319,21 +318,28 @@ def test_cli_stats_shows_pledges_per_role_and_kecamatan(pledge_files):
 
 
 def test_export_has_pledge_rows_and_no_chat_ids(pledge_files, tmp_path):
+    from tests.test_export import read_csv
+
     db, schedule = pledge_files
-    out = tmp_path / "export.csv"
+    out = tmp_path / "angka"
     result = bot("export", "--out", str(out), "--database", db, "--schedule", schedule)
     assert result.returncode == 0, result.stderr
-    content = out.read_text(encoding="utf-8")
-    assert "98765" not in content
-    rows = list(csv.DictReader(content.splitlines()))
-    pledge = {(r["kind"], r["id"], r["role"], r["area"]): (r["count"], r["received"], r["share"])
-              for r in rows if r["kind"].startswith("pledge")}  # fmt: skip
-    assert pledge[("pledge", "will_vote", "", "")] == ("4", "6", "66.67")
-    assert pledge[("pledge:role", "will_vote", "pemilih", "")] == ("3", "5", "60.00")
-    assert pledge[("pledge:role", "will_vote", "kades", "")] == ("0", "0", "")
-    assert pledge[("pledge:area", "will_vote", "", "kedungwaru")] == ("3", "4", "75.00")
-    assert pledge[("pledge:area", "will_vote", "", "")] == ("1", "1", "100.00")  # people with no area
-    assert pledge[("pledge", "voted", "", "")] == ("1", "5", "20.00")
+    assert "98765" not in "".join(p.read_text(encoding="utf-8-sig") for p in out.iterdir())
+
+    def counts(r: dict) -> tuple:
+        return r["Menekan"], r["Menerima pengingat"], r["Persen (%)"]
+
+    asks = {r["Tombol"]: r for r in read_csv(out / "tombol_memilih.csv")}
+    assert counts(asks["will_vote"]) == ("4", "6", "66,67") and asks["will_vote"]["Nama tombol"] == "Akan memilih"
+    assert counts(asks["voted"]) == ("1", "5", "20,00")
+    roles = {(r["Tombol"], r["Peran"]): r for r in read_csv(out / "tombol_memilih_per_peran.csv")}
+    assert counts(roles[("will_vote", "pemilih")]) == ("3", "5", "60,00")
+    assert counts(roles[("will_vote", "kades")]) == ("0", "0", "")
+    areas = {(r["Tombol"], r["ID kecamatan"]): r for r in read_csv(out / "tombol_memilih_per_kecamatan.csv")}
+    assert counts(areas[("will_vote", "kedungwaru")]) == ("3", "4", "75,00")
+    assert areas[("will_vote", "kedungwaru")]["Kecamatan"] == "Kedungwaru"
+    assert counts(areas[("will_vote", "")]) == ("1", "1", "100,00")  # people with no area
+    assert areas[("will_vote", "")]["Kecamatan"] == "(tanpa wilayah)"
 
 
 def test_purge_removes_who_pledged_and_keeps_the_counts(pledge_files):

@@ -11,6 +11,11 @@ from bot.store.schema import HEARTBEAT_KEY
 from bot.store.statuses import CHOOSING, OPEN_DRAFTS, UNFINISHED, WRITING
 
 SELECT_DRAFT = f"SELECT {columns(Draft)} FROM drafts"
+# An operator's Telegram name, one meta row each ("operator_name:<user id>"), shown in /audit and
+# /laporan. Only the user ids of BOT_ADMIN_IDS get one (bot/operators.py), never a subscriber.
+OPERATOR_NAME_KEY = "operator_name:"
+# The audit action of a `broadcast` from the command line; its actor is "cli:<user>".
+CLI_BROADCAST = "broadcast"
 
 
 class OperatorStore(StoreBase):
@@ -34,6 +39,32 @@ class OperatorStore(StoreBase):
     def audit_trail(self, limit: int = 20) -> list[dict]:
         """The latest entries of the audit trail, newest first."""
         return list(self.db.query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", [limit]))
+
+    def broadcast_authors(self) -> dict[str, str]:
+        """Who sent each ad-hoc broadcast that records it: the draft's author (a Telegram user id) for
+        /siaran, the audit's actor ("cli:<user>") for `broadcast` on the command line."""
+        cli = "SELECT subject, actor FROM audit WHERE action = ? AND subject IS NOT NULL ORDER BY id"
+        authors = dict(self.conn.execute(cli, (CLI_BROADCAST,)).fetchall())
+        rows = self.conn.execute("SELECT broadcast_id, author FROM drafts WHERE broadcast_id IS NOT NULL ORDER BY id")
+        authors.update((broadcast_id, str(author)) for broadcast_id, author in rows)
+        return authors
+
+    # -- operators' names ------------------------------------------------------------------------
+
+    def remember_operator_name(self, user_id: int, name: str) -> bool:
+        """Keep an operator's Telegram name; written only when it changed (True then)."""
+        key = f"{OPERATOR_NAME_KEY}{user_id}"
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        if row is not None and json.loads(row[0]).get("name") == name:
+            return False
+        self.put_meta(key, {"name": name})
+        return True
+
+    def operator_names(self) -> dict[str, str]:
+        """Every operator name kept, by user id as text (as the audit's ``actor`` holds it)."""
+        start, pattern = len(OPERATOR_NAME_KEY) + 1, OPERATOR_NAME_KEY + "*"
+        rows = self.conn.execute("SELECT substr(key, ?), value FROM meta WHERE key GLOB ?", (start, pattern)).fetchall()
+        return {user_id: json.loads(value).get("name") or user_id for user_id, value in rows}
 
     # -- drafts of ad-hoc broadcasts -------------------------------------------------------------
 
