@@ -244,6 +244,10 @@ def test_the_next_election_procedure_keeps_subscribers_sends_no_correction_and_s
     asyncio.run(scenario())
     report = bot("report", *db)
     assert re.findall(r"^(\S+)\s+(?:reminder|adhoc|correction)", report.stdout, re.M) == ["pemilihan-baru:2027-11-27"]
+    out = tmp_path / "angka"
+    assert bot("export", "--out", str(out), *db).returncode == 0
+    broadcasts = (out / "siaran.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(broadcasts) == 2 and broadcasts[1].startswith("pemilihan-baru:2027-11-27;"), broadcasts
     stats = bot("stats", *db)
     assert re.search(r"^total\s+3$", stats.stdout, re.M), stats.stdout
     assert re.search(r"^Pilkada Serentak 2024\s+2024-11-27\s+1\s+3\s+0$", stats.stdout, re.M), stats.stdout
