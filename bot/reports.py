@@ -59,6 +59,7 @@ def _figures(store: Store, b: Broadcast, now: float | None = None) -> dict:
         "rate": rate,
         "eta": now + pending / rate if pending and rate > 0 else None,
         "created_at": b.created_at,
+        "at": b.at,  # when it fell (or, scheduled, falls) due
         "finished_at": b.finished_at,
         "resumed": b.n_resumed,
         "ambiguous": b.n_ambiguous,
@@ -74,7 +75,8 @@ def chart_bars(store: Store, schedule, tz, lang: str = "id", limit: int = 8) -> 
     from bot import texts
 
     bars = []
-    for f in recent_figures(store, limit):
+    # Scheduled broadcasts, and those cancelled or expired before they started, have no outcomes to draw.
+    for f in [_figures(store, b) for b in store.recent_broadcasts(limit, started=True)]:
         bar = {k: f[k] for k in ("sent", "blocked", "failed", "expired", "cancelled", "pending")}
         bar["label"] = texts.broadcast_label(f["id"], schedule, lang)
         bar["day"] = datetime.fromtimestamp(f["created_at"], tz).date() if f["created_at"] else None
