@@ -189,7 +189,7 @@ async def test_an_english_operator_gets_every_screen_in_english(tmp_path, soon):
         assert summary["text"].startswith("<b>Preview</b>: the message above is exactly what recipients will see.")
         assert "Recipients: <b>3</b> (ASN)" in summary["text"]
         assert "Estimated duration: under 1 s at 50 messages/second." in summary["text"]
-        assert set(buttons(summary)) == {"Send", "Cancel"}
+        assert set(buttons(summary)) == {"Send", "Send later", "Cancel"}
         assert buttons(summary)["Send"].startswith("op:") and buttons(summary)["Send"].endswith(":send")
         answer = await h.press(OP1, summary, buttons(summary)["Send"])
         assert answer.get("text") == "Sent."

@@ -37,6 +37,8 @@ ALL_MIGRATIONS = [
     "0004_unanswered",
     "0005_pledge_totals",
     "0006_network_waits",
+    # 0007_elections: the lead's migration
+    "0008_scheduled_broadcasts",
 ]
 
 
