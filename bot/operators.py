@@ -668,7 +668,8 @@ async def _confirm_time(update: Update, context: BotContext, draft: st.Draft, at
         if not rt.store.move_draft(draft.id, st.TIMED, st.AWAITING_APPROVAL):
             await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
             return
-        await _audit(rt, who, "siaran: ajukan persetujuan", f"draf-{draft.id}", f"waktu={at:%Y-%m-%d %H:%M}")
+        when = f"waktu={at:%Y-%m-%d %H:%M} {texts.zone_of(rt.schedule.election.timezone)}"
+        await _audit(rt, who, "siaran: ajukan persetujuan", f"draf-{draft.id}", when)
         await _answer_quietly(query)
         await _ask_approval(context, rt, draft)
         await _edit_quietly(query, texts.op_say(language, "awaiting"))

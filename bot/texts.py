@@ -1123,12 +1123,13 @@ def progress_text(f: dict, tz, lang: str = "id") -> str:
     counts = {k: num(f[k], lang) for k in ("sent", "total", "blocked", "failed", "expired", "cancelled")}
     state = _tpl(lang, "states").get(f["status"], f["status"])
     name = broadcast_name(f["id"], lang)
+    if f["status"] in st.NEVER_STARTED:  # sent later: no counts yet (or ever), only its time
+        scheduled = _tpl(lang, "progress_scheduled").format(at=clock(f["at"], tz, lang))
+        return f"<b>{name}</b> · {state}\n{scheduled}"
     lines = [_tpl(lang, "progress").format(name=name, state=state, percent=f["percent"], **counts)]
     if f.get("waiting_network"):
         lines.append(_tpl(lang, "progress_network").format(waiting=num(f["waiting_network"], lang)))
-    if f["status"] in st.NEVER_STARTED:
-        lines.append(_tpl(lang, "progress_scheduled").format(at=clock(f["at"], tz, lang)))
-    elif f["status"] != st.DONE:
+    if f["status"] != st.DONE:
         rate = decimal(f["rate"], lang, places=1)
         lines.append(_tpl(lang, "progress_running").format(rate=rate, eta=clock(f["eta"], tz, lang)))
     else:
