@@ -677,6 +677,7 @@ def cmd_broadcast(args, settings: cfg.Settings) -> int:
 def parse_at(raw: str | None, night: bool, schedule: sched.Schedule) -> datetime | None:
     """The time of `broadcast --at` (None: at once); BadInput if it is unusable or, without --night, at night."""
     from bot import send_time
+    from bot.render import zone_abbreviation
 
     if raw is None:
         if night:
@@ -689,7 +690,8 @@ def parse_at(raw: str | None, night: bool, schedule: sched.Schedule) -> datetime
         raise BadInput(f"--at: {exc}") from None
     if send_time.at_night(at) and not night:
         raise BadInput(
-            f"--at {at:%Y-%m-%d %H:%M} is in the quiet hours ({sched.QUIET_START:%H:%M}-{sched.QUIET_END:%H:%M}), "
+            f"--at {at:%Y-%m-%d %H:%M} is in the quiet hours ({sched.QUIET_START:%H:%M}-{sched.QUIET_END:%H:%M} "
+            f"{zone_abbreviation(schedule.election.timezone)}), "
             "when reminders never start: add --night to send it then all the same"
         )
     return at
@@ -714,9 +716,10 @@ def schedule_broadcast(args, store, schedule: sched.Schedule, text: str, roles, 
     broadcast_id = store.create_adhoc(text=text, roles=roles, ttl=reports.ADHOC_TTL, areas=refs, at=at.timestamp())
     detail = f"at={when}; roles={','.join(roles)}" + (f"; areas={','.join(refs)}" if refs else "")
     store.log_action(audit_actor(), "schedule", broadcast_id, detail + ("; night" if send_time.at_night(at) else ""))
-    print(f"Scheduled broadcast {broadcast_id} for {when}: the running bot sends it then (or when it starts, if it")
-    print(f"was not running, until {reports.ADHOC_TTL // 3600} hours later). Before that, cancel it with")
-    print(f"`python bot.py cancel {broadcast_id}`; `python bot.py plan` lists it.")
+    hours = reports.ADHOC_TTL // 3600
+    print(f"Scheduled broadcast {broadcast_id} for {when}: the running bot sends it then (a bot stopped at that time")
+    print(f"sends it when it starts, within {hours} hours). `python bot.py plan` lists it; cancel it before it starts")
+    print(f"with `python bot.py cancel {broadcast_id}`.")
     return 0
 
 

@@ -73,7 +73,7 @@ def test_broadcast_at_stores_it_scheduled_and_plan_lists_it(db, message):
     [(lambda: day(-1, 10).strftime("%Y-%m-%d %H:%M"), "has already passed"),
      (lambda: "besok jam 10", "is not a date and time like"),
      (lambda: day(400, 10).strftime("%Y-%m-%d %H:%M"), "too far ahead"),
-     (lambda: day(2, 22).strftime("%Y-%m-%d %H:%M"), "quiet hours (21:00-06:00)")],
+     (lambda: day(2, 22).strftime("%Y-%m-%d %H:%M"), "quiet hours (21:00-06:00 WIB)")],
 )  # fmt: skip
 def test_broadcast_at_refuses_an_unusable_time_before_storing_anything(db, message, at, error):
     result = schedule(db, message, at())
