@@ -200,11 +200,11 @@ async def cancel_running(update: Update, context: BotContext) -> None:
     rt = context.runtime
     language = lang(update, context)
     wanted = context.args[0] if context.args else None
-    scheduled = rt.store.broadcast(wanted) if wanted else None
-    if scheduled is not None and scheduled.status == st.SCHEDULED:
-        cancelled, _ = await _unschedule(rt, user_id(update), wanted or "")
-        if cancelled:
-            await reply(update, texts.unscheduled_text(scheduled.id, local(rt, scheduled.at), language))
+    named = rt.store.broadcast(wanted) if wanted else None
+    if named is not None and named.status == st.SCHEDULED:
+        cancelled, named = await _unschedule(rt, user_id(update), named.id)
+        if cancelled and named is not None:
+            await reply(update, texts.unscheduled_text(named.id, local(rt, named.at), language))
             return
         # It started meanwhile: stopped below, as any running broadcast named by its id.
     running = rt.store.running_adhoc()
@@ -213,7 +213,9 @@ async def cancel_running(update: Update, context: BotContext) -> None:
     targets = [b for b in running if b.id == wanted] if wanted else running[:1]
     if not targets:
         answer = texts.op_say(language, "nothing_to_cancel")
-        if wanted is None and rt.store.scheduled_broadcasts():
+        if named is not None and named.status in st.NEVER_STARTED:  # cancelled or expired before
+            answer = texts.not_unscheduled_text(named.id, named.status, language)
+        elif wanted is None and rt.store.scheduled_broadcasts():
             answer += "\n" + texts.op_say(language, "scheduled_hint")
         await reply(update, answer)
         return

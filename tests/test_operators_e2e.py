@@ -236,7 +236,8 @@ async def test_kirim_nanti_schedules_it_and_it_goes_out_at_its_time_to_who_subsc
         assert set(buttons(confirm)) == {"Jadwalkan", "Ubah waktu", "Batal"}
         assert (await h.press(OP1, confirm, buttons(confirm)["Jadwalkan"])).get("text") == "Dijadwalkan."
         await h.standin.wait_for(lambda: "🕒 <b>Siaran 1</b> dijadwalkan" in last(h, OP1)["text"])
-        assert set(buttons(last(h, OP1))) == {"Batalkan jadwal"}
+        scheduled = last(h, OP1)
+        assert set(buttons(scheduled)) == {"Batalkan jadwal"}
 
         # One at night needs a second confirmation, then is cancelled before it starts.
         second = await compose(h, OP1, ["asn"], "pesan malam")
@@ -255,6 +256,8 @@ async def test_kirim_nanti_schedules_it_and_it_goes_out_at_its_time_to_who_subsc
         assert "<code>/batal siaran:2</code>" in plan["text"]
         [reply] = await h.say(OP1, "/batal siaran:2")
         assert reply["text"].startswith("Siaran 2 dibatalkan sebelum mulai; tidak ada yang dikirim")
+        [reply] = await h.say(OP1, "/batal siaran:2")
+        assert reply["text"] == "Siaran 2 tidak sedang dijadwalkan (dibatalkan sebelum mulai); tidak ada yang diubah."
 
         h.store.subscribe(250, "kades")  # subscribes after it was scheduled, before its time
         shift[0] = at.timestamp() - time.time() + 1  # the bot's clock reaches its time
@@ -263,6 +266,8 @@ async def test_kirim_nanti_schedules_it_and_it_goes_out_at_its_time_to_who_subsc
         assert not any("pesan malam" in h.texts_to(c) for c, _ in PEOPLE)
         assert sum("<b>Rapat desa</b> di balai" in h.texts_to(c) for c, _ in PEOPLE) == 3
         assert (h.store.broadcast("siaran:1").total, h.store.broadcast("siaran:2").status) == (4, "cancelled")
+        late = await h.press(OP1, scheduled, buttons(scheduled)["Batalkan jadwal"])
+        assert late.get("text", "").startswith("Siaran 1 sudah mulai dikirim; tidak dibatalkan.")
         actions = [(r["action"], r["subject"]) for r in h.store.audit_trail()][::-1]
         assert ("siaran: jadwalkan", "siaran:1") in actions and ("siaran: jadwalkan", "siaran:2") in actions
         assert actions[-1] == ("siaran: batal jadwal", "siaran:2")

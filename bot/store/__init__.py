@@ -5,7 +5,8 @@ The parts, each over its own tables, combine into one `Store` (one instance per 
 
 - `bot.store.subscribers`: ``subscribers``, one row per chat (chat id, role, language, status, dates).
 - `bot.store.broadcasts`: ``broadcasts``, one row per reminder, ad-hoc message or correction that fell
-  due, and the enqueueing of their deliveries.
+  due (or, for an operator's message sent later, that waits for its time), and the enqueueing of their
+  deliveries.
 - `bot.store.outbox`: ``deliveries``, one row per (broadcast, chat), from pending to a final outcome.
 - `bot.store.operator`: ``drafts`` of /siaran, the ``audit`` trail, ``meta`` values.
 - `bot.store.pledges`: ``pledges``, one row per person and ask ("I will vote", "I have voted"), and

@@ -1,7 +1,8 @@
 """Broadcasts: recording what fell due and writing its outbox (one delivery per recipient).
 
 The id of a scheduled reminder is the reminder id, which is what makes a reminder go out once
-however often the bot restarts; ad-hoc broadcasts are 'siaran:N', corrections 'ralat:...'.
+however often the bot restarts; ad-hoc broadcasts are 'siaran:N', corrections 'ralat:...'. An ad-hoc
+broadcast sent later is recorded at once as 'scheduled' and gets its outbox only when it falls due.
 """
 
 from __future__ import annotations
