@@ -54,7 +54,7 @@ class OperatorStore(StoreBase):
         return fetch_one(
             self.conn,
             Draft,
-            f"{SELECT_DRAFT} WHERE author = ? AND status IN (?, ?) ORDER BY id DESC LIMIT 1",
+            f"{SELECT_DRAFT} WHERE author = ? AND status IN ({','.join('?' * len(TYPING))}) ORDER BY id DESC LIMIT 1",
             (author, *TYPING),
         )
 
