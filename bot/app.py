@@ -316,6 +316,10 @@ async def serve(
         except Exception:
             log.exception("could not set up the channel %s; reminders go to subscribers only", rt.settings.channel_id)
         await rt.scheduler.start()
+        # After start(), which resumes interrupted enqueues: the two never write one outbox at once.
+        scheduled = asyncio.create_task(rt.scheduler.run_scheduled(), name="scheduled-broadcasts")
+        supervise(scheduled, stop, failures)
+        rt.tasks.append(scheduled)
         await operators.register_commands(application)
         await operators.resume(application)
         if ready is not None:

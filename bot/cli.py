@@ -1,5 +1,5 @@
 """The command line: `python bot.py [run|demo|check FILE|plan]` and the operator tools
-`stats`, `report [ID]`, `broadcast` and `export`.
+`stats`, `report [ID]`, `broadcast` (now, or later with `--at`), `cancel ID` and `export`.
 
 Exit codes: 0 ok, 2 bad input (one line says what), 1 anything else (a restart may cure it).
 Everything the process prints goes through the token redaction (bot/settings.py).
@@ -115,6 +115,17 @@ def parser() -> argparse.ArgumentParser:
         help="only these kecamatan or desa, e.g. kedungwaru,ngunut/kaliwungu (default: everybody, "
         "also people who gave no area)",
     )
+    broadcast.add_argument(
+        "--at",
+        metavar="'YYYY-MM-DD HH:MM'",
+        help="send it later, at this local time of the election's time zone (also 'DD/MM/YYYY HH:MM' or "
+        "'DD-MM-YYYY HH.MM'); recipients are counted then. Cancel it before with `cancel ID`",
+    )
+    broadcast.add_argument(
+        "--night",
+        action="store_true",
+        help="with --at: the time may be in the quiet hours (21:00-06:00), when reminders never start",
+    )
     broadcast.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     broadcast.add_argument("--no-wait", action="store_true", help="queue it and exit without following its progress")
     broadcast.add_argument(
@@ -124,6 +135,10 @@ def parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="stop following it when no copy reaches an outcome within this time (default 30); it stays queued",
     )
+    cancel = sub.add_parser(
+        "cancel", parents=[common], help="cancel a broadcast scheduled with `broadcast --at` before it starts"
+    )
+    cancel.add_argument("id", help="its id, as `broadcast --at` and `plan` print it (siaran:N)")
     export = sub.add_parser(
         "export",
         parents=[common],
@@ -321,7 +336,10 @@ def cmd_plan(args, settings: cfg.Settings) -> int:
     elif Path(settings.database).is_file():
         store = files.open_database(settings.database, must_exist=True)
         try:
-            rows = plan.plan(schedule, store.count_audience, rate, now=now, recorded=store.recorded_reminders())
+            rows = plan.plan(
+                schedule, store.count_audience, rate, now=now, recorded=store.recorded_reminders(),
+                scheduled=store.scheduled_broadcasts(),
+            )  # fmt: skip
         finally:
             store.close()
         source = f"recipients now in {settings.database}"
@@ -582,6 +600,7 @@ def area_table(areas: list[dict], roles: list) -> str:
 @operator_command
 def cmd_report(args, settings: cfg.Settings) -> int:
     from bot import reports
+    from bot.store import NEVER_STARTED
 
     schedule = load_schedule(settings.schedule)
     tz = schedule.election.tz
@@ -617,6 +636,8 @@ def cmd_report(args, settings: cfg.Settings) -> int:
         ["rate", f"{f['rate']:.1f} messages/s"], ["created", local_time(f["created_at"], tz)],
         ["finished", local_time(f["finished_at"], tz)],
     ]  # fmt: skip
+    if f["status"] in NEVER_STARTED:
+        rows.append(["scheduled for", local_time(f["at"], tz)])
     if f["waiting_network"]:
         rows.append(["waiting for the network", f"{f['waiting_network']} (nothing was sent; retried until it expires)"])
     if f["eta"]:
@@ -718,22 +739,25 @@ def cmd_broadcast(args, settings: cfg.Settings) -> int:
 
     roles = parse_roles(args.roles)
     text = read_message(args.text_file)
-    # Refuse a broken configuration, or an unknown area, before anything is queued.
+    # Refuse a broken configuration, an unknown area or an unusable time before anything is queued.
     schedule = load_schedule(settings.schedule)
     refs = parse_areas(args.areas, schedule)
+    at = parse_at(args.at, args.night, schedule)
     where = (
         ", ".join(f"{ref_name(schedule.areas, r)} ({r})" for r in refs) if refs else "all (also people with no area)"
     )
     store = open_store(settings)
     try:
         n = store.count_audience(roles, refs)
-        if not n:
+        if not n and at is None:
             raise BadInput(f"no active subscribers with roles {', '.join(roles)}" + (f" in {where}" if refs else ""))
         rate = settings.effective_rate
         rule = "-" * 60
         print(f"Preview (as recipients will see it):\n{rule}\n{plain(text)}\n{rule}")
         print(f"Roles: {', '.join(roles)}")
         print(f"Areas: {where}")
+        if at is not None:
+            return schedule_broadcast(args, store, schedule, text, roles, refs, at, n)
         print(f"Recipients: {n:,} active subscribers")
         print(f"Estimated duration: {reports.estimate_text(n, rate)} at {rate:g} messages/second")
         if not args.yes and not confirm(f"Send to {n:,} recipients? [y/N] "):
@@ -749,6 +773,87 @@ def cmd_broadcast(args, settings: cfg.Settings) -> int:
         return follow(store, broadcast_id, total, args.timeout)
     finally:
         store.close()
+
+
+def parse_at(raw: str | None, night: bool, schedule: sched.Schedule) -> datetime | None:
+    """The time of `broadcast --at` (None: at once); BadInput if it is unusable or, without --night, at night."""
+    from bot import send_time
+    from bot.render import zone_abbreviation
+
+    if raw is None:
+        if night:
+            raise BadInput("--night goes with --at (a broadcast sent at once needs no confirmation for the night)")
+        return None
+    try:
+        at = send_time.parse(raw, schedule.election.timezone)
+        send_time.check(at, datetime.now(schedule.election.tz))
+    except send_time.BadTime as exc:
+        raise BadInput(f"--at: {exc}") from None
+    if send_time.at_night(at) and not night:
+        raise BadInput(
+            f"--at {at:%Y-%m-%d %H:%M} is in the quiet hours ({sched.QUIET_START:%H:%M}-{sched.QUIET_END:%H:%M} "
+            f"{zone_abbreviation(schedule.election.timezone)}), "
+            "when reminders never start: add --night to send it then all the same"
+        )
+    return at
+
+
+def schedule_broadcast(args, store, schedule: sched.Schedule, text: str, roles, refs, at: datetime, n: int) -> int:
+    """`broadcast --at`: confirm, then record the broadcast to be sent at `at` (the running bot starts it)."""
+    from bot import reports, send_time
+    from bot.texts import zone_of
+
+    zone = zone_of(schedule.election.timezone)
+    when = f"{at:%Y-%m-%d %H:%M} {zone}"
+    print(f"Send at: {when}" + (" (in the quiet hours, confirmed with --night)" if send_time.at_night(at) else ""))
+    print(f"Recipients now: {n:,} active subscribers (counted again at {at:%H:%M}: people who subscribe before get it)")
+    if not args.yes and not confirm(f"Schedule it for {when}? [y/N] "):
+        print("Cancelled, nothing scheduled.")
+        return 0
+    try:  # the question may have waited past the time
+        send_time.check(at, datetime.now(schedule.election.tz))
+    except send_time.BadTime as exc:
+        raise BadInput(f"--at: {exc}") from None
+    broadcast_id = store.create_adhoc(text=text, roles=roles, ttl=reports.ADHOC_TTL, areas=refs, at=at.timestamp())
+    detail = f"at={when}; roles={','.join(roles)}" + (f"; areas={','.join(refs)}" if refs else "")
+    store.log_action(audit_actor(), "schedule", broadcast_id, detail + ("; night" if send_time.at_night(at) else ""))
+    hours = reports.ADHOC_TTL // 3600
+    print(f"Scheduled broadcast {broadcast_id} for {when}: the running bot sends it then (a bot stopped at that time")
+    print(f"sends it when it starts, within {hours} hours). `python bot.py plan` lists it; cancel it before it starts")
+    print(f"with `python bot.py cancel {broadcast_id}`.")
+    return 0
+
+
+@operator_command
+def cmd_cancel(args, settings: cfg.Settings) -> int:
+    """Cancel a scheduled broadcast before it starts; exit 2, saying why, when it cannot be."""
+    from bot.store import ADHOC, DONE, UNFINISHED
+    from bot.texts import zone_of
+
+    schedule = load_schedule(settings.schedule)
+    tz, zone = schedule.election.tz, zone_of(schedule.election.timezone)
+
+    def when(ts: float) -> str:
+        return f"{datetime.fromtimestamp(ts, tz):%Y-%m-%d %H:%M} {zone}"
+
+    store = open_store(settings)
+    try:
+        cancelled, b = store.cancel_scheduled(args.id)
+        if cancelled and b is not None:
+            store.log_action(audit_actor(), "cancel", b.id, f"at={when(b.at)}")
+    finally:
+        store.close()
+    if b is None:
+        raise BadInput(f"no broadcast with id {args.id} (`python bot.py plan` lists the scheduled ones)")
+    if cancelled:
+        print(f"Cancelled broadcast {b.id}, scheduled for {when(b.at)}; nothing was sent.")
+        return 0
+    if b.kind != ADHOC:
+        raise BadInput(f"{b.id} is not a scheduled broadcast but a {b.kind} that already fell due; it is not cancelled")
+    if b.status in UNFINISHED or b.status == DONE:
+        started = when(b.enqueued_at or b.at)
+        raise BadInput(f"{b.id} already started at {started}; it is not cancelled (stop it in Telegram: /batal {b.id})")
+    raise BadInput(f"{b.id} is not scheduled any more ({b.status}); nothing was changed")
 
 
 def follow(store, broadcast_id: str, total: int, timeout: float, interval: float = 0.5) -> int:
@@ -1040,7 +1145,8 @@ def run_command(argv: list[str] | None) -> int:
     command = args.command or "run"
     handler = {
         "run": cmd_run, "demo": cmd_demo, "check": cmd_check, "plan": cmd_plan, "preview": cmd_preview,
-        "stats": cmd_stats, "report": cmd_report, "broadcast": cmd_broadcast, "export": cmd_export,
+        "stats": cmd_stats, "report": cmd_report, "broadcast": cmd_broadcast, "cancel": cmd_cancel,
+        "export": cmd_export,
         "ics": cmd_ics, "poster": cmd_poster, "purge": cmd_purge, "health": cmd_health,
         "reload": cmd_reload, "new-election": cmd_new_election,
         "backup": cmd_backup, "restore": cmd_restore,

@@ -27,7 +27,7 @@ from telegram import (
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot import broadcast_areas, callbacks, plan, reports, telegram_html, texts
+from bot import broadcast_areas, callbacks, plan, reports, send_time, telegram_html, texts
 from bot import store as st
 from bot.context import BotContext, job_queue_of, runtime_of
 from bot.handlers import (
@@ -178,15 +178,18 @@ async def start_broadcast(update: Update, context: BotContext) -> None:
 
 
 async def draft_text(update: Update, context: BotContext) -> None:
-    """An operator's plain message: the text of their draft, if one waits for it."""
+    """An operator's plain message: the text of their draft, or its send time, if one waits for it."""
     rt = context.runtime
     language = lang(update, context)
-    draft = rt.store.writing_draft(user_id(update))
+    draft = rt.store.typing_draft(user_id(update))
     if draft is None:  # not a broadcast's text: a question, as for anyone
         await free_text(update, context)
         return
     message = message_of(update)
     if message.text is None:  # the handler's filter lets only text through
+        return
+    if draft.status == st.TIMING:
+        await _draft_time(update, rt, draft, message.text, language)
         return
     # Formatting made with Telegram's own buttons arrives as entities; typed tags arrive as text.
     typed = (message.text_html if message.entities else message.text).strip()
@@ -204,32 +207,47 @@ async def draft_text(update: Update, context: BotContext) -> None:
     await message.reply_text(text)  # exactly what recipients will see
     needs = rt.settings.broadcast_approvals
     cancel = button(texts.op_say(language, "button_cancel"), draft.id, "cancel")
-    if recipients == 0:  # nothing to send: say so, and offer no Send button
-        answer = texts.no_recipients_text(roles, language, names)
-        await reply(update, answer, reply_markup=InlineKeyboardMarkup([[cancel]]))
+    later = button(texts.op_say(language, "button_later"), draft.id, "later")
+    if recipients == 0:  # nothing to send now: say so, and offer no Send button (later, there may be some)
+        answer = texts.no_recipients_text(roles, language, names) + "\n" + texts.op_say(language, "no_recipients_later")
+        await reply(update, answer, reply_markup=InlineKeyboardMarkup([[later, cancel]]))
         return
     send_label = texts.op_say(language, "button_submit" if needs > 1 else "button_send")
     seconds = reports.estimate_seconds(recipients, rate_of(rt))
     summary = texts.preview_summary(roles, recipients, seconds, rate_of(rt), needs, language, names)
     if text != typed:
         summary += "\n" + texts.op_say(language, "ampersand_escaped")
-    await reply(update, summary, reply_markup=InlineKeyboardMarkup([[button(send_label, draft.id, "send"), cancel]]))
+    keyboard = InlineKeyboardMarkup([[button(send_label, draft.id, "send"), later, cancel]])
+    await reply(update, summary, reply_markup=keyboard)
 
 
 async def cancel_running(update: Update, context: BotContext) -> None:
     """/batal: the operator's own unsent drafts first (harmless to drop), else the running broadcast.
 
-    With an id (/batal siaran:3) only that running broadcast is stopped.
+    With an id (/batal siaran:3) only that broadcast: cancelled if it waits for its time (sent
+    later), stopped if it runs.
     """
     rt = context.runtime
     language = lang(update, context)
-    running = rt.store.running_adhoc()
     wanted = context.args[0] if context.args else None
+    named = rt.store.broadcast(wanted) if wanted else None
+    if named is not None and named.status == st.SCHEDULED:
+        cancelled, named = await _unschedule(rt, user_id(update), named.id)
+        if cancelled and named is not None:
+            await reply(update, texts.unscheduled_text(named.id, local(rt, named.at), language))
+            return
+        # It started meanwhile: stopped below, as any running broadcast named by its id.
+    running = rt.store.running_adhoc()
     if wanted is None and await _cancel_drafts(update, rt, language, running):
         return
     targets = [b for b in running if b.id == wanted] if wanted else running[:1]
     if not targets:
-        await reply(update, texts.op_say(language, "nothing_to_cancel"))
+        answer = texts.op_say(language, "nothing_to_cancel")
+        if named is not None and named.status in st.NEVER_STARTED:  # cancelled or expired before
+            answer = texts.not_unscheduled_text(named.id, named.status, language)
+        elif wanted is None and rt.store.scheduled_broadcasts():
+            answer += "\n" + texts.op_say(language, "scheduled_hint")
+        await reply(update, answer)
         return
     broadcast_id = targets[0].id
     dropped = rt.store.cancel_broadcast(broadcast_id)
@@ -244,7 +262,10 @@ def view_pages(view: str, language: str, schedule: Schedule, store: st.Store, ra
     """The pages of the operator reply ``view`` ("rencana", "laporan", "audit" or "pertanyaan") as of ``now``."""
     tz = schedule.election.tz
     if view == "rencana":
-        rows = plan.plan(schedule, store.count_audience, rate, now=now, recorded=store.recorded_reminders())
+        rows = plan.plan(
+            schedule, store.count_audience, rate, now=now, recorded=store.recorded_reminders(),
+            scheduled=store.scheduled_broadcasts(),
+        )  # fmt: skip
         return texts.plan_pages(rows, rate, tz, language, schedule.areas)
     if view == "laporan":
         return texts.report_list_pages(reports.recent_reports(store, schedule, language, REPORTS_SHOWN), tz, language)
@@ -341,6 +362,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         await _choose_area(update, rt, draft, area_action, language)
     elif action == "send":
         await _send(update, context, draft)
+    elif action in LATER_ACTIONS:
+        await _later(update, context, draft, action)
     elif action == "cancel":
         moved = rt.store.move_draft(draft.id, st.OPEN_DRAFTS, st.CANCELLED_DRAFT)
         if not moved:
@@ -497,7 +520,8 @@ async def _launch_or_undo(
     if broadcast is not None and broadcast.status != st.ENQUEUING:
         rt.engine.wake()
         return True  # queued in full; only the bookkeeping after that failed
-    if broadcast_id is None and rt.store.move_draft(draft_id, st.SENDING_DRAFT, undo_to, approved_by=None):
+    handed = (st.SENDING_DRAFT, st.SCHEDULED_DRAFT)
+    if broadcast_id is None and rt.store.move_draft(draft_id, handed, undo_to, approved_by=None):
         await _audit(rt, actor, "siaran: gagal dimulai", f"draf-{draft_id}")
         note = texts.op_say(language, "launch_failed")
     else:
@@ -519,9 +543,10 @@ async def _ask_approval(context: BotContext, rt: Runtime, draft: st.Draft) -> No
         )  # fmt: skip
         try:
             await context.bot.send_message(operator, draft.text or "")
+            at = local(rt, draft.send_at) if draft.send_at is not None else None
             await context.bot.send_message(
                 operator,
-                texts.approval_request(draft.author, roles, recipients, language, names),
+                texts.approval_request(draft.author, roles, recipients, language, names, at),
                 reply_markup=keyboard,
             )
         except TelegramError:
@@ -536,7 +561,8 @@ async def _review(update: Update, context: BotContext, draft: st.Draft, approve:
     if who == draft.author:
         await query.answer(texts.op_say(language, "self_approval"), show_alert=True)
         return
-    target = st.SENDING_DRAFT if approve else st.CANCELLED_DRAFT
+    later = draft.send_at is not None
+    target = (st.SCHEDULED_DRAFT if later else st.SENDING_DRAFT) if approve else st.CANCELLED_DRAFT
     if not rt.store.move_draft(draft.id, st.AWAITING_APPROVAL, target, approved_by=who):
         await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
         return
@@ -544,10 +570,17 @@ async def _review(update: Update, context: BotContext, draft: st.Draft, approve:
     if approve and not await _launch_or_undo(query, context, draft.id, who, st.AWAITING_APPROVAL, language):
         return
     await _answer_quietly(query)
-    await _edit_quietly(query, texts.op_say(language, "approved" if approve else "rejected"))
+    done = ("approved_scheduled" if later else "approved") if approve else "rejected"
+    await _edit_quietly(query, texts.op_say(language, done))
     if not approve:
         notice = texts.op_say(chat_lang(rt, draft.author), "rejected_notice", draft=draft.id, who=who)
         await _notify(context, draft.author, notice)
+    elif later and draft.send_at is not None:
+        after = rt.store.draft(draft.id)
+        if after is not None and after.broadcast_id:
+            at, author_language = local(rt, draft.send_at), chat_lang(rt, draft.author)
+            notice = texts.scheduled_text(after.broadcast_id, at, author_language, approved_by=who)
+            await _notify(context, draft.author, notice)
 
 
 async def _notify(context: BotContext, chat_id: int, text: str) -> None:
@@ -573,6 +606,177 @@ async def _answer_quietly(query: CallbackQuery, text: str | None = None, show_al
         log.warning("could not answer an operator's button: %s", exc)
 
 
+# -- sending later ("Kirim nanti") --------------------------------------------------------------
+# The preview's "Kirim nanti" asks for a time (draft 'timing'); the typed time is read, checked and
+# shown back (draft 'timed', with ``send_at``); Jadwalkan records a broadcast that waits as
+# 'scheduled' until the scheduler starts it. A time in the quiet hours needs a second button.
+
+LATER_ACTIONS = ("later", "at", "night", "retime", "unschedule")
+
+
+def local(rt: Runtime, ts: float) -> datetime:
+    """A Unix time as an aware datetime of the election's time zone."""
+    return datetime.fromtimestamp(ts, rt.schedule.election.tz)
+
+
+def time_keyboard(draft_id: int, language: str, confirm: str, action: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[button(texts.op_say(language, confirm), draft_id, action),
+          button(texts.op_say(language, "button_retime"), draft_id, "retime"),
+          button(texts.op_say(language, "button_cancel"), draft_id, "cancel")]]
+    )  # fmt: skip
+
+
+def time_prompt(rt: Runtime, language: str) -> str:
+    zone = texts.zone_of(rt.schedule.election.timezone)
+    return texts.time_prompt(zone, send_time.example(local(rt, rt.clock())), language)
+
+
+async def _draft_time(update: Update, rt: Runtime, draft: st.Draft, typed: str, language: str) -> None:
+    """The operator typed the send time: refused with the reason, or shown back to be confirmed."""
+    now = local(rt, rt.clock())
+    try:
+        at = send_time.parse(typed, rt.schedule.election.timezone)
+        send_time.check(at, now)
+    except send_time.BadTime as exc:
+        await reply(update, texts.bad_send_time(exc.reason, exc.values, send_time.example(now), language))
+        return
+    if not rt.store.move_draft(draft.id, st.TIMING, st.TIMED, send_at=at.timestamp()):
+        return
+    roles, refs = draft_roles(draft), draft_areas(draft)
+    recipients = rt.store.count_audience(roles, refs)
+    night = send_time.at_night(at)
+    confirm = "button_submit" if rt.settings.broadcast_approvals > 1 else "button_schedule"
+    await reply(
+        update,
+        texts.time_confirm(at, roles, recipients, night, language, area_names(rt.schedule, refs)),
+        reply_markup=time_keyboard(draft.id, language, confirm, "at"),
+    )
+
+
+async def _later(update: Update, context: BotContext, draft: st.Draft, action: str) -> None:
+    """The buttons of sending later: Kirim nanti, Jadwalkan (and its night confirmation), Ubah waktu,
+    Batalkan jadwal."""
+    rt = context.runtime
+    query = query_of(update)
+    language = lang(update, context)
+    if action == "unschedule":
+        await _unschedule_button(query, rt, draft, user_id(update), language)
+        return
+    if action in ("later", "retime"):
+        from_status = st.PREVIEW if action == "later" else st.TIMED
+        if not rt.store.move_draft(draft.id, from_status, st.TIMING, send_at=None):
+            await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
+            return
+        await query.answer()
+        cancel = button(texts.op_say(language, "button_cancel"), draft.id, "cancel")
+        await edit(query, time_prompt(rt, language), InlineKeyboardMarkup([[cancel]]))
+        return
+    if draft.status != st.TIMED or draft.send_at is None:
+        await query.answer(state_note(language, draft.status), show_alert=True)
+        return
+    at = local(rt, draft.send_at)
+    try:  # the time may have passed while the confirmation waited
+        send_time.check(at, local(rt, rt.clock()))
+    except send_time.BadTime as exc:
+        note = texts.bad_send_time(exc.reason, exc.values, send_time.example(local(rt, rt.clock())), language)
+        await query.answer(texts.headline(note), show_alert=True)
+        return
+    if send_time.at_night(at) and action != "night":  # the quiet hours: a second, explicit confirmation
+        await query.answer()
+        keyboard = time_keyboard(draft.id, language, "button_night", "night")
+        await edit(query, texts.night_question(at, language), keyboard)
+        return
+    await _confirm_time(update, context, draft, at, night=action == "night")
+
+
+async def _confirm_time(update: Update, context: BotContext, draft: st.Draft, at: datetime, night: bool) -> None:
+    """Jadwalkan: to the other operators for approval, or scheduled now."""
+    rt = context.runtime
+    query = query_of(update)
+    who = user_id(update)
+    language = lang(update, context)
+    if rt.settings.broadcast_approvals > 1:
+        if not rt.store.move_draft(draft.id, st.TIMED, st.AWAITING_APPROVAL):
+            await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
+            return
+        when = f"waktu={at:%Y-%m-%d %H:%M} {texts.zone_of(rt.schedule.election.timezone)}"
+        await _audit(rt, who, "siaran: ajukan persetujuan", f"draf-{draft.id}", when)
+        await _answer_quietly(query)
+        await _ask_approval(context, rt, draft)
+        await _edit_quietly(query, texts.op_say(language, "awaiting"))
+        return
+    if not rt.store.move_draft(draft.id, st.TIMED, st.SCHEDULED_DRAFT):
+        await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
+        return
+    if not await _launch_or_undo(query, context, draft.id, who, st.TIMED, language, author_language=language):
+        return
+    after = rt.store.draft(draft.id)
+    broadcast_id = after.broadcast_id if after else None
+    await _answer_quietly(query, texts.op_say(language, "scheduled_answer"))
+    if broadcast_id is not None:
+        unschedule = button(texts.op_say(language, "button_unschedule"), draft.id, "unschedule")
+        try:
+            await edit(query, texts.scheduled_text(broadcast_id, at, language), InlineKeyboardMarkup([[unschedule]]))
+        except TelegramError as exc:  # scheduled all the same; /rencana shows it
+            log.warning("could not edit an operator's message: %s", exc)
+
+
+async def _schedule_draft(rt: Runtime, draft: st.Draft, actor: int) -> str:
+    """Record a confirmed (and approved) draft as a broadcast sent later; returns its id."""
+    roles, refs = draft_roles(draft), draft_areas(draft)
+    send_at = draft.send_at
+    if send_at is None:
+        raise ValueError(f"draft {draft.id} has no send time")
+
+    def work() -> str:
+        store = rt.store.reopen()
+        try:
+            with store.transaction():  # the broadcast and the draft's link to it, or neither
+                broadcast_id = store.create_adhoc(
+                    text=draft.text or "", roles=roles, ttl=reports.ADHOC_TTL, areas=refs, at=send_at, now=rt.clock()
+                )
+                store.update_draft(draft.id, broadcast_id=broadcast_id)
+            return broadcast_id
+        finally:
+            store.close()
+
+    broadcast_id = await asyncio.to_thread(work)
+    at = local(rt, send_at)
+    detail = f"waktu={at:%Y-%m-%d %H:%M} {texts.zone_of(rt.schedule.election.timezone)}; peran={','.join(roles)}"
+    if refs:
+        detail += f"; wilayah={','.join(refs)}"
+    if send_time.at_night(at):
+        detail += "; malam hari dikonfirmasi"
+    if draft.approved_by:
+        detail += f"; disetujui={draft.approved_by}"
+    await _audit(rt, actor, "siaran: jadwalkan", broadcast_id, detail)
+    return broadcast_id
+
+
+async def _unschedule(rt: Runtime, who: int, broadcast_id: str) -> tuple[bool, st.Broadcast | None]:
+    """Cancel a scheduled broadcast before it starts (recorded in the audit trail if it was)."""
+    cancelled, b = rt.store.cancel_scheduled(broadcast_id, now=rt.clock())
+    if cancelled and b is not None:
+        detail = f"waktu={local(rt, b.at):%Y-%m-%d %H:%M} {texts.zone_of(rt.schedule.election.timezone)}"
+        await _audit(rt, who, "siaran: batal jadwal", broadcast_id, detail)
+    return cancelled, b
+
+
+async def _unschedule_button(query: CallbackQuery, rt: Runtime, draft: st.Draft, who: int, language: str) -> None:
+    """Batalkan jadwal under the scheduling message: refused, saying why, once it started."""
+    if draft.broadcast_id is None:
+        await query.answer(state_note(language, draft.status), show_alert=True)
+        return
+    cancelled, b = await _unschedule(rt, who, draft.broadcast_id)
+    if not cancelled or b is None:
+        status = b.status if b is not None else st.CANCELLED
+        await query.answer(texts.not_unscheduled_text(draft.broadcast_id, status, language), show_alert=True)
+        return
+    await _answer_quietly(query)
+    await _edit_quietly(query, texts.unscheduled_text(b.id, local(rt, b.at), language))
+
+
 # -- sending and progress ---------------------------------------------------------------------
 
 
@@ -585,6 +789,9 @@ async def launch(
     who pressed Send (their Telegram app's language counts too), else their stored choice.
     """
     roles, refs = draft_roles(draft), draft_areas(draft)
+    if draft.send_at is not None:
+        await _schedule_draft(rt, draft, actor)
+        return
 
     def work() -> tuple[str, int]:
         store = rt.store.reopen()

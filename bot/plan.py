@@ -4,15 +4,19 @@ Broadcasts share one sending rate. The plan replays the engine's order as a flui
 reminder starts at `at`; while several are under way the one with the earliest `deliver_by` is
 served; copies not delivered by `expires` are dropped. It says, for each reminder, how many
 recipients it reaches by its deadline and by its expiry, and warns when that is not everyone.
+Operators' broadcasts scheduled for later ('scheduled' in the database) share the rate too: they
+are planned with the reminders, as reminders made by `scheduled_reminder`, and marked ``adhoc``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
+from bot import texts
 from bot.schedule import ROLES, Reminder, Schedule
+from bot.store.rows import Broadcast
 
 
 @dataclass
@@ -23,6 +27,7 @@ class Row:
     finish: datetime | None  # when the last copy goes out (None: not everyone before expiry)
     by_deadline: int  # copies out by deliver_by
     by_expiry: int  # copies out by expires (the rest are dropped)
+    adhoc: bool = False  # an operator's broadcast scheduled for later, not a reminder of the file
 
     @property
     def late(self) -> bool:
@@ -98,17 +103,33 @@ def plan(
     rate: float,
     now: datetime | None = None,
     recorded: Collection[str] = (),
+    scheduled: Sequence[Broadcast] = (),
 ) -> list[Row]:
     """One row per reminder still to come, by start: not expired at `now` and not in `recorded` (the
-    reminders that already fell due); every reminder if `now` is None.
+    reminders that already fell due); every reminder if `now` is None. ``scheduled``: operators'
+    broadcasts waiting for their time (``Store.scheduled_broadcasts``), planned alongside.
 
     ``audience(roles)`` counts a reminder for everybody; one with areas is counted with
     ``audience(roles, areas)`` (like ``Store.count_audience``), so only people in those areas count.
     """
+    adhoc = [scheduled_reminder(b, schedule.election.tz) for b in scheduled]
     reminders = [r for r in schedule.reminders if now is None or (r.expires > now and r.id not in recorded)]
+    reminders += [r for r in adhoc if now is None or r.expires > now]
     counts = {r.id: audience(r.roles, r.areas) if r.areas else audience(r.roles) for r in reminders}
     rows = _simulate(reminders, counts, rate)
+    for r in adhoc:
+        if r.id in rows:
+            rows[r.id].adhoc = True
     return [rows[r.id] for r in sorted(reminders, key=lambda r: (r.at, r.id))]
+
+
+def scheduled_reminder(b: Broadcast, tz: tzinfo) -> Reminder:
+    """An operator's scheduled broadcast as the plan sees a reminder: its time, roles, areas, deadline."""
+    at, expires, deliver_by = (datetime.fromtimestamp(t, tz) for t in (b.at, b.expires, b.deliver_by))
+    return Reminder(
+        id=b.id, at=at, expires=expires, deliver_by=deliver_by, roles=tuple(b.role_list), text=b.text,
+        areas=tuple(b.area_list),
+    )  # fmt: skip
 
 
 def parse_audience(text: str) -> dict[str, int]:
@@ -174,6 +195,8 @@ def render(rows: list[Row], rate: float, source: str) -> str:
         mark = "  LATE" if row.late else ""
         if r.areas:  # last, so the columns before it stay aligned
             mark += "  areas: " + ", ".join(r.areas)
+        if row.adhoc:
+            mark += f"  scheduled ad-hoc broadcast: {texts.first_line(r.text)}"
         lines.append(
             f"{r.id:{width}} {r.at:%Y-%m-%d %H:%M} {row.recipients:>10,} {human_duration(row.duration):>10}  "
             f"{finish:16} {r.deliver_by:%Y-%m-%d %H:%M}{mark}"
@@ -182,7 +205,9 @@ def render(rows: list[Row], rate: float, source: str) -> str:
     if not rows:
         lines.append("(no reminders to plan)")
     lines += warnings
-    lines.append(f"{len(rows)} reminders, {len(warnings)} cannot reach everyone by their deadline.")
+    adhoc = sum(row.adhoc for row in rows)
+    counted = f"{len(rows) - adhoc} reminders" + (f" and {adhoc} scheduled ad-hoc broadcasts" if adhoc else "")
+    lines.append(f"{counted}, {len(warnings)} cannot reach everyone by their deadline.")
     return "\n".join(lines)
 
 

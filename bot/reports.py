@@ -63,6 +63,7 @@ def _figures(store: Store, b: Broadcast, now: float | None = None) -> dict:
         "rate": rate,
         "eta": now + pending / rate if pending and rate > 0 else None,
         "created_at": b.created_at,
+        "at": b.at,  # when it fell (or, scheduled, falls) due
         "finished_at": b.finished_at,
         "resumed": b.n_resumed,
         "ambiguous": b.n_ambiguous,
@@ -115,7 +116,8 @@ def broadcast_report(store: Store, schedule: Schedule, broadcast_id: str, lang: 
 def chart_bars(store: Store, schedule, tz, lang: str = "id", limit: int = 8) -> list[dict]:
     """The latest broadcasts as the /statistik chart draws them: a title, a day and every outcome."""
     bars = []
-    for b in store.recent_broadcasts(limit):
+    # Scheduled broadcasts, and those cancelled or expired before they started, have no outcomes to draw.
+    for b in store.recent_broadcasts(limit, started=True):
         f = _figures(store, b)
         bar = {k: f[k] for k in ("sent", "blocked", "failed", "expired", "cancelled", "pending")}
         bar["label"] = title(b, schedule, lang)

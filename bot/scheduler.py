@@ -7,6 +7,11 @@ At start-up every reminder is looked at once:
 - due (``at`` has passed, not expired): enqueued now, so a reminder that fell due while the
   bot was down still goes out;
 - in the future: a one-off job in python-telegram-bot's JobQueue (APScheduler) at ``at``.
+
+Operators' broadcasts sent later ("Kirim nanti", `broadcast --at`) wait in the database as
+'scheduled' broadcasts, written by the bot or by the command line (another process), so
+`Scheduler.run_scheduled` looks for due ones every second rather than keeping jobs: one that fell
+due while the bot was down starts at the next start, unless it expired meanwhile.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from datetime import date, datetime, timedelta
 from bot import texts
 from bot.health import Outage
 from bot.schedule import QUIET_END, QUIET_START, ROLES, Reminder, Schedule, Stage
-from bot.store import CORRECTION, ENQUEUING, REMINDER, Store
+from bot.store import CORRECTION, ENQUEUING, REMINDER, Broadcast, Store
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +169,21 @@ def enqueue_adhoc(store: Store, text: str, roles, *, ttl: float, areas=(), now: 
     return broadcast_id, store.enqueue(broadcast_id, now=now)
 
 
+def start_scheduled(store: Store, broadcast: Broadcast, now: float | None = None) -> int | None:
+    """A scheduled broadcast that fell due into the outbox, with the recipients of now; returns them.
+
+    None if it was not started: expired before it could start (then never sent), or cancelled or
+    started by someone else meanwhile.
+    """
+    now = time.time() if now is None else now
+    if broadcast.expires <= now:
+        store.expire_scheduled(broadcast.id, now)
+        return None
+    if not store.start_scheduled(broadcast.id):
+        return None
+    return store.enqueue(broadcast.id, now=now)
+
+
 class Scheduler:
     """Fires reminders into the outbox; `wake` tells the delivery engine there is work.
 
@@ -183,6 +203,7 @@ class Scheduler:
         self.outage = Outage("scheduler", notify)
         self._lock = asyncio.Lock()
         self.channel: int | None = None  # the commission's channel chat id, once resolved (bot/channel.py)
+        self.scheduled_poll = 1.0  # seconds between looks for scheduled broadcasts that fell due
 
     async def _retrying(self, what: str, fn, *args, deadline: float | None = None):
         """Run `fn(store, *args)` in a thread on its own connection until it succeeds.
@@ -302,6 +323,31 @@ class Scheduler:
             return
         log.info("reminder %s due: %d recipients enqueued in %.2f s", reminder.id, total, time.monotonic() - started)
         self.wake()
+
+    async def run_scheduled(self) -> None:
+        """Start operators' scheduled broadcasts as they fall due, until cancelled (at stop)."""
+        while True:
+            await self.start_due()
+            await asyncio.sleep(self.scheduled_poll)
+
+    async def start_due(self) -> list[str]:
+        """Start every scheduled broadcast whose time has come; returns the ids started."""
+        due = await self._retrying("scheduled broadcasts", lambda store: store.due_scheduled(self.clock()))
+        started = []
+        for b in due:
+            begun = time.monotonic()
+            async with self._lock:
+                total = await self._retrying(
+                    f"start of {b.id}", lambda store, b=b: start_scheduled(store, b, self.clock()), deadline=b.expires
+                )
+            if total is None:
+                log.info("scheduled broadcast %s was not started: expired, or cancelled meanwhile", b.id)
+                continue
+            took = time.monotonic() - begun
+            log.info("scheduled broadcast %s due: %d recipients enqueued in %.2f s", b.id, total, took)
+            started.append(b.id)
+            self.wake()
+        return started
 
     async def _enqueue_in_thread(self, broadcast_id: str) -> None:
         total = await self._retrying(f"enqueue of {broadcast_id}", lambda store: store.enqueue(broadcast_id))

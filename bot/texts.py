@@ -429,8 +429,8 @@ OPERATOR_COMMANDS = {
     "id": (
         ("statistik", "Statistik pelanggan dan grafik"),
         ("siaran", "Kirim siaran mendadak"),
-        ("batal", "Batalkan draf siaran atau siaran yang berjalan"),
-        ("rencana", "Pengingat terjadwal berikutnya"),
+        ("batal", "Batalkan draf, siaran terjadwal atau siaran yang berjalan"),
+        ("rencana", "Pengingat dan siaran terjadwal berikutnya"),
         ("laporan", "Laporan pengiriman"),
         ("audit", "Jejak tindakan operator"),
         ("pertanyaan", "Pertanyaan yang belum terjawab"),
@@ -438,8 +438,8 @@ OPERATOR_COMMANDS = {
     "en": (
         ("statistik", "Subscriber statistics and chart"),
         ("siaran", "Send an urgent broadcast"),
-        ("batal", "Cancel a draft or stop the running broadcast"),
-        ("rencana", "Upcoming scheduled reminders"),
+        ("batal", "Cancel a draft or a scheduled broadcast, or stop the running one"),
+        ("rencana", "Upcoming scheduled reminders and broadcasts"),
         ("laporan", "Delivery reports"),
         ("audit", "Operator action trail"),
         ("pertanyaan", "Questions the bot could not answer"),
@@ -492,6 +492,19 @@ OP_STRINGS = {
         # the FAQ
         "questions_title": "<b>Pertanyaan tanpa jawaban</b> (30 hari terakhir, terbanyak dulu)",
         "questions_none": "Tidak ada pertanyaan tanpa jawaban dalam 30 hari terakhir.",
+        # broadcasts sent later ("Kirim nanti")
+        "button_later": "Kirim nanti",
+        "button_schedule": "Jadwalkan",
+        "button_night": "🌙 Ya, kirim malam hari",
+        "button_retime": "Ubah waktu",
+        "button_unschedule": "Batalkan jadwal",
+        "draft_timing": "Siaran ini menunggu waktu kirim; ketik tanggal dan jamnya.",
+        "draft_timed": "Siaran ini menunggu konfirmasi waktu kirim.",
+        "draft_scheduled": "Siaran ini sudah dijadwalkan; tidak dijadwalkan dua kali.",
+        "scheduled_answer": "Dijadwalkan.",
+        "approved_scheduled": "Disetujui dan dijadwalkan.",
+        "scheduled_hint": "Siaran terjadwal ada di /rencana; batalkan dengan /batal ID.",
+        "no_recipients_later": "Kirim nanti tetap bisa: penerima dihitung saat waktunya tiba.",
     },
     "en": {
         "not_author": "Only the author of this broadcast can press this button.",
@@ -538,6 +551,19 @@ OP_STRINGS = {
         # the FAQ
         "questions_title": "<b>Unanswered questions</b> (last 30 days, most asked first)",
         "questions_none": "No unanswered questions in the last 30 days.",
+        # broadcasts sent later ("Kirim nanti")
+        "button_later": "Send later",
+        "button_schedule": "Schedule",
+        "button_night": "🌙 Yes, send at night",
+        "button_retime": "Change time",
+        "button_unschedule": "Cancel schedule",
+        "draft_timing": "This broadcast is waiting for its send time; type the date and time.",
+        "draft_timed": "This broadcast is waiting for its send time to be confirmed.",
+        "draft_scheduled": "This broadcast is already scheduled; it is never scheduled twice.",
+        "scheduled_answer": "Scheduled.",
+        "approved_scheduled": "Approved and scheduled.",
+        "scheduled_hint": "Scheduled broadcasts are in /rencana; cancel one with /batal ID.",
+        "no_recipients_later": "Send later is still possible: recipients are counted when the time comes.",
     },
 }
 
@@ -632,17 +658,28 @@ OP_TEMPLATES = {
         "progress_running": "Laju {rate} pesan/detik · perkiraan selesai {eta}",
         "progress_network": "Menunggu jaringan: {waiting} (belum terkirim, dicoba lagi sampai kedaluwarsa)",
         "progress_done": "Selesai {finished}",
-        "states": {st.DONE: "selesai", st.RUNNING: "sedang dikirim", st.ENQUEUING: "menyiapkan"},
+        "states": {
+            st.DONE: "selesai",
+            st.RUNNING: "sedang dikirim",
+            st.ENQUEUING: "menyiapkan",
+            st.SCHEDULED: "dijadwalkan",
+            st.CANCELLED: "dibatalkan sebelum mulai",
+            st.EXPIRED: "kedaluwarsa, tidak dikirim",
+        },
+        "progress_scheduled": "Dijadwalkan {at}",
         "reports_none": "Belum ada siaran.",
         "reports_title": "<b>Siaran terakhir</b>",
         "reports_line": "<code>{id}</code> · {created} · {sent}/{total} terkirim",
+        "reports_line_unsent": "<code>{id}</code> · {at} · {state}",
         "reports_hint": "Rincian: /laporan ID",
         "audit_none": "Belum ada tindakan operator.",
         "audit_title": "<b>Tindakan operator terakhir</b>",
         "plan_none": "Tidak ada pengingat terjadwal yang akan datang.",
         "plan_title": "<b>Pengingat terjadwal</b> · {rate} pesan/detik",
-        "plan_line": "<b>{title}</b>\n  {at} · {roles} · {recipients} · {duration} · {finish}",
+        "plan_line": "{head}\n  {at} · {roles} · {recipients} · {duration} · {finish}",
         "plan_finish": "selesai {at}",
+        "plan_adhoc": "🕒 <b>{name}</b> · siaran terjadwal",
+        "plan_adhoc_cancel": "  Batalkan sebelum mulai: <code>/batal {id}</code>",
         "plan_not_all": "selesai tidak semua",
         "plan_late": "  ⚠️ hanya {reached} dari {total} ({share}) sebelum batas {deadline}",
         "approval": (
@@ -701,6 +738,38 @@ OP_TEMPLATES = {
         "stats_pledges": "<b>Tombol memilih</b>: yang menekan / penerima pengingat",
         "stats_pledge_will_vote": "Akan memilih",
         "stats_pledge_voted": "Sudah memilih",
+        # broadcasts sent later ("Kirim nanti")
+        "when": "{day} pukul {time} {zone}",
+        "time_prompt": (
+            "<b>Kirim nanti</b>\nKetik tanggal dan jam kirim ({zone}), misalnya <code>{example}</code>. "
+            "Penerima dihitung saat waktunya tiba."
+        ),
+        "time_confirm": (
+            "<b>Kirim nanti</b>: {when}\nPenerima saat ini: <b>{recipients}</b> ({roles}); dihitung lagi saat "
+            "waktunya tiba, jadi yang berlangganan sebelum itu ikut menerima."
+        ),
+        "time_night_note": "🌙 Jam itu termasuk jam tenang ({start}–{end}), saat pengingat tidak dikirim.",
+        "night_question": (
+            "🌙 <b>Kirim pada malam hari?</b>\n{when} termasuk jam tenang ({start}–{end}): pesan ini bisa "
+            "membangunkan penerima. Tekan «Ya, kirim malam hari» hanya jika memang perlu, atau Ubah waktu."
+        ),
+        "scheduled": (
+            "🕒 <b>{name}</b> dijadwalkan: {when}.\nLihat /rencana. Batalkan sebelum mulai dengan tombol di bawah "
+            "atau <code>/batal {id}</code>."
+        ),
+        "scheduled_notice": (
+            "🕒 <b>{name}</b> disetujui oleh operator {who} dan dijadwalkan: {when}. Batalkan sebelum mulai "
+            "dengan <code>/batal {id}</code>."
+        ),
+        "approval_when": "Dijadwalkan: {when}",
+        "unscheduled": "{name} dibatalkan sebelum mulai; tidak ada yang dikirim (dijadwalkan {when}).",
+        "already_started": "{name} sudah mulai dikirim; tidak dibatalkan. Untuk menghentikannya: /batal {id}",
+        "not_scheduled": "{name} tidak sedang dijadwalkan ({state}); tidak ada yang diubah.",
+        "time_format": "Waktu tidak dikenali. Ketik tanggal dan jam, misalnya <code>{example}</code>.",
+        "time_no_such_time": "Tanggal atau jam itu tidak ada: {text}. Ketik lagi, misalnya <code>{example}</code>.",
+        "time_zone": "Ketik waktu {zone} (zona waktu pemilihan ini), tanpa zona lain.",
+        "time_past": "Waktu itu sudah lewat (sekarang {now}). Ketik waktu yang akan datang.",
+        "time_too_far": "Terlalu jauh ke depan: paling lambat {limit}.",
     },
     "en": {
         "stats_title": "<b>Subscriber statistics</b> · {region}",
@@ -730,17 +799,28 @@ OP_TEMPLATES = {
         "progress_running": "Rate {rate} messages/second · estimated finish {eta}",
         "progress_network": "Waiting for the network: {waiting} (not sent yet, retried until they expire)",
         "progress_done": "Finished {finished}",
-        "states": {st.DONE: "done", st.RUNNING: "sending", st.ENQUEUING: "preparing"},
+        "states": {
+            st.DONE: "done",
+            st.RUNNING: "sending",
+            st.ENQUEUING: "preparing",
+            st.SCHEDULED: "scheduled",
+            st.CANCELLED: "cancelled before it started",
+            st.EXPIRED: "expired, not sent",
+        },
+        "progress_scheduled": "Scheduled for {at}",
         "reports_none": "No broadcasts yet.",
         "reports_title": "<b>Latest broadcasts</b>",
         "reports_line": "<code>{id}</code> · {created} · {sent}/{total} sent",
+        "reports_line_unsent": "<code>{id}</code> · {at} · {state}",
         "reports_hint": "Details: /laporan ID",
         "audit_none": "No operator actions yet.",
         "audit_title": "<b>Latest operator actions</b>",
         "plan_none": "No upcoming scheduled reminders.",
         "plan_title": "<b>Scheduled reminders</b> · {rate} messages/second",
-        "plan_line": "<b>{title}</b>\n  {at} · {roles} · {recipients} · {duration} · {finish}",
+        "plan_line": "{head}\n  {at} · {roles} · {recipients} · {duration} · {finish}",
         "plan_finish": "done by {at}",
+        "plan_adhoc": "🕒 <b>{name}</b> · scheduled broadcast",
+        "plan_adhoc_cancel": "  Cancel before it starts: <code>/batal {id}</code>",
         "plan_not_all": "not everyone before it expires",
         "plan_late": "  ⚠️ only {reached} of {total} ({share}) before the {deadline} deadline",
         "approval": (
@@ -797,6 +877,40 @@ OP_TEMPLATES = {
         "stats_pledges": "<b>Voting buttons</b>: pressed / received the reminder",
         "stats_pledge_will_vote": "Will vote",
         "stats_pledge_voted": "Have voted",
+        # broadcasts sent later ("Kirim nanti")
+        "when": "{day} at {time} {zone}",
+        "time_prompt": (
+            "<b>Send later</b>\nType the date and time to send it ({zone}), for example <code>{example}</code>. "
+            "Recipients are counted when the time comes."
+        ),
+        "time_confirm": (
+            "<b>Send later</b>: {when}\nRecipients now: <b>{recipients}</b> ({roles}); counted again when the "
+            "time comes, so people who subscribe before then get it too."
+        ),
+        "time_night_note": "🌙 That time is in the quiet hours ({start}–{end}), when reminders are not sent.",
+        "night_question": (
+            "🌙 <b>Send at night?</b>\n{when} is in the quiet hours ({start}–{end}): this message may wake "
+            "recipients. Press «Yes, send at night» only if it must, or Change time."
+        ),
+        "scheduled": (
+            "🕒 <b>{name}</b> scheduled: {when}.\nSee /rencana. Cancel it before it starts with the button below "
+            "or <code>/batal {id}</code>."
+        ),
+        "scheduled_notice": (
+            "🕒 <b>{name}</b> was approved by operator {who} and scheduled: {when}. Cancel it before it starts "
+            "with <code>/batal {id}</code>."
+        ),
+        "approval_when": "Scheduled for: {when}",
+        "unscheduled": "{name} cancelled before it started; nothing was sent (it was scheduled for {when}).",
+        "already_started": "{name} has already started; it is not cancelled. To stop it: /batal {id}",
+        "not_scheduled": "{name} is not scheduled ({state}); nothing was changed.",
+        "time_format": "Time not recognised. Type a date and time, for example <code>{example}</code>.",
+        "time_no_such_time": (
+            "There is no such date or time: {text}. Type it again, for example <code>{example}</code>."
+        ),
+        "time_zone": "Type the time in {zone} (this election's time zone), without another zone.",
+        "time_past": "That time has already passed (it is now {now}). Type a time to come.",
+        "time_too_far": "Too far ahead: {limit} at the latest.",
     },
 }
 
@@ -1112,6 +1226,9 @@ def progress_text(f: dict, tz, lang: str = "id") -> str:
     counts = {k: num(f[k], lang) for k in ("sent", "total", "blocked", "failed", "expired", "cancelled")}
     state = _tpl(lang, "states").get(f["status"], f["status"])
     name = broadcast_name(f["id"], lang)
+    if f["status"] in st.NEVER_STARTED:  # sent later: no counts yet (or ever), only its time
+        scheduled = _tpl(lang, "progress_scheduled").format(at=clock(f["at"], tz, lang))
+        return f"<b>{name}</b> · {state}\n{scheduled}"
     lines = [_tpl(lang, "progress").format(name=name, state=state, percent=f["percent"], **counts)]
     if f.get("waiting_network"):
         lines.append(_tpl(lang, "progress_network").format(waiting=num(f["waiting_network"], lang)))
@@ -1142,10 +1259,14 @@ def report_list_pages(items: list[dict], tz, lang: str = "id") -> list[str]:
 
 def report_item(f: dict, tz, lang: str = "id") -> str:
     """One broadcast of /laporan: id, day, copies sent; then its title, areas and author, indented."""
-    line = _tpl(lang, "reports_line").format(
-        id=escape(f["id"]), created=clock(f["created_at"], tz, lang), sent=num(f["sent"], lang),
-        total=num(f["total"], lang),
-    )  # fmt: skip
+    if f["status"] in st.NEVER_STARTED:  # scheduled, or cancelled or expired before it started
+        state = _tpl(lang, "states")[f["status"]]
+        line = _tpl(lang, "reports_line_unsent").format(id=escape(f["id"]), at=clock(f["at"], tz, lang), state=state)
+    else:
+        line = _tpl(lang, "reports_line").format(
+            id=escape(f["id"]), created=clock(f["created_at"], tz, lang), sent=num(f["sent"], lang),
+            total=num(f["total"], lang),
+        )  # fmt: skip
     return "\n  ".join([line, *report_about(f, lang)])
 
 
@@ -1182,9 +1303,12 @@ def plan_items(rows, tz, lang: str = "id", areas: tuple = ()) -> list[str]:
             finish = _tpl(lang, "plan_finish").format(at=_stamp(row.finish.astimezone(tz), lang, year=False))
         else:
             finish = _tpl(lang, "plan_not_all")
-        title = headline(r.text_en if _en(lang) and r.text_en else r.text) or r.id
+        title = escape(short_title(headline(r.text_en if _en(lang) and r.text_en else r.text) or r.id))
+        head = f"<b>{title}</b>"
+        if row.adhoc:
+            head = _tpl(lang, "plan_adhoc").format(name=broadcast_name(r.id, lang))
         item = _tpl(lang, "plan_line").format(
-            title=escape(short_title(title)),
+            head=head,
             at=_stamp(r.at, lang),
             roles=roles_text(r.roles, lang),
             recipients=recipients_text(row.recipients, lang),
@@ -1193,6 +1317,8 @@ def plan_items(rows, tz, lang: str = "id", areas: tuple = ()) -> list[str]:
         )  # fmt: skip
         if r.areas:
             item += "\n  " + areas_line([area_refs.ref_name(areas, ref) for ref in r.areas], lang)
+        if row.adhoc:
+            item += f"\n  «{escape(first_line(r.text))}»\n" + _tpl(lang, "plan_adhoc_cancel").format(id=escape(r.id))
         if row.late:
             item += "\n" + _tpl(lang, "plan_late").format(
                 reached=num(row.by_deadline, lang),
@@ -1222,17 +1348,98 @@ def plan_text(rows, rate: float, tz, lang: str = "id", areas: tuple = ()) -> str
     )
 
 
-def approval_request(author: int, roles, recipients: int, lang: str = "id", area_names: list[str] | None = None) -> str:
+def approval_request(
+    author: int, roles, recipients: int, lang: str = "id", area_names: list[str] | None = None, at=None
+) -> str:
+    """The request to approve a broadcast; ``at`` (an aware datetime): it is to be sent then, not at once."""
     text = _tpl(lang, "approval").format(
         author=author, recipients=recipients_text(recipients, lang), roles=roles_text(roles, lang)
     )
-    return _with_areas(text, area_names, lang)
+    text = _with_areas(text, area_names, lang)
+    return text if at is None else text + "\n" + _tpl(lang, "approval_when").format(when=send_when(at, lang))
 
 
 def cancelled_broadcast(broadcast_id: str, dropped: int, sent: int, lang: str = "id") -> str:
     return _tpl(lang, "stopped").format(
         name=broadcast_name(broadcast_id, lang), dropped=num(dropped, lang), sent=num(sent, lang)
     )
+
+
+# -- broadcasts sent later ("Kirim nanti")
+
+
+def first_line(text: str, limit: int = 60) -> str:
+    """The first visible line of a broadcast's text, cut to `limit` characters: what names it in a plan."""
+    return short_title(headline(text), limit)
+
+
+def zone_of(timezone: str) -> str:
+    """WIB, WITA, WIT (else the zone's name): how the time zone of the election is written."""
+    from bot.render import zone_abbreviation
+
+    return zone_abbreviation(timezone)
+
+
+def send_when(at, lang: str = "id") -> str:
+    """'Jumat, 26 November 2027 pukul 19.00 WIB' / 'Friday, 26 November 2027 at 19:00 WIB'."""
+    from bot.render import clock as hour
+
+    zone = zone_of(getattr(at.tzinfo, "key", str(at.tzinfo)))
+    return _tpl(lang, "when").format(day=long_date(at.date(), lang), time=hour(at.time(), lang), zone=escape(zone))
+
+
+def _quiet_hours(lang: str) -> dict:
+    from bot.render import clock as hour
+    from bot.schedule import QUIET_END, QUIET_START
+
+    return {"start": hour(QUIET_START, lang), "end": hour(QUIET_END, lang)}
+
+
+def time_prompt(zone: str, example: str, lang: str = "id") -> str:
+    """Asks for the send time after "Kirim nanti"."""
+    return _tpl(lang, "time_prompt").format(zone=escape(zone), example=escape(example))
+
+
+def time_confirm(
+    at, roles, recipients: int, night: bool, lang: str = "id", area_names: list[str] | None = None
+) -> str:  # fmt: skip
+    """The typed time as the bot understood it, before the operator confirms it."""
+    text = _tpl(lang, "time_confirm").format(
+        when=send_when(at, lang), recipients=num(recipients, lang), roles=roles_text(roles, lang)
+    )
+    text = _with_areas(text, area_names, lang)
+    return text + "\n" + _tpl(lang, "time_night_note").format(**_quiet_hours(lang)) if night else text
+
+
+def night_question(at, lang: str = "id") -> str:
+    """The second confirmation a time in the quiet hours needs."""
+    return _tpl(lang, "night_question").format(when=send_when(at, lang), **_quiet_hours(lang))
+
+
+def scheduled_text(broadcast_id: str, at, lang: str = "id", approved_by: int | None = None) -> str:
+    """To the author: the broadcast is scheduled (``approved_by``: after that operator's approval)."""
+    values = {"name": broadcast_name(broadcast_id, lang), "when": send_when(at, lang), "id": escape(broadcast_id)}
+    if approved_by is not None:
+        return _tpl(lang, "scheduled_notice").format(who=approved_by, **values)
+    return _tpl(lang, "scheduled").format(**values)
+
+
+def unscheduled_text(broadcast_id: str, at, lang: str = "id") -> str:
+    return _tpl(lang, "unscheduled").format(name=broadcast_name(broadcast_id, lang), when=send_when(at, lang))
+
+
+def not_unscheduled_text(broadcast_id: str, status: str, lang: str = "id") -> str:
+    """Why a scheduled broadcast was not cancelled: it started, or it ended unsent before (plain text)."""
+    name = broadcast_name(broadcast_id, lang)
+    if status in st.UNFINISHED or status == st.DONE:
+        return _tpl(lang, "already_started").format(name=name, id=broadcast_id)
+    return _tpl(lang, "not_scheduled").format(name=name, state=_tpl(lang, "states").get(status, status))
+
+
+def bad_send_time(reason: str, values: dict, example: str, lang: str = "id") -> str:
+    """Why a typed send time is refused (``reason`` and ``values`` of a ``send_time.BadTime``)."""
+    shown = {k: _stamp(v, lang) if hasattr(v, "tzinfo") else escape(str(v)) for k, v in values.items()}
+    return _tpl(lang, f"time_{reason}").format(example=escape(example), **shown)
 
 
 # -- areas: the subscriber's kecamatan/desa step

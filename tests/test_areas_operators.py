@@ -176,7 +176,7 @@ async def test_no_recipients_in_the_chosen_area_offers_no_send_button(tmp_path, 
         summary = await compose(h, OP1, ["asn"], ["☐ Ngunut"], "tidak ada ASN di sini")
         assert summary["text"].startswith("<b>Tidak ada penerima</b>")
         assert "ASN di Ngunut" in summary["text"]
-        assert list(buttons(summary)) == ["Batal"]
+        assert list(buttons(summary)) == ["Kirim nanti", "Batal"]  # no Send now
         assert h.store.recent_broadcasts() == []
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from datetime import datetime, timedelta
 
-from tests.conftest import make_schedule
+from bot import texts
+from tests.conftest import TZ, make_schedule
 from tests.e2e import Harness
 
 OP1, OP2, NOBODY = 7001, 7002, 7003
@@ -177,8 +180,6 @@ async def test_two_operators_broadcasting_at_once_both_complete_counted_separate
 
 
 async def test_an_english_operator_gets_every_screen_in_english(tmp_path, soon):
-    from bot import texts
-
     assert texts.OP_STRINGS["id"].keys() == texts.OP_STRINGS["en"].keys()
     async with Harness(tmp_path, schedule(soon), admin_ids=[OP1], subscribers=PEOPLE, rate_limit=50) as h:
         [menu] = await h.say(OP1, "/siaran", language_code="en")  # never subscribed: the app's language decides
@@ -193,7 +194,7 @@ async def test_an_english_operator_gets_every_screen_in_english(tmp_path, soon):
         assert summary["text"].startswith("<b>Preview</b>: the message above is exactly what recipients will see.")
         assert "Recipients: <b>3</b> (ASN)" in summary["text"]
         assert "Estimated duration: under 1 s at 50 messages/second." in summary["text"]
-        assert set(buttons(summary)) == {"Send", "Cancel"}
+        assert set(buttons(summary)) == {"Send", "Send later", "Cancel"}
         assert buttons(summary)["Send"].startswith("op:") and buttons(summary)["Send"].endswith(":send")
         answer = await h.press(OP1, summary, buttons(summary)["Send"])
         assert answer.get("text") == "Sent."
@@ -212,3 +213,65 @@ async def test_an_english_operator_gets_every_screen_in_english(tmp_path, soon):
         assert reply["text"].startswith("<b>Latest operator actions</b>") and "siaran: kirim" in reply["text"]
         english_menu = [v for k, v in h.standin.commands.items() if str(OP1) in k and k.endswith(":en")]
         assert english_menu and {"command": "siaran", "description": "Send an urgent broadcast"} in english_menu[0]
+
+
+async def test_kirim_nanti_schedules_it_and_it_goes_out_at_its_time_to_who_subscribed_by_then(tmp_path, soon):
+    shift = [0.0]  # seconds the bot's clock runs ahead of the real one
+    now = datetime.now(TZ)
+    at = (now + timedelta(days=2)).replace(hour=10, minute=0, second=0, microsecond=0)
+    night = at.replace(hour=22)
+    async with Harness(
+        tmp_path,
+        schedule(soon),
+        admin_ids=[OP1],
+        subscribers=PEOPLE,
+        rate_limit=50,
+        clock=lambda: time.time() + shift[0],
+    ) as h:
+        summary = await compose(h, OP1, ["kades"], "<b>Rapat desa</b> di balai")
+        assert set(buttons(summary)) == {"Kirim", "Kirim nanti", "Batal"}
+        await h.press(OP1, summary, buttons(summary)["Kirim nanti"])
+        await h.standin.wait_for(lambda: "Ketik tanggal dan jam kirim (WIB)" in last(h, OP1)["text"])
+        [refused] = await h.say(OP1, f"{now - timedelta(days=1):%d-%m-%Y} 10.00")
+        assert refused["text"].startswith("Waktu itu sudah lewat")
+        [confirm] = await h.say(OP1, f"{at:%d/%m/%Y} 10:00")
+        assert f"<b>Kirim nanti</b>: {texts.send_when(at)}" in confirm["text"]
+        assert "Penerima saat ini: <b>3</b> (Kepala Desa)" in confirm["text"]
+        assert set(buttons(confirm)) == {"Jadwalkan", "Ubah waktu", "Batal"}
+        assert (await h.press(OP1, confirm, buttons(confirm)["Jadwalkan"])).get("text") == "Dijadwalkan."
+        await h.standin.wait_for(lambda: "🕒 <b>Siaran 1</b> dijadwalkan" in last(h, OP1)["text"])
+        scheduled = last(h, OP1)
+        assert set(buttons(scheduled)) == {"Batalkan jadwal"}
+
+        # One at night needs a second confirmation, then is cancelled before it starts.
+        second = await compose(h, OP1, ["asn"], "pesan malam")
+        await h.press(OP1, second, buttons(second)["Kirim nanti"])
+        [confirm] = await h.say(OP1, f"{night:%Y-%m-%d} 22:00")
+        assert "jam tenang (21.00–06.00)" in confirm["text"]
+        await h.press(OP1, confirm, buttons(confirm)["Jadwalkan"])
+        await h.standin.wait_for(lambda: "Kirim pada malam hari?" in last(h, OP1)["text"])
+        assert h.store.broadcast("siaran:2") is None  # not without the explicit confirmation
+        await h.press(OP1, confirm, buttons(last(h, OP1))["🌙 Ya, kirim malam hari"])
+        await h.standin.wait_for(lambda: "<b>Siaran 2</b> dijadwalkan" in last(h, OP1)["text"])
+
+        [plan] = await h.say(OP1, "/rencana")
+        assert "🕒 <b>Siaran 1</b> · siaran terjadwal" in plan["text"] and "«Rapat desa di balai»" in plan["text"]
+        assert f"{at:%d-%m-%Y} 10.00 · Kepala Desa · 3 penerima" in plan["text"]
+        assert "<code>/batal siaran:2</code>" in plan["text"]
+        [reply] = await h.say(OP1, "/batal siaran:2")
+        assert reply["text"].startswith("Siaran 2 dibatalkan sebelum mulai; tidak ada yang dikirim")
+        [reply] = await h.say(OP1, "/batal siaran:2")
+        assert reply["text"] == "Siaran 2 tidak sedang dijadwalkan (dibatalkan sebelum mulai); tidak ada yang diubah."
+
+        h.store.subscribe(250, "kades")  # subscribes after it was scheduled, before its time
+        shift[0] = at.timestamp() - time.time() + 1  # the bot's clock reaches its time
+        kades = [c for c, r in PEOPLE if r == "kades"] + [250]
+        await h.standin.wait_for(lambda: all("<b>Rapat desa</b> di balai" in h.texts_to(c) for c in kades), 10)
+        assert not any("pesan malam" in h.texts_to(c) for c, _ in PEOPLE)
+        assert sum("<b>Rapat desa</b> di balai" in h.texts_to(c) for c, _ in PEOPLE) == 3
+        assert (h.store.broadcast("siaran:1").total, h.store.broadcast("siaran:2").status) == (4, "cancelled")
+        late = await h.press(OP1, scheduled, buttons(scheduled)["Batalkan jadwal"])
+        assert late.get("text", "").startswith("Siaran 1 sudah mulai dikirim; tidak dibatalkan.")
+        actions = [(r["action"], r["subject"]) for r in h.store.audit_trail()][::-1]
+        assert ("siaran: jadwalkan", "siaran:1") in actions and ("siaran: jadwalkan", "siaran:2") in actions
+        assert actions[-1] == ("siaran: batal jadwal", "siaran:2")

@@ -38,6 +38,7 @@ ALL_MIGRATIONS = [
     "0005_pledge_totals",
     "0006_network_waits",
     "0007_elections",
+    "0008_scheduled_broadcasts",
 ]
 
 

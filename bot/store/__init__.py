@@ -5,7 +5,8 @@ The parts, each over its own tables, combine into one `Store` (one instance per 
 
 - `bot.store.subscribers`: ``subscribers``, one row per chat (chat id, role, language, status, dates).
 - `bot.store.broadcasts`: ``broadcasts``, one row per reminder, ad-hoc message or correction that fell
-  due, and the enqueueing of their deliveries.
+  due (or, for an operator's message sent later, that waits for its time), and the enqueueing of their
+  deliveries.
 - `bot.store.outbox`: ``deliveries``, one row per (broadcast, chat), from pending to a final outcome.
 - `bot.store.operator`: ``drafts`` of /siaran, the ``audit`` trail, ``meta`` values.
 - `bot.store.pledges`: ``pledges``, one row per person and ask ("I will vote", "I have voted"), and
@@ -56,17 +57,23 @@ from bot.store.statuses import (
     FINAL,
     GONE,
     KINDS,
+    NEVER_STARTED,
     OPEN_DRAFTS,
     OUTCOME_COLUMNS,
     PENDING,
     PREVIEW,
     REMINDER,
     RUNNING,
+    SCHEDULED,
+    SCHEDULED_DRAFT,
     SENDING,
     SENDING_DRAFT,
     SENT,
     STOPPED,
     SUBSCRIBER_STATUSES,
+    TIMED,
+    TIMING,
+    TYPING,
     UNDELIVERED,
     UNFINISHED,
     VISITOR,
@@ -83,9 +90,10 @@ __all__ = [
     "ACTIVE", "ADHOC", "AWAITING_APPROVAL", "BLOCKED", "BROADCAST_STATUSES", "BUSY_TIMEOUT", "CANCELLED",
     "CANCELLED_DRAFT", "CHOOSING", "CHOOSING_AREAS", "CORRECTION", "DELIVERY_STATUSES", "DONE", "DRAFT_STATUSES",
     "ENQUEUING",
-    "EXPIRED", "FAILED", "FINAL", "GONE", "HEARTBEAT_KEY", "KINDS", "MIGRATIONS", "OPEN_DRAFTS",
-    "OUTCOME_COLUMNS", "PENDING", "PREVIEW", "REMINDER", "RUNNING", "SENDING", "SENDING_DRAFT", "SENT",
-    "STOPPED", "SUBSCRIBER_STATUSES", "UNDELIVERED", "UNFINISHED", "VISITOR", "WRITING",
+    "EXPIRED", "FAILED", "FINAL", "GONE", "HEARTBEAT_KEY", "KINDS", "MIGRATIONS", "NEVER_STARTED", "OPEN_DRAFTS",
+    "OUTCOME_COLUMNS", "PENDING", "PREVIEW", "REMINDER", "RUNNING", "SCHEDULED", "SCHEDULED_DRAFT", "SENDING",
+    "SENDING_DRAFT", "SENT", "STOPPED", "SUBSCRIBER_STATUSES", "TIMED", "TIMING", "TYPING", "UNDELIVERED",
+    "UNFINISHED", "VISITOR", "WRITING",
     "Archived", "Broadcast", "Draft", "Job", "REQUIRED_TABLES", "Store", "Subscriber", "migrate", "missing_tables",
     "open_db",
     "read_heartbeat", "read_meta", "undelivered",

@@ -1,7 +1,8 @@
 """Broadcasts: recording what fell due and writing its outbox (one delivery per recipient).
 
 The id of a scheduled reminder is the reminder id, which is what makes a reminder go out once
-however often the bot restarts; ad-hoc broadcasts are 'siaran:N', corrections 'ralat:...'.
+however often the bot restarts; ad-hoc broadcasts are 'siaran:N', corrections 'ralat:...'. An ad-hoc
+broadcast sent later is recorded at once as 'scheduled' and gets its outbox only when it falls due.
 """
 
 from __future__ import annotations
@@ -20,11 +21,15 @@ from bot.store.statuses import (
     CORRECTION,
     DONE,
     ENQUEUING,
+    EXPIRED,
+    NEVER_STARTED,
     PENDING,
     REMINDER,
     RUNNING,
+    SCHEDULED,
     SENT,
     UNFINISHED,
+    sql_list,
 )
 
 SELECT_BROADCAST = f"SELECT {columns(Broadcast)} FROM broadcasts"
@@ -54,11 +59,13 @@ class BroadcastStore(StoreBase):
         areas: Iterable[str] = (),
         now: float | None = None,
         ask: str | None = None,
+        status: str = ENQUEUING,
     ) -> bool:
         """Record a broadcast that fell due; False if one with this id already exists.
 
         ``areas`` are kecamatan / "kecamatan/desa" references; none reaches everybody. ``ask``: the
         pledge button its copies carry (stored, so copies sent after a restart carry it too).
+        ``status`` SCHEDULED: an operator's broadcast that waits for ``at`` (see `create_adhoc`).
         """
         now = time.time() if now is None else now
         cur = self.conn.execute(
@@ -77,7 +84,7 @@ class BroadcastStore(StoreBase):
                 at,
                 expires,
                 expires if deliver_by is None else min(deliver_by, expires),
-                ENQUEUING,
+                status,
                 now,
                 ",".join(areas),
                 ask,
@@ -183,8 +190,10 @@ class BroadcastStore(StoreBase):
             self.conn, Broadcast, f"{SELECT_BROADCAST} WHERE status = ? ORDER BY deliver_by, created_at", (RUNNING,)
         )
 
-    def recent_broadcasts(self, limit: int = 10) -> list[Broadcast]:
-        return fetch_all(self.conn, Broadcast, f"{SELECT_BROADCAST} ORDER BY created_at DESC LIMIT ?", (limit,))
+    def recent_broadcasts(self, limit: int = 10, started: bool = False) -> list[Broadcast]:
+        """The latest broadcasts, newest first; ``started``: only those that fell due and started."""
+        where = f" WHERE status NOT IN {sql_list(NEVER_STARTED)}" if started else ""
+        return fetch_all(self.conn, Broadcast, f"{SELECT_BROADCAST}{where} ORDER BY created_at DESC LIMIT ?", (limit,))
 
     def running_adhoc(self) -> list[Broadcast]:
         """Operators' broadcasts not finished yet, newest first."""
@@ -195,8 +204,15 @@ class BroadcastStore(StoreBase):
             (ADHOC, *UNFINISHED),
         )
 
-    def create_adhoc(self, *, text: str, roles, ttl: float, areas: Iterable[str] = (), now: float | None = None) -> str:
+    def create_adhoc(
+        self, *, text: str, roles, ttl: float, areas: Iterable[str] = (), now: float | None = None,
+        at: float | None = None,
+    ) -> str:  # fmt: skip
         """Record an operator's broadcast due now under a new id ('siaran:7'); returns the id.
+
+        With ``at`` (Unix time) it is sent later: recorded as 'scheduled', with no outbox rows, until
+        `start_scheduled` when it falls due (its recipients are counted then); it expires ``ttl``
+        after ``at`` as one sent at once expires ``ttl`` after now.
 
         The ":" keeps these ids apart from reminder ids, which cannot contain one. Numbering goes on
         from older databases, whose ad-hoc broadcasts are 'siaran-1', 'siaran-2' ...: a number either
@@ -204,15 +220,56 @@ class BroadcastStore(StoreBase):
         line, both writing to the same file, never hand out the same id.
         """
         now = time.time() if now is None else now
+        start = now if at is None else at
         with self.transaction():
             n = self.conn.execute("SELECT count(*) FROM broadcasts WHERE kind = ?", (ADHOC,)).fetchone()[0] + 1
             while self.broadcast(f"siaran:{n}") is not None or self.broadcast(f"siaran-{n}") is not None:
                 n += 1
             broadcast_id = f"siaran:{n}"
             self.create_broadcast(
-                broadcast_id, text=text, roles=roles, at=now, expires=now + ttl, kind=ADHOC, areas=areas, now=now
-            )
+                broadcast_id, text=text, roles=roles, at=start, expires=start + ttl, kind=ADHOC, areas=areas, now=now,
+                status=ENQUEUING if at is None else SCHEDULED,
+            )  # fmt: skip
         return broadcast_id
+
+    # -- ad-hoc broadcasts sent later ------------------------------------------------------------
+
+    def scheduled_broadcasts(self) -> list[Broadcast]:
+        """Operators' broadcasts waiting for their time, earliest first."""
+        return fetch_all(self.conn, Broadcast, f"{SELECT_BROADCAST} WHERE status = ? ORDER BY at, id", (SCHEDULED,))
+
+    def due_scheduled(self, now: float | None = None) -> list[Broadcast]:
+        """Scheduled broadcasts whose time has come (expired ones included: `expire_scheduled` ends them)."""
+        now = time.time() if now is None else now
+        return fetch_all(
+            self.conn, Broadcast, f"{SELECT_BROADCAST} WHERE status = ? AND at <= ? ORDER BY at, id", (SCHEDULED, now)
+        )
+
+    def start_scheduled(self, broadcast_id: str) -> bool:
+        """A scheduled broadcast fell due: it becomes 'enqueuing', and `enqueue` writes its outbox with
+        the recipients of now. False if it was cancelled, started or expired meanwhile (compare-and-set:
+        a cancellation and the start never both succeed)."""
+        return self._move_scheduled(broadcast_id, ENQUEUING, None)
+
+    def expire_scheduled(self, broadcast_id: str, now: float | None = None) -> bool:
+        """A scheduled broadcast whose expiry passed before it could start (the bot was down): never sent."""
+        return self._move_scheduled(broadcast_id, EXPIRED, time.time() if now is None else now)
+
+    def cancel_scheduled(self, broadcast_id: str, now: float | None = None) -> tuple[bool, Broadcast | None]:
+        """Cancel a scheduled broadcast before it starts: (whether this call cancelled it, the broadcast
+        as it is now, None if there is none). When it was not cancelled, its status says why: it
+        started already ('enqueuing', 'sending', 'done'), was cancelled before, or expired."""
+        cancelled = self._move_scheduled(broadcast_id, CANCELLED, time.time() if now is None else now)
+        return cancelled, self.broadcast(broadcast_id)
+
+    def _move_scheduled(self, broadcast_id: str, status: str, finished_at: float | None) -> bool:
+        return (
+            self.conn.execute(
+                "UPDATE broadcasts SET status = ?, finished_at = ? WHERE id = ? AND status = ?",
+                (status, finished_at, broadcast_id, SCHEDULED),
+            ).rowcount
+            == 1
+        )
 
     def cancel_broadcast(self, broadcast_id: str, now: float | None = None) -> int:
         """Drop the copies of a broadcast not yet sent; returns how many were dropped."""

@@ -8,7 +8,7 @@ import time
 from bot.store.base import StoreBase
 from bot.store.rows import Draft, columns, fetch_all, fetch_one
 from bot.store.schema import HEARTBEAT_KEY
-from bot.store.statuses import CHOOSING, OPEN_DRAFTS, UNFINISHED, WRITING
+from bot.store.statuses import CHOOSING, OPEN_DRAFTS, TYPING, UNFINISHED
 
 SELECT_DRAFT = f"SELECT {columns(Draft)} FROM drafts"
 # An operator's Telegram name, one meta row each ("operator_name:<user id>"), shown in /audit and
@@ -80,13 +80,13 @@ class OperatorStore(StoreBase):
     def draft(self, draft_id: int) -> Draft | None:
         return fetch_one(self.conn, Draft, f"{SELECT_DRAFT} WHERE id = ?", (draft_id,))
 
-    def writing_draft(self, author: int) -> Draft | None:
-        """The author's draft that waits for its text, if any."""
+    def typing_draft(self, author: int) -> Draft | None:
+        """The author's draft that waits for a typed message (its text, or its send time), if any."""
         return fetch_one(
             self.conn,
             Draft,
-            f"{SELECT_DRAFT} WHERE author = ? AND status = ? ORDER BY id DESC LIMIT 1",
-            (author, WRITING),
+            f"{SELECT_DRAFT} WHERE author = ? AND status IN ({','.join('?' * len(TYPING))}) ORDER BY id DESC LIMIT 1",
+            (author, *TYPING),
         )
 
     def open_drafts(self, author: int) -> list[Draft]:

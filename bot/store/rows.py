@@ -83,6 +83,7 @@ class Draft:
     status_chat_id: int | None
     status_message_id: int | None
     areas: str | None = None  # comma-separated area references; '' everybody, None not chosen yet
+    send_at: float | None = None  # "Kirim nanti": when to send it (Unix time); None: at once
 
     @property
     def role_list(self) -> list[str]:

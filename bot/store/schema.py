@@ -237,6 +237,16 @@ def elections(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+@MIGRATIONS(name="0008_scheduled_broadcasts")
+def scheduled_broadcasts(db: sqlite_utils.Database) -> None:
+    """The time a /siaran draft is to be sent ("Kirim nanti"), NULL for at once.
+
+    The broadcast itself needs no new column: it waits in ``broadcasts`` with status 'scheduled'
+    and its time in ``at`` until it falls due (bot/scheduler.py).
+    """
+    db.conn.execute("ALTER TABLE drafts ADD COLUMN send_at REAL")
+
+
 def migrate(db: sqlite_utils.Database, migrations: Migrations = MIGRATIONS) -> list[str]:
     """Apply every pending migration, all in one write transaction; returns the names applied.
 

@@ -20,22 +20,32 @@ DELIVERY_STATUSES = (*UNDELIVERED, *FINAL)
 OUTCOME_COLUMNS = {s: f"n_{s}" for s in FINAL}
 
 # Broadcast status (broadcasts.status): 'enqueuing' while its outbox rows are written, 'sending'
-# until no copy is pending or in flight, then 'done'.
-ENQUEUING, RUNNING, DONE = "enqueuing", "sending", "done"
-BROADCAST_STATUSES = (ENQUEUING, RUNNING, DONE)
+# until no copy is pending or in flight, then 'done'. An operator's broadcast sent later waits as
+# 'scheduled' (no outbox rows yet: recipients are counted when it falls due) and ends there as
+# 'cancelled' (by an operator) or 'expired' (the bot was down until after its expiry) if it never starts.
+SCHEDULED, ENQUEUING, RUNNING, DONE = "scheduled", "enqueuing", "sending", "done"
+BROADCAST_STATUSES = (SCHEDULED, ENQUEUING, RUNNING, DONE, CANCELLED, EXPIRED)
 UNFINISHED = (ENQUEUING, RUNNING)
+NEVER_STARTED = (SCHEDULED, CANCELLED, EXPIRED)
 
 # Broadcast kind (broadcasts.kind): a scheduled reminder, an operator's /siaran, a date correction.
 REMINDER, ADHOC, CORRECTION = "reminder", "adhoc", "correction"
 KINDS = (REMINDER, ADHOC, CORRECTION)
 
 # Draft status of an operator's ad-hoc broadcast (drafts.status), in order.
-# 'choosing_areas' comes between the roles and the text when the schedule lists areas.
+# 'choosing_areas' comes between the roles and the text when the schedule lists areas; "Kirim
+# nanti" on the preview waits for a typed time ('timing'), then for its confirmation ('timed'),
+# and a draft handed over to a broadcast sent later ends 'scheduled' instead of 'sent'.
 CHOOSING, WRITING, PREVIEW, AWAITING_APPROVAL = "choosing", "writing", "preview", "awaiting_approval"
 CHOOSING_AREAS = "choosing_areas"
-SENDING_DRAFT, CANCELLED_DRAFT = "sent", "cancelled"
-DRAFT_STATUSES = (CHOOSING, CHOOSING_AREAS, WRITING, PREVIEW, AWAITING_APPROVAL, SENDING_DRAFT, CANCELLED_DRAFT)
-OPEN_DRAFTS = (CHOOSING, CHOOSING_AREAS, WRITING, PREVIEW, AWAITING_APPROVAL)
+TIMING, TIMED = "timing", "timed"
+SENDING_DRAFT, SCHEDULED_DRAFT, CANCELLED_DRAFT = "sent", "scheduled", "cancelled"
+DRAFT_STATUSES = (
+    CHOOSING, CHOOSING_AREAS, WRITING, PREVIEW, TIMING, TIMED, AWAITING_APPROVAL, SENDING_DRAFT, SCHEDULED_DRAFT,
+    CANCELLED_DRAFT,
+)  # fmt: skip
+OPEN_DRAFTS = (CHOOSING, CHOOSING_AREAS, WRITING, PREVIEW, TIMING, TIMED, AWAITING_APPROVAL)
+TYPING = (WRITING, TIMING)  # the draft waits for the operator's next message: its text, or its time
 
 
 def sql_list(values: tuple[str, ...]) -> str:
