@@ -19,7 +19,7 @@ from bot import texts
 from bot.render import zone_abbreviation
 from bot.schedule import ROLES, Schedule
 from bot.scheduler import morning_after
-from bot.store import REMINDER, Store
+from bot.store import REMINDER, SCHEDULED, Store
 
 # A postponement or a re-vote moves voting day by weeks; the next election is years away.
 NEW_ELECTION_DAYS = 90
@@ -142,11 +142,13 @@ def switch(store: Store, schedule: Schedule, now: float | None = None) -> int:
         for stage in schedule.stages:  # announced from now on: moving them later is a correction
             store.remember_stage_dates(stage.id, stage.start.isoformat(), stage.end.isoformat(), now=now)
         broadcast_id = notice_id(plan.new)
+        # Waits for its time like a broadcast scheduled by an operator: `plan` and /rencana list it,
+        # and whoever subscribes until then gets it too.
         store.create_broadcast(
             broadcast_id, kind=REMINDER, roles=ROLES, at=start, expires=start + NOTICE_HOURS * 3600,
             text=texts.new_election_text(schedule, "id"), text_en=texts.new_election_text(schedule, "en"), now=now,
+            status=SCHEDULED,
         )  # fmt: skip
-        store.enqueue(broadcast_id, now=now, not_before=start)
     return archive_id
 
 

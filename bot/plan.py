@@ -196,7 +196,7 @@ def render(rows: list[Row], rate: float, source: str) -> str:
         if r.areas:  # last, so the columns before it stay aligned
             mark += "  areas: " + ", ".join(r.areas)
         if row.adhoc:
-            mark += f"  scheduled ad-hoc broadcast: {texts.first_line(r.text)}"
+            mark += f"  scheduled broadcast: {texts.first_line(r.text)}"
         lines.append(
             f"{r.id:{width}} {r.at:%Y-%m-%d %H:%M} {row.recipients:>10,} {human_duration(row.duration):>10}  "
             f"{finish:16} {r.deliver_by:%Y-%m-%d %H:%M}{mark}"
@@ -206,7 +206,7 @@ def render(rows: list[Row], rate: float, source: str) -> str:
         lines.append("(no reminders to plan)")
     lines += warnings
     adhoc = sum(row.adhoc for row in rows)
-    counted = f"{len(rows) - adhoc} reminders" + (f" and {adhoc} scheduled ad-hoc broadcasts" if adhoc else "")
+    counted = f"{len(rows) - adhoc} reminders" + (f" and {adhoc} scheduled broadcasts" if adhoc else "")
     lines.append(f"{counted}, {len(warnings)} cannot reach everyone by their deadline.")
     return "\n".join(lines)
 

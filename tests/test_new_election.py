@@ -160,14 +160,17 @@ def test_new_election_keeps_subscribers_archives_the_old_records_and_tells_every
     assert archived.figures["deliveries"] == {"sent": 3} and archived.figures["pledges"] == {"akan": 1}
     assert [b["id"] for b in store.archived_broadcasts(archived.id)] == [old.reminders[0].id]
     assert store.conn.execute("SELECT count(*) FROM pledges").fetchone()[0] == 0
-    [notice] = store.conn.execute("SELECT id, kind, total, text, text_en FROM broadcasts").fetchall()
-    assert notice[:3] == ("pemilihan-baru:2027-11-27", "reminder", 3)
+    [notice] = store.conn.execute("SELECT id, kind, status, text, text_en FROM broadcasts").fetchall()
+    assert notice[:3] == ("pemilihan-baru:2027-11-27", "reminder", "scheduled")
     assert f"Bot pengingat KPU Kabupaten Tulungagung kini mengikuti <b>{NEXT_NAME}</b>" in notice[3]
     assert f"This KPU Kabupaten Tulungagung reminder bot now follows <b>{NEXT_NAME}</b>" in notice[4]
     assert store.conn.execute("SELECT actor, action, subject FROM audit").fetchall()[-1][1:] == (
         "pemilihan baru", NEXT_NAME
     )  # fmt: skip
     assert elections.new_election(store, preflight.load(str(path))) is None
+    planned = bot("plan", "--schedule", str(path), *db).stdout
+    [line] = [x for x in planned.splitlines() if x.startswith("pemilihan-baru:2027-11-27 ")]
+    assert line.endswith(f"scheduled broadcast: {NEXT_NAME}")
 
     again = bot("new-election", str(path), "--yes", *db)
     assert again.returncode == 2 and "is not a new election" in again.stderr

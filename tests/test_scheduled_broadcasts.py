@@ -169,8 +169,8 @@ def test_plan_and_rencana_show_it_with_its_time_audience_and_first_line(store):
     assert [(r.reminder.id, r.recipients, r.adhoc) for r in rows] == [("pagi", 1, False), (broadcast_id, 2, True)]
     table = plan.render(rows, 30, "test")
     assert "siaran:1 2027-11-26 19:00          2" in table
-    assert "scheduled ad-hoc broadcast: Rapat koordinasi kepala desa" in table
-    assert "1 reminders and 1 scheduled ad-hoc broadcasts" in table
+    assert "scheduled broadcast: Rapat koordinasi kepala desa" in table
+    assert "1 reminders and 1 scheduled broadcasts" in table
     [page] = texts.plan_pages(rows, 30, TZ, "id")
     assert "🕒 <b>Siaran 1</b> · siaran terjadwal\n  26-11-2027 19.00 · Kepala Desa · 2 penerima" in page
     assert "«Rapat koordinasi kepala desa»" in page and "<code>/batal siaran:1</code>" in page

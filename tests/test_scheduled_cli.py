@@ -65,7 +65,7 @@ def test_broadcast_at_stores_it_scheduled_and_plan_lists_it(db, message):
     assert plan.returncode == 0, plan.stderr
     line = next(line for line in plan.stdout.splitlines() if line.startswith("siaran:1"))
     assert f"{at:%Y-%m-%d %H:%M}" in line and " 2 " in line
-    assert line.endswith("scheduled ad-hoc broadcast: Rapat koordinasi kepala desa, Senin 09.00")
+    assert line.endswith("scheduled broadcast: Rapat koordinasi kepala desa, Senin 09.00")
 
 
 @pytest.mark.parametrize(

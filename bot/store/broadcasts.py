@@ -116,8 +116,8 @@ class BroadcastStore(StoreBase):
         ).fetchone()
         return None if row is None else {"chat_id": row[0], "status": row[1], "last_error": row[2]}
 
-    def enqueue(self, broadcast_id: str, chunk: int = 50_000, now: float | None = None, not_before: float = 0) -> int:
-        """Write one pending delivery per active subscriber of the broadcast's roles, due at `not_before`.
+    def enqueue(self, broadcast_id: str, chunk: int = 50_000, now: float | None = None) -> int:
+        """Write one pending delivery per active subscriber of the broadcast's roles.
 
         Set-based and chunked by chat id, so the write lock is held for a short time per chunk
         and the event loop's own writes (replies, outcomes) are not held up for seconds. Safe to
@@ -149,10 +149,10 @@ class BroadcastStore(StoreBase):
             upper = bound[0] if bound else None
             with self.transaction():
                 self.conn.execute(
-                    f"""INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, status, next_at, updated_at)
-                        SELECT ?, chat_id, ?, ?, ? {audience} AND chat_id > ?"""
+                    f"""INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, status, updated_at)
+                        SELECT ?, chat_id, ?, ? {audience} AND chat_id > ?"""
                     + (" AND chat_id <= ?" if upper is not None else ""),
-                    [broadcast_id, PENDING, not_before, now, *params, last] + ([upper] if upper is not None else []),
+                    [broadcast_id, PENDING, now, *params, last] + ([upper] if upper is not None else []),
                 )
             if upper is None:
                 break
