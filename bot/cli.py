@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
 import errno
 import getpass
@@ -46,28 +47,36 @@ class OneLineParser(argparse.ArgumentParser):
 
 def common_options(defaults: bool) -> OneLineParser:
     """The options every command takes. Sub-commands get them with no defaults (SUPPRESS), so that
-    `bot.py --database X stats` and `bot.py stats --database X` mean the same."""
+    `bot.py --database X stats` and `bot.py stats --database X` mean the same, and without help:
+    they are listed once, in `bot.py --help`."""
     common = OneLineParser(add_help=False)
     kw: dict = {} if defaults else {"default": argparse.SUPPRESS}
-    common.add_argument("--token", help="bot token (default: TELEGRAM_BOT_TOKEN)", **kw)
-    common.add_argument("--api-url", help="Bot API base URL (default: TELEGRAM_API_URL or Telegram's)", **kw)
-    common.add_argument("--schedule", help="schedule file (default: BOT_SCHEDULE or config/pilkada2024.toml)", **kw)
-    common.add_argument("--database", help="SQLite file (default: BOT_DATABASE or data/bot.db)", **kw)
-    common.add_argument("--admin-ids", help="comma-separated operator user ids (default: BOT_ADMIN_IDS)", **kw)
-    common.add_argument("--rate-limit", type=float, help="messages per second (default: BOT_RATE_LIMIT or 30)", **kw)
-    common.add_argument(
-        "--proxy", help="HTTP(S) proxy for every request to Telegram (default: BOT_PROXY, else HTTPS_PROXY...)", **kw
-    )
-    common.add_argument(
-        "--channel-id", help="the commission's channel, @name or -100... id (default: BOT_CHANNEL_ID)", **kw
-    )
-    common.add_argument(
-        "--env-file",
-        help="settings file (default: BOT_ENV_FILE or .env), e.g. /etc/pilkada-bot.env on a server",
-        **kw,
-    )
-    common.add_argument("-v", "--verbose", action="store_true", help="debug logging", **kw)
+
+    def add(*flags: str, help: str, **options) -> None:
+        common.add_argument(*flags, help=help if defaults else argparse.SUPPRESS, **kw, **options)
+
+    add("--token", help="bot token (default: TELEGRAM_BOT_TOKEN)")
+    add("--api-url", help="Bot API base URL (default: TELEGRAM_API_URL or Telegram's)")
+    add("--schedule", help="schedule file (default: BOT_SCHEDULE or config/pilkada2024.toml)")
+    add("--database", help="SQLite file (default: BOT_DATABASE or data/bot.db)")
+    add("--admin-ids", help="comma-separated operator user ids (default: BOT_ADMIN_IDS)")
+    add("--rate-limit", type=float, help="messages per second (default: BOT_RATE_LIMIT or 30)")
+    add("--proxy", help="HTTP(S) proxy for every request to Telegram (default: BOT_PROXY, else HTTPS_PROXY...)")
+    add("--channel-id", help="the commission's channel, @name or -100... id (default: BOT_CHANNEL_ID)")
+    add("--env-file", help="settings file (default: BOT_ENV_FILE or .env), e.g. /etc/pilkada-bot.env on a server")
+    add("-v", "--verbose", action="store_true", help="debug logging")
     return common
+
+
+GLOBAL_OPTIONS = "settings (--env-file, --database, --schedule, -v ...): see `python bot.py --help`"
+
+
+def describe_commands(sub) -> None:
+    """Each command's --help: its summary on top, and where the settings options are."""
+    for choice in sub._choices_actions:  # the summaries `bot.py --help` lists
+        command = sub.choices[choice.dest]
+        command.description = command.description or choice.help
+        command.epilog = command.epilog or GLOBAL_OPTIONS
 
 
 def parser() -> argparse.ArgumentParser:
@@ -133,15 +142,19 @@ def parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", required=True, metavar="FILE.csv", help="CSV file to write")
     ics_cmd = sub.add_parser("ics", parents=[common], help="write the stage dates as an iCalendar (.ics) file")
-    ics_cmd.add_argument("--out", required=True, metavar="FILE.ics")
-    ics_cmd.add_argument("--lang", choices=["id", "en"], default="id")
+    ics_cmd.add_argument("--out", required=True, metavar="FILE.ics", help="calendar file to write")
+    ics_cmd.add_argument(
+        "--lang", choices=["id", "en"], default="id", help="language of the stage names and texts (default id)"
+    )
     poster = sub.add_parser("poster", parents=[common], help="a printable A4 poster with the QR code of a role's link")
     poster.add_argument("--role", choices=list(sched.ROLES), help="the role (with --all-areas: default every role)")
     poster.add_argument("--area", metavar="ID", help="a kecamatan id of the schedule: printed, and in the link")
     poster.add_argument(
         "--all-areas", action="store_true", help="one poster per kecamatan and role, named ROLE-AREA.png, in --out DIR"
     )
-    poster.add_argument("--out", required=True, metavar="FILE.png|DIR")
+    poster.add_argument(
+        "--out", required=True, metavar="FILE.png|DIR", help="PNG file to write (with --all-areas: an existing folder)"
+    )
     poster.add_argument("--username", help="the bot's username (default: asked from Telegram with getMe)")
     sub.add_parser("health", parents=[common], help="exit 0 if a bot on the database polled and ran in the last 60 s")
     reload_cmd = sub.add_parser(
@@ -157,6 +170,7 @@ def parser() -> argparse.ArgumentParser:
     backup.add_argument("--out", required=True, metavar="FILE.db", help="backup file to write")
     restore = sub.add_parser("restore", parents=[common], help="replace the database with a backup (bot stopped)")
     restore.add_argument("file", metavar="FILE.db", help="backup file written by `backup`")
+    describe_commands(sub)
     return p
 
 
@@ -923,10 +937,22 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; whatever it prints, and any traceback, leaves the process redacted."""
     with cfg.redacted_output():
         try:
-            return run_command(argv)
+            try:
+                return run_command(argv)
+            finally:
+                sys.stdout.flush()  # a reader that went away (`| head`) shows here, not at exit
+        except BrokenPipeError:
+            return stdout_closed()
         except Exception:  # a bug: the traceback, redacted, and exit 1
             traceback.print_exc()
             return 1
+
+
+def stdout_closed() -> int:
+    """The reader of stdout went away: stop quietly (Python's recipe, in the signal module's docs)."""
+    with contextlib.suppress(OSError, ValueError):  # ValueError: stdout is not a file (io.StringIO)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # what is still buffered goes there
+    return 128 + signal.SIGPIPE  # 141, as the shell reports a tool that SIGPIPE stopped
 
 
 def run_command(argv: list[str] | None) -> int:
