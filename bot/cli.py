@@ -177,7 +177,7 @@ def parser() -> argparse.ArgumentParser:
 def load_settings(args: argparse.Namespace) -> cfg.Settings:
     cfg.REDACT.add(args.token)
     env_file, named = cfg.env_file_of(args.env_file)
-    settings = cfg.load(env_file=env_file, required=named)
+    settings = cfg.load(env_file=env_file, required=named, export_proxies=True)  # proxies as under systemd
     admin_ids = cfg.parse_admin_ids(args.admin_ids) if args.admin_ids is not None else None
     return cfg.validate(settings.with_overrides(
         token=args.token, api_url=args.api_url, schedule=args.schedule, database=args.database,
@@ -382,7 +382,7 @@ def serve_until_stopped(application, settings: cfg.Settings) -> None:
         check = "BOT_WEBHOOK_URL" if settings.webhook_url else f"TELEGRAM_API_URL ({settings.api_url})"
         raise BadInput(f"Telegram refused to start the bot ({exc.message}): check {check}") from None
     except TelegramError as exc:
-        raise Unavailable(f"cannot start: {unreachable(settings)} ({exc})") from None
+        raise Unavailable(f"cannot start: {unreachable(settings, exc)}") from None
     except OSError as exc:
         if settings.webhook_url and (isinstance(exc, socket.gaierror) or exc.errno in WEBHOOK_BIND_ERRORS):
             raise BadInput(
@@ -390,16 +390,20 @@ def serve_until_stopped(application, settings: cfg.Settings) -> None:
                 f"({exc.strerror}): set BOT_WEBHOOK_PORT to a free port (and BOT_WEBHOOK_LISTEN to an address "
                 "of this machine)"
             ) from None
-        raise Unavailable(f"cannot start: {unreachable(settings)} ({exc})") from None
+        raise Unavailable(f"cannot start: {unreachable(settings, exc)}") from None
 
 
-def unreachable(settings: cfg.Settings) -> str:
-    """'Telegram is unreachable at URL', naming the proxy the requests went through, if any."""
+def unreachable(settings: cfg.Settings, exc: Exception) -> str:
+    """'Telegram is unreachable at URL directly' or '... through the proxy P (HTTPS_PROXY)', the hint
+    that goes with it and the error, without the proxy's password."""
     from bot.sender import proxy_route
 
     route = proxy_route(settings.api_url, settings.proxy)
-    hint = ": check the proxy's address and that it lets this server reach Telegram" if route else ""
-    return f"Telegram is unreachable at {settings.api_url}{route}{hint}"
+    if route.startswith(" through"):
+        hint = ": check the proxy's address and that it lets this server reach Telegram"
+    else:
+        hint = ": check this server's connection (behind an office proxy: set BOT_PROXY)"
+    return f"Telegram is unreachable at {settings.api_url}{route}{hint} ({cfg.mask_password(str(exc))})"
 
 
 WEBHOOK_BIND_ERRORS = (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL)
@@ -748,7 +752,7 @@ def bot_username(settings: cfg.Settings) -> str:
     import asyncio
 
     from telegram import Bot
-    from telegram.error import InvalidToken, TelegramError
+    from telegram.error import InvalidToken, NetworkError, TelegramError
     from telegram.request import HTTPXRequest
 
     from bot.sender import ptb_proxy_kwargs
@@ -769,7 +773,9 @@ def bot_username(settings: cfg.Settings) -> str:
             f"Telegram at {settings.api_url} refused the token, so it cannot tell the bot's username: check "
             "TELEGRAM_BOT_TOKEN (and TELEGRAM_API_URL), or give --username"
         ) from None
-    except (TelegramError, OSError) as exc:
+    except (NetworkError, OSError) as exc:
+        raise Unavailable(f"cannot ask for the bot's username: {unreachable(settings, exc)}; or give --username") from None
+    except TelegramError as exc:
         raise Unavailable(
             f"could not ask Telegram at {settings.api_url} for the bot's username ({exc}); try again, "
             "or give --username"

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests import cli_runner
 from tests.e2e import add_subscribers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,6 +89,20 @@ def test_stats_reads_the_settings_file_given_by_flag_or_variable(tmp_path):
         assert result.returncode == 0, result.stderr
         assert re.search(r"^total +3$", result.stdout, re.MULTILINE), result.stdout
     assert not (elsewhere / "data").exists()
+
+
+def test_relative_paths_in_the_settings_file_are_found_from_any_folder(tmp_path):
+    """BOT_DATABASE=data/bot.db in /srv/kpu/bot.env is /srv/kpu/data/bot.db, wherever the command runs."""
+    add_subscribers(str(tmp_path / "kpu" / "data" / "bot.db"), [(1, "pemilih"), (2, "asn")])
+    shutil.copy(SCHEDULE, tmp_path / "kpu" / "jadwal.toml")
+    env_file = tmp_path / "kpu" / "bot.env"
+    env_file.write_text("BOT_DATABASE=data/bot.db\nBOT_SCHEDULE=jadwal.toml\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = cli_runner.bot("stats", "--env-file", env_file, cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^total +2$", result.stdout, re.MULTILINE), result.stdout
+    assert list(elsewhere.iterdir()) == []
 
 
 def test_a_missing_settings_file_named_explicitly_is_exit_2_in_one_line(tmp_path):
