@@ -774,7 +774,8 @@ def bot_username(settings: cfg.Settings) -> str:
             "TELEGRAM_BOT_TOKEN (and TELEGRAM_API_URL), or give --username"
         ) from None
     except (NetworkError, OSError) as exc:
-        raise Unavailable(f"cannot ask for the bot's username: {unreachable(settings, exc)}; or give --username") from None
+        why = unreachable(settings, exc)
+        raise Unavailable(f"cannot ask for the bot's username: {why}; or give --username") from None
     except TelegramError as exc:
         raise Unavailable(
             f"could not ask Telegram at {settings.api_url} for the bot's username ({exc}); try again, "
