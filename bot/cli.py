@@ -167,7 +167,10 @@ def parser() -> argparse.ArgumentParser:
     purge.add_argument("--before", required=True, metavar="YYYY-MM-DD", help="local date in the election time zone")
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     backup = sub.add_parser("backup", parents=[common], help="a checked copy of the database, safe while the bot runs")
-    backup.add_argument("--out", required=True, metavar="FILE.db", help="backup file to write")
+    backup.add_argument(
+        "--out", required=True, metavar="FILE.db|DIR",
+        help="backup file to write, or a folder for a new bot-2027-11-26T1900WIB.db (the election's time)",
+    )  # fmt: skip
     restore = sub.add_parser("restore", parents=[common], help="replace the database with a backup (bot stopped)")
     restore.add_argument("file", metavar="FILE.db", help="backup file written by `backup`")
     describe_commands(sub)
@@ -890,10 +893,13 @@ def cmd_purge(args, settings: cfg.Settings) -> int:
 def cmd_backup(args, settings: cfg.Settings) -> int:
     from bot import backup
 
-    out = files.output_path(args.out, settings)
+    target = args.out
+    if Path(target).is_dir():  # a folder: a new file named by the election's time (deploy/backup.sh)
+        target = str(backup.dated_name(Path(target), backup.election_zone(settings.schedule)))
+    out = files.output_path(target, settings)
     copy = backup.backup(settings.database, out)
     print(
-        f"Backup of {settings.database} written to {args.out} (integrity ok; {copy.subscribers:,} subscribers, "
+        f"Backup of {settings.database} written to {target} (integrity ok; {copy.subscribers:,} subscribers, "
         f"{copy.in_flight:,} deliveries in flight)."
     )
     return 0
@@ -907,7 +913,7 @@ def cmd_restore(args, settings: cfg.Settings) -> int:
     if files.same_file(args.file, settings.database):
         raise BadInput(f"{args.file} is the database itself: name a backup file (`python bot.py backup --out FILE`)")
     with files.exclusive(settings.database, "restore", "restoring (sudo systemctl stop pilkada-bot)", create=False):
-        copy, kept = backup.restore(args.file, settings.database)
+        copy, kept = backup.restore(args.file, settings.database, backup.election_zone(settings.schedule))
     print(f"Restored {settings.database} from {args.file} ({copy.subscribers:,} subscribers).")
     if kept is not None:
         print(f"The replaced database is kept as {kept}.")
