@@ -97,8 +97,8 @@ def env_proxy(url: str) -> str | None:
 def proxy_route(url: str, proxy: str | None) -> str:
     """How requests to ``url`` leave this machine, for messages: " through the proxy
     http://kpu:***@host:port (BOT_PROXY)" (or "(HTTPS_PROXY)"), never with the proxy's password;
-    " directly (no proxy set)", or " directly (NO_PROXY exempts host)" when the environment's
-    proxy is not used for it."""
+    " directly (no proxy set: BOT_PROXY, HTTPS_PROXY)", or " directly (NO_PROXY exempts host)" when
+    the environment's proxy is not used for it."""
     variable = f"{urlsplit(url).scheme.upper()}_PROXY"
     chosen, source = (proxy, "BOT_PROXY") if proxy else (env_proxy(url), variable)
     if chosen is not None:
