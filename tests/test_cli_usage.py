@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from bot import cli
+from tests import cli_runner
 from tests.e2e import add_subscribers
 from tests.test_cli import ROOT, bot
 
@@ -27,7 +28,7 @@ def test_settings_options_are_listed_once_at_the_top_and_every_option_says_what_
     assert top.returncode == 0
     assert len([line for line in top.stdout.splitlines() if SETTINGS_OPTIONS.match(line)]) == 7
     for name, command in commands().items():
-        shown = bot(name, "--help")
+        shown = cli_runner.run_in_process([name, "--help"], input=None, env=cli_runner.clean_env(), cwd=ROOT)
         assert shown.returncode == 0, shown.stderr
         assert not [line for line in shown.stdout.splitlines() if SETTINGS_OPTIONS.match(line)], name
         assert "see `python bot.py --help`" in " ".join(shown.stdout.split()), name
