@@ -7,22 +7,31 @@ mistyped path is refused instead of creating an empty database. The copy is chec
 holds who subscribed).
 
 Restore refuses while a bot holds the database's lock, checks the file first (intact, and a
-bot database), keeps the database it replaces beside it (`<db>.replaced-YYYYmmdd-HHMMSS`, WAL
+bot database), keeps the database it replaces beside it (`<db>.replaced-2027-11-26T1900WIB`, WAL
 folded in), and installs the copy with a rename.
+
+Names carry the election's local time and its zone, as every time the bot shows: `backup --out
+FOLDER` writes `FOLDER/bot-2027-11-26T1900WIB.db`. Older releases named files in the server's
+time (`bot-20271126-120000.db`); those restore like any other file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import tempfile
 import time
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.files import BadInput, Unavailable, check_bot_database, check_database_path, reason
+from bot.render import zone_abbreviation
 from bot.store import REQUIRED_TABLES
 
 BUSY_TIMEOUT = 30.0  # seconds a backup step waits for the bot's write lock
@@ -153,18 +162,54 @@ def check_backup(path: str) -> Copy:
     return copy
 
 
-def replaced_name(database: str, now: float | None = None) -> Path:
-    """Where the database a restore replaces is kept: beside it, stamped with the local time."""
-    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
-    path = Path(f"{database}.replaced-{stamp}")
-    n = 1
-    while path.exists():  # two restores in one second keep both
+def election_zone(schedule: str) -> tzinfo:
+    """The `[election] timezone` of the schedule file, read alone (a backup must not wait for the rest of
+    the file to be valid); the server's own zone if the file or the key cannot be read."""
+    try:
+        with open(schedule, "rb") as fh:
+            return ZoneInfo(tomllib.load(fh)["election"]["timezone"])
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, ZoneInfoNotFoundError):
+        return server_zone()
+
+
+def server_zone() -> tzinfo:
+    return datetime.now().astimezone().tzinfo or ZoneInfo("UTC")
+
+
+def local_stamp(tz: tzinfo, now: float | None = None) -> str:
+    """'2027-11-26T1900WIB': the time in `tz` to the minute and the zone's name, safe in a file name."""
+    when = datetime.fromtimestamp(time.time() if now is None else now, tz)
+    zone = zone_abbreviation(getattr(tz, "key", None) or "")  # WIB, WITA, WIT
+    if not re.fullmatch(r"[A-Za-z]+", zone):  # another zone: its abbreviation, UTC, CET or +07
+        zone = re.sub(r"[^A-Za-z0-9+-]", "", when.strftime("%Z")) or when.strftime("%z")
+    return when.strftime("%Y-%m-%dT%H%M") + zone
+
+
+def _unused(name: str) -> Path:
+    """`name`, or `name-2`, `name-3` ... (before the suffix) if taken: two copies in a minute keep both."""
+    path, n = Path(name), 2
+    while path.exists():
+        path, n = Path(name).with_stem(f"{Path(name).stem}-{n}"), n + 1
+    return path
+
+
+def dated_name(folder: Path, tz: tzinfo, now: float | None = None) -> Path:
+    """A new backup's name in `folder`: bot-2027-11-26T1900WIB.db, in the election's time."""
+    return _unused(str(folder / f"bot-{local_stamp(tz, now)}.db"))
+
+
+def replaced_name(database: str, tz: tzinfo | None = None, now: float | None = None) -> Path:
+    """Where the database a restore replaces is kept: beside it, <database>.replaced-2027-11-26T1900WIB."""
+    stamp = local_stamp(tz or server_zone(), now)
+    path, n = Path(f"{database}.replaced-{stamp}"), 2
+    while path.exists():  # two restores in one minute keep both
         path, n = Path(f"{database}.replaced-{stamp}-{n}"), n + 1
     return path
 
 
-def restore(backup_file: str, database: str) -> tuple[Copy, Path | None]:
-    """Install `backup_file` as `database`; the caller holds the database's lock.
+def restore(backup_file: str, database: str, tz: tzinfo | None = None) -> tuple[Copy, Path | None]:
+    """Install `backup_file` as `database`; the caller holds the database's lock. `tz` (the election's)
+    names the file the replaced database is kept in.
 
     Returns the restored figures and where the replaced database is kept (None if there was none).
     """
@@ -180,7 +225,7 @@ def restore(backup_file: str, database: str) -> tuple[Copy, Path | None]:
             source.close()
         _fsync(tmp)
         if db.exists():
-            kept = replaced_name(database)
+            kept = replaced_name(database, tz)
             current = sqlite3.connect(db, timeout=BUSY_TIMEOUT)  # read-write: folds its -wal into the copy
             try:
                 _copy(current, kept)

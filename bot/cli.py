@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import errno
 import getpass
 import logging
@@ -44,28 +45,36 @@ class OneLineParser(argparse.ArgumentParser):
 
 def common_options(defaults: bool) -> OneLineParser:
     """The options every command takes. Sub-commands get them with no defaults (SUPPRESS), so that
-    `bot.py --database X stats` and `bot.py stats --database X` mean the same."""
+    `bot.py --database X stats` and `bot.py stats --database X` mean the same, and without help:
+    they are listed once, in `bot.py --help`."""
     common = OneLineParser(add_help=False)
     kw: dict = {} if defaults else {"default": argparse.SUPPRESS}
-    common.add_argument("--token", help="bot token (default: TELEGRAM_BOT_TOKEN)", **kw)
-    common.add_argument("--api-url", help="Bot API base URL (default: TELEGRAM_API_URL or Telegram's)", **kw)
-    common.add_argument("--schedule", help="schedule file (default: BOT_SCHEDULE or config/pilkada2024.toml)", **kw)
-    common.add_argument("--database", help="SQLite file (default: BOT_DATABASE or data/bot.db)", **kw)
-    common.add_argument("--admin-ids", help="comma-separated operator user ids (default: BOT_ADMIN_IDS)", **kw)
-    common.add_argument("--rate-limit", type=float, help="messages per second (default: BOT_RATE_LIMIT or 30)", **kw)
-    common.add_argument(
-        "--proxy", help="HTTP(S) proxy for every request to Telegram (default: BOT_PROXY, else HTTPS_PROXY...)", **kw
-    )
-    common.add_argument(
-        "--channel-id", help="the commission's channel, @name or -100... id (default: BOT_CHANNEL_ID)", **kw
-    )
-    common.add_argument(
-        "--env-file",
-        help="settings file (default: BOT_ENV_FILE or .env), e.g. /etc/pilkada-bot.env on a server",
-        **kw,
-    )
-    common.add_argument("-v", "--verbose", action="store_true", help="debug logging", **kw)
+
+    def add(*flags: str, help: str, **options) -> None:
+        common.add_argument(*flags, help=help if defaults else argparse.SUPPRESS, **kw, **options)
+
+    add("--token", help="bot token (default: TELEGRAM_BOT_TOKEN)")
+    add("--api-url", help="Bot API base URL (default: TELEGRAM_API_URL or Telegram's)")
+    add("--schedule", help="schedule file (default: BOT_SCHEDULE or config/pilkada2024.toml)")
+    add("--database", help="SQLite file (default: BOT_DATABASE or data/bot.db)")
+    add("--admin-ids", help="comma-separated operator user ids (default: BOT_ADMIN_IDS)")
+    add("--rate-limit", type=float, help="messages per second (default: BOT_RATE_LIMIT or 30)")
+    add("--proxy", help="HTTP(S) proxy for every request to Telegram (default: BOT_PROXY, else HTTPS_PROXY...)")
+    add("--channel-id", help="the commission's channel, @name or -100... id (default: BOT_CHANNEL_ID)")
+    add("--env-file", help="settings file (default: BOT_ENV_FILE or .env), e.g. /etc/pilkada-bot.env on a server")
+    add("-v", "--verbose", action="store_true", help="debug logging")
     return common
+
+
+GLOBAL_OPTIONS = "settings (--env-file, --database, --schedule, -v ...): see `python bot.py --help`"
+
+
+def describe_commands(sub) -> None:
+    """Each command's --help: its summary on top, and where the settings options are."""
+    for choice in sub._choices_actions:  # the summaries `bot.py --help` lists
+        command = sub.choices[choice.dest]
+        command.description = command.description or choice.help
+        command.epilog = command.epilog or GLOBAL_OPTIONS
 
 
 def parser() -> argparse.ArgumentParser:
@@ -155,15 +164,19 @@ def parser() -> argparse.ArgumentParser:
         help="column separator (default ';', for Excel in Indonesia; decimals take a comma with ';', else a point)",
     )
     ics_cmd = sub.add_parser("ics", parents=[common], help="write the stage dates as an iCalendar (.ics) file")
-    ics_cmd.add_argument("--out", required=True, metavar="FILE.ics")
-    ics_cmd.add_argument("--lang", choices=["id", "en"], default="id")
+    ics_cmd.add_argument("--out", required=True, metavar="FILE.ics", help="calendar file to write")
+    ics_cmd.add_argument(
+        "--lang", choices=["id", "en"], default="id", help="language of the stage names and texts (default id)"
+    )
     poster = sub.add_parser("poster", parents=[common], help="a printable A4 poster with the QR code of a role's link")
     poster.add_argument("--role", choices=list(sched.ROLES), help="the role (with --all-areas: default every role)")
     poster.add_argument("--area", metavar="ID", help="a kecamatan id of the schedule: printed, and in the link")
     poster.add_argument(
         "--all-areas", action="store_true", help="one poster per kecamatan and role, named ROLE-AREA.png, in --out DIR"
     )
-    poster.add_argument("--out", required=True, metavar="FILE.png|DIR")
+    poster.add_argument(
+        "--out", required=True, metavar="FILE.png|DIR", help="PNG file to write (with --all-areas: an existing folder)"
+    )
     poster.add_argument("--username", help="the bot's username (default: asked from Telegram with getMe)")
     sub.add_parser("health", parents=[common], help="exit 0 if a bot on the database polled and ran in the last 60 s")
     reload_cmd = sub.add_parser(
@@ -183,16 +196,20 @@ def parser() -> argparse.ArgumentParser:
     switch.add_argument("file", help="the new election's schedule file")
     switch.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     backup = sub.add_parser("backup", parents=[common], help="a checked copy of the database, safe while the bot runs")
-    backup.add_argument("--out", required=True, metavar="FILE.db", help="backup file to write")
+    backup.add_argument(
+        "--out", required=True, metavar="FILE.db|DIR",
+        help="backup file to write, or a folder for a new bot-2027-11-26T1900WIB.db (the election's time)",
+    )  # fmt: skip
     restore = sub.add_parser("restore", parents=[common], help="replace the database with a backup (bot stopped)")
     restore.add_argument("file", metavar="FILE.db", help="backup file written by `backup`")
+    describe_commands(sub)
     return p
 
 
 def load_settings(args: argparse.Namespace) -> cfg.Settings:
     cfg.REDACT.add(args.token)
     env_file, named = cfg.env_file_of(args.env_file)
-    settings = cfg.load(env_file=env_file, required=named)
+    settings = cfg.load(env_file=env_file, required=named, export_proxies=True)  # proxies as under systemd
     admin_ids = cfg.parse_admin_ids(args.admin_ids) if args.admin_ids is not None else None
     return cfg.validate(settings.with_overrides(
         token=args.token, api_url=args.api_url, schedule=args.schedule, database=args.database,
@@ -461,7 +478,7 @@ def serve_until_stopped(application, settings: cfg.Settings) -> None:
         check = "BOT_WEBHOOK_URL" if settings.webhook_url else f"TELEGRAM_API_URL ({settings.api_url})"
         raise BadInput(f"Telegram refused to start the bot ({exc.message}): check {check}") from None
     except TelegramError as exc:
-        raise Unavailable(f"cannot start: {unreachable(settings)} ({exc})") from None
+        raise Unavailable(f"cannot start: {unreachable(settings, exc)}") from None
     except OSError as exc:
         if settings.webhook_url and (isinstance(exc, socket.gaierror) or exc.errno in WEBHOOK_BIND_ERRORS):
             raise BadInput(
@@ -469,16 +486,20 @@ def serve_until_stopped(application, settings: cfg.Settings) -> None:
                 f"({exc.strerror}): set BOT_WEBHOOK_PORT to a free port (and BOT_WEBHOOK_LISTEN to an address "
                 "of this machine)"
             ) from None
-        raise Unavailable(f"cannot start: {unreachable(settings)} ({exc})") from None
+        raise Unavailable(f"cannot start: {unreachable(settings, exc)}") from None
 
 
-def unreachable(settings: cfg.Settings) -> str:
-    """'Telegram is unreachable at URL', naming the proxy the requests went through, if any."""
+def unreachable(settings: cfg.Settings, exc: Exception) -> str:
+    """'Telegram is unreachable at URL directly' or '... through the proxy P (HTTPS_PROXY)', the hint
+    that goes with it and the error, without the proxy's password."""
     from bot.sender import proxy_route
 
     route = proxy_route(settings.api_url, settings.proxy)
-    hint = ": check the proxy's address and that it lets this server reach Telegram" if route else ""
-    return f"Telegram is unreachable at {settings.api_url}{route}{hint}"
+    if route.startswith(" through"):
+        hint = ": check the proxy's address and that it lets this server reach Telegram"
+    else:
+        hint = ": check this server's connection (behind an office proxy: set BOT_PROXY)"
+    return f"Telegram is unreachable at {settings.api_url}{route}{hint} ({cfg.mask_password(str(exc))})"
 
 
 WEBHOOK_BIND_ERRORS = (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL)
@@ -940,7 +961,7 @@ def bot_username(settings: cfg.Settings) -> str:
     import asyncio
 
     from telegram import Bot
-    from telegram.error import InvalidToken, TelegramError
+    from telegram.error import InvalidToken, NetworkError, TelegramError
     from telegram.request import HTTPXRequest
 
     from bot.sender import ptb_proxy_kwargs
@@ -961,7 +982,10 @@ def bot_username(settings: cfg.Settings) -> str:
             f"Telegram at {settings.api_url} refused the token, so it cannot tell the bot's username: check "
             "TELEGRAM_BOT_TOKEN (and TELEGRAM_API_URL), or give --username"
         ) from None
-    except (TelegramError, OSError) as exc:
+    except (NetworkError, OSError) as exc:
+        why = unreachable(settings, exc)
+        raise Unavailable(f"cannot ask for the bot's username: {why}; or give --username") from None
+    except TelegramError as exc:
         raise Unavailable(
             f"could not ask Telegram at {settings.api_url} for the bot's username ({exc}); try again, "
             "or give --username"
@@ -1075,10 +1099,13 @@ def cmd_purge(args, settings: cfg.Settings) -> int:
 def cmd_backup(args, settings: cfg.Settings) -> int:
     from bot import backup
 
-    out = files.output_path(args.out, settings)
+    target = args.out
+    if Path(target).is_dir():  # a folder: a new file named by the election's time (deploy/backup.sh)
+        target = str(backup.dated_name(Path(target), backup.election_zone(settings.schedule)))
+    out = files.output_path(target, settings)
     copy = backup.backup(settings.database, out)
     print(
-        f"Backup of {settings.database} written to {args.out} (integrity ok; {copy.subscribers:,} subscribers, "
+        f"Backup of {settings.database} written to {target} (integrity ok; {copy.subscribers:,} subscribers, "
         f"{copy.in_flight:,} deliveries in flight)."
     )
     return 0
@@ -1092,7 +1119,7 @@ def cmd_restore(args, settings: cfg.Settings) -> int:
     if files.same_file(args.file, settings.database):
         raise BadInput(f"{args.file} is the database itself: name a backup file (`python bot.py backup --out FILE`)")
     with files.exclusive(settings.database, "restore", "restoring (sudo systemctl stop pilkada-bot)", create=False):
-        copy, kept = backup.restore(args.file, settings.database)
+        copy, kept = backup.restore(args.file, settings.database, backup.election_zone(settings.schedule))
     print(f"Restored {settings.database} from {args.file} ({copy.subscribers:,} subscribers).")
     if kept is not None:
         print(f"The replaced database is kept as {kept}.")
@@ -1129,10 +1156,22 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; whatever it prints, and any traceback, leaves the process redacted."""
     with cfg.redacted_output():
         try:
-            return run_command(argv)
+            try:
+                return run_command(argv)
+            finally:
+                sys.stdout.flush()  # a reader that went away (`| head`) shows here, not at exit
+        except BrokenPipeError:
+            return stdout_closed()
         except Exception:  # a bug: the traceback, redacted, and exit 1
             traceback.print_exc()
             return 1
+
+
+def stdout_closed() -> int:
+    """The reader of stdout went away: stop quietly (Python's recipe, in the signal module's docs)."""
+    with contextlib.suppress(OSError, ValueError):  # ValueError: stdout is not a file (io.StringIO)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # what is still buffered goes there
+    return 128 + signal.SIGPIPE  # 141, as the shell reports a tool that SIGPIPE stopped
 
 
 def run_command(argv: list[str] | None) -> int:

@@ -53,7 +53,7 @@ from telegram.error import (
 )
 from yarl import URL
 
-from bot.settings import RedactFilter
+from bot.settings import RedactFilter, mask_password
 
 __all__ = ["ChatNotFound", "NotSent", "Sender", "env_proxy", "ptb_proxy_kwargs", "telegram_error"]
 
@@ -95,13 +95,17 @@ def env_proxy(url: str) -> str | None:
 
 
 def proxy_route(url: str, proxy: str | None) -> str:
-    """How requests to ``url`` leave this machine, for messages: "" when direct, else
-    " through the proxy http://host:port (BOT_PROXY)" or "(HTTPS_PROXY)"; never the proxy's password."""
-    chosen, source = (proxy, "BOT_PROXY") if proxy else (env_proxy(url), f"{urlsplit(url).scheme.upper()}_PROXY")
-    if chosen is None:
-        return ""
-    shown = URL(chosen).with_user(None).with_password(None)
-    return f" through the proxy {shown} ({source})"
+    """How requests to ``url`` leave this machine, for messages: " through the proxy
+    http://kpu:***@host:port (BOT_PROXY)" (or "(HTTPS_PROXY)"), never with the proxy's password;
+    " directly (no proxy set: BOT_PROXY, HTTPS_PROXY)", or " directly (NO_PROXY exempts host)" when
+    the environment's proxy is not used for it."""
+    variable = f"{urlsplit(url).scheme.upper()}_PROXY"
+    chosen, source = (proxy, "BOT_PROXY") if proxy else (env_proxy(url), variable)
+    if chosen is not None:
+        return f" through the proxy {mask_password(chosen)} ({source})"
+    if getproxies().get(urlsplit(url).scheme):
+        return f" directly (NO_PROXY exempts {urlsplit(url).hostname})"
+    return f" directly (no proxy set: BOT_PROXY, {variable})"
 
 
 def _split_proxy(proxy: str | None) -> tuple[str | None, dict | None]:

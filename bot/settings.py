@@ -12,7 +12,7 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -23,6 +23,10 @@ DEFAULT_SCHEDULE = "config/pilkada2024.toml"
 DEFAULT_DATABASE = "data/bot.db"
 ENV_FILE = ".env"  # the settings file read from the working directory
 ENV_FILE_VARIABLE = "BOT_ENV_FILE"  # names another settings file (as --env-file does), e.g. /etc/pilkada-bot.env
+# Paths a settings file names relative to its own folder (the environment's stay relative to the working directory).
+PATH_SETTINGS = ("BOT_SCHEDULE", "BOT_DATABASE")
+# What systemd's EnvironmentFile= puts in the service's environment and the libraries read from there.
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY")
 
 
 class SettingsError(ValueError):
@@ -109,15 +113,42 @@ def env_file_of(flag: str | None, environ: Mapping[str, str] | None = None) -> t
     return (named, True) if named else (ENV_FILE, False)
 
 
+def relative_to_file(values: dict[str, str], env_file: str | os.PathLike) -> dict[str, str]:
+    """`values` read from `env_file` with relative BOT_SCHEDULE and BOT_DATABASE taken from its folder,
+    so that `--env-file /srv/kpu/bot.env` means the same from any working directory."""
+    folder = os.path.dirname(env_file)
+    return {
+        key: os.path.join(folder, value) if key in PATH_SETTINGS and value.strip() else value
+        for key, value in values.items()
+    }  # os.path.join keeps an absolute value as it is, and `.env`'s (folder "") as written
+
+
+def export_proxy_variables(values: Mapping[str, str], environ: MutableMapping[str, str]) -> None:
+    """HTTP_PROXY, HTTPS_PROXY and NO_PROXY (either case) of a settings file into the environment, where
+    httpx, aiohttp and urllib read them: the command line then goes where the service goes (systemd's
+    EnvironmentFile= sets them for it). A variable the environment already sets, in either case, wins."""
+    present = {key.upper() for key in environ}
+    for key, value in values.items():
+        if key.upper() in PROXY_VARIABLES and key.upper() not in present:
+            environ[key] = value
+
+
 def load(
     environ: Mapping[str, str] | None = None,
     env_file: str | os.PathLike | None = ENV_FILE,
     required: bool = False,
+    export_proxies: bool = False,
 ) -> Settings:
-    """Settings from the settings file (if present; it must be if `required`) overlaid by the environment."""
+    """Settings from the settings file (if present; it must be if `required`) overlaid by the environment.
+
+    `export_proxies`: the file's proxy variables go into the process environment (export_proxy_variables).
+    """
     merged: dict[str, str] = {}
     if env_file is not None:
-        merged.update(read_env_file(env_file, required=required))
+        from_file = relative_to_file(read_env_file(env_file, required=required), env_file)
+        if export_proxies:
+            export_proxy_variables(from_file, os.environ)
+        merged.update(from_file)
     merged.update(os.environ if environ is None else environ)
 
     def get(name: str, default: str = "") -> str:

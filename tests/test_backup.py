@@ -11,10 +11,13 @@ import stat
 import subprocess
 import sys
 from asyncio.subprocess import PIPE, STDOUT
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.lock import DatabaseLock
 from bot.store import Store
+from tests import cli_runner
 from tests.e2e import add_subscribers
 from tests.test_crash import PEOPLE, Scene
 
@@ -105,6 +108,7 @@ def test_restore_is_refused_while_a_bot_holds_the_database(tmp_path):
 WRITE_AND_DIE = """
 import os, sys
 from bot.store import Store
+from tests import cli_runner
 store = Store(sys.argv[1])
 store.conn.execute("PRAGMA wal_autocheckpoint=0")
 store.subscribe(3, "kades")
@@ -133,26 +137,60 @@ def test_restore_keeps_the_replaced_database_with_its_wal_and_installs_the_backu
         store.close()
 
 
-def test_backup_script_keeps_the_newest_backups(tmp_path):
+def test_backup_script_names_backups_in_the_elections_time_and_keeps_the_newest_of_both_namings(tmp_path):
     db, folder = tmp_path / "bot.db", tmp_path / "backups"
     add_subscribers(str(db), [(1, "asn")])
     folder.mkdir()
-    old = ["bot-20241101-023000.db", "bot-20241102-023000.db", "bot-20241103-023000.db"]
-    for name in [*old, "notes.txt"]:
+    # Older releases named backups in the server's time (UTC); then come the ones named in WIB.
+    written = {
+        "bot-20241101-023000.db": "2024-11-01T02:30:00+00:00",
+        "bot-20241102-023000.db": "2024-11-02T02:30:00+00:00",
+        "bot-2024-11-03T0930WIB.db": "2024-11-03T02:30:00+00:00",
+        "notes.txt": "2024-10-01T00:00:00+00:00",
+    }
+    for name, when in written.items():
         (folder / name).write_text("old")
+        os.utime(folder / name, (datetime.fromisoformat(when).timestamp(),) * 2)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
-    env.update(BOT_DATABASE=str(db), PYTHON=sys.executable)
+    env.update(BOT_DATABASE=str(db), PYTHON=sys.executable)  # the default schedule: Asia/Jakarta
+    before = datetime.now(ZoneInfo("Asia/Jakarta"))
     result = subprocess.run(
-        [str(ROOT / "deploy" / "backup.sh"), str(folder), "2"], cwd=ROOT, env=env, capture_output=True, text=True
+        [str(ROOT / "deploy" / "backup.sh"), str(folder), "3"], cwd=ROOT, env=env, capture_output=True, text=True
     )
+    after = datetime.now(ZoneInfo("Asia/Jakarta"))
     assert result.returncode == 0, result.stderr
-    names = sorted(p.name for p in folder.iterdir())
-    assert names[0] == "bot-20241103-023000.db" and names[2] == "notes.txt" and len(names) == 3
-    assert chats(folder / names[1]) == {1}  # today's, a real backup
+    [new] = set(p.name for p in folder.iterdir()) - set(written)
+    assert new in {f"bot-{t:%Y-%m-%dT%H%M}WIB.db" for t in (before, after)}
+    assert chats(folder / new) == {1}  # a real backup
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [new, "bot-2024-11-03T0930WIB.db", "bot-20241102-023000.db", "notes.txt"]
+    )
+    assert result.stdout.endswith(f"removed old backup {folder}/bot-20241101-023000.db\n")
     missing = subprocess.run(
         [str(ROOT / "deploy" / "backup.sh"), str(tmp_path / "nope"), "2"], cwd=ROOT, env=env, capture_output=True
     )
     assert missing.returncode == 2
+
+
+def test_backup_into_a_folder_and_the_replaced_database_are_named_in_the_elections_time(tmp_path):
+    db, folder = tmp_path / "bot.db", tmp_path / "backups"
+    add_subscribers(str(db), [(1, "asn")])
+    folder.mkdir()
+    schedule = tmp_path / "jadwal.toml"  # only the time zone is read: a backup needs no valid schedule
+    schedule.write_text('[election]\ntimezone = "Asia/Makassar"\n')
+    flags = ["--database", str(db), "--schedule", str(schedule)]
+    before = datetime.now(ZoneInfo("Asia/Makassar"))
+    first, second = (cli_runner.bot("backup", "--out", str(folder), *flags) for _ in range(2))
+    after = datetime.now(ZoneInfo("Asia/Makassar"))
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    stamps = {f"{t:%Y-%m-%dT%H%M}WITA" for t in (before, after)}
+    names = sorted(p.name for p in folder.iterdir())
+    assert len(names) == 2 and {n.removesuffix(".db").removesuffix("-2").removeprefix("bot-") for n in names} <= stamps
+    assert f"written to {folder / names[0]} " in first.stdout + second.stdout
+    restored = cli_runner.bot("restore", str(folder / names[0]), *flags)
+    assert restored.returncode == 0, restored.stderr
+    [kept] = tmp_path.glob("bot.db.replaced-*")
+    assert kept.name.removeprefix("bot.db.replaced-") in stamps | {f"{s}-2" for s in stamps}
 
 
 def test_backup_of_a_copied_database_file_is_identical_in_content(tmp_path):

@@ -72,6 +72,26 @@ def test_the_backup_unit_is_sandboxed_like_the_bot_without_network_and_writes_on
     assert backup["ExecStart"][0].split()[1] == "/var/backups/pilkada-bot"
 
 
+def comments(path: Path) -> str:
+    """The `#` comments of a file as one line of text."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return " ".join(line.lstrip("#").strip() for line in lines if line.startswith("#"))
+
+
+def test_the_settings_file_permissions_agree_in_the_unit_the_template_and_the_readme():
+    """systemd reads /etc/pilkada-bot.env as root; `bot.py --env-file` reads it as the bot's user, through
+    its group: owner root, group of the unit, mode 0640, wherever the file's permissions are stated."""
+    [group] = unit_settings()["Group"]
+    for source in (UNIT, ROOT / "deploy" / "pilkada-bot.env.example"):
+        text = comments(source)
+        assert re.findall(r"mode (0\d{3})", text) == ["0640"], source.name
+        assert f"owner root, group {group}, mode 0640" in text, source.name
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    installs = re.findall(r"install -m (\d+) -o (\S+) -g (\S+)\s+deploy/pilkada-bot\.env\.example", readme)
+    assert installs == [("640", "root", group)]
+    assert "0600" not in readme.split("## Deploy for real", 1)[1].split("\n## ", 1)[0]
+
+
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
 @pytest.mark.parametrize("source", [UNIT, BACKUP_UNIT], ids=lambda path: path.name)
 def test_systemd_analyze_security_scores_the_unit_at_most_2_5(tmp_path, source):

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests import cli_runner
 from tests.e2e import add_subscribers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,12 +38,18 @@ def fake_python(path: Path, version: str, new_enough: bool) -> Path:
     return path
 
 
-def make(folder: Path, *args: str) -> subprocess.CompletedProcess:
+def make(folder: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     shutil.copy(ROOT / "Makefile", folder / "Makefile")
-    (folder / "requirements.txt").write_text("# nothing\n")
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        if not (folder / name).exists():
+            (folder / name).write_text("# nothing\n")
     # Under `make test` the parent make's variables would turn this into a sub-make that prints
     # "Entering directory" lines; run it as an operator would, from a plain shell.
-    environ = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES")}
+    environ = {
+        k: v for k, v in os.environ.items()
+        if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES") and not k.startswith("BOT_")
+    }  # fmt: skip
+    environ.update(env or {})
     return subprocess.run(["make", *args], cwd=folder, capture_output=True, text=True, timeout=60, env=environ)
 
 
@@ -58,7 +65,7 @@ def test_make_refuses_an_old_python_in_one_line_saying_how_to_get_3_11(tmp_path)
 
 
 def test_make_rebuilds_a_venv_made_by_an_old_python_and_reuses_a_good_one(tmp_path):
-    stamp = tmp_path / ".venv" / ".installed"
+    stamp = tmp_path / ".venv" / ".installed-requirements.txt"
     fake_python(tmp_path / ".venv" / "bin" / "python", "3.10.12", new_enough=False)
     stamp.touch()
     os.utime(stamp, (2e9, 2e9))  # newer than requirements.txt: only the version makes it stale
@@ -67,6 +74,107 @@ def test_make_rebuilds_a_venv_made_by_an_old_python_and_reuses_a_good_one(tmp_pa
     fake_python(tmp_path / ".venv" / "bin" / "python", "3.12.3", new_enough=True)
     planned = make(tmp_path, "-n", "check").stdout
     assert planned.strip() == ".venv/bin/python bot.py check"
+
+
+def python_that_logs(folder: Path) -> Path:
+    """A new enough `python` whose `-m venv` makes a .venv of such fakes (python, ruff, mypy); every
+    other call it makes is appended to folder/calls.log ("python -m pip install ... -r requirements.txt")."""
+    path = folder / "bin" / "python3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "Python 3.12.3"; exit 0; fi\n'
+        'if [ "$1" = "-c" ]; then exit 0; fi\n'
+        'if [ "$1 $2" = "-m venv" ]; then mkdir -p "$3/bin"; for f in python ruff mypy; do cp "$0" "$3/bin/$f"; done; '
+        "exit 0; fi\n"
+        f'echo "$(basename "$0") $*" >> {folder / "calls.log"}\n'
+    )
+    path.chmod(0o755)
+    return path
+
+
+def calls(folder: Path) -> list[str]:
+    """What the fake python, ruff and mypy were asked since the last look."""
+    log = folder / "calls.log"
+    lines = log.read_text().splitlines() if log.exists() else []
+    log.unlink(missing_ok=True)
+    return [line.replace(" --quiet --disable-pip-version-check", "").strip() for line in lines]
+
+
+RUNTIME_INSTALL = "python -m pip install -r requirements.txt"
+DEV_INSTALL = "python -m pip install -r requirements-dev.txt"
+
+
+def test_make_installs_the_runtime_for_run_demo_and_check_and_the_dev_requirements_for_test_lint_and_bench(tmp_path):
+    server, clone = tmp_path / "server", tmp_path / "clone"
+    for folder in (server, clone):
+        folder.mkdir()
+        python_that_logs(folder)
+    assert make(server, "run", f"PYTHON={server / 'bin' / 'python3'}").returncode == 0
+    assert calls(server) == [RUNTIME_INSTALL, "python bot.py run"]
+    assert make(clone, "test", f"PYTHON={clone / 'bin' / 'python3'}").returncode == 0  # CI: a fresh clone
+    lint = ["ruff check .", "ruff format --check .", "mypy"]
+    assert calls(clone) == [RUNTIME_INSTALL, DEV_INSTALL, *lint, "python -m pytest -q -n 6 --dist worksteal"]
+    for target in ("run", "demo", "check"):  # each requirements file has its own stamp
+        assert make(clone, target).returncode == 0
+        assert calls(clone) == [f"python bot.py {target}"]
+    os.utime(clone / "requirements-dev.txt", (2e9, 2e9))
+    assert make(clone, "run").returncode == 0
+    assert calls(clone) == ["python bot.py run"]
+    assert make(clone, "bench").returncode == 0
+    assert calls(clone) == [DEV_INSTALL, "python bench/faq_eval.py --strict", "python bench/bench.py"]
+    os.utime(clone / "requirements.txt", (2.1e9, 2.1e9))
+    assert make(clone, "lint").returncode == 0
+    assert calls(clone) == [RUNTIME_INSTALL, DEV_INSTALL, *lint]
+
+
+def test_runtime_requirements_hold_no_test_tools_and_dev_requirements_include_them():
+    runtime = (ROOT / "requirements.txt").read_text().splitlines()
+    dev = (ROOT / "requirements-dev.txt").read_text().splitlines()
+    pins = [line for line in runtime + dev if line.strip() and not line.startswith(("#", "-r "))]
+    assert all(re.fullmatch(r"[A-Za-z0-9_.-]+(\[[a-z,-]+\])?==[0-9][0-9A-Za-z.]*", pin) for pin in pins), pins
+    dev_only = {"pytest", "pytest-asyncio", "pytest-xdist", "mypy", "ruff", "zxing-cpp"}
+    assert not dev_only & {pin.split("==")[0] for pin in runtime if "==" in pin}
+    assert dev_only <= {pin.split("==")[0] for pin in dev if "==" in pin} and "-r requirements.txt" in dev
+    # What the bot, the demo and the stand-in import is not among them (nor the benchmark's aiolimiter).
+    imported = {
+        found for path in [ROOT / "bot.py", *ROOT.glob("bot/**/*.py"), *ROOT.glob("standin/*.py")]
+        for found in re.findall(r"^\s*(?:import|from) ([a-z_]+)", path.read_text(), re.MULTILINE)
+    }  # fmt: skip
+    assert not imported & {"pytest", "pytest_asyncio", "xdist", "mypy", "ruff", "zxingcpp", "aiolimiter"}
+
+
+def test_make_passes_the_settings_file_to_check_run_and_demo(tmp_path):
+    python = str(python_that_logs(tmp_path))
+    assert make(tmp_path, "check", f"PYTHON={python}").returncode == 0
+    assert calls(tmp_path)[-1] == "python bot.py check"  # without one: .env and the bundled schedule
+    assert make(tmp_path, "check", "ENV_FILE=/etc/pilkada-bot.env").returncode == 0
+    assert calls(tmp_path) == ["python bot.py check --env-file /etc/pilkada-bot.env"]
+    for target in ("run", "demo"):  # BOT_ENV_FILE as a variable of make or of the environment
+        assert make(tmp_path, target, "BOT_ENV_FILE=/etc/pilkada-bot.env").returncode == 0
+        assert make(tmp_path, target, env={"BOT_ENV_FILE": "/srv/kpu.env"}).returncode == 0
+        assert calls(tmp_path) == [
+            f"python bot.py {target} --env-file {f}" for f in ("/etc/pilkada-bot.env", "/srv/kpu.env")
+        ]
+
+
+def test_make_does_not_build_the_venv_as_root_where_the_service_user_exists(tmp_path):
+    python = str(python_that_logs(tmp_path))
+    fake_id = tmp_path / "fake-id" / "id"  # root, and the user pilkada-bot exists
+    fake_id.parent.mkdir()
+    fake_id.write_text("#!/bin/sh\necho 0\n")
+    fake_id.chmod(0o755)
+    as_root = {"PATH": f"{fake_id.parent}:{os.environ['PATH']}"}
+    refused = make(tmp_path, "check", f"PYTHON={python}", env=as_root)
+    assert refused.returncode != 0 and not (tmp_path / ".venv").exists()
+    [line] = [line for line in refused.stderr.splitlines() if not line.startswith("make")]
+    assert line.startswith("refusing to build .venv as root") and "sudo -u pilkada-bot make check" in line
+    assert "ALLOW_ROOT=1" in line
+    assert make(tmp_path, "check", f"PYTHON={python}", "ALLOW_ROOT=1", env=as_root).returncode == 0
+    assert calls(tmp_path) == [RUNTIME_INSTALL, "python bot.py check"]
+    assert make(tmp_path, "test", env=as_root).returncode != 0  # nor adds the dev requirements to it
+    assert calls(tmp_path) == []
+    assert make(tmp_path, "check", env=as_root).returncode == 0  # a .venv up to date is only used
+    assert calls(tmp_path) == ["python bot.py check"]
 
 
 # --- the settings file ---------------------------------------------------------------------------
@@ -88,6 +196,20 @@ def test_stats_reads_the_settings_file_given_by_flag_or_variable(tmp_path):
         assert result.returncode == 0, result.stderr
         assert re.search(r"^total +3$", result.stdout, re.MULTILINE), result.stdout
     assert not (elsewhere / "data").exists()
+
+
+def test_relative_paths_in_the_settings_file_are_found_from_any_folder(tmp_path):
+    """BOT_DATABASE=data/bot.db in /srv/kpu/bot.env is /srv/kpu/data/bot.db, wherever the command runs."""
+    add_subscribers(str(tmp_path / "kpu" / "data" / "bot.db"), [(1, "pemilih"), (2, "asn")])
+    shutil.copy(SCHEDULE, tmp_path / "kpu" / "jadwal.toml")
+    env_file = tmp_path / "kpu" / "bot.env"
+    env_file.write_text("BOT_DATABASE=data/bot.db\nBOT_SCHEDULE=jadwal.toml\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = cli_runner.bot("stats", "--env-file", env_file, cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^total +2$", result.stdout, re.MULTILINE), result.stdout
+    assert list(elsewhere.iterdir()) == []
 
 
 def test_a_missing_settings_file_named_explicitly_is_exit_2_in_one_line(tmp_path):

@@ -186,13 +186,14 @@ def test_messages_name_the_proxy_and_where_it_was_set_without_its_password(envir
     from bot.sender import proxy_route
 
     telegram = "https://api.telegram.org/bot"
-    assert proxy_route(telegram, None) == ""
+    assert proxy_route(telegram, None) == " directly (no proxy set: BOT_PROXY, HTTPS_PROXY)"
     environ("HTTPS_PROXY", "http://kpu:rahasia@proxy.kantor:3128")
-    assert proxy_route(telegram, None) == " through the proxy http://proxy.kantor:3128 (HTTPS_PROXY)"
-    assert proxy_route("http://127.0.0.1:8081/bot", None) == ""  # HTTP_PROXY is not set
-    assert proxy_route(telegram, "http://a:b@lain:8080") == " through the proxy http://lain:8080 (BOT_PROXY)"
+    assert proxy_route(telegram, None) == " through the proxy http://kpu:***@proxy.kantor:3128 (HTTPS_PROXY)"
+    local = "http://127.0.0.1:8081/bot"
+    assert proxy_route(local, None) == " directly (no proxy set: BOT_PROXY, HTTP_PROXY)"  # HTTP_PROXY is not set
+    assert proxy_route(telegram, "http://a:b@lain:8080") == " through the proxy http://a:***@lain:8080 (BOT_PROXY)"
     environ("NO_PROXY", "api.telegram.org")
-    assert proxy_route(telegram, None) == ""
+    assert proxy_route(telegram, None) == " directly (NO_PROXY exempts api.telegram.org)"
 
 
 def test_a_bot_that_cannot_reach_its_proxy_says_so_in_one_line(tmp_path, environ):
@@ -211,6 +212,28 @@ def test_a_bot_that_cannot_reach_its_proxy_says_so_in_one_line(tmp_path, environ
     assert "(HTTP_PROXY): check the proxy's address" in line and "rahasia" not in line
 
 
+@pytest.mark.parametrize("through", ["the file's proxy", "no proxy"])
+def test_the_cli_with_a_settings_file_goes_through_its_proxy_and_says_which_way_it_went(tmp_path, environ, through):
+    """HTTP_PROXY in the file given with --env-file (any case) is used, as systemd's EnvironmentFile= makes
+    the service use it; an unreachable Telegram is one line naming the way, the password masked."""
+    from tests.cli_runner import bot
+    from tests.test_resilience import closed_port
+
+    proxy = f"http://kpu:rahasia@127.0.0.1:{closed_port()}"
+    env_file = tmp_path / "pilkada-bot.env"
+    env_file.write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\n" + (f"http_proxy={proxy}\n" if through != "no proxy" else ""))
+    result = bot("poster", "--env-file", env_file, "--role", "asn", "--out", tmp_path / "p.png",
+                 "--api-url", f"http://127.0.0.1:{closed_port()}/bot")  # fmt: skip
+    assert result.returncode == 1 and "rahasia" not in result.stdout + result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith("cannot ask for the bot's username: Telegram is unreachable at http://127.0.0.1:")
+    if through == "no proxy":
+        assert "/bot directly (no proxy set: BOT_PROXY, HTTP_PROXY): check this server's connection" in line
+    else:
+        assert f"/bot through the proxy {proxy.replace('rahasia', '***')} (HTTP_PROXY): check the proxy's" in line
+    assert not (tmp_path / "p.png").exists()
+
+
 async def test_a_refused_tunnel_means_nothing_was_sent_and_carried_the_credentials(environ):
     from bot.sender import NotSent
 
@@ -224,13 +247,16 @@ async def test_a_refused_tunnel_means_nothing_was_sent_and_carried_the_credentia
     assert credentials == "Basic " + base64.b64encode(b"kpu:rahasia").decode()
 
 
-@pytest.mark.parametrize("how", ["--proxy", "HTTP_PROXY"])
+@pytest.mark.parametrize("how", ["--proxy", "HTTP_PROXY", "the settings file"])
 async def test_the_poster_command_asks_getme_through_the_proxy(tmp_path, environ, how):
     async with StandIn(token=TOKEN, bot_username="kpu_proxy_bot") as standin, CountingProxy() as proxy:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
         flags = ["--proxy", proxy.url] if how == "--proxy" else []
         if how == "HTTP_PROXY":
             env["HTTP_PROXY"] = proxy.url
+        if how == "the settings file":  # as systemd's EnvironmentFile= gives it to the service
+            (tmp_path / "bot.env").write_text(f"HTTP_PROXY={proxy.url}\n")
+            flags = ["--env-file", str(tmp_path / "bot.env")]
         process = await asyncio.create_subprocess_exec(
             sys.executable, "bot.py", "poster", "--role", "pemilih", "--out", str(tmp_path / "p.png"),
             "--token", TOKEN, "--api-url", standin.base_url, *flags,

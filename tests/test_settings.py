@@ -51,3 +51,22 @@ def test_a_broadcast_share_that_is_not_a_fraction_is_refused(raw):
 def test_the_broadcast_share_is_one_third_unless_set():
     assert cfg.load({}, env_file=None).broadcast_share == pytest.approx(1 / 3)
     assert cfg.load({"BOT_BROADCAST_SHARE": "0.5"}, env_file=None).broadcast_share == 0.5
+
+
+def test_relative_paths_in_a_settings_file_are_taken_from_its_folder(tmp_path):
+    env = tmp_path / "etc" / "pilkada-bot.env"
+    env.parent.mkdir()
+    env.write_text("BOT_SCHEDULE=jadwal.toml\nBOT_DATABASE=data/bot.db\n")
+    s = cfg.load(environ={}, env_file=env)
+    assert (s.schedule, s.database) == (str(env.parent / "jadwal.toml"), str(env.parent / "data" / "bot.db"))
+    env.write_text(f"BOT_DATABASE={tmp_path / 'db' / 'bot.db'}\n")  # an absolute path stays as it is
+    assert cfg.load(environ={}, env_file=env).database == str(tmp_path / "db" / "bot.db")
+    # The environment's relative paths stay relative to the working directory (systemd's WorkingDirectory=).
+    assert cfg.load(environ={"BOT_DATABASE": "data/x.db"}, env_file=env).database == "data/x.db"
+
+
+def test_the_proxy_variables_of_a_settings_file_go_into_the_environment_unless_it_sets_them():
+    environ = {"https_proxy": "http://kantor:3128"}
+    values = {"HTTPS_PROXY": "http://lain:8080", "http_proxy": "http://lain:8080", "NO_PROXY": "127.0.0.1", "X": "1"}
+    cfg.export_proxy_variables(values, environ)
+    assert environ == {"https_proxy": "http://kantor:3128", "http_proxy": "http://lain:8080", "NO_PROXY": "127.0.0.1"}

@@ -4,6 +4,7 @@ import asyncio
 import datetime as dtm
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -561,3 +562,18 @@ async def test_get_chat_member_knows_the_group_admins_set_by_the_test(standin, b
     standin.block(-70)
     with pytest.raises(Forbidden):
         await bot.get_chat_member(-70, 1)
+
+
+def test_every_control_endpoint_is_in_the_readme_and_nothing_else_is():
+    """README.md, "The Telegram stand-in and its control API", lists the endpoints standin/control.py serves."""
+    root = Path(__file__).resolve().parent.parent
+    code = (root / "standin" / "control.py").read_text(encoding="utf-8")
+    served = set(re.findall(r'name == "(\w+)"', code))
+    for group in re.findall(r"name in \(([^)]*)\)", code):
+        served |= set(re.findall(r'"(\w+)"', group))
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The Telegram stand-in and its control API", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
+    documented = {name for row in rows for name in re.findall(r"`(\w+)`", row)}
+    assert len(served) >= 15 and documented == served
+    assert "curl" in section and "/_control/" in section
