@@ -141,6 +141,10 @@ def test_check_and_plan_list_pending_corrections(tmp_path, soon):
     first.write_text(schedule_toml([{"id": "r", "at": soon(60), "roles": ["asn"]}], stages()), encoding="utf-8")
     store = Store(db)
     send_corrections(sched.load(first), store)  # the bot started once with these dates
+    store.subscribe(1, "asn")  # ... and told subscriber 1 about the stage (nobody told: nothing to correct)
+    store.create_broadcast("r", text="x", roles=["asn"], at=0, expires=1, stage="kampanye")
+    store.enqueue("r", now=0)
+    store.finish("r", 1, "sent")
     store.close()
     second = tmp_path / "second.toml"
     second.write_text(
@@ -150,6 +154,7 @@ def test_check_and_plan_list_pending_corrections(tmp_path, soon):
         result = bot(*command, "--database", str(db))
         assert result.returncode == 0, result.stderr
         assert "correction pending: stage kampanye moved from 2030-09-25..2030-11-23 to 2030-09-28" in result.stdout
+        assert "1 subscribers who were told will get a 'Ralat'" in result.stdout
 
 
 async def test_silent_reminders_go_without_notification(tmp_path, soon):
