@@ -68,13 +68,16 @@ def _simulate(reminders: list[Reminder], counts: dict[str, int], rate: float) ->
             continue
         jobs.sort(key=lambda j: (j.deliver_by, j.reminder.at))
         current = jobs[0]
-        events = [t + current.remaining / rate, current.expires]
+        done_at = t + current.remaining / rate
+        events = [done_at, current.expires]
         events += [j.expires for j in jobs if j.expires > t]
         events += [j.deliver_by for j in jobs if j.deliver_by > t]
         if i < len(pending):
             events.append(pending[i].at.timestamp())
         t_next = min(e for e in events if e > t - 1e-9)
-        served = min(current.remaining, rate * max(0.0, t_next - t))
+        # At Unix-time magnitudes a float step is ~2e-7 s: `rate * (t_next - t)` can fall short of what
+        # is left by more than any tolerance, and the rest would wait for the next event (the deadline).
+        served = current.remaining if t_next >= done_at else min(current.remaining, rate * max(0.0, t_next - t))
         for j in jobs:  # deadlines that fall inside this step
             got = delivered[j.reminder.id] + (
                 served * (j.deliver_by - t) / max(t_next - t, 1e-9) if j is current else 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from bot import plan
 from bot import schedule as sched
 from tests.conftest import TZ, make_schedule
@@ -23,6 +25,15 @@ def test_small_audience_finishes_in_seconds_without_warnings():
     assert (row.recipients, round(row.duration)) == (120, 4)
     assert row.finish == datetime(2024, 11, 27, 6, 0, 4, tzinfo=TZ)
     assert "0 cannot reach everyone" in plan.render(rows, 30, "test")
+
+
+@pytest.mark.parametrize("n", [1, 2, 18, 19, 47, 120, 1000, 12_345])
+def test_any_small_audience_finishes_seconds_after_the_start_not_at_the_deadline(n):
+    rows = plan.plan(VOTING, lambda roles: n, 30)
+    for row in rows:
+        together = sum(other.reminder.at == row.reminder.at for other in rows)  # they share the rate
+        took = (row.finish - row.reminder.at).total_seconds()
+        assert n / 30 - 1 < took < together * n / 30 + 1, row.reminder.id
 
 
 def test_regency_audience_voting_reminders():
