@@ -67,6 +67,12 @@ STRINGS = {
             "Anda akan menerima pengingat sesuai peran Anda.\n\n{next}\n\n"
             "Ketik /jadwal untuk semua tahapan, /bantuan untuk daftar perintah."
         ),
+        "subscribed_over": (
+            "Terima kasih. Anda terdaftar sebagai <b>{role}</b>.\n"
+            "Semua pengingat {election} sudah dikirim. Bot akan memberi tahu Anda saat jadwal pemilihan "
+            "berikutnya dimuat.\n\n{next}\n\n"
+            "Ketik /jadwal untuk semua tahapan, /bantuan untuk daftar perintah."
+        ),
         "page_missing": "Informasi ini belum tersedia. Ketik /jadwal untuk jadwal tahapan.",
         "not_subscribed_hint": "\n\n<i>Anda belum berlangganan. Ketik /start untuk memilih peran.</i>",
         "stopped": (
@@ -150,6 +156,12 @@ STRINGS = {
         "subscribed": (
             "Thank you. You are registered as <b>{role}</b>.\n"
             "You will receive the reminders for your role.\n\n{next}\n\n"
+            "Type /jadwal for all stages, /help for the commands."
+        ),
+        "subscribed_over": (
+            "Thank you. You are registered as <b>{role}</b>.\n"
+            "All reminders of {election} have been sent. The bot will tell you when the next election's "
+            "schedule is loaded.\n\n{next}\n\n"
             "Type /jadwal for all stages, /help for the commands."
         ),
         "page_missing": "This information is not available yet. Type /jadwal for the stage dates.",
@@ -359,7 +371,12 @@ def already_subscribed_text(role: str, lang: str = "id") -> str:
 
 
 def subscribed_text(role: str, schedule: Schedule, today: date, lang: str = "id") -> str:
-    return say(lang, "subscribed", role=escape(ROLE_NAMES[lang][role]), next=next_stage_line(schedule, today, lang))
+    """The /start confirmation: reminders are promised only while some for the role are still to come."""
+    ahead = any(role in r.roles and r.expires.date() >= today for r in schedule.reminders)
+    return say(
+        lang, "subscribed" if ahead else "subscribed_over", role=escape(ROLE_NAMES[lang][role]),
+        election=escape(schedule.election.name), next=next_stage_line(schedule, today, lang),
+    )  # fmt: skip
 
 
 def page_text(schedule: Schedule, key: str, lang: str = "id", today: date | None = None) -> str:
