@@ -485,7 +485,8 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
     maybe = [e for e in (found.entry, *found.related) if e is not None] if found.score >= SUGGEST_MIN else []
     keyboard = faq_keyboard(maybe, language)
     contact = rt.schedule.fact("contact", language)
-    await reply(update, texts.faq_not_found_text(language, contact, keyboard is not None), reply_markup=keyboard)
+    phone = rt.schedule.election.phone
+    await reply(update, texts.faq_not_found_text(language, contact, keyboard is not None, phone), reply_markup=keyboard)
 
 
 SUGGEST_MIN = 0.3  # below this, "did you mean" buttons would be noise

@@ -6,7 +6,8 @@ raised together in one ``ScheduleError`` so an operator can fix a file in one pa
 
 Layout of a schedule file::
 
-    [election]            name, region, timezone; optional tps_open, tps_close ("HH:MM"), voting_stage
+    [election]            name, region, timezone; optional tps_open, tps_close ("HH:MM"), voting_stage,
+                          phone (the office's phone or WhatsApp number, shown where the bot says whom to ask)
     [pages]               optional; keys from PAGE_KEYS; Telegram HTML texts
     [facts]               optional; named values texts refer to ("{invitation_form}"), see bot/render.py; a
                           table {text, text_en, from, until, date} is shown only in a date range (from/until,
@@ -73,7 +74,9 @@ MAX_TOTAL_OCCURRENCES = 10_000
 
 _ID_RE = re.compile(r"[a-z0-9-]+")
 _HHMM_RE = re.compile(r"(\d{1,2}):(\d{2})")
-_ELECTION_KEYS = ("name", "region", "timezone", "tps_open", "tps_close", "voting_stage")
+_ELECTION_KEYS = ("name", "region", "timezone", "tps_open", "tps_close", "voting_stage", "phone")
+# An Indonesian phone or WhatsApp number as people write it: +62 or 0, then 8-14 digits in groups.
+_PHONE = re.compile(r"(?:\+62|0)[\d\s().-]{7,20}")
 _TOP_KEYS = ("election", "pages", "facts", "stage", "reminder", "area", "faq")
 _STAGE_KEYS = ("id", "name", "start", "end")
 _REMINDER_KEYS = (
@@ -109,6 +112,7 @@ class Election:
     tps_open: dt.time | None = None
     tps_close: dt.time | None = None
     voting_stage: str | None = None
+    phone: str | None = None  # the commission's phone or WhatsApp number; None: not given
 
     @property
     def tz(self) -> ZoneInfo:
@@ -808,9 +812,17 @@ class _Checker(_TextChecks):
         voting_stage = self.string(table, "voting_stage", place, required=False)
         if "voting_stage" in table and voting_stage is None:
             ok = False
+        phone = self.string(table, "phone", place, required=False)
+        digits = sum(c.isdigit() for c in phone or "")
+        if phone is not None and not (_PHONE.fullmatch(phone.strip()) and 9 <= digits <= 15):
+            self.add(
+                place, "phone", f'expected a phone number like "0355 123456" or "+62 812 3456 7890", got {_show(phone)}'
+            )
+            ok = False
         if not (ok and name and region and tzname):
             return None, tz
-        return Election(name, region, tzname, times["tps_open"], times["tps_close"], voting_stage), tz
+        phone = phone.strip() if phone else None
+        return Election(name, region, tzname, times["tps_open"], times["tps_close"], voting_stage, phone), tz
 
     def pages(self, table: Any) -> dict[str, str]:
         place = "pages"

@@ -133,6 +133,7 @@ STRINGS = {
         # the FAQ
         "faq_not_found": "Maaf, jawaban untuk pertanyaan itu belum ada. Ketik /bantuan untuk daftar perintah.",
         "faq_contact": "Hubungi: {contact}",
+        "faq_phone": "Telepon/WhatsApp: {phone}",
         "faq_maybe": "Mungkin maksud Anda:",
     },
     "en": {
@@ -222,6 +223,7 @@ STRINGS = {
         # the FAQ
         "faq_not_found": "Sorry, there is no answer to that question yet. Type /help for the list of commands.",
         "faq_contact": "Contact: {contact}",
+        "faq_phone": "Phone/WhatsApp: {phone}",
         "faq_maybe": "Did you mean:",
     },
 }
@@ -1546,11 +1548,16 @@ def pledge_stats_lines(pledges: list[dict], lang: str = "id") -> list[str]:
 # -- FAQ answers ---------------------------------------------------------------
 
 
-def faq_not_found_text(lang: str = "id", contact: str | None = None, suggestions: bool = False) -> str:
-    """The reply to a question the FAQ cannot answer: /bantuan, the commission's contact, maybe buttons."""
+def faq_not_found_text(
+    lang: str = "id", contact: str | None = None, suggestions: bool = False, phone: str | None = None
+) -> str:
+    """The reply to a question the FAQ cannot answer: /bantuan, the commission's contact and phone
+    number ([election] phone, when the schedule gives one), maybe buttons."""
     lines = [say(lang, "faq_not_found")]
     if contact:
         lines.append(say(lang, "faq_contact", contact=contact))
+    if phone:
+        lines.append(say(lang, "faq_phone", phone=escape(phone)))
     if suggestions:
         lines.append(say(lang, "faq_maybe"))
     return "\n".join(lines)

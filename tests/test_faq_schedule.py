@@ -82,3 +82,22 @@ def test_an_entry_without_english_answers_in_indonesian():
 def test_a_bad_entry_is_named_with_its_field(faq, expected):
     found = problems(HEAD + faq)
     assert any(expected in p for p in found), found
+
+
+def test_the_office_phone_of_the_schedule_follows_the_contact_line_and_a_bad_one_is_refused():
+    from bot import schedule as sched
+    from bot import texts
+
+    text = open("config/pilkada2024.toml", encoding="utf-8").read()
+    with_phone = text.replace('tps_close = "13:00"\n', 'tps_close = "13:00"\nphone = "0355 123456"\n', 1)
+    schedule = sched.parse(with_phone)
+    assert schedule.election.phone == "0355 123456"
+    reply = texts.faq_not_found_text("id", schedule.fact("contact"), phone=schedule.election.phone)
+    assert reply.splitlines()[-2:] == [f"Hubungi: {schedule.fact('contact')}", "Telepon/WhatsApp: 0355 123456"]
+    assert "Telepon" not in texts.faq_not_found_text("id", schedule.fact("contact"), phone=sched.load(
+        "config/pilkada2024.toml").election.phone)  # fmt: skip
+    with pytest.raises(sched.ScheduleError) as info:
+        sched.parse(with_phone.replace('"0355 123456"', '"call us"'))
+    assert info.value.problems == [
+        'election: field "phone": expected a phone number like "0355 123456" or "+62 812 3456 7890", got "call us"'
+    ]
