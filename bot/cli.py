@@ -172,11 +172,15 @@ def parser() -> argparse.ArgumentParser:
     poster.add_argument("--role", choices=list(sched.ROLES), help="the role (with --all-areas: default every role)")
     poster.add_argument("--area", metavar="ID", help="a kecamatan id of the schedule: printed, and in the link")
     poster.add_argument(
-        "--all-areas", action="store_true", help="one poster per kecamatan and role, named ROLE-AREA.png, in --out DIR"
+        "--all-areas",
+        action="store_true",
+        help="one poster per kecamatan and role, named ROLE-AREA.png (.pdf), in --out DIR",
     )
     poster.add_argument(
-        "--out", required=True, metavar="FILE.png|DIR", help="PNG file to write (with --all-areas: an existing folder)"
-    )
+        "--out", required=True, metavar="FILE.png|FILE.pdf|DIR",
+        help="PNG or PDF file to write, by its extension (with --all-areas: an existing folder)",
+    )  # fmt: skip
+    poster.add_argument("--pdf", action="store_true", help="with --all-areas: write PDF files instead of PNG")
     poster.add_argument("--username", help="the bot's username (default: asked from Telegram with getMe)")
     sub.add_parser("health", parents=[common], help="exit 0 if a bot on the database polled and ran in the last 60 s")
     reload_cmd = sub.add_parser(
@@ -1013,8 +1017,9 @@ def cmd_poster(args, settings: cfg.Settings) -> int:
     try:
         link = deep_link(username, args.role, area.id if area else None)
         data = poster_png(
-            username, args.role, election=schedule.election.name, region=schedule.election.region, area=area
-        )
+            username, args.role, election=schedule.election.name, region=schedule.election.region, area=area,
+            fmt="pdf" if Path(args.out).suffix.lower() == ".pdf" else "png",
+        )  # fmt: skip
     except ValueError as exc:
         raise BadInput(str(exc)) from None
     files.write_atomically(out, data)
@@ -1035,8 +1040,9 @@ def all_area_posters(args, settings: cfg.Settings, schedule: sched.Schedule) -> 
         what = "is not a folder" if folder.exists() else "does not exist"
         raise BadInput(f"--out: {args.out} {what}; with --all-areas give an existing folder")
     roles = [args.role] if args.role else list(sched.ROLES)
+    fmt = "pdf" if args.pdf else "png"
     outs = {
-        (role, area.id): files.output_path(str(folder / f"{role}-{area.id}.png"), settings)
+        (role, area.id): files.output_path(str(folder / f"{role}-{area.id}.{fmt}"), settings)
         for area in schedule.areas
         for role in roles
     }
@@ -1044,7 +1050,7 @@ def all_area_posters(args, settings: cfg.Settings, schedule: sched.Schedule) -> 
     e = schedule.election
     try:
         posters = {
-            out: poster_png(username, role, election=e.name, region=e.region, area=schedule.area(area_id))
+            out: poster_png(username, role, election=e.name, region=e.region, area=schedule.area(area_id), fmt=fmt)
             for (role, area_id), out in outs.items()
         }
     except ValueError as exc:

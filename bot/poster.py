@@ -1,6 +1,6 @@
 """Printable sign-up posters: one A4 page per role with a QR code of the bot's deep link (pure).
 
-Role and bot username in, PNG bytes out: no Telegram, no database, no network. The commission prints
+Role and bot username in, PNG (or PDF) bytes out: no Telegram, no database, no network. The commission prints
 these for its outreach meetings with ASN and village heads; scanning the code opens the bot with
 ``/start <role>``, which subscribes the reader to that role straight away (see ``bot.handlers.start``).
 
@@ -34,6 +34,7 @@ MIN_DPI, MAX_DPI = 72, 600
 
 LEAD = "Layanan pengingat resmi tahapan pemilihan melalui Telegram untuk"
 STEPS = (
+    "Belum punya Telegram? Pasang dulu dari Play Store atau App Store.",
     "Pindai kode QR dengan kamera ponsel Anda.",
     "Tekan MULAI (Start) di Telegram untuk menerima pengingat resmi.",
 )
@@ -92,6 +93,9 @@ def deep_link(username: str, role: str, area: str | None = None) -> str:
     return f"https://t.me/{name}?start={start}"
 
 
+FORMATS = ("png", "pdf")
+
+
 def poster_png(
     username: str,
     role: str,
@@ -100,8 +104,10 @@ def poster_png(
     region: str = "Kabupaten Tulungagung",
     area: Area | None = None,
     dpi: int = 300,
+    fmt: str = "png",
 ) -> bytes:
-    """A printable A4 portrait poster inviting ``role`` to the bot, as PNG bytes with ``dpi`` embedded.
+    """A printable A4 portrait poster inviting ``role`` to the bot, as PNG bytes with ``dpi`` embedded
+    (``fmt="pdf"``: a one-page A4 PDF of the same page, which every office can print at its size).
 
     With ``area`` the poster names the kecamatan under the role, and its code subscribes to both.
     Raises ``ValueError`` for a bad username, role or area id (see :func:`deep_link`), an empty
@@ -111,6 +117,8 @@ def poster_png(
     place = f"{AREA_WORD} {_required_text(area.name, 'area name')}" if area is not None else None
     election = _required_text(election, "election")
     region = _required_text(region, "region")
+    if fmt not in FORMATS:
+        raise ValueError(f"invalid format {fmt!r}: expected one of {', '.join(FORMATS)}")
     if isinstance(dpi, bool) or not isinstance(dpi, int) or not MIN_DPI <= dpi <= MAX_DPI:
         raise ValueError(f"invalid dpi {dpi!r}: expected a whole number from {MIN_DPI} to {MAX_DPI}")
 
@@ -119,7 +127,10 @@ def poster_png(
     # with white: a fixed palette of those keeps black and red exact and the file small.
     page = page.quantize(palette=_palette(), dither=Image.Dither.NONE)
     out = BytesIO()
-    page.save(out, format="PNG", dpi=(dpi, dpi), optimize=True)
+    if fmt == "pdf":  # Pillow writes it: the page's size in the PDF is its pixels at `dpi`, i.e. A4
+        page.convert("RGB").save(out, format="PDF", resolution=float(dpi))
+    else:
+        page.save(out, format="PNG", dpi=(dpi, dpi), optimize=True)
     return out.getvalue()
 
 

@@ -307,6 +307,9 @@ def test_cli_poster_for_one_area(tmp_path):
     assert f"https://t.me/{BOT}?start=pemilih-kedungwaru" in result.stdout
     [code] = zxingcpp.read_barcodes(Image.open(out))
     assert code.text == f"https://t.me/{BOT}?start=pemilih-kedungwaru"
+    pdf = tmp_path / "p.pdf"
+    result = bot("poster", "--role", "asn", "--out", str(pdf), "--username", BOT)
+    assert result.returncode == 0 and pdf.read_bytes().startswith(b"%PDF"), result.stderr
     result = bot(
         "poster", "--role", "pemilih", "--area", "atlantis", "--out", str(tmp_path / "x.png"), "--username", BOT
     )
@@ -321,19 +324,20 @@ def test_cli_poster_for_all_areas(tmp_path):
     env = {"BOT_SCHEDULE": str(schedule_file)}
     folder = tmp_path / "posters"
     folder.mkdir()
-    result = bot("poster", "--all-areas", "--role", "asn", "--out", str(folder), "--username", BOT, env=env)
+    result = bot("poster", "--all-areas", "--role", "asn", "--pdf", "--out", str(folder), "--username", BOT, env=env)
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in folder.iterdir()) == ["asn-bandung.png", "asn-besuki.png", "asn-kedungwaru.png"]
-    [code] = zxingcpp.read_barcodes(Image.open(folder / "asn-besuki.png"))
-    assert code.text == f"https://t.me/{BOT}?start=asn-besuki"
+    assert sorted(p.name for p in folder.iterdir()) == ["asn-bandung.pdf", "asn-besuki.pdf", "asn-kedungwaru.pdf"]
+    assert (folder / "asn-besuki.pdf").read_bytes().startswith(b"%PDF")
 
     every = tmp_path / "every"
     every.mkdir()
     result = bot("poster", "--all-areas", "--out", str(every), "--username", BOT, env=env)
     assert result.returncode == 0, result.stderr
     assert len(list(every.iterdir())) == 3 * 3 and (every / "pemilih-kedungwaru.png").exists()
+    [code] = zxingcpp.read_barcodes(Image.open(every / "asn-besuki.png"))
+    assert code.text == f"https://t.me/{BOT}?start=asn-besuki"
 
-    for out, message in [(tmp_path / "missing", "does not exist"), (folder / "asn-besuki.png", "is not a folder")]:
+    for out, message in [(tmp_path / "missing", "does not exist"), (folder / "asn-besuki.pdf", "is not a folder")]:
         result = bot("poster", "--all-areas", "--out", str(out), "--username", BOT, env=env)
         assert result.returncode == 2 and message in result.stderr and result.stderr.count("\n") == 1
     result = bot("poster", "--all-areas", "--area", "besuki", "--out", str(folder), "--username", BOT, env=env)

@@ -210,3 +210,16 @@ def test_poster_rejects_empty_names(field, value):
 def test_poster_rejects_names_too_long_for_the_page():
     with pytest.raises(ValueError, match="too long"):
         poster.poster_png(BOT, "asn", region="Kabupaten " * 60)
+
+
+def test_a_pdf_poster_is_one_a4_page_whose_code_still_opens_the_bot():
+    data = poster.poster_png("kpu_tulungagung_bot", "pemilih", fmt="pdf", dpi=150)
+    assert data.startswith(b"%PDF") and data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") >= 1
+    width, height = (float(v) for v in data.split(b"/MediaBox [")[1].split(b"]")[0].split()[2:])
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)  # A4 in points
+    with pytest.raises(ValueError, match="invalid format 'gif'"):
+        poster.poster_png("kpu_tulungagung_bot", "pemilih", fmt="gif")
+
+
+def test_people_without_telegram_are_told_to_install_it_first():
+    assert poster.STEPS[0] == "Belum punya Telegram? Pasang dulu dari Play Store atau App Store."
