@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.schedule_problems import did_you_mean
+
 ID_RE = re.compile(r"[a-z0-9-]+")
 # Ids travel in buttons (64 bytes: "area:w:q:<id>:<page>", "area:w:d:<id>/<desa>") and in /start links
 # (64: "pemilih-<id>-<desa>"); bot/callbacks.py packs them, a test checks these bounds against it.
@@ -73,12 +75,15 @@ def ref_problem(areas: Iterable[Area], ref: Any) -> str | None:
     area_id, desa_id = split_ref(ref)
     area = find(areas, area_id)
     if area is None:
+        if not areas:
+            return f'unknown area "{area_id}" (the file defines no [[area]])'
+        suggestion = did_you_mean(area_id, [a.id for a in areas])
         known = ", ".join(a.id for a in areas[:6]) + (", ..." if len(areas) > 6 else "")
-        return f'unknown area "{area_id}"' + (f" (known: {known})" if areas else " (the file defines no [[area]])")
+        return f'unknown area "{area_id}"' + (suggestion or f" (known: {known})")
     if desa_id is not None and area.find_desa(desa_id) is None:
         if not area.desa:
             return f'unknown desa "{desa_id}": area "{area.id}" lists no desa'
-        return f'unknown desa "{desa_id}" in area "{area.id}"'
+        return f'unknown desa "{desa_id}" in area "{area.id}"' + did_you_mean(desa_id, [d.id for d in area.desa])
     return None
 
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot import privacy, render, stale, telegram_html
+from bot import privacy, render, schedule_problems, stale, telegram_html
 from bot.areas import Area, parse_areas, ref_problem
 from bot.faq import FAQ_KEYS, MAX_FAQ_ID, FaqEntry
 
@@ -246,7 +246,12 @@ def parse(text: str, source: str = "<string>") -> Schedule:
     checker = _Checker()
     schedule = checker.schedule(doc, source)
     if checker.problems or schedule is None:
-        raise ScheduleError(checker.problems or [f"{source}: invalid schedule"], source)
+        stages = doc.get("stage")
+        tables = stages if isinstance(stages, list) else []
+        declared = [t["id"] for t in tables if isinstance(t, dict) and isinstance(t.get("id"), str)]
+        raise ScheduleError(
+            schedule_problems.condensed(checker.problems, declared) or [f"{source}: invalid schedule"], source
+        )
     return schedule
 
 
@@ -757,7 +762,8 @@ class _Checker(_TextChecks):
         stage_ids = {s.id for s in stages}
         self.area_list = parse_areas(self._array(doc.get("area", []), "area"), self.add)
         if election and election.voting_stage and election.voting_stage not in stage_ids:
-            self.add("election", "voting_stage", f"unknown stage {_show(election.voting_stage)}")
+            suggestion = schedule_problems.did_you_mean(election.voting_stage, stage_ids)
+            self.add("election", "voting_stage", f"unknown stage {_show(election.voting_stage)}{suggestion}")
         reminders = self.reminders(doc.get("reminder", _MISSING), tz, stage_ids)
         if election is None:
             return None
@@ -995,7 +1001,7 @@ class _Checker(_TextChecks):
 
         stage = self.string(table, "stage", place, required=False)
         if stage is not None and stage not in stage_ids:
-            self.add(place, "stage", f"unknown stage {_show(stage)}")
+            self.add(place, "stage", f"unknown stage {_show(stage)}{schedule_problems.did_you_mean(stage, stage_ids)}")
             ok = False
         ok &= "stage" not in table or stage is not None
 
@@ -1099,7 +1105,8 @@ class _Checker(_TextChecks):
         seen: set[str] = set()
         for role in value:
             if not isinstance(role, str) or role not in ROLES:
-                self.add(place, "roles", f"unknown role {_show(role)} (allowed: {', '.join(ROLES)})")
+                suggestion = schedule_problems.did_you_mean(role, ROLES) if isinstance(role, str) else ""
+                self.add(place, "roles", f"unknown role {_show(role)}{suggestion} (allowed: {', '.join(ROLES)})")
                 ok = False
             elif role in seen:
                 self.add(place, "roles", f'duplicate role "{role}"')
@@ -1158,6 +1165,11 @@ def _html_message(problem: telegram_html.Problem, when: str = "") -> str:
 def _syntax_problem(source: str, exc: tomllib.TOMLDecodeError) -> str:
     message = str(exc)
     m = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+    if m and message.startswith("Illegal character '\\n'"):  # a "..." string that runs to the end of its line
+        return (
+            f'{source}: TOML syntax error at line {m[1]}: unclosed quote: a "..." text must end on its own '
+            'line (use """...""" for a text over several lines)'
+        )
     if m:
         return f"{source}: TOML syntax error at line {m[1]}, column {m[2]}: {message[: m.start()]}"
     m = re.search(r"\s*\(at end of document\)$", message)

@@ -13,7 +13,7 @@ from datetime import date
 from html import escape
 
 from bot import areas as area_refs
-from bot import pages, privacy
+from bot import pages, privacy, schedule_problems
 from bot import store as st
 from bot.render import DAYS as DAYS  # re-exported: dates are formatted in bot/render.py
 from bot.render import LANGS as LANGS
@@ -69,7 +69,7 @@ STRINGS = {
         ),
         "subscribed_over": (
             "Terima kasih. Anda terdaftar sebagai <b>{role}</b>.\n"
-            "Semua pengingat {election} sudah dikirim. Bot akan memberi tahu Anda saat jadwal pemilihan "
+            "Semua pengingat pemilihan ini sudah dikirim. Bot akan memberi tahu Anda saat jadwal pemilihan "
             "berikutnya dimuat.\n\n{next}\n\n"
             "Ketik /jadwal untuk semua tahapan, /bantuan untuk daftar perintah."
         ),
@@ -161,7 +161,7 @@ STRINGS = {
         ),
         "subscribed_over": (
             "Thank you. You are registered as <b>{role}</b>.\n"
-            "All reminders of {election} have been sent. The bot will tell you when the next election's "
+            "All reminders of this election have been sent. The bot will tell you when the next election's "
             "schedule is loaded.\n\n{next}\n\n"
             "Type /jadwal for all stages, /help for the commands."
         ),
@@ -377,7 +377,7 @@ def subscribed_text(role: str, schedule: Schedule, today: date, lang: str = "id"
     ahead = any(role in r.roles and r.expires.date() >= today for r in schedule.reminders)
     return say(
         lang, "subscribed" if ahead else "subscribed_over", role=escape(ROLE_NAMES[lang][role]),
-        election=escape(schedule.election.name), next=next_stage_line(schedule, today, lang),
+        next=next_stage_line(schedule, today, lang),
     )  # fmt: skip
 
 
@@ -954,7 +954,7 @@ def alert_text(kind: str, values: dict, lang: str = "id") -> str:
 
 def reload_refused_text(file: str, problems: list[str], lang: str = "id", shown: int = 3) -> str:
     """To operators: a reload found the schedule file invalid; the first `shown` problems (the log has all)."""
-    lines = [f"• {escape(line[:300])}" for line in problems[:shown]]
+    lines = [f"• {escape(schedule_problems.in_language(line, lang)[:300])}" for line in problems[:shown]]
     if len(problems) > shown:
         lines.append("…")
     return _tpl(lang, "reload_refused").format(file=escape(file), n=len(problems), lines="\n".join(lines))

@@ -134,7 +134,8 @@ def test_a_faq_id_too_long_for_a_button_is_refused():
 @pytest.mark.parametrize(
     ("refs", "expected"),
     [
-        ('["kedungwar"]', 'field "areas": unknown area "kedungwar" (known: kedungwaru, ngunut)'),
+        ('["kedungwar"]', 'field "areas": unknown area "kedungwar" (did you mean "kedungwaru"?)'),
+        ('["kediri"]', 'field "areas": unknown area "kediri" (known: kedungwaru, ngunut)'),
         ('["kedungwaru/sukorejo"]', 'field "areas": unknown desa "sukorejo" in area "kedungwaru"'),
         ('["ngunut/balesono"]', 'field "areas": unknown desa "balesono": area "ngunut" lists no desa'),
         ('"ngunut"', 'field "areas": expected a list'),

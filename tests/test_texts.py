@@ -90,6 +90,6 @@ def test_the_start_confirmation_promises_reminders_only_while_some_are_to_come()
                                 ("en", "All stages are over", "will receive the reminders")):  # fmt: skip
         after = texts.subscribed_text("pemilih", default(), date(2025, 3, 1), lang)
         assert over in after and promise not in after
-    assert "Semua pengingat Pilkada Serentak 2024 sudah dikirim. Bot akan memberi tahu Anda saat jadwal " in (
+    assert "Semua pengingat pemilihan ini sudah dikirim. Bot akan memberi tahu Anda saat jadwal " in (
         texts.subscribed_text("asn", default(), date(2025, 3, 1))
     )
