@@ -463,6 +463,20 @@ async def _show_areas(
         await edit(query, texts.draft_desa_prompt(areas[view].name, names, language), keyboard)
 
 
+async def _submit_for_approval(
+    update: Update, context: BotContext, draft: st.Draft, status: str, detail: str | None = None
+) -> None:
+    """With BOT_BROADCAST_APPROVALS > 1: the draft (now in `status`) goes to the other operators."""
+    rt, query, language = context.runtime, query_of(update), lang(update, context)
+    if not rt.store.move_draft(draft.id, status, st.AWAITING_APPROVAL):
+        await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
+        return
+    await _audit(rt, user_id(update), "siaran: ajukan persetujuan", f"draf-{draft.id}", detail)
+    await _answer_quietly(query)
+    await _ask_approval(context, rt, draft)
+    await _edit_quietly(query, texts.op_say(language, "awaiting"))
+
+
 async def _send(update: Update, context: BotContext, draft: st.Draft) -> None:
     rt = context.runtime
     query = query_of(update)
@@ -473,13 +487,7 @@ async def _send(update: Update, context: BotContext, draft: st.Draft) -> None:
         await query.answer(texts.op_say(language, "no_recipients_alert"), show_alert=True)
         return
     if rt.settings.broadcast_approvals > 1:
-        if not rt.store.move_draft(draft.id, st.PREVIEW, st.AWAITING_APPROVAL):
-            await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
-            return
-        await _audit(rt, who, "siaran: ajukan persetujuan", f"draf-{draft.id}")
-        await _answer_quietly(query)
-        await _ask_approval(context, rt, draft)
-        await _edit_quietly(query, texts.op_say(language, "awaiting"))
+        await _submit_for_approval(update, context, draft, st.PREVIEW)
         return
     if not rt.store.move_draft(draft.id, st.PREVIEW, st.SENDING_DRAFT):
         await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
@@ -697,14 +705,8 @@ async def _confirm_time(update: Update, context: BotContext, draft: st.Draft, at
     who = user_id(update)
     language = lang(update, context)
     if rt.settings.broadcast_approvals > 1:
-        if not rt.store.move_draft(draft.id, st.TIMED, st.AWAITING_APPROVAL):
-            await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
-            return
         when = f"waktu={at:%Y-%m-%d %H:%M} {texts.zone_of(rt.schedule.election.timezone)}"
-        await _audit(rt, who, "siaran: ajukan persetujuan", f"draf-{draft.id}", when)
-        await _answer_quietly(query)
-        await _ask_approval(context, rt, draft)
-        await _edit_quietly(query, texts.op_say(language, "awaiting"))
+        await _submit_for_approval(update, context, draft, st.TIMED, when)
         return
     if not rt.store.move_draft(draft.id, st.TIMED, st.SCHEDULED_DRAFT):
         await query.answer(state_note_now(rt, language, draft.id), show_alert=True)

@@ -393,7 +393,11 @@ class _TextChecks:
         for place, table, _, key, anchor in pending:
             self.add(place, key, f'refers to stage "{anchor.stage}", whose dates cannot be worked out')
             table[key] = _INVALID
-        stage_dates = {sid: (known[(sid, "start")], known[(sid, "end")]) for sid, k in known if k == "start"}
+        stage_dates = {  # a stage whose end cannot be worked out has no dates to build on
+            sid: (known[(sid, "start")], known[(sid, "end")])
+            for sid, k in known
+            if k == "start" and (sid, "end") in known
+        }
         moments = ("at", "expires", "deliver_by")
         for n, table in tables.get("reminder", []):
             keys = (*moments, "repeat_until")

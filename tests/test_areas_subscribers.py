@@ -318,6 +318,7 @@ def test_cli_poster_for_one_area(tmp_path):
     assert not (tmp_path / "x.png").exists()
 
 
+@pytest.mark.slow
 def test_cli_poster_for_all_areas(tmp_path):
     schedule_file = tmp_path / "jadwal.toml"
     schedule_file.write_text(schedule_toml(FAR) + AREAS.split('\n[[area]]\nid = "boyolangu"')[0])

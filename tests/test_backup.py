@@ -15,6 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.lock import DatabaseLock
 from bot.store import Store
 from tests import cli_runner
@@ -224,6 +226,7 @@ def deliveries(path: Path) -> dict[str, int]:
         conn.close()
 
 
+@pytest.mark.slow
 async def test_backup_mid_broadcast_delete_restore_restart_delivers_everyone(tmp_path):
     async with Scene(tmp_path, standin_rate=100) as scene:
         bot = await scene.start_bot(rate=60)

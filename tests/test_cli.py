@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests import cli_runner
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,6 +91,7 @@ def test_run_without_token_exits_2_with_one_clear_line(tmp_path):
     assert "@BotFather" in lines[0] and "make demo" in lines[0]
 
 
+@pytest.mark.slow
 def test_demo_fed_from_stdin_shows_replies_and_a_scheduled_broadcast():
     result = bot("demo", "--first-in", "2", "--spacing", "3", "--wait", "3", input="/start\n3\n/jadwal\n", timeout=90)
     assert result.returncode == 0, result.stderr
@@ -101,6 +104,7 @@ def test_demo_fed_from_stdin_shows_replies_and_a_scheduled_broadcast():
     assert out.rstrip().endswith("Demo selesai.")
 
 
+@pytest.mark.slow
 def test_demo_as_operator_shows_statistics_and_the_chart():
     # --wait: the chart comes a while after the figures, longer on a loaded machine
     result = bot(

@@ -108,6 +108,7 @@ class Bots:
                 await process.wait()
 
 
+@pytest.mark.slow
 async def test_a_second_bot_on_the_same_database_exits_2_naming_the_first_and_a_killed_one_blocks_nothing(place):
     async with StandIn(token=TOKEN) as standin:
         bots = Bots(place, standin)

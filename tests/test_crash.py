@@ -10,6 +10,8 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.app import concurrency_for
 from bot.store import Store
 from standin import StandIn
@@ -89,6 +91,7 @@ class Scene:
             store.close()
 
 
+@pytest.mark.slow
 async def test_sigkill_mid_broadcast_then_restart_delivers_everyone(tmp_path):
     async with Scene(tmp_path, standin_rate=100) as scene:
         bot = await scene.start_bot(rate=80)

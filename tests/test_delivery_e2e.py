@@ -6,6 +6,8 @@ import asyncio
 import logging
 import time
 
+import pytest
+
 from bot import cli, health
 from bot.delivery import summary_line
 from bot.store import DONE, Broadcast
@@ -22,6 +24,7 @@ async def finished(h: Harness, broadcast_id: str, timeout: float = 60) -> Broadc
     return h.store.broadcast(broadcast_id)
 
 
+@pytest.mark.slow
 async def test_every_copy_arrives_despite_faults_and_429s(tmp_path, soon):
     schedule = make_schedule([{"id": "b", "at": soon(1), "roles": ["pemilih"], "text": "tetap sampai"}])
     people = voters(300)
@@ -115,6 +118,7 @@ async def test_replies_go_ahead_of_a_running_broadcast(tmp_path, soon):
             await asyncio.sleep(0.3)
 
 
+@pytest.mark.slow
 async def test_a_flood_of_questions_leaves_broadcasts_their_share_and_every_question_an_answer(tmp_path, soon):
     schedule = make_schedule([{"id": "b", "at": soon(0.5), "roles": ["pemilih"], "text": "ke TPS"}])
     askers = range(5000, 5040)

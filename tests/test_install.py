@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests import cli_runner
 from tests.e2e import add_subscribers
 
@@ -251,6 +253,7 @@ def test_plan_counts_the_recipients_of_an_existing_database(tmp_path):
 # --- the demo ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_demo_first_reminder_waits_until_the_person_has_subscribed():
     """Subscribing takes longer than --first-in: the first reminder still reaches the person."""
     result = bot(
@@ -264,6 +267,7 @@ def test_demo_first_reminder_waits_until_the_person_has_subscribed():
     assert "Pendaftaran Pasangan Calon Dibuka Besok" in out
 
 
+@pytest.mark.slow
 def test_demo_labels_english_reminders_too():
     result = bot(
         "demo", "--first-in", "1", "--spacing", "600", "--wait", "4",

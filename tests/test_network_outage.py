@@ -9,6 +9,8 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta
 
+import pytest
+
 from bot import reports, texts
 from bot.scheduler import enqueue_adhoc
 from bot.store import DONE
@@ -73,6 +75,7 @@ def assert_each_got_one(h: Harness, text: str) -> None:
     assert counts == {chat: 1 for chat, _ in PEOPLE}
 
 
+@pytest.mark.slow
 async def test_an_ad_hoc_broadcast_waits_out_a_three_minute_outage(tmp_path):
     clock = ShiftedClock()
     async with Harness(tmp_path, quiet_schedule(), clock=clock, subscribers=PEOPLE) as h:
@@ -91,6 +94,7 @@ async def test_an_ad_hoc_broadcast_waits_out_a_three_minute_outage(tmp_path):
         assert f is not None and f["waiting_network"] == 0
 
 
+@pytest.mark.slow
 async def test_a_scheduled_reminder_waits_out_a_three_minute_outage(tmp_path, soon):
     clock = ShiftedClock()
     due = soon(4)

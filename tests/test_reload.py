@@ -13,6 +13,8 @@ import sys
 import uuid
 from pathlib import Path
 
+import pytest
+
 from bot import schedule as sched
 from bot.reload import last_outcome, reload_schedule
 from bot.schedule import MAX_TEXT
@@ -166,6 +168,7 @@ async def next_states(sock: socket.socket, wanted: str, timeout: float = 30) -> 
     return seen
 
 
+@pytest.mark.slow
 async def test_bot_py_reload_against_a_running_bot_with_systemd_notify_under_mdwe(tmp_path, soon):
     db, path = tmp_path / "bot.db", tmp_path / "jadwal.toml"
     nanti = reminder("nanti", soon(3600))

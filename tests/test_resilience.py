@@ -67,6 +67,7 @@ FULL = os.environ.get("BOT_TEST_FULL_LOCK") == "1"
 BUSY, LOCK = (30.0, 40.0) if FULL else (2.0, 6.0)
 
 
+@pytest.mark.slow
 async def test_a_write_lock_held_past_the_busy_timeout_delays_a_reminder_but_everyone_gets_it(
     tmp_path, soon, monkeypatch
 ):

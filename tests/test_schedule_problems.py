@@ -91,3 +91,10 @@ def test_the_reload_alert_is_in_one_language_the_operators():
     assert 'peran "pemilh" tidak dikenal; maksud Anda "pemilih"?' in indonesian
     assert not re.search(r"\b(field|unknown|reminder|expected)\b", indonesian), indonesian
     assert "unknown role" in texts.reload_refused_text("/etc/jadwal.toml", problems, "en")
+
+
+def test_a_stage_whose_end_refers_to_a_missing_stage_is_one_line_not_a_traceback():
+    text = DEFAULT.replace('end = "pemungutan-suara:H-4"', 'end = "pemungutan-suaraa:H-4"', 1)
+    assert text != DEFAULT
+    [line] = problems_of(text)
+    assert line.startswith('stage "kampanye": field "end": refers to stage "pemungutan-suaraa"')
