@@ -22,6 +22,7 @@ _STAGE_REFS = (
 )
 # ... and those that follow from it once it is known to be a stage: a text naming its dates, and a
 # time written relative to it (which reads as a bad date-time when the stage is not there at all).
+_OWNER = re.compile(r'stage "([^"]+)": ')
 _PLACEHOLDER = re.compile(r'unknown placeholder \{[^}]*\}: no stage or fact "([^"]+)"$')
 _LINE = re.compile(r'^(?P<place>.+?)(?:: field "(?P<field>[^"]+)")?: (?P<problem>.*)$', re.S)
 
@@ -36,33 +37,38 @@ def condensed(problems: list[str], stage_ids: Iterable[str]) -> list[str]:
     """`problems` with the follow-ons of each broken or missing stage folded into one line.
 
     A stage of the file with a problem of its own keeps that line, which gains a count of the
-    references not checked; a stage the file does not define (a typo, a renamed id) becomes one line
-    naming the first reference and the closest stage id. A stage's own lines are always kept.
+    fields not checked because of it, those of stages dated from it included; a stage the file does
+    not define (a typo, a renamed id) becomes one line naming the first reference and the closest
+    stage id. Stages that can only be dated from each other (a circle) keep their lines.
     """
     stage_ids = list(stage_ids)
+    owner = [m[1] if (m := _OWNER.match(line)) else None for line in problems]
+    refers = [next((m[1] for p in _STAGE_REFS if (m := p.search(line))), None) for line in problems]
+    # A stage whose only problem is that it is dated from a broken stage is broken by that one.
+    pairs = {o: r for o, r in zip(owner, refers, strict=True) if o is not None and r is not None}
+    derived = {stage: to for stage, to in pairs.items() if _root(stage, pairs) is not None}
     groups: dict[str, list[int]] = {}
-    for i, line in enumerate(problems):
-        if line.startswith('stage "'):
-            continue
-        for pattern in _STAGE_REFS:
-            if (m := pattern.search(line)) is not None:
-                groups.setdefault(m[1], []).append(i)
-                break
+    for i, stage in enumerate(refers):
+        if stage is not None and (owner[i] is None or owner[i] in derived):
+            root = _root(stage, derived)
+            if root is not None:
+                groups.setdefault(root, []).append(i)
     for i, line in enumerate(problems):
         m = _PLACEHOLDER.search(line)
-        if m is not None and m[1] in groups:
-            groups[m[1]].append(i)
+        root = _root(m[1], derived) if m is not None else None
+        if root is not None and root in groups:
+            groups[root].append(i)
         for stage in groups:
             if stage not in stage_ids and (f'got "{stage} ' in line or f'got "{stage}:' in line):
                 groups[stage].append(i)
     result: list[str | None] = list(problems)
     for stage, found in groups.items():
         lines = sorted(set(found))
-        own = [i for i, line in enumerate(problems) if line.startswith(f'stage "{stage}": ')]
+        own = [i for i, line in enumerate(problems) if owner[i] == stage and i not in lines]
         if own and stage in stage_ids:
             for i in lines:
                 result[i] = None
-            result[own[0]] = f"{problems[own[0]]} ({_count(len(lines))} that refer to it not checked)"
+            result[own[0]] = f"{problems[own[0]]} ({_count(len(lines))} that depend on it not checked)"
         elif stage not in stage_ids and len(lines) > 1:
             first = _LINE.match(problems[lines[0]])
             where = f'{first["place"]}, field "{first["field"]}"' if first and first["field"] else problems[lines[0]]
@@ -73,6 +79,17 @@ def condensed(problems: list[str], stage_ids: Iterable[str]) -> list[str]:
                 + did_you_mean(stage, stage_ids)
             )
     return [line for line in result if line is not None]
+
+
+def _root(stage: str, derived: dict[str, str]) -> str | None:
+    """The stage whose own problem breaks `stage`; None in a circle of stages dated from each other."""
+    seen = set()
+    while stage in derived:
+        if stage in seen:
+            return None
+        seen.add(stage)
+        stage = derived[stage]
+    return stage
 
 
 def _count(n: int) -> str:
@@ -107,7 +124,7 @@ _PROBLEMS = (
      "tahapan ini tidak ada, padahal {0} kolom merujuknya (yang pertama: {1})"),
 )  # fmt: skip
 _SUGGESTION = re.compile(r' \(did you mean "([^"]+)"\?\)')
-_NOT_CHECKED = re.compile(r" \((\d+) fields? that refer to it not checked\)$")
+_NOT_CHECKED = re.compile(r" \((\d+) fields? that depend on it not checked\)$")
 _SYNTAX = re.compile(r"^(?P<source>.*): TOML syntax error at line (?P<line>\d+)(?:, column \d+)?: (?P<what>.*)$")
 
 
@@ -127,7 +144,7 @@ def in_language(line: str, lang: str = "id") -> str:
     suggestion, skipped = _SUGGESTION.search(m["problem"]), _NOT_CHECKED.search(m["problem"])
     problem = _NOT_CHECKED.sub("", _SUGGESTION.sub("", m["problem"]))
     hint = f'; maksud Anda "{suggestion[1]}"?' if suggestion else ""
-    hint += f" ({skipped[1]} kolom yang merujuknya tidak diperiksa)" if skipped else ""
+    hint += f" ({skipped[1]} kolom yang bergantung padanya tidak diperiksa)" if skipped else ""
     for pattern, wording in _PROBLEMS:
         if (found := re.fullmatch(pattern, problem, re.S)) is not None:
             values = [_in_indonesian_place(v or "") for v in found.groups()]

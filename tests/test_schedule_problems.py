@@ -22,11 +22,20 @@ def problems_of(text: str) -> list[str]:
     return info.value.problems
 
 
+def test_voting_day_written_as_text_is_one_line_for_everything_dated_from_it():
+    at = DEFAULT.index("start = 2024-11-27", DEFAULT.index('id = "pemungutan-suara"'))
+    bad = DEFAULT[:at] + 'start = "2024-11-27"' + DEFAULT[at + len("start = 2024-11-27") :]
+    assert problems_of(bad) == [
+        'stage "pemungutan-suara": field "start": expected a date like 2024-11-27, got "2024-11-27" '
+        "(118 fields that depend on it not checked)"
+    ]
+
+
 def test_a_stage_with_an_unreadable_date_is_reported_once_with_a_count_of_what_refers_to_it():
     bad = DEFAULT.replace("start = 2024-09-25\n", 'start = "2024-09-25x"\n', 1)
     assert problems_of(bad) == [
         'stage "kampanye": field "start": expected a date like 2024-11-27, got "2024-09-25x" '
-        "(28 fields that refer to it not checked)"
+        "(28 fields that depend on it not checked)"
     ]
 
 
@@ -97,4 +106,5 @@ def test_a_stage_whose_end_refers_to_a_missing_stage_is_one_line_not_a_traceback
     text = DEFAULT.replace('end = "pemungutan-suara:H-4"', 'end = "pemungutan-suaraa:H-4"', 1)
     assert text != DEFAULT
     [line] = problems_of(text)
-    assert line.startswith('stage "kampanye": field "end": refers to stage "pemungutan-suaraa"')
+    assert line.startswith('stage "pemungutan-suaraa": no such stage, but 29 fields refer to it (the first: stage ')
+    assert line.endswith('"kampanye", field "end") (did you mean "pemungutan-suara"?)')
