@@ -162,6 +162,7 @@ class Serving:
                 status, payload, *ctype = answer
                 ctype_value = ctype[0].encode() if ctype else b"application/json"
                 writer.write(http_response(status, payload, close=not keep_alive, ctype=ctype_value))
+                self.answered()
                 if writer.transport.get_write_buffer_size() > 1 << 16:
                     await writer.drain()
                 if not keep_alive:

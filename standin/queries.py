@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -83,21 +84,37 @@ class Queries:
         self.callback_answers.clear()
         self.first_get_updates = None
 
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0, *, interval: float = 0.005):
-        """Poll until ``predicate()`` is truthy and return its value; TimeoutError otherwise."""
+    _answered: asyncio.Event | None = None
+
+    def answered(self) -> None:
+        """A request was answered: waiters look again at once (see ``wait_for``)."""
+        if self._answered is not None:
+            self._answered.set()
+
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0, *, interval: float = 0.05):
+        """Until ``predicate()`` is truthy, return its value; TimeoutError otherwise.
+
+        Looked at again as soon as the stand-in answers a request (what the bot does shows there
+        first), and every ``interval`` seconds for what shows elsewhere (the bot's database).
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        if self._answered is None:
+            self._answered = asyncio.Event()
         while True:
+            self._answered.clear()
             value = predicate()
             if value:
                 return value
-            if loop.time() >= deadline:
+            left = deadline - loop.time()
+            if left <= 0:
                 name = getattr(predicate, "__qualname__", repr(predicate))
                 raise TimeoutError(
                     f"StandIn.wait_for: {name} still false after {timeout}s "
                     f"(bot sent {len(self.messages)} messages; calls: {dict(self.calls)})"
                 )
-            await asyncio.sleep(interval)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._answered.wait(), min(interval, left))
 
     async def wait_messages(self, chat_id: int, n: int, timeout: float = 10.0) -> list[dict]:
         """Wait until ``sent_to(chat_id)`` has at least ``n`` messages and return them."""

@@ -94,25 +94,3 @@ def store(tmp_path):
 def soon():
     """A function: now + seconds, as an aware datetime."""
     return lambda seconds: datetime.now(TZ) + timedelta(seconds=seconds)
-
-
-def pytest_collection_modifyitems(items):
-    """Slow tests spread evenly through the run: each xdist worker's share holds a few of them, so
-    they wait beside quick tests instead of piling up at the start or ending the run alone."""
-    slow = [item for item in items if item.get_closest_marker("slow") is not None]
-    if not slow:
-        return
-    quick = [item for item in items if item.get_closest_marker("slow") is None]
-    items[:] = _interleave(quick, slow)
-
-
-def _interleave(quick: list, slow: list) -> list:
-    """`slow` placed at even intervals among `quick`, the first at the start."""
-    out, every = [], (len(quick) + len(slow)) / len(slow)
-    q = iter(quick)
-    for n, item in enumerate(slow):
-        while len(out) < round(n * every):
-            out.append(next(q))
-        out.append(item)
-    out.extend(q)
-    return out
