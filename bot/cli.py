@@ -384,13 +384,13 @@ def cmd_run(args, settings: cfg.Settings) -> int:
         return 2
     cfg.setup_logging(logging.DEBUG if args.verbose else logging.INFO, token=settings.token)
     schedule = load_schedule(settings.schedule)
-    from bot.app import build
-
     doing = "starting another bot (two bots on one database send messages twice)"
     with files.exclusive(settings.database, "run", doing):
         store = files.open_database(settings.database)
         try:
             refuse_new_election(store, schedule)
+            from bot.app import build  # python-telegram-bot: imported once nothing refuses the start
+
             serve_until_stopped(build(settings, schedule, store), settings)
         finally:
             store.close()
