@@ -104,7 +104,8 @@ class Switch:
             f"Archived under the old election's name: {r['broadcasts']:,} broadcasts with their figures and "
             f"{r['pledges']:,} pledges (counts only)",
             f"Deleted: {r['deliveries']:,} delivery records of the old election"
-            + (f", of which {r['undelivered']:,} not yet delivered will never be sent" if r["undelivered"] else ""),
+            + (f", of which {r['undelivered']:,} not yet delivered will never be sent" if r["undelivered"] else "")
+            + (f"; {r['scheduled']:,} broadcasts scheduled for later are dropped" if r["scheduled"] else ""),
             f"Told once: {r['subscribers']:,} subscribers get 'the bot now follows {self.new.name}' "
             f"from {self.notice_at:%Y-%m-%d %H:%M} {zone_abbreviation(str(self.notice_at.tzinfo))} "
             f"(broadcast {notice_id(self.new)})",

@@ -130,17 +130,20 @@ def test_run_refuses_the_next_elections_file_before_it_sends_anything(tmp_path):
 
 
 def test_new_election_shows_what_it_will_do_and_changes_nothing_unless_confirmed(tmp_path):
-    with_history(tmp_path / "bot.db", preflight.load(str(DEFAULT))).close()
+    store = with_history(tmp_path / "bot.db", preflight.load(str(DEFAULT)))
+    store.create_adhoc(text="Rapat", roles=["asn"], ttl=3600, at=4e9)  # an old broadcast scheduled for later
+    store.close()
     path = next_election_file(tmp_path)
     result = bot("new-election", str(path), "--database", str(tmp_path / "bot.db"), input="n\n")
     assert result.returncode == 0, result.stderr
     assert "Kept: 3 active subscribers, with their role, language and area" in result.stdout
-    assert "Archived under the old election's name: 1 broadcasts with their figures and 1 pledges" in result.stdout
+    assert "Archived under the old election's name: 2 broadcasts with their figures and 1 pledges" in result.stdout
     assert re.search(r"Told once: 3 subscribers get .* from \d{4}-\d\d-\d\d \d\d:\d\d WIB", result.stdout)
+    assert "; 1 broadcasts scheduled for later are dropped" in result.stdout
     assert "Cancelled, nothing changed." in result.stdout
     store = Store(tmp_path / "bot.db")
     assert store.current_election()["name"] == "Pilkada Serentak 2024"
-    assert store.conn.execute("SELECT count(*) FROM broadcasts").fetchone()[0] == 1
+    assert store.conn.execute("SELECT count(*) FROM broadcasts").fetchone()[0] == 2
 
 
 def test_new_election_keeps_subscribers_archives_the_old_records_and_tells_everyone_once(tmp_path):

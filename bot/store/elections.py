@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 
 from bot.store.base import StoreBase
-from bot.store.statuses import ACTIVE, FINAL, PENDING, SENDING
+from bot.store.statuses import ACTIVE, FINAL, PENDING, SCHEDULED, SENDING
 
 ELECTION_KEY = "election"
 
@@ -58,6 +58,7 @@ class ElectionStore(StoreBase):
             "broadcasts": one("SELECT count(*) FROM broadcasts"),
             "deliveries": one("SELECT count(*) FROM deliveries"),
             "undelivered": one(f"SELECT count(*) FROM deliveries WHERE status NOT IN ({final})", *FINAL),
+            "scheduled": one("SELECT count(*) FROM broadcasts WHERE status = ?", SCHEDULED),
             "pledges": one("SELECT count(*) FROM pledges") + one("SELECT coalesce(sum(n), 0) FROM pledge_totals"),
             "subscribers": one("SELECT count(*) FROM subscribers WHERE status = ?", ACTIVE),
         }
@@ -66,8 +67,8 @@ class ElectionStore(StoreBase):
         """Move the current election's records into the archive under `name`; returns its archive id.
 
         One transaction: the figures and broadcast rows are copied, then deliveries, broadcasts,
-        pledges, announced stage dates and open /siaran drafts are deleted. Copies still waiting
-        are never sent: they belong to the election that ended.
+        pledges, announced stage dates and open /siaran drafts are deleted. Copies still waiting,
+        and broadcasts scheduled for later, are never sent: they belong to the election that ended.
         """
         now = time.time() if now is None else now
         with self.transaction():
