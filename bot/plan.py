@@ -209,7 +209,9 @@ def render(rows: list[Row], rate: float, source: str) -> str:
         lines.append("(no reminders to plan)")
     lines += warnings
     adhoc = sum(row.adhoc for row in rows)
-    counted = f"{len(rows) - adhoc} reminders" + (f" and {adhoc} scheduled broadcasts" if adhoc else "")
+    reminders = len(rows) - adhoc
+    counted = f"{reminders} reminder{'' if reminders == 1 else 's'}"
+    counted += f" and {adhoc} scheduled broadcast{'' if adhoc == 1 else 's'}" if adhoc else ""
     lines.append(f"{counted}, {len(warnings)} cannot reach everyone by their deadline.")
     return "\n".join(lines)
 

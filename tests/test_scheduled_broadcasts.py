@@ -170,7 +170,7 @@ def test_plan_and_rencana_show_it_with_its_time_audience_and_first_line(store):
     table = plan.render(rows, 30, "test")
     assert "siaran:1 2027-11-26 19:00          2" in table
     assert "scheduled broadcast: Rapat koordinasi kepala desa" in table
-    assert "1 reminders and 1 scheduled broadcasts" in table
+    assert "1 reminder and 1 scheduled broadcast, " in table
     [page] = texts.plan_pages(rows, 30, TZ, "id")
     assert "🕒 <b>Siaran 1</b> · siaran terjadwal\n  26-11-2027 19.00 · Kepala Desa · 2 penerima" in page
     assert "«Rapat koordinasi kepala desa»" in page and "<code>/batal siaran:1</code>" in page
