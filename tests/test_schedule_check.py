@@ -59,7 +59,7 @@ def lines(result) -> list[str]:
     return result.stderr.strip().splitlines()
 
 
-# --------------------------------------------------------------------------- item 4: reserved ids
+# --------------------------------------------------------------------------- reserved ids
 
 
 def test_check_refuses_reminder_ids_older_versions_gave_their_own_broadcasts(tmp_path):
@@ -141,7 +141,7 @@ def test_a_correction_recorded_under_its_old_id_is_not_sent_again_after_the_upgr
     assert pending_corrections(moved, store) == []
 
 
-# --------------------------------------------------------------------------- item 7: dates
+# --------------------------------------------------------------------------- dates out of range
 
 
 def test_a_stage_ending_in_9999_is_refused_with_one_line(tmp_path):
@@ -203,7 +203,7 @@ def test_too_many_occurrences_in_all_are_refused_with_one_line():
     ]
 
 
-# --------------------------------------------------------------------------- item 7: replies
+# --------------------------------------------------------------------------- replies every file must render
 
 
 def test_a_5000_character_election_name_is_refused_for_start_and_jadwal(tmp_path):
