@@ -9,6 +9,7 @@ button after a restart or two operators pressing at once never send anything twi
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import sqlite3
 from datetime import datetime
@@ -543,6 +544,7 @@ async def _ask_approval(context: BotContext, rt: Runtime, draft: st.Draft) -> No
     roles, refs = draft_roles(draft), draft_areas(draft)
     recipients = rt.store.count_audience(roles, refs)
     names = area_names(rt.schedule, refs)
+    author = texts.operator_label(str(draft.author), rt.store.operator_names())
     for operator in sorted(rt.settings.admin_ids - {draft.author}):
         language = chat_lang(rt, operator)
         keyboard = InlineKeyboardMarkup(
@@ -554,7 +556,7 @@ async def _ask_approval(context: BotContext, rt: Runtime, draft: st.Draft) -> No
             at = local(rt, draft.send_at) if draft.send_at is not None else None
             await context.bot.send_message(
                 operator,
-                texts.approval_request(draft.author, roles, recipients, language, names, at),
+                texts.approval_request(author, roles, recipients, language, names, at),
                 reply_markup=keyboard,
             )
         except TelegramError:
@@ -581,7 +583,8 @@ async def _review(update: Update, context: BotContext, draft: st.Draft, approve:
     done = ("approved_scheduled" if later else "approved") if approve else "rejected"
     await _edit_quietly(query, texts.op_say(language, done))
     if not approve:
-        notice = texts.op_say(chat_lang(rt, draft.author), "rejected_notice", draft=draft.id, who=who)
+        by = texts.operator_label(str(who), rt.store.operator_names())
+        notice = texts.op_say(chat_lang(rt, draft.author), "rejected_notice", draft=draft.id, who=html.escape(by))
         await _notify(context, draft.author, notice)
     elif later and draft.send_at is not None:
         after = rt.store.draft(draft.id)

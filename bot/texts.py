@@ -1368,11 +1368,12 @@ def plan_text(rows, rate: float, tz, lang: str = "id", areas: tuple = ()) -> str
 
 
 def approval_request(
-    author: int, roles, recipients: int, lang: str = "id", area_names: list[str] | None = None, at=None
+    author: str, roles, recipients: int, lang: str = "id", area_names: list[str] | None = None, at=None
 ) -> str:
-    """The request to approve a broadcast; ``at`` (an aware datetime): it is to be sent then, not at once."""
+    """The request to approve a broadcast, ``author`` as `operator_label` names them ('Siti (123456)');
+    ``at`` (an aware datetime): it is to be sent then, not at once."""
     text = _tpl(lang, "approval").format(
-        author=author, recipients=recipients_text(recipients, lang), roles=roles_text(roles, lang)
+        author=escape(author), recipients=recipients_text(recipients, lang), roles=roles_text(roles, lang)
     )
     text = _with_areas(text, area_names, lang)
     return text if at is None else text + "\n" + _tpl(lang, "approval_when").format(when=send_when(at, lang))

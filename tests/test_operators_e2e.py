@@ -117,6 +117,7 @@ async def test_two_operator_approval_and_no_self_approval(tmp_path, soon):
         await h.press(OP1, summary, buttons(summary)["Ajukan untuk disetujui"])
         await h.standin.wait_for(lambda: "Persetujuan diperlukan" in (h.texts_to(OP2) or [""])[-1])
         request = last(h, OP2)
+        assert f"Operator Uji ({OP1}) ingin mengirim siaran di atas" in request["text"]  # named, as in /audit
         approve = buttons(request)["Setujui"]
         answer = await h.press(OP1, request, approve)  # the author presses Approve on the same draft
         assert "tidak dapat menyetujui siaran Anda sendiri" in answer.get("text", "")
