@@ -596,6 +596,11 @@ def cmd_stats(args, settings: cfg.Settings) -> int:
     return 0
 
 
+def percent_cell(percent: float | None) -> str:
+    """'87.5%', or '-' for a broadcast that never started."""
+    return "-" if percent is None else f"{percent:.1f}%"
+
+
 def pledge_table(f: dict) -> str:
     """One ask's pledges: in total, per role and per kecamatan, as a share of who received the reminder."""
     from bot.texts import percent
@@ -646,7 +651,7 @@ def cmd_report(args, settings: cfg.Settings) -> int:
             ["id", "kind", "status", "total", "sent", "blocked", "failed", "expired", "cancelled", "pending", "done",
              "created", "title", "areas", "author"],
             [[f["id"], f["kind"], f["status"], f["total"], f["sent"], f["blocked"], f["failed"], f["expired"],
-              f["cancelled"], f["pending"], f"{f['percent']:.1f}%", local_time(f["created_at"], tz),
+              f["cancelled"], f["pending"], percent_cell(f["percent"]), local_time(f["created_at"], tz),
               *about(f, REPORT_TITLE_CHARS)] for f in figures],
         ))  # fmt: skip
         return 0
@@ -657,7 +662,7 @@ def cmd_report(args, settings: cfg.Settings) -> int:
         ["title", title], ["areas", areas], ["author", author],
         ["kind", f["kind"]], ["status", f["status"]], ["roles", ", ".join(f["roles"])], ["total", f["total"]],
         ["sent", f["sent"]], ["blocked", f["blocked"]], ["failed", f["failed"]], ["expired", f["expired"]],
-        ["cancelled", f["cancelled"]], ["pending", f["pending"]], ["done", f"{f['percent']:.1f}%"],
+        ["cancelled", f["cancelled"]], ["pending", f["pending"]], ["done", percent_cell(f["percent"])],
         ["rate", f"{f['rate']:.1f} messages/s"], ["created", local_time(f["created_at"], tz)],
         ["finished", local_time(f["finished_at"], tz)],
     ]  # fmt: skip
@@ -826,6 +831,7 @@ def parse_at(raw: str | None, night: bool, schedule: sched.Schedule) -> datetime
 def schedule_broadcast(args, store, schedule: sched.Schedule, text: str, roles, refs, at: datetime, n: int) -> int:
     """`broadcast --at`: confirm, then record the broadcast to be sent at `at` (the running bot starts it)."""
     from bot import reports, send_time
+    from bot.store.operator import CLI_SCHEDULE
     from bot.texts import zone_of
 
     zone = zone_of(schedule.election.timezone)
@@ -841,7 +847,8 @@ def schedule_broadcast(args, store, schedule: sched.Schedule, text: str, roles, 
         raise BadInput(f"--at: {exc}") from None
     broadcast_id = store.create_adhoc(text=text, roles=roles, ttl=reports.ADHOC_TTL, areas=refs, at=at.timestamp())
     detail = f"at={when}; roles={','.join(roles)}" + (f"; areas={','.join(refs)}" if refs else "")
-    store.log_action(audit_actor(), "schedule", broadcast_id, detail + ("; night" if send_time.at_night(at) else ""))
+    night = "; night" if send_time.at_night(at) else ""
+    store.log_action(audit_actor(), CLI_SCHEDULE, broadcast_id, detail + night)
     hours = reports.ADHOC_TTL // 3600
     print(f"Scheduled broadcast {broadcast_id} for {when}: the running bot sends it then (a bot stopped at that time")
     print(f"sends it when it starts, within {hours} hours). `python bot.py plan` lists it; cancel it before it starts")

@@ -14,7 +14,7 @@ from bot import texts
 from bot.areas import ref_name
 from bot.plan import human_duration
 from bot.schedule import ASKS, ROLES, Schedule
-from bot.store import ENQUEUING, SUBSCRIBER_STATUSES, Broadcast, Store, undelivered
+from bot.store import ENQUEUING, NEVER_STARTED, SUBSCRIBER_STATUSES, Broadcast, Store, undelivered
 
 ADHOC_TTL = 24 * 3600  # an ad-hoc notice not delivered within a day is dropped
 
@@ -59,7 +59,8 @@ def _figures(store: Store, b: Broadcast, now: float | None = None) -> dict:
         "pending": pending,
         # Of those pending, copies whose last try found the network down (not failures: they wait).
         "waiting_network": store.waiting_for_network(b.id) if pending else 0,
-        "percent": 100.0 * done / b.total if b.total else 100.0,
+        # None for one that never started (scheduled, or cancelled or expired first): nothing is "done".
+        "percent": None if b.status in NEVER_STARTED else 100.0 * done / b.total if b.total else 100.0,
         "rate": rate,
         "eta": now + pending / rate if pending and rate > 0 else None,
         "created_at": b.created_at,

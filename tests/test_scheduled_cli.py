@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -122,3 +124,17 @@ def test_scheduling_for_roles_nobody_has_yet_is_allowed_recipients_come_later(db
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "Recipients now: 0 active subscribers (counted again at 10:00" in result.stdout
+
+
+def test_report_and_export_show_no_share_done_for_a_broadcast_that_never_started_and_name_its_author(
+    db, message, tmp_path
+):
+    assert schedule(db, message, day(3, 10).strftime("%Y-%m-%d %H:%M")).returncode == 0
+    assert bot("cancel", "siaran:1", "--database", db).returncode == 0
+    listed = bot("report", "--database", db).stdout
+    [row] = [line for line in listed.splitlines() if line.startswith("siaran:1 ")]
+    assert re.search(r"\s0\s+-\s+\d{4}-", row), row  # "done" is "-", not "100.0%"
+    assert row.rstrip().endswith("cli:" + getpass.getuser())
+    assert bot("export", "--out", str(tmp_path / "angka"), "--database", db).returncode == 0
+    [header, line] = (tmp_path / "angka" / "siaran.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert header.endswith(";Tuntas (%)") and line.endswith(";0;")

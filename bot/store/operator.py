@@ -16,6 +16,7 @@ SELECT_DRAFT = f"SELECT {columns(Draft)} FROM drafts"
 OPERATOR_NAME_KEY = "operator_name:"
 # The audit action of a `broadcast` from the command line; its actor is "cli:<user>".
 CLI_BROADCAST = "broadcast"
+CLI_SCHEDULE = "schedule"  # `broadcast --at`: the audit names its author the same way
 
 
 class OperatorStore(StoreBase):
@@ -43,8 +44,8 @@ class OperatorStore(StoreBase):
     def broadcast_authors(self) -> dict[str, str]:
         """Who sent each ad-hoc broadcast that records it: the draft's author (a Telegram user id) for
         /siaran, the audit's actor ("cli:<user>") for `broadcast` on the command line."""
-        cli = "SELECT subject, actor FROM audit WHERE action = ? AND subject IS NOT NULL ORDER BY id"
-        authors = dict(self.conn.execute(cli, (CLI_BROADCAST,)).fetchall())
+        cli = "SELECT subject, actor FROM audit WHERE action IN (?, ?) AND subject IS NOT NULL ORDER BY id"
+        authors = dict(self.conn.execute(cli, (CLI_BROADCAST, CLI_SCHEDULE)).fetchall())
         rows = self.conn.execute("SELECT broadcast_id, author FROM drafts WHERE broadcast_id IS NOT NULL ORDER BY id")
         authors.update((broadcast_id, str(author)) for broadcast_id, author in rows)
         return authors
