@@ -92,6 +92,17 @@ def state_note(language: str, status: str) -> str:
     return texts.op_say(language, f"draft_{status}")
 
 
+async def _moved(
+    query, rt: Runtime, language: str, draft_id: int, old: str | tuple[str, ...], new: str, **changes
+) -> bool:
+    """Move the draft from `old` to `new` (compare-and-set); if it was not in `old` any more (a
+    double press, another operator), the button's answer says what state it is in."""
+    if rt.store.move_draft(draft_id, old, new, **changes):
+        return True
+    await query.answer(state_note_now(rt, language, draft_id), show_alert=True)
+    return False
+
+
 def state_note_now(rt: Runtime, language: str, draft_id: int) -> str:
     """:func:`state_note` for the draft's state as stored now (a compare-and-set just failed)."""
     draft = rt.store.draft(draft_id)
@@ -366,9 +377,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     elif action in LATER_ACTIONS:
         await _later(update, context, draft, action)
     elif action == "cancel":
-        moved = rt.store.move_draft(draft.id, st.OPEN_DRAFTS, st.CANCELLED_DRAFT)
-        if not moved:
-            await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
+        if not await _moved(query, rt, language, draft.id, st.OPEN_DRAFTS, st.CANCELLED_DRAFT):
             return
         await _audit(rt, who, "siaran: batal", f"draf-{draft.id}")
         await query.answer()
@@ -442,8 +451,7 @@ async def _choose_area(
         elif verb == "ad":
             refs = broadcast_areas.toggle_desa(areas, refs, area, area.desa[numbers[1]].id)
             page = broadcast_areas.desa_page(area, numbers[1])
-    if not rt.store.move_draft(draft.id, st.CHOOSING_AREAS, st.CHOOSING_AREAS, areas=",".join(refs)):
-        await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
+    if not await _moved(query, rt, language, draft.id, st.CHOOSING_AREAS, st.CHOOSING_AREAS, areas=",".join(refs)):
         return
     await query.answer()
     await _show_areas(query, rt, draft.id, roles, refs, view, page, language)
@@ -469,8 +477,7 @@ async def _submit_for_approval(
 ) -> None:
     """With BOT_BROADCAST_APPROVALS > 1: the draft (now in `status`) goes to the other operators."""
     rt, query, language = context.runtime, query_of(update), lang(update, context)
-    if not rt.store.move_draft(draft.id, status, st.AWAITING_APPROVAL):
-        await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
+    if not await _moved(query, rt, language, draft.id, status, st.AWAITING_APPROVAL):
         return
     await _audit(rt, user_id(update), "siaran: ajukan persetujuan", f"draf-{draft.id}", detail)
     await _answer_quietly(query)
@@ -490,8 +497,7 @@ async def _send(update: Update, context: BotContext, draft: st.Draft) -> None:
     if rt.settings.broadcast_approvals > 1:
         await _submit_for_approval(update, context, draft, st.PREVIEW)
         return
-    if not rt.store.move_draft(draft.id, st.PREVIEW, st.SENDING_DRAFT):
-        await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
+    if not await _moved(query, rt, language, draft.id, st.PREVIEW, st.SENDING_DRAFT):
         return
     # The broadcast first: what follows only tells the operator, and may fail without harm.
     if not await _launch_or_undo(query, context, draft.id, who, st.PREVIEW, language, author_language=language):
@@ -573,8 +579,7 @@ async def _review(update: Update, context: BotContext, draft: st.Draft, approve:
         return
     later = draft.send_at is not None
     target = (st.SCHEDULED_DRAFT if later else st.SENDING_DRAFT) if approve else st.CANCELLED_DRAFT
-    if not rt.store.move_draft(draft.id, st.AWAITING_APPROVAL, target, approved_by=who):
-        await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
+    if not await _moved(query, rt, language, draft.id, st.AWAITING_APPROVAL, target, approved_by=who):
         return
     await _audit(rt, who, "siaran: disetujui" if approve else "siaran: ditolak", f"draf-{draft.id}")
     if approve and not await _launch_or_undo(query, context, draft.id, who, st.AWAITING_APPROVAL, language):
@@ -676,8 +681,7 @@ async def _later(update: Update, context: BotContext, draft: st.Draft, action: s
         return
     if action in ("later", "retime"):
         from_status = st.PREVIEW if action == "later" else st.TIMED
-        if not rt.store.move_draft(draft.id, from_status, st.TIMING, send_at=None):
-            await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
+        if not await _moved(query, rt, language, draft.id, from_status, st.TIMING, send_at=None):
             return
         await query.answer()
         cancel = button(texts.op_say(language, "button_cancel"), draft.id, "cancel")
@@ -711,8 +715,7 @@ async def _confirm_time(update: Update, context: BotContext, draft: st.Draft, at
         when = f"waktu={at:%Y-%m-%d %H:%M} {texts.zone_of(rt.schedule.election.timezone)}"
         await _submit_for_approval(update, context, draft, st.TIMED, when)
         return
-    if not rt.store.move_draft(draft.id, st.TIMED, st.SCHEDULED_DRAFT):
-        await query.answer(state_note_now(rt, language, draft.id), show_alert=True)
+    if not await _moved(query, rt, language, draft.id, st.TIMED, st.SCHEDULED_DRAFT):
         return
     if not await _launch_or_undo(query, context, draft.id, who, st.TIMED, language, author_language=language):
         return
