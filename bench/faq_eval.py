@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import faq_match  # noqa: E402
-from bot import schedule as sched  # noqa: E402
+from bot.content import faq_match  # noqa: E402
+from bot.schedule import model as sched  # noqa: E402
 
 SETS = {"heldout": ROOT / "bench" / "faq_heldout.toml", "dev": ROOT / "bench" / "faq_dev.toml"}
 DEFAULT_SCHEDULE = ROOT / "config" / "pilkada2024.toml"

@@ -15,7 +15,7 @@ simulate users (``user_message``, ``press_button``), add channels (``add_channel
 ``fail_next``, ``fault_rate`` ...). Run as a process with ``python -m standin --port 8081``;
 other processes drive it through the JSON control API under ``/_control/``.
 
-Telegram HTML is checked by bot.telegram_html, the same checker the bot uses before it sends.
+Telegram HTML is checked by bot.content.telegram_html, the same checker the bot uses before it sends.
 """
 
 from __future__ import annotations

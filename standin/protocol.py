@@ -12,7 +12,7 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from bot import telegram_html
+from bot.content import telegram_html
 
 MAX_CALLBACK_DATA = 64
 

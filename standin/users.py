@@ -8,7 +8,7 @@ import threading
 import time
 from typing import Any
 
-from bot.telegram_html import utf16_len
+from bot.content.telegram_html import utf16_len
 
 #: The user Telegram shows as the sender of an anonymous group admin's messages.
 ANONYMOUS_ADMIN = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}

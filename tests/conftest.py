@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import schedule as sched
+from bot.schedule import model as sched
 from bot.store import Store
 
 TZ = ZoneInfo("Asia/Jakarta")

@@ -6,9 +6,10 @@ import asyncio
 import contextlib
 import time
 
-from bot.app import build, serve
+from bot.ops.service import serve
 from bot.settings import Settings
 from bot.store import Store
+from bot.telegram.app import build
 from standin import StandIn
 
 TOKEN = "4242:SECRET-TOKEN-e2e"

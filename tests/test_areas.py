@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import areas, scheduler
-from bot.schedule import ScheduleError, load, parse
+from bot.delivery import scheduler
+from bot.schedule import areas
+from bot.schedule.model import ScheduleError, load, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -105,25 +106,26 @@ def test_ids_too_long_for_telegram_buttons_and_links_are_refused(area_toml, expe
 
 
 def test_the_longest_ids_allowed_fit_every_button_and_link():
-    from bot import callbacks, poster
-    from bot.faq import MAX_FAQ_ID
-    from bot.subscriber_areas import parse_start
+    from bot.content import button_data
+    from bot.ops import poster
+    from bot.schedule.faq import MAX_FAQ_ID
+    from bot.telegram.subscriber_areas import parse_start
 
     desa_id = "d" * (areas.MAX_AREA_DESA_ID - len(LONG))
     schedule = parse(HEAD + f'[[area]]\nid = "{LONG}"\nname = "K"\ndesa = ["{desa_id}"]\n' + reminder())
     [area] = schedule.areas
-    for where in (callbacks.AREA_AFTER_START, callbacks.AREA_COMMAND):
+    for where in (button_data.AREA_AFTER_START, button_data.AREA_COMMAND):
         for action, kwargs in (("k", {}), ("a", {}), ("q", {"page": 9999}), ("d", {"desa": desa_id})):
-            data = callbacks.area(where, action, area.id, page=kwargs.get("page", 0), desa=kwargs.get("desa"))
-            assert callbacks.unpack_area(data).area == area.id
+            data = button_data.area(where, action, area.id, page=kwargs.get("page", 0), desa=kwargs.get("desa"))
+            assert button_data.unpack_area(data).area == area.id
     start = f"pemilih-{area.id}-{desa_id}"
     assert len(start) <= 64 and parse_start(start, schedule.areas) == ("pemilih", area.id, desa_id, False)
     assert poster.deep_link("kpu_bot", "pemilih", area.id).endswith(f"start=pemilih-{area.id}")
-    assert callbacks.unpack_faq(callbacks.faq("f" * MAX_FAQ_ID)) == "f" * MAX_FAQ_ID
+    assert button_data.unpack_faq(button_data.faq("f" * MAX_FAQ_ID)) == "f" * MAX_FAQ_ID
     with pytest.raises(ValueError):  # the bounds are tight: one more character does not fit
-        callbacks.area(callbacks.AREA_COMMAND, "d", area.id, desa=desa_id + "d")
+        button_data.area(button_data.AREA_COMMAND, "d", area.id, desa=desa_id + "d")
     with pytest.raises(ValueError):
-        callbacks.faq("f" * (MAX_FAQ_ID + 1))
+        button_data.faq("f" * (MAX_FAQ_ID + 1))
 
 
 def test_a_faq_id_too_long_for_a_button_is_refused():

@@ -7,8 +7,9 @@ from datetime import datetime
 
 import pytest
 
-from bot import callbacks, plan, texts
-from bot import schedule as sched
+from bot.content import button_data, texts
+from bot.delivery import plan
+from bot.schedule import model as sched
 from bot.store import Store
 from tests.conftest import schedule_toml
 from tests.e2e import Harness, add_subscribers
@@ -219,13 +220,13 @@ async def test_forged_and_out_of_step_area_buttons_do_nothing(tmp_path, soon):
         await harness_people(h)
         menu = await to_area_step(h, OP1, ["pemilih"])
         [draft] = h.store.db.query("SELECT id FROM drafts")
-        for data in (callbacks.draft_area(draft["id"], "ak", 99), callbacks.draft_area(draft["id"], "ad", 0, 50),
+        for data in (button_data.draft_area(draft["id"], "ak", 99), button_data.draft_area(draft["id"], "ad", 0, 50),
                      f"op:{draft['id']}:ak:x", f"op:{draft['id']}:ak:1:2"):  # fmt: skip
             answer = await h.press(OP1, menu, data)
             assert answer.get("text") == texts.say("id", "stale_button"), data
         assert h.store.draft(draft["id"]).areas == ""
         # The roles' Next pressed again (a double press) does not skip the area step.
-        again = await h.press(OP1, menu, callbacks.draft(draft["id"], "next"))
+        again = await h.press(OP1, menu, button_data.draft(draft["id"], "next"))
         assert "masih memilih wilayah" in again.get("text", "")
         assert h.store.draft(draft["id"]).status == "choosing_areas"
 
@@ -411,13 +412,13 @@ def test_rencana_pages_stay_under_the_limit_with_many_areas(soon):
 
 
 def test_area_buttons_round_trip_and_refuse_anything_else():
-    longest = callbacks.draft_area(10**18 - 1, "ad", 9999, 9999)
+    longest = button_data.draft_area(10**18 - 1, "ad", 9999, 9999)
     assert len(longest.encode()) <= 64
-    assert callbacks.unpack_draft(longest) == (10**18 - 1, "ad:9999:9999")
-    assert callbacks.unpack_draft_area("ad:9999:9999") == ("ad", (9999, 9999))
-    assert callbacks.unpack_draft_area("aa") == ("aa", ())
+    assert button_data.unpack_draft(longest) == (10**18 - 1, "ad:9999:9999")
+    assert button_data.unpack_draft_area("ad:9999:9999") == ("ad", (9999, 9999))
+    assert button_data.unpack_draft_area("aa") == ("aa", ())
     for forged in ("ad:1", "ak:1:2", "ak:-1", "ak:１", "ak:10000", "zz:1", "", "next", "t:asn", "aa:1"):
-        assert callbacks.unpack_draft_area(forged) is None, forged
+        assert button_data.unpack_draft_area(forged) is None, forged
     for verb, numbers in (("ak", ()), ("ak", (10000,)), ("zz", (1,))):
         with pytest.raises(ValueError):
-            callbacks.draft_area(1, verb, *numbers)
+            button_data.draft_area(1, verb, *numbers)

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import charts, pages, reports, telegram_html, texts
-from bot import schedule as sched
+from bot.content import charts, pages, reports, telegram_html, texts
+from bot.schedule import model as sched
 from bot.store import Store
 from tests.conftest import schedule_toml
 from tests.e2e import Harness, add_subscribers

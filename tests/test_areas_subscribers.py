@@ -9,9 +9,11 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageDraw
 
-from bot import callbacks, poster, subscriber_areas, texts
-from bot import schedule as sched
-from bot.areas import Area
+from bot.content import button_data, texts
+from bot.ops import poster
+from bot.schedule import model as sched
+from bot.schedule.areas import Area
+from bot.telegram import subscriber_areas
 from tests.conftest import TZ, schedule_toml
 from tests.e2e import Harness
 from tests.test_cli import bot
@@ -228,7 +230,7 @@ async def test_forged_and_stale_area_buttons_change_nothing(tmp_path, schedule):
             assert answer.get("text") == texts.say("id", "stale_button")
         assert h.store.subscriber(ALICE).area == "ngunut"
         [outsider] = await h.say(BUDI, "/jadwal")
-        answer = await h.press(BUDI, outsider, callbacks.area("w", "k", "bandung"))
+        answer = await h.press(BUDI, outsider, button_data.area("w", "k", "bandung"))
         assert answer.get("text") == texts.say("id", "not_a_subscriber")
         assert h.store.subscriber(BUDI) is None
 
@@ -237,14 +239,14 @@ def test_area_callbacks_round_trip():
     presses = [("s", "p", None, None, 3), ("w", "k", "kedungwaru"), ("s", "q", "kedungwaru", None, 1),
                ("w", "a", "ngunut"), ("s", "d", "kedungwaru", "kauman-timur"), ("s", "skip"), ("w", "del")]  # fmt: skip
     for args in presses:
-        press = callbacks.AreaPress(*args)
-        data = callbacks.area(*args)
-        assert callbacks.unpack_area(data) == press and len(data.encode()) <= 64
+        press = button_data.AreaPress(*args)
+        data = button_data.area(*args)
+        assert button_data.unpack_area(data) == press and len(data.encode()) <= 64
     for bad in ["area:", "area:s", "area:s:k", "area:s:k:Kedung Waru", "area:s:p:99999", "area:s:d:kedungwaru",
                 "area:s:del", "role:asn", None]:  # fmt: skip
-        assert callbacks.unpack_area(bad) is None
+        assert button_data.unpack_area(bad) is None
     with pytest.raises(ValueError):
-        callbacks.area("s", "k", "a" * 60)
+        button_data.area("s", "k", "a" * 60)
 
 
 # --- privacy ---------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.lock import DatabaseLock
+from bot.ops.lock import DatabaseLock
 from bot.store import Store
 from tests import cli_runner
 from tests.e2e import add_subscribers

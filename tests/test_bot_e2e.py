@@ -8,8 +8,8 @@ from datetime import datetime
 
 import pytest
 
-from bot import schedule as sched
-from bot import texts
+from bot.content import texts
+from bot.schedule import model as sched
 from tests.conftest import TZ, make_schedule
 from tests.e2e import TOKEN, Harness
 

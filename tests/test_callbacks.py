@@ -6,29 +6,29 @@ import re
 
 import pytest
 
-from bot import callbacks
-from bot.schedule import ROLES
-from bot.texts import LANGS
+from bot.content import button_data
+from bot.content.texts import LANGS
+from bot.schedule.model import ROLES
 
 
 def test_every_button_kind_round_trips_and_matches_only_its_own_pattern():
     packed = {
-        callbacks.ROLE_PATTERN: [callbacks.role(r) for r in ROLES],
-        callbacks.LANGUAGE_PATTERN: [callbacks.language(code) for code in LANGS],
-        callbacks.CALENDAR_PATTERN: [callbacks.CALENDAR],
-        callbacks.DRAFT_PATTERN: [callbacks.draft(7, "send"), callbacks.draft(7, "t:asn")],
-        callbacks.page_pattern("jadwal"): [callbacks.page("jadwal", 0), callbacks.page("jadwal", 12)],
-        callbacks.page_pattern("rencana", "audit"): [callbacks.page("rencana", 1), callbacks.page("audit", 9999)],
+        button_data.ROLE_PATTERN: [button_data.role(r) for r in ROLES],
+        button_data.LANGUAGE_PATTERN: [button_data.language(code) for code in LANGS],
+        button_data.CALENDAR_PATTERN: [button_data.CALENDAR],
+        button_data.DRAFT_PATTERN: [button_data.draft(7, "send"), button_data.draft(7, "t:asn")],
+        button_data.page_pattern("jadwal"): [button_data.page("jadwal", 0), button_data.page("jadwal", 12)],
+        button_data.page_pattern("rencana", "audit"): [button_data.page("rencana", 1), button_data.page("audit", 9999)],
     }
     for pattern, datas in packed.items():
         for data in datas:
             matching = [p for p in packed if re.match(p, data)]
             assert matching == [pattern], data
-    assert [callbacks.unpack_role(callbacks.role(r)) for r in ROLES] == list(ROLES)
-    assert [callbacks.unpack_language(callbacks.language(c)) for c in LANGS] == list(LANGS)
-    assert callbacks.unpack_draft(callbacks.draft(123456789012345678, "t:kades")) == (123456789012345678, "t:kades")
-    assert [callbacks.unpack_page(callbacks.page(v, 3)) for v in callbacks.PAGE_VIEWS] == [
-        (v, 3) for v in callbacks.PAGE_VIEWS
+    assert [button_data.unpack_role(button_data.role(r)) for r in ROLES] == list(ROLES)
+    assert [button_data.unpack_language(button_data.language(c)) for c in LANGS] == list(LANGS)
+    assert button_data.unpack_draft(button_data.draft(123456789012345678, "t:kades")) == (123456789012345678, "t:kades")
+    assert [button_data.unpack_page(button_data.page(v, 3)) for v in button_data.PAGE_VIEWS] == [
+        (v, 3) for v in button_data.PAGE_VIEWS
     ]
 
 
@@ -38,11 +38,11 @@ FOREIGN = [None, "", "ics", "1:send", "role", "lang", "op"]
 @pytest.mark.parametrize(
     "unpack, forged",
     [
-        (callbacks.unpack_role, ["role:", "role:presiden", "role:ASN", "role:asn ", "lang:asn"]),
-        (callbacks.unpack_language, ["lang:", "lang:fr", "lang:EN", "role:en"]),
-        (callbacks.unpack_draft, ["op:1", "op::send", "op:x:send", "op:-1:send", "op:٣:send",
+        (button_data.unpack_role, ["role:", "role:presiden", "role:ASN", "role:asn ", "lang:asn"]),
+        (button_data.unpack_language, ["lang:", "lang:fr", "lang:EN", "role:en"]),
+        (button_data.unpack_draft, ["op:1", "op::send", "op:x:send", "op:-1:send", "op:٣:send",
                                   "op:99999999999999999999:send", "role:1:send"]),
-        (callbacks.unpack_page, ["page:", "page:jadwal", "page:jadwal:", "page:jadwal:-1", "page:jadwal:٣",
+        (button_data.unpack_page, ["page:", "page:jadwal", "page:jadwal:", "page:jadwal:-1", "page:jadwal:٣",
                                  "page:jadwal:12345", "page:statistik:1", "page:JADWAL:1", "op:jadwal:1"]),
     ],
 )  # fmt: skip
@@ -53,6 +53,6 @@ def test_forged_or_foreign_data_unpacks_to_nothing(unpack, forged):
 
 def test_data_over_telegrams_64_bytes_is_refused_when_packed():
     with pytest.raises(ValueError):
-        callbacks.draft(1, "t:" + "x" * 64)
+        button_data.draft(1, "t:" + "x" * 64)
     with pytest.raises(ValueError):
-        callbacks.page("jadwal", 10_000)
+        button_data.page("jadwal", 10_000)

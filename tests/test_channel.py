@@ -6,9 +6,9 @@ import logging
 
 import pytest
 
-from bot import schedule as sched
 from bot import settings as cfg
-from bot import telegram_html, texts
+from bot.content import telegram_html, texts
+from bot.schedule import model as sched
 from bot.store import BLOCKED, DONE, GONE, SENT, Store
 from bot.store.statuses import ACTIVE
 from tests.conftest import make_schedule, schedule_toml
@@ -109,7 +109,7 @@ def test_check_warns_about_channel_reminders_when_no_channel_is_set(tmp_path, so
 
 
 def test_the_channel_row_is_one_more_delivery_and_never_a_subscriber(store, soon):
-    from bot.scheduler import enqueue_reminder
+    from bot.delivery.scheduler import enqueue_reminder
 
     # A supergroup subscriber with a smaller id than the channel's must still be enqueued.
     with store.transaction():
@@ -128,7 +128,7 @@ def test_the_channel_row_is_one_more_delivery_and_never_a_subscriber(store, soon
 
 
 def test_a_reminder_without_channel_or_without_a_channel_gets_no_channel_row(store, soon):
-    from bot.scheduler import enqueue_reminder
+    from bot.delivery.scheduler import enqueue_reminder
 
     with store.transaction():
         store.subscribe(5, "pemilih")
@@ -144,7 +144,7 @@ def test_a_reminder_without_channel_or_without_a_channel_gets_no_channel_row(sto
 
 
 def test_an_interrupted_enqueue_still_writes_the_channel_row(store, soon):
-    from bot.scheduler import enqueue_reminder
+    from bot.delivery.scheduler import enqueue_reminder
 
     with store.transaction():
         store.subscribe(5, "pemilih")
@@ -257,7 +257,7 @@ def test_the_default_channel_posts_point_readers_to_the_bot():
 
 
 def test_check_refuses_a_channel_reminder_whose_channel_copy_would_be_too_long(soon):
-    from bot import preflight
+    from bot.ops import preflight
 
     text = "Ketik /tps. " * 10 + "x" * 3_900  # 4,020 characters; the channel's copy adds 10 × " di @" and 32
     for channel in (True, False):
@@ -293,7 +293,7 @@ async def test_an_at_name_is_resolved_with_get_chat_and_remembered(tmp_path, soo
         assert h.standin.calls["getChat"] == 1
         assert h.runtime.scheduler.channel == CHANNEL
         assert h.store.meta("channel") is not None and str(CHANNEL) in h.store.meta("channel")
-    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and r.name == "bot.channel"]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and r.name == "bot.delivery.channel"]
 
 
 async def test_an_unknown_at_name_is_logged_once_and_subscribers_still_get_theirs(tmp_path, soon, caplog):
@@ -303,7 +303,7 @@ async def test_an_unknown_at_name_is_logged_once_and_subscribers_still_get_their
         umum = await finished(h, "umum")
         assert (umum.total, umum.n_sent) == (3, 3)
         assert h.runtime.scheduler.channel is None
-    warnings = [r for r in caplog.records if r.name == "bot.channel" and r.levelno == logging.WARNING]
+    warnings = [r for r in caplog.records if r.name == "bot.delivery.channel" and r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "@tidak_ada" in warnings[0].getMessage()
     assert h.standin.calls["getChatMember"] == 0
 
@@ -318,7 +318,9 @@ async def test_a_bot_that_is_not_an_admin_is_logged_once_and_keeps_running(tmp_p
             assert "untuk semua" in h.texts_to(chat)
         assert (umum.n_sent, umum.n_failed) == (3, 1)  # Telegram refuses the post: recorded, not retried
         assert "administrator" in h.store.channel_delivery("umum")["last_error"]
-    warnings = [r.getMessage() for r in caplog.records if r.name == "bot.channel" and r.levelno == logging.WARNING]
+    warnings = [
+        r.getMessage() for r in caplog.records if r.name == "bot.delivery.channel" and r.levelno == logging.WARNING
+    ]
     assert len(warnings) == 1 and "not an administrator" in warnings[0], warnings
     assert h.standin.calls["getChatMember"] == 1
 
@@ -329,7 +331,7 @@ async def test_an_admin_bot_logs_no_warning(tmp_path, soon, caplog):
     h.standin.add_channel(CHANNEL, admins=[777, int(h.standin.bot_user["id"])])  # an administrator, not the owner
     async with h:
         await finished(h, "umum")
-    assert not [r for r in caplog.records if r.name == "bot.channel" and r.levelno >= logging.WARNING]
+    assert not [r for r in caplog.records if r.name == "bot.delivery.channel" and r.levelno >= logging.WARNING]
     assert h.standin.calls["getChat"] == 0  # a numeric id needs no lookup
 
 

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import charts, texts
-from bot.schedule import load
+from bot.content import charts, texts
+from bot.schedule.model import load
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,7 +143,7 @@ def test_import_and_draw_with_a_read_only_home(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("MPLCONFIGDIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")}
     env.update(HOME=str(home), PYTHONPATH=str(ROOT))
     code = (
-        "from bot.charts import statistics_png; import sys; "
+        "from bot.content.charts import statistics_png; import sys; "
         "sys.stdout.buffer.write(statistics_png({}, [{'label': 'a', 'sent': 1}])[:8])"
     )
     result = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, timeout=120)

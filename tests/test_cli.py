@@ -117,8 +117,8 @@ def test_demo_as_operator_shows_statistics_and_the_chart():
 
 
 def test_following_a_broadcast_that_stalls_ends_after_the_timeout(tmp_path, capsys):
-    from bot import cli
-    from bot.scheduler import enqueue_adhoc
+    from bot.delivery.scheduler import enqueue_adhoc
+    from bot.ops import cli
     from bot.store import SENT, Store
 
     store = Store(tmp_path / "bot.db")

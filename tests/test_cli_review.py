@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot import plan
-from bot.schedule import load
-from bot.scheduler import enqueue_reminder
+from bot.delivery import plan
+from bot.delivery.scheduler import enqueue_reminder
+from bot.schedule.model import load
 from bot.store import Store
 from tests.conftest import TZ
 from tests.test_cli import bot

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import pytest
 
 from bot import settings as cfg
-from bot.lock import DatabaseBusy, DatabaseLock, lock_path
+from bot.ops.lock import DatabaseBusy, DatabaseLock, lock_path
 from bot.store import Store
 from standin import StandIn
 from tests import cli_runner

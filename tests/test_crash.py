@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import concurrency_for
 from bot.store import Store
+from bot.telegram.app import concurrency_for
 from standin import StandIn
 from tests.conftest import TZ, local
 from tests.e2e import TOKEN, add_subscribers

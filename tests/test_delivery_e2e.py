@@ -8,8 +8,9 @@ import time
 
 import pytest
 
-from bot import cli, health
-from bot.delivery import summary_line
+from bot.delivery import health
+from bot.delivery.engine import summary_line
+from bot.ops import cli
 from bot.store import DONE, Broadcast
 from tests.conftest import make_schedule
 from tests.e2e import Harness

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import systemd
-from bot.health import Heartbeat
+from bot.delivery.health import Heartbeat
+from bot.ops import systemd
 from tests.test_cli import ROOT
 
 UNIT = ROOT / "deploy" / "pilkada-bot.service"
@@ -146,7 +146,7 @@ def test_notify_without_systemd_or_with_a_dead_socket_does_nothing(tmp_path, mon
 
 
 def test_the_watchdog_is_fed_only_when_health_would_say_ok(listener, monkeypatch):
-    from bot.app import feed_watchdog
+    from bot.ops.service import feed_watchdog
 
     address, sock = listener
     monkeypatch.setenv("NOTIFY_SOCKET", address)

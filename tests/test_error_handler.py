@@ -48,7 +48,7 @@ async def test_a_failing_handler_tells_operators_once_per_kind_in_their_language
         clock.offset = 601  # ten minutes later the same failure is news again
         await h.say(VOTER, "/start pemilih")
         await h.standin.wait_messages(OPERATOR, 2)
-    logged = [r for r in caplog.records if r.name == "bot.errors" and r.levelno == logging.ERROR]
+    logged = [r for r in caplog.records if r.name == "bot.telegram.errors" and r.levelno == logging.ERROR]
     assert len(logged) == 3
     assert "ConnectionError" in logged[0].getMessage() and "[TOKEN]" in logged[0].getMessage()
     assert TOKEN not in caplog.text

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import export, reports
+from bot.content import reports
+from bot.ops import export
 from bot.store import Store
 from tests.test_areas_reports import area_schedule, database_and_schedule, fill
 from tests.test_cli import bot

@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from bot import schedule as sched
-from bot import texts
+from bot.content import texts
+from bot.schedule import model as sched
 from tests.test_cli import bot
 
 RULE = re.compile(r"\n={72}\n")
@@ -216,7 +216,7 @@ def test_winners_declaration_stage_and_its_source():
 
 
 def test_welcome_privacy_and_poster_state_the_same_list():
-    from bot import poster
+    from bot.ops import poster
 
     schedule = sched.load("config/pilkada2024.toml")
     for lang in texts.LANGS:
@@ -241,7 +241,7 @@ def test_style_formal_and_official_names(preview, lang):
 def test_demo_banner_says_connected_to():
     from datetime import datetime
 
-    from bot.demo import banner
+    from bot.ops.demo import banner
 
     schedule = sched.load("config/pilkada2024.toml")
     text = banner(schedule, schedule, 20, datetime(2024, 8, 26, 9, tzinfo=schedule.election.tz))
@@ -284,7 +284,7 @@ def test_dpk_voters_learn_the_substitutes_for_a_ktp_el_and_to_ask_the_kpps(previ
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_the_after_voting_message_never_points_groups_to_a_button(preview, lang):
-    text = reminder(preview[lang], "sudah-memilih")  # groups get it without the button (bot/pledges.py)
+    text = reminder(preview[lang], "sudah-memilih")  # groups get it without the button (bot/content/pledges.py)
     body = text.split("\n[")[0]
     assert not re.search(r"tombol|di bawah|button|below", body, re.IGNORECASE), body
 

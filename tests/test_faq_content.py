@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import render, texts
-from bot import schedule as sched
+from bot.content import render, texts
+from bot.schedule import model as sched
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT / "config" / "pilkada2024.toml"
@@ -232,7 +232,7 @@ def test_the_privacy_answer_is_rendered_from_the_bots_own_lists(monkeypatch):
     raw = {t["id"]: t for t in tomllib.loads(DEFAULT.read_text(encoding="utf-8"))["faq"]}["data-pribadi"]
     for key in ("answer", "answer_en"):
         assert "{stored}" in raw[key] and "{not_stored}" in raw[key] and "ID chat Telegram" not in raw[key]
-    from bot import privacy
+    from bot.content import privacy
 
     monkeypatch.setitem(privacy.STORED, "id", "hanya angka uji")
     assert "Bot ini hanya menyimpan: hanya angka uji." in seen("data-pribadi", "id", DAYS[0], sched.load(DEFAULT))

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from bot import schedule as sched
-from bot import texts
+from bot.content import texts
+from bot.schedule import model as sched
 from bot.store.questions import DAY
 from tests.e2e import Harness
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bench import faq_eval
-from bot import schedule as sched
+from bot.schedule import model as sched
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import schedule as sched
+from bot.schedule import model as sched
 
 ROOT = Path(__file__).resolve().parent.parent
 HELDOUT = ROOT / "bench" / "faq_heldout.toml"

@@ -1,4 +1,4 @@
-"""FAQ matching (bot/faq_match.py), unanswered questions in the store, and the FAQ buttons' data."""
+"""FAQ matching (bot/content/faq_match.py), unanswered questions in the store, and the FAQ buttons' data."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from bot import callbacks, faq_match
-from bot import schedule as sched
-from bot.faq import FaqEntry
+from bot.content import button_data, faq_match
+from bot.schedule import model as sched
+from bot.schedule.faq import FaqEntry
 from bot.store import Store
 from bot.store.questions import DAY, question_text
 
@@ -125,11 +125,11 @@ def test_the_phone_number_question_still_gets_the_privacy_answer(default_matcher
 
 
 def test_faq_button_data_round_trips_and_refuses_forgeries():
-    assert callbacks.unpack_faq(callbacks.faq("kapan-pemungutan")) == "kapan-pemungutan"
+    assert button_data.unpack_faq(button_data.faq("kapan-pemungutan")) == "kapan-pemungutan"
     for bad in [None, "faq:", "faq:Kapan", "faq:a b", "role:asn", "faq:" + "a" * 70]:
-        assert callbacks.unpack_faq(bad) is None, bad
+        assert button_data.unpack_faq(bad) is None, bad
     with pytest.raises(ValueError):
-        callbacks.faq("a" * 70)
+        button_data.faq("a" * 70)
 
 
 # -- unanswered questions in the store --------------------------------------------------------------

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.schedule import ScheduleError, parse
+from bot.schedule.model import ScheduleError, parse
 
 HEAD = """\
 [election]
@@ -85,8 +85,8 @@ def test_a_bad_entry_is_named_with_its_field(faq, expected):
 
 
 def test_the_office_phone_of_the_schedule_follows_the_contact_line_and_a_bad_one_is_refused():
-    from bot import schedule as sched
-    from bot import texts
+    from bot.content import texts
+    from bot.schedule import model as sched
 
     text = open("config/pilkada2024.toml", encoding="utf-8").read()
     with_phone = text.replace('tps_close = "13:00"\n', 'tps_close = "13:00"\nphone = "0355 123456"\n', 1)

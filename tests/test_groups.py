@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import schedule as sched
+from bot.schedule import model as sched
 from tests.e2e import Harness
 
 GROUP, ADMIN, OWNER, MEMBER = -500, 51, 50, 52

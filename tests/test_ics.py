@@ -1,4 +1,4 @@
-"""bot.ics: the schedule as an iCalendar file, checked by parsing it back with icalendar."""
+"""bot.content.ics: the schedule as an iCalendar file, checked by parsing it back with icalendar."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from bot import schedule as sched
-from bot.ics import schedule_ics
+from bot.content.ics import schedule_ics
+from bot.schedule import model as sched
 
 CONFIG = Path(__file__).resolve().parent.parent / "config" / "pilkada2024.toml"
 JAKARTA = ZoneInfo("Asia/Jakarta")

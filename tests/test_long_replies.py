@@ -15,9 +15,11 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from bot import operators, pages, plan, reports, telegram_html, texts
-from bot import schedule as sched
-from bot.schedule import ROLES
+from bot.content import pages, reports, telegram_html, texts
+from bot.delivery import plan
+from bot.schedule import model as sched
+from bot.schedule.model import ROLES
+from bot.telegram import operators
 from tests.conftest import TZ, make_schedule
 from tests.e2e import Harness
 

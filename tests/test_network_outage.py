@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot import reports, texts
-from bot.scheduler import enqueue_adhoc
+from bot.content import reports, texts
+from bot.delivery.scheduler import enqueue_adhoc
 from bot.store import DONE
 from tests.conftest import TZ, make_schedule
 from tests.e2e import Harness

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from bot import elections, preflight, stale
-from bot import schedule as sched
-from bot.elections import Identity
-from bot.reload import reload_schedule
-from bot.scheduler import enqueue_reminder, send_corrections
+from bot.delivery.scheduler import enqueue_reminder, send_corrections
+from bot.ops import elections, preflight
+from bot.ops.elections import Identity
+from bot.ops.reload import reload_schedule
+from bot.schedule import model as sched
+from bot.schedule import stale
 from bot.store import Store
 from tests import cli_runner
 from tests.e2e import Harness

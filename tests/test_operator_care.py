@@ -7,7 +7,7 @@ import asyncio
 from icalendar import Calendar
 
 from bot import store as st
-from bot import telegram_html, texts
+from bot.content import telegram_html, texts
 from tests.conftest import make_schedule
 from tests.e2e import Harness
 from tests.test_cli import bot

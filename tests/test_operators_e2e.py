@@ -6,7 +6,7 @@ import asyncio
 import time
 from datetime import datetime, timedelta
 
-from bot import texts
+from bot.content import texts
 from tests.conftest import TZ, make_schedule
 from tests.e2e import Harness
 

@@ -10,7 +10,7 @@ import sqlite3
 
 from telegram.error import NetworkError
 
-from bot.health import Outage
+from bot.delivery.health import Outage
 
 
 class Clock:
@@ -22,11 +22,11 @@ class Clock:
 
 
 def lines(caplog, level: int) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "bot.health" and r.levelno == level]
+    return [r.getMessage() for r in caplog.records if r.name == "bot.delivery.health" and r.levelno == level]
 
 
 def test_a_30_percent_fault_rate_for_35_s_is_one_failing_line_and_one_recovered_line(caplog):
-    caplog.set_level(logging.INFO, logger="bot.health")
+    caplog.set_level(logging.INFO, logger="bot.delivery.health")
     clock, told = Clock(), []
     outage = Outage("polling Telegram", lambda part, event, detail: told.append((event, detail)), clock=clock)
     faults = random.Random(7)
@@ -55,7 +55,7 @@ def test_a_30_percent_fault_rate_for_35_s_is_one_failing_line_and_one_recovered_
 
 
 def test_backoff_follows_consecutive_failures_and_a_new_outage_after_recovery_is_told_again(caplog):
-    caplog.set_level(logging.INFO, logger="bot.health")
+    caplog.set_level(logging.INFO, logger="bot.delivery.health")
     clock = Clock()
     outage = Outage("delivery engine", clock=clock, quiet=10)
     locked = sqlite3.OperationalError("database is locked")

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from bot.pacer import BROADCAST, REPLY, Pacer
+from bot.delivery.pacer import BROADCAST, REPLY, Pacer
 
 
 def slots(rate: float, n: int, late: float = 0.0, seed: int = 1) -> list[float]:

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from bot import plan
-from bot import schedule as sched
+from bot.delivery import plan
+from bot.schedule import model as sched
 from tests.conftest import TZ, make_schedule
 from tests.test_cli import bot
 

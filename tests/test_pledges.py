@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot import callbacks, pages, reports, telegram_html, texts
-from bot import schedule as sched
+from bot.content import button_data, pages, reports, telegram_html, texts
+from bot.schedule import model as sched
 from bot.store import DONE, Broadcast, Store
 from tests.conftest import TZ, make_schedule, schedule_toml
 from tests.e2e import Harness
@@ -72,12 +72,12 @@ def test_the_default_schedule_asks_on_the_eve_and_after_the_tps_close():
 
 
 def test_callback_data_is_never_trusted():
-    assert callbacks.unpack_pledge(callbacks.pledge("voted")) == "voted"
-    assert callbacks.unpack_pledge(callbacks.pledge("will_vote")) == "will_vote"
+    assert button_data.unpack_pledge(button_data.pledge("voted")) == "voted"
+    assert button_data.unpack_pledge(button_data.pledge("will_vote")) == "will_vote"
     for forged in ("pledge:", "pledge:maybe", "pledge:voted:1", "pledge:VOTED", "voted", None):
-        assert callbacks.unpack_pledge(forged) is None
+        assert button_data.unpack_pledge(forged) is None
     with pytest.raises(ValueError):
-        callbacks.pledge("maybe")
+        button_data.pledge("maybe")
 
 
 # -- end to end -----------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from bot import poster
-from bot.schedule import ROLES
+from bot.ops import poster
+from bot.schedule.model import ROLES
 
 BOT = "kpu_tulungagung_bot"
 A4_300 = (2480, 3508)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import icalendar
 
-from bot import schedule as sched
-from bot import texts
-from bot.ics import schedule_ics
-from bot.scheduler import pending_corrections
+from bot.content import texts
+from bot.content.ics import schedule_ics
+from bot.delivery.scheduler import pending_corrections
+from bot.schedule import model as sched
 from bot.store import Store
 from tests.test_cli import ROOT, bot
 from tests.test_facts import blocks

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bot.sender import Sender
+from bot.delivery.sender import Sender
 from bot.store import DONE
 from standin import StandIn
 from tests.conftest import make_schedule
@@ -171,7 +171,7 @@ async def test_no_proxy_exempts_a_host(tmp_path, soon, environ):
 
 
 async def test_an_unreachable_proxy_means_nothing_was_sent(environ):
-    from bot.sender import NotSent
+    from bot.delivery.sender import NotSent
     from tests.test_resilience import closed_port
 
     async with StandIn(token=TOKEN) as standin:
@@ -183,7 +183,7 @@ async def test_an_unreachable_proxy_means_nothing_was_sent(environ):
 
 
 def test_messages_name_the_proxy_and_where_it_was_set_without_its_password(environ):
-    from bot.sender import proxy_route
+    from bot.delivery.sender import proxy_route
 
     telegram = "https://api.telegram.org/bot"
     assert proxy_route(telegram, None) == " directly (no proxy set: BOT_PROXY, HTTPS_PROXY)"
@@ -235,7 +235,7 @@ def test_the_cli_with_a_settings_file_goes_through_its_proxy_and_says_which_way_
 
 
 async def test_a_refused_tunnel_means_nothing_was_sent_and_carried_the_credentials(environ):
-    from bot.sender import NotSent
+    from bot.delivery.sender import NotSent
 
     async with CountingProxy() as proxy:
         url = proxy.url.replace("http://", "http://kpu:rahasia@")

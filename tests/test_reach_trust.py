@@ -14,7 +14,7 @@ from datetime import datetime
 import httpx
 import icalendar
 
-from bot import schedule as sched
+from bot.schedule import model as sched
 from tests.conftest import TZ, make_schedule, schedule_toml
 from tests.e2e import TOKEN, Harness, add_subscribers
 from tests.test_cli import ROOT, bot
@@ -133,7 +133,7 @@ async def test_a_changed_stage_date_sends_one_correction_to_those_told(tmp_path,
 
 
 def test_check_and_plan_list_pending_corrections(tmp_path, soon):
-    from bot.scheduler import send_corrections
+    from bot.delivery.scheduler import send_corrections
     from bot.store import Store
 
     db = tmp_path / "bot.db"

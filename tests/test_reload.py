@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import schedule as sched
-from bot.reload import last_outcome, reload_schedule
-from bot.schedule import MAX_TEXT
+from bot.ops.reload import last_outcome, reload_schedule
+from bot.schedule import model as sched
+from bot.schedule.model import MAX_TEXT
 from standin import StandIn
 from tests.conftest import schedule_toml
 from tests.e2e import TOKEN, Harness
@@ -27,11 +27,11 @@ from tests.test_reach_trust import daytime_clock, soon_by, stages
 TOLD = [(300, "pemilih"), (301, "pemilih")]
 VISITOR = 500  # asks /jadwal; gets no reminders, so its replies never mix with them
 OPERATOR = 900
-LONG_PAGE = "x" * (MAX_TEXT - 10)  # fine as a field; /netralitas with the hint is too long (bot/preflight.py)
+LONG_PAGE = "x" * (MAX_TEXT - 10)  # fine as a field; /netralitas with the hint is too long (bot/ops/preflight.py)
 
 
 def broken(toml: str) -> str:
-    """A schedule only the render checks refuse (bot/preflight.py), as `check` does."""
+    """A schedule only the render checks refuse (bot/ops/preflight.py), as `check` does."""
     return toml.replace('netralitas_pemilih = "<b>Lapor pelanggaran</b> uji"', f'netralitas_pemilih = "{LONG_PAGE}"')
 
 
@@ -102,11 +102,11 @@ async def test_an_invalid_file_keeps_the_running_schedule_logs_check_lines_and_t
         path.write_text(broken(schedule_toml([reminder("nanti", soon(3600)), reminder("baru", soon(1))], stages())))
         expected = check_lines(path)
         assert len(expected) >= 1
-        with caplog.at_level(logging.INFO, logger="bot.reload"):
+        with caplog.at_level(logging.INFO, logger="bot.ops.reload"):
             outcome = await reload_schedule(h.application)
 
         assert not outcome.ok and outcome.problems == expected
-        logged = [r.getMessage() for r in caplog.records if r.name == "bot.reload"]
+        logged = [r.getMessage() for r in caplog.records if r.name == "bot.ops.reload"]
         assert all(line in logged for line in expected)
         assert h.runtime.schedule is running and h.runtime.scheduler.schedule is running
         assert {job.name for job in h.runtime.scheduler.reminder_jobs()} == {"nanti"}

@@ -9,9 +9,11 @@ from datetime import datetime
 
 import pytest
 
-from bot import operators, plan, reports, texts
-from bot import schedule as sched
+from bot.content import reports, texts
+from bot.delivery import plan
+from bot.schedule import model as sched
 from bot.store import Store
+from bot.telegram import operators
 from tests.conftest import TZ, schedule_toml
 from tests.test_areas_operators import AREAS, people_db
 from tests.test_cli import bot

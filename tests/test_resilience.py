@@ -12,11 +12,12 @@ import time
 
 import pytest
 
-from bot import cli, texts
-from bot.delivery import Engine
-from bot.health import Outage
-from bot.pacer import Pacer
-from bot.sender import Sender
+from bot.content import texts
+from bot.delivery.engine import Engine
+from bot.delivery.health import Outage
+from bot.delivery.pacer import Pacer
+from bot.delivery.sender import Sender
+from bot.ops import cli
 from bot.store import DONE, Store
 from bot.store import schema as store_schema
 from tests.conftest import make_schedule
@@ -57,7 +58,9 @@ def recovery_without_quiet_period(monkeypatch):
 
 
 def health_records(caplog, level: int, words: str) -> list[logging.LogRecord]:
-    return [r for r in caplog.records if r.name == "bot.health" and r.levelno == level and words in r.getMessage()]
+    return [
+        r for r in caplog.records if r.name == "bot.delivery.health" and r.levelno == level and words in r.getMessage()
+    ]
 
 
 # The test holds BEGIN IMMEDIATE for 40 s against the 30 s busy timeout. Scaled down here
@@ -127,7 +130,7 @@ async def test_the_engine_survives_an_exception_in_take_and_operators_hear_once(
         assert [("Gangguan" in t, "berjalan lagi" in t) for t in operator_notices(h)] == [(True, False), (False, True)]
         assert "injected failure in take" in operator_notices(h)[0]
     # A bug, not the outside world: logged once, with its traceback.
-    [failing] = [r for r in caplog.records if r.name == "bot.health" and r.levelno == logging.ERROR]
+    [failing] = [r for r in caplog.records if r.name == "bot.delivery.health" and r.levelno == logging.ERROR]
     assert failing.exc_info is not None
     assert len(health_records(caplog, logging.INFO, "delivery engine recovered after")) == 1
 

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import schedule as sch
-from bot.schedule import MAX_TEXT, ScheduleError, html_problem, load, parse, shifted
+from bot.schedule import model as sch
+from bot.schedule.model import MAX_TEXT, ScheduleError, html_problem, load, parse, shifted
 
 JKT = ZoneInfo("Asia/Jakarta")
 REPO = Path(__file__).resolve().parent.parent

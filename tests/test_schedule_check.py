@@ -11,9 +11,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from bot import preflight, texts
-from bot import schedule as sched
-from bot.scheduler import enqueue_adhoc, enqueue_reminder, pending_corrections, send_corrections
+from bot.content import texts
+from bot.delivery.scheduler import enqueue_adhoc, enqueue_reminder, pending_corrections, send_corrections
+from bot.ops import preflight
+from bot.schedule import model as sched
 from tests.conftest import TZ
 from tests.test_cli import bot
 

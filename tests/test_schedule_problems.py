@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import schedule as sched
-from bot import schedule_problems, texts
+from bot.content import texts
+from bot.schedule import model as sched
+from bot.schedule import problems as schedule_problems
 
 ROLES = '\nroles = ["asn", "kades", "pemilih"]'  # the first reminder's, not the comment's
 DEFAULT = (Path(__file__).resolve().parent.parent / "config" / "pilkada2024.toml").read_text(encoding="utf-8")

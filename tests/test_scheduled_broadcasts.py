@@ -6,10 +6,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot import plan, send_time, texts
 from bot import store as st
-from bot.reports import ADHOC_TTL
-from bot.scheduler import Scheduler, start_scheduled
+from bot.content import texts
+from bot.content.reports import ADHOC_TTL
+from bot.delivery import plan
+from bot.delivery.scheduler import Scheduler, start_scheduled
+from bot.schedule import send_time
 from tests.conftest import TZ, make_schedule
 
 NOW = datetime(2027, 11, 25, 10, 0, tzinfo=TZ).timestamp()

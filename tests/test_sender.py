@@ -1,4 +1,4 @@
-"""Tests for bot.sender: the aiohttp Bot API client used for broadcasts, against the local stand-in."""
+"""Tests for bot.delivery.sender: the aiohttp Bot API client used for broadcasts, against the local stand-in."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.sender import ChatNotFound, NotSent, Sender
+from bot.delivery.sender import ChatNotFound, NotSent, Sender
 from standin import StandIn
 
 TOKEN = "654321:SECRET-sender-token"

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import render
-from bot import schedule as sched
-from bot.schedule import ScheduleError, parse
+from bot.content import render
+from bot.schedule import model as sched
+from bot.schedule.model import ScheduleError, parse
 from tests.test_cli import bot
 from tests.test_facts import blocks
 from tests.test_preview import DEFAULT, assert_no_old_date, moved_copy

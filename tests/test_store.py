@@ -177,7 +177,7 @@ def test_a_copy_waiting_for_the_network_uses_no_attempt_and_is_due_when_it_is_ba
 
 
 def test_an_outcome_that_cannot_be_recorded_puts_its_copy_back_in_line(store):
-    from bot.delivery import apply_outcomes
+    from bot.delivery.engine import apply_outcomes
 
     add(store, 1, "asn")
     add(store, 2, "asn")

@@ -1,8 +1,8 @@
-"""bot.telegram_html: the one checker of Telegram's HTML subset (schedule check, /siaran, CLI, stand-in)."""
+"""bot.content.telegram_html: the one checker of Telegram's HTML subset (schedule check, /siaran, CLI, stand-in)."""
 
 import pytest
 
-from bot import telegram_html as th
+from bot.content import telegram_html as th
 
 
 def problem(text: str, **kwargs) -> th.Problem:

@@ -7,8 +7,8 @@ import textwrap
 
 import pytest
 
-from bot import render
-from bot.schedule import ScheduleError, parse
+from bot.content import render
+from bot.schedule.model import ScheduleError, parse
 
 HEAD = """
 [election]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot import schedule as sched
-from bot import texts
+from bot.content import texts
+from bot.schedule import model as sched
 
 
 def default():

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Migrations
 
-from bot import scheduler
+from bot.delivery import scheduler
 from bot.store import ACTIVE, BLOCKED, DONE, MIGRATIONS, SENT, STOPPED, VISITOR, WRITING, Store, migrate, open_db
 from bot.store.schema import areas as areas_migration
 from bot.store.schema import initial_schema

@@ -11,7 +11,7 @@ import json
 import time
 from collections.abc import Iterable
 
-from bot.areas import audience_sql
+from bot.schedule.areas import audience_sql
 from bot.store.base import StoreBase
 from bot.store.rows import Broadcast, columns, fetch_all, fetch_one
 from bot.store.statuses import (
@@ -33,7 +33,7 @@ from bot.store.statuses import (
 )
 
 SELECT_BROADCAST = f"SELECT {columns(Broadcast)} FROM broadcasts"
-CHANNEL_COPY = "channel:"  # meta key prefix: the channel a broadcast is also posted to (bot/channel.py)
+CHANNEL_COPY = "channel:"  # meta key prefix: the channel a broadcast is also posted to (bot/delivery/channel.py)
 
 
 class BroadcastStore(StoreBase):

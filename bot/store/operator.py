@@ -12,7 +12,7 @@ from bot.store.statuses import CHOOSING, OPEN_DRAFTS, TYPING, UNFINISHED
 
 SELECT_DRAFT = f"SELECT {columns(Draft)} FROM drafts"
 # An operator's Telegram name, one meta row each ("operator_name:<user id>"), shown in /audit and
-# /laporan. Only the user ids of BOT_ADMIN_IDS get one (bot/operators.py), never a subscriber.
+# /laporan. Only the user ids of BOT_ADMIN_IDS get one (bot/telegram/operators.py), never a subscriber.
 OPERATOR_NAME_KEY = "operator_name:"
 # The audit action of a `broadcast` from the command line; its actor is "cli:<user>".
 CLI_BROADCAST = "broadcast"

@@ -86,7 +86,7 @@ class PledgeStore(StoreBase):
         """(ask, role, kecamatan, people) who were sent a reminder carrying that ask.
 
         People, not copies: someone sent two reminders with the same ask counts once. Only private
-        chats count (groups get no button, see bot/pledges.py); role and kecamatan as they are now.
+        chats count (groups get no button, see bot/content/pledges.py); role and kecamatan as they are now.
         Delivery records removed by ``purge`` no longer count.
         """
         return self.conn.execute(

@@ -107,7 +107,7 @@ class Job:
     attempts: int
     ask: str | None = None  # the pledge button to send with it, if any
     language: str = "id"  # the recipient's language: "id" or "en" (for the button)
-    to_channel: bool = False  # the copy for the commission's channel (bot/channel.py), not a subscriber's
+    to_channel: bool = False  # the copy for the commission's channel (bot/delivery/channel.py), not a subscriber's
 
 
 def columns(row_type: type, table: str = "") -> str:

@@ -21,7 +21,7 @@ from bot.store.statuses import ACTIVE, PENDING, SENDING
 
 # Seconds a connection waits for another one's write lock before "database is locked". Connections
 # used from worker threads (engine, scheduler) may wait long; the event loop's own connection
-# waits less (see bot/app.py), so a foreign lock never freezes replies for long.
+# waits less (see bot/telegram/app.py), so a foreign lock never freezes replies for long.
 BUSY_TIMEOUT = 30.0
 HEARTBEAT_KEY = "heartbeat"
 # Tables every bot database has had since the first release; a file without them is something else.
@@ -242,7 +242,7 @@ def scheduled_broadcasts(db: sqlite_utils.Database) -> None:
     """The time a /siaran draft is to be sent ("Kirim nanti"), NULL for at once.
 
     The broadcast itself needs no new column: it waits in ``broadcasts`` with status 'scheduled'
-    and its time in ``at`` until it falls due (bot/scheduler.py).
+    and its time in ``at`` until it falls due (bot/delivery/scheduler.py).
     """
     db.conn.execute("ALTER TABLE drafts ADD COLUMN send_at REAL")
 

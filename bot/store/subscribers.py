@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from bot.areas import audience_sql
+from bot.schedule.areas import audience_sql
 from bot.store.base import StoreBase
 from bot.store.rows import Subscriber, columns, fetch_one
 from bot.store.statuses import (

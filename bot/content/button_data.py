@@ -1,0 +1,262 @@
+"""Callback data of inline buttons: packed and unpacked here, and nowhere else.
+
+Every button's data starts with a kind (``role:``, ``lang:``, ``ics``, ``op:``, ``page:``, ``forget:``); each kind has a
+pattern for its ``CallbackQueryHandler``. Unpacking never trusts the data: anyone can send any
+callback data to the bot, so whatever is not exactly what this module packs unpacks to None.
+Callback data never depends on the language: a button works whoever presses it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.content.texts import LANGS
+from bot.schedule.model import ASKS, ROLES
+
+MAX_BYTES = 64  # Telegram's limit for callback data
+MAX_DRAFT_DIGITS = 18  # any id of at most 18 digits fits SQLite's 64-bit integers
+MAX_PAGE_DIGITS = 4
+PAGE_VIEWS = ("jadwal", "rencana", "laporan", "audit", "pertanyaan")  # the replies shown in pages with ◀ ▶
+
+_ROLE = "role:"
+_LANGUAGE = "lang:"
+CALENDAR = "ics"
+_DRAFT = "op:"
+_PAGE = "page:"
+_FORGET = "forget:"
+FORGET_YES, FORGET_NO = "yes", "no"
+
+ROLE_PATTERN = f"^{re.escape(_ROLE)}"
+LANGUAGE_PATTERN = f"^{re.escape(_LANGUAGE)}"
+CALENDAR_PATTERN = f"^{re.escape(CALENDAR)}$"
+DRAFT_PATTERN = f"^{re.escape(_DRAFT)}"
+FORGET_PATTERN = f"^{re.escape(_FORGET)}"
+
+
+def page_pattern(*views: str) -> str:
+    """The pattern of the ◀ ▶ buttons of the given views (a handler serves only its own views)."""
+    return f"^{re.escape(_PAGE)}(?:{'|'.join(re.escape(v) for v in views)}):"
+
+
+def _checked(data: str) -> str:
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def role(name: str) -> str:
+    """The data of the button that subscribes with role `name`."""
+    return _checked(_ROLE + name)
+
+
+def language(code: str) -> str:
+    """The data of the button that chooses the reply language `code`."""
+    return _checked(_LANGUAGE + code)
+
+
+def draft(draft_id: int, action: str) -> str:
+    """The data of an operator's button acting on a broadcast draft (``t:<role>``, ``next``, ``send`` ...)."""
+    return _checked(f"{_DRAFT}{draft_id}:{action}")
+
+
+def page(view: str, number: int) -> str:
+    """The data of a ◀ ▶ button that shows page `number` (0-based) of the reply `view`."""
+    if view not in PAGE_VIEWS or not 0 <= number < 10**MAX_PAGE_DIGITS:
+        raise ValueError(f"no page {number} of {view!r}")
+    return _checked(f"{_PAGE}{view}:{number}")
+
+
+def forget(answer: str) -> str:
+    """The data of a /hapus confirmation button: ``yes`` deletes the chat's data, ``no`` keeps it."""
+    if answer not in (FORGET_YES, FORGET_NO):
+        raise ValueError(f"unknown /hapus answer {answer!r}")
+    return _checked(_FORGET + answer)
+
+
+def unpack_role(data: str | None) -> str | None:
+    """The role of a role button; None for anything else (an old or forged button)."""
+    value = _after(data, _ROLE)
+    return value if value in ROLES else None
+
+
+def unpack_language(data: str | None) -> str | None:
+    """The language of a language button; None for anything else."""
+    value = _after(data, _LANGUAGE)
+    return value if value in LANGS else None
+
+
+def unpack_forget(data: str | None) -> str | None:
+    """``yes`` or ``no`` of a /hapus confirmation button; None for anything else."""
+    value = _after(data, _FORGET)
+    return value if value in (FORGET_YES, FORGET_NO) else None
+
+
+def unpack_draft(data: str | None) -> tuple[int, str] | None:
+    """(draft id, action) of an operator's button; None for anything else (forged or cut short)."""
+    value = _after(data, _DRAFT)
+    draft_part, colon, action = (value or "").partition(":")
+    if not colon or not (draft_part.isascii() and draft_part.isdigit()) or len(draft_part) > MAX_DRAFT_DIGITS:
+        return None
+    return int(draft_part), action
+
+
+def unpack_page(data: str | None) -> tuple[str, int] | None:
+    """(view, page number) of a ◀ ▶ button; None for anything else."""
+    view, colon, number = (_after(data, _PAGE) or "").partition(":")
+    if not colon or view not in PAGE_VIEWS:
+        return None
+    if not (number.isascii() and number.isdigit()) or len(number) > MAX_PAGE_DIGITS:
+        return None
+    return view, int(number)
+
+
+def _after(data: str | None, prefix: str) -> str | None:
+    if data is None or not data.startswith(prefix):
+        return None
+    return data[len(prefix) :]
+
+
+# -- areas: the subscriber's kecamatan/desa step
+# The kecamatan/desa buttons after a role is chosen (``s``: under the subscription confirmation) and
+# under /wilayah (``w``). Actions: ``p:<page>`` turn the kecamatan pages, ``k:<area>`` choose a
+# kecamatan (its desa are asked next, if it lists any), ``q:<area>:<page>`` turn the desa pages,
+# ``a:<area>`` keep the kecamatan without a desa, ``d:<area>/<desa>`` choose a desa, ``skip`` and
+# ``del`` (remove the area, /wilayah only).
+_AREA = "area:"
+AREA_PATTERN = f"^{re.escape(_AREA)}"
+AREA_AFTER_START, AREA_COMMAND = "s", "w"
+_AREA_ID = re.compile(r"[a-z0-9-]+")
+
+
+@dataclass(frozen=True)
+class AreaPress:
+    where: str  # AREA_AFTER_START or AREA_COMMAND
+    action: str  # p, k, q, a, d, skip, del
+    area: str | None = None
+    desa: str | None = None
+    page: int = 0
+
+
+def area(where: str, action: str, area_id: str | None = None, desa: str | None = None, page: int = 0) -> str:
+    """The data of a kecamatan/desa button (see :class:`AreaPress`); ValueError if it cannot be packed."""
+    press = AreaPress(where, action, area_id, desa, page)
+    data = _pack_area(press)
+    if unpack_area(data) != press:
+        raise ValueError(f"cannot pack area button {press!r}")
+    return _checked(data)
+
+
+def _pack_area(p: AreaPress) -> str:
+    head = f"{_AREA}{p.where}:{p.action}"
+    if p.action == "p":
+        return f"{head}:{p.page}"
+    if p.action in ("k", "a"):
+        return f"{head}:{p.area}"
+    if p.action == "q":
+        return f"{head}:{p.area}:{p.page}"
+    if p.action == "d":
+        return f"{head}:{p.area}/{p.desa}"
+    return head
+
+
+def unpack_area(data: str | None) -> AreaPress | None:
+    """What a kecamatan/desa button asks; None for anything else (forged, cut short, unknown)."""
+    parts = (_after(data, _AREA) or "").split(":")
+    if len(parts) < 2 or parts[0] not in (AREA_AFTER_START, AREA_COMMAND):
+        return None
+    where, action, args = parts[0], parts[1], parts[2:]
+
+    def number(text: str) -> int | None:
+        ok = text.isascii() and text.isdigit() and len(text) <= MAX_PAGE_DIGITS
+        return int(text) if ok else None
+
+    def ident(text: str) -> bool:
+        return bool(_AREA_ID.fullmatch(text))
+
+    if action in ("skip", "del") and not args and (action == "skip" or where == AREA_COMMAND):
+        return AreaPress(where, action)
+    if action == "p" and len(args) == 1 and (page := number(args[0])) is not None:
+        return AreaPress(where, action, page=page)
+    if action in ("k", "a") and len(args) == 1 and ident(args[0]):
+        return AreaPress(where, action, args[0])
+    if action == "q" and len(args) == 2 and ident(args[0]) and (page := number(args[1])) is not None:
+        return AreaPress(where, action, args[0], page=page)
+    if action == "d" and len(args) == 1:
+        kecamatan, slash, desa = args[0].partition("/")
+        if slash and ident(kecamatan) and ident(desa):
+            return AreaPress(where, action, kecamatan, desa)
+    return None
+
+
+# -- areas: the /siaran area step
+# The area step of /siaran: draft buttons whose action is a verb and numbers, e.g. ``op:5:ak:3``.
+# Numbers are positions in the schedule's area (and desa) lists, so any id length fits in 64 bytes.
+AREA_VERBS = {
+    "aa": 0,  # every area (clears the choice)
+    "an": 0,  # done: go on to the text
+    "ak": 1,  # toggle kecamatan i (from the list)
+    "aw": 1,  # toggle the whole kecamatan i (from its desa list)
+    "ad": 2,  # toggle desa j of kecamatan i
+    "al": 1,  # show page n of the kecamatan list
+    "av": 2,  # show page n of the desa of kecamatan i
+}
+MAX_AREA_DIGITS = 4
+
+
+def draft_area(draft_id: int, verb: str, *numbers: int) -> str:
+    """The data of an area-step button of a draft (see ``AREA_VERBS``)."""
+    if AREA_VERBS.get(verb) != len(numbers) or not all(0 <= n < 10**MAX_AREA_DIGITS for n in numbers):
+        raise ValueError(f"bad area button {verb} {numbers}")
+    return draft(draft_id, ":".join([verb, *(str(n) for n in numbers)]))
+
+
+def unpack_draft_area(action: str) -> tuple[str, tuple[int, ...]] | None:
+    """(verb, numbers) of a draft action packed by :func:`draft_area`; None for anything else."""
+    verb, *parts = action.split(":")
+    if AREA_VERBS.get(verb) != len(parts):
+        return None
+    if not all(p.isascii() and p.isdigit() and len(p) <= MAX_AREA_DIGITS for p in parts):
+        return None
+    return verb, tuple(int(p) for p in parts)
+
+
+# -- pledges
+# The one-tap pledge button under a reminder with `ask` ("pledge:will_vote"). The ask is all it
+# carries: who pressed is the chat, so a forged press can only record the presser's own pledge.
+_PLEDGE = "pledge:"
+PLEDGE_PATTERN = f"^{re.escape(_PLEDGE)}"
+
+
+def pledge(ask: str) -> str:
+    """The data of the pledge button of `ask` (one of ``schedule.ASKS``)."""
+    if ask not in ASKS:
+        raise ValueError(f"unknown ask {ask!r}")
+    return _checked(_PLEDGE + ask)
+
+
+def unpack_pledge(data: str | None) -> str | None:
+    """The ask of a pledge button; None for anything else (an unknown ask, a forged button)."""
+    value = _after(data, _PLEDGE)
+    return value if value in ASKS else None
+
+
+# -- the FAQ
+# A related question under an FAQ answer (or under "not found"): ``faq:<entry id>`` shows that
+# entry's answer.
+_FAQ = "faq:"
+FAQ_PATTERN = f"^{re.escape(_FAQ)}"
+_FAQ_ID = re.compile(r"[a-z0-9-]+")  # schedule ids
+
+
+def faq(entry_id: str) -> str:
+    """The data of a button that shows the answer of FAQ entry ``entry_id``; ValueError if it cannot be packed."""
+    if not _FAQ_ID.fullmatch(entry_id):
+        raise ValueError(f"not an FAQ id: {entry_id!r}")
+    return _checked(_FAQ + entry_id)
+
+
+def unpack_faq(data: str | None) -> str | None:
+    """The FAQ id of a related-question button; None for anything else."""
+    value = _after(data, _FAQ)
+    return value if value is not None and _FAQ_ID.fullmatch(value) and len(value) <= MAX_BYTES else None

@@ -1,0 +1,432 @@
+"""Delivery: the engine that drains the outbox, through the pacer (``bot.delivery.pacer``).
+
+- Broadcast copies go through ``bot.delivery.sender.Sender``, a lean aiohttp keep-alive client, because
+  python-telegram-bot's per-request overhead caps one process well below 1,000 messages/s.
+- ``Engine`` takes due deliveries from the outbox in the store, sends them, and records each
+  outcome: sent, blocked (403), gone (chat not found), expired, failed (after bounded retries).
+  Its database work runs on a thread of its own, and it survives any failure (see ``Engine``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import random
+import socket
+import sqlite3
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
+
+from bot import store as st
+from bot.content import pledges, texts
+from bot.delivery.health import BACKOFF_CAP, Outage
+from bot.delivery.pacer import BROADCAST, Pacer, retry_seconds
+from bot.delivery.sender import ChatNotFound, NotSent, Sender
+
+log = logging.getLogger(__name__)
+
+# Longest wait between two tries while the network is down: the outage's first copy to go through
+# makes every waiting copy due at once, so this only bounds how late the first one notices.
+NETWORK_WAIT_CAP = 15.0
+
+
+def transport_failed(exc: BaseException) -> bool:
+    """True when no HTTP answer came back: the connection failed (by the exception's kind and
+    cause, never its wording). A 5xx answer is a NetworkError too, but without a cause."""
+    return isinstance(exc, NotSent | TimedOut) or exc.__cause__ is not None
+
+
+def never_left(exc: BaseException) -> bool:
+    """True when the request provably never reached Telegram (refused, DNS, proxy refused): the
+    network is down, not Telegram unhappy; such a copy waits for the network instead of failing."""
+    return transport_failed(exc) and not may_have_arrived(exc)
+
+
+def may_have_arrived(exc: BaseException) -> bool:
+    """True when Telegram may have taken the message although no answer came back, so a retry may
+    deliver it twice ("ambiguous"): the request went out, then the connection broke or timed out.
+
+    False when nothing was sent (:class:`~bot.delivery.sender.NotSent`: refused, unreachable, name not
+    resolved; or a refused connection anywhere in the cause chain) and when Telegram answered.
+    """
+    if isinstance(exc, NotSent):
+        return False
+    cause = exc.__cause__
+    while cause is not None:
+        if isinstance(cause, ConnectionRefusedError | socket.gaierror):
+            return False
+        cause = cause.__cause__
+    return isinstance(exc, TimedOut) or exc.__cause__ is not None
+
+
+class Expired(Exception):
+    """A broadcast copy's slot came after its `expires`: it must not be sent late."""
+
+
+@dataclass
+class Progress:
+    """Where a broadcast stood at the previous progress report (wall time)."""
+
+    sent: int
+    at: float
+
+
+# An outcome to record: the name of a Store method and its arguments. Written in batches by the
+# engine's database thread (one transaction per round), not one by one on the event loop.
+Op = tuple[str, tuple]
+
+
+class Engine:
+    """Drains the outbox: takes due deliveries, sends them through the pacer, records outcomes.
+
+    Every database call runs on one worker thread with a connection of its own, so a write lock
+    held elsewhere (a backup, ``sqlite3`` in a shell) never freezes the event loop. Any failure of
+    a round (``database is locked`` included) is logged once, told to the operators once, and
+    retried with capped exponential backoff (:class:`bot.delivery.health.Outage`); the engine never ends
+    before :meth:`stop`.
+    """
+
+    def __init__(
+        self,
+        store: st.Store,
+        sender: Sender,
+        pacer: Pacer,
+        *,
+        concurrency: int = 16,
+        max_attempts: int = 6,
+        backoff_base: float = 1.0,
+        backoff_cap: float = BACKOFF_CAP,
+        paid_broadcast: bool = False,
+        progress_interval: float = 10.0,
+        network_wait_cap: float = NETWORK_WAIT_CAP,
+        notify=None,
+        clock: Callable[[], float] = time.time,
+    ):
+        self.store = store  # only its path is used: the engine opens its own connection
+        self.sender = sender
+        self.pacer = pacer
+        self.concurrency = concurrency
+        self.max_attempts = max_attempts
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.paid_broadcast = paid_broadcast
+        self.progress_interval = progress_interval
+        self.clock = clock  # wall time, as the scheduler's: expiry, retry times, progress (tests shift it)
+        self.outage = Outage("delivery engine", notify)
+        self.network = Outage("Telegram connection (broadcasts)")
+        self.network_wait_cap = network_wait_cap
+        self._offline_until = -math.inf  # while the network is down: no new work before this (wall time)
+        self.last_ran: float | None = None  # wall time of the last round that completed
+        self._wake = asyncio.Event()
+        self._stop_event = asyncio.Event()
+        self._tasks: dict[asyncio.Task, tuple[st.Job, dict]] = {}
+        self._ops: list[Op] = []  # outcomes of finished sends, not yet written
+        self._stopping = False
+        self._loop_done: asyncio.Event | None = None  # set when run() has left its last round
+        self._progress: dict[str, Progress] = {}
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine-db")
+        self._db_store: st.Store | None = None
+        self._recovered = False
+        self._last_housekeeping = -math.inf
+        self._last_progress = time.monotonic()
+        self.recovered = 0
+        self.username: str | None = None  # the bot's @name, named in the channel's copies: set at start
+
+    def wake(self) -> None:
+        """Something was enqueued: look at the outbox now rather than at the next poll."""
+        self._wake.set()
+
+    # -- the database thread ---------------------------------------------------------------------
+
+    async def _db(self, fn, *args):
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    def _conn(self) -> st.Store:
+        """The engine's own connection (database thread only)."""
+        if self._db_store is None:
+            self._db_store = self.store.reopen()
+        if self._db_store.conn.in_transaction:  # a COMMIT that failed leaves one open
+            self._db_store.conn.execute("ROLLBACK")
+        return self._db_store
+
+    def _round(self, batch: list[Op], free: int, housekeeping: bool, progress: bool, want_due: bool):
+        """Database thread: record outcomes, take new work, housekeeping; one call per round."""
+        store = self._conn()
+        if not self._recovered:
+            self.recovered = store.recover_in_flight()
+            self._recovered = True
+            if self.recovered:
+                log.warning(
+                    "%d deliveries were in flight when the bot last stopped; sending them again "
+                    "(at most %d people may get a message twice)",
+                    self.recovered,
+                    self.recovered,
+                )
+        apply_outcomes(store, batch)
+        if housekeeping:
+            store.expire_overdue(now=self.clock())
+            for b in store.close_finished(now=self.clock()):
+                self._progress.pop(b.id, None)
+                log.info("broadcast %s finished: %s", b.id, summary_line(b))
+        if progress:
+            self._log_progress(store)
+        due = store.next_due() if want_due else None
+        # Last: once taken, copies are 'sending', and nothing after this may fail and strand them.
+        jobs = store.take(free, now=self.clock()) if free > 0 else []
+        return jobs, due
+
+    def _close_conn(self) -> None:
+        if self._db_store is not None:
+            self._db_store.close()
+            self._db_store = None
+
+    # -- the loop --------------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Rounds until :meth:`stop`; a failed round is retried after a backoff, never fatal."""
+        self._loop_done = asyncio.Event()
+        try:
+            while not self._stopping:
+                try:
+                    idle, due = await self._step()
+                except Exception as exc:
+                    await self._pause(self.outage.failed(exc))
+                    continue
+                self.outage.ok()
+                self.last_ran = time.time()  # for the heartbeat file, read by other processes: real time
+                if idle:
+                    await self._idle(due)
+        finally:
+            self._loop_done.set()
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait `seconds` before the next try, or less if the engine is stopped."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop_event.wait(), seconds)
+
+    async def _step(self) -> tuple[bool, float | None]:
+        """One round; returns whether to idle and, if nothing is in flight, the next retry time."""
+        self._wake.clear()  # before the database call: a send that ends during it wakes the idle
+        now = time.monotonic()
+        housekeeping = now - self._last_housekeeping >= 0.5 or not self._tasks
+        progress = now - self._last_progress >= self.progress_interval
+        free = self.concurrency - len(self._tasks)
+        if self.clock() < self._offline_until:  # the network is down: wait for the next probe
+            free = 0
+        batch, self._ops = self._ops, []
+        try:
+            jobs, due = await self._db(self._round, batch, free, housekeeping, progress, not self._tasks)
+        except BaseException:
+            self._ops[:0] = batch  # what was not written is tried again next round
+            raise
+        if housekeeping:
+            self._last_housekeeping = now
+        if progress:
+            self._last_progress = now
+        if self._stopping:  # stop() came during the call: these were never attempted
+            self._ops.extend(("release", (job.broadcast_id, job.chat_id)) for job in jobs)
+            return False, None
+        for job in jobs:
+            args: dict = {"started": False}  # set once the request is on the wire
+            task = asyncio.create_task(self._deliver(job, args))
+            self._tasks[task] = (job, args)
+            task.add_done_callback(self._done)
+        return (not jobs or len(self._tasks) >= self.concurrency), due
+
+    def _done(self, task: asyncio.Task) -> None:
+        self._tasks.pop(task, None)
+        if not task.cancelled():
+            self._ops.extend(task.result())
+        self._wake.set()
+
+    async def _idle(self, due: float | None) -> None:
+        timeout = 1.0
+        if due is not None:  # only with nothing in flight can the next retry be what we wait for
+            timeout = min(timeout, max(0.0, due - self.clock()))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout)
+
+    def _log_progress(self, store: st.Store) -> None:
+        now = self.clock()
+        for b in store.active_broadcasts():
+            p = self._progress.setdefault(b.id, Progress(0, b.enqueued_at or b.created_at))
+            rate = (b.n_sent - p.sent) / max(1e-9, now - p.at)
+            p.sent, p.at = b.n_sent, now
+            pending = st.undelivered(b)
+            eta = now + pending / rate if rate > 0 else None
+            store.record_progress(b.id, rate, eta)
+            eta_text = time.strftime("%H:%M:%S", time.localtime(eta)) if eta else "?"
+            log.info(
+                "broadcast %s: sent %d, pending %d, blocked %d, failed %d, %.1f msg/s, estimated finish %s",
+                b.id, b.n_sent, pending, b.n_blocked + b.n_gone, b.n_failed, rate, eta_text,
+            )  # fmt: skip
+
+    async def _deliver(self, job: st.Job, args: dict) -> list[Op]:
+        """Send one copy; returns the outcome to record (written later, in a batch)."""
+        b, chat_id = job.broadcast_id, job.chat_id
+        try:
+            await self.pacer.acquire(chat_id, (BROADCAST, job.deliver_by))
+            if self.clock() >= job.expires:
+                raise Expired()
+            args["started"] = True
+            text = texts.channel_text(job.text, self.username) if job.to_channel else job.text
+            try:
+                await self.sender.send_message(
+                    chat_id, text, disable_notification=job.silent, allow_paid_broadcast=self.paid_broadcast,
+                    reply_markup=pledges.markup(job.ask, chat_id, job.language),
+                )  # fmt: skip
+            except RetryAfter as exc:
+                self.pacer.pause(retry_seconds(exc), BROADCAST)
+                raise
+        except asyncio.CancelledError:
+            if not args.get("started"):
+                self._ops.append(("release", (b, chat_id)))
+            raise
+        except Expired:
+            return [("finish", (b, chat_id, st.EXPIRED, "expired before a send slot was free"))]
+        except ChatMigrated as exc:
+            new = exc.new_chat_id
+            return [("migrated", (b, chat_id, new))]
+        except Forbidden as exc:
+            return [("finish", (b, chat_id, st.BLOCKED, exc.message))]
+        except RetryAfter as exc:
+            # The pacer already holds every slot; this copy goes back to the front of the line.
+            return [("retry_later", (b, chat_id, self.clock() + retry_seconds(exc), str(exc)))]
+        except ChatNotFound as exc:  # the chat is gone for good; a bad message is a BadRequest below
+            return [("set_status", (chat_id, st.GONE)), ("finish", (b, chat_id, st.GONE, exc.message))]
+        except BadRequest as exc:
+            return [("finish", (b, chat_id, st.FAILED, exc.message))]
+        except InvalidToken as exc:
+            log.error("Telegram refused the bot token; deliveries wait until it is fixed")
+            return [("retry_later", (b, chat_id, self.clock() + 60, exc.message))]
+        except TimedOut as exc:
+            self.network.failed(exc)
+            return self._retry_or_fail(job, f"TimedOut: {exc.message}", ambiguous=True)
+        except NetworkError as exc:
+            if never_left(exc):
+                return self._wait_for_network(job, exc)
+            if transport_failed(exc):
+                self.network.failed(exc)
+            else:
+                self._network_ok()  # Telegram answered (5xx): the connection works
+            return self._retry_or_fail(job, f"NetworkError: {exc.message}", ambiguous=may_have_arrived(exc))
+        except Exception as exc:  # keep the engine alive whatever one send does
+            log.exception("unexpected error delivering %s to a chat", b)
+            return self._retry_or_fail(job, f"{type(exc).__name__}: {exc}")
+        self._network_ok()
+        return [("finish", (b, chat_id, st.SENT))]
+
+    def _wait_for_network(self, job: st.Job, exc: NetworkError) -> list[Op]:
+        """Nothing left this machine: the copy waits for the network (until it expires), and the
+        engine takes no new work until the next probe, so an outage of hours costs no attempts."""
+        delay = min(self.network_wait_cap, self.network.failed(exc)) * random.uniform(0.8, 1.0)
+        self._offline_until = max(self._offline_until, self.clock() + delay)
+        next_at = self.clock() + delay
+        return [("wait_for_network", (job.broadcast_id, job.chat_id, next_at, f"NetworkError: {exc.message}"))]
+
+    def _network_ok(self) -> None:
+        """A request got an answer: if the network was down, copies waiting for it are due now."""
+        if self._offline_until > -math.inf:  # the first answer since a copy found the network down
+            self._ops.append(("network_back", (self.clock(),)))
+        self._offline_until = -math.inf
+        self.network.ok()
+
+    def _retry_or_fail(self, job: st.Job, error: str, ambiguous: bool = False) -> list[Op]:
+        attempt = job.attempts + 1
+        if attempt >= self.max_attempts:
+            return [("finish", (job.broadcast_id, job.chat_id, st.FAILED, error))]
+        delay = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
+        delay = min(delay, self.backoff_cap)
+        return [("retry_later", (job.broadcast_id, job.chat_id, self.clock() + delay, error, None, ambiguous))]
+
+    async def stop(self, timeout: float = 4.0) -> None:
+        """Stop taking work; let requests already on the wire finish (up to `timeout`) and record them."""
+        self._stopping = True
+        self._stop_event.set()
+        self._wake.set()
+        waiting = [t for t, (_, args) in self._tasks.items() if not args.get("started")]
+        for task in waiting:
+            task.cancel()
+        deadline = time.monotonic() + timeout
+        if self._loop_done is not None:
+            # A round in the database thread may have just taken jobs; it hands them back (as
+            # 'release' outcomes) when it returns, and those must be in the batch written below.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._loop_done.wait(), timeout)
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=max(0.1, deadline - time.monotonic()))
+        left = list(self._tasks)
+        for task in left:  # still on the wire: stays 'sending', resumed after the restart
+            task.cancel()
+        if left:
+            await asyncio.wait(left, timeout=0.5)
+        batch, self._ops = self._ops, []
+        try:
+            await asyncio.wait_for(self._db(self._apply_and_close, batch), 3.0)
+        except Exception as exc:  # a lock held elsewhere: those copies are resumed after the restart
+            log.warning("could not record %d delivery outcomes at stop: %s", len(batch), exc)
+        self._executor.shutdown(wait=False)
+
+    def _apply_and_close(self, batch: list[Op]) -> None:
+        try:
+            apply_outcomes(self._conn(), batch)
+        finally:
+            self._close_conn()
+
+
+def apply_outcomes(store: st.Store, batch: list[Op]) -> None:
+    """Write a batch of outcomes in one transaction; applied ones are removed from `batch`.
+
+    A lock or I/O error leaves the whole batch to be tried again; a bug in one outcome must not
+    hold back the others, so then they are written one by one and the broken one is skipped.
+    """
+    if not batch:
+        return
+    try:
+        with store.transaction():
+            for name, args in batch:
+                getattr(store, name)(*args)
+    except sqlite3.OperationalError:
+        raise
+    except Exception:
+        log.exception("recording %d delivery outcomes failed; recording them one by one", len(batch))
+        while batch:
+            name, args = batch[0]
+            try:
+                with store.transaction():
+                    getattr(store, name)(*args)
+            except sqlite3.OperationalError:
+                raise
+            except Exception:
+                log.exception("could not record %s%r; the copy goes back in line", name, args[:2])
+                release_after_failure(store, name, args)
+            batch.pop(0)
+    batch.clear()
+
+
+def release_after_failure(store: st.Store, name: str, args: tuple) -> None:
+    """An outcome that could not be recorded must not leave its copy 'sending' for ever: it goes
+    back to pending (sent again; a duplicate is better than a copy that never ends)."""
+    if name in ("finish", "retry_later", "wait_for_network", "migrated") and len(args) >= 2:
+        try:
+            with store.transaction():
+                store.release(args[0], args[1])
+        except sqlite3.OperationalError:
+            raise
+        except Exception:
+            log.exception("could not put %s back in line either", args[0])
+
+
+def summary_line(b: st.Broadcast) -> str:
+    """One line of final figures for a broadcast row."""
+    return (
+        f"{b.total} recipients: {b.n_sent} sent, {b.n_blocked} blocked, {b.n_gone} gone, "
+        f"{b.n_expired} expired, {b.n_failed} failed, {b.n_cancelled} cancelled "
+        f"({b.n_retries} retries, {b.n_resumed} resumed after a restart)"
+    )

@@ -1,0 +1,79 @@
+"""The kecamatan/desa step of a subscription: its buttons and its deep links (no handlers here).
+
+After a role is chosen, and under /wilayah, the bot offers the schedule's kecamatan as buttons,
+PER_PAGE at a time with ◀ ▶, then the chosen kecamatan's desa if it lists any. Every step may be
+skipped: an area is optional and only narrows what area-targeted broadcasts reach.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.content import button_data, pages, texts
+from bot.schedule.areas import Area, find
+from bot.schedule.model import ROLES
+
+PER_PAGE = 8  # buttons per page: four rows of two fit a phone screen
+COLUMNS = 2
+
+
+def _choices(
+    buttons: list[InlineKeyboardButton], page: int, turn: Callable[[int], str], last: list[InlineKeyboardButton]
+) -> InlineKeyboardMarkup:
+    """``buttons`` in pages: page ``page`` in rows, then ◀ ▶ (``turn(n)`` is the data showing page n), ``last``."""
+    count = max(1, -(-len(buttons) // PER_PAGE))
+    page = min(max(page, 0), count - 1)
+    shown = buttons[page * PER_PAGE : (page + 1) * PER_PAGE]
+    rows = [shown[i : i + COLUMNS] for i in range(0, len(shown), COLUMNS)]
+    nav = []
+    if page > 0:
+        nav.append(InlineKeyboardButton(pages.PREVIOUS, callback_data=turn(page - 1)))
+    if page < count - 1:
+        nav.append(InlineKeyboardButton(pages.NEXT, callback_data=turn(page + 1)))
+    return InlineKeyboardMarkup([*rows, *([nav] if nav else []), last])
+
+
+def kecamatan_keyboard(
+    areas: Sequence[Area], where: str, language: str, page: int = 0, removable: bool = False
+) -> InlineKeyboardMarkup:
+    """The kecamatan buttons; the last row skips (after /start) or cancels (/wilayah), or removes the area."""
+    buttons = [InlineKeyboardButton(a.name, callback_data=button_data.area(where, "k", a.id)) for a in areas]
+    skip = "area_skip" if where == button_data.AREA_AFTER_START else "area_cancel"
+    last = [InlineKeyboardButton(texts.say(language, skip), callback_data=button_data.area(where, "skip"))]
+    if removable:
+        last.append(
+            InlineKeyboardButton(texts.say(language, "area_remove"), callback_data=button_data.area(where, "del"))
+        )
+    return _choices(buttons, page, lambda n: button_data.area(where, "p", page=n), last)
+
+
+def desa_keyboard(area: Area, where: str, language: str, page: int = 0) -> InlineKeyboardMarkup:
+    """The desa buttons of one kecamatan; Lewati keeps the kecamatan without a desa."""
+    buttons = [
+        InlineKeyboardButton(d.name, callback_data=button_data.area(where, "d", area.id, d.id)) for d in area.desa
+    ]
+    last = [InlineKeyboardButton(texts.say(language, "area_skip"), callback_data=button_data.area(where, "a", area.id))]
+    return _choices(buttons, page, lambda n: button_data.area(where, "q", area.id, page=n), last)
+
+
+def parse_start(payload: str, areas: Sequence[Area]) -> tuple[str, str | None, str | None, bool] | None:
+    """A /start payload: (role, kecamatan, desa, asked for an unknown area), or None if it names no role.
+
+    ``pemilih`` -> ('pemilih', None, None, False); ``pemilih-kedungwaru`` -> ('pemilih', 'kedungwaru',
+    None, False); ``pemilih-kedungwaru-bangoan`` also picks the desa; ``pemilih-atlantis`` ->
+    ('pemilih', None, None, True): the role is kept and the area is asked for.
+    """
+    role, dash, rest = payload.partition("-")
+    if role not in ROLES:
+        return None
+    if not dash:
+        return role, None, None, False
+    area = find(areas, rest)
+    if area is not None:
+        return role, area.id, None, False
+    for candidate in areas:  # ids may hold dashes themselves: try each kecamatan as a prefix
+        if rest.startswith(candidate.id + "-") and (desa := candidate.find_desa(rest[len(candidate.id) + 1 :])):
+            return role, candidate.id, desa.id, False
+    return role, None, None, True
