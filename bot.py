@@ -3,7 +3,7 @@
 
 import sys
 
-from bot.ops.cli import main
+from bot.ops.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

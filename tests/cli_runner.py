@@ -2,7 +2,7 @@
 
 Starting Python and importing the bot costs about 0.6 s of CPU a call, and the suite calls the
 command line a few hundred times, so commands that only read and write files run in-process through
-``bot.ops.cli.main``, with the same environment (the test's, without the caller's TELEGRAM_* and BOT_*),
+``bot.ops.cli.main.main``, with the same environment (the test's, without the caller's TELEGRAM_* and BOT_*),
 working directory, stdin and captured output a child would have. ``run`` and ``demo`` (they install
 logging and signal handlers), and any call made while an event loop runs in this thread (a bot under
 test may have to answer it), still get a real child process.
@@ -53,7 +53,7 @@ def bot(*args: str, input: str | None = None, env: dict[str, str] | None = None,
 
 
 def run_in_process(argv: list[str], *, input: str | None, env: dict[str, str], cwd) -> subprocess.CompletedProcess:
-    from bot.ops import cli
+    from bot.ops.cli import main as cli
 
     out, err = io.StringIO(), io.StringIO()
     with _IN_PROCESS:

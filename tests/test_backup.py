@@ -26,13 +26,7 @@ from tests.test_crash import PEOPLE, Scene
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def bot(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
-    environ.update(env or {})
-    return subprocess.run(
-        [sys.executable, str(ROOT / "bot.py"), *args], cwd=cwd, capture_output=True, text=True, env=environ,
-        timeout=60,
-    )  # fmt: skip
+bot = cli_runner.bot  # in this process where a child process would behave the same
 
 
 def chats(path: Path) -> set[int]:

@@ -118,7 +118,7 @@ def test_demo_as_operator_shows_statistics_and_the_chart():
 
 def test_following_a_broadcast_that_stalls_ends_after_the_timeout(tmp_path, capsys):
     from bot.delivery.scheduler import enqueue_adhoc
-    from bot.ops import cli
+    from bot.ops.cli import broadcasts
     from bot.store import SENT, Store
 
     store = Store(tmp_path / "bot.db")
@@ -127,7 +127,7 @@ def test_following_a_broadcast_that_stalls_ends_after_the_timeout(tmp_path, caps
     broadcast_id, total = enqueue_adhoc(store, "rapat", ["kades"], ttl=3600)
     first, _ = store.take(2)
     store.finish(broadcast_id, first.chat_id, SENT)  # one copy done, the other left in flight
-    assert cli.follow(store, broadcast_id, total, timeout=0.3, interval=0.05) == 0
+    assert broadcasts.follow(store, broadcast_id, total, timeout=0.3, interval=0.05) == 0
     said = capsys.readouterr().out
     assert "No progress for 0.3 s" in said and "1 of 2 copies are still pending" in said
     store.close()

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from bot.ops import cli
+from bot.ops.cli import main as cli
 from tests import cli_runner
 from tests.e2e import add_subscribers
 from tests.test_cli import ROOT, bot

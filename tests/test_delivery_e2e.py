@@ -10,7 +10,7 @@ import pytest
 
 from bot.delivery import health
 from bot.delivery.engine import summary_line
-from bot.ops import cli
+from bot.ops.cli import main as cli
 from bot.store import DONE, Broadcast
 from tests.conftest import make_schedule
 from tests.e2e import Harness

@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,13 +16,7 @@ from tests.e2e import add_subscribers
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def bot(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, input: str | None = None, timeout=60):
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
-    environ.update(env or {})
-    return subprocess.run(
-        [sys.executable, str(ROOT / "bot.py"), *args], cwd=cwd, capture_output=True, text=True, env=environ,
-        input=input, timeout=timeout,
-    )  # fmt: skip
+bot = cli_runner.bot  # in this process where a child process would behave the same
 
 
 # --- make: Python 3.11 or newer ------------------------------------------------------------------

@@ -19,6 +19,7 @@ from bot.ops.reload import last_outcome, reload_schedule
 from bot.schedule import model as sched
 from bot.schedule.model import MAX_TEXT
 from standin import StandIn
+from tests import cli_runner
 from tests.conftest import schedule_toml
 from tests.e2e import TOKEN, Harness
 from tests.test_cli import ROOT
@@ -36,9 +37,7 @@ def broken(toml: str) -> str:
 
 
 def check_lines(path: Path) -> list[str]:
-    result = subprocess.run(
-        [sys.executable, "bot.py", "check", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
+    result = cli_runner.bot("check", str(path))
     assert result.returncode == 2
     return result.stderr.strip().splitlines()
 

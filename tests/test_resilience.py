@@ -17,7 +17,7 @@ from bot.delivery.engine import Engine
 from bot.delivery.health import Outage
 from bot.delivery.pacer import Pacer
 from bot.delivery.sender import Sender
-from bot.ops import cli
+from bot.ops.cli import main as cli
 from bot.store import DONE, Store
 from bot.store import schema as store_schema
 from tests.conftest import make_schedule

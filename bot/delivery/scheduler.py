@@ -212,11 +212,8 @@ class Scheduler:
         """
 
         def work():
-            store = self.store.reopen()
-            try:
+            with self.store.reopen() as store:
                 return fn(store, *args)
-            finally:
-                store.close()
 
         while True:
             try:

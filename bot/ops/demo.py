@@ -222,15 +222,13 @@ async def _follow_subscription(
 ) -> None:
     """Once the person has subscribed (before `latest`), move the reminders to start `first_in` later."""
     rt = application.bot_data["runtime"]
-    store = rt.store.reopen()  # a connection of its own: the bot's may be inside a transaction
-    try:
+    # A connection of its own: the bot's may be inside a transaction.
+    with rt.store.reopen() as store:
         while datetime.now(latest.tzinfo) < latest:
             if store.count_audience(sched.ROLES):
                 reschedule(application, demo_schedule(schedule, datetime.now(latest.tzinfo), first_in, spacing))
                 return
             await asyncio.sleep(0.1)
-    finally:
-        store.close()
 
 
 def reschedule(application, schedule: sched.Schedule) -> None:

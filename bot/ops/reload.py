@@ -146,11 +146,8 @@ async def _record(application: Application, outcome: Outcome) -> None:
     rt = runtime_of(application)
 
     def write() -> None:
-        store = rt.store.reopen()
-        try:
+        with rt.store.reopen() as store:
             store.put_meta(META_KEY, asdict(outcome))
-        finally:
-            store.close()
 
     try:
         await asyncio.to_thread(write)

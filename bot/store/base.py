@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Self
 
 from bot.store.schema import Transaction, open_db
 
@@ -17,6 +18,12 @@ class StoreBase:
 
     def close(self) -> None:
         self.conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def reopen(self):
         """Another store on the same file (for use from a worker thread; waits up to BUSY_TIMEOUT)."""

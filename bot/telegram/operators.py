@@ -741,16 +741,13 @@ async def _schedule_draft(rt: Runtime, draft: st.Draft, actor: int) -> str:
         raise ValueError(f"draft {draft.id} has no send time")
 
     def work() -> str:
-        store = rt.store.reopen()
-        try:
+        with rt.store.reopen() as store:
             with store.transaction():  # the broadcast and the draft's link to it, or neither
                 broadcast_id = store.create_adhoc(
                     text=draft.text or "", roles=roles, ttl=reports.ADHOC_TTL, areas=refs, at=send_at, now=rt.clock()
                 )
                 store.update_draft(draft.id, broadcast_id=broadcast_id)
             return broadcast_id
-        finally:
-            store.close()
 
     broadcast_id = await asyncio.to_thread(work)
     at = local(rt, send_at)
@@ -805,14 +802,11 @@ async def launch(
         return
 
     def work() -> tuple[str, int]:
-        store = rt.store.reopen()
-        try:
+        with rt.store.reopen() as store:
             broadcast_id = store.create_adhoc(text=draft.text, roles=roles, ttl=reports.ADHOC_TTL, areas=refs)
             # Recorded before queuing: a draft with a broadcast is never sent a second time.
             store.update_draft(draft.id, broadcast_id=broadcast_id)
             return broadcast_id, store.enqueue(broadcast_id)
-        finally:
-            store.close()
 
     broadcast_id, total = await asyncio.to_thread(work)
     detail = f"peran={','.join(roles)}; penerima={total}"
