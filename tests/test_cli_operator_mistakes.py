@@ -1,4 +1,4 @@
-"""Faults found by a review of the command line as a new operator uses it."""
+"""The command line as a new operator uses it: option order, mistyped paths, a restore onto itself, `plan`."""
 
 from __future__ import annotations
 
