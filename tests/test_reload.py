@@ -23,7 +23,7 @@ from tests import cli_runner
 from tests.conftest import schedule_toml
 from tests.e2e import TOKEN, Harness
 from tests.test_cli import ROOT
-from tests.test_reach_trust import daytime_clock, soon_by, stages
+from tests.test_corrections import daytime_clock, soon_by, stages
 
 TOLD = [(300, "pemilih"), (301, "pemilih")]
 VISITOR = 500  # asks /jadwal; gets no reminders, so its replies never mix with them
