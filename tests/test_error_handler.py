@@ -40,7 +40,7 @@ async def test_a_failing_handler_tells_operators_once_per_kind_in_their_language
             [apology] = await h.say(VOTER, "/start pemilih")
             assert apology["text"].startswith("Maaf, terjadi kesalahan")
         [notice] = await h.standin.wait_messages(OPERATOR, 1)
-        assert "handlers.start" in notice["text"] and "ConnectionError" in notice["text"]
+        assert "telegram.subscribe.start" in notice["text"] and "ConnectionError" in notice["text"]
         assert "The user got an apology" in notice["text"]  # the operator chose English
         # the second failure decided not to tell before it answered the voter: still one notice
         assert len(h.standin.sent_to(OPERATOR)) == 1

@@ -19,7 +19,7 @@ from bot.content import pages, reports, telegram_html, texts
 from bot.delivery import plan
 from bot.schedule import model as sched
 from bot.schedule.model import ROLES
-from bot.telegram import operators
+from bot.telegram import operator_commands
 from tests.conftest import TZ, make_schedule
 from tests.e2e import Harness
 
@@ -95,12 +95,12 @@ def test_rencana_on_every_day_of_the_campaign_fits_in_pages(busy_store):
 
 def test_the_handlers_operator_views_fit_in_pages(busy_store):
     for lang in texts.LANGS:
-        for view in operators.OPERATOR_VIEWS:
+        for view in operator_commands.OPERATOR_VIEWS:
             for day in (FIRST, date(2024, 11, 27), LAST):
                 now = datetime(day.year, day.month, day.day, 8, tzinfo=TZ)
-                parts = operators.view_pages(view, lang, SHIPPED, busy_store, RATE, now)
+                parts = operator_commands.view_pages(view, lang, SHIPPED, busy_store, RATE, now)
                 assert_sendable(sent(parts, lang), f"/{view} {day} {lang}")
-        audit_rows = busy_store.audit_trail(operators.AUDIT_SHOWN)
+        audit_rows = busy_store.audit_trail(operator_commands.AUDIT_SHOWN)
         assert len(audit_rows) == 500
         audit = sent(texts.audit_pages(audit_rows, TZ, lang), lang)
         assert len(audit) > 1
@@ -108,7 +108,7 @@ def test_the_handlers_operator_views_fit_in_pages(busy_store):
         lines = texts.audit_lines(audit_rows, TZ, lang)
         short = [line for line in lines if telegram_html.visible_length(line) < 500]  # long ones may be cut
         assert_each_once(audit, short, f"/audit {lang}")
-        figures = reports.recent_figures(busy_store, operators.REPORTS_SHOWN)
+        figures = reports.recent_figures(busy_store, operator_commands.REPORTS_SHOWN)
         assert len(figures) == 200
         listing = sent(texts.report_list_pages(figures, TZ, lang), lang)
         assert_sendable(listing, f"/laporan {lang}")

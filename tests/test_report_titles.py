@@ -13,7 +13,7 @@ from bot.content import reports, texts
 from bot.delivery import plan
 from bot.schedule import model as sched
 from bot.store import Store
-from bot.telegram import operators
+from bot.telegram import operator_commands
 from tests.conftest import TZ, schedule_toml
 from tests.test_areas_operators import AREAS, people_db
 from tests.test_cli import bot
@@ -57,12 +57,12 @@ def test_short_titles_end_at_a_word_and_say_they_were_cut():
 
 def test_laporan_lists_each_broadcast_by_its_first_line_with_its_kecamatan_and_author(filled):
     now = datetime(2030, 1, 1, 8, tzinfo=TZ)
-    [page] = operators.view_pages("laporan", "id", area_schedule(), filled, 30, now)
+    [page] = operator_commands.view_pages("laporan", "id", area_schedule(), filled, 30, now)
     items = page.split("\n<code>")
     title, about = "Pemberitahuan penting: TPS 12 di Desa Bangoan…", "Wilayah: Bangoan, Kedungwaru, Ngunut"
     assert f"\n  {title}\n  {about} · oleh Siti (123456)" in items[2]
     assert "\n  Rapat KPPS besok\n  Wilayah: semua wilayah · oleh cli:kpu" in items[1]
-    [english] = operators.view_pages("laporan", "en", area_schedule(), filled, 30, now)
+    [english] = operator_commands.view_pages("laporan", "en", area_schedule(), filled, 30, now)
     assert "Areas: Bangoan, Kedungwaru, Ngunut · by Siti (123456)" in english
 
 
@@ -99,7 +99,7 @@ def test_cli_report_shows_title_areas_and_author(filled, tmp_path):
 
 
 def test_audit_names_operators_the_bot_knows_and_keeps_the_id(filled):
-    [page] = operators.view_pages("audit", "id", area_schedule(), filled, 30, datetime(2030, 1, 1, tzinfo=TZ))
+    [page] = operator_commands.view_pages("audit", "id", area_schedule(), filled, 30, datetime(2030, 1, 1, tzinfo=TZ))
     assert " · Siti (123456) · siaran: kirim siaran:1" in page
     assert " · 654321 · batal siaran:1" in page  # a name never seen: the id alone
     assert " · cli:kpu · broadcast siaran:2" in page
@@ -109,7 +109,7 @@ def test_an_operator_name_is_written_once_and_again_only_when_it_changes(filled)
     assert not filled.remember_operator_name(SITI, "Siti")
     assert filled.remember_operator_name(SITI, "Siti <KPU> & co")
     assert filled.operator_names() == {str(SITI): "Siti <KPU> & co"}
-    [page] = operators.view_pages("audit", "id", area_schedule(), filled, 30, datetime(2030, 1, 1, tzinfo=TZ))
+    [page] = operator_commands.view_pages("audit", "id", area_schedule(), filled, 30, datetime(2030, 1, 1, tzinfo=TZ))
     assert "Siti &lt;KPU&gt; &amp; co (123456)" in page
 
 

@@ -2,7 +2,7 @@
 
 Role and bot username in, PNG (or PDF) bytes out: no Telegram, no database, no network. The commission prints
 these for its outreach meetings with ASN and village heads; scanning the code opens the bot with
-``/start <role>``, which subscribes the reader to that role straight away (see ``bot.telegram.handlers.start``).
+``/start <role>``, which subscribes the reader to that role straight away (see ``bot.telegram.subscribe.start``).
 
 Everything is drawn at the requested resolution from sizes given for 300 dpi, so a 150 dpi preview
 is the same page, only smaller. The page is drawn in RGB and stored as a small palette PNG with the

@@ -27,7 +27,7 @@ from bot.delivery import channel
 from bot.delivery.health import Heartbeat
 from bot.ops import systemd
 from bot.runtime import Runtime
-from bot.telegram import operators
+from bot.telegram import operators, progress
 from bot.telegram.context import runtime_of
 
 log = logging.getLogger(__name__)
@@ -180,7 +180,7 @@ async def serve(
         supervise(scheduled, stop, failures)
         rt.tasks.append(scheduled)
         await operators.register_commands(application)
-        await operators.resume(application)
+        await progress.resume(application)
         if ready is not None:
             ready.set()
         systemd.notify("READY=1", f"STATUS=serving {len(rt.schedule.reminders)} reminders")

@@ -16,7 +16,7 @@ from telegram.ext import Application
 
 from bot.content import texts
 from bot.settings import RedactFilter
-from bot.telegram import handlers, operators
+from bot.telegram import replies
 from bot.telegram.context import BotContext, runtime_of
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ NOTICE_INTERVAL = 600.0  # seconds: the same kind of failure is told to the oper
 
 
 def failing_function(error: BaseException) -> str:
-    """Where `error` escaped from: the outermost frame of the bot's own code, e.g. ``handlers.start``."""
+    """Where `error` escaped from: the outermost frame of the bot's own code, e.g. ``subscribe.start``."""
     for frame, _ in traceback.walk_tb(error.__traceback__):
         module = frame.f_globals.get("__name__", "")
         if module.startswith("bot."):
@@ -62,7 +62,7 @@ async def on_error(update: object, context: BotContext) -> None:
     tell = first_in_a_while(rt.error_notices, (type(error).__name__, where), rt.clock())  # decided before any await
     if isinstance(update, Update) and update.effective_message and update.effective_chat:
         try:
-            language = handlers.lang(update, context)
+            language = replies.lang(update, context)
         except Exception:  # the database may be what failed
             user = update.effective_user
             language = texts.lang_of(user.language_code if user else None)
@@ -80,7 +80,7 @@ async def tell_each_operator(application: Application, text_of: Callable[[str], 
     rt = runtime_of(application)
     for chat_id in sorted(rt.settings.admin_ids):
         try:
-            language = operators.chat_lang(rt, chat_id)
+            language = replies.chat_lang(rt, chat_id)
         except Exception:  # the database may be what is failing
             language = "id"
         try:

@@ -1,0 +1,88 @@
+"""The area step: /wilayah and the kecamatan/desa buttons of a subscription (keyboards in subscriber_areas)."""
+
+from __future__ import annotations
+
+from telegram import (
+    Update,
+)
+
+from bot.content import button_data, texts
+from bot.schedule.areas import find
+from bot.schedule.model import ROLES
+from bot.store import ACTIVE
+from bot.telegram import subscriber_areas
+from bot.telegram.context import BotContext
+from bot.telegram.replies import (
+    chat_of,
+    edit,
+    lang,
+    managed_press,
+    query_of,
+    reply,
+)
+
+
+async def change_area(update: Update, context: BotContext) -> None:
+    """/wilayah: the area stored now, and the kecamatan buttons to change (or remove) it."""
+    rt = context.runtime
+    language = lang(update, context)
+    sub = rt.store.subscriber(chat_of(update).id)
+    if not rt.schedule.areas:
+        await reply(update, texts.say(language, "area_none"))
+    elif sub is None or sub.status != ACTIVE or sub.role not in ROLES:
+        await reply(update, texts.say(language, "not_a_subscriber"))
+    else:
+        keyboard = subscriber_areas.kecamatan_keyboard(
+            rt.schedule.areas, button_data.AREA_COMMAND, language, removable=bool(sub.area)
+        )
+        await reply(update, texts.area_command_text(rt.schedule, sub.area, sub.desa, language), reply_markup=keyboard)
+
+
+async def choose_area(update: Update, context: BotContext) -> None:
+    """A kecamatan/desa button, under a subscription's confirmation or under /wilayah."""
+    if (pressed := await managed_press(update, context, button_data.unpack_area)) is None:
+        return
+    (press, chat_id), query, language = pressed, query_of(update), lang(update, context)
+    rt = context.runtime
+    sub = rt.store.subscriber(chat_id)
+    if sub is None or sub.status != ACTIVE or sub.role not in ROLES:
+        await query.answer(texts.say(language, "not_a_subscriber"), show_alert=True)
+        return
+    after_start = press.where == button_data.AREA_AFTER_START
+    # Under /start the confirmation stays at the top of the message; the step's outcome follows it.
+    head = texts.subscribed_text(sub.role, rt.schedule, rt.today(), language) + "\n\n" if after_start else ""
+    areas = rt.schedule.areas
+    area = find(areas, press.area)
+    if press.action in ("k", "q", "a", "d") and area is None:  # the schedule no longer has it
+        await query.answer(texts.say(language, "stale_button"))
+        return
+    desa = area.find_desa(press.desa) if area is not None and press.desa else None
+    if press.action == "d" and desa is None:
+        await query.answer(texts.say(language, "stale_button"))
+        return
+    await query.answer()
+    if press.action == "p":
+        ask = (
+            texts.say(language, "area_prompt")
+            if after_start
+            else texts.area_command_text(rt.schedule, sub.area, sub.desa, language)
+        )
+        keyboard = subscriber_areas.kecamatan_keyboard(
+            areas, press.where, language, press.page, removable=bool(sub.area)
+        )
+        await edit(query, head + ask, keyboard)
+    elif press.action == "skip":
+        await edit(query, head + texts.say(language, "area_skipped" if after_start else "area_kept"))
+    elif press.action == "del":
+        rt.store.set_area(chat_id, None)
+        await edit(query, texts.say(language, "area_removed"))
+    elif area is not None and press.action == "k" and area.desa:
+        rt.store.set_area(chat_id, area.id)  # kept even if the desa question is left unanswered
+        keyboard = subscriber_areas.desa_keyboard(area, press.where, language)
+        await edit(query, head + texts.desa_prompt_text(rt.schedule, area.id, language), keyboard)
+    elif area is not None and press.action == "q":
+        keyboard = subscriber_areas.desa_keyboard(area, press.where, language, press.page)
+        await edit(query, head + texts.desa_prompt_text(rt.schedule, area.id, language), keyboard)
+    elif area is not None:  # k without desa, a, d
+        rt.store.set_area(chat_id, area.id, desa.id if desa else None)
+        await edit(query, head + texts.area_saved_text(rt.schedule, area.id, desa.id if desa else None, language))
