@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.content.button_data import AreaStep
 from bot.delivery import scheduler
 from bot.schedule import areas
 from bot.schedule.model import ScheduleError, load, parse
@@ -114,7 +115,7 @@ def test_the_longest_ids_allowed_fit_every_button_and_link():
     desa_id = "d" * (areas.MAX_AREA_DESA_ID - len(LONG))
     schedule = parse(HEAD + f'[[area]]\nid = "{LONG}"\nname = "K"\ndesa = ["{desa_id}"]\n' + reminder())
     [area] = schedule.areas
-    for where in (button_data.AREA_AFTER_START, button_data.AREA_COMMAND):
+    for where in (AreaStep.AFTER_START, AreaStep.COMMAND):
         for action, kwargs in (("k", {}), ("a", {}), ("q", {"page": 9999}), ("d", {"desa": desa_id})):
             data = button_data.area(where, action, area.id, page=kwargs.get("page", 0), desa=kwargs.get("desa"))
             assert button_data.unpack_area(data).area == area.id
@@ -123,7 +124,7 @@ def test_the_longest_ids_allowed_fit_every_button_and_link():
     assert poster.deep_link("kpu_bot", "pemilih", area.id).endswith(f"start=pemilih-{area.id}")
     assert button_data.unpack_faq(button_data.faq("f" * MAX_FAQ_ID)) == "f" * MAX_FAQ_ID
     with pytest.raises(ValueError):  # the bounds are tight: one more character does not fit
-        button_data.area(button_data.AREA_COMMAND, "d", area.id, desa=desa_id + "d")
+        button_data.area(AreaStep.COMMAND, "d", area.id, desa=desa_id + "d")
     with pytest.raises(ValueError):
         button_data.faq("f" * (MAX_FAQ_ID + 1))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.content.texts import LANGS
 from bot.schedule.model import ASKS, ROLES
@@ -25,7 +26,35 @@ CALENDAR = "ics"
 _DRAFT = "op:"
 _PAGE = "page:"
 _FORGET = "forget:"
-FORGET_YES, FORGET_NO = "yes", "no"
+
+
+class Forget(StrEnum):
+    """The two answers of the /hapus confirmation."""
+
+    YES = "yes"  # delete the chat's data
+    NO = "no"  # keep it
+
+
+class DraftAction(StrEnum):
+    """What an operator's button does to a /siaran draft (``op:<draft>:<action>``).
+
+    Besides these, a draft's action may toggle a role (``t:<role>``, :func:`toggle_role`) or be an
+    area-step verb with numbers (:class:`AreaVerb`).
+    """
+
+    NEXT = "next"  # the roles are chosen: on to the areas or the text
+    SEND = "send"
+    CANCEL = "cancel"
+    APPROVE = "approve"  # a second operator approves the draft
+    REJECT = "reject"
+    LATER = "later"  # "Kirim nanti": ask for a time
+    AT = "at"  # confirm the typed time
+    NIGHT = "night"  # confirm a time in the quiet hours
+    RETIME = "retime"  # type another time
+    UNSCHEDULE = "unschedule"  # take back a broadcast sent later
+
+
+_TOGGLE_ROLE = "t:"
 
 ROLE_PATTERN = f"^{re.escape(_ROLE)}"
 LANGUAGE_PATTERN = f"^{re.escape(_LANGUAGE)}"
@@ -56,7 +85,7 @@ def language(code: str) -> str:
 
 
 def draft(draft_id: int, action: str) -> str:
-    """The data of an operator's button acting on a broadcast draft (``t:<role>``, ``next``, ``send`` ...)."""
+    """The data of an operator's button acting on a broadcast draft (a :class:`DraftAction`, a role toggle ...)."""
     return _checked(f"{_DRAFT}{draft_id}:{action}")
 
 
@@ -67,11 +96,30 @@ def page(view: str, number: int) -> str:
     return _checked(f"{_PAGE}{view}:{number}")
 
 
-def forget(answer: str) -> str:
+def toggle_role(role: str) -> str:
+    """The action of a draft's role button: choose or unchoose `role`."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    return _TOGGLE_ROLE + role
+
+
+def toggled_role(action: str) -> str | None:
+    """The role a draft's role button toggles; None for any other action."""
+    value = _after(action, _TOGGLE_ROLE)
+    return value if value in ROLES else None
+
+
+def draft_action(action: str) -> DraftAction | None:
+    """The :class:`DraftAction` of a draft button's action; None for any other action."""
+    try:
+        return DraftAction(action)
+    except ValueError:
+        return None
+
+
+def forget(answer: Forget) -> str:
     """The data of a /hapus confirmation button: ``yes`` deletes the chat's data, ``no`` keeps it."""
-    if answer not in (FORGET_YES, FORGET_NO):
-        raise ValueError(f"unknown /hapus answer {answer!r}")
-    return _checked(_FORGET + answer)
+    return _checked(_FORGET + Forget(answer))
 
 
 def unpack_role(data: str | None) -> str | None:
@@ -86,10 +134,10 @@ def unpack_language(data: str | None) -> str | None:
     return value if value in LANGS else None
 
 
-def unpack_forget(data: str | None) -> str | None:
-    """``yes`` or ``no`` of a /hapus confirmation button; None for anything else."""
+def unpack_forget(data: str | None) -> Forget | None:
+    """The answer of a /hapus confirmation button; None for anything else."""
     value = _after(data, _FORGET)
-    return value if value in (FORGET_YES, FORGET_NO) else None
+    return Forget(value) if value in tuple(Forget) else None
 
 
 def unpack_draft(data: str | None) -> tuple[int, str] | None:
@@ -125,20 +173,42 @@ def _after(data: str | None, prefix: str) -> str | None:
 # ``del`` (remove the area, /wilayah only).
 _AREA = "area:"
 AREA_PATTERN = f"^{re.escape(_AREA)}"
-AREA_AFTER_START, AREA_COMMAND = "s", "w"
+
+
+class AreaStep(StrEnum):
+    """Where a subscriber's kecamatan/desa buttons are shown."""
+
+    AFTER_START = "s"  # under the subscription confirmation
+    COMMAND = "w"  # under /wilayah
+
+
+class AreaAction(StrEnum):
+    """What a subscriber's kecamatan/desa button does."""
+
+    PAGE = "p"  # turn the kecamatan pages
+    KECAMATAN = "k"  # choose a kecamatan (its desa are asked next, if it lists any)
+    DESA_PAGE = "q"  # turn the desa pages of a kecamatan
+    KECAMATAN_ONLY = "a"  # keep the kecamatan without a desa
+    DESA = "d"  # choose a desa
+    SKIP = "skip"
+    REMOVE = "del"  # remove the area (/wilayah only)
+
+
 _AREA_ID = re.compile(r"[a-z0-9-]+")
 
 
 @dataclass(frozen=True)
 class AreaPress:
-    where: str  # AREA_AFTER_START or AREA_COMMAND
-    action: str  # p, k, q, a, d, skip, del
+    where: AreaStep
+    action: AreaAction
     area: str | None = None
     desa: str | None = None
     page: int = 0
 
 
-def area(where: str, action: str, area_id: str | None = None, desa: str | None = None, page: int = 0) -> str:
+def area(
+    where: AreaStep, action: AreaAction, area_id: str | None = None, desa: str | None = None, page: int = 0
+) -> str:
     """The data of a kecamatan/desa button (see :class:`AreaPress`); ValueError if it cannot be packed."""
     press = AreaPress(where, action, area_id, desa, page)
     data = _pack_area(press)
@@ -149,23 +219,24 @@ def area(where: str, action: str, area_id: str | None = None, desa: str | None =
 
 def _pack_area(p: AreaPress) -> str:
     head = f"{_AREA}{p.where}:{p.action}"
-    if p.action == "p":
-        return f"{head}:{p.page}"
-    if p.action in ("k", "a"):
-        return f"{head}:{p.area}"
-    if p.action == "q":
-        return f"{head}:{p.area}:{p.page}"
-    if p.action == "d":
-        return f"{head}:{p.area}/{p.desa}"
+    match p.action:
+        case AreaAction.PAGE:
+            return f"{head}:{p.page}"
+        case AreaAction.KECAMATAN | AreaAction.KECAMATAN_ONLY:
+            return f"{head}:{p.area}"
+        case AreaAction.DESA_PAGE:
+            return f"{head}:{p.area}:{p.page}"
+        case AreaAction.DESA:
+            return f"{head}:{p.area}/{p.desa}"
     return head
 
 
 def unpack_area(data: str | None) -> AreaPress | None:
     """What a kecamatan/desa button asks; None for anything else (forged, cut short, unknown)."""
     parts = (_after(data, _AREA) or "").split(":")
-    if len(parts) < 2 or parts[0] not in (AREA_AFTER_START, AREA_COMMAND):
+    if len(parts) < 2 or parts[0] not in tuple(AreaStep) or parts[1] not in tuple(AreaAction):
         return None
-    where, action, args = parts[0], parts[1], parts[2:]
+    where, action, args = AreaStep(parts[0]), AreaAction(parts[1]), parts[2:]
 
     def number(text: str) -> int | None:
         ok = text.isascii() and text.isdigit() and len(text) <= MAX_PAGE_DIGITS
@@ -174,15 +245,15 @@ def unpack_area(data: str | None) -> AreaPress | None:
     def ident(text: str) -> bool:
         return bool(_AREA_ID.fullmatch(text))
 
-    if action in ("skip", "del") and not args and (action == "skip" or where == AREA_COMMAND):
-        return AreaPress(where, action)
-    if action == "p" and len(args) == 1 and (page := number(args[0])) is not None:
+    if action in (AreaAction.SKIP, AreaAction.REMOVE) and not args:
+        return AreaPress(where, action) if action == AreaAction.SKIP or where == AreaStep.COMMAND else None
+    if action == AreaAction.PAGE and len(args) == 1 and (page := number(args[0])) is not None:
         return AreaPress(where, action, page=page)
-    if action in ("k", "a") and len(args) == 1 and ident(args[0]):
+    if action in (AreaAction.KECAMATAN, AreaAction.KECAMATAN_ONLY) and len(args) == 1 and ident(args[0]):
         return AreaPress(where, action, args[0])
-    if action == "q" and len(args) == 2 and ident(args[0]) and (page := number(args[1])) is not None:
+    if action == AreaAction.DESA_PAGE and len(args) == 2 and ident(args[0]) and (page := number(args[1])) is not None:
         return AreaPress(where, action, args[0], page=page)
-    if action == "d" and len(args) == 1:
+    if action == AreaAction.DESA and len(args) == 1:
         kecamatan, slash, desa = args[0].partition("/")
         if slash and ident(kecamatan) and ident(desa):
             return AreaPress(where, action, kecamatan, desa)
@@ -192,29 +263,40 @@ def unpack_area(data: str | None) -> AreaPress | None:
 # -- areas: the /siaran area step
 # The area step of /siaran: draft buttons whose action is a verb and numbers, e.g. ``op:5:ak:3``.
 # Numbers are positions in the schedule's area (and desa) lists, so any id length fits in 64 bytes.
+
+
+class AreaVerb(StrEnum):
+    """What a button of the /siaran area step does; the numbers it carries are in ``AREA_VERBS``."""
+
+    ALL = "aa"  # every area (clears the choice)
+    DONE = "an"  # done: go on to the text
+    KECAMATAN = "ak"  # toggle kecamatan i (from the list)
+    WHOLE_KECAMATAN = "aw"  # toggle the whole kecamatan i (from its desa list)
+    DESA = "ad"  # toggle desa j of kecamatan i
+    KECAMATAN_PAGE = "al"  # show page n of the kecamatan list
+    DESA_PAGE = "av"  # show page n of the desa of kecamatan i
+
+
+# How many numbers each verb carries.
 AREA_VERBS = {
-    "aa": 0,  # every area (clears the choice)
-    "an": 0,  # done: go on to the text
-    "ak": 1,  # toggle kecamatan i (from the list)
-    "aw": 1,  # toggle the whole kecamatan i (from its desa list)
-    "ad": 2,  # toggle desa j of kecamatan i
-    "al": 1,  # show page n of the kecamatan list
-    "av": 2,  # show page n of the desa of kecamatan i
-}
+    AreaVerb.ALL: 0, AreaVerb.DONE: 0, AreaVerb.KECAMATAN: 1, AreaVerb.WHOLE_KECAMATAN: 1,
+    AreaVerb.DESA: 2, AreaVerb.KECAMATAN_PAGE: 1, AreaVerb.DESA_PAGE: 2,
+}  # fmt: skip
 MAX_AREA_DIGITS = 4
 
 
-def draft_area(draft_id: int, verb: str, *numbers: int) -> str:
+def draft_area(draft_id: int, verb: AreaVerb, *numbers: int) -> str:
     """The data of an area-step button of a draft (see ``AREA_VERBS``)."""
     if AREA_VERBS.get(verb) != len(numbers) or not all(0 <= n < 10**MAX_AREA_DIGITS for n in numbers):
         raise ValueError(f"bad area button {verb} {numbers}")
     return draft(draft_id, ":".join([verb, *(str(n) for n in numbers)]))
 
 
-def unpack_draft_area(action: str) -> tuple[str, tuple[int, ...]] | None:
+def unpack_draft_area(action: str) -> tuple[AreaVerb, tuple[int, ...]] | None:
     """(verb, numbers) of a draft action packed by :func:`draft_area`; None for anything else."""
-    verb, *parts = action.split(":")
-    if AREA_VERBS.get(verb) != len(parts):
+    raw, *parts = action.split(":")
+    verb = AreaVerb(raw) if raw in tuple(AreaVerb) else None
+    if verb is None or AREA_VERBS[verb] != len(parts):
         return None
     if not all(p.isascii() and p.isdigit() and len(p) <= MAX_AREA_DIGITS for p in parts):
         return None

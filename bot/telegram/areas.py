@@ -7,6 +7,7 @@ from telegram import (
 )
 
 from bot.content import button_data, texts
+from bot.content.button_data import AreaAction, AreaStep
 from bot.schedule.areas import find
 from bot.schedule.model import ROLES
 from bot.store import ACTIVE
@@ -33,7 +34,7 @@ async def change_area(update: Update, context: BotContext) -> None:
         await reply(update, texts.say(language, "not_a_subscriber"))
     else:
         keyboard = subscriber_areas.kecamatan_keyboard(
-            rt.schedule.areas, button_data.AREA_COMMAND, language, removable=bool(sub.area)
+            rt.schedule.areas, AreaStep.COMMAND, language, removable=bool(sub.area)
         )
         await reply(update, texts.area_command_text(rt.schedule, sub.area, sub.desa, language), reply_markup=keyboard)
 
@@ -48,20 +49,29 @@ async def choose_area(update: Update, context: BotContext) -> None:
     if sub is None or sub.status != ACTIVE or sub.role not in ROLES:
         await query.answer(texts.say(language, "not_a_subscriber"), show_alert=True)
         return
-    after_start = press.where == button_data.AREA_AFTER_START
+    after_start = press.where == AreaStep.AFTER_START
     # Under /start the confirmation stays at the top of the message; the step's outcome follows it.
     head = texts.subscribed_text(sub.role, rt.schedule, rt.today(), language) + "\n\n" if after_start else ""
     areas = rt.schedule.areas
     area = find(areas, press.area)
-    if press.action in ("k", "q", "a", "d") and area is None:  # the schedule no longer has it
+    if (
+        press.action
+        in (
+            AreaAction.KECAMATAN,
+            AreaAction.DESA_PAGE,
+            AreaAction.KECAMATAN_ONLY,
+            AreaAction.DESA,
+        )
+        and area is None
+    ):  # the schedule no longer has it
         await query.answer(texts.say(language, "stale_button"))
         return
     desa = area.find_desa(press.desa) if area is not None and press.desa else None
-    if press.action == "d" and desa is None:
+    if press.action == AreaAction.DESA and desa is None:
         await query.answer(texts.say(language, "stale_button"))
         return
     await query.answer()
-    if press.action == "p":
+    if press.action == AreaAction.PAGE:
         ask = (
             texts.say(language, "area_prompt")
             if after_start
@@ -71,16 +81,16 @@ async def choose_area(update: Update, context: BotContext) -> None:
             areas, press.where, language, press.page, removable=bool(sub.area)
         )
         await edit(query, head + ask, keyboard)
-    elif press.action == "skip":
+    elif press.action == AreaAction.SKIP:
         await edit(query, head + texts.say(language, "area_skipped" if after_start else "area_kept"))
-    elif press.action == "del":
+    elif press.action == AreaAction.REMOVE:
         rt.store.set_area(chat_id, None)
         await edit(query, texts.say(language, "area_removed"))
-    elif area is not None and press.action == "k" and area.desa:
+    elif area is not None and press.action == AreaAction.KECAMATAN and area.desa:
         rt.store.set_area(chat_id, area.id)  # kept even if the desa question is left unanswered
         keyboard = subscriber_areas.desa_keyboard(area, press.where, language)
         await edit(query, head + texts.desa_prompt_text(rt.schedule, area.id, language), keyboard)
-    elif area is not None and press.action == "q":
+    elif area is not None and press.action == AreaAction.DESA_PAGE:
         keyboard = subscriber_areas.desa_keyboard(area, press.where, language, press.page)
         await edit(query, head + texts.desa_prompt_text(rt.schedule, area.id, language), keyboard)
     elif area is not None:  # k without desa, a, d

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.content import button_data, texts
+from bot.content.button_data import AreaVerb, DraftAction
 from bot.schedule.areas import Area, join_ref, ref_name, split_ref
 
 AREAS_PER_PAGE = 8  # kecamatan rows per page (each with its Desa › button when it lists desa)
@@ -58,11 +59,11 @@ def pages_of(n: int, size: int) -> int:
     return max(1, -(-n // size))
 
 
-def _button(label: str, draft_id: int, verb: str, *numbers: int) -> InlineKeyboardButton:
+def _button(label: str, draft_id: int, verb: AreaVerb, *numbers: int) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=button_data.draft_area(draft_id, verb, *numbers))
 
 
-def _nav(draft_id: int, page: int, total: int, verb: str, *prefix: int) -> list[InlineKeyboardButton]:
+def _nav(draft_id: int, page: int, total: int, verb: AreaVerb, *prefix: int) -> list[InlineKeyboardButton]:
     row = []
     if page > 0:
         row.append(_button("◀", draft_id, verb, *prefix, page - 1))
@@ -76,21 +77,23 @@ def list_keyboard(
 ) -> InlineKeyboardMarkup:
     """Semua wilayah, one page of kecamatan (☑ whole, ◐ some desa, ☐ none), ◀ ▶, Lanjut and Batal."""
     say = texts.op_say
-    rows = [[_button(("☑ " if not refs else "☐ ") + say(language, "button_all_areas"), draft_id, "aa")]]
+    rows = [[_button(("☑ " if not refs else "☐ ") + say(language, "button_all_areas"), draft_id, AreaVerb.ALL)]]
     total = pages_of(len(areas), AREAS_PER_PAGE)
     page = min(max(page, 0), total - 1)
     for i in range(page * AREAS_PER_PAGE, min(len(areas), (page + 1) * AREAS_PER_PAGE)):
         area = areas[i]
         some = any(r.startswith(area.id + "/") for r in refs)
         mark = "☑ " if area.id in refs else "◐ " if some else "☐ "
-        row = [_button(mark + area.name, draft_id, "ak", i)]
+        row = [_button(mark + area.name, draft_id, AreaVerb.KECAMATAN, i)]
         if area.desa:
-            row.append(_button(say(language, "button_desa"), draft_id, "av", i, 0))
+            row.append(_button(say(language, "button_desa"), draft_id, AreaVerb.DESA_PAGE, i, 0))
         rows.append(row)
-    if nav := _nav(draft_id, page, total, "al"):
+    if nav := _nav(draft_id, page, total, AreaVerb.KECAMATAN_PAGE):
         rows.append(nav)
-    cancel = InlineKeyboardButton(say(language, "button_cancel"), callback_data=button_data.draft(draft_id, "cancel"))
-    rows.append([_button(say(language, "button_next"), draft_id, "an"), cancel])
+    cancel = InlineKeyboardButton(
+        say(language, "button_cancel"), callback_data=button_data.draft(draft_id, DraftAction.CANCEL)
+    )
+    rows.append([_button(say(language, "button_next"), draft_id, AreaVerb.DONE), cancel])
     return InlineKeyboardMarkup(rows)
 
 
@@ -100,20 +103,33 @@ def desa_keyboard(
     """Seluruh <kecamatan>, one page of its desa, ◀ ▶, and Kembali to the kecamatan list."""
     area = areas[index]
     whole = "☑ " if area.id in refs else "☐ "
-    rows = [[_button(whole + texts.whole_area_label(area.name, language), draft_id, "aw", index)]]
+    rows = [
+        [
+            _button(
+                whole + texts.whole_area_label(area.name, language),
+                draft_id,
+                AreaVerb.WHOLE_KECAMATAN,
+                index,
+            )
+        ]
+    ]
     total = pages_of(len(area.desa), DESA_PER_PAGE)
     page = min(max(page, 0), total - 1)
     shown = range(page * DESA_PER_PAGE, min(len(area.desa), (page + 1) * DESA_PER_PAGE))
     buttons = [
         _button(
-            ("☑ " if f"{area.id}/{area.desa[j].id}" in refs else "☐ ") + area.desa[j].name, draft_id, "ad", index, j
+            ("☑ " if f"{area.id}/{area.desa[j].id}" in refs else "☐ ") + area.desa[j].name,
+            draft_id,
+            AreaVerb.DESA,
+            index,
+            j,
         )
         for j in shown
     ]
     rows += [buttons[k : k + 2] for k in range(0, len(buttons), 2)]
-    if nav := _nav(draft_id, page, total, "av", index):
+    if nav := _nav(draft_id, page, total, AreaVerb.DESA_PAGE, index):
         rows.append(nav)
-    back = _button(texts.op_say(language, "button_back"), draft_id, "al", index // AREAS_PER_PAGE)
+    back = _button(texts.op_say(language, "button_back"), draft_id, AreaVerb.KECAMATAN_PAGE, index // AREAS_PER_PAGE)
     rows.append([back])
     return InlineKeyboardMarkup(rows)
 

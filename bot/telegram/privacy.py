@@ -9,6 +9,7 @@ from telegram import (
 )
 
 from bot.content import button_data, texts
+from bot.content.button_data import Forget
 from bot.telegram.context import BotContext
 from bot.telegram.replies import (
     edit,
@@ -31,7 +32,7 @@ async def delete(update: Update, context: BotContext) -> None:
         await refuse_non_admin(update, context)
         return
     language = lang(update, context)
-    yes, no = button_data.forget(button_data.FORGET_YES), button_data.forget(button_data.FORGET_NO)
+    yes, no = button_data.forget(Forget.YES), button_data.forget(Forget.NO)
     keyboard = InlineKeyboardMarkup(
         [[InlineKeyboardButton(texts.say(language, "delete_yes"), callback_data=yes),
           InlineKeyboardButton(texts.say(language, "delete_no"), callback_data=no)]]
@@ -45,7 +46,7 @@ async def confirm_delete(update: Update, context: BotContext) -> None:
         return
     (answer, chat_id), query, language = pressed, query_of(update), lang(update, context)
     await query.answer()
-    if answer != button_data.FORGET_YES:
+    if answer != Forget.YES:
         await edit(query, texts.say(language, "delete_kept"))
         return
     rt = context.runtime

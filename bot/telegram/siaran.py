@@ -12,6 +12,7 @@ from telegram import (
 
 from bot import store as st
 from bot.content import button_data, reports, telegram_html, texts
+from bot.content.button_data import AreaVerb, DraftAction
 from bot.runtime import Runtime
 from bot.schedule.model import ROLES
 from bot.telegram import broadcast_areas
@@ -36,7 +37,7 @@ from bot.telegram.replies import (
     query_of,
     reply,
 )
-from bot.telegram.siaran_later import LATER_ACTIONS, draft_time, later_button
+from bot.telegram.siaran_later import draft_time, later_button
 from bot.telegram.siaran_send import review_draft, send_draft
 
 log = logging.getLogger(__name__)
@@ -44,10 +45,10 @@ log = logging.getLogger(__name__)
 
 def roles_keyboard(draft_id: int, chosen: list[str], language: str = "id") -> InlineKeyboardMarkup:
     short = texts.ROLE_SHORT[language]
-    rows = [[button(("☑ " if r in chosen else "☐ ") + short[r], draft_id, f"t:{r}")] for r in ROLES]
+    rows = [[button(("☑ " if r in chosen else "☐ ") + short[r], draft_id, button_data.toggle_role(r))] for r in ROLES]
     rows.append(
-        [button(texts.op_say(language, "button_next"), draft_id, "next"),
-         button(texts.op_say(language, "button_cancel"), draft_id, "cancel")]
+        [button(texts.op_say(language, "button_next"), draft_id, DraftAction.NEXT),
+         button(texts.op_say(language, "button_cancel"), draft_id, DraftAction.CANCEL)]
     )  # fmt: skip
     return InlineKeyboardMarkup(rows)
 
@@ -89,8 +90,8 @@ async def draft_text(update: Update, context: BotContext) -> None:
     names = area_names(rt.schedule, refs)
     await message.reply_text(text)  # exactly what recipients will see
     needs = rt.settings.broadcast_approvals
-    cancel = button(texts.op_say(language, "button_cancel"), draft.id, "cancel")
-    later = button(texts.op_say(language, "button_later"), draft.id, "later")
+    cancel = button(texts.op_say(language, "button_cancel"), draft.id, DraftAction.CANCEL)
+    later = button(texts.op_say(language, "button_later"), draft.id, DraftAction.LATER)
     if recipients == 0:  # nothing to send now: say so, and offer no Send button (later, there may be some)
         answer = texts.no_recipients_text(roles, language, names) + "\n" + texts.op_say(language, "no_recipients_later")
         await reply(update, answer, reply_markup=InlineKeyboardMarkup([[later, cancel]]))
@@ -100,7 +101,7 @@ async def draft_text(update: Update, context: BotContext) -> None:
     summary = texts.preview_summary(roles, recipients, seconds, rate_of(rt), needs, language, names)
     if text != typed:
         summary += "\n" + texts.op_say(language, "ampersand_escaped")
-    keyboard = InlineKeyboardMarkup([[button(send_label, draft.id, "send"), later, cancel]])
+    keyboard = InlineKeyboardMarkup([[button(send_label, draft.id, DraftAction.SEND), later, cancel]])
     await reply(update, summary, reply_markup=keyboard)
 
 
@@ -114,39 +115,49 @@ async def on_button(update: Update, context: BotContext) -> None:
     if parsed is None or draft is None:  # also to non-operators: the same answer whether or not it exists
         await query.answer(texts.say(language, "stale_button"))
         return
-    action = parsed[1]
-    if action in ("approve", "reject"):
-        await review_draft(update, context, draft, approve=action == "approve")
+    raw = parsed[1]
+    action = button_data.draft_action(raw)
+    if action in (DraftAction.APPROVE, DraftAction.REJECT):
+        await review_draft(update, context, draft, approve=action == DraftAction.APPROVE)
         return
     if who != draft.author:
         await query.answer(texts.op_say(language, "not_author"), show_alert=True)
         return
-    area_action = button_data.unpack_draft_area(action)
-    if action.startswith("t:") or action == "next":
-        await _choose(update, rt, draft, action, language)
-    elif area_action is not None:
-        await _choose_area(update, rt, draft, area_action, language)
-    elif action == "send":
-        await send_draft(update, context, draft)
-    elif action in LATER_ACTIONS:
-        await later_button(update, context, draft, action)
-    elif action == "cancel":
-        if not await draft_moved(query, rt, language, draft.id, st.OPEN_DRAFTS, st.CANCELLED_DRAFT):
-            return
-        await record_action(rt, who, "siaran: batal", f"draf-{draft.id}")
-        await query.answer()
-        await edit_quietly(query, texts.op_say(language, "cancelled"))
+    role, area_press = button_data.toggled_role(raw), button_data.unpack_draft_area(raw)
+    if role is not None or action == DraftAction.NEXT:
+        await _choose(update, rt, draft, role, language)
+    elif area_press is not None:
+        await _choose_area(update, rt, draft, area_press, language)
     else:
-        await query.answer(texts.say(language, "stale_button"))
+        await _act(update, context, draft, action, language)
 
 
-async def _choose(update: Update, rt: Runtime, draft: st.Draft, action: str, language: str = "id") -> None:
+async def _act(update: Update, context: BotContext, draft: st.Draft, action: DraftAction | None, language: str) -> None:
+    """Send, send later or cancel a draft; any other action is a stale button."""
+    rt, query = context.runtime, query_of(update)
+    match action:
+        case DraftAction.SEND:
+            await send_draft(update, context, draft)
+        case DraftAction.LATER | DraftAction.AT | DraftAction.NIGHT | DraftAction.RETIME | DraftAction.UNSCHEDULE:
+            await later_button(update, context, draft, action)
+        case DraftAction.CANCEL:
+            if not await draft_moved(query, rt, language, draft.id, st.OPEN_DRAFTS, st.CANCELLED_DRAFT):
+                return
+            await record_action(rt, user_id(update), "siaran: batal", f"draf-{draft.id}")
+            await query.answer()
+            await edit_quietly(query, texts.op_say(language, "cancelled"))
+        case _:
+            await query.answer(texts.say(language, "stale_button"))
+
+
+async def _choose(update: Update, rt: Runtime, draft: st.Draft, role: str | None, language: str = "id") -> None:
+    """A role button of the first step toggles that role; Next (``role`` None) goes on."""
     query = query_of(update)
     if draft.status != st.CHOOSING:
         await query.answer(state_note(language, draft.status), show_alert=True)
         return
     chosen = draft_roles(draft)
-    if action == "next":
+    if role is None:
         if not chosen:
             await query.answer(texts.op_say(language, "pick_role"), show_alert=True)
             return
@@ -158,10 +169,6 @@ async def _choose(update: Update, rt: Runtime, draft: st.Draft, action: str, lan
             await query.answer()
             await edit(query, texts.draft_text_prompt(chosen, language))
         return
-    role = action[2:]
-    if role not in ROLES:
-        await query.answer(texts.say(language, "stale_button"))
-        return
     chosen = [r for r in ROLES if (r in chosen) != (r == role)]
     rt.store.update_draft(draft.id, roles=",".join(chosen))
     await query.answer()
@@ -169,7 +176,7 @@ async def _choose(update: Update, rt: Runtime, draft: st.Draft, action: str, lan
 
 
 async def _choose_area(
-    update: Update, rt: Runtime, draft: st.Draft, action: tuple[str, tuple[int, ...]], language: str
+    update: Update, rt: Runtime, draft: st.Draft, action: tuple[AreaVerb, tuple[int, ...]], language: str
 ) -> None:
     """A button of the area step: change the choice or the page shown, or go on to the text."""
     query = query_of(update)
@@ -179,30 +186,30 @@ async def _choose_area(
     areas = rt.schedule.areas
     roles, refs = draft_roles(draft), broadcast_areas.canonical(areas, draft_areas(draft))
     verb, numbers = action
-    if verb == "an":
+    if verb == AreaVerb.DONE:
         if rt.store.move_draft(draft.id, st.CHOOSING_AREAS, st.WRITING, areas=",".join(refs)):
             await query.answer()
             await edit(query, texts.draft_text_prompt(roles, language, area_names(rt.schedule, refs)))
         return
     view: int | None = None
-    page = numbers[-1] if verb in ("al", "av") else 0
-    if verb == "aa":
+    page = numbers[-1] if verb in (AreaVerb.KECAMATAN_PAGE, AreaVerb.DESA_PAGE) else 0
+    if verb == AreaVerb.ALL:
         refs = []
-    elif verb != "al":  # the verbs that name a kecamatan (and "ad" a desa of it)
+    elif verb != AreaVerb.KECAMATAN_PAGE:  # the verbs that name a kecamatan (and "ad" a desa of it)
         area = areas[numbers[0]] if numbers[0] < len(areas) else None
-        if area is None or (verb == "ad" and numbers[1] >= len(area.desa)):
+        if area is None or (verb == AreaVerb.DESA and numbers[1] >= len(area.desa)):
             await query.answer(texts.say(language, "stale_button"))  # forged, or the schedule changed
             return
         view = numbers[0]
-        if verb == "ak":
+        if verb == AreaVerb.KECAMATAN:
             refs, view, page = (
                 broadcast_areas.toggle_area(areas, refs, area),
                 None,
                 numbers[0] // broadcast_areas.AREAS_PER_PAGE,
             )
-        elif verb == "aw":
+        elif verb == AreaVerb.WHOLE_KECAMATAN:
             refs = broadcast_areas.toggle_whole(areas, refs, area)
-        elif verb == "ad":
+        elif verb == AreaVerb.DESA:
             refs = broadcast_areas.toggle_desa(areas, refs, area, area.desa[numbers[1]].id)
             page = broadcast_areas.desa_page(area, numbers[1])
     if not await draft_moved(query, rt, language, draft.id, st.CHOOSING_AREAS, st.CHOOSING_AREAS, areas=",".join(refs)):

@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 
 from bot import store as st
 from bot.content import texts
+from bot.content.button_data import DraftAction
 from bot.runtime import Runtime
 from bot.schedule import send_time
 from bot.telegram.context import BotContext
@@ -41,14 +42,11 @@ from bot.telegram.siaran_send import launch_or_undo, submit_for_approval
 log = logging.getLogger(__name__)
 
 
-LATER_ACTIONS = ("later", "at", "night", "retime", "unschedule")
-
-
 def time_keyboard(draft_id: int, language: str, confirm: str, action: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[button(texts.op_say(language, confirm), draft_id, action),
-          button(texts.op_say(language, "button_retime"), draft_id, "retime"),
-          button(texts.op_say(language, "button_cancel"), draft_id, "cancel")]]
+          button(texts.op_say(language, "button_retime"), draft_id, DraftAction.RETIME),
+          button(texts.op_say(language, "button_cancel"), draft_id, DraftAction.CANCEL)]]
     )  # fmt: skip
 
 
@@ -75,7 +73,7 @@ async def draft_time(update: Update, rt: Runtime, draft: st.Draft, typed: str, l
     await reply(
         update,
         texts.time_confirm(at, roles, recipients, night, language, area_names(rt.schedule, refs)),
-        reply_markup=time_keyboard(draft.id, language, confirm, "at"),
+        reply_markup=time_keyboard(draft.id, language, confirm, DraftAction.AT),
     )
 
 
@@ -85,15 +83,15 @@ async def later_button(update: Update, context: BotContext, draft: st.Draft, act
     rt = context.runtime
     query = query_of(update)
     language = lang(update, context)
-    if action == "unschedule":
+    if action == DraftAction.UNSCHEDULE:
         await _unschedule_button(query, rt, draft, user_id(update), language)
         return
-    if action in ("later", "retime"):
-        from_status = st.PREVIEW if action == "later" else st.TIMED
+    if action in (DraftAction.LATER, DraftAction.RETIME):
+        from_status = st.PREVIEW if action == DraftAction.LATER else st.TIMED
         if not await draft_moved(query, rt, language, draft.id, from_status, st.TIMING, send_at=None):
             return
         await query.answer()
-        cancel = button(texts.op_say(language, "button_cancel"), draft.id, "cancel")
+        cancel = button(texts.op_say(language, "button_cancel"), draft.id, DraftAction.CANCEL)
         await edit(query, time_prompt(rt, language), InlineKeyboardMarkup([[cancel]]))
         return
     if draft.status != st.TIMED or draft.send_at is None:
@@ -106,12 +104,12 @@ async def later_button(update: Update, context: BotContext, draft: st.Draft, act
         note = texts.bad_send_time(exc.reason, exc.values, send_time.example(local(rt, rt.clock())), language)
         await query.answer(texts.headline(note), show_alert=True)
         return
-    if send_time.at_night(at) and action != "night":  # the quiet hours: a second, explicit confirmation
+    if send_time.at_night(at) and action != DraftAction.NIGHT:  # the quiet hours: a second, explicit confirmation
         await query.answer()
-        keyboard = time_keyboard(draft.id, language, "button_night", "night")
+        keyboard = time_keyboard(draft.id, language, "button_night", DraftAction.NIGHT)
         await edit(query, texts.night_question(at, language), keyboard)
         return
-    await _confirm_time(update, context, draft, at, night=action == "night")
+    await _confirm_time(update, context, draft, at, night=action == DraftAction.NIGHT)
 
 
 async def _confirm_time(update: Update, context: BotContext, draft: st.Draft, at: datetime, night: bool) -> None:
@@ -132,7 +130,7 @@ async def _confirm_time(update: Update, context: BotContext, draft: st.Draft, at
     broadcast_id = after.broadcast_id if after else None
     await answer_quietly(query, texts.op_say(language, "scheduled_answer"))
     if broadcast_id is not None:
-        unschedule = button(texts.op_say(language, "button_unschedule"), draft.id, "unschedule")
+        unschedule = button(texts.op_say(language, "button_unschedule"), draft.id, DraftAction.UNSCHEDULE)
         try:
             await edit(query, texts.scheduled_text(broadcast_id, at, language), InlineKeyboardMarkup([[unschedule]]))
         except TelegramError as exc:  # scheduled all the same; /rencana shows it

@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 
 from bot import store as st
 from bot.content import texts
+from bot.content.button_data import DraftAction
 from bot.runtime import Runtime
 from bot.telegram.context import BotContext
 from bot.telegram.operator_replies import (
@@ -121,8 +122,8 @@ async def ask_approval(context: BotContext, rt: Runtime, draft: st.Draft) -> Non
     for operator in sorted(rt.settings.admin_ids - {draft.author}):
         language = chat_lang(rt, operator)
         keyboard = InlineKeyboardMarkup(
-            [[button(texts.op_say(language, "button_approve"), draft.id, "approve"),
-              button(texts.op_say(language, "button_reject"), draft.id, "reject")]]
+            [[button(texts.op_say(language, "button_approve"), draft.id, DraftAction.APPROVE),
+              button(texts.op_say(language, "button_reject"), draft.id, DraftAction.REJECT)]]
         )  # fmt: skip
         try:
             await context.bot.send_message(operator, draft.text or "")

@@ -11,6 +11,7 @@ from telegram import (
 )
 
 from bot.content import button_data, texts
+from bot.content.button_data import AreaStep
 from bot.runtime import Runtime
 from bot.schedule.model import ROLES
 from bot.store import ACTIVE, STOPPED
@@ -84,7 +85,7 @@ def subscribed_with_area_step(
             area=texts.area_label(rt.schedule, sub.area, sub.desa),
         )
         return f"{text}\n\n{known}", None
-    keyboard = subscriber_areas.kecamatan_keyboard(rt.schedule.areas, button_data.AREA_AFTER_START, language)
+    keyboard = subscriber_areas.kecamatan_keyboard(rt.schedule.areas, AreaStep.AFTER_START, language)
     return f"{text}\n\n{texts.say(language, 'area_prompt')}", keyboard
 
 

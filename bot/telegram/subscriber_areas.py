@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.content import button_data, pages, texts
+from bot.content.button_data import AreaAction, AreaStep
 from bot.schedule.areas import Area, find
 from bot.schedule.model import ROLES
 
@@ -36,26 +37,36 @@ def _choices(
 
 
 def kecamatan_keyboard(
-    areas: Sequence[Area], where: str, language: str, page: int = 0, removable: bool = False
+    areas: Sequence[Area], where: AreaStep, language: str, page: int = 0, removable: bool = False
 ) -> InlineKeyboardMarkup:
     """The kecamatan buttons; the last row skips (after /start) or cancels (/wilayah), or removes the area."""
-    buttons = [InlineKeyboardButton(a.name, callback_data=button_data.area(where, "k", a.id)) for a in areas]
-    skip = "area_skip" if where == button_data.AREA_AFTER_START else "area_cancel"
-    last = [InlineKeyboardButton(texts.say(language, skip), callback_data=button_data.area(where, "skip"))]
+    buttons = [
+        InlineKeyboardButton(a.name, callback_data=button_data.area(where, AreaAction.KECAMATAN, a.id)) for a in areas
+    ]
+    skip = "area_skip" if where == AreaStep.AFTER_START else "area_cancel"
+    last = [InlineKeyboardButton(texts.say(language, skip), callback_data=button_data.area(where, AreaAction.SKIP))]
     if removable:
         last.append(
-            InlineKeyboardButton(texts.say(language, "area_remove"), callback_data=button_data.area(where, "del"))
+            InlineKeyboardButton(
+                texts.say(language, "area_remove"), callback_data=button_data.area(where, AreaAction.REMOVE)
+            )
         )
-    return _choices(buttons, page, lambda n: button_data.area(where, "p", page=n), last)
+    return _choices(buttons, page, lambda n: button_data.area(where, AreaAction.PAGE, page=n), last)
 
 
-def desa_keyboard(area: Area, where: str, language: str, page: int = 0) -> InlineKeyboardMarkup:
+def desa_keyboard(area: Area, where: AreaStep, language: str, page: int = 0) -> InlineKeyboardMarkup:
     """The desa buttons of one kecamatan; Lewati keeps the kecamatan without a desa."""
     buttons = [
-        InlineKeyboardButton(d.name, callback_data=button_data.area(where, "d", area.id, d.id)) for d in area.desa
+        InlineKeyboardButton(d.name, callback_data=button_data.area(where, AreaAction.DESA, area.id, d.id))
+        for d in area.desa
     ]
-    last = [InlineKeyboardButton(texts.say(language, "area_skip"), callback_data=button_data.area(where, "a", area.id))]
-    return _choices(buttons, page, lambda n: button_data.area(where, "q", area.id, page=n), last)
+    last = [
+        InlineKeyboardButton(
+            texts.say(language, "area_skip"),
+            callback_data=button_data.area(where, AreaAction.KECAMATAN_ONLY, area.id),
+        )
+    ]
+    return _choices(buttons, page, lambda n: button_data.area(where, AreaAction.DESA_PAGE, area.id, page=n), last)
 
 
 def parse_start(payload: str, areas: Sequence[Area]) -> tuple[str, str | None, str | None, bool] | None:
