@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.content import charts, pages, reports, telegram_html, texts
+from bot.content import charts, formats, pages, reports, telegram_html, texts
 from bot.schedule import model as sched
 from bot.store import Store
 from tests.conftest import schedule_toml
@@ -120,7 +120,7 @@ def test_stats_text_in_english(store):
 
 def test_without_any_dpt_the_text_says_nothing_about_coverage(store):
     plain = area_schedule(AREAS_TOML.replace("voters = 200", "").replace("voters = 1000", ""))
-    for lang in texts.LANGS:
+    for lang in formats.LANGS:
         text = texts.stats_text(store.subscriber_stats(), "X", lang, reports.area_figures(store, plain.areas))
         assert "%" not in text and "DPT" not in text
         assert "Kedungwaru: <b>7</b> (1 · 1 · 5)" in text
@@ -135,9 +135,9 @@ def test_a_schedule_without_areas_keeps_the_old_reply(store):
 
 
 def test_percent_uses_a_decimal_comma_in_indonesian():
-    assert texts.percent(3.42) == "3,4%" and texts.percent(3.42, "en") == "3.4%"
-    assert texts.percent(0) == "0,0%" and texts.percent(0.01) == "<0,1%" and texts.percent(0.01, "en") == "<0.1%"
-    assert charts.percent_label(3.42) == "3,4%" and charts.percent_label(0.01, ".") == "<0.1%"
+    assert formats.percent(3.42) == "3,4%" and formats.percent(3.42, "en") == "3.4%"
+    assert formats.percent(0) == "0,0%" and formats.percent(0.01) == "<0,1%" and formats.percent(0.01, "en") == "<0.1%"
+    assert formats.percent(3.42) == "3,4%" and formats.percent(0.01, "en") == "<0.1%"
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

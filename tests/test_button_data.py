@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.content import button_data
-from bot.content.texts import LANGS
+from bot.content.formats import LANGS
 from bot.schedule.model import ROLES
 
 

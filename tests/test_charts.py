@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.content import charts, texts
+from bot.content import charts, formats, texts
 from bot.schedule.model import load
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -117,16 +117,16 @@ def test_different_data_gives_different_bytes_and_same_data_the_same():
 
 
 def test_short_dates_are_indonesian_whatever_the_locale():
-    assert charts.short_date(date(2024, 11, 27)) == "27 Nov"
-    assert charts.short_date(date(2024, 8, 17)) == "17 Agu"
-    assert charts.short_date(date(2024, 10, 1)) == "1 Okt"
-    assert charts.short_date(date(2024, 12, 31)) == "31 Des"
-    assert charts.short_date(date(2024, 5, 2)) == "2 Mei"
+    assert formats.short_date(date(2024, 11, 27)) == "27 Nov"
+    assert formats.short_date(date(2024, 8, 17)) == "17 Agu"
+    assert formats.short_date(date(2024, 10, 1)) == "1 Okt"
+    assert formats.short_date(date(2024, 12, 31)) == "31 Des"
+    assert formats.short_date(date(2024, 5, 2)) == "2 Mei"
 
 
 def test_numbers_use_indonesian_thousands_separator():
-    assert charts.thousands(1234567) == "1.234.567"
-    assert charts.thousands(999) == "999"
+    assert formats.num(1234567) == "1.234.567"
+    assert formats.num(999) == "999"
 
 
 def test_day_ticks_stay_few_and_on_whole_days():

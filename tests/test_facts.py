@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from bot.content import texts
+from bot.content import formats, texts
 from bot.schedule import model as sched
 from tests.test_cli import bot
 
@@ -219,7 +219,7 @@ def test_welcome_privacy_and_poster_state_the_same_list():
     from bot.ops import poster
 
     schedule = sched.load("config/pilkada2024.toml")
-    for lang in texts.LANGS:
+    for lang in formats.LANGS:
         stored = texts.STORED[lang]
         assert stored in texts.welcome_text(schedule, lang) and stored in texts.say(lang, "privacy")
         assert sched.html_problem(texts.say(lang, "privacy")) is None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import render, texts
+from bot.content import formats, render, texts
 from bot.schedule import model as sched
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,17 +41,17 @@ def entry(fid: str, schedule: sched.Schedule = SHIPPED):
 
 
 def seen(fid: str, lang: str, day: dt.date, schedule: sched.Schedule = SHIPPED) -> str:
-    return render.plain(entry(fid, schedule).answer(lang, day))
+    return formats.plain(entry(fid, schedule).answer(lang, day))
 
 
 def every_answer():
     """(id, lang, day, text as read) for every entry, both languages, every test day and version."""
     for e in SHIPPED.faq:
-        for lang in render.LANGS:
+        for lang in formats.LANGS:
             versions = e.answers_en if lang == "en" else e.answers
             days = sorted({*DAYS, *(since for since, _ in versions if since != dt.date.min)})
             for day in days:
-                yield e.id, lang, day, render.plain(e.answer(lang, day))
+                yield e.id, lang, day, formats.plain(e.answer(lang, day))
 
 
 ALL = list(every_answer())
@@ -130,7 +130,7 @@ def test_the_holiday_is_named_only_from_the_day_the_decree_was_signed():
 def test_before_the_decree_the_holiday_answer_cites_the_law_not_an_open_question():
     law = {"id": "UU 1/2015 Pasal 84 ayat (3)", "en": "UU 1/2015 Article 84(3)"}
     undecided = r"ditetapkan Pemerintah|pengumuman resmi|\bbelum\b|tidak pasti|whether voting day|official announce"
-    for lang in render.LANGS:
+    for lang in formats.LANGS:
         for day in (dt.date(2024, 8, 1), HOLIDAY - dt.timedelta(days=1), HOLIDAY):
             text = seen("hari-libur", lang, day)
             assert law[lang] in text and not re.search(undecided, text), (lang, day, text)
@@ -220,7 +220,7 @@ def test_outcomes_appear_only_once_they_are_known():
 
 
 def test_the_privacy_answer_lists_exactly_what_the_bot_stores():
-    for lang in render.LANGS:
+    for lang in formats.LANGS:
         html = entry("data-pribadi").answer(lang, DAYS[0])
         assert texts.STORED[lang] in html
         assert texts.NOT_STORED[lang] in html
@@ -242,7 +242,7 @@ def test_the_privacy_answer_is_rendered_from_the_bots_own_lists(monkeypatch):
 
 def test_the_dpk_answers_name_the_substitutes_and_the_kpps():
     for fid in ("dpk", "cek-dpt"):
-        for lang in render.LANGS:
+        for lang in formats.LANGS:
             text = seen(fid, lang, DAYS[0])
             assert "Biodata Penduduk" in text and "IKD" in text and "KPPS" in text, (fid, lang)
 
@@ -269,8 +269,8 @@ def test_the_result_answer_covers_a_dispute():
 def test_the_bot_answer_names_the_commission_and_the_contact_fact():
     text = seen("tentang-bot", "id", DAYS[0])
     assert "KPU Kabupaten Tulungagung" in text
-    assert render.plain(SHIPPED.facts["contact"]) in text
-    assert render.plain(SHIPPED.facts["contact_en"]) in seen("tentang-bot", "en", DAYS[0])
+    assert formats.plain(SHIPPED.facts["contact"]) in text
+    assert formats.plain(SHIPPED.facts["contact_en"]) in seen("tentang-bot", "en", DAYS[0])
 
 
 def test_asn_neutrality_after_voting_day_is_answered_yes_in_indonesian():

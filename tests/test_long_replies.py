@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from bot.content import pages, reports, telegram_html, texts
+from bot.content import formats, pages, reports, telegram_html, texts
 from bot.delivery import plan
 from bot.schedule import model as sched
 from bot.schedule.model import ROLES
@@ -80,7 +80,7 @@ def test_rencana_on_every_day_of_the_campaign_fits_in_pages(busy_store):
         for day in DAYS:
             now = datetime(day.year, day.month, day.day, 8, tzinfo=TZ)
             rows = plan.plan(SHIPPED, audience, RATE, now=now)
-            for lang in texts.LANGS:
+            for lang in formats.LANGS:
                 parts = texts.plan_pages(rows, RATE, TZ, lang)
                 messages = sent(parts, lang)
                 assert_sendable(messages, f"/rencana {day} {lang}")
@@ -94,7 +94,7 @@ def test_rencana_on_every_day_of_the_campaign_fits_in_pages(busy_store):
 
 
 def test_the_handlers_operator_views_fit_in_pages(busy_store):
-    for lang in texts.LANGS:
+    for lang in formats.LANGS:
         for view in operator_commands.OPERATOR_VIEWS:
             for day in (FIRST, date(2024, 11, 27), LAST):
                 now = datetime(day.year, day.month, day.day, 8, tzinfo=TZ)
@@ -128,8 +128,8 @@ def test_a_long_audit_line_is_cut_between_words_and_loses_nothing(busy_store):
 
 
 def test_subscriber_replies_on_every_day_fit(busy_store):
-    hint = {lang: texts.say(lang, "not_subscribed_hint") for lang in texts.LANGS}
-    for lang in texts.LANGS:
+    hint = {lang: texts.say(lang, "not_subscribed_hint") for lang in formats.LANGS}
+    for lang in formats.LANGS:
         fixed = [texts.welcome_text(SHIPPED, lang), texts.help_text(lang), texts.say(lang, "privacy")]
         fixed += [texts.already_subscribed_text(role, lang) for role in ROLES]
         fixed += [texts.correction_text(s, s.start - timedelta(days=3), s.end, lang) for s in SHIPPED.stages]
@@ -156,7 +156,7 @@ def test_a_schedule_with_many_stages_gets_jadwal_in_pages():
     )
     reminder = {"id": "r", "at": datetime(2024, 9, 1, 9, tzinfo=TZ), "roles": ["pemilih"]}
     schedule = make_schedule([reminder], stages)
-    for lang in texts.LANGS:
+    for lang in formats.LANGS:
         messages = sent(texts.schedule_pages(schedule, date(2024, 9, 1), lang), lang)
         assert len(messages) >= 2
         assert_sendable(messages, f"/jadwal {lang}")

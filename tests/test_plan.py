@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 
+from bot.content import formats
 from bot.delivery import plan
 from bot.schedule import model as sched
 from tests.conftest import TZ, make_schedule
@@ -56,7 +57,7 @@ def test_regency_audience_voting_reminders():
 def test_paid_broadcast_rate_reaches_everyone_on_voting_morning():
     rows = rows_by_id(plan.plan(VOTING, lambda roles: 866_030, 1000))
     assert not rows["tps-hari-h"].late
-    assert plan.human_duration(rows["tps-hari-h"].duration) == "14 min"
+    assert formats.human_duration(rows["tps-hari-h"].duration) == "14 min"
 
 
 def test_overlapping_broadcasts_serve_the_earliest_deadline_first():

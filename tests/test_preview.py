@@ -8,7 +8,7 @@ from pathlib import Path
 
 import icalendar
 
-from bot.content import texts
+from bot.content import formats, texts
 from bot.content.ics import schedule_ics
 from bot.delivery.scheduler import pending_corrections
 from bot.schedule import model as sched
@@ -124,11 +124,13 @@ def test_moving_voting_day_moves_every_text_time_page_calendar_and_jadwal(tmp_pa
         for text in versions:
             assert_no_old_date(text, key)
     assert "Rabu, 11 Desember 2024" in texts.page_text(schedule, "tps", "id", dt.date(2024, 12, 1))
-    for lang in texts.LANGS:
+    for lang in formats.LANGS:
         for today in (dt.date(2024, 9, 1), dt.date(2024, 11, 27), dt.date(2024, 12, 11)):
             jadwal = texts.schedule_text(schedule, today, lang)
-            assert_no_old_date(jadwal.replace(texts.long_date(today, lang), ""), f"/jadwal {lang} {today}")
-        assert texts.long_date(dt.date(2024, 12, 11), lang) in texts.schedule_text(schedule, dt.date(2024, 9, 1), lang)
+            assert_no_old_date(jadwal.replace(formats.long_date(today, lang), ""), f"/jadwal {lang} {today}")
+        assert formats.long_date(dt.date(2024, 12, 11), lang) in texts.schedule_text(
+            schedule, dt.date(2024, 9, 1), lang
+        )
         data = schedule_ics(schedule, lang)
         assert_no_old_date(data.decode("utf-8"), f"calendar {lang}")
         tps = [e for e in icalendar.Calendar.from_ical(data).walk("VEVENT") if str(e["UID"]).startswith("tps-hours")]

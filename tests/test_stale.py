@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import render
+from bot.content import formats
 from bot.schedule import model as sched
 from bot.schedule.model import ScheduleError, parse
 from tests.test_cli import bot
@@ -63,7 +63,7 @@ def shifted_copy(tmp_path: Path, days: dt.timedelta, name: str | None = None, ex
 def previews(path: Path) -> dict[str, dict[str, str]]:
     """{lang: {header: text}} of `preview PATH --lang LANG`."""
     out = {}
-    for lang in render.LANGS:
+    for lang in formats.LANGS:
         result = bot("preview", str(path), "--lang", lang)
         assert result.returncode == 0, result.stderr
         out[lang] = blocks(result.stdout)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.content import texts
+from bot.content import formats, texts
 from bot.schedule import model as sched
 
 
@@ -13,12 +13,12 @@ def default():
 
 
 def test_long_date_is_indonesian():
-    assert texts.long_date(date(2024, 11, 27)) == "Rabu, 27 November 2024"
-    assert texts.long_date(date(2024, 9, 25)) == "Rabu, 25 September 2024"
+    assert formats.long_date(date(2024, 11, 27)) == "Rabu, 27 November 2024"
+    assert formats.long_date(date(2024, 9, 25)) == "Rabu, 25 September 2024"
 
 
 def test_date_range_in_one_year():
-    assert texts.date_range(date(2024, 9, 25), date(2024, 11, 23)) == "Rabu, 25 September – Sabtu, 23 November 2024"
+    assert formats.date_range(date(2024, 9, 25), date(2024, 11, 23)) == "Rabu, 25 September – Sabtu, 23 November 2024"
 
 
 def test_jadwal_marks_states_and_counts_down_to_the_next_stage():
@@ -35,7 +35,7 @@ def test_jadwal_lists_every_stage_with_its_dates():
     text = texts.schedule_text(schedule, date(2024, 8, 1))
     for stage in schedule.stages:
         assert stage.name in text
-        assert texts.date_range(stage.start, stage.end) in text
+        assert formats.date_range(stage.start, stage.end) in text
     assert "27 Oktober" not in text
 
 
@@ -51,7 +51,12 @@ def test_every_text_is_html_telegram_accepts():
         texts.subscribed_text("kades", schedule, date(2024, 9, 1)),
         texts.already_subscribed_text("asn"),
         texts.help_text(),
-        *[texts.say(lang, key) for lang in texts.LANGS for key, text in texts.STRINGS[lang].items() if "{" not in text],
+        *[
+            texts.say(lang, key)
+            for lang in formats.LANGS
+            for key, text in texts.STRINGS[lang].items()
+            if "{" not in text
+        ],
         texts.schedule_text(schedule, date(2024, 9, 1), "en"),
         texts.welcome_text(schedule, "en"),
         texts.subscribed_text("kades", schedule, date(2024, 9, 1), "en"),
@@ -64,7 +69,7 @@ def test_every_text_is_html_telegram_accepts():
 
 
 def test_english_dates_and_schedule():
-    assert texts.long_date(date(2024, 11, 27), "en") == "Wednesday, 27 November 2024"
+    assert formats.long_date(date(2024, 11, 27), "en") == "Wednesday, 27 November 2024"
     text = texts.schedule_text(default(), date(2024, 11, 22), "en")
     assert "<b>Pilkada Serentak 2024 schedule</b>" in text
     assert "Wednesday, 27 November 2024 (upcoming)" in text

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.content.texts import LANGS
+from bot.content.formats import LANGS
 from bot.schedule.model import ASKS, ROLES
 
 MAX_BYTES = 64  # Telegram's limit for callback data

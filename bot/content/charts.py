@@ -27,6 +27,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator  # noqa: E402
 
+from bot.content.formats import decimal, num, percent, short_date  # noqa: E402
+
 ROLE_STYLES = {  # colour, marker
     "asn": ("#1f77b4", "o"),
     "kades": ("#9467bd", "s"),
@@ -126,28 +128,16 @@ def figure(
 
 # -- helpers ---------------------------------------------------------------------------------------
 
-MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
-
-def short_date(day: date, months: tuple[str, ...] | None = None) -> str:
-    """'27 Nov': day and short month name (Indonesian unless ``months`` says), whatever the locale."""
-    return f"{day.day} {(months or MONTHS_SHORT)[day.month - 1]}"
-
-
-def thousands(value: float, sep: str = ".") -> str:
-    """An integer with thousands separators: 12345 -> '12.345' ('12,345' with ``sep=","``)."""
-    return f"{int(round(value)):,}".replace(",", sep)
-
-
-def bar_label(label: str, day: date | None, months: tuple[str, ...] | None = None) -> str:
+def bar_label(label: str, day: date | None, lang: str = "id") -> str:
     """'<title> · 27 Nov', wrapped at word boundaries onto at most two lines; never cut mid-word."""
-    text = f"{label} · {short_date(day, months)}" if day else label
+    text = f"{label} · {short_date(day, lang)}" if day else label
     lines = textwrap.wrap(text, LABEL_CHARS, break_long_words=False, break_on_hyphens=False)
     if len(lines) <= 2:
         return "\n".join(lines)
     # A very long title: keep its start and the day, and say that something was left out.
     head = textwrap.wrap(label, LABEL_CHARS - 2, break_long_words=False, break_on_hyphens=False)[0]
-    return f"{head} …\n· {short_date(day, months)}" if day else f"{head} …"
+    return f"{head} …\n· {short_date(day, lang)}" if day else f"{head} …"
 
 
 def _count(value: object) -> int:
@@ -196,7 +186,7 @@ def _growth_panels(axes: list, series: dict[str, list[tuple[date, int]]], words:
     if not series:
         _empty(axes[0], words["growth_empty"], words)
         return
-    sep = words["thousands"]
+    lang = words["lang"]
     days = [d for points in series.values() for d, _ in points]
     first, last = min(days).toordinal(), max(days).toordinal()
     pad = max(1.0, (last - first) * 0.04)
@@ -209,17 +199,16 @@ def _growth_panels(axes: list, series: dict[str, list[tuple[date, int]]], words:
         ax.step(xs, ys, where="post", color=colour, linewidth=2.5, marker=marker, markersize=6)
         ax.fill_between(xs, ys, step="post", color=colour, alpha=0.12)
         name = words["roles"].get(role, role.title())
-        _style(ax, words["growth"].format(role=name, count=thousands(ys[-1], sep)))
+        _style(ax, words["growth"].format(role=name, count=num(round(ys[-1]), lang)))
         ax.set_xlim(first - pad, last + pad)
         ax.set_ylim(0, max(1, *ys) * 1.2)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: thousands(y, sep)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: num(round(y), lang)))
         ax.xaxis.set_major_locator(FixedLocator(_day_ticks(first, last)))
         ax.grid(True, axis="y", color="#dddddd")
         if n == len(series) - 1:
-            months = words["months"]
             ax.xaxis.set_major_formatter(
-                FuncFormatter(lambda x, _pos, m=months: short_date(date.fromordinal(int(round(x))), m))
+                FuncFormatter(lambda x, _pos: short_date(date.fromordinal(int(round(x))), lang))
             )
             years = sorted({date.fromordinal(first).year, date.fromordinal(last).year})
             ax.set_xlabel(f"{words['date']} ({'–'.join(str(y) for y in years)})", fontsize=FONT)
@@ -233,8 +222,8 @@ def _broadcast_panel(ax, bars: list[dict], words: dict) -> None:
     if not bars:
         _empty(ax, panel_title, words)
         return
-    sep = words["thousands"]
-    labels = [bar_label(str(b.get("label") or "?"), b.get("day"), words["months"]) for b in bars]
+    lang = words["lang"]
+    labels = [bar_label(str(b.get("label") or "?"), b.get("day"), lang) for b in bars]
     # A bar sits below its label; a two-line label pushes the rows after it down.
     rows: list[float] = []
     y = 0.0
@@ -251,13 +240,13 @@ def _broadcast_panel(ax, bars: list[dict], words: dict) -> None:
 
     most = max(left) or 1
     for row, label, total in zip(rows, labels, left, strict=True):
-        ax.text(total + most * 0.015, row, thousands(total, sep), va="center", ha="left", fontsize=FONT)
+        ax.text(total + most * 0.015, row, num(round(total), lang), va="center", ha="left", fontsize=FONT)
         ax.text(0, row - 0.27, label, va="bottom", ha="left", fontsize=FONT, linespacing=1.1)
     ax.set_xlim(0, most * 1.16)  # room for the totals
     ax.set_ylim(rows[-1] + 0.4, -1.0 - 0.4 * labels[0].count("\n"))  # first broadcast on top
     ax.set_yticks([])
     ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: thousands(x, sep)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: num(round(x), lang)))
     ax.set_xlabel(words["messages"], fontsize=FONT)
     _style(ax, panel_title)
     ax.spines["left"].set_visible(False)
@@ -270,20 +259,13 @@ def _broadcast_panel(ax, bars: list[dict], words: dict) -> None:
     )  # fmt: skip
 
 
-def percent_label(value: float, decimal_sep: str = ",") -> str:
-    """3.42 -> '3,4%'; a share too small for one decimal is '<0,1%'."""
-    if 0 < value < 0.05:
-        return f"<0{decimal_sep}1%"
-    return f"{value:.1f}".replace(".", decimal_sep) + "%"
-
-
 def _area_panel(ax, areas: list[dict], none: int, words: dict) -> None:
     """One bar per kecamatan: coverage of the DPT where any is known, else active subscribers.
 
     Sorted lowest first and drawn top down, so the thinnest areas are at the top. Kecamatan without
     a DPT come last, with their count and no bar: their coverage is not known.
     """
-    sep, dec = words["thousands"], words["decimal"]
+    lang = words["lang"]
     by_coverage = any(a.get("coverage") is not None for a in areas)
     if by_coverage:
         rows = sorted(areas, key=lambda a: (a.get("coverage") is None, a.get("coverage") or 0.0))
@@ -295,9 +277,9 @@ def _area_panel(ax, areas: list[dict], none: int, words: dict) -> None:
     ax.barh(ys, widths, height=0.62, color=AREA_COLOUR)
     most = max(widths) or 1.0
     for y, a, width in zip(ys, rows, widths, strict=True):
-        count = thousands(_count(a.get("count")), sep)
+        count = num(_count(a.get("count")), lang)
         cover = a.get("coverage")
-        shown = count if not by_coverage or cover is None else f"{percent_label(cover, dec)} · {count}"
+        shown = count if not by_coverage or cover is None else f"{percent(cover, lang)} · {count}"
         ax.text(width + most * 0.015, y, shown, va="center", ha="left", fontsize=FONT,
                 color="#333333" if cover is not None or not by_coverage else "#888888")  # fmt: skip
     ax.set_yticks(ys, [str(a.get("name") or a.get("id")) for a in rows], fontsize=FONT)
@@ -305,12 +287,12 @@ def _area_panel(ax, areas: list[dict], none: int, words: dict) -> None:
     ax.set_xlim(0, most * 1.3)  # room for the labels
     ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=not by_coverage))
     if by_coverage:
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:g}".replace(".", dec) + "%"))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: decimal(x, lang) + "%"))
     else:
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: thousands(x, sep)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: num(round(x), lang)))
     label = words["coverage_axis" if by_coverage else "subscribers_axis"]
     if none:
-        label += " · " + words["no_area"].format(count=thousands(none, sep))
+        label += " · " + words["no_area"].format(count=num(round(none), lang))
     ax.set_xlabel(label, fontsize=FONT)
     _style(ax, words["areas_coverage" if by_coverage else "areas_count"])
     ax.grid(True, axis="x", color="#eeeeee")

@@ -17,9 +17,9 @@ import unicodedata
 
 from icalendar import Alarm, Calendar, Event, Timezone
 
-from bot.content.render import plain
-from bot.content.render import zone_abbreviation as zone_abbreviation
-from bot.content.texts import CALENDAR, LANGS
+from bot.content.formats import LANGS, plain
+from bot.content.formats import zone_abbreviation as zone_abbreviation
+from bot.content.texts import CALENDAR
 from bot.schedule.model import Schedule, Stage
 
 __all__ = ["LANGS", "PRODID", "schedule_ics", "zone_abbreviation"]

@@ -1,7 +1,7 @@
-"""Dates, times and the text templates of a schedule file, rendered for one reader (pure).
+"""The text templates of a schedule file, rendered for one reader (pure).
 
-No Telegram, no I/O, and no imports from the rest of the bot: ``bot.schedule.model`` renders every
-text with it when it loads a file, and ``bot.content.texts`` uses its date formatting.
+No Telegram and no I/O; dates are written by bot/content/formats.py. ``bot.schedule.model`` renders
+every text with it when it loads a file.
 
 Template syntax (a text names a date or a fact instead of writing it out)::
 
@@ -20,80 +20,11 @@ A date or time relative to a stage (``Anchor``) uses the same words without brac
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = [
-    "LANGS",
-    "DAYS",
-    "MONTHS",
-    "Anchor",
-    "Fact",
-    "Placeholder",
-    "Renderer",
-    "clock",
-    "date_range",
-    "long_date",
-    "parse_anchor",
-    "parse_moment",
-    "parse_template",
-    "plain",
-    "written_dates",
-    "zone_abbreviation",
-]
-
-LANGS = ("id", "en")
-DAYS = {
-    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-MONTHS = {
-    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni",
-           "Juli", "Agustus", "September", "Oktober", "November", "Desember"),
-    "en": ("January", "February", "March", "April", "May", "June",
-           "July", "August", "September", "October", "November", "December"),
-}  # fmt: skip
-_ZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
-
-
-# --------------------------------------------------------------------------- dates and times
-
-
-def long_date(d: dt.date, lang: str = "id") -> str:
-    """'Rabu, 27 November 2024' / 'Wednesday, 27 November 2024'."""
-    lang = lang if lang in LANGS else "id"
-    return f"{DAYS[lang][d.weekday()]}, {d.day} {MONTHS[lang][d.month - 1]} {d.year}"
-
-
-def date_range(start: dt.date, end: dt.date, lang: str = "id") -> str:
-    """One day in long form, or 'Rabu, 25 September – Sabtu, 23 November 2024'."""
-    lang = lang if lang in LANGS else "id"
-    if start == end:
-        return long_date(start, lang)
-    if start.year == end.year:
-        return f"{DAYS[lang][start.weekday()]}, {start.day} {MONTHS[lang][start.month - 1]} – {long_date(end, lang)}"
-    return f"{long_date(start, lang)} – {long_date(end, lang)}"
-
-
-def clock(t: dt.time, lang: str = "id") -> str:
-    """'07.00' as Indonesians write the hour, '07:00' in English."""
-    return f"{t:%H:%M}" if lang == "en" else f"{t:%H.%M}"
-
-
-def zone_abbreviation(timezone: str) -> str:
-    """WIB/WITA/WIT for Indonesia's three zones, else the zone name itself."""
-    return _ZONES.get(timezone, timezone)
-
-
-_TAG = re.compile(r"<[^>]+>")
-
-
-def plain(text: str) -> str:
-    """Telegram HTML as the reader sees it: tags removed, entities decoded."""
-    return html.unescape(_TAG.sub("", text))
-
+from bot.content.formats import date_range, long_date, time_of_day, words_of_months
 
 # --------------------------------------------------------------------------- anchors
 
@@ -304,7 +235,7 @@ class Renderer:
             return ""
         value = fact.value_en if lang == "en" and fact.value_en is not None else fact.value
         if isinstance(value, dt.time):
-            return clock(value, lang)
+            return time_of_day(value, lang)
         if isinstance(value, int):
             return str(value)
         if fact.literal:
@@ -354,13 +285,8 @@ class Renderer:
 
 # --------------------------------------------------------------------------- dates written out
 
-_MONTH_WORDS = {
-    **{m.lower(): i for i, m in enumerate(MONTHS["id"], 1)},
-    **{m.lower(): i for i, m in enumerate(MONTHS["en"], 1)},
-    **{m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "mei", "jun", "jul", "agu", "sep", "okt", "nov",
-                                   "des"), 1)},
-    **{"may": 5, "aug": 8, "agt": 8, "sept": 9, "oct": 10, "dec": 12},
-}  # fmt: skip
+# Month names and abbreviations of both languages, and two more that people write ("Agt", "Sept").
+_MONTH_WORDS = {**words_of_months(), "agt": 8, "sept": 9}
 _MONTH = "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:\s*[–-]\s*(\d{{1,2}}))?\s+({_MONTH})\b\.?(?:\s+(\d{{4}}))?", re.IGNORECASE)
 _MONTH_DAY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})\b(?:,?\s+(\d{{4}}))?", re.IGNORECASE)

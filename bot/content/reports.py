@@ -11,7 +11,7 @@ import time
 from datetime import datetime
 
 from bot.content import texts
-from bot.delivery.plan import human_duration
+from bot.content.formats import human_duration
 from bot.schedule.areas import ref_name
 from bot.schedule.model import ASKS, ROLES, Schedule
 from bot.store import ENQUEUING, NEVER_STARTED, SUBSCRIBER_STATUSES, Broadcast, Store, undelivered

@@ -14,11 +14,17 @@ from html import escape
 
 from bot import store as st
 from bot.content import pages, privacy
-from bot.content.render import DAYS as DAYS  # re-exported: dates are formatted in bot/content/render.py
-from bot.content.render import LANGS as LANGS
-from bot.content.render import MONTHS as MONTHS
-from bot.content.render import date_range as date_range
-from bot.content.render import long_date as long_date
+from bot.content.formats import (
+    date_range,
+    decimal,
+    duration,
+    long_date,
+    num,
+    percent,
+    stamp,
+    stamp_at,
+    time_of_day,
+)
 from bot.schedule import areas as area_refs
 from bot.schedule import problems as schedule_problems
 from bot.schedule.model import Schedule, Stage
@@ -598,17 +604,6 @@ def _en(lang: str) -> bool:
     return lang == "en"
 
 
-def num(n: int, lang: str = "id") -> str:
-    """1.234.567, as Indonesians write thousands; 1,234,567 in English."""
-    return f"{n:,}" if _en(lang) else f"{n:,}".replace(",", ".")
-
-
-def decimal(value: float, lang: str = "id", places: int | None = None) -> str:
-    """0.5 as '0,5' in Indonesian (decimal comma), '0.5' in English; `places` fixes the digits."""
-    text = f"{value:.{places}f}" if places is not None else f"{value:g}"
-    return text if _en(lang) else text.replace(".", ",")
-
-
 BROADCAST_WORDS = {"siaran": ("Siaran", "Broadcast"), "ralat": ("Ralat", "Correction")}
 
 
@@ -631,22 +626,6 @@ def broadcast_name(broadcast_id: str, lang: str = "id") -> str:
 def roles_text(roles, lang: str = "id") -> str:
     short = ROLE_SHORT.get(lang, ROLE_SHORT["id"])
     return ", ".join(short.get(r, r) for r in roles) or ("none yet" if _en(lang) else "belum dipilih")
-
-
-def _stamp(moment, lang: str = "id", year: bool = True) -> str:
-    """'27-11-2024 14.05' / '27 Nov 2024 14:05' (without the year: '27-11 14.05' / '27 Nov 14:05')."""
-    if _en(lang):
-        day = f"{moment.day} {MONTHS['en'][moment.month - 1][:3]}" + (f" {moment.year}" if year else "")
-        return f"{day} {moment:%H:%M}"
-    return moment.strftime("%d-%m-%Y %H.%M" if year else "%d-%m %H.%M")
-
-
-def clock(ts: float | None, tz, lang: str = "id") -> str:
-    if not ts:
-        return "-"
-    from datetime import datetime
-
-    return _stamp(datetime.fromtimestamp(ts, tz), lang)
 
 
 OP_TEMPLATES = {
@@ -979,10 +958,6 @@ def recipients_text(n: int, lang: str = "id") -> str:
     return f"{num(n)} penerima"
 
 
-def _hm(moment, lang: str) -> str:
-    return f"{moment:%H:%M}" if _en(lang) else f"{moment:%H.%M}"
-
-
 def stats_text(
     s: dict, region: str, lang: str = "id", areas: list[dict] | None = None, pledges: list[dict] | None = None
 ) -> str:
@@ -1008,13 +983,6 @@ def stats_text(
 
 
 # areas: figures per kecamatan
-def percent(value: float, lang: str = "id") -> str:
-    """3.42 as '3,4%' ('3.4%' in English); a share too small to show one decimal is '<0,1%'."""
-    if 0 < value < 0.05:
-        return f"<{decimal(0.1, lang, 1)}%"
-    return f"{decimal(value, lang, 1)}%"
-
-
 def area_stats_lines(areas: list[dict], roles: list[str], lang: str = "id") -> list[str]:
     """One line per kecamatan: active subscribers, the count per role, and coverage where the DPT is known.
 
@@ -1043,7 +1011,6 @@ CHART_WORDS = {
         "empty": "Belum ada data",
         "date": "Tanggal",
         "messages": "Jumlah pesan",
-        "thousands": ".",
         # The words of /laporan's progress lines, so the legend and the text agree.
         "outcomes": {
             "sent": "Terkirim", "blocked": "Memblokir", "failed": "Gagal", "expired": "Kedaluwarsa",
@@ -1055,7 +1022,6 @@ CHART_WORDS = {
         "coverage_axis": "Cakupan (% DPT)",
         "subscribers_axis": "Pelanggan aktif",
         "no_area": "tanpa wilayah: {count}",
-        "decimal": ",",
     },
     "en": {
         "title": "{region} statistics\nas of {stamp}",
@@ -1065,7 +1031,6 @@ CHART_WORDS = {
         "empty": "No data yet",
         "date": "Date",
         "messages": "Messages",
-        "thousands": ",",
         "outcomes": {
             "sent": "Sent", "blocked": "Blocked", "failed": "Failed", "expired": "Expired",
             "cancelled": "Cancelled", "pending": "Not yet sent",
@@ -1076,7 +1041,6 @@ CHART_WORDS = {
         "coverage_axis": "Coverage (% of DPT)",
         "subscribers_axis": "Active subscribers",
         "no_area": "no area: {count}",
-        "decimal": ".",
     },
 }  # fmt: skip
 
@@ -1085,13 +1049,13 @@ def chart_words(lang: str = "id") -> dict:
     """Every word the /statistik chart draws, in ``lang``: titles, axes, roles, months, outcomes."""
     words = dict(CHART_WORDS["en" if _en(lang) else "id"])
     words["roles"] = ROLE_SHORT["en" if _en(lang) else "id"]
-    words["months"] = tuple(m[:3] for m in MONTHS["en" if _en(lang) else "id"])
+    words["lang"] = "en" if _en(lang) else "id"
     return words
 
 
 def chart_title(region: str, moment, lang: str = "id") -> str:
     """'Statistik Tulungagung / per 28-11-2026 14.05': the chart says when its figures were taken."""
-    return chart_words(lang)["title"].format(region=region, stamp=_stamp(moment, lang))
+    return chart_words(lang)["title"].format(region=region, stamp=stamp(moment, lang))
 
 
 def headline(text: str) -> str:
@@ -1204,20 +1168,6 @@ def draft_refused(reason: str, lang: str = "id") -> str:
     return _tpl(lang, "refused").format(reason=escape(reason))
 
 
-def durasi(seconds: float, lang: str = "id") -> str:
-    """'8 jam 1 menit', '14 menit', '40 detik', 'kurang dari 1 detik' ('8 h 1 min', '14 min', '40 s', 'under 1 s')."""
-    en = _en(lang)
-    seconds = round(seconds)
-    if seconds < 1:
-        return "under 1 s" if en else "kurang dari 1 detik"
-    if seconds < 60:
-        return f"{seconds} s" if en else f"{seconds} detik"
-    hours, minutes = divmod(round(seconds / 60), 60)
-    if en:
-        return f"{hours} h {minutes} min" if hours else f"{minutes} min"
-    return f"{hours} jam {minutes} menit" if hours else f"{minutes} menit"
-
-
 def preview_summary(
     roles, recipients: int, seconds: float, rate: float, approvals: int, lang: str = "id",
     area_names: list[str] | None = None,
@@ -1226,7 +1176,7 @@ def preview_summary(
     text = _tpl(lang, "preview").format(
         recipients=num(recipients, lang),
         roles=roles_text(roles, lang),
-        duration=durasi(seconds, lang),
+        duration=duration(seconds, lang),
         rate=decimal(rate, lang),
     )
     text = _with_areas(text, area_names, lang)
@@ -1247,16 +1197,16 @@ def progress_text(f: dict, tz, lang: str = "id") -> str:
     state = _tpl(lang, "states").get(f["status"], f["status"])
     name = broadcast_name(f["id"], lang)
     if f["status"] in st.NEVER_STARTED:  # sent later: no counts yet (or ever), only its time
-        scheduled = _tpl(lang, "progress_scheduled").format(at=clock(f["at"], tz, lang))
+        scheduled = _tpl(lang, "progress_scheduled").format(at=stamp_at(f["at"], tz, lang))
         return f"<b>{name}</b> · {state}\n{scheduled}"
     lines = [_tpl(lang, "progress").format(name=name, state=state, percent=f["percent"], **counts)]
     if f.get("waiting_network"):
         lines.append(_tpl(lang, "progress_network").format(waiting=num(f["waiting_network"], lang)))
     if f["status"] != st.DONE:
         rate = decimal(f["rate"], lang, places=1)
-        lines.append(_tpl(lang, "progress_running").format(rate=rate, eta=clock(f["eta"], tz, lang)))
+        lines.append(_tpl(lang, "progress_running").format(rate=rate, eta=stamp_at(f["eta"], tz, lang)))
     else:
-        lines.append(_tpl(lang, "progress_done").format(finished=clock(f["finished_at"], tz, lang)))
+        lines.append(_tpl(lang, "progress_done").format(finished=stamp_at(f["finished_at"], tz, lang)))
     return "\n".join(lines)
 
 
@@ -1281,10 +1231,10 @@ def report_item(f: dict, tz, lang: str = "id") -> str:
     """One broadcast of /laporan: id, day, copies sent; then its title, areas and author, indented."""
     if f["status"] in st.NEVER_STARTED:  # scheduled, or cancelled or expired before it started
         state = _tpl(lang, "states")[f["status"]]
-        line = _tpl(lang, "reports_line_unsent").format(id=escape(f["id"]), at=clock(f["at"], tz, lang), state=state)
+        line = _tpl(lang, "reports_line_unsent").format(id=escape(f["id"]), at=stamp_at(f["at"], tz, lang), state=state)
     else:
         line = _tpl(lang, "reports_line").format(
-            id=escape(f["id"]), created=clock(f["created_at"], tz, lang), sent=num(f["sent"], lang),
+            id=escape(f["id"]), created=stamp_at(f["created_at"], tz, lang), sent=num(f["sent"], lang),
             total=num(f["total"], lang),
         )  # fmt: skip
     return "\n  ".join([line, *report_about(f, lang)])
@@ -1302,7 +1252,7 @@ def audit_lines(rows: list[dict], tz, lang: str = "id", names: dict[str, str] | 
         subject = f" {escape(r['subject'])}" if r["subject"] else ""
         detail = f" ({escape(r['detail'])})" if r["detail"] else ""
         actor = escape(operator_label(r["actor"], names or {}))
-        lines.append(f"{clock(r['at'], tz, lang)} · {actor} · {escape(r['action'])}{subject}{detail}")
+        lines.append(f"{stamp_at(r['at'], tz, lang)} · {actor} · {escape(r['action'])}{subject}{detail}")
     return lines
 
 
@@ -1320,7 +1270,7 @@ def plan_items(rows, tz, lang: str = "id", areas: tuple = ()) -> list[str]:
     for row in rows:
         r = row.reminder
         if row.finish:
-            finish = _tpl(lang, "plan_finish").format(at=_stamp(row.finish.astimezone(tz), lang, year=False))
+            finish = _tpl(lang, "plan_finish").format(at=stamp(row.finish.astimezone(tz), lang, year=False))
         else:
             finish = _tpl(lang, "plan_not_all")
         title = escape(short_title(headline(r.text_en if _en(lang) and r.text_en else r.text) or r.id))
@@ -1329,10 +1279,10 @@ def plan_items(rows, tz, lang: str = "id", areas: tuple = ()) -> list[str]:
             head = _tpl(lang, "plan_adhoc").format(name=broadcast_name(r.id, lang))
         item = _tpl(lang, "plan_line").format(
             head=head,
-            at=_stamp(r.at, lang),
+            at=stamp(r.at, lang),
             roles=roles_text(r.roles, lang),
             recipients=recipients_text(row.recipients, lang),
-            duration=durasi(row.duration, lang),
+            duration=duration(row.duration, lang),
             finish=finish,
         )  # fmt: skip
         if r.areas:
@@ -1344,7 +1294,7 @@ def plan_items(rows, tz, lang: str = "id", areas: tuple = ()) -> list[str]:
                 reached=num(row.by_deadline, lang),
                 total=num(row.recipients, lang),
                 share=decimal(100 * row.by_deadline / row.recipients, lang, places=1) + "%",
-                deadline=_hm(r.deliver_by, lang),
+                deadline=time_of_day(r.deliver_by, lang),
             )  # fmt: skip
         items.append(item)
     return items
@@ -1396,24 +1346,24 @@ def first_line(text: str, limit: int = 60) -> str:
 
 def zone_of(timezone: str) -> str:
     """WIB, WITA, WIT (else the zone's name): how the time zone of the election is written."""
-    from bot.content.render import zone_abbreviation
+    from bot.content.formats import zone_abbreviation
 
     return zone_abbreviation(timezone)
 
 
 def send_when(at, lang: str = "id") -> str:
     """'Jumat, 26 November 2027 pukul 19.00 WIB' / 'Friday, 26 November 2027 at 19:00 WIB'."""
-    from bot.content.render import clock as hour
 
     zone = zone_of(getattr(at.tzinfo, "key", str(at.tzinfo)))
-    return _tpl(lang, "when").format(day=long_date(at.date(), lang), time=hour(at.time(), lang), zone=escape(zone))
+    return _tpl(lang, "when").format(
+        day=long_date(at.date(), lang), time=time_of_day(at.time(), lang), zone=escape(zone)
+    )
 
 
 def _quiet_hours(lang: str) -> dict:
-    from bot.content.render import clock as hour
     from bot.schedule.model import QUIET_END, QUIET_START
 
-    return {"start": hour(QUIET_START, lang), "end": hour(QUIET_END, lang)}
+    return {"start": time_of_day(QUIET_START, lang), "end": time_of_day(QUIET_END, lang)}
 
 
 def time_prompt(zone: str, example: str, lang: str = "id") -> str:
@@ -1459,7 +1409,7 @@ def not_unscheduled_text(broadcast_id: str, status: str, lang: str = "id") -> st
 
 def bad_send_time(reason: str, values: dict, example: str, lang: str = "id") -> str:
     """Why a typed send time is refused (``reason`` and ``values`` of a ``send_time.BadTime``)."""
-    shown = {k: _stamp(v, lang) if hasattr(v, "tzinfo") else escape(str(v)) for k, v in values.items()}
+    shown = {k: stamp(v, lang) if hasattr(v, "tzinfo") else escape(str(v)) for k, v in values.items()}
     return _tpl(lang, f"time_{reason}").format(example=escape(example), **shown)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from bot.content import texts
+from bot.content.formats import human_duration
 from bot.schedule.model import ROLES, Reminder, Schedule
 from bot.store.rows import Broadcast
 
@@ -150,16 +151,6 @@ def parse_audience(text: str) -> dict[str, int]:
             raise ValueError(f"{part.strip()!r}: expected ROLE=NUMBER")
         counts[role] = int(n)
     return counts
-
-
-def human_duration(seconds: float) -> str:
-    """'8 h 1 min', '14 min', '40 s'."""
-    seconds = round(seconds)
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes = round(seconds / 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
 
 
 def _when(dt: datetime, ref: datetime) -> str:

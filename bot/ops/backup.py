@@ -30,7 +30,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.content.render import zone_abbreviation
+from bot.content.formats import zone_abbreviation
 from bot.ops.files import BadInput, Unavailable, check_bot_database, check_database_path, reason
 from bot.store import REQUIRED_TABLES
 

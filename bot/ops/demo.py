@@ -12,9 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import html
 import logging
-import re
 import sys
 import tempfile
 import time
@@ -22,6 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot import settings as cfg
+from bot.content.formats import plain
 from bot.content.texts import long_date
 from bot.ops.lock import DatabaseLock
 from bot.ops.service import serve
@@ -31,14 +30,8 @@ from bot.telegram.app import build
 from standin import StandIn
 
 CHAT_ID = 100001
-TAG = re.compile(r"<[^>]+>")
 SUBSCRIBE_WAIT = 45.0  # seconds the first reminder waits for the person to subscribe
 REMINDER_LABEL = {"id": "📣 pengingat terjadwal dari bot:", "en": "📣 scheduled reminder from the bot:"}
-
-
-def plain(text: str) -> str:
-    """Telegram HTML as terminal text."""
-    return html.unescape(TAG.sub("", text))
 
 
 class Terminal:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.content import texts
-from bot.content.render import zone_abbreviation
+from bot.content.formats import zone_abbreviation
 from bot.delivery.scheduler import morning_after
 from bot.schedule.model import ROLES, Schedule
 from bot.store import REMINDER, SCHEDULED, Store

@@ -21,7 +21,7 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_Q
 
-from bot.content.render import plain
+from bot.content.formats import plain
 from bot.content.texts import NOT_STORED, STORED
 from bot.schedule.areas import ID_RE, Area
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
-from bot.content import texts
+from bot.content import formats, texts
 from bot.schedule import model as sched
 from bot.schedule.model import LAST_DATE, MAX_TEXT, ROLES, Schedule, ScheduleError
 
@@ -51,7 +51,7 @@ def load(path: str | os.PathLike[str]) -> Schedule:
 def problems(schedule: Schedule) -> list[str]:
     """One line per reply (and language) that Telegram would refuse or that cannot be built."""
     lines: list[str] = []
-    for lang in texts.LANGS:
+    for lang in formats.LANGS:
         failed: set[tuple[str, str]] = set()  # one line per reply, whichever day shows it first
         for reply in _replies(schedule, lang):
             if (reply.place, reply.what) in failed:

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.content import privacy, render, telegram_html
+from bot.content import formats, privacy, render, telegram_html
 from bot.schedule import problems as schedule_problems
 from bot.schedule import stale
 from bot.schedule.areas import Area, parse_areas, ref_problem
@@ -518,7 +518,7 @@ class _TextChecks:
             if cycle:
                 self.add("facts", name, "refers to itself: " + " → ".join(cycle))
                 continue
-            for lang in render.LANGS:
+            for lang in formats.LANGS:
                 problems: list[str] = []
                 shown_on = facts[name].since or (dt.date.min if facts[name].until else dt.date.max)
                 renderer.fact_text(name, lang, shown_on, problems, always=True)
@@ -656,7 +656,7 @@ def _builtin_facts(election: Election) -> dict[str, render.Fact]:
     facts = {
         "election": render.Fact(escape(election.name), literal=True),
         "region": render.Fact(escape(election.region), literal=True),
-        "zone": render.Fact(escape(render.zone_abbreviation(election.timezone)), literal=True),
+        "zone": render.Fact(escape(formats.zone_abbreviation(election.timezone)), literal=True),
     }
     for key in ("tps_open", "tps_close"):
         if getattr(election, key) is not None:

@@ -13,7 +13,7 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.content.render import zone_abbreviation
+from bot.content.formats import zone_abbreviation
 from bot.schedule.model import QUIET_END, QUIET_START
 
 # As far ahead as Telegram lets a channel schedule a post; a year more is a mistyped year.

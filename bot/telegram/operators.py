@@ -22,7 +22,7 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot.content import button_data, texts
+from bot.content import button_data, formats, texts
 from bot.telegram.context import runtime_of
 from bot.telegram.operator_commands import (
     OPERATOR_VIEWS,
@@ -65,7 +65,7 @@ async def register_commands(application: Application) -> None:
     rt = runtime_of(application)
     menus = {
         language: [BotCommand(n, d) for n, d in texts.COMMANDS[language] + texts.OPERATOR_COMMANDS[language]]
-        for language in texts.LANGS
+        for language in formats.LANGS
     }
     for operator in rt.settings.admin_ids:
         try:

@@ -17,7 +17,7 @@ from telegram import (
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, TelegramError
 
-from bot.content import button_data, pages, texts
+from bot.content import button_data, formats, pages, texts
 from bot.runtime import Runtime
 from bot.telegram.context import BotContext
 
@@ -52,7 +52,7 @@ def lang(update: Update, context: BotContext) -> str:
     """The language to answer in: the subscriber's choice, else their Telegram app's."""
     chat = update.effective_chat
     sub = context.runtime.store.subscriber(chat.id) if chat else None
-    if sub is not None and sub.language in texts.LANGS:
+    if sub is not None and sub.language in formats.LANGS:
         return sub.language
     return texts.lang_of(update.effective_user.language_code if update.effective_user else None)
 
@@ -179,4 +179,4 @@ def is_operator(update: Update, context: BotContext) -> bool:
 def chat_lang(rt: Runtime, chat_id: int) -> str:
     """The language of someone the bot writes to unprompted: their stored choice, else Indonesian."""
     sub = rt.store.subscriber(chat_id)
-    return sub.language if sub is not None and sub.language in texts.LANGS else "id"
+    return sub.language if sub is not None and sub.language in formats.LANGS else "id"

@@ -112,7 +112,7 @@ def cmd_broadcast(args, settings: cfg.Settings) -> int:
 
 def parse_at(raw: str | None, night: bool, schedule: sched.Schedule) -> datetime | None:
     """The time of `broadcast --at` (None: at once); BadInput if it is unusable or, without --night, at night."""
-    from bot.content.render import zone_abbreviation
+    from bot.content.formats import zone_abbreviation
     from bot.schedule import send_time
 
     if raw is None:
