@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.content import button_data, texts
+from bot.content import button_data, catalogue, texts
 from bot.delivery import plan
 from bot.schedule import model as sched
 from bot.store import Store
@@ -223,7 +223,7 @@ async def test_forged_and_out_of_step_area_buttons_do_nothing(tmp_path, soon):
         for data in (button_data.draft_area(draft["id"], "ak", 99), button_data.draft_area(draft["id"], "ad", 0, 50),
                      f"op:{draft['id']}:ak:x", f"op:{draft['id']}:ak:1:2"):  # fmt: skip
             answer = await h.press(OP1, menu, data)
-            assert answer.get("text") == texts.say("id", "stale_button"), data
+            assert answer.get("text") == catalogue.say("id", "stale_button"), data
         assert h.store.draft(draft["id"]).areas == ""
         # The roles' Next pressed again (a double press) does not skip the area step.
         again = await h.press(OP1, menu, button_data.draft(draft["id"], "next"))

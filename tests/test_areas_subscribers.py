@@ -9,7 +9,7 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageDraw
 
-from bot.content import button_data, texts
+from bot.content import button_data, catalogue, texts
 from bot.ops import poster
 from bot.schedule import model as sched
 from bot.schedule.areas import Area
@@ -129,7 +129,7 @@ async def test_no_areas_no_step(tmp_path):
         assert "Anda terdaftar" in reply["text"] and not buttons(reply)
         assert h.store.subscriber(BUDI).area is None
         [reply] = await h.say(BUDI, "/wilayah")
-        assert reply["text"] == texts.say("id", "area_none")
+        assert reply["text"] == catalogue.say("id", "area_none")
 
 
 # --- deep links ------------------------------------------------------------------------------------
@@ -186,22 +186,22 @@ def test_parse_start():
 async def test_wilayah_changes_and_removes_the_area(tmp_path, schedule):
     async with Harness(tmp_path, schedule) as h:
         [reply] = await h.say(ALICE, "/wilayah")
-        assert reply["text"] == texts.say("id", "not_a_subscriber")
+        assert reply["text"] == catalogue.say("id", "not_a_subscriber")
         await h.say(ALICE, "/start kades-ngunut")
         [reply] = await h.say(ALICE, "/wilayah")
         assert "Wilayah Anda sekarang: <b>Ngunut</b>" in reply["text"]
         assert {"Batal", "Hapus wilayah", "Kedungwaru", "▶"} <= set(buttons(reply))
         assert "tekan Batal" in reply["text"] and "Lewati" not in reply["text"] + " ".join(buttons(reply))
         step = await tap(h, ALICE, await tap(h, ALICE, reply, "Kedungwaru"), "Bangoan")
-        assert step["text"] == texts.say("id", "area_saved", area="Bangoan, Kedungwaru")
+        assert step["text"] == catalogue.say("id", "area_saved", area="Bangoan, Kedungwaru")
         sub = h.store.subscriber(ALICE)
         assert (sub.role, sub.area, sub.desa) == ("kades", "kedungwaru", "bangoan")
         [reply] = await h.say(ALICE, "/wilayah")
         assert "Bangoan, Kedungwaru" in reply["text"]
-        assert (await tap(h, ALICE, reply, "Batal"))["text"] == texts.say("id", "area_kept")
+        assert (await tap(h, ALICE, reply, "Batal"))["text"] == catalogue.say("id", "area_kept")
         assert h.store.subscriber(ALICE).desa == "bangoan"
         [reply] = await h.say(ALICE, "/wilayah")
-        assert (await tap(h, ALICE, reply, "Hapus wilayah"))["text"] == texts.say("id", "area_removed")
+        assert (await tap(h, ALICE, reply, "Hapus wilayah"))["text"] == catalogue.say("id", "area_removed")
         sub = h.store.subscriber(ALICE)
         assert (sub.role, sub.status, sub.area, sub.desa) == ("kades", "active", None, None)
         [reply] = await h.say(ALICE, "/wilayah")
@@ -213,7 +213,7 @@ async def test_wilayah_in_english_and_in_help(tmp_path, schedule):
         await h.say(DEWI, "/start pemilih-bandung", language_code="en")
         [reply] = await h.say(DEWI, "/wilayah", language_code="en")
         assert "Your area now: <b>Bandung</b>" in reply["text"] and "Remove area" in buttons(reply)
-        assert (await tap(h, DEWI, reply, "Remove area"))["text"] == texts.say("en", "area_removed")
+        assert (await tap(h, DEWI, reply, "Remove area"))["text"] == catalogue.say("en", "area_removed")
         [help_en] = await h.say(DEWI, "/help", language_code="en")
         assert "/wilayah – Set your kecamatan/desa" in help_en["text"]
         [help_id] = await h.say(ALICE, "/bantuan")
@@ -227,11 +227,11 @@ async def test_forged_and_stale_area_buttons_change_nothing(tmp_path, schedule):
         [reply] = await h.say(ALICE, "/start pemilih-ngunut")
         for data in ["area:s:k:atlantis", "area:s:d:kedungwaru/atlantis", "area:x:skip", "area:s:del", "area:s:p:x"]:
             answer = await h.press(ALICE, reply, data)
-            assert answer.get("text") == texts.say("id", "stale_button")
+            assert answer.get("text") == catalogue.say("id", "stale_button")
         assert h.store.subscriber(ALICE).area == "ngunut"
         [outsider] = await h.say(BUDI, "/jadwal")
         answer = await h.press(BUDI, outsider, button_data.area("w", "k", "bandung"))
-        assert answer.get("text") == texts.say("id", "not_a_subscriber")
+        assert answer.get("text") == catalogue.say("id", "not_a_subscriber")
         assert h.store.subscriber(BUDI) is None
 
 
@@ -257,9 +257,9 @@ def test_welcome_privacy_and_poster_list_the_area(lang):
     stored = texts.STORED[lang]
     assert "kecamatan/desa" in stored
     default = sched.load("config/pilkada2024.toml")
-    assert stored in texts.welcome_text(default, lang) and stored in texts.say(lang, "privacy")
+    assert stored in texts.welcome_text(default, lang) and stored in catalogue.say(lang, "privacy")
     assert texts.STORED["id"] in poster.FOOTER and "kecamatan/desa" in poster.FOOTER
-    assert ("wilayah" if lang == "id" else "area") in texts.say(lang, "delete_confirm")
+    assert ("wilayah" if lang == "id" else "area") in catalogue.say(lang, "delete_confirm")
 
 
 async def test_hapus_removes_the_area(tmp_path, schedule):

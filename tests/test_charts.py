@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.content import charts, formats, texts
+from bot.content import catalogue, charts, formats, texts
 from bot.schedule.model import load
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -223,7 +223,7 @@ def test_the_legend_lists_every_outcome_even_those_no_bar_has(lang):
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_the_legend_uses_the_words_of_the_broadcast_report(lang):
-    report = (texts._tpl(lang, "progress") + texts._tpl(lang, "stopped")).lower()
+    report = (catalogue.entry(lang, "progress") + catalogue.entry(lang, "broadcast_stopped")).lower()
     for word in texts.chart_words(lang)["outcomes"].values():
         assert word.lower() in report, word
 

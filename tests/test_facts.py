@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from bot.content import formats, texts
+from bot.content import catalogue, formats, subscriber_strings, texts
 from bot.schedule import model as sched
 from tests.test_cli import bot
 
@@ -221,8 +221,8 @@ def test_welcome_privacy_and_poster_state_the_same_list():
     schedule = sched.load("config/pilkada2024.toml")
     for lang in formats.LANGS:
         stored = texts.STORED[lang]
-        assert stored in texts.welcome_text(schedule, lang) and stored in texts.say(lang, "privacy")
-        assert sched.html_problem(texts.say(lang, "privacy")) is None
+        assert stored in texts.welcome_text(schedule, lang) and stored in catalogue.say(lang, "privacy")
+        assert sched.html_problem(catalogue.say(lang, "privacy")) is None
     assert texts.STORED["id"] in poster.FOOTER
     assert "catatan pesan" in texts.STORED["id"] and "bahasa" in texts.STORED["id"]
 
@@ -316,7 +316,7 @@ def test_english_keeps_asn_pns_and_pppk_apart(preview):
         for sentence in sentences(text):
             if re.search(r"civil servants?\b", sentence):  # "civil servant" means a PNS, never every ASN
                 assert "PNS" in sentence and "ASN (civil servants)" not in sentence, (header, sentence)
-    assert texts.ROLE_NAMES["en"]["asn"] == "State employee (ASN: PNS or PPPK)"
+    assert subscriber_strings.ROLE_NAMES["en"]["asn"] == "State employee (ASN: PNS or PPPK)"
 
 
 def test_no_text_types_out_what_the_facts_name():
@@ -353,7 +353,7 @@ def test_welcome_names_the_kept_questions_and_privacy_the_backups(lang):
     schedule = sched.load("config/pilkada2024.toml")
     welcome = texts.welcome_text(schedule, lang)
     assert texts.UNANSWERED_KEPT[lang] in welcome and texts.STORED[lang] in welcome
-    privacy = texts.say(lang, "privacy")
+    privacy = catalogue.say(lang, "privacy")
     assert ("Salinan cadangan" if lang == "id" else "backup copies") in privacy
     assert ("terhapus bergiliran" if lang == "id" else "rotated out") in privacy
     assert sched.html_problem(welcome) is None and sched.html_problem(privacy) is None

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from bot.content import texts
+from bot.content import catalogue, texts
 from bot.schedule import model as sched
 from bot.store.questions import DAY
 from tests.e2e import Harness
@@ -74,7 +74,7 @@ async def test_off_topic_gets_not_found_with_bantuan_and_contact_and_is_counted(
         [english] = await h.say(OPERATOR, "/pertanyaan", language_code="en")
         assert "Unanswered questions" in english["text"]
         [refused] = await h.say(VOTER, "/pertanyaan")  # not an operator: an unknown command
-        assert refused["text"] == texts.say("id", "unknown_command")
+        assert refused["text"] == catalogue.say("id", "unknown_command")
 
 
 async def test_a_sticker_is_asked_to_be_a_written_question_and_is_not_counted(tmp_path, default_schedule):

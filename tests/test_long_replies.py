@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from bot.content import formats, pages, reports, telegram_html, texts
+from bot.content import catalogue, formats, pages, reports, telegram_html, texts
 from bot.delivery import plan
 from bot.schedule import model as sched
 from bot.schedule.model import ROLES
@@ -128,9 +128,9 @@ def test_a_long_audit_line_is_cut_between_words_and_loses_nothing(busy_store):
 
 
 def test_subscriber_replies_on_every_day_fit(busy_store):
-    hint = {lang: texts.say(lang, "not_subscribed_hint") for lang in formats.LANGS}
+    hint = {lang: catalogue.say(lang, "not_subscribed_hint") for lang in formats.LANGS}
     for lang in formats.LANGS:
-        fixed = [texts.welcome_text(SHIPPED, lang), texts.help_text(lang), texts.say(lang, "privacy")]
+        fixed = [texts.welcome_text(SHIPPED, lang), texts.help_text(lang), catalogue.say(lang, "privacy")]
         fixed += [texts.already_subscribed_text(role, lang) for role in ROLES]
         fixed += [texts.correction_text(s, s.start - timedelta(days=3), s.end, lang) for s in SHIPPED.stages]
         fixed.append(texts.stats_text(busy_store.subscriber_stats(tz=TZ), SHIPPED.election.region, lang))
@@ -161,7 +161,7 @@ def test_a_schedule_with_many_stages_gets_jadwal_in_pages():
         assert len(messages) >= 2
         assert_sendable(messages, f"/jadwal {lang}")
         assert_each_once(messages, [f"nomor {n} dengan nama yang cukup panjang</b>\n" for n in range(80)], "/jadwal")
-        assert all(m.startswith("<b>") and texts.say(lang, "legend") in m for m in messages)
+        assert all(m.startswith("<b>") and catalogue.say(lang, "legend") in m for m in messages)
 
 
 @pytest.mark.parametrize(
@@ -233,7 +233,7 @@ async def test_rencana_on_1_august_2024_comes_in_pages_turned_with_buttons(tmp_p
         before = len(h.standin.callback_answers)
         h.standin.press_button(OPERATOR, first["message_id"], buttons(first)[pages.NEXT], user_id=100)
         await h.standin.wait_for(lambda: len(h.standin.callback_answers) > before)
-        assert h.standin.callback_answers[before].get("text") == texts.say("id", "stale_button")
+        assert h.standin.callback_answers[before].get("text") == catalogue.say("id", "stale_button")
         assert "Halaman 1 dari 2" in h.standin.sent_to(OPERATOR)[-1]["text"]
 
 
@@ -254,4 +254,4 @@ async def test_a_refusal_quoting_a_4000_character_tag_comes_as_several_messages(
         replies = await h.say(OPERATOR, text, n=len(expected))
         assert [r["text"] for r in replies] == expected
         assert all(telegram_html.visible_length(r["text"]) <= 4096 for r in replies)
-        assert texts.say("id", "error") not in h.texts_to(OPERATOR)
+        assert catalogue.say("id", "error") not in h.texts_to(OPERATOR)

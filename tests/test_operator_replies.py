@@ -7,7 +7,7 @@ import asyncio
 from icalendar import Calendar
 
 from bot import store as st
-from bot.content import telegram_html, texts
+from bot.content import operator_strings, telegram_html, texts
 from tests.conftest import make_schedule
 from tests.e2e import Harness
 from tests.test_cli import bot
@@ -139,7 +139,7 @@ async def test_bantuan_lists_operator_commands_to_operators_only(tmp_path, soon)
     async with Harness(tmp_path, schedule(soon), admin_ids=[OP1], subscribers=PEOPLE) as h:
         [mine] = await h.say(OP1, "/bantuan")
         assert "<b>Perintah operator</b>" in mine["text"]
-        for command, _ in texts.OPERATOR_COMMANDS["id"]:
+        for command, _ in operator_strings.OPERATOR_COMMANDS["id"]:
             assert f"/{command} – " in mine["text"]
         [theirs] = await h.say(VOTER, "/bantuan")
         assert theirs["text"] == texts.help_text("id") and "/siaran" not in theirs["text"]
@@ -211,7 +211,7 @@ def test_broadcast_names_say_the_kind_once():
 
 
 def test_english_role_label_of_village_heads_includes_officials():
-    assert texts.ROLE_SHORT["en"]["kades"] == "Village head / official"
+    assert operator_strings.ROLE_SHORT["en"]["kades"] == "Village head / official"
     assert "Village head / official: <b>2</b>" in texts.stats_text(
         {"active": {"kades": 2}, "total_active": 2, "stopped": 0, "blocked": 0, "new_today": 0, "new_days": 0},
         "Tulungagung",

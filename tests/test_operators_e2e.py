@@ -6,7 +6,7 @@ import asyncio
 import time
 from datetime import datetime, timedelta
 
-from bot.content import texts
+from bot.content import operator_strings, texts
 from tests.conftest import TZ, make_schedule
 from tests.e2e import Harness
 
@@ -181,7 +181,7 @@ async def test_two_operators_broadcasting_at_once_both_complete_counted_separate
 
 
 async def test_an_english_operator_gets_every_screen_in_english(tmp_path, soon):
-    assert texts.OP_STRINGS["id"].keys() == texts.OP_STRINGS["en"].keys()
+    assert operator_strings.OP_STRINGS["id"].keys() == operator_strings.OP_STRINGS["en"].keys()
     async with Harness(tmp_path, schedule(soon), admin_ids=[OP1], subscribers=PEOPLE, rate_limit=50) as h:
         [menu] = await h.say(OP1, "/siaran", language_code="en")  # never subscribed: the app's language decides
         assert menu["text"].startswith("<b>New broadcast</b>\nChoose the roles (at least one), then press Next.")

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from bot.content import texts
+from bot.content import catalogue
 from bot.delivery.engine import Engine
 from bot.delivery.health import Outage
 from bot.delivery.pacer import Pacer
@@ -202,9 +202,9 @@ async def test_a_reply_that_hits_repeated_429s_waits_its_turn_and_is_delivered(t
         h.standin.fail_next(4, status=429, retry_after=1)
         [reply] = await h.say(60, "/start")
         assert h.standin.answers.get(429) == 4
-        assert reply["text"] != texts.say("id", "error")
+        assert reply["text"] != catalogue.say("id", "error")
         await asyncio.sleep(0.5)
-        assert texts.say("id", "error") not in h.texts_to(60)
+        assert catalogue.say("id", "error") not in h.texts_to(60)
 
 
 async def test_health_is_ok_for_a_running_bot_and_not_after_it_stops(tmp_path, soon, capsys):

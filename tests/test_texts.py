@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.content import formats, texts
+import pytest
+
+from bot.content import catalogue, formats, subscriber_strings, texts
 from bot.schedule import model as sched
 
 
@@ -52,9 +54,9 @@ def test_every_text_is_html_telegram_accepts():
         texts.already_subscribed_text("asn"),
         texts.help_text(),
         *[
-            texts.say(lang, key)
+            catalogue.say(lang, key)
             for lang in formats.LANGS
-            for key, text in texts.STRINGS[lang].items()
+            for key, text in subscriber_strings.SUBSCRIBER[lang].items()
             if "{" not in text
         ],
         texts.schedule_text(schedule, date(2024, 9, 1), "en"),
@@ -77,8 +79,8 @@ def test_english_dates_and_schedule():
 
 
 def test_both_languages_have_the_same_strings():
-    assert texts.STRINGS["id"].keys() == texts.STRINGS["en"].keys()
-    assert [n for n, _ in texts.COMMANDS["id"]] == [n for n, _ in texts.COMMANDS["en"]]
+    assert subscriber_strings.SUBSCRIBER["id"].keys() == subscriber_strings.SUBSCRIBER["en"].keys()
+    assert [n for n, _ in subscriber_strings.COMMANDS["id"]] == [n for n, _ in subscriber_strings.COMMANDS["en"]]
 
 
 def test_correction_names_old_and_new_dates():
@@ -98,3 +100,20 @@ def test_the_start_confirmation_promises_reminders_only_while_some_are_to_come()
     assert "Semua pengingat pemilihan ini sudah dikirim. Bot akan memberi tahu Anda saat jadwal " in (
         texts.subscribed_text("asn", default(), date(2025, 3, 1))
     )
+
+
+def test_every_key_belongs_to_one_catalogue_and_both_languages_have_it():
+    seen: dict[str, int] = {}
+    for number, catalogue_ in enumerate(catalogue.CATALOGUES):
+        for key in catalogue_["id"]:
+            assert key not in seen, f"{key} is in two catalogues"
+            seen[key] = number
+        for lang, strings in catalogue_.items():
+            assert strings.keys() == catalogue_["id"].keys(), lang
+
+
+def test_say_reads_a_missing_language_in_indonesian_and_refuses_an_unknown_key():
+    assert catalogue.say("fr", "stale_button") == catalogue.say("id", "stale_button")
+    assert catalogue.say("en", "command_at_bot", command="/tps", username="kpu_bot") == "/tps di @kpu_bot"
+    with pytest.raises(KeyError):
+        catalogue.say("id", "no-such-key")

@@ -19,7 +19,7 @@ from icalendar import Alarm, Calendar, Event, Timezone
 
 from bot.content.formats import LANGS, plain
 from bot.content.formats import zone_abbreviation as zone_abbreviation
-from bot.content.texts import CALENDAR
+from bot.content.subscriber_strings import CALENDAR
 from bot.schedule.model import Schedule, Stage
 
 __all__ = ["LANGS", "PRODID", "schedule_ics", "zone_abbreviation"]

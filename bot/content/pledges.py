@@ -8,7 +8,7 @@ button: in a group one member's tap would speak for everybody.
 
 from __future__ import annotations
 
-from bot.content import button_data, texts
+from bot.content import button_data, catalogue
 
 
 def gets_button(chat_id: int) -> bool:
@@ -17,7 +17,7 @@ def gets_button(chat_id: int) -> bool:
 
 
 def button_label(ask: str, lang: str = "id") -> str:
-    return texts.say(lang, f"pledge_{ask}")
+    return catalogue.say(lang, f"pledge_{ask}")
 
 
 def markup(ask: str | None, chat_id: int, lang: str = "id") -> dict | None:
@@ -29,4 +29,4 @@ def markup(ask: str | None, chat_id: int, lang: str = "id") -> dict | None:
 
 def thanks(ask: str, lang: str = "id") -> str:
     """What a press is answered with (plain text: it is also the callback's short answer)."""
-    return texts.say(lang, f"pledge_thanks_{ask}")
+    return catalogue.say(lang, f"pledge_thanks_{ask}")

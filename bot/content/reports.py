@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from bot.content import texts
+from bot.content import catalogue, operator_strings, texts
 from bot.content.formats import human_duration
 from bot.schedule.areas import ref_name
 from bot.schedule.model import ASKS, ROLES, Schedule
@@ -167,7 +167,7 @@ def role_word(role: str | None, lang: str) -> str:
     """'Kepala Desa'; '(tanpa peran)' for people who chose none yet."""
     if not role:
         return "(no role)" if lang == "en" else "(tanpa peran)"
-    return texts.ROLE_SHORT["en" if lang == "en" else "id"].get(role, role)
+    return operator_strings.ROLE_SHORT["en" if lang == "en" else "id"].get(role, role)
 
 
 def area_word(area_id: str | None, name: str | None, lang: str) -> str:
@@ -187,7 +187,7 @@ def broadcast_table(store: Store, schedule: Schedule, lang: str) -> list[dict]:
         rows.append({
             "id": b.id, "kind": texts.kind_word(b.kind, lang), "title": title(b, schedule, lang),
             "roles": ", ".join(role_word(r, lang) for r in b.role_list),
-            "areas": "" if names is None else ", ".join(names) or texts.op_say(lang, "all_areas"),
+            "areas": "" if names is None else ", ".join(names) or catalogue.say(lang, "all_areas"),
             "status": texts.state_word(b.status, lang), "created": local_minute(b.created_at, tz),
             "finished": local_minute(b.finished_at, tz),
             **{k: f[k] for k in ("total", "sent", "blocked", "failed", "expired", "cancelled", "pending")},

@@ -22,7 +22,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from bot.content.texts import ROLE_SHORT
+from bot.content.operator_strings import ROLE_SHORT
 from bot.schedule.model import ROLES
 
 BOM = "\ufeff"

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
-from bot.content import formats, texts
+from bot.content import catalogue, formats, texts
 from bot.schedule import model as sched
 from bot.schedule.model import LAST_DATE, MAX_TEXT, ROLES, Schedule, ScheduleError
 
@@ -112,7 +112,7 @@ def _replies(schedule: Schedule, lang: str) -> Iterator[Reply]:
 def _page_replies(schedule: Schedule, lang: str) -> Iterator[Reply]:
     """/netralitas per role (with the hint for people not subscribed) and /tps, before and after
     every dated part of a page appears (dated parts only add text, so the last day shows them all)."""
-    hint = texts.say(lang, "not_subscribed_hint")
+    hint = catalogue.say(lang, "not_subscribed_hint")
     for today in (None, LAST_DATE):
         for role in ROLES:
             key = texts.netralitas_key(role)

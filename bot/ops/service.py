@@ -22,7 +22,7 @@ from telegram import BotCommand, Update
 from telegram.error import Conflict, TelegramError
 from telegram.ext import Application, Updater
 
-from bot.content import texts
+from bot.content import subscriber_strings
 from bot.delivery import channel
 from bot.delivery.health import Heartbeat
 from bot.ops import systemd
@@ -164,7 +164,7 @@ async def serve(
             supervise(task, stop, failures)
             rt.tasks.append(task)
         try:
-            for language, commands in texts.COMMANDS.items():
+            for language, commands in subscriber_strings.COMMANDS.items():
                 await application.bot.set_my_commands(
                     [BotCommand(n, d) for n, d in commands], language_code=None if language == "id" else language
                 )

@@ -6,7 +6,7 @@ from telegram import (
     Update,
 )
 
-from bot.content import button_data, texts
+from bot.content import button_data, catalogue, texts
 from bot.content.button_data import AreaAction, AreaStep
 from bot.schedule.areas import find
 from bot.schedule.model import ROLES
@@ -29,9 +29,9 @@ async def change_area(update: Update, context: BotContext) -> None:
     language = lang(update, context)
     sub = rt.store.subscriber(chat_of(update).id)
     if not rt.schedule.areas:
-        await reply(update, texts.say(language, "area_none"))
+        await reply(update, catalogue.say(language, "area_none"))
     elif sub is None or sub.status != ACTIVE or sub.role not in ROLES:
-        await reply(update, texts.say(language, "not_a_subscriber"))
+        await reply(update, catalogue.say(language, "not_a_subscriber"))
     else:
         keyboard = subscriber_areas.kecamatan_keyboard(
             rt.schedule.areas, AreaStep.COMMAND, language, removable=bool(sub.area)
@@ -47,7 +47,7 @@ async def choose_area(update: Update, context: BotContext) -> None:
     rt = context.runtime
     sub = rt.store.subscriber(chat_id)
     if sub is None or sub.status != ACTIVE or sub.role not in ROLES:
-        await query.answer(texts.say(language, "not_a_subscriber"), show_alert=True)
+        await query.answer(catalogue.say(language, "not_a_subscriber"), show_alert=True)
         return
     after_start = press.where == AreaStep.AFTER_START
     # Under /start the confirmation stays at the top of the message; the step's outcome follows it.
@@ -64,16 +64,16 @@ async def choose_area(update: Update, context: BotContext) -> None:
         )
         and area is None
     ):  # the schedule no longer has it
-        await query.answer(texts.say(language, "stale_button"))
+        await query.answer(catalogue.say(language, "stale_button"))
         return
     desa = area.find_desa(press.desa) if area is not None and press.desa else None
     if press.action == AreaAction.DESA and desa is None:
-        await query.answer(texts.say(language, "stale_button"))
+        await query.answer(catalogue.say(language, "stale_button"))
         return
     await query.answer()
     if press.action == AreaAction.PAGE:
         ask = (
-            texts.say(language, "area_prompt")
+            catalogue.say(language, "area_prompt")
             if after_start
             else texts.area_command_text(rt.schedule, sub.area, sub.desa, language)
         )
@@ -82,10 +82,10 @@ async def choose_area(update: Update, context: BotContext) -> None:
         )
         await edit(query, head + ask, keyboard)
     elif press.action == AreaAction.SKIP:
-        await edit(query, head + texts.say(language, "area_skipped" if after_start else "area_kept"))
+        await edit(query, head + catalogue.say(language, "area_skipped" if after_start else "area_kept"))
     elif press.action == AreaAction.REMOVE:
         rt.store.set_area(chat_id, None)
-        await edit(query, texts.say(language, "area_removed"))
+        await edit(query, catalogue.say(language, "area_removed"))
     elif area is not None and press.action == AreaAction.KECAMATAN and area.desa:
         rt.store.set_area(chat_id, area.id)  # kept even if the desa question is left unanswered
         keyboard = subscriber_areas.desa_keyboard(area, press.where, language)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.content import button_data, texts
+from bot.content import button_data, catalogue, texts
 from bot.content.button_data import AreaVerb, DraftAction
 from bot.schedule.areas import Area, join_ref, ref_name, split_ref
 
@@ -76,7 +76,7 @@ def list_keyboard(
     draft_id: int, areas: Sequence[Area], refs: list[str], page: int, language: str
 ) -> InlineKeyboardMarkup:
     """Semua wilayah, one page of kecamatan (☑ whole, ◐ some desa, ☐ none), ◀ ▶, Lanjut and Batal."""
-    say = texts.op_say
+    say = catalogue.say
     rows = [[_button(("☑ " if not refs else "☐ ") + say(language, "button_all_areas"), draft_id, AreaVerb.ALL)]]
     total = pages_of(len(areas), AREAS_PER_PAGE)
     page = min(max(page, 0), total - 1)
@@ -129,7 +129,7 @@ def desa_keyboard(
     rows += [buttons[k : k + 2] for k in range(0, len(buttons), 2)]
     if nav := _nav(draft_id, page, total, AreaVerb.DESA_PAGE, index):
         rows.append(nav)
-    back = _button(texts.op_say(language, "button_back"), draft_id, AreaVerb.KECAMATAN_PAGE, index // AREAS_PER_PAGE)
+    back = _button(catalogue.say(language, "button_back"), draft_id, AreaVerb.KECAMATAN_PAGE, index // AREAS_PER_PAGE)
     rows.append([back])
     return InlineKeyboardMarkup(rows)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from telegram import Update
 from telegram.ext import Application
 
-from bot.content import texts
+from bot.content import catalogue, texts
 from bot.settings import RedactFilter
 from bot.telegram import replies
 from bot.telegram.context import BotContext, runtime_of
@@ -67,7 +67,7 @@ async def on_error(update: object, context: BotContext) -> None:
             user = update.effective_user
             language = texts.lang_of(user.language_code if user else None)
         try:
-            await update.effective_message.reply_text(texts.say(language, "error"))
+            await update.effective_message.reply_text(catalogue.say(language, "error"))
         except Exception:  # the error may be that we cannot reach Telegram at all
             log.warning("could not tell the user about the error")
     if tell:

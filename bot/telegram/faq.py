@@ -11,7 +11,7 @@ from telegram import (
     Update,
 )
 
-from bot.content import button_data, faq_match, texts
+from bot.content import button_data, catalogue, faq_match, texts
 from bot.schedule.faq import FaqEntry
 from bot.telegram.context import BotContext
 from bot.telegram.replies import (
@@ -61,7 +61,7 @@ async def free_text(update: Update, context: BotContext) -> None:
     message = message_of(update)
     text = (message.text or message.caption or "").strip()
     if not text:  # a sticker, a photo without caption: nothing to look up
-        await reply(update, texts.say(lang(update, context), "free_text"))
+        await reply(update, catalogue.say(lang(update, context), "free_text"))
         return
     await answer_question(update, context, text)
 
@@ -92,7 +92,7 @@ async def faq_button(update: Update, context: BotContext) -> None:
     language = lang(update, context)
     entry = rt.schedule.faq_entry(button_data.unpack_faq(query.data))
     if entry is None or query.message is None:
-        await query.answer(texts.say(language, "stale_button"))
+        await query.answer(catalogue.say(language, "stale_button"))
         return
     await query.answer()
     related = faq_match.related_entries(rt.schedule.faq, entry)

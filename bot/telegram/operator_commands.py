@@ -13,7 +13,7 @@ from telegram import (
 )
 
 from bot import store as st
-from bot.content import button_data, reports, texts
+from bot.content import button_data, catalogue, reports, texts
 from bot.delivery import plan
 from bot.runtime import Runtime
 from bot.schedule.model import Schedule
@@ -64,7 +64,7 @@ async def statistics(update: Update, context: BotContext) -> None:
     words = texts.chart_words(language)
     png = await asyncio.to_thread(charts.statistics_png, growth, bars, title=title, words=words, areas=areas)
     await message_of(update).reply_photo(
-        InputFile(png, filename="statistik.png"), caption=texts.op_say(language, "stats_caption")
+        InputFile(png, filename="statistik.png"), caption=catalogue.say(language, "stats_caption")
     )
 
 
@@ -89,11 +89,11 @@ async def cancel_running(update: Update, context: BotContext) -> None:
         return
     targets = [b for b in running if b.id == wanted] if wanted else running[:1]
     if not targets:
-        answer = texts.op_say(language, "nothing_to_cancel")
+        answer = catalogue.say(language, "nothing_to_cancel")
         if named is not None and named.status in st.NEVER_STARTED:  # cancelled or expired before
             answer = texts.not_unscheduled_text(named.id, named.status, language)
         elif wanted is None and rt.store.scheduled_broadcasts():
-            answer += "\n" + texts.op_say(language, "scheduled_hint")
+            answer += "\n" + catalogue.say(language, "scheduled_hint")
         await reply(update, answer)
         return
     broadcast_id = targets[0].id
@@ -135,9 +135,9 @@ async def _cancel_drafts(update: Update, rt: Runtime, language: str, running: li
         return False
     for draft in cancelled:
         await record_action(rt, who, "siaran: batal", f"draf-{draft.id}")
-    answer = texts.op_say(language, "drafts_cancelled")
+    answer = catalogue.say(language, "drafts_cancelled")
     if running:  # not touched: say how to stop it too
-        answer += "\n" + texts.op_say(language, "still_running", name=texts.broadcast_name(running[0].id, language))
+        answer += "\n" + catalogue.say(language, "still_running", name=texts.broadcast_name(running[0].id, language))
     await reply(update, answer)
     return True
 
@@ -153,7 +153,7 @@ async def report(update: Update, context: BotContext) -> None:
     language = lang(update, context)
     if context.args:
         figures = reports.broadcast_report(rt.store, rt.schedule, context.args[0], language)
-        answer = texts.report_detail(figures, tz, language) if figures else texts.op_say(language, "no_such_report")
+        answer = texts.report_detail(figures, tz, language) if figures else catalogue.say(language, "no_such_report")
         await reply(update, answer)
     else:
         await reply_pages(update, "laporan", pages_now(rt, "laporan", language), language)
@@ -177,6 +177,6 @@ async def turn_page(update: Update, context: BotContext) -> None:
     language = lang(update, context)
     turn = button_data.unpack_page(query.data) if user_id(update) in rt.settings.admin_ids else None
     if turn is None or turn[0] not in OPERATOR_VIEWS or query.message is None:
-        await query.answer(texts.say(language, "stale_button"))
+        await query.answer(catalogue.say(language, "stale_button"))
         return
     await show_page(query, turn[0], pages_now(rt, turn[0], language), turn[1], language)

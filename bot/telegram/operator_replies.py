@@ -17,7 +17,7 @@ from telegram import (
 from telegram.error import TelegramError
 
 from bot import store as st
-from bot.content import button_data, texts
+from bot.content import button_data, catalogue
 from bot.runtime import Runtime
 from bot.schedule.model import Schedule
 from bot.telegram import broadcast_areas
@@ -46,7 +46,7 @@ def button(label: str, draft_id: int, action: str) -> InlineKeyboardButton:
 
 def state_note(language: str, status: str) -> str:
     """Why a button did nothing: the draft is no longer in the state the button belongs to."""
-    return texts.op_say(language, f"draft_{status}")
+    return catalogue.say(language, f"draft_{status}")
 
 
 async def draft_moved(

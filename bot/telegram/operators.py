@@ -22,7 +22,7 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot.content import button_data, formats, texts
+from bot.content import button_data, formats, operator_strings, subscriber_strings
 from bot.telegram.context import runtime_of
 from bot.telegram.operator_commands import (
     OPERATOR_VIEWS,
@@ -64,7 +64,10 @@ async def register_commands(application: Application) -> None:
     """Show the operator commands in the command menu of each operator's private chat only."""
     rt = runtime_of(application)
     menus = {
-        language: [BotCommand(n, d) for n, d in texts.COMMANDS[language] + texts.OPERATOR_COMMANDS[language]]
+        language: [
+            BotCommand(n, d)
+            for n, d in subscriber_strings.COMMANDS[language] + operator_strings.OPERATOR_COMMANDS[language]
+        ]
         for language in formats.LANGS
     }
     for operator in rt.settings.admin_ids:

@@ -9,7 +9,7 @@ from telegram import (
     Update,
 )
 
-from bot.content import button_data, pledges, telegram_html, texts
+from bot.content import button_data, catalogue, pledges, telegram_html
 from bot.store import NOT_ASKED, REPEATED, UNKNOWN
 from bot.telegram.context import BotContext
 from bot.telegram.replies import (
@@ -31,15 +31,15 @@ async def pledge(update: Update, context: BotContext) -> None:
     ask = button_data.unpack_pledge(query.data)
     chat = update.effective_chat
     if ask is None or query.message is None or chat is None or not pledges.gets_button(chat.id):
-        await query.answer(texts.say(language, "stale_button"))
+        await query.answer(catalogue.say(language, "stale_button"))
         return
     rt = context.runtime
     outcome = rt.store.pledge(chat.id, ask, now=rt.clock())
     if outcome == NOT_ASKED:  # a button never sent to this chat (forged data): not counted
-        await query.answer(texts.say(language, "stale_button"))
+        await query.answer(catalogue.say(language, "stale_button"))
         return
     if outcome == UNKNOWN:  # the bot knows nothing of the chat (after /hapus): nothing to attach it to
-        await query.answer(texts.say(language, "not_a_subscriber"), show_alert=True)
+        await query.answer(catalogue.say(language, "not_a_subscriber"), show_alert=True)
         return
     thanks = pledges.thanks(ask, language)
     await query.answer(thanks)

@@ -8,7 +8,7 @@ from telegram import (
     Update,
 )
 
-from bot.content import button_data, texts
+from bot.content import button_data, catalogue
 from bot.content.button_data import Forget
 from bot.telegram.context import BotContext
 from bot.telegram.replies import (
@@ -23,7 +23,7 @@ from bot.telegram.replies import (
 
 
 async def privacy(update: Update, context: BotContext) -> None:
-    await reply(update, texts.say(lang(update, context), "privacy"))
+    await reply(update, catalogue.say(lang(update, context), "privacy"))
 
 
 async def delete(update: Update, context: BotContext) -> None:
@@ -34,10 +34,10 @@ async def delete(update: Update, context: BotContext) -> None:
     language = lang(update, context)
     yes, no = button_data.forget(Forget.YES), button_data.forget(Forget.NO)
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.say(language, "delete_yes"), callback_data=yes),
-          InlineKeyboardButton(texts.say(language, "delete_no"), callback_data=no)]]
+        [[InlineKeyboardButton(catalogue.say(language, "delete_yes"), callback_data=yes),
+          InlineKeyboardButton(catalogue.say(language, "delete_no"), callback_data=no)]]
     )  # fmt: skip
-    await reply(update, texts.say(language, "delete_confirm"), reply_markup=keyboard)
+    await reply(update, catalogue.say(language, "delete_confirm"), reply_markup=keyboard)
 
 
 async def confirm_delete(update: Update, context: BotContext) -> None:
@@ -47,9 +47,9 @@ async def confirm_delete(update: Update, context: BotContext) -> None:
     (answer, chat_id), query, language = pressed, query_of(update), lang(update, context)
     await query.answer()
     if answer != Forget.YES:
-        await edit(query, texts.say(language, "delete_kept"))
+        await edit(query, catalogue.say(language, "delete_kept"))
         return
     rt = context.runtime
     rt.store.forget(chat_id)
     rt.engine.wake()  # copies it cancelled may have been all that kept a broadcast open
-    await edit(query, texts.say(language, "deleted"))
+    await edit(query, catalogue.say(language, "deleted"))

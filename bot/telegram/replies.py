@@ -17,7 +17,7 @@ from telegram import (
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, TelegramError
 
-from bot.content import button_data, formats, pages, texts
+from bot.content import button_data, catalogue, formats, pages, texts
 from bot.runtime import Runtime
 from bot.telegram.context import BotContext
 
@@ -143,7 +143,7 @@ async def may_manage(update: Update, context: BotContext) -> bool:
 
 async def refuse_non_admin(update: Update, context: BotContext) -> None:
     """The polite answer to a group member who is not an admin."""
-    text = texts.say(lang(update, context), "group_admins_only")
+    text = catalogue.say(lang(update, context), "group_admins_only")
     if update.callback_query is not None:
         await update.callback_query.answer(text, show_alert=True)
     else:
@@ -161,7 +161,7 @@ async def managed_press(
     query = query_of(update)
     value = unpack(query.data)
     if value is None or query.message is None:
-        await query.answer(texts.say(lang(update, context), "stale_button"))
+        await query.answer(catalogue.say(lang(update, context), "stale_button"))
         return None
     if not await may_manage(update, context):
         await refuse_non_admin(update, context)

@@ -11,7 +11,7 @@ from telegram import (
 )
 
 from bot import store as st
-from bot.content import button_data, reports, telegram_html, texts
+from bot.content import button_data, catalogue, operator_strings, reports, telegram_html, texts
 from bot.content.button_data import AreaVerb, DraftAction
 from bot.runtime import Runtime
 from bot.schedule.model import ROLES
@@ -44,11 +44,11 @@ log = logging.getLogger(__name__)
 
 
 def roles_keyboard(draft_id: int, chosen: list[str], language: str = "id") -> InlineKeyboardMarkup:
-    short = texts.ROLE_SHORT[language]
+    short = operator_strings.ROLE_SHORT[language]
     rows = [[button(("☑ " if r in chosen else "☐ ") + short[r], draft_id, button_data.toggle_role(r))] for r in ROLES]
     rows.append(
-        [button(texts.op_say(language, "button_next"), draft_id, DraftAction.NEXT),
-         button(texts.op_say(language, "button_cancel"), draft_id, DraftAction.CANCEL)]
+        [button(catalogue.say(language, "button_next"), draft_id, DraftAction.NEXT),
+         button(catalogue.say(language, "button_cancel"), draft_id, DraftAction.CANCEL)]
     )  # fmt: skip
     return InlineKeyboardMarkup(rows)
 
@@ -90,17 +90,19 @@ async def draft_text(update: Update, context: BotContext) -> None:
     names = area_names(rt.schedule, refs)
     await message.reply_text(text)  # exactly what recipients will see
     needs = rt.settings.broadcast_approvals
-    cancel = button(texts.op_say(language, "button_cancel"), draft.id, DraftAction.CANCEL)
-    later = button(texts.op_say(language, "button_later"), draft.id, DraftAction.LATER)
+    cancel = button(catalogue.say(language, "button_cancel"), draft.id, DraftAction.CANCEL)
+    later = button(catalogue.say(language, "button_later"), draft.id, DraftAction.LATER)
     if recipients == 0:  # nothing to send now: say so, and offer no Send button (later, there may be some)
-        answer = texts.no_recipients_text(roles, language, names) + "\n" + texts.op_say(language, "no_recipients_later")
+        answer = (
+            texts.no_recipients_text(roles, language, names) + "\n" + catalogue.say(language, "no_recipients_later")
+        )
         await reply(update, answer, reply_markup=InlineKeyboardMarkup([[later, cancel]]))
         return
-    send_label = texts.op_say(language, "button_submit" if needs > 1 else "button_send")
+    send_label = catalogue.say(language, "button_submit" if needs > 1 else "button_send")
     seconds = reports.estimate_seconds(recipients, rate_of(rt))
     summary = texts.preview_summary(roles, recipients, seconds, rate_of(rt), needs, language, names)
     if text != typed:
-        summary += "\n" + texts.op_say(language, "ampersand_escaped")
+        summary += "\n" + catalogue.say(language, "ampersand_escaped")
     keyboard = InlineKeyboardMarkup([[button(send_label, draft.id, DraftAction.SEND), later, cancel]])
     await reply(update, summary, reply_markup=keyboard)
 
@@ -113,7 +115,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     parsed = button_data.unpack_draft(query.data) if who in rt.settings.admin_ids else None
     draft = rt.store.draft(parsed[0]) if parsed else None
     if parsed is None or draft is None:  # also to non-operators: the same answer whether or not it exists
-        await query.answer(texts.say(language, "stale_button"))
+        await query.answer(catalogue.say(language, "stale_button"))
         return
     raw = parsed[1]
     action = button_data.draft_action(raw)
@@ -121,7 +123,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         await review_draft(update, context, draft, approve=action == DraftAction.APPROVE)
         return
     if who != draft.author:
-        await query.answer(texts.op_say(language, "not_author"), show_alert=True)
+        await query.answer(catalogue.say(language, "not_author"), show_alert=True)
         return
     role, area_press = button_data.toggled_role(raw), button_data.unpack_draft_area(raw)
     if role is not None or action == DraftAction.NEXT:
@@ -145,9 +147,9 @@ async def _act(update: Update, context: BotContext, draft: st.Draft, action: Dra
                 return
             await record_action(rt, user_id(update), "siaran: batal", f"draf-{draft.id}")
             await query.answer()
-            await edit_quietly(query, texts.op_say(language, "cancelled"))
+            await edit_quietly(query, catalogue.say(language, "cancelled"))
         case _:
-            await query.answer(texts.say(language, "stale_button"))
+            await query.answer(catalogue.say(language, "stale_button"))
 
 
 async def _choose(update: Update, rt: Runtime, draft: st.Draft, role: str | None, language: str = "id") -> None:
@@ -159,7 +161,7 @@ async def _choose(update: Update, rt: Runtime, draft: st.Draft, role: str | None
     chosen = draft_roles(draft)
     if role is None:
         if not chosen:
-            await query.answer(texts.op_say(language, "pick_role"), show_alert=True)
+            await query.answer(catalogue.say(language, "pick_role"), show_alert=True)
             return
         if rt.schedule.areas:  # the area step, starting from all areas
             if rt.store.move_draft(draft.id, st.CHOOSING, st.CHOOSING_AREAS, areas=""):
@@ -198,7 +200,7 @@ async def _choose_area(
     elif verb != AreaVerb.KECAMATAN_PAGE:  # the verbs that name a kecamatan (and "ad" a desa of it)
         area = areas[numbers[0]] if numbers[0] < len(areas) else None
         if area is None or (verb == AreaVerb.DESA and numbers[1] >= len(area.desa)):
-            await query.answer(texts.say(language, "stale_button"))  # forged, or the schedule changed
+            await query.answer(catalogue.say(language, "stale_button"))  # forged, or the schedule changed
             return
         view = numbers[0]
         if verb == AreaVerb.KECAMATAN:

@@ -13,7 +13,7 @@ from telegram import (
 from telegram.error import TelegramError
 
 from bot import store as st
-from bot.content import texts
+from bot.content import catalogue, texts
 from bot.content.button_data import DraftAction
 from bot.runtime import Runtime
 from bot.schedule import send_time
@@ -44,9 +44,9 @@ log = logging.getLogger(__name__)
 
 def time_keyboard(draft_id: int, language: str, confirm: str, action: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[button(texts.op_say(language, confirm), draft_id, action),
-          button(texts.op_say(language, "button_retime"), draft_id, DraftAction.RETIME),
-          button(texts.op_say(language, "button_cancel"), draft_id, DraftAction.CANCEL)]]
+        [[button(catalogue.say(language, confirm), draft_id, action),
+          button(catalogue.say(language, "button_retime"), draft_id, DraftAction.RETIME),
+          button(catalogue.say(language, "button_cancel"), draft_id, DraftAction.CANCEL)]]
     )  # fmt: skip
 
 
@@ -91,7 +91,7 @@ async def later_button(update: Update, context: BotContext, draft: st.Draft, act
         if not await draft_moved(query, rt, language, draft.id, from_status, st.TIMING, send_at=None):
             return
         await query.answer()
-        cancel = button(texts.op_say(language, "button_cancel"), draft.id, DraftAction.CANCEL)
+        cancel = button(catalogue.say(language, "button_cancel"), draft.id, DraftAction.CANCEL)
         await edit(query, time_prompt(rt, language), InlineKeyboardMarkup([[cancel]]))
         return
     if draft.status != st.TIMED or draft.send_at is None:
@@ -128,9 +128,9 @@ async def _confirm_time(update: Update, context: BotContext, draft: st.Draft, at
         return
     after = rt.store.draft(draft.id)
     broadcast_id = after.broadcast_id if after else None
-    await answer_quietly(query, texts.op_say(language, "scheduled_answer"))
+    await answer_quietly(query, catalogue.say(language, "scheduled_answer"))
     if broadcast_id is not None:
-        unschedule = button(texts.op_say(language, "button_unschedule"), draft.id, DraftAction.UNSCHEDULE)
+        unschedule = button(catalogue.say(language, "button_unschedule"), draft.id, DraftAction.UNSCHEDULE)
         try:
             await edit(query, texts.scheduled_text(broadcast_id, at, language), InlineKeyboardMarkup([[unschedule]]))
         except TelegramError as exc:  # scheduled all the same; /rencana shows it

@@ -13,7 +13,7 @@ from telegram import (
 from telegram.error import TelegramError
 
 from bot import store as st
-from bot.content import texts
+from bot.content import catalogue, texts
 from bot.content.button_data import DraftAction
 from bot.runtime import Runtime
 from bot.telegram.context import BotContext
@@ -50,7 +50,7 @@ async def submit_for_approval(
     await record_action(rt, user_id(update), "siaran: ajukan persetujuan", f"draf-{draft.id}", detail)
     await answer_quietly(query)
     await ask_approval(context, rt, draft)
-    await edit_quietly(query, texts.op_say(language, "awaiting"))
+    await edit_quietly(query, catalogue.say(language, "awaiting"))
 
 
 async def send_draft(update: Update, context: BotContext, draft: st.Draft) -> None:
@@ -60,7 +60,7 @@ async def send_draft(update: Update, context: BotContext, draft: st.Draft) -> No
     language = lang(update, context)
     # An old Send button of a preview that had no recipients:
     if draft.status == st.PREVIEW and rt.store.count_audience(draft_roles(draft), draft_areas(draft)) == 0:
-        await query.answer(texts.op_say(language, "no_recipients_alert"), show_alert=True)
+        await query.answer(catalogue.say(language, "no_recipients_alert"), show_alert=True)
         return
     if rt.settings.broadcast_approvals > 1:
         await submit_for_approval(update, context, draft, st.PREVIEW)
@@ -70,8 +70,8 @@ async def send_draft(update: Update, context: BotContext, draft: st.Draft) -> No
     # The broadcast first: what follows only tells the operator, and may fail without harm.
     if not await launch_or_undo(query, context, draft.id, who, st.PREVIEW, language, author_language=language):
         return
-    await answer_quietly(query, texts.op_say(language, "sent_answer"))
-    await edit_quietly(query, texts.op_say(language, "sent_status"))
+    await answer_quietly(query, catalogue.say(language, "sent_answer"))
+    await edit_quietly(query, catalogue.say(language, "sent_status"))
 
 
 async def launch_or_undo(
@@ -106,9 +106,11 @@ async def launch_or_undo(
     handed = (st.SENDING_DRAFT, st.SCHEDULED_DRAFT)
     if broadcast_id is None and rt.store.move_draft(draft_id, handed, undo_to, approved_by=None):
         await record_action(rt, actor, "siaran: gagal dimulai", f"draf-{draft_id}")
-        note = texts.op_say(language, "launch_failed")
+        note = catalogue.say(language, "launch_failed")
     else:
-        note = texts.op_say(language, "launch_interrupted", broadcast=texts.broadcast_name(str(broadcast_id), language))
+        note = catalogue.say(
+            language, "launch_interrupted", broadcast=texts.broadcast_name(str(broadcast_id), language)
+        )
     await answer_quietly(query, note, show_alert=True)
     return False
 
@@ -122,8 +124,8 @@ async def ask_approval(context: BotContext, rt: Runtime, draft: st.Draft) -> Non
     for operator in sorted(rt.settings.admin_ids - {draft.author}):
         language = chat_lang(rt, operator)
         keyboard = InlineKeyboardMarkup(
-            [[button(texts.op_say(language, "button_approve"), draft.id, DraftAction.APPROVE),
-              button(texts.op_say(language, "button_reject"), draft.id, DraftAction.REJECT)]]
+            [[button(catalogue.say(language, "button_approve"), draft.id, DraftAction.APPROVE),
+              button(catalogue.say(language, "button_reject"), draft.id, DraftAction.REJECT)]]
         )  # fmt: skip
         try:
             await context.bot.send_message(operator, draft.text or "")
@@ -143,7 +145,7 @@ async def review_draft(update: Update, context: BotContext, draft: st.Draft, app
     who = user_id(update)
     language = lang(update, context)
     if who == draft.author:
-        await query.answer(texts.op_say(language, "self_approval"), show_alert=True)
+        await query.answer(catalogue.say(language, "self_approval"), show_alert=True)
         return
     later = draft.send_at is not None
     target = (st.SCHEDULED_DRAFT if later else st.SENDING_DRAFT) if approve else st.CANCELLED_DRAFT
@@ -154,10 +156,10 @@ async def review_draft(update: Update, context: BotContext, draft: st.Draft, app
         return
     await answer_quietly(query)
     done = ("approved_scheduled" if later else "approved") if approve else "rejected"
-    await edit_quietly(query, texts.op_say(language, done))
+    await edit_quietly(query, catalogue.say(language, done))
     if not approve:
         by = texts.operator_label(str(who), rt.store.operator_names())
-        notice = texts.op_say(chat_lang(rt, draft.author), "rejected_notice", draft=draft.id, who=html.escape(by))
+        notice = catalogue.say(chat_lang(rt, draft.author), "rejected_notice", draft=draft.id, who=html.escape(by))
         await notify_chat(context, draft.author, notice)
     elif later and draft.send_at is not None:
         after = rt.store.draft(draft.id)

@@ -10,7 +10,7 @@ from telegram import (
     Update,
 )
 
-from bot.content import button_data, texts
+from bot.content import button_data, catalogue, subscriber_strings, texts
 from bot.content.button_data import AreaStep
 from bot.runtime import Runtime
 from bot.schedule.model import ROLES
@@ -31,7 +31,7 @@ from bot.telegram.replies import (
 
 
 def role_keyboard(language: str, current: str | None = None) -> InlineKeyboardMarkup:
-    labels = texts.ROLE_BUTTONS[language]
+    labels = subscriber_strings.ROLE_BUTTONS[language]
     return InlineKeyboardMarkup(
         [
             [
@@ -79,14 +79,14 @@ def subscribed_with_area_step(
     if not rt.schedule.areas or sub is None:
         return text, None
     if sub.area:
-        known = texts.say(
+        known = catalogue.say(
             language,
             "area_saved" if area_just_set else "area_known",
             area=texts.area_label(rt.schedule, sub.area, sub.desa),
         )
         return f"{text}\n\n{known}", None
     keyboard = subscriber_areas.kecamatan_keyboard(rt.schedule.areas, AreaStep.AFTER_START, language)
-    return f"{text}\n\n{texts.say(language, 'area_prompt')}", keyboard
+    return f"{text}\n\n{catalogue.say(language, 'area_prompt')}", keyboard
 
 
 async def choose_role(update: Update, context: BotContext) -> None:
@@ -107,18 +107,18 @@ async def choose_language(update: Update, context: BotContext) -> None:
     if not rt.store.set_language(chat_id, chosen):
         rt.store.remember_language(chat_id, chosen)
     await query.answer()
-    await edit(query, texts.say(chosen, "language_set"))
+    await edit(query, catalogue.say(chosen, "language_set"))
 
 
 async def stray_button(update: Update, context: BotContext) -> None:
-    await query_of(update).answer(texts.say(lang(update, context), "stale_button"))
+    await query_of(update).answer(catalogue.say(lang(update, context), "stale_button"))
 
 
 async def change_role(update: Update, context: BotContext) -> None:
     language = lang(update, context)
     sub = context.runtime.store.subscriber(chat_of(update).id)
     current = sub.role if sub is not None else None
-    await reply(update, texts.say(language, "choose_role"), reply_markup=role_keyboard(language, current))
+    await reply(update, catalogue.say(language, "choose_role"), reply_markup=role_keyboard(language, current))
 
 
 async def change_language(update: Update, context: BotContext) -> None:
@@ -126,7 +126,7 @@ async def change_language(update: Update, context: BotContext) -> None:
         [[InlineKeyboardButton("Bahasa Indonesia", callback_data=button_data.language("id")),
           InlineKeyboardButton("English", callback_data=button_data.language("en"))]]
     )  # fmt: skip
-    await reply(update, texts.say(lang(update, context), "language_prompt"), reply_markup=keyboard)
+    await reply(update, catalogue.say(lang(update, context), "language_prompt"), reply_markup=keyboard)
 
 
 async def stop(update: Update, context: BotContext) -> None:
@@ -134,7 +134,7 @@ async def stop(update: Update, context: BotContext) -> None:
         await refuse_non_admin(update, context)
         return
     known = context.runtime.store.set_status(chat_of(update).id, STOPPED)
-    await reply(update, texts.say(lang(update, context), "stopped" if known else "not_a_subscriber"))
+    await reply(update, catalogue.say(lang(update, context), "stopped" if known else "not_a_subscriber"))
 
 
 async def help_command(update: Update, context: BotContext) -> None:
@@ -142,7 +142,7 @@ async def help_command(update: Update, context: BotContext) -> None:
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
-    await reply(update, texts.say(lang(update, context), "unknown_command"))
+    await reply(update, catalogue.say(lang(update, context), "unknown_command"))
 
 
 async def group_upgraded(update: Update, context: BotContext) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.content import button_data, pages, texts
+from bot.content import button_data, catalogue, pages
 from bot.content.button_data import AreaAction, AreaStep
 from bot.schedule.areas import Area, find
 from bot.schedule.model import ROLES
@@ -44,11 +44,11 @@ def kecamatan_keyboard(
         InlineKeyboardButton(a.name, callback_data=button_data.area(where, AreaAction.KECAMATAN, a.id)) for a in areas
     ]
     skip = "area_skip" if where == AreaStep.AFTER_START else "area_cancel"
-    last = [InlineKeyboardButton(texts.say(language, skip), callback_data=button_data.area(where, AreaAction.SKIP))]
+    last = [InlineKeyboardButton(catalogue.say(language, skip), callback_data=button_data.area(where, AreaAction.SKIP))]
     if removable:
         last.append(
             InlineKeyboardButton(
-                texts.say(language, "area_remove"), callback_data=button_data.area(where, AreaAction.REMOVE)
+                catalogue.say(language, "area_remove"), callback_data=button_data.area(where, AreaAction.REMOVE)
             )
         )
     return _choices(buttons, page, lambda n: button_data.area(where, AreaAction.PAGE, page=n), last)
@@ -62,7 +62,7 @@ def desa_keyboard(area: Area, where: AreaStep, language: str, page: int = 0) -> 
     ]
     last = [
         InlineKeyboardButton(
-            texts.say(language, "area_skip"),
+            catalogue.say(language, "area_skip"),
             callback_data=button_data.area(where, AreaAction.KECAMATAN_ONLY, area.id),
         )
     ]

@@ -49,7 +49,7 @@ def channel_warnings(schedule: sched.Schedule, settings: cfg.Settings) -> list[s
 
 def cmd_preview(args, settings: cfg.Settings) -> int:
     """Every reminder in time order, every page, then the FAQ, as the reader sees them: no token, no database."""
-    from bot.content import texts
+    from bot.content import catalogue, texts
     from bot.content.formats import long_date, plain, time_of_day, zone_abbreviation
 
     schedule = load_schedule(args.file or settings.schedule)
@@ -76,7 +76,7 @@ def cmd_preview(args, settings: cfg.Settings) -> int:
         if args.role and args.role not in r.roles:
             continue
         when = f"{long_date(r.at.date(), lang)} {time_of_day(r.at.time(), lang)} {zone}"
-        notes = [f"button: {texts.say(lang, f'pledge_{r.ask}')}"] if r.ask else []
+        notes = [f"button: {catalogue.say(lang, f'pledge_{r.ask}')}"] if r.ask else []
         notes += ["also posted to the channel (in Indonesian)"] if r.channel else []
         text = r.text_en if lang == "en" and r.text_en else r.text
         show(f"{r.id} · {when} · {', '.join(r.roles)}", text + "".join(f"\n[{note}]" for note in notes))
