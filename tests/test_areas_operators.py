@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.content import button_data, catalogue, texts
+from bot.content import button_data, catalogue, operator_texts
 from bot.delivery import plan
 from bot.schedule import model as sched
 from bot.store import Store
@@ -273,13 +273,13 @@ async def test_a_schedule_without_areas_has_no_area_step(tmp_path, soon):
 
 
 def test_area_texts_exist_in_english_and_long_choices_stay_short():
-    prompt = texts.draft_areas_prompt(["pemilih"], ["Kedungwaru"], "en")
+    prompt = operator_texts.draft_areas_prompt(["pemilih"], ["Kedungwaru"], "en")
     assert "Choose the areas" in prompt and "Selected: Kedungwaru" in prompt
-    assert texts.areas_line([], "en") == "Areas: all areas"
-    many = texts.areas_text([f"Desa {n}" for n in range(271)], "id")
+    assert operator_texts.areas_line([], "en") == "Areas: all areas"
+    many = operator_texts.areas_text([f"Desa {n}" for n in range(271)], "id")
     assert many.endswith("+261 lainnya") and len(many) < 200
-    assert texts.no_recipients_text(["asn"], "en", ["Ngunut"]).startswith("<b>No recipients</b>")
-    assert "in Ngunut" in texts.no_recipients_text(["asn"], "en", ["Ngunut"])
+    assert operator_texts.no_recipients_text(["asn"], "en", ["Ngunut"]).startswith("<b>No recipients</b>")
+    assert "in Ngunut" in operator_texts.no_recipients_text(["asn"], "en", ["Ngunut"])
 
 
 # -- the command line ---------------------------------------------------------------------------
@@ -406,7 +406,7 @@ def test_rencana_pages_stay_under_the_limit_with_many_areas(soon):
     text = text.replace('roles = ["pemilih"]\n', f'roles = ["pemilih"]\nareas = [{refs}]\n')
     schedule_ = sched.parse(text)
     rows = plan.plan(schedule_, lambda roles, areas=(): 1000, 30, now=datetime.now(schedule_.election.tz))
-    parts = texts.plan_pages(rows, 30, schedule_.election.tz, "id", schedule_.areas)
+    parts = operator_texts.plan_pages(rows, 30, schedule_.election.tz, "id", schedule_.areas)
     assert len(parts) > 1 and all(len(p) <= 4096 for p in parts)
     assert "+50 lainnya" in parts[0]
 

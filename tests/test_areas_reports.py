@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.content import charts, formats, pages, reports, telegram_html, texts
+from bot.content import charts, formats, operator_texts, pages, reports, telegram_html
 from bot.schedule import model as sched
 from bot.store import Store
 from tests.conftest import schedule_toml
@@ -97,7 +97,7 @@ def test_an_area_the_file_no_longer_lists_still_counts(store):
 
 def test_stats_text_in_indonesian_has_a_line_per_kecamatan_with_coverage_only_where_the_dpt_is_known(store):
     s = store.subscriber_stats()
-    text = texts.stats_text(s, "Kabupaten Uji", "id", reports.area_figures(store, area_schedule().areas))
+    text = operator_texts.stats_text(s, "Kabupaten Uji", "id", reports.area_figures(store, area_schedule().areas))
     lines = text.splitlines()
     assert "<b>Per kecamatan</b>: aktif (ASN · Kepala Desa · Pemilih), cakupan DPT" in lines
     assert "Kedungwaru: <b>7</b> (1 · 1 · 5), 3,5%" in lines
@@ -110,7 +110,7 @@ def test_stats_text_in_indonesian_has_a_line_per_kecamatan_with_coverage_only_wh
 
 def test_stats_text_in_english(store):
     s = store.subscriber_stats()
-    text = texts.stats_text(s, "Kabupaten Uji", "en", reports.area_figures(store, area_schedule().areas))
+    text = operator_texts.stats_text(s, "Kabupaten Uji", "en", reports.area_figures(store, area_schedule().areas))
     lines = text.splitlines()
     assert "<b>Per kecamatan</b>: active (ASN · Village head / official · Voter), coverage of DPT" in lines
     assert "Kedungwaru: <b>7</b> (1 · 1 · 5), 3.5%" in lines
@@ -121,7 +121,7 @@ def test_stats_text_in_english(store):
 def test_without_any_dpt_the_text_says_nothing_about_coverage(store):
     plain = area_schedule(AREAS_TOML.replace("voters = 200", "").replace("voters = 1000", ""))
     for lang in formats.LANGS:
-        text = texts.stats_text(store.subscriber_stats(), "X", lang, reports.area_figures(store, plain.areas))
+        text = operator_texts.stats_text(store.subscriber_stats(), "X", lang, reports.area_figures(store, plain.areas))
         assert "%" not in text and "DPT" not in text
         assert "Kedungwaru: <b>7</b> (1 · 1 · 5)" in text
 
@@ -129,9 +129,9 @@ def test_without_any_dpt_the_text_says_nothing_about_coverage(store):
 def test_a_schedule_without_areas_keeps_the_old_reply(store):
     s = store.subscriber_stats()
     empty = area_schedule("")
-    assert texts.stats_text(s, "X", "id", reports.area_figures(Store(":memory:"), empty.areas)) == texts.stats_text(
-        s, "X", "id"
-    )
+    assert operator_texts.stats_text(
+        s, "X", "id", reports.area_figures(Store(":memory:"), empty.areas)
+    ) == operator_texts.stats_text(s, "X", "id")
 
 
 def test_percent_uses_a_decimal_comma_in_indonesian():
@@ -152,7 +152,7 @@ def test_nineteen_kecamatan_with_big_numbers_fit_one_message(lang):
     assert len(figures) == 20
     s = {"active": dict.fromkeys(roles, 99_999_999), "total_active": 299_999_997, "stopped": 9_999_999,
          "blocked": 9_999_999, "new_today": 9_999_999, "new_days": 9_999_999}  # fmt: skip
-    text = texts.stats_text(s, SHIPPED.election.region, lang, figures)
+    text = operator_texts.stats_text(s, SHIPPED.election.region, lang, figures)
     assert pages.split(text) == [text]  # one message, nothing to page
     assert len(telegram_html.parse(text).text) <= 4096
     for area in SHIPPED.areas:
@@ -185,7 +185,7 @@ def tick_names(ax) -> list[str]:
 
 
 def test_the_chart_has_a_per_kecamatan_panel_sorted_by_coverage_lowest_on_top():
-    words = texts.chart_words("id")
+    words = operator_texts.chart_words("id")
     fig = charts.figure(growth(), [broadcast(0)], words=words, areas=chart_areas())
     shown = drawn(fig)
     ax = area_axis(fig, words)
@@ -202,7 +202,7 @@ def test_the_chart_has_a_per_kecamatan_panel_sorted_by_coverage_lowest_on_top():
 
 
 def test_without_any_dpt_the_panel_sorts_by_subscribers():
-    words = texts.chart_words("id")
+    words = operator_texts.chart_words("id")
     fig = charts.figure(growth(), [broadcast(0)], words=words, areas=chart_areas(with_voters=False))
     ax = area_axis(fig, words)
     assert ax.get_title(loc="left") == "Pelanggan aktif per kecamatan"
@@ -212,7 +212,7 @@ def test_without_any_dpt_the_panel_sorts_by_subscribers():
 
 
 def test_the_area_panel_speaks_the_operators_language():
-    words = texts.chart_words("en")
+    words = operator_texts.chart_words("en")
     fig = charts.figure(growth(), [broadcast(0)], words=words, areas=chart_areas())
     ax = area_axis(fig, words)
     assert ax.get_title(loc="left") == "Coverage per kecamatan (active / DPT)"

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.content import catalogue, charts, formats, texts
+from bot.content import catalogue, charts, formats, operator_texts
 from bot.schedule.model import load
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -161,9 +161,9 @@ WIB = ZoneInfo("Asia/Jakarta")
 
 def test_the_title_says_when_the_figures_were_taken():
     taken = datetime(2024, 11, 28, 14, 5, tzinfo=WIB)
-    assert texts.chart_title("Tulungagung", taken, "id") == "Statistik Tulungagung\nper 28-11-2024 14.05"
-    assert texts.chart_title("Tulungagung", taken, "en") == "Tulungagung statistics\nas of 28 Nov 2024 14:05"
-    fig = charts.figure(growth(), [], title=texts.chart_title("Tulungagung", taken, "id"))
+    assert operator_texts.chart_title("Tulungagung", taken, "id") == "Statistik Tulungagung\nper 28-11-2024 14.05"
+    assert operator_texts.chart_title("Tulungagung", taken, "en") == "Tulungagung statistics\nas of 28 Nov 2024 14:05"
+    fig = charts.figure(growth(), [], title=operator_texts.chart_title("Tulungagung", taken, "id"))
     assert "per 28-11-2024 14.05" in fig.get_suptitle()
 
 
@@ -185,7 +185,7 @@ def test_every_role_has_its_own_panel_and_scale_when_voters_outnumber_asn_25_to_
 
 def test_bars_carry_the_reminder_title_and_day_never_a_cut_id():
     ids = ["malam-sebelum-pencoblosan", "netralitas-asn-mingguan@2024-10-10", "siaran:3", "ralat:pemungutan-suara:x:y"]
-    labels = [texts.broadcast_label(i, SHIPPED, "id") for i in ids]
+    labels = [operator_texts.broadcast_label(i, SHIPPED, "id") for i in ids]
     assert labels == ["Besok Kita Memilih!", "Pengingat Mingguan Netralitas ASN", "Siaran 3",
                       "Ralat: Pemungutan suara"]  # fmt: skip
     bars = [dict(broadcast(n), label=label, day=date(2024, 11, 20 + n)) for n, label in enumerate(labels)]
@@ -195,7 +195,7 @@ def test_bars_carry_the_reminder_title_and_day_never_a_cut_id():
 
 
 def test_a_removed_reminder_is_named_by_its_whole_id():
-    assert texts.broadcast_label("pengingat-yang-sudah-dihapus-dari-jadwal", SHIPPED) == (
+    assert operator_texts.broadcast_label("pengingat-yang-sudah-dihapus-dari-jadwal", SHIPPED) == (
         "pengingat-yang-sudah-dihapus-dari-jadwal"
     )
 
@@ -208,13 +208,13 @@ def test_a_long_title_wraps_onto_two_lines_keeping_every_word_and_the_day():
 
 
 def test_headline_is_the_first_line_without_tags_or_emoji():
-    assert texts.headline("<b>📢 Pendaftaran Dibuka Besok</b>\n\nIsi") == "Pendaftaran Dibuka Besok"
-    assert texts.headline("\n  <i>Tom &amp; Jerry</i>") == "Tom & Jerry"
+    assert operator_texts.headline("<b>📢 Pendaftaran Dibuka Besok</b>\n\nIsi") == "Pendaftaran Dibuka Besok"
+    assert operator_texts.headline("\n  <i>Tom &amp; Jerry</i>") == "Tom & Jerry"
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_the_legend_lists_every_outcome_even_those_no_bar_has(lang):
-    words = texts.chart_words(lang)
+    words = operator_texts.chart_words(lang)
     fig = charts.figure(growth(), [broadcast(0)], words=words)  # no cancelled or pending copies
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend == [words["outcomes"][key] for key, _ in charts.OUTCOME_COLOURS]
@@ -224,13 +224,13 @@ def test_the_legend_lists_every_outcome_even_those_no_bar_has(lang):
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_the_legend_uses_the_words_of_the_broadcast_report(lang):
     report = (catalogue.entry(lang, "progress") + catalogue.entry(lang, "broadcast_stopped")).lower()
-    for word in texts.chart_words(lang)["outcomes"].values():
+    for word in operator_texts.chart_words(lang)["outcomes"].values():
         assert word.lower() in report, word
 
 
 def test_labels_are_in_the_operators_language():
     def shown(lang):
-        return " ".join(drawn(charts.figure(growth(), [broadcast(0)], words=texts.chart_words(lang))))
+        return " ".join(drawn(charts.figure(growth(), [broadcast(0)], words=operator_texts.chart_words(lang))))
 
     indonesian, english = shown("id"), shown("en")
     for word in ("Hasil siaran terakhir", "Jumlah pesan", "Tanggal", "pelanggan aktif", "Okt", "Terkirim"):

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from bot.content import catalogue, formats, pages, reports, telegram_html, texts
+from bot.content import catalogue, formats, operator_texts, pages, reports, telegram_html, texts
 from bot.delivery import plan
 from bot.schedule import model as sched
 from bot.schedule.model import ROLES
@@ -81,16 +81,16 @@ def test_rencana_on_every_day_of_the_campaign_fits_in_pages(busy_store):
             now = datetime(day.year, day.month, day.day, 8, tzinfo=TZ)
             rows = plan.plan(SHIPPED, audience, RATE, now=now)
             for lang in formats.LANGS:
-                parts = texts.plan_pages(rows, RATE, TZ, lang)
+                parts = operator_texts.plan_pages(rows, RATE, TZ, lang)
                 messages = sent(parts, lang)
                 assert_sendable(messages, f"/rencana {day} {lang}")
-                assert_each_once(messages, texts.plan_items(rows, TZ, lang), f"/rencana {day}")
+                assert_each_once(messages, operator_texts.plan_items(rows, TZ, lang), f"/rencana {day}")
                 ids_seen |= {row.reminder.id for row in rows}
     assert ids_seen == {r.id for r in SHIPPED.reminders}
     # The case of the issue: on 1 Aug 2024, before anyone subscribed, the plan does not fit in one message.
     rows = plan.plan(SHIPPED, lambda roles: 0, RATE, now=datetime(2024, 8, 1, 8, tzinfo=TZ))
-    assert telegram_html.visible_length(texts.plan_text(rows, RATE, TZ, "id")) > telegram_html.MAX_TEXT
-    assert len(texts.plan_pages(rows, RATE, TZ, "id")) >= 2
+    assert telegram_html.visible_length(operator_texts.plan_text(rows, RATE, TZ, "id")) > telegram_html.MAX_TEXT
+    assert len(operator_texts.plan_pages(rows, RATE, TZ, "id")) >= 2
 
 
 def test_the_handlers_operator_views_fit_in_pages(busy_store):
@@ -102,25 +102,25 @@ def test_the_handlers_operator_views_fit_in_pages(busy_store):
                 assert_sendable(sent(parts, lang), f"/{view} {day} {lang}")
         audit_rows = busy_store.audit_trail(operator_commands.AUDIT_SHOWN)
         assert len(audit_rows) == 500
-        audit = sent(texts.audit_pages(audit_rows, TZ, lang), lang)
+        audit = sent(operator_texts.audit_pages(audit_rows, TZ, lang), lang)
         assert len(audit) > 1
         assert_sendable(audit, f"/audit {lang}")
-        lines = texts.audit_lines(audit_rows, TZ, lang)
+        lines = operator_texts.audit_lines(audit_rows, TZ, lang)
         short = [line for line in lines if telegram_html.visible_length(line) < 500]  # long ones may be cut
         assert_each_once(audit, short, f"/audit {lang}")
         figures = reports.recent_figures(busy_store, operator_commands.REPORTS_SHOWN)
         assert len(figures) == 200
-        listing = sent(texts.report_list_pages(figures, TZ, lang), lang)
+        listing = sent(operator_texts.report_list_pages(figures, TZ, lang), lang)
         assert_sendable(listing, f"/laporan {lang}")
         assert_each_once(listing, [f"<code>{f['id']}</code> " for f in figures], f"/laporan {lang}")
         for f in figures:
-            assert_sendable([texts.progress_text(f, TZ, lang)], f"/laporan {f['id']} {lang}")
+            assert_sendable([operator_texts.progress_text(f, TZ, lang)], f"/laporan {f['id']} {lang}")
 
 
 def test_a_long_audit_line_is_cut_between_words_and_loses_nothing(busy_store):
     busy_store.log_action(7000, "catatan", "x", "kata " * 2000)
     rows = busy_store.audit_trail(1)
-    parts = texts.audit_pages(rows, TZ, "en")
+    parts = operator_texts.audit_pages(rows, TZ, "en")
     assert len(parts) == 3
     assert_sendable(sent(parts, "en"), "/audit")
     visible = "".join(telegram_html.parse(p).text for p in parts)
@@ -133,7 +133,7 @@ def test_subscriber_replies_on_every_day_fit(busy_store):
         fixed = [texts.welcome_text(SHIPPED, lang), texts.help_text(lang), catalogue.say(lang, "privacy")]
         fixed += [texts.already_subscribed_text(role, lang) for role in ROLES]
         fixed += [texts.correction_text(s, s.start - timedelta(days=3), s.end, lang) for s in SHIPPED.stages]
-        fixed.append(texts.stats_text(busy_store.subscriber_stats(tz=TZ), SHIPPED.election.region, lang))
+        fixed.append(operator_texts.stats_text(busy_store.subscriber_stats(tz=TZ), SHIPPED.election.region, lang))
         assert_sendable(fixed, f"fixed replies {lang}")
         for day in DAYS:
             schedule_pages = sent(texts.schedule_pages(SHIPPED, day, lang), lang)
@@ -208,13 +208,13 @@ async def test_rencana_on_1_august_2024_comes_in_pages_turned_with_buttons(tmp_p
     ) as h:
         rt = h.runtime
         rows = plan.plan(SHIPPED, rt.store.count_audience, rt.settings.effective_rate, now=rt.now())
-        assert telegram_html.visible_length(texts.plan_text(rows, rt.settings.effective_rate, TZ, "id")) > 4096
+        assert telegram_html.visible_length(operator_texts.plan_text(rows, rt.settings.effective_rate, TZ, "id")) > 4096
         [first] = await h.say(OPERATOR, "/rencana")
         assert telegram_html.visible_length(first["text"]) <= 4096
         assert first["text"].startswith("<b>Pengingat terjadwal</b>")
         assert "Halaman 1 dari 2" in first["text"]
         assert set(buttons(first)) == {pages.NEXT}
-        every = set(ITEM_HEAD.findall(texts.plan_text(rows, rt.settings.effective_rate, TZ, "id")))
+        every = set(ITEM_HEAD.findall(operator_texts.plan_text(rows, rt.settings.effective_rate, TZ, "id")))
         shown_first = set(ITEM_HEAD.findall(first["text"]))
         assert shown_first and len(every) == len(rows)
         answer = await h.press(OPERATOR, first, buttons(first)[pages.NEXT])
@@ -242,7 +242,7 @@ async def test_a_refusal_quoting_a_4000_character_tag_comes_as_several_messages(
     text = "<" + "x" * 4000 + ">"
     problem = telegram_html.check(text)
     assert problem is not None
-    expected = pages.split(texts.draft_refused(problem.text("id"), "id"))
+    expected = pages.split(operator_texts.draft_refused(problem.text("id"), "id"))
     assert len(expected) >= 2  # one message would be refused by Telegram
     async with Harness(tmp_path, SHIPPED, admin_ids=[OPERATOR], subscribers=[(100, "pemilih")]) as h:
         [menu] = await h.say(OPERATOR, "/siaran")

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.content import reports, texts
+from bot.content import operator_texts, reports
 from bot.delivery.scheduler import enqueue_adhoc
 from bot.store import DONE
 from tests.conftest import TZ, make_schedule
@@ -57,8 +57,8 @@ async def ride_out_an_outage(h: Harness, clock: ShiftedClock, broadcast_id: str)
     f = figures()
     assert (f["sent"], f["failed"], f["expired"]) == (0, 0, 0), f
     assert f["waiting_network"] == f["pending"] == len(PEOPLE), f
-    assert "Menunggu jaringan: 6" in texts.progress_text(f, TZ, "id")
-    assert "Waiting for the network: 6" in texts.progress_text(f, TZ, "en")
+    assert "Menunggu jaringan: 6" in operator_texts.progress_text(f, TZ, "id")
+    assert "Waiting for the network: 6" in operator_texts.progress_text(f, TZ, "en")
     rows = [row for chat, _ in PEOPLE for row in h.store.deliveries_of(chat)]
     assert {row["attempts"] for row in rows} == {0}, "an outage must not use up the attempts"
 

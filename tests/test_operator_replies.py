@@ -7,7 +7,7 @@ import asyncio
 from icalendar import Calendar
 
 from bot import store as st
-from bot.content import operator_strings, telegram_html, texts
+from bot.content import operator_strings, operator_texts, telegram_html, texts
 from tests.conftest import make_schedule
 from tests.e2e import Harness
 from tests.test_cli import bot
@@ -196,23 +196,23 @@ def test_rates_use_a_decimal_comma_in_indonesian():
         "id": "siaran:4", "status": st.RUNNING, "percent": 0.0, "rate": 0.0, "eta": None, "finished_at": None,
         "sent": 0, "total": 9, "blocked": 0, "failed": 0, "expired": 0, "cancelled": 0,
     }  # fmt: skip
-    assert "Laju 0,0 pesan/detik" in texts.progress_text(figures, None, "id")
-    assert "Rate 0.0 messages/second" in texts.progress_text(figures, None, "en")
-    assert "pada 0,5 pesan/detik" in texts.preview_summary(["asn"], 3, 6, 0.5, 1, "id")
-    assert "at 0.5 messages/second" in texts.preview_summary(["asn"], 3, 6, 0.5, 1, "en")
+    assert "Laju 0,0 pesan/detik" in operator_texts.progress_text(figures, None, "id")
+    assert "Rate 0.0 messages/second" in operator_texts.progress_text(figures, None, "en")
+    assert "pada 0,5 pesan/detik" in operator_texts.preview_summary(["asn"], 3, 6, 0.5, 1, "id")
+    assert "at 0.5 messages/second" in operator_texts.preview_summary(["asn"], 3, 6, 0.5, 1, "en")
 
 
 def test_broadcast_names_say_the_kind_once():
-    assert texts.broadcast_name("siaran:12", "id") == "Siaran 12"
-    assert texts.broadcast_name("siaran:12", "en") == "Broadcast 12"
-    assert texts.broadcast_name("siaran-3", "id") == "Siaran 3"
-    assert texts.broadcast_name("tps-hari-h", "id") == "Pengingat <code>tps-hari-h</code>"
-    assert texts.broadcast_name("ralat:tps", "en") == "Correction <code>tps</code>"
+    assert operator_texts.broadcast_name("siaran:12", "id") == "Siaran 12"
+    assert operator_texts.broadcast_name("siaran:12", "en") == "Broadcast 12"
+    assert operator_texts.broadcast_name("siaran-3", "id") == "Siaran 3"
+    assert operator_texts.broadcast_name("tps-hari-h", "id") == "Pengingat <code>tps-hari-h</code>"
+    assert operator_texts.broadcast_name("ralat:tps", "en") == "Correction <code>tps</code>"
 
 
 def test_english_role_label_of_village_heads_includes_officials():
     assert operator_strings.ROLE_SHORT["en"]["kades"] == "Village head / official"
-    assert "Village head / official: <b>2</b>" in texts.stats_text(
+    assert "Village head / official: <b>2</b>" in operator_texts.stats_text(
         {"active": {"kades": 2}, "total_active": 2, "stopped": 0, "blocked": 0, "new_today": 0, "new_days": 0},
         "Tulungagung",
         "en",

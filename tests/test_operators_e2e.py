@@ -6,7 +6,7 @@ import asyncio
 import time
 from datetime import datetime, timedelta
 
-from bot.content import operator_strings, texts
+from bot.content import operator_strings, operator_texts
 from tests.conftest import TZ, make_schedule
 from tests.e2e import Harness
 
@@ -236,7 +236,7 @@ async def test_kirim_nanti_schedules_it_and_it_goes_out_at_its_time_to_who_subsc
         [refused] = await h.say(OP1, f"{now - timedelta(days=1):%d-%m-%Y} 10.00")
         assert refused["text"].startswith("Waktu itu sudah lewat")
         [confirm] = await h.say(OP1, f"{at:%d/%m/%Y} 10:00")
-        assert f"<b>Kirim nanti</b>: {texts.send_when(at)}" in confirm["text"]
+        assert f"<b>Kirim nanti</b>: {operator_texts.send_when(at)}" in confirm["text"]
         assert "Penerima saat ini: <b>3</b> (Kepala Desa)" in confirm["text"]
         assert set(buttons(confirm)) == {"Jadwalkan", "Ubah waktu", "Batal"}
         assert (await h.press(OP1, confirm, buttons(confirm)["Jadwalkan"])).get("text") == "Dijadwalkan."

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.content import button_data, pages, reports, telegram_html, texts
+from bot.content import button_data, operator_texts, pages, reports, telegram_html
 from bot.schedule import model as sched
 from bot.store import DONE, Broadcast, Store
 from tests.conftest import TZ, make_schedule, schedule_toml
@@ -260,19 +260,19 @@ def test_pledge_figures_are_shares_of_the_people_who_received_the_reminder(store
     assert [(a["id"], a["pledged"], a["received"]) for a in after["areas"]] == [
         ("kedungwaru", 0, 3), ("ngunut", 1, 1), (None, 0, 1)]  # fmt: skip
 
-    text = texts.stats_text(store.subscriber_stats(), "Kabupaten Uji", "id", None, [eve, after])
+    text = operator_texts.stats_text(store.subscriber_stats(), "Kabupaten Uji", "id", None, [eve, after])
     assert "<b>Tombol memilih</b>: yang menekan / penerima pengingat" in text
     assert "✅ Akan memilih: <b>4/6 (66,7%)</b>\nASN 1/1 (100,0%) · Kepala Desa 0/0 · Pemilih 3/5 (60,0%)" in text
     assert "Kedungwaru 3/4 (75,0%) · Ngunut 0/1 (0,0%) · Tanpa wilayah 1/1 (100,0%)" in text
     assert "✅ Sudah memilih: <b>1/5 (20,0%)</b>" in text
-    english = texts.stats_text(store.subscriber_stats(), "Kabupaten Uji", "en", None, [eve, after])
+    english = operator_texts.stats_text(store.subscriber_stats(), "Kabupaten Uji", "en", None, [eve, after])
     assert "✅ Will vote: <b>4/6 (66.7%)</b>" in english and "No area 1/1 (100.0%)" in english
 
 
 def test_no_asking_reminder_no_pledge_section(store):
     store.subscribe(1, "pemilih")
     assert reports.pledge_figures(store) == []
-    assert "Tombol memilih" not in texts.stats_text(store.subscriber_stats(), "Kabupaten Uji", "id", None, [])
+    assert "Tombol memilih" not in operator_texts.stats_text(store.subscriber_stats(), "Kabupaten Uji", "id", None, [])
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
@@ -289,7 +289,7 @@ def test_statistik_with_nineteen_kecamatan_and_both_asks_fits_one_message(lang):
                for ask in ("will_vote", "voted")]  # fmt: skip
     s = {"active": dict.fromkeys(roles, 99_999_999), "total_active": 299_999_997, "stopped": 9_999_999,
          "blocked": 9_999_999, "new_today": 9_999_999, "new_days": 9_999_999}  # fmt: skip
-    text = texts.stats_text(s, shipped.election.region, lang, areas, pledged)
+    text = operator_texts.stats_text(s, shipped.election.region, lang, areas, pledged)
     assert pages.split(text) == [text]
     assert len(telegram_html.parse(text).text) <= 4096
     assert telegram_html.check(text) is None

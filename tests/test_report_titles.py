@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.content import reports, texts
+from bot.content import operator_texts, reports
 from bot.delivery import plan
 from bot.schedule import model as sched
 from bot.store import Store
@@ -50,9 +50,9 @@ def filled(tmp_path) -> Store:
 
 
 def test_short_titles_end_at_a_word_and_say_they_were_cut():
-    assert texts.short_title("TPS 12 pindah") == "TPS 12 pindah"
-    cut = texts.short_title(texts.headline(LONG))
-    assert cut == "Pemberitahuan penting: TPS 12 di Desa Bangoan…" and len(cut) <= texts.TITLE_CHARS
+    assert operator_texts.short_title("TPS 12 pindah") == "TPS 12 pindah"
+    cut = operator_texts.short_title(operator_texts.headline(LONG))
+    assert cut == "Pemberitahuan penting: TPS 12 di Desa Bangoan…" and len(cut) <= operator_texts.TITLE_CHARS
 
 
 def test_laporan_lists_each_broadcast_by_its_first_line_with_its_kecamatan_and_author(filled):
@@ -68,7 +68,7 @@ def test_laporan_lists_each_broadcast_by_its_first_line_with_its_kecamatan_and_a
 
 def test_laporan_id_adds_the_title_areas_and_author_to_the_progress(filled):
     f = reports.broadcast_report(filled, area_schedule(), "siaran:1")
-    text = texts.report_detail(f, TZ, "id")
+    text = operator_texts.report_detail(f, TZ, "id")
     assert text.startswith("<b>Siaran 1</b>")
     assert text.endswith("\nPemberitahuan penting: TPS 12 di Desa Bangoan…\nWilayah: Bangoan, Kedungwaru, "
                          "Ngunut · oleh Siti (123456)")  # fmt: skip
@@ -76,7 +76,7 @@ def test_laporan_id_adds_the_title_areas_and_author_to_the_progress(filled):
 
 def test_a_schedule_without_areas_says_nothing_of_areas(filled):
     f = reports.broadcast_report(filled, dataclasses.replace(area_schedule(), areas=()), "siaran:2")
-    assert texts.report_about(f, "id") == ["Rapat KPPS besok", "oleh cli:kpu"]
+    assert operator_texts.report_about(f, "id") == ["Rapat KPPS besok", "oleh cli:kpu"]
 
 
 def test_cli_report_shows_title_areas_and_author(filled, tmp_path):
@@ -115,12 +115,12 @@ def test_an_operator_name_is_written_once_and_again_only_when_it_changes(filled)
 
 def test_the_chart_names_an_ad_hoc_broadcast_by_its_first_line(filled):
     bars = reports.chart_bars(filled, area_schedule(), TZ)
-    assert [b["label"] for b in bars] == ["Rapat KPPS besok", texts.headline(LONG)]
+    assert [b["label"] for b in bars] == ["Rapat KPPS besok", operator_texts.headline(LONG)]
 
 
 def test_rencana_names_each_reminder_by_its_first_line_not_its_id():
     schedule = area_schedule()
     rows = plan.plan(schedule, lambda roles, areas=(): 3, 30, now=datetime(2029, 12, 31, tzinfo=TZ))
-    [item] = texts.plan_items(rows, TZ, "id", schedule.areas)
+    [item] = operator_texts.plan_items(rows, TZ, "id", schedule.areas)
     assert item.startswith("<b>Hari ini kita memilih</b>\n  01-01-2030 09.00 · Pemilih · 3 penerima")
     assert "hari-h-pagi" not in item

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import texts
+from bot.content import operator_texts
 from bot.schedule import model as sched
 from bot.schedule import problems as schedule_problems
 
@@ -97,10 +97,10 @@ def test_operators_read_the_common_problems_wholly_in_indonesian():
 
 def test_the_reload_alert_is_in_one_language_the_operators():
     problems = ['reminder "a": field "roles": unknown role "pemilh" (did you mean "pemilih"?) (allowed: asn)']
-    indonesian = html.unescape(texts.reload_refused_text("/etc/jadwal.toml", problems, "id"))
+    indonesian = html.unescape(operator_texts.reload_refused_text("/etc/jadwal.toml", problems, "id"))
     assert 'peran "pemilh" tidak dikenal; maksud Anda "pemilih"?' in indonesian
     assert not re.search(r"\b(field|unknown|reminder|expected)\b", indonesian), indonesian
-    assert "unknown role" in texts.reload_refused_text("/etc/jadwal.toml", problems, "en")
+    assert "unknown role" in operator_texts.reload_refused_text("/etc/jadwal.toml", problems, "en")
 
 
 def test_a_stage_whose_end_refers_to_a_missing_stage_is_one_line_not_a_traceback():

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot import store as st
-from bot.content import texts
+from bot.content import operator_texts
 from bot.content.reports import ADHOC_TTL
 from bot.delivery import plan
 from bot.delivery.scheduler import Scheduler, start_scheduled
@@ -60,7 +60,7 @@ def test_past_and_too_distant_times_are_refused_and_the_night_is_recognised():
     send_time.check(now + timedelta(minutes=1), now)  # no error
     night = [h for h in range(24) if send_time.at_night(now.replace(hour=h))]
     assert night == [0, 1, 2, 3, 4, 5, 21, 22, 23]
-    refusal = texts.bad_send_time(past.value.reason, past.value.values, send_time.example(now), "id")
+    refusal = operator_texts.bad_send_time(past.value.reason, past.value.values, send_time.example(now), "id")
     assert refusal == "Waktu itu sudah lewat (sekarang 25-11-2027 10.00). Ketik waktu yang akan datang."
 
 
@@ -173,10 +173,10 @@ def test_plan_and_rencana_show_it_with_its_time_audience_and_first_line(store):
     assert "siaran:1 2027-11-26 19:00          2" in table
     assert "scheduled broadcast: Rapat koordinasi kepala desa" in table
     assert "1 reminder and 1 scheduled broadcast, " in table
-    [page] = texts.plan_pages(rows, 30, TZ, "id")
+    [page] = operator_texts.plan_pages(rows, 30, TZ, "id")
     assert "🕒 <b>Siaran 1</b> · siaran terjadwal\n  26-11-2027 19.00 · Kepala Desa · 2 penerima" in page
     assert "«Rapat koordinasi kepala desa»" in page and "<code>/batal siaran:1</code>" in page
-    [english] = texts.plan_pages(rows, 30, TZ, "en")
+    [english] = operator_texts.plan_pages(rows, 30, TZ, "en")
     assert "🕒 <b>Broadcast 1</b> · scheduled broadcast" in english and "Cancel before it starts" in english
     store.cancel_scheduled(broadcast_id)
     assert (

@@ -102,7 +102,7 @@ def figure(
     areas stand out; the picture grows taller by the panel, its width stays.
     """
     if words is None:
-        from bot.content.texts import chart_words
+        from bot.content.operator_texts import chart_words
 
         words = chart_words("id")
     roles = [r for r in _role_order(growth) if growth[r]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from bot.content import catalogue, operator_strings, texts
+from bot.content import catalogue, operator_strings, operator_texts
 from bot.content.formats import human_duration
 from bot.schedule.areas import ref_name
 from bot.schedule.model import ASKS, ROLES, Schedule
@@ -76,8 +76,8 @@ def recent_figures(store: Store, limit: int = 10) -> list[dict]:
 
 
 def title(b: Broadcast, schedule: Schedule, lang: str = "id") -> str:
-    """What a broadcast is about: the first line of its text (see texts.broadcast_title)."""
-    return texts.broadcast_title(b.id, b.text, b.text_en, schedule, lang)
+    """What a broadcast is about: the first line of its text (see operator_texts.broadcast_title)."""
+    return operator_texts.broadcast_title(b.id, b.text, b.text_en, schedule, lang)
 
 
 def area_names(b: Broadcast, schedule: Schedule) -> list[str] | None:
@@ -91,7 +91,9 @@ def area_names(b: Broadcast, schedule: Schedule) -> list[str] | None:
 def authors(store: Store) -> dict[str, str]:
     """Who sent each ad-hoc broadcast that records it: 'Siti (123456)', or 'cli:<user>'."""
     names = store.operator_names()
-    return {broadcast: texts.operator_label(actor, names) for broadcast, actor in store.broadcast_authors().items()}
+    return {
+        broadcast: operator_texts.operator_label(actor, names) for broadcast, actor in store.broadcast_authors().items()
+    }
 
 
 def describe(b: Broadcast, schedule: Schedule, lang: str, known_authors: dict[str, str]) -> dict:
@@ -185,10 +187,10 @@ def broadcast_table(store: Store, schedule: Schedule, lang: str) -> list[dict]:
         f = _figures(store, b)
         names = area_names(b, schedule)
         rows.append({
-            "id": b.id, "kind": texts.kind_word(b.kind, lang), "title": title(b, schedule, lang),
+            "id": b.id, "kind": operator_texts.kind_word(b.kind, lang), "title": title(b, schedule, lang),
             "roles": ", ".join(role_word(r, lang) for r in b.role_list),
             "areas": "" if names is None else ", ".join(names) or catalogue.say(lang, "all_areas"),
-            "status": texts.state_word(b.status, lang), "created": local_minute(b.created_at, tz),
+            "status": operator_texts.state_word(b.status, lang), "created": local_minute(b.created_at, tz),
             "finished": local_minute(b.finished_at, tz),
             **{k: f[k] for k in ("total", "sent", "blocked", "failed", "expired", "cancelled", "pending")},
             "percent": f["percent"],
@@ -303,7 +305,7 @@ def pledge_tables(figures: list[dict], lang: str) -> dict[str, list[dict]]:
     """`export`: the pledges per ask ("pledges"), per ask × role and per ask × kecamatan."""
 
     def row(f: dict, part: dict, **key) -> dict:
-        ask = {"ask": f["ask"], "ask_name": texts.ask_word(f["ask"], lang)}
+        ask = {"ask": f["ask"], "ask_name": operator_texts.ask_word(f["ask"], lang)}
         return {**ask, **key, "pledged": part["pledged"], "received": part["received"], "share": part["share"]}
 
     return {

@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from bot.content import texts
+from bot.content import operator_texts
 from bot.content.formats import human_duration
 from bot.schedule.model import ROLES, Reminder, Schedule
 from bot.store.rows import Broadcast
@@ -190,7 +190,7 @@ def render(rows: list[Row], rate: float, source: str) -> str:
         if r.areas:  # last, so the columns before it stay aligned
             mark += "  areas: " + ", ".join(r.areas)
         if row.adhoc:
-            mark += f"  scheduled broadcast: {texts.first_line(r.text)}"
+            mark += f"  scheduled broadcast: {operator_texts.first_line(r.text)}"
         lines.append(
             f"{r.id:{width}} {r.at:%Y-%m-%d %H:%M} {row.recipients:>10,} {human_duration(row.duration):>10}  "
             f"{finish:16} {r.deliver_by:%Y-%m-%d %H:%M}{mark}"

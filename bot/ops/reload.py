@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 
 from telegram.ext import Application
 
-from bot.content import texts
+from bot.content import operator_texts
 from bot.ops import elections, preflight, systemd
 from bot.schedule.model import Schedule, ScheduleError
 from bot.telegram import errors
@@ -101,7 +101,7 @@ async def _reload(application: Application, file: str, started: float) -> Outcom
             log.error("%s", line)
         problems = list(exc.problems)
         await errors.tell_each_operator(
-            application, lambda language: texts.reload_refused_text(file, problems, language), "reload"
+            application, lambda language: operator_texts.reload_refused_text(file, problems, language), "reload"
         )
         return Outcome(started, file, ok=False, problems=problems)
     old, reason = await asyncio.to_thread(_new_election, rt.store, schedule)
@@ -114,7 +114,9 @@ async def _reload(application: Application, file: str, started: float) -> Outcom
             old.name if old and old.name else rt.schedule.election.name,
         )
         await errors.tell_each_operator(
-            application, lambda language: texts.new_election_refused_text(file, was, new, day, language), "reload"
+            application,
+            lambda language: operator_texts.new_election_refused_text(file, was, new, day, language),
+            "reload",
         )
         return Outcome(started, file, ok=False, problems=[line])
     for warning in schedule.warnings:

@@ -25,7 +25,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import HTTPXRequest
 
-from bot.content import texts
+from bot.content import operator_texts
 from bot.delivery.engine import Engine
 from bot.delivery.health import Alerts, Outage, PollRecorder
 from bot.delivery.pacer import REPLY, PacedRateLimiter, Pacer
@@ -125,7 +125,9 @@ def alert_operators(application: Application, kind: str, values: dict) -> None:
     """One message to every operator about a condition to act on (see bot.delivery.health.Alerts)."""
     rt = runtime_of(application)
     task = asyncio.get_running_loop().create_task(
-        errors.tell_each_operator(application, lambda language: texts.alert_text(kind, values, language), kind),
+        errors.tell_each_operator(
+            application, lambda language: operator_texts.alert_text(kind, values, language), kind
+        ),
         name=f"tell-operators-{kind}",
     )
     rt.tasks.append(task)
@@ -135,7 +137,9 @@ def tell_operators(application: Application, part: str, event: str, detail: str)
     """One message to every operator: `part` of the bot started failing, or recovered."""
     rt = runtime_of(application)
     task = asyncio.get_running_loop().create_task(
-        errors.tell_each_operator(application, lambda language: texts.outage_text(part, event, detail, language), part),
+        errors.tell_each_operator(
+            application, lambda language: operator_texts.outage_text(part, event, detail, language), part
+        ),
         name=f"tell-operators-{part}",
     )
     rt.tasks.append(task)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.content import button_data, catalogue, texts
+from bot.content import button_data, catalogue, operator_texts
 from bot.content.button_data import AreaVerb, DraftAction
 from bot.schedule.areas import Area, join_ref, ref_name, split_ref
 
@@ -106,7 +106,7 @@ def desa_keyboard(
     rows = [
         [
             _button(
-                whole + texts.whole_area_label(area.name, language),
+                whole + operator_texts.whole_area_label(area.name, language),
                 draft_id,
                 AreaVerb.WHOLE_KECAMATAN,
                 index,

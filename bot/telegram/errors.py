@@ -14,7 +14,7 @@ from collections.abc import Callable
 from telegram import Update
 from telegram.ext import Application
 
-from bot.content import catalogue, texts
+from bot.content import catalogue, operator_texts, texts
 from bot.settings import RedactFilter
 from bot.telegram import replies
 from bot.telegram.context import BotContext, runtime_of
@@ -72,7 +72,9 @@ async def on_error(update: object, context: BotContext) -> None:
             log.warning("could not tell the user about the error")
     if tell:
         name = type(error).__name__
-        await tell_each_operator(context.application, lambda lang: texts.handler_error_text(where, name, lang), where)
+        await tell_each_operator(
+            context.application, lambda lang: operator_texts.handler_error_text(where, name, lang), where
+        )
 
 
 async def tell_each_operator(application: Application, text_of: Callable[[str], str], about: str) -> None:

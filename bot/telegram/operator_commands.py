@@ -13,7 +13,7 @@ from telegram import (
 )
 
 from bot import store as st
-from bot.content import button_data, catalogue, reports, texts
+from bot.content import button_data, catalogue, operator_texts, reports
 from bot.delivery import plan
 from bot.runtime import Runtime
 from bot.schedule.model import Schedule
@@ -54,14 +54,14 @@ async def statistics(update: Update, context: BotContext) -> None:
     figures = rt.store.subscriber_stats(now=rt.clock(), tz=tz)
     areas = reports.area_figures(rt.store, rt.schedule.areas)
     pledged = reports.pledge_figures(rt.store, rt.schedule.areas)
-    await reply(update, texts.stats_text(figures, rt.schedule.election.region, language, areas, pledged))
+    await reply(update, operator_texts.stats_text(figures, rt.schedule.election.region, language, areas, pledged))
     growth = rt.store.growth_by_role(tz=tz)
     bars = reports.chart_bars(rt.store, rt.schedule, tz, language)
     from bot.content import charts  # matplotlib is big: load it on first use, not at start-up
 
     taken = datetime.fromtimestamp(rt.clock(), tz)  # when the figures were read, as the title says
-    title = texts.chart_title(rt.schedule.election.region, taken, language)
-    words = texts.chart_words(language)
+    title = operator_texts.chart_title(rt.schedule.election.region, taken, language)
+    words = operator_texts.chart_words(language)
     png = await asyncio.to_thread(charts.statistics_png, growth, bars, title=title, words=words, areas=areas)
     await message_of(update).reply_photo(
         InputFile(png, filename="statistik.png"), caption=catalogue.say(language, "stats_caption")
@@ -81,7 +81,7 @@ async def cancel_running(update: Update, context: BotContext) -> None:
     if named is not None and named.status == st.SCHEDULED:
         cancelled, named = await unschedule_broadcast(rt, user_id(update), named.id)
         if cancelled and named is not None:
-            await reply(update, texts.unscheduled_text(named.id, local(rt, named.at), language))
+            await reply(update, operator_texts.unscheduled_text(named.id, local(rt, named.at), language))
             return
         # It started meanwhile: stopped below, as any running broadcast named by its id.
     running = rt.store.running_adhoc()
@@ -91,7 +91,7 @@ async def cancel_running(update: Update, context: BotContext) -> None:
     if not targets:
         answer = catalogue.say(language, "nothing_to_cancel")
         if named is not None and named.status in st.NEVER_STARTED:  # cancelled or expired before
-            answer = texts.not_unscheduled_text(named.id, named.status, language)
+            answer = operator_texts.not_unscheduled_text(named.id, named.status, language)
         elif wanted is None and rt.store.scheduled_broadcasts():
             answer += "\n" + catalogue.say(language, "scheduled_hint")
         await reply(update, answer)
@@ -102,7 +102,7 @@ async def cancel_running(update: Update, context: BotContext) -> None:
     rt.engine.wake()
     row = rt.store.broadcast(broadcast_id)
     sent = row.n_sent if row else 0
-    await reply(update, texts.cancelled_broadcast(broadcast_id, dropped, sent, language))
+    await reply(update, operator_texts.cancelled_broadcast(broadcast_id, dropped, sent, language))
 
 
 def view_pages(view: str, language: str, schedule: Schedule, store: st.Store, rate: float, now: datetime) -> list[str]:
@@ -113,13 +113,15 @@ def view_pages(view: str, language: str, schedule: Schedule, store: st.Store, ra
             schedule, store.count_audience, rate, now=now, recorded=store.recorded_reminders(),
             scheduled=store.scheduled_broadcasts(),
         )  # fmt: skip
-        return texts.plan_pages(rows, rate, tz, language, schedule.areas)
+        return operator_texts.plan_pages(rows, rate, tz, language, schedule.areas)
     if view == "laporan":
-        return texts.report_list_pages(reports.recent_reports(store, schedule, language, REPORTS_SHOWN), tz, language)
+        return operator_texts.report_list_pages(
+            reports.recent_reports(store, schedule, language, REPORTS_SHOWN), tz, language
+        )
     if view == "audit":
-        return texts.audit_pages(store.audit_trail(AUDIT_SHOWN), tz, language, store.operator_names())
+        return operator_texts.audit_pages(store.audit_trail(AUDIT_SHOWN), tz, language, store.operator_names())
     if view == "pertanyaan":
-        return texts.unanswered_pages(store.unanswered(now.timestamp(), QUESTIONS_SHOWN), language)
+        return operator_texts.unanswered_pages(store.unanswered(now.timestamp(), QUESTIONS_SHOWN), language)
     raise ValueError(f"no operator view {view!r}")
 
 
@@ -137,7 +139,9 @@ async def _cancel_drafts(update: Update, rt: Runtime, language: str, running: li
         await record_action(rt, who, "siaran: batal", f"draf-{draft.id}")
     answer = catalogue.say(language, "drafts_cancelled")
     if running:  # not touched: say how to stop it too
-        answer += "\n" + catalogue.say(language, "still_running", name=texts.broadcast_name(running[0].id, language))
+        answer += "\n" + catalogue.say(
+            language, "still_running", name=operator_texts.broadcast_name(running[0].id, language)
+        )
     await reply(update, answer)
     return True
 
@@ -153,7 +157,11 @@ async def report(update: Update, context: BotContext) -> None:
     language = lang(update, context)
     if context.args:
         figures = reports.broadcast_report(rt.store, rt.schedule, context.args[0], language)
-        answer = texts.report_detail(figures, tz, language) if figures else catalogue.say(language, "no_such_report")
+        answer = (
+            operator_texts.report_detail(figures, tz, language)
+            if figures
+            else catalogue.say(language, "no_such_report")
+        )
         await reply(update, answer)
     else:
         await reply_pages(update, "laporan", pages_now(rt, "laporan", language), language)

@@ -9,7 +9,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application
 
 from bot import store as st
-from bot.content import reports, texts
+from bot.content import operator_texts, reports
 from bot.runtime import Runtime
 from bot.schedule import send_time
 from bot.telegram.context import BotContext, job_queue_of, runtime_of
@@ -61,7 +61,7 @@ async def launch(
     language = author_language or chat_lang(rt, draft.author)
     try:
         status = await context.bot.send_message(
-            draft.author, texts.progress_text(figures, rt.schedule.election.tz, language)
+            draft.author, operator_texts.progress_text(figures, rt.schedule.election.tz, language)
         )
     except TelegramError as exc:  # the broadcast runs anyway; /laporan shows its progress
         log.warning("could not send a broadcast's status message: %s", exc)
@@ -98,7 +98,7 @@ async def _refresh(context: BotContext) -> None:
     try:
         await ignoring_unchanged(
             context.bot.edit_message_text(
-                texts.progress_text(figures, rt.schedule.election.tz, language), chat_id=draft.status_chat_id,
+                operator_texts.progress_text(figures, rt.schedule.election.tz, language), chat_id=draft.status_chat_id,
                 message_id=draft.status_message_id,
             )
         )  # fmt: skip
@@ -133,7 +133,9 @@ async def schedule_draft(rt: Runtime, draft: st.Draft, actor: int) -> str:
 
     broadcast_id = await asyncio.to_thread(work)
     at = local(rt, send_at)
-    detail = f"waktu={at:%Y-%m-%d %H:%M} {texts.zone_of(rt.schedule.election.timezone)}; peran={','.join(roles)}"
+    detail = (
+        f"waktu={at:%Y-%m-%d %H:%M} {operator_texts.zone_of(rt.schedule.election.timezone)}; peran={','.join(roles)}"
+    )
     if refs:
         detail += f"; wilayah={','.join(refs)}"
     if send_time.at_night(at):
@@ -148,6 +150,6 @@ async def unschedule_broadcast(rt: Runtime, who: int, broadcast_id: str) -> tupl
     """Cancel a scheduled broadcast before it starts (recorded in the audit trail if it was)."""
     cancelled, b = rt.store.cancel_scheduled(broadcast_id, now=rt.clock())
     if cancelled and b is not None:
-        detail = f"waktu={local(rt, b.at):%Y-%m-%d %H:%M} {texts.zone_of(rt.schedule.election.timezone)}"
+        detail = f"waktu={local(rt, b.at):%Y-%m-%d %H:%M} {operator_texts.zone_of(rt.schedule.election.timezone)}"
         await record_action(rt, who, "siaran: batal jadwal", broadcast_id, detail)
     return cancelled, b

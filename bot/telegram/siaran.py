@@ -11,7 +11,7 @@ from telegram import (
 )
 
 from bot import store as st
-from bot.content import button_data, catalogue, operator_strings, reports, telegram_html, texts
+from bot.content import button_data, catalogue, operator_strings, operator_texts, reports, telegram_html
 from bot.content.button_data import AreaVerb, DraftAction
 from bot.runtime import Runtime
 from bot.schedule.model import ROLES
@@ -58,7 +58,9 @@ async def start_broadcast(update: Update, context: BotContext) -> None:
     draft_id = rt.store.create_draft(user_id(update))
     await record_action(rt, user_id(update), "siaran: mulai", f"draf-{draft_id}")
     language = lang(update, context)
-    await reply(update, texts.draft_roles_prompt([], language), reply_markup=roles_keyboard(draft_id, [], language))
+    await reply(
+        update, operator_texts.draft_roles_prompt([], language), reply_markup=roles_keyboard(draft_id, [], language)
+    )
 
 
 async def draft_text(update: Update, context: BotContext) -> None:
@@ -81,7 +83,7 @@ async def draft_text(update: Update, context: BotContext) -> None:
     text = telegram_html.escape_bare_ampersands(typed)
     problem = telegram_html.check(text)
     if problem:
-        await reply(update, texts.draft_refused(problem.text(language), language))
+        await reply(update, operator_texts.draft_refused(problem.text(language), language))
         return
     roles, refs = draft_roles(draft), draft_areas(draft)
     if not rt.store.move_draft(draft.id, st.WRITING, st.PREVIEW, text=text):
@@ -94,13 +96,15 @@ async def draft_text(update: Update, context: BotContext) -> None:
     later = button(catalogue.say(language, "button_later"), draft.id, DraftAction.LATER)
     if recipients == 0:  # nothing to send now: say so, and offer no Send button (later, there may be some)
         answer = (
-            texts.no_recipients_text(roles, language, names) + "\n" + catalogue.say(language, "no_recipients_later")
+            operator_texts.no_recipients_text(roles, language, names)
+            + "\n"
+            + catalogue.say(language, "no_recipients_later")
         )
         await reply(update, answer, reply_markup=InlineKeyboardMarkup([[later, cancel]]))
         return
     send_label = catalogue.say(language, "button_submit" if needs > 1 else "button_send")
     seconds = reports.estimate_seconds(recipients, rate_of(rt))
-    summary = texts.preview_summary(roles, recipients, seconds, rate_of(rt), needs, language, names)
+    summary = operator_texts.preview_summary(roles, recipients, seconds, rate_of(rt), needs, language, names)
     if text != typed:
         summary += "\n" + catalogue.say(language, "ampersand_escaped")
     keyboard = InlineKeyboardMarkup([[button(send_label, draft.id, DraftAction.SEND), later, cancel]])
@@ -169,12 +173,12 @@ async def _choose(update: Update, rt: Runtime, draft: st.Draft, role: str | None
                 await _show_areas(query, rt, draft.id, chosen, [], None, 0, language)
         elif rt.store.move_draft(draft.id, st.CHOOSING, st.WRITING, areas=""):
             await query.answer()
-            await edit(query, texts.draft_text_prompt(chosen, language))
+            await edit(query, operator_texts.draft_text_prompt(chosen, language))
         return
     chosen = [r for r in ROLES if (r in chosen) != (r == role)]
     rt.store.update_draft(draft.id, roles=",".join(chosen))
     await query.answer()
-    await edit(query, texts.draft_roles_prompt(chosen, language), roles_keyboard(draft.id, chosen, language))
+    await edit(query, operator_texts.draft_roles_prompt(chosen, language), roles_keyboard(draft.id, chosen, language))
 
 
 async def _choose_area(
@@ -191,7 +195,7 @@ async def _choose_area(
     if verb == AreaVerb.DONE:
         if rt.store.move_draft(draft.id, st.CHOOSING_AREAS, st.WRITING, areas=",".join(refs)):
             await query.answer()
-            await edit(query, texts.draft_text_prompt(roles, language, area_names(rt.schedule, refs)))
+            await edit(query, operator_texts.draft_text_prompt(roles, language, area_names(rt.schedule, refs)))
         return
     view: int | None = None
     page = numbers[-1] if verb in (AreaVerb.KECAMATAN_PAGE, AreaVerb.DESA_PAGE) else 0
@@ -229,7 +233,7 @@ async def _show_areas(
     names = broadcast_areas.names(areas, refs)
     if view is None:
         keyboard = broadcast_areas.list_keyboard(draft_id, areas, refs, page, language)
-        await edit(query, texts.draft_areas_prompt(roles, names, language), keyboard)
+        await edit(query, operator_texts.draft_areas_prompt(roles, names, language), keyboard)
     else:
         keyboard = broadcast_areas.desa_keyboard(draft_id, areas, refs, view, page, language)
-        await edit(query, texts.draft_desa_prompt(areas[view].name, names, language), keyboard)
+        await edit(query, operator_texts.draft_desa_prompt(areas[view].name, names, language), keyboard)

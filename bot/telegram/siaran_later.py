@@ -13,7 +13,7 @@ from telegram import (
 from telegram.error import TelegramError
 
 from bot import store as st
-from bot.content import catalogue, texts
+from bot.content import catalogue, operator_texts
 from bot.content.button_data import DraftAction
 from bot.runtime import Runtime
 from bot.schedule import send_time
@@ -51,8 +51,8 @@ def time_keyboard(draft_id: int, language: str, confirm: str, action: str) -> In
 
 
 def time_prompt(rt: Runtime, language: str) -> str:
-    zone = texts.zone_of(rt.schedule.election.timezone)
-    return texts.time_prompt(zone, send_time.example(local(rt, rt.clock())), language)
+    zone = operator_texts.zone_of(rt.schedule.election.timezone)
+    return operator_texts.time_prompt(zone, send_time.example(local(rt, rt.clock())), language)
 
 
 async def draft_time(update: Update, rt: Runtime, draft: st.Draft, typed: str, language: str) -> None:
@@ -62,7 +62,7 @@ async def draft_time(update: Update, rt: Runtime, draft: st.Draft, typed: str, l
         at = send_time.parse(typed, rt.schedule.election.timezone)
         send_time.check(at, now)
     except send_time.BadTime as exc:
-        await reply(update, texts.bad_send_time(exc.reason, exc.values, send_time.example(now), language))
+        await reply(update, operator_texts.bad_send_time(exc.reason, exc.values, send_time.example(now), language))
         return
     if not rt.store.move_draft(draft.id, st.TIMING, st.TIMED, send_at=at.timestamp()):
         return
@@ -72,7 +72,7 @@ async def draft_time(update: Update, rt: Runtime, draft: st.Draft, typed: str, l
     confirm = "button_submit" if rt.settings.broadcast_approvals > 1 else "button_schedule"
     await reply(
         update,
-        texts.time_confirm(at, roles, recipients, night, language, area_names(rt.schedule, refs)),
+        operator_texts.time_confirm(at, roles, recipients, night, language, area_names(rt.schedule, refs)),
         reply_markup=time_keyboard(draft.id, language, confirm, DraftAction.AT),
     )
 
@@ -101,13 +101,13 @@ async def later_button(update: Update, context: BotContext, draft: st.Draft, act
     try:  # the time may have passed while the confirmation waited
         send_time.check(at, local(rt, rt.clock()))
     except send_time.BadTime as exc:
-        note = texts.bad_send_time(exc.reason, exc.values, send_time.example(local(rt, rt.clock())), language)
-        await query.answer(texts.headline(note), show_alert=True)
+        note = operator_texts.bad_send_time(exc.reason, exc.values, send_time.example(local(rt, rt.clock())), language)
+        await query.answer(operator_texts.headline(note), show_alert=True)
         return
     if send_time.at_night(at) and action != DraftAction.NIGHT:  # the quiet hours: a second, explicit confirmation
         await query.answer()
         keyboard = time_keyboard(draft.id, language, "button_night", DraftAction.NIGHT)
-        await edit(query, texts.night_question(at, language), keyboard)
+        await edit(query, operator_texts.night_question(at, language), keyboard)
         return
     await _confirm_time(update, context, draft, at, night=action == DraftAction.NIGHT)
 
@@ -119,7 +119,7 @@ async def _confirm_time(update: Update, context: BotContext, draft: st.Draft, at
     who = user_id(update)
     language = lang(update, context)
     if rt.settings.broadcast_approvals > 1:
-        when = f"waktu={at:%Y-%m-%d %H:%M} {texts.zone_of(rt.schedule.election.timezone)}"
+        when = f"waktu={at:%Y-%m-%d %H:%M} {operator_texts.zone_of(rt.schedule.election.timezone)}"
         await submit_for_approval(update, context, draft, st.TIMED, when)
         return
     if not await draft_moved(query, rt, language, draft.id, st.TIMED, st.SCHEDULED_DRAFT):
@@ -132,7 +132,9 @@ async def _confirm_time(update: Update, context: BotContext, draft: st.Draft, at
     if broadcast_id is not None:
         unschedule = button(catalogue.say(language, "button_unschedule"), draft.id, DraftAction.UNSCHEDULE)
         try:
-            await edit(query, texts.scheduled_text(broadcast_id, at, language), InlineKeyboardMarkup([[unschedule]]))
+            await edit(
+                query, operator_texts.scheduled_text(broadcast_id, at, language), InlineKeyboardMarkup([[unschedule]])
+            )
         except TelegramError as exc:  # scheduled all the same; /rencana shows it
             log.warning("could not edit an operator's message: %s", exc)
 
@@ -145,7 +147,7 @@ async def _unschedule_button(query: CallbackQuery, rt: Runtime, draft: st.Draft,
     cancelled, b = await unschedule_broadcast(rt, who, draft.broadcast_id)
     if not cancelled or b is None:
         status = b.status if b is not None else st.CANCELLED
-        await query.answer(texts.not_unscheduled_text(draft.broadcast_id, status, language), show_alert=True)
+        await query.answer(operator_texts.not_unscheduled_text(draft.broadcast_id, status, language), show_alert=True)
         return
     await answer_quietly(query)
-    await edit_quietly(query, texts.unscheduled_text(b.id, local(rt, b.at), language))
+    await edit_quietly(query, operator_texts.unscheduled_text(b.id, local(rt, b.at), language))

@@ -13,7 +13,7 @@ from telegram import (
 from telegram.error import TelegramError
 
 from bot import store as st
-from bot.content import catalogue, texts
+from bot.content import catalogue, operator_texts
 from bot.content.button_data import DraftAction
 from bot.runtime import Runtime
 from bot.telegram.context import BotContext
@@ -109,7 +109,7 @@ async def launch_or_undo(
         note = catalogue.say(language, "launch_failed")
     else:
         note = catalogue.say(
-            language, "launch_interrupted", broadcast=texts.broadcast_name(str(broadcast_id), language)
+            language, "launch_interrupted", broadcast=operator_texts.broadcast_name(str(broadcast_id), language)
         )
     await answer_quietly(query, note, show_alert=True)
     return False
@@ -120,7 +120,7 @@ async def ask_approval(context: BotContext, rt: Runtime, draft: st.Draft) -> Non
     roles, refs = draft_roles(draft), draft_areas(draft)
     recipients = rt.store.count_audience(roles, refs)
     names = area_names(rt.schedule, refs)
-    author = texts.operator_label(str(draft.author), rt.store.operator_names())
+    author = operator_texts.operator_label(str(draft.author), rt.store.operator_names())
     for operator in sorted(rt.settings.admin_ids - {draft.author}):
         language = chat_lang(rt, operator)
         keyboard = InlineKeyboardMarkup(
@@ -132,7 +132,7 @@ async def ask_approval(context: BotContext, rt: Runtime, draft: st.Draft) -> Non
             at = local(rt, draft.send_at) if draft.send_at is not None else None
             await context.bot.send_message(
                 operator,
-                texts.approval_request(author, roles, recipients, language, names, at),
+                operator_texts.approval_request(author, roles, recipients, language, names, at),
                 reply_markup=keyboard,
             )
         except TelegramError:
@@ -158,12 +158,12 @@ async def review_draft(update: Update, context: BotContext, draft: st.Draft, app
     done = ("approved_scheduled" if later else "approved") if approve else "rejected"
     await edit_quietly(query, catalogue.say(language, done))
     if not approve:
-        by = texts.operator_label(str(who), rt.store.operator_names())
+        by = operator_texts.operator_label(str(who), rt.store.operator_names())
         notice = catalogue.say(chat_lang(rt, draft.author), "rejected_notice", draft=draft.id, who=html.escape(by))
         await notify_chat(context, draft.author, notice)
     elif later and draft.send_at is not None:
         after = rt.store.draft(draft.id)
         if after is not None and after.broadcast_id:
             at, author_language = local(rt, draft.send_at), chat_lang(rt, draft.author)
-            notice = texts.scheduled_text(after.broadcast_id, at, author_language, approved_by=who)
+            notice = operator_texts.scheduled_text(after.broadcast_id, at, author_language, approved_by=who)
             await notify_chat(context, draft.author, notice)

@@ -136,7 +136,7 @@ def parse_at(raw: str | None, night: bool, schedule: sched.Schedule) -> datetime
 def schedule_broadcast(args, store, schedule: sched.Schedule, text: str, roles, refs, at: datetime, n: int) -> int:
     """`broadcast --at`: confirm, then record the broadcast to be sent at `at` (the running bot starts it)."""
     from bot.content import reports
-    from bot.content.texts import zone_of
+    from bot.content.operator_texts import zone_of
     from bot.schedule import send_time
     from bot.store.operator import CLI_SCHEDULE
 
@@ -165,7 +165,7 @@ def schedule_broadcast(args, store, schedule: sched.Schedule, text: str, roles, 
 @operator_command
 def cmd_cancel(args, settings: cfg.Settings) -> int:
     """Cancel a scheduled broadcast before it starts; exit 2, saying why, when it cannot be."""
-    from bot.content.texts import zone_of
+    from bot.content.operator_texts import zone_of
     from bot.store import ADHOC, DONE, UNFINISHED
 
     schedule = load_schedule(settings.schedule)

@@ -66,7 +66,7 @@ def percent_cell(percent: float | None) -> str:
 
 def pledge_table(f: dict) -> str:
     """One ask's pledges: in total, per role and per kecamatan, as a share of who received the reminder."""
-    from bot.content.texts import percent
+    from bot.content.formats import percent
 
     def row(label: str, part: dict) -> list:
         return [label, part["pledged"], part["received"], "" if part["share"] is None else percent(part["share"], "en")]
@@ -79,7 +79,7 @@ def pledge_table(f: dict) -> str:
 
 def area_table(areas: list[dict], roles: list) -> str:
     """Active subscribers per kecamatan × role; coverage (of the DPT) only where `voters` is given."""
-    from bot.content.texts import percent
+    from bot.content.formats import percent
 
     rows = []
     for a in areas:
@@ -150,7 +150,7 @@ REPORT_TITLE_CHARS = 40  # a title in the list of `report`, which is wide alread
 def about(f: dict, title_chars: int | None = None) -> list[str]:
     """A report's title (shortened to ``title_chars``), its areas ('all', '-' without areas) and its
     author ('-' when not recorded), in plain text."""
-    from bot.content.texts import short_title
+    from bot.content.operator_texts import short_title
 
     title = short_title(f["title"], title_chars) if title_chars else f["title"]
     names = f["area_names"]
