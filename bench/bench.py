@@ -852,7 +852,7 @@ def fig_areas(res: Results, folder: Path, sizes: dict) -> None:
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from bot.schedule.areas import audience_sql
-    from bot.schedule.model import load
+    from bot.schedule.loading import load
     from bot.store import ACTIVE, Store
 
     n = sizes["areas_n"]

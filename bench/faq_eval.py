@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.content import faq_match  # noqa: E402
+from bot.schedule import loading  # noqa: E402
 from bot.schedule import model as sched  # noqa: E402
 
 SETS = {"heldout": ROOT / "bench" / "faq_heldout.toml", "dev": ROOT / "bench" / "faq_dev.toml"}
@@ -135,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="list every miss (default for --set dev only)")
     args = parser.parse_args(argv)
     path = args.file or SETS[args.set]
-    result = evaluate(sched.load(args.schedule), load_questions(path))
+    result = evaluate(loading.load(args.schedule), load_questions(path))
     print(report(result, path.name))
     if args.misses or (args.set == "dev" and args.file is None):
         for q, got, score, confident in result.misses:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.schedule import loading
 from bot.schedule import model as sched
 from bot.store import Store
 
@@ -20,7 +21,7 @@ def local(dt: datetime) -> str:
 
 
 def make_schedule(reminders: list[dict], stages: str | None = None) -> sched.Schedule:
-    return sched.parse(schedule_toml(reminders, stages))
+    return loading.parse(schedule_toml(reminders, stages))
 
 
 def schedule_toml(reminders: list[dict], stages: str | None = None) -> str:

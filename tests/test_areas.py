@@ -10,7 +10,8 @@ import pytest
 from bot.content.button_data import AreaStep
 from bot.delivery import scheduler
 from bot.schedule import areas
-from bot.schedule.model import ScheduleError, load, parse
+from bot.schedule.loading import load, parse
+from bot.schedule.model import ScheduleError
 
 ROOT = Path(__file__).resolve().parent.parent
 

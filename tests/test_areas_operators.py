@@ -9,6 +9,7 @@ import pytest
 
 from bot.content import button_data, catalogue, operator_texts
 from bot.delivery import plan
+from bot.schedule import loading
 from bot.schedule import model as sched
 from bot.store import Store
 from tests.conftest import schedule_toml
@@ -45,7 +46,7 @@ def toml(soon, reminders=None, extra_areas: str = "") -> str:
 
 
 def schedule(soon, **kwargs) -> sched.Schedule:
-    return sched.parse(toml(soon, **kwargs))
+    return loading.parse(toml(soon, **kwargs))
 
 
 def people_db(path: str) -> None:
@@ -261,7 +262,7 @@ async def test_a_draft_from_before_areas_goes_to_everybody(tmp_path, soon):
 
 
 async def test_a_schedule_without_areas_has_no_area_step(tmp_path, soon):
-    no_areas = sched.parse(schedule_toml([{"id": "nanti", "at": soon(86400), "roles": ["pemilih"], "text": "x"}]))
+    no_areas = loading.parse(schedule_toml([{"id": "nanti", "at": soon(86400), "roles": ["pemilih"], "text": "x"}]))
     async with Harness(tmp_path, no_areas, admin_ids=[OP1], subscribers=[(300, "pemilih")]) as h:
         await to_area_step(h, OP1, ["pemilih"])
         assert last(h, OP1)["text"].startswith("<b>Siaran baru</b> untuk: Pemilih\nSekarang kirim teks")
@@ -357,7 +358,7 @@ def with_areas(text: str) -> str:
 
 def test_plan_counts_each_reminder_in_its_areas(tmp_path, soon):
     text = with_areas(toml(soon, reminders=area_reminders(soon)))
-    schedule_ = sched.parse(text)
+    schedule_ = loading.parse(text)
     assert schedule_.reminders[1].areas == ("kedungwaru",)
     db = str(tmp_path / "bot.db")
     people_db(db)
@@ -385,7 +386,7 @@ def test_plan_counts_each_reminder_in_its_areas(tmp_path, soon):
 
 
 async def test_rencana_shows_the_areas_and_their_audience(tmp_path, soon):
-    schedule_ = sched.parse(with_areas(toml(soon, reminders=area_reminders(soon))))
+    schedule_ = loading.parse(with_areas(toml(soon, reminders=area_reminders(soon))))
     async with Harness(tmp_path, schedule_, admin_ids=[OP1]) as h:
         await harness_people(h)
         [answer] = await h.say(OP1, "/rencana")
@@ -404,7 +405,7 @@ def test_rencana_pages_stay_under_the_limit_with_many_areas(soon):
     text = toml(soon, reminders=reminders, extra_areas=names)
     refs = ", ".join(f'"k{n:03}"' for n in range(60))
     text = text.replace('roles = ["pemilih"]\n', f'roles = ["pemilih"]\nareas = [{refs}]\n')
-    schedule_ = sched.parse(text)
+    schedule_ = loading.parse(text)
     rows = plan.plan(schedule_, lambda roles, areas=(): 1000, 30, now=datetime.now(schedule_.election.tz))
     parts = operator_texts.plan_pages(rows, 30, schedule_.election.tz, "id", schedule_.areas)
     assert len(parts) > 1 and all(len(p) <= 4096 for p in parts)

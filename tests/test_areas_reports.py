@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.content import charts, formats, operator_texts, pages, reports, telegram_html
+from bot.schedule import loading
 from bot.schedule import model as sched
 from bot.store import Store
 from tests.conftest import schedule_toml
@@ -18,7 +19,7 @@ from tests.test_charts import assert_phone_png, broadcast, drawn, growth, png_si
 from tests.test_cli import bot
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = sched.load(ROOT / "config" / "pilkada2024.toml")
+SHIPPED = loading.load(ROOT / "config" / "pilkada2024.toml")
 OP = 7001
 
 AREAS_TOML = """
@@ -52,7 +53,7 @@ def area_toml(areas: str = AREAS_TOML) -> str:
 
 
 def area_schedule(areas: str = AREAS_TOML) -> sched.Schedule:
-    return sched.parse(area_toml(areas))
+    return loading.parse(area_toml(areas))
 
 
 def fill(store: Store) -> None:

@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 
 from bot.content import button_data, catalogue, texts
 from bot.ops import poster
-from bot.schedule import model as sched
+from bot.schedule import loading
 from bot.schedule.areas import Area
 from bot.telegram import subscriber_areas
 from tests.conftest import TZ, schedule_toml
@@ -34,7 +34,7 @@ FAR = [{"id": "kelak", "at": datetime(2040, 1, 1, 8, tzinfo=TZ), "roles": ["pemi
 
 @pytest.fixture
 def schedule():
-    return sched.parse(schedule_toml(FAR) + AREAS)
+    return loading.parse(schedule_toml(FAR) + AREAS)
 
 
 def buttons(message: dict) -> dict[str, str]:
@@ -122,7 +122,7 @@ async def test_english_step_says_skip(tmp_path, schedule):
 
 
 async def test_no_areas_no_step(tmp_path):
-    async with Harness(tmp_path, sched.parse(schedule_toml(FAR))) as h:
+    async with Harness(tmp_path, loading.parse(schedule_toml(FAR))) as h:
         step = await welcome_and_role(h, ALICE)
         assert "Kecamatan Anda?" not in step["text"] and not buttons(step)
         [reply] = await h.say(BUDI, "/start kades-kedungwaru")
@@ -256,7 +256,7 @@ def test_area_callbacks_round_trip():
 def test_welcome_privacy_and_poster_list_the_area(lang):
     stored = texts.STORED[lang]
     assert "kecamatan/desa" in stored
-    default = sched.load("config/pilkada2024.toml")
+    default = loading.load("config/pilkada2024.toml")
     assert stored in texts.welcome_text(default, lang) and stored in catalogue.say(lang, "privacy")
     assert texts.STORED["id"] in poster.FOOTER and "kecamatan/desa" in poster.FOOTER
     assert ("wilayah" if lang == "id" else "area") in catalogue.say(lang, "delete_confirm")

@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 
 from bot.content import texts
-from bot.schedule import model as sched
+from bot.schedule import loading
 from tests.conftest import TZ, make_schedule
 from tests.e2e import TOKEN, Harness
 
@@ -18,7 +18,7 @@ ASN, KADES, VOTER, OUTSIDER = 11, 22, 33, 44
 
 @pytest.fixture
 def default_schedule():
-    return sched.load("config/pilkada2024.toml")
+    return loading.load("config/pilkada2024.toml")
 
 
 def buttons(message: dict) -> list[tuple[str, str]]:

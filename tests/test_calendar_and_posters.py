@@ -8,14 +8,14 @@ import sys
 
 import icalendar
 
-from bot.schedule import model as sched
+from bot.schedule import loading
 from tests.e2e import TOKEN, Harness, add_subscribers
 from tests.test_cli import ROOT, bot
 from tests.test_corrections import ID_USER, buttons
 
 
 async def test_calendar_button_sends_an_ics_file_matching_the_schedule(tmp_path, soon):
-    schedule = sched.load("config/pilkada2024.toml")
+    schedule = loading.load("config/pilkada2024.toml")
     async with Harness(tmp_path, schedule) as h:
         [reply] = await h.say(ID_USER, "/jadwal")
         await h.press(ID_USER, reply, buttons(reply)["📅 Tambah ke kalender"])
@@ -36,7 +36,7 @@ def test_cli_ics_poster_and_purge(tmp_path, soon):
 
     out = tmp_path / "jadwal.ics"
     assert bot("ics", "--out", str(out)).returncode == 0
-    schedule = sched.load("config/pilkada2024.toml")
+    schedule = loading.load("config/pilkada2024.toml")
     cal = icalendar.Calendar.from_ical(out.read_bytes())
     assert len([e for e in cal.walk("VEVENT")]) == len(schedule.stages) + 1  # plus the TPS hours
     poster = tmp_path / "asn.png"

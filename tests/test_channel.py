@@ -8,6 +8,7 @@ import pytest
 
 from bot import settings as cfg
 from bot.content import telegram_html, texts
+from bot.schedule import loading
 from bot.schedule import model as sched
 from bot.store import BLOCKED, DONE, GONE, SENT, Store
 from bot.store.statuses import ACTIVE
@@ -63,7 +64,7 @@ def test_channel_must_be_true_or_false(soon):
         'id = "umum"', 'id = "umum"\nchannel = "ya"'
     )
     with pytest.raises(sched.ScheduleError) as exc:
-        sched.parse(text)
+        loading.parse(text)
     assert any("umum" in p and "channel" in p and "true or false" in p for p in exc.value.problems), exc.value.problems
 
 
@@ -78,7 +79,7 @@ def test_channel_is_false_unless_set(soon):
 
 
 def test_the_default_schedule_posts_public_announcements_only():
-    s = sched.load("config/pilkada2024.toml")
+    s = loading.load("config/pilkada2024.toml")
     posted = {r.id for r in s.reminders if r.channel}
     assert {"jelang-kampanye", "jelang-masa-tenang", "malam-sebelum-pencoblosan", "tps-hari-h"} <= posted
     for r in s.reminders:
@@ -249,7 +250,7 @@ def test_the_channel_copy_names_the_bot_after_each_command():
 
 
 def test_the_default_channel_posts_point_readers_to_the_bot():
-    s = sched.load("config/pilkada2024.toml")
+    s = loading.load("config/pilkada2024.toml")
     eve = next(r for r in s.reminders if r.id == "malam-sebelum-pencoblosan")
     assert eve.channel and "ketik /tps." in eve.text
     posted = texts.channel_text(eve.text, "kpu_tulungagung_bot")

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.content import catalogue, charts, formats, operator_texts
-from bot.schedule.model import load
+from bot.schedule.loading import load
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ROOT = Path(__file__).resolve().parent.parent

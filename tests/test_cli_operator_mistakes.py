@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.delivery import plan
 from bot.delivery.scheduler import enqueue_reminder
-from bot.schedule.model import load
+from bot.schedule.loading import load
 from bot.store import Store
 from tests.conftest import TZ
 from tests.test_cli import bot

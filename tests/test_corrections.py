@@ -8,7 +8,7 @@ import textwrap
 import time
 from datetime import datetime
 
-from bot.schedule import model as sched
+from bot.schedule import loading
 from tests.conftest import TZ, make_schedule, schedule_toml
 from tests.e2e import Harness, add_subscribers
 from tests.test_cli import bot
@@ -93,7 +93,7 @@ def test_check_and_plan_list_pending_corrections(tmp_path, soon):
     first = tmp_path / "first.toml"
     first.write_text(schedule_toml([{"id": "r", "at": soon(60), "roles": ["asn"]}], stages()), encoding="utf-8")
     store = Store(db)
-    send_corrections(sched.load(first), store)  # the bot started once with these dates
+    send_corrections(loading.load(first), store)  # the bot started once with these dates
     store.subscribe(1, "asn")  # ... and told subscriber 1 about the stage (nobody told: nothing to correct)
     store.create_broadcast("r", text="x", roles=["asn"], at=0, expires=1, stage="kampanye")
     store.enqueue("r", now=0)

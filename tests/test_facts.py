@@ -12,6 +12,7 @@ import re
 import pytest
 
 from bot.content import catalogue, formats, subscriber_strings, texts
+from bot.schedule import loading
 from bot.schedule import model as sched
 from tests.test_cli import bot
 
@@ -42,7 +43,7 @@ def reminder(p: dict[str, str], rid: str) -> str:
 
 def reminders_sent(p: dict[str, str]) -> list[tuple[dt.date, str, str]]:
     """(local date sent, id, text) of every reminder occurrence."""
-    schedule = sched.load("config/pilkada2024.toml")
+    schedule = loading.load("config/pilkada2024.toml")
     sent = {r.id: r.at.date() for r in schedule.reminders}
     return [
         (sent[h.split(" · ")[0]], h.split(" · ")[0], t) for h, t in p.items() if not h.startswith(("Page ", "FAQ "))
@@ -106,7 +107,7 @@ def test_id_on_voting_day(preview, lang):
         assert without in text
         assert "Biodata Penduduk" in text and "IKD" in text
     assert "Model C Pemberitahuan" not in everything(p)
-    schedule = sched.load("config/pilkada2024.toml")
+    schedule = loading.load("config/pilkada2024.toml")
     assert schedule.fact("invitation_form") == "Model C.Pemberitahuan-KWK"  # the name is in the file
 
 
@@ -207,18 +208,18 @@ def test_holiday_only_in_texts_from_21_november(preview, lang, holiday):
 
 
 def test_winners_declaration_stage_and_its_source():
-    stage = sched.load("config/pilkada2024.toml").stage("penetapan-paslon-terpilih")
+    stage = loading.load("config/pilkada2024.toml").stage("penetapan-paslon-terpilih")
     assert stage.start == dt.date(2025, 2, 6)
     assert stage.extra["source"].startswith("PKPU 18/2024 Pasal 57")
     assert "tidak dapat diterima" in stage.extra["note"] and "ditolak" not in stage.extra["note"]
-    voting = sched.load("config/pilkada2024.toml").stage("pemungutan-suara")
+    voting = loading.load("config/pilkada2024.toml").stage("pemungutan-suara")
     assert "Keppres" not in voting.extra["source"]  # shown in the calendar file before 21 Nov too
 
 
 def test_welcome_privacy_and_poster_state_the_same_list():
     from bot.ops import poster
 
-    schedule = sched.load("config/pilkada2024.toml")
+    schedule = loading.load("config/pilkada2024.toml")
     for lang in formats.LANGS:
         stored = texts.STORED[lang]
         assert stored in texts.welcome_text(schedule, lang) and stored in catalogue.say(lang, "privacy")
@@ -243,7 +244,7 @@ def test_demo_banner_says_connected_to():
 
     from bot.ops.demo import banner
 
-    schedule = sched.load("config/pilkada2024.toml")
+    schedule = loading.load("config/pilkada2024.toml")
     text = banner(schedule, schedule, 20, datetime(2024, 8, 26, 9, tzinfo=schedule.election.tz))
     assert "melawan" not in text and "terhubung ke server Telegram tiruan" in text
 
@@ -350,7 +351,7 @@ def test_the_schedule_file_cites_its_sources_inside_the_repository():
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_welcome_names_the_kept_questions_and_privacy_the_backups(lang):
-    schedule = sched.load("config/pilkada2024.toml")
+    schedule = loading.load("config/pilkada2024.toml")
     welcome = texts.welcome_text(schedule, lang)
     assert texts.UNANSWERED_KEPT[lang] in welcome and texts.STORED[lang] in welcome
     privacy = catalogue.say(lang, "privacy")

@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 
 from bot.content import formats, render, texts
+from bot.schedule import loading
 from bot.schedule import model as sched
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT / "config" / "pilkada2024.toml"
-SHIPPED = sched.load(DEFAULT)
+SHIPPED = loading.load(DEFAULT)
 
 IDS = (
     "kapan-pemungutan jam-tps setelah-jam-tutup bawa-apa hp-bilik-suara tanpa-ktp tanpa-undangan undangan cek-dpt dpk "
@@ -141,7 +142,7 @@ def test_the_voting_day_answer_follows_a_moved_voting_date():
     text = DEFAULT.read_text(encoding="utf-8")
     old = 'id = "pemungutan-suara"\nname = "Pemungutan suara"\nname_en = "Voting day"\nstart = 2024-11-27'
     assert old in text
-    moved = sched.parse(text.replace(old, old.replace("2024-11-27", "2024-12-04")), "moved.toml")
+    moved = loading.parse(text.replace(old, old.replace("2024-11-27", "2024-12-04")), "moved.toml")
     assert "Rabu, 4 Desember 2024" in seen("kapan-pemungutan", "id", dt.date(2024, 11, 1), moved)
     assert "Wednesday, 4 December 2024" in seen("kapan-pemungutan", "en", dt.date(2024, 11, 1), moved)
     assert "27 November" not in seen("kapan-pemungutan", "id", dt.date(2024, 11, 1), moved)
@@ -235,7 +236,7 @@ def test_the_privacy_answer_is_rendered_from_the_bots_own_lists(monkeypatch):
     from bot.content import privacy
 
     monkeypatch.setitem(privacy.STORED, "id", "hanya angka uji")
-    assert "Bot ini hanya menyimpan: hanya angka uji." in seen("data-pribadi", "id", DAYS[0], sched.load(DEFAULT))
+    assert "Bot ini hanya menyimpan: hanya angka uji." in seen("data-pribadi", "id", DAYS[0], loading.load(DEFAULT))
     for lang, backups in (("id", "cadangan"), ("en", "backup")):
         assert backups in seen("data-pribadi", lang, DAYS[0])  # /hapus empties the bot, backups rotate out
 

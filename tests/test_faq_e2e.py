@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 from bot.content import catalogue, texts
+from bot.schedule import loading
 from bot.schedule import model as sched
 from bot.store.questions import DAY
 from tests.e2e import Harness
@@ -17,7 +18,7 @@ NOT_FOUND_ID = "Maaf, jawaban untuk pertanyaan itu belum ada."
 
 @pytest.fixture
 def default_schedule():
-    return sched.load("config/pilkada2024.toml")
+    return loading.load("config/pilkada2024.toml")
 
 
 def buttons(message: dict) -> dict[str, str]:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import pytest
 
 from bench import faq_eval
-from bot.schedule import model as sched
+from bot.schedule import loading
 
 
 @pytest.fixture(scope="module")
 def schedule():
-    return sched.load(faq_eval.DEFAULT_SCHEDULE)
+    return loading.load(faq_eval.DEFAULT_SCHEDULE)
 
 
 def test_the_held_out_set_meets_the_targets(schedule):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.schedule import model as sched
+from bot.schedule import loading
 
 ROOT = Path(__file__).resolve().parent.parent
 HELDOUT = ROOT / "bench" / "faq_heldout.toml"
@@ -116,7 +116,7 @@ def test_no_text_in_both_sets(heldout, dev):
 
 def test_default_faq_has_these_ids():
     """Once the shipped schedule carries its FAQ, its ids are exactly the contract's, in order."""
-    faq = sched.load(ROOT / "config" / "pilkada2024.toml").faq
+    faq = loading.load(ROOT / "config" / "pilkada2024.toml").faq
     if not faq:
         pytest.skip("the default schedule has no [[faq]] entries yet")
     assert tuple(entry.id for entry in faq) == FAQ_IDS

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from bot.content import button_data, faq_match
-from bot.schedule import model as sched
+from bot.schedule import loading
 from bot.schedule.faq import FaqEntry
 from bot.store import Store
 from bot.store.questions import DAY, question_text
@@ -72,14 +72,14 @@ def test_the_margin_over_the_runner_up_is_required():
 
 
 def test_one_matcher_per_faq_and_a_new_one_after_a_reload():
-    default = sched.load("config/pilkada2024.toml")
+    default = loading.load("config/pilkada2024.toml")
     assert faq_match.matcher_for(default.faq) is faq_match.matcher_for(default.faq)
-    reloaded = sched.load("config/pilkada2024.toml")
+    reloaded = loading.load("config/pilkada2024.toml")
     assert faq_match.matcher_for(reloaded.faq).faq is reloaded.faq
 
 
 def test_answering_takes_under_5_ms_with_the_default_faq():
-    faq = sched.load("config/pilkada2024.toml").faq
+    faq = loading.load("config/pilkada2024.toml").faq
     matcher = faq_match.Matcher(faq)
     questions = ["kapan coblosan?", "kades blh ikut kampanye gk ya", "jual pulsa murah meriah", "wehn is votng day"]
     times = []
@@ -94,7 +94,7 @@ def test_answering_takes_under_5_ms_with_the_default_faq():
 
 @pytest.fixture(scope="module")
 def default_matcher() -> faq_match.Matcher:
-    return faq_match.Matcher(sched.load("config/pilkada2024.toml").faq)
+    return faq_match.Matcher(loading.load("config/pilkada2024.toml").faq)
 
 
 @pytest.mark.parametrize(

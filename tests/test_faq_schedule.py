@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 
-from bot.schedule.model import ScheduleError, parse
+from bot.schedule import loading
+from bot.schedule.loading import parse
+from bot.schedule.model import ScheduleError
 
 HEAD = """\
 [election]
@@ -90,14 +92,14 @@ def test_the_office_phone_of_the_schedule_follows_the_contact_line_and_a_bad_one
 
     text = open("config/pilkada2024.toml", encoding="utf-8").read()
     with_phone = text.replace('tps_close = "13:00"\n', 'tps_close = "13:00"\nphone = "0355 123456"\n', 1)
-    schedule = sched.parse(with_phone)
+    schedule = loading.parse(with_phone)
     assert schedule.election.phone == "0355 123456"
     reply = texts.faq_not_found_text("id", schedule.fact("contact"), phone=schedule.election.phone)
     assert reply.splitlines()[-2:] == [f"Hubungi: {schedule.fact('contact')}", "Telepon/WhatsApp: 0355 123456"]
-    assert "Telepon" not in texts.faq_not_found_text("id", schedule.fact("contact"), phone=sched.load(
+    assert "Telepon" not in texts.faq_not_found_text("id", schedule.fact("contact"), phone=loading.load(
         "config/pilkada2024.toml").election.phone)  # fmt: skip
     with pytest.raises(sched.ScheduleError) as info:
-        sched.parse(with_phone.replace('"0355 123456"', '"call us"'))
+        loading.parse(with_phone.replace('"0355 123456"', '"call us"'))
     assert info.value.problems == [
         'election: field "phone": expected a phone number like "0355 123456" or "+62 812 3456 7890", got "call us"'
     ]

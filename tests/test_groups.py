@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.schedule import model as sched
+from bot.schedule import loading
 from tests.e2e import Harness
 
 GROUP, ADMIN, OWNER, MEMBER = -500, 51, 50, 52
@@ -13,7 +13,7 @@ REFUSED = "Maaf, di grup hanya admin grup yang dapat mengubah langganan grup ini
 
 @pytest.fixture
 def default_schedule():
-    return sched.load("config/pilkada2024.toml")
+    return loading.load("config/pilkada2024.toml")
 
 
 async def press(h: Harness, message: dict, data: str, user_id: int) -> dict:

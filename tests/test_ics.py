@@ -11,6 +11,7 @@ import pytest
 from icalendar import Calendar
 
 from bot.content.ics import schedule_ics
+from bot.schedule import loading
 from bot.schedule import model as sched
 
 CONFIG = Path(__file__).resolve().parent.parent / "config" / "pilkada2024.toml"
@@ -19,7 +20,7 @@ JAKARTA = ZoneInfo("Asia/Jakarta")
 
 @pytest.fixture(scope="module")
 def default() -> sched.Schedule:
-    return sched.load(CONFIG)
+    return loading.load(CONFIG)
 
 
 def small(timezone: str = "Asia/Jakarta", tps: bool = True, stage_extra: str = "") -> sched.Schedule:
@@ -50,7 +51,7 @@ def small(timezone: str = "Asia/Jakarta", tps: bool = True, stage_extra: str = "
         text = "Besok memilih"
         """
     ).format(timezone=timezone, hours=hours, stage_extra=stage_extra)
-    return sched.parse(text)
+    return loading.parse(text)
 
 
 def events(data: bytes) -> list:
@@ -150,7 +151,7 @@ def test_tps_event_hours_and_alarm(default):
 
 def test_uids_unique_and_output_deterministic(default):
     first = schedule_ics(default)
-    second = schedule_ics(sched.load(CONFIG))
+    second = schedule_ics(loading.load(CONFIG))
     assert first == second
     uids = [str(e["UID"]) for e in events(first)]
     assert len(uids) == len(set(uids)) == len(default.stages) + 1

@@ -17,13 +17,13 @@ import pytest
 
 from bot.content import catalogue, formats, operator_texts, pages, reports, telegram_html, texts
 from bot.delivery import plan
-from bot.schedule import model as sched
+from bot.schedule import loading
 from bot.schedule.model import ROLES
 from bot.telegram import operator_commands
 from tests.conftest import TZ, make_schedule
 from tests.e2e import Harness
 
-SHIPPED = sched.load("config/pilkada2024.toml")
+SHIPPED = loading.load("config/pilkada2024.toml")
 FIRST, LAST = date(2024, 8, 1), date(2025, 2, 28)
 DAYS = [FIRST + timedelta(days=n) for n in range((LAST - FIRST).days + 1)]
 RATE = 30.0

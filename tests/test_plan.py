@@ -8,11 +8,11 @@ import pytest
 
 from bot.content import formats
 from bot.delivery import plan
-from bot.schedule import model as sched
+from bot.schedule import loading
 from tests.conftest import TZ, make_schedule
 from tests.test_cli import bot
 
-VOTING = sched.load("config/pilkada2024.toml")
+VOTING = loading.load("config/pilkada2024.toml")
 
 
 def rows_by_id(rows):

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.content import button_data, operator_texts, pages, reports, telegram_html
+from bot.schedule import loading
 from bot.schedule import model as sched
 from bot.store import DONE, Broadcast, Store
 from tests.conftest import TZ, make_schedule, schedule_toml
@@ -42,7 +43,7 @@ def test_check_refuses_an_unknown_ask_naming_entry_and_field(bad):
     toml = schedule_toml([{"id": "eve", "at": EVE, "roles": ["pemilih"]}])
     toml = toml.replace('id = "eve"', f'id = "eve"\nask = {bad}')
     with pytest.raises(sched.ScheduleError) as err:
-        sched.parse(toml)
+        loading.parse(toml)
     [line] = [p for p in err.value.problems if "ask" in p]
     assert 'reminder "eve"' in line and 'field "ask"' in line
     assert '"will_vote" or "voted"' in line
@@ -60,7 +61,7 @@ def test_a_reminder_keeps_its_ask():
 
 
 def test_the_default_schedule_asks_on_the_eve_and_after_the_tps_close():
-    schedule = sched.load("config/pilkada2024.toml")
+    schedule = loading.load("config/pilkada2024.toml")
     asks = {r.id: r for r in schedule.reminders if r.ask}
     assert asks["malam-sebelum-pencoblosan"].ask == "will_vote"
     [after] = [r for r in asks.values() if r.ask == "voted"]
@@ -277,7 +278,7 @@ def test_no_asking_reminder_no_pledge_section(store):
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_statistik_with_nineteen_kecamatan_and_both_asks_fits_one_message(lang):
-    shipped = sched.load("config/pilkada2024.toml")
+    shipped = loading.load("config/pilkada2024.toml")
     roles = ["asn", "kades", "pemilih"]
     big = {"pledged": 9_999_999, "received": 99_999_999, "share": 10.0}
     areas = [{"id": a.id, "name": a.name, "voters": 99_999_999, "roles": dict.fromkeys(roles, 9_999_999),

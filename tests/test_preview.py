@@ -11,7 +11,7 @@ import icalendar
 from bot.content import formats, texts
 from bot.content.ics import schedule_ics
 from bot.delivery.scheduler import pending_corrections
-from bot.schedule import model as sched
+from bot.schedule import loading
 from bot.store import Store
 from tests.test_cli import ROOT, bot
 from tests.test_facts import blocks
@@ -26,7 +26,7 @@ def test_preview_prints_reminders_in_time_order_then_pages(tmp_path):
     assert not database.exists()  # it needs no database
     out = blocks(result.stdout)
     headers = list(out)
-    schedule = sched.load(DEFAULT)
+    schedule = loading.load(DEFAULT)
     reminder_headers = [h for h in headers if not h.startswith(("Page ", "FAQ "))]
     assert [h.split(" · ")[0] for h in reminder_headers] == [r.id for r in schedule.reminders]
     assert reminder_headers[0] == "jelang-pendaftaran-paslon · Senin, 26 Agustus 2024 09.00 WIB · asn, kades, pemilih"
@@ -103,7 +103,7 @@ def test_moving_voting_day_moves_every_text_time_page_calendar_and_jadwal(tmp_pa
     # Only the facts of the 27 November vote (the holiday, the figures ...) are left behind: tests/test_stale.py
     for warning in check.stderr.splitlines():
         assert re.match(r'warning: facts: field "[a-z_]+": date 2024-11-27 is not voting day 2024-12-11', warning)
-    schedule = sched.load(path)
+    schedule = loading.load(path)
     tz = schedule.election.tz
 
     assert schedule.voting_day() == dt.date(2024, 12, 11)
@@ -145,13 +145,13 @@ def test_moving_voting_day_sends_the_correction_to_those_told(tmp_path):
     store = Store(tmp_path / "bot.db")
     try:
         store.subscribe(1, "pemilih")
-        for stage in sched.load(DEFAULT).stages:  # what a running bot announced from the default file
+        for stage in loading.load(DEFAULT).stages:  # what a running bot announced from the default file
             store.remember_stage_dates(stage.id, stage.start.isoformat(), stage.end.isoformat(), now=0)
             # ... and told subscriber 1 about (a moved stage nobody was told about needs no 'Ralat')
             store.create_broadcast(f"r-{stage.id}", text="x", roles=["pemilih"], at=0, expires=1, stage=stage.id)
             store.enqueue(f"r-{stage.id}", now=0)
             store.finish(f"r-{stage.id}", 1, "sent")
-        moved = sched.load(moved_copy(tmp_path, "2024-12-11"))
+        moved = loading.load(moved_copy(tmp_path, "2024-12-11"))
         corrections = {c.stage.id: c for c in pending_corrections(moved, store)}
     finally:
         store.close()

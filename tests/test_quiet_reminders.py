@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.schedule import model as sched
+from bot.schedule import loading
 from tests.conftest import make_schedule
 from tests.e2e import Harness
 from tests.test_cli import bot
@@ -56,6 +56,6 @@ def test_check_warns_about_night_reminders_and_moves_them_to_morning(tmp_path):
     assert 'warning: reminder "larut": field "at": 2030-01-01 22:30 is at night' in result.stderr
     assert "starts at 2030-01-02 06:00" in result.stderr
     assert "sengaja" not in result.stderr
-    moved = sched.load(path).reminder("larut")
+    moved = loading.load(path).reminder("larut")
     assert (moved.at.hour, moved.at.day) == (6, 2)
-    assert sched.load(path).reminder("sengaja").at.hour == 23
+    assert loading.load(path).reminder("sengaja").at.hour == 23

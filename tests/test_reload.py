@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.ops.reload import last_outcome, reload_schedule
-from bot.schedule import model as sched
+from bot.schedule import loading
 from bot.schedule.model import MAX_TEXT
 from standin import StandIn
 from tests import cli_runner
@@ -54,7 +54,7 @@ async def test_reload_schedules_new_unschedules_removed_moves_changed_and_correc
     later = soon(3600)
     path.write_text(schedule_toml([kampanye, reminder("dihapus", later), reminder("digeser", later)], stages()))
     async with Harness(
-        tmp_path, sched.load(path), subscribers=TOLD, clock=clock, overrides={"schedule": str(path)}
+        tmp_path, loading.load(path), subscribers=TOLD, clock=clock, overrides={"schedule": str(path)}
     ) as h:
         await h.standin.wait_for(lambda: all("jelang-kampanye" in h.texts_to(c) for c, _ in TOLD))
         assert {job.name for job in h.runtime.scheduler.reminder_jobs()} == {"dihapus", "digeser"}
@@ -85,7 +85,7 @@ async def test_reload_schedules_new_unschedules_removed_moves_changed_and_correc
         # A restart with the same file sends nothing again: the reload did exactly what a restart does.
         sent = len(h.standin.messages)
         await h.stop_bot()
-        await h.start_bot(sched.load(path))
+        await h.start_bot(loading.load(path))
         [again] = await h.say(VISITOR, "/jadwal")
         assert len(h.standin.messages) == sent + 1 and "28 September 2030" in again["text"]
 
@@ -96,7 +96,7 @@ async def test_an_invalid_file_keeps_the_running_schedule_logs_check_lines_and_t
     path = tmp_path / "jadwal.toml"
     good = schedule_toml([reminder("nanti", soon(3600))], stages())
     path.write_text(good)
-    async with Harness(tmp_path, sched.load(path), admin_ids=[OPERATOR], overrides={"schedule": str(path)}) as h:
+    async with Harness(tmp_path, loading.load(path), admin_ids=[OPERATOR], overrides={"schedule": str(path)}) as h:
         running = h.runtime.schedule
         path.write_text(broken(schedule_toml([reminder("nanti", soon(3600)), reminder("baru", soon(1))], stages())))
         expected = check_lines(path)

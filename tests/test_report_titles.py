@@ -11,6 +11,7 @@ import pytest
 
 from bot.content import operator_texts, reports
 from bot.delivery import plan
+from bot.schedule import loading
 from bot.schedule import model as sched
 from bot.store import Store
 from bot.telegram import operator_commands
@@ -29,7 +30,7 @@ def area_toml() -> str:
 
 
 def area_schedule() -> sched.Schedule:
-    return sched.parse(area_toml())
+    return loading.parse(area_toml())
 
 
 @pytest.fixture

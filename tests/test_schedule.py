@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.schedule import model as sch
-from bot.schedule.model import MAX_TEXT, ScheduleError, html_problem, load, parse, shifted
+from bot.schedule.loading import load, parse, shifted
+from bot.schedule.model import MAX_TEXT, ScheduleError, html_problem
 
 JKT = ZoneInfo("Asia/Jakarta")
 REPO = Path(__file__).resolve().parent.parent

@@ -14,6 +14,7 @@ import pytest
 from bot.content import texts
 from bot.delivery.scheduler import enqueue_adhoc, enqueue_reminder, pending_corrections, send_corrections
 from bot.ops import preflight
+from bot.schedule import loading
 from bot.schedule import model as sched
 from tests.conftest import TZ
 from tests.test_cli import bot
@@ -90,7 +91,7 @@ def test_an_adhoc_broadcast_and_a_reminder_with_its_former_id_are_both_sent(stor
         "ORDER BY b.id"
     ).fetchall()
     assert sorted(queued) == sorted([(adhoc_id, "<b>TPS 12 pindah</b>"), ("siaran-1", "Ayo")])
-    assert ":" in adhoc_id and not sched.parse(toml()).reminder(adhoc_id)
+    assert ":" in adhoc_id and not loading.parse(toml()).reminder(adhoc_id)
 
 
 def test_adhoc_numbering_goes_on_after_the_old_ids_of_a_deployed_database(store):
@@ -114,7 +115,7 @@ def _told_about_kampanye(store, old: sched.Schedule) -> None:
 
 
 def _kampanye(start: str) -> sched.Schedule:
-    return sched.parse(toml(stages=[("kampanye", "Masa kampanye", start, "2030-11-23")],
+    return loading.parse(toml(stages=[("kampanye", "Masa kampanye", start, "2030-11-23")],
                             reminders=[("r", "2030-11-27T07:00:00")]))  # fmt: skip
 
 
@@ -174,7 +175,7 @@ def test_every_reminder_date_out_of_range_is_one_line(field, value):
     extra = "repeat_days = 7\n" if field == "repeat_until" else ""
     text = toml(reminders=[]) + REMINDER.format(id="r", at="2024-11-27T07:00:00") + extra + f"{field} = {value}\n"
     with pytest.raises(sched.ScheduleError) as info:
-        sched.parse(text)
+        loading.parse(text)
     assert info.value.problems == [f'reminder "r": field "{field}": {value[:10]} is outside 2000-01-01..2100-12-31: '
                                    "check the year"]  # fmt: skip
 
@@ -197,7 +198,7 @@ def test_too_many_occurrences_in_all_are_refused_with_one_line():
     )
     started = time.monotonic()
     with pytest.raises(sched.ScheduleError) as info:
-        sched.parse(toml() + extra)
+        loading.parse(toml() + extra)
     assert time.monotonic() - started < 5
     assert info.value.problems == [
         "reminder: 19,501 occurrences in all, at most 10,000 allowed in one file (check repeat_days and repeat_until)"
@@ -217,7 +218,9 @@ def test_a_5000_character_election_name_is_refused_for_start_and_jadwal(tmp_path
     assert len(jadwal) == 2 and "in Indonesian on 2024-11-26" in jadwal[0]
     assert "(Telegram's limit is 4,096)" in jadwal[0]
     length = int(jadwal[0].split("would be ")[1].split(" characters")[0].replace(",", ""))
-    assert length == sched.telegram_length(texts.schedule_text(sched.parse(toml(name="P" * 5000)), date(2024, 11, 26)))
+    assert length == sched.telegram_length(
+        texts.schedule_text(loading.parse(toml(name="P" * 5000)), date(2024, 11, 26))
+    )
 
 
 def test_run_and_demo_refuse_the_same_file_with_the_same_lines(tmp_path):
@@ -238,7 +241,7 @@ def test_run_and_demo_refuse_the_same_file_with_the_same_lines(tmp_path):
 def test_200_stages_are_refused_as_too_long_for_one_jadwal():
     start = date(2024, 1, 1)
     stages = [(f"t{i}", f"Tahapan {i}", start + timedelta(days=i), start + timedelta(days=i)) for i in range(200)]
-    schedule = sched.parse(toml(stages=stages))  # each field is fine on its own
+    schedule = loading.parse(toml(stages=stages))  # each field is fine on its own
     refused = preflight.problems(schedule)
     assert len(refused) == 2, refused
     for line, language in zip(refused, ("Indonesian", "English"), strict=True):
@@ -248,7 +251,7 @@ def test_200_stages_are_refused_as_too_long_for_one_jadwal():
 
 def test_a_page_that_only_fits_without_the_not_subscribed_hint_is_refused():
     page = "x" * (sched.MAX_TEXT - 10)
-    schedule = sched.parse(toml(extra=f'\n[pages]\nnetralitas_pemilih = "{page}"\n'))  # fine as a field
+    schedule = loading.parse(toml(extra=f'\n[pages]\nnetralitas_pemilih = "{page}"\n'))  # fine as a field
     refused = preflight.problems(schedule)
     assert refused and all(line.startswith('pages: field "netralitas_pemilih": ') for line in refused)
     assert "/netralitas for someone not subscribed would be" in refused[0] and "in Indonesian" in refused[0]
@@ -257,19 +260,19 @@ def test_a_page_that_only_fits_without_the_not_subscribed_hint_is_refused():
 def test_a_stage_name_en_that_is_not_text_is_refused():
     extra = STAGE.format(id="kampanye", name="Masa kampanye", start="2024-09-25", end="2024-11-23") + "name_en = 7\n"
     with pytest.raises(sched.ScheduleError) as info:
-        sched.parse(toml() + extra)
+        loading.parse(toml() + extra)
     assert info.value.problems == ['stage "kampanye": field "name_en": expected a string, got 7']
 
 
 def test_the_default_schedule_passes_with_no_problem():
-    schedule = sched.load("config/pilkada2024.toml")
+    schedule = loading.load("config/pilkada2024.toml")
     assert preflight.problems(schedule) == []
     assert len(preflight.render_days(schedule)) > 2 * len(schedule.stages)
 
 
 def test_the_latest_dates_allowed_still_render_everything():
     text = toml(stages=[("akhir", "Akhir", "2100-12-30", "2100-12-31")], reminders=[("r", "2100-12-31T12:00:00")])
-    assert preflight.problems(sched.parse(text)) == []
+    assert preflight.problems(loading.parse(text)) == []
 
 
 def test_a_stage_name_too_long_for_jadwal_is_named_by_its_field():
@@ -277,6 +280,6 @@ def test_a_stage_name_too_long_for_jadwal_is_named_by_its_field():
         ("kampanye", "K" * 4100, "2024-09-25", "2024-11-23"),
         ("pemungutan-suara", "Pemungutan", "2024-11-27", "2024-11-27"),
     ]
-    refused = preflight.problems(sched.parse(toml(stages=stages)))
+    refused = preflight.problems(loading.parse(toml(stages=stages)))
     assert refused and all(line.startswith('stage "kampanye": field "name": ') for line in refused), refused
     assert len(refused) == 6  # /jadwal, the role confirmation and the 'Ralat' notice, in both languages

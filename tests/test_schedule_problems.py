@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.content import operator_texts
+from bot.schedule import loading
 from bot.schedule import model as sched
 from bot.schedule import problems as schedule_problems
 
@@ -19,7 +20,7 @@ DEFAULT = (Path(__file__).resolve().parent.parent / "config" / "pilkada2024.toml
 
 def problems_of(text: str) -> list[str]:
     with pytest.raises(sched.ScheduleError) as info:
-        sched.parse(text)
+        loading.parse(text)
     return info.value.problems
 
 

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from bot.content import formats
-from bot.schedule import model as sched
-from bot.schedule.model import ScheduleError, parse
+from bot.schedule import loading
+from bot.schedule.loading import parse
+from bot.schedule.model import ScheduleError
 from tests.test_cli import bot
 from tests.test_facts import blocks
 from tests.test_preview import DEFAULT, assert_no_old_date, moved_copy
@@ -119,7 +120,7 @@ def test_a_voting_day_moved_two_weeks_inherits_no_holiday_count_or_figure(tmp_pa
 
 def test_the_next_election_five_years_later_shows_nothing_of_2024(tmp_path):
     path = shifted_copy(tmp_path, FIVE_YEARS, name="Pilkada Serentak 2029")
-    schedule = sched.load(path)
+    schedule = loading.load(path)
     assert schedule.voting_day() == dt.date(2029, 11, 27)
     first, last = min(s.start for s in schedule.stages), max(s.end for s in schedule.stages)
     assert all(first <= r.at.date() <= last for r in schedule.reminders)  # every reminder follows the stages

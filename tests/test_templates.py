@@ -8,7 +8,8 @@ import textwrap
 import pytest
 
 from bot.content import render
-from bot.schedule.model import ScheduleError, parse
+from bot.schedule.loading import parse
+from bot.schedule.model import ScheduleError
 
 HEAD = """
 [election]

@@ -7,11 +7,12 @@ from datetime import date
 import pytest
 
 from bot.content import catalogue, formats, subscriber_strings, texts
+from bot.schedule import loading
 from bot.schedule import model as sched
 
 
 def default():
-    return sched.load("config/pilkada2024.toml")
+    return loading.load("config/pilkada2024.toml")
 
 
 def test_long_date_is_indonesian():

@@ -1,4 +1,4 @@
-"""Everything the bot says to people, rendered from plain data (Telegram HTML).
+"""What subscribers read, rendered from plain data (Telegram HTML): the welcome, /jadwal, corrections.
 
 Indonesian first; every subscriber-facing text also exists in English (``lang="en"``), chosen
 from the person's Telegram language or /bahasa. No Telegram objects here: functions take the

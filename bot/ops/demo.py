@@ -24,6 +24,7 @@ from bot.content.formats import plain
 from bot.content.texts import long_date
 from bot.ops.lock import DatabaseLock
 from bot.ops.service import serve
+from bot.schedule import loading
 from bot.schedule import model as sched
 from bot.store import Store
 from bot.telegram.app import build
@@ -206,7 +207,7 @@ async def _demo(
 
 def demo_schedule(schedule: sched.Schedule, start: datetime, first_in: float, spacing: float) -> sched.Schedule:
     """The schedule with its reminders from `start + first_in` on, every `spacing`; the real stage dates."""
-    moved = sched.shifted(schedule, start, first_in=timedelta(seconds=first_in), spacing=timedelta(seconds=spacing))
+    moved = loading.shifted(schedule, start, first_in=timedelta(seconds=first_in), spacing=timedelta(seconds=spacing))
     return dataclasses.replace(moved, stages=schedule.stages)
 
 

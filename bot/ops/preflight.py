@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from bot.content import catalogue, formats, texts
+from bot.schedule import loading
 from bot.schedule import model as sched
 from bot.schedule.model import LAST_DATE, MAX_TEXT, ROLES, Schedule, ScheduleError
 
@@ -40,8 +41,8 @@ class Reply:
 
 
 def load(path: str | os.PathLike[str]) -> Schedule:
-    """``bot.schedule.model.load``, then every reply that depends on the schedule; ``ScheduleError`` lists all."""
-    schedule = sched.load(path)
+    """``bot.schedule.loading.load``, then every reply that depends on the schedule; ``ScheduleError`` lists all."""
+    schedule = loading.load(path)
     lines = problems(schedule)
     if lines:
         raise ScheduleError(lines, schedule.source)
