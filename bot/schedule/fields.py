@@ -86,6 +86,23 @@ class FieldReaders:
             self.add(place, key, html_message(problem))
         return value.strip()
 
+    def html_text(self, table: dict, key: str, place: str, *, required: bool) -> tuple[str | None, bool]:
+        """A Telegram HTML text field, stripped; and whether it is usable (absent and optional is)."""
+        value = self.string(table, key, place, required=required)
+        if value is None:
+            return None, True
+        before = len(self.problems)
+        value = self.html(value, key, place)
+        return value, len(self.problems) == before
+
+    def flag(self, table: dict, key: str, place: str) -> bool | None:
+        """A true-or-false field (false when absent); None after recording a problem."""
+        value = table.get(key, False)
+        if not isinstance(value, bool):
+            self.add(place, key, f"expected true or false, got {show_value(value)}")
+            return None
+        return value
+
     def _array(self, value: Any, name: str) -> list[tuple[int, dict]]:
         if not isinstance(value, list):
             self.add(name, None, f"expected [[{name}]] entries (an array of tables), got {show_value(value)}")

@@ -23,6 +23,9 @@ from bot.schedule.model import (
 )
 from bot.schedule.reply_checks import TextChecks
 
+# The [[reminder]] fields that are true or false (default false).
+REMINDER_FLAGS = ("silent", "night", "channel")
+
 
 class ReminderChecks(TextChecks):
     """The [[reminder]] entries: times, texts, roles, areas, repeats and the quiet hours."""
@@ -108,114 +111,98 @@ class ReminderChecks(TextChecks):
 
     def reminder(self, table: dict, place: str, tz: ZoneInfo, stage_ids: set[str]):
         """Validate one [[reminder]]; returns (repeats, day offsets, template) or None."""
+        at, expires, deliver_by, ok = self.reminder_times(table, place, tz)
+        roles = self.roles(table, place)
+        text, text_ok = self.html_text(table, "text", place, required=True)
+        stage, stage_ok = self.reminder_stage(table, place, stage_ids)
+        flags = {name: self.flag(table, name, place) for name in REMINDER_FLAGS}
+        text_en, text_en_ok = self.html_text(table, "text_en", place, required=False)
+        repeats, offsets, repeat_ok = self.repeats(table, place, at)
+        areas = self.reminder_areas(table, place)
+        ask = table.get("ask")
+        ask_ok = "ask" not in table or ask in ASKS
+        if not ask_ok:
+            self.add(place, "ask", f"expected {' or '.join(show_value(a) for a in ASKS)}, got {show_value(ask)}")
+        ok = ok and text_ok and text_en_ok and stage_ok and repeat_ok and ask_ok and areas is not None
+        ok = ok and None not in flags.values()
+        if not ok or at is None or expires is None or deliver_by is None or roles is None or text is None:
+            return None
+        extra = {k: v for k, v in table.items() if k not in REMINDER_KEYS}
+        template = Reminder(
+            "", at, expires, deliver_by, roles, text, stage=stage, silent=bool(flags["silent"]), text_en=text_en,
+            night=bool(flags["night"]), extra=extra, areas=areas or (), channel=bool(flags["channel"]), ask=ask,
+        )  # fmt: skip
+        return repeats, offsets, template
+
+    def reminder_times(self, table: dict, place: str, tz: ZoneInfo) -> tuple[Any, Any, Any, bool]:
+        """``at``, ``expires`` (default: the next midnight) and ``deliver_by`` (default: expires), and
+        whether they are usable: each after ``at``, and deliver_by not after expires."""
         ok = True
         at = self.datetime(table, "at", place, tz)
         expires = self.datetime(table, "expires", place, tz, required=False)
         deliver_by = self.datetime(table, "deliver_by", place, tz, required=False)
         ok &= "expires" not in table or expires is not None
         ok &= "deliver_by" not in table or deliver_by is not None
-        if at is not None:
-            if expires is None and "expires" not in table:
-                expires = dt.datetime.combine(at.date() + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
-            if expires is not None and expires.timestamp() <= at.timestamp():
-                word = "before" if expires.timestamp() < at.timestamp() else "not after"
-                self.add(place, "expires", f"{fmt_moment(expires)} is {word} at {fmt_moment(at)}")
+        if at is None:
+            return at, expires, deliver_by, ok
+        if expires is None and "expires" not in table:
+            expires = dt.datetime.combine(at.date() + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+        if expires is not None and expires.timestamp() <= at.timestamp():
+            word = "before" if expires.timestamp() < at.timestamp() else "not after"
+            self.add(place, "expires", f"{fmt_moment(expires)} is {word} at {fmt_moment(at)}")
+            ok = False
+        if deliver_by is None and "deliver_by" not in table:
+            deliver_by = expires
+        if deliver_by is not None and "deliver_by" in table:
+            if deliver_by.timestamp() <= at.timestamp():
+                word = "before" if deliver_by.timestamp() < at.timestamp() else "not after"
+                self.add(place, "deliver_by", f"{fmt_moment(deliver_by)} is {word} at {fmt_moment(at)}")
                 ok = False
-            if deliver_by is None and "deliver_by" not in table:
-                deliver_by = expires
-            if deliver_by is not None and "deliver_by" in table:
-                if deliver_by.timestamp() <= at.timestamp():
-                    word = "before" if deliver_by.timestamp() < at.timestamp() else "not after"
-                    self.add(place, "deliver_by", f"{fmt_moment(deliver_by)} is {word} at {fmt_moment(at)}")
-                    ok = False
-                elif expires is not None and deliver_by.timestamp() > expires.timestamp():
-                    self.add(place, "deliver_by", f"{fmt_moment(deliver_by)} is after expires {fmt_moment(expires)}")
-                    ok = False
+            elif expires is not None and deliver_by.timestamp() > expires.timestamp():
+                self.add(place, "deliver_by", f"{fmt_moment(deliver_by)} is after expires {fmt_moment(expires)}")
+                ok = False
+        return at, expires, deliver_by, ok
 
-        roles = self.roles(table, place)
-        text = self.string(table, "text", place)
-        if text is not None:
-            before = len(self.problems)
-            text = self.html(text, "text", place)
-            ok &= len(self.problems) == before
-
+    def reminder_stage(self, table: dict, place: str, stage_ids: set[str]) -> tuple[str | None, bool]:
+        """The optional ``stage`` a reminder belongs to: one of the file's stages."""
         stage = self.string(table, "stage", place, required=False)
         if stage is not None and stage not in stage_ids:
-            self.add(
-                place, "stage", f"unknown stage {show_value(stage)}{schedule_problems.did_you_mean(stage, stage_ids)}"
-            )
-            ok = False
-        ok &= "stage" not in table or stage is not None
+            hint = schedule_problems.did_you_mean(stage, stage_ids)
+            self.add(place, "stage", f"unknown stage {show_value(stage)}{hint}")
+            return stage, False
+        return stage, "stage" not in table or stage is not None
 
-        silent = table.get("silent", False)
-        if not isinstance(silent, bool):
-            self.add(place, "silent", f"expected true or false, got {show_value(silent)}")
-            ok = False
-        night = table.get("night", False)
-        if not isinstance(night, bool):
-            self.add(place, "night", f"expected true or false, got {show_value(night)}")
-            ok = False
-        channel = table.get("channel", False)
-        if not isinstance(channel, bool):
-            self.add(place, "channel", f"expected true or false, got {show_value(channel)}")
-            ok = False
-        text_en = self.string(table, "text_en", place, required=False)
-        if text_en is not None:
-            before = len(self.problems)
-            text_en = self.html(text_en, "text_en", place)
-            ok &= len(self.problems) == before
-
+    def repeats(self, table: dict, place: str, at: dt.datetime | None) -> tuple[bool, list[dt.timedelta], bool]:
+        """``repeat_days`` with ``repeat_until``: whether it repeats, the day offsets, and whether usable."""
         offsets = [dt.timedelta(0)]
         repeat_days = table.get("repeat_days")
         repeat_until = self.date(table, "repeat_until", place, required=False)
         repeats = repeat_days is not None
-        if repeats:
-            if isinstance(repeat_days, bool) or not isinstance(repeat_days, int) or repeat_days < 1:
-                shown = show_value(repeat_days)
-                self.add(place, "repeat_days", f"expected a whole number of days >= 1, got {shown}")
-                ok = False
-            elif "repeat_until" not in table:
-                self.add(place, "repeat_until", "missing (required with repeat_days)")
-                ok = False
-            elif repeat_until is None:
-                ok = False
-            elif at is not None:
-                if repeat_until < at.date():
-                    self.add(
-                        place,
-                        "repeat_until",
-                        f"{repeat_until.isoformat()} is before the date of at {at.date().isoformat()}",
-                    )
-                    ok = False
-                else:
-                    count = (repeat_until - at.date()).days // repeat_days + 1
-                    if count > MAX_OCCURRENCES:
-                        self.add(
-                            place,
-                            "repeat_until",
-                            f"{count} occurrences, at most {MAX_OCCURRENCES} allowed per reminder",
-                        )
-                        ok = False
-                    else:
-                        offsets = [dt.timedelta(days=k * repeat_days) for k in range(count)]
-        elif "repeat_until" in table:
-            self.add(place, "repeat_until", "only allowed together with repeat_days")
-            ok = False
-
-        areas = self.reminder_areas(table, place)
-        ok &= areas is not None
-        ask = table.get("ask")
-        if "ask" in table and ask not in ASKS:
-            self.add(place, "ask", f"expected {' or '.join(show_value(a) for a in ASKS)}, got {show_value(ask)}")
-            ok = False
-        if not ok or at is None or expires is None or deliver_by is None or roles is None or text is None:
-            return None
-        extra = {k: v for k, v in table.items() if k not in REMINDER_KEYS}
-        template = Reminder(
-            "", at, expires, deliver_by, roles, text, stage=stage, silent=silent, text_en=text_en, night=night,
-            extra=extra, areas=areas or (), channel=channel, ask=ask,
-        )  # fmt: skip
-        return repeats, offsets, template
+        if not repeats:
+            if "repeat_until" in table:
+                self.add(place, "repeat_until", "only allowed together with repeat_days")
+                return repeats, offsets, False
+            return repeats, offsets, True
+        if isinstance(repeat_days, bool) or not isinstance(repeat_days, int) or repeat_days < 1:
+            shown = show_value(repeat_days)
+            self.add(place, "repeat_days", f"expected a whole number of days >= 1, got {shown}")
+            return repeats, offsets, False
+        if "repeat_until" not in table:
+            self.add(place, "repeat_until", "missing (required with repeat_days)")
+            return repeats, offsets, False
+        if repeat_until is None:
+            return repeats, offsets, False
+        if at is None:
+            return repeats, offsets, True
+        if repeat_until < at.date():
+            first = at.date().isoformat()
+            self.add(place, "repeat_until", f"{repeat_until.isoformat()} is before the date of at {first}")
+            return repeats, offsets, False
+        count = (repeat_until - at.date()).days // repeat_days + 1
+        if count > MAX_OCCURRENCES:
+            self.add(place, "repeat_until", f"{count} occurrences, at most {MAX_OCCURRENCES} allowed per reminder")
+            return repeats, offsets, False
+        return repeats, [dt.timedelta(days=k * repeat_days) for k in range(count)], True
 
     def reminder_areas(self, table: dict, place: str) -> tuple[str, ...] | None:
         """The reminder's ``areas`` (() when absent), or None after recording a problem."""
