@@ -12,7 +12,7 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -133,6 +133,26 @@ def export_proxy_variables(values: Mapping[str, str], environ: MutableMapping[st
             environ[key] = value
 
 
+def _rates(get: Callable[..., str]) -> tuple[float, float]:
+    """BOT_RATE_LIMIT (messages per second) and BOT_BROADCAST_SHARE (a fraction, default one third)."""
+    rate_raw = get("BOT_RATE_LIMIT", "30")
+    try:
+        rate = float(rate_raw)
+    except ValueError:
+        raise SettingsError(f"BOT_RATE_LIMIT: {rate_raw!r} is not a number of messages per second") from None
+    share_raw = get("BOT_BROADCAST_SHARE")
+    try:
+        share = float(share_raw) if share_raw else 1 / 3
+    except ValueError:
+        share = math.nan
+    if not 0.0 <= share <= 1.0:
+        raise SettingsError(
+            f"BOT_BROADCAST_SHARE: {share_raw!r} must be a fraction from 0 to 1 (the share of send slots "
+            "broadcasts keep while replies are queued; default one third)"
+        )
+    return rate, share
+
+
 def load(
     environ: Mapping[str, str] | None = None,
     env_file: str | os.PathLike | None = ENV_FILE,
@@ -155,21 +175,7 @@ def load(
         return merged.get(name, "").strip() or default
 
     REDACT.add(get("TELEGRAM_BOT_TOKEN"))  # before any check below can print a value
-    rate_raw = get("BOT_RATE_LIMIT", "30")
-    try:
-        rate = float(rate_raw)
-    except ValueError:
-        raise SettingsError(f"BOT_RATE_LIMIT: {rate_raw!r} is not a number of messages per second") from None
-    share_raw = get("BOT_BROADCAST_SHARE")
-    try:
-        share = float(share_raw) if share_raw else 1 / 3
-    except ValueError:
-        share = math.nan
-    if not 0.0 <= share <= 1.0:
-        raise SettingsError(
-            f"BOT_BROADCAST_SHARE: {share_raw!r} must be a fraction from 0 to 1 (the share of send slots "
-            "broadcasts keep while replies are queued; default one third)"
-        )
+    rate, share = _rates(get)
     approvals_raw = get("BOT_BROADCAST_APPROVALS", "1")
     if approvals_raw not in ("1", "2"):
         raise SettingsError(

@@ -18,6 +18,7 @@ import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bot import settings as cfg
 from bot.content.formats import plain
@@ -170,27 +171,9 @@ async def _demo(
         await asyncio.wait_for(ready.wait(), 30)
         term.print(banner(schedule, shifted, first_in, first, operator))
         follower = asyncio.create_task(_follow_subscription(application, schedule, first_in, spacing, latest))
-        loop = asyncio.get_running_loop()
-        while True:
-            if interactive:
-                watcher = asyncio.create_task(_keep_showing(term))
-                line = await loop.run_in_executor(None, _prompt, stdin, out)
-                watcher.cancel()
-            else:
-                line = await loop.run_in_executor(None, stdin.readline)
-            if not line:
-                break
-            if not interactive:
-                term.print(f"\n> {line.strip()}")
-            term.type_line(line)
-            await term.settle()
+        await _chat(term, stdin, out, interactive)
         if not interactive:
-            deadline = time.monotonic() + (wait or 0)
-            while time.monotonic() < deadline:
-                term.show_new()
-                await asyncio.sleep(0.2)
-            await term.settle(timeout=1.0)
-            term.show_new()
+            await _linger(term, wait or 0)
         term.print("\nDemo selesai.")
         return 0
     finally:
@@ -203,6 +186,34 @@ async def _demo(
         store.close()
         db_lock.release()
         tmp.cleanup()
+
+
+async def _chat(term: Terminal, stdin: Any, out: Any, interactive: bool) -> None:
+    """Type the person's lines into the chat until the end of input, showing what the bot answers."""
+    loop = asyncio.get_running_loop()
+    while True:
+        if interactive:
+            watcher = asyncio.create_task(_keep_showing(term))
+            line = await loop.run_in_executor(None, _prompt, stdin, out)
+            watcher.cancel()
+        else:
+            line = await loop.run_in_executor(None, stdin.readline)
+        if not line:
+            return
+        if not interactive:
+            term.print(f"\n> {line.strip()}")
+        term.type_line(line)
+        await term.settle()
+
+
+async def _linger(term: Terminal, seconds: float) -> None:
+    """After piped input ends: keep showing what arrives for `seconds` (the scheduled reminders)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        term.show_new()
+        await asyncio.sleep(0.2)
+    await term.settle(timeout=1.0)
+    term.show_new()
 
 
 def demo_schedule(schedule: sched.Schedule, start: datetime, first_in: float, spacing: float) -> sched.Schedule:

@@ -211,9 +211,7 @@ def _draw(link: str, title: str, *, election: str, region: str, place: str | Non
     side = module * modules
     y = top_end + gap + pad + (room - side) // 2
     left = (width - side) // 2
-    page.paste(_qr_image(matrix, module), (left, y))
-    draw.rounded_rectangle((left - pad, y - pad, left + side - 1 + pad, y + side - 1 + pad),
-                           radius=radius, outline=LIGHT, width=frame)  # fmt: skip
+    _paste_code(page, draw, _qr_image(matrix, module), (left, y), pad, radius, frame)
     y += side + pad + link_gap
     draw.text((width // 2, y), link, font=link_font, fill=DARK, anchor="ma")
     y += link_height + steps_gap
@@ -222,6 +220,22 @@ def _draw(link: str, title: str, *, election: str, region: str, place: str | Non
     draw.rectangle((margin, rule_y, width - margin - 1, rule_y + px(3) - 1), fill=LIGHT)
     _centered_lines(draw, footer_lines, footer_font, GREY, width, footer_top)
     return page
+
+
+def _paste_code(
+    page: Image.Image,
+    draw: ImageDraw.ImageDraw,
+    code: Image.Image,
+    at: tuple[int, int],
+    pad: int,
+    radius: int,
+    frame: int,
+) -> None:
+    """The QR code at `at`, in a thin light frame with rounded corners `pad` outside it."""
+    left, top = at
+    page.paste(code, at)
+    right, bottom = left + code.width - 1 + pad, top + code.height - 1 + pad
+    draw.rounded_rectangle((left - pad, top - pad, right, bottom), radius=radius, outline=LIGHT, width=frame)
 
 
 def _scaled(px: Callable[[float], int], k: float) -> Callable[[float], int]:

@@ -137,6 +137,17 @@ def supervise(task: asyncio.Task, stop: asyncio.Event, failures: list[str]) -> N
     task.add_done_callback(ended)
 
 
+async def register_commands(application: Application) -> None:
+    """The subscribers' command menu in both languages; a failure is logged and never stops the bot."""
+    try:
+        for language, commands in subscriber_strings.COMMANDS.items():
+            await application.bot.set_my_commands(
+                [BotCommand(n, d) for n, d in commands], language_code=None if language == "id" else language
+            )
+    except Exception:
+        log.warning("could not register the command list with Telegram", exc_info=True)
+
+
 async def serve(
     application: Application, stop: asyncio.Event, ready: asyncio.Event | None = None, *, reload_on_hup: bool = False
 ) -> None:
@@ -163,13 +174,7 @@ async def serve(
             task = asyncio.create_task(coro, name=name)
             supervise(task, stop, failures)
             rt.tasks.append(task)
-        try:
-            for language, commands in subscriber_strings.COMMANDS.items():
-                await application.bot.set_my_commands(
-                    [BotCommand(n, d) for n, d in commands], language_code=None if language == "id" else language
-                )
-        except Exception:
-            log.warning("could not register the command list with Telegram", exc_info=True)
+        await register_commands(application)
         try:  # before the scheduler, which writes the channel's outbox rows; never stops the bot
             rt.scheduler.channel = await channel.start(application.bot, rt.settings.channel_id, rt.store)
         except Exception:

@@ -71,22 +71,7 @@ class TextChecks(FieldReaders):
                     known[(sid, key)] = value
             if isinstance(sid, str) and "end" not in table and (sid, "start") in known:
                 known[(sid, "end")] = known[(sid, "start")]
-        while pending:
-            resolved = []
-            for item in pending:
-                place, table, sid, key, anchor = item
-                base = known.get((anchor.stage, "end" if anchor.end else "start"))
-                if base is not None:
-                    table[key] = day = base + dt.timedelta(days=anchor.days)
-                    if isinstance(sid, str):  # a stage without an id is reported elsewhere
-                        known[(sid, key)] = day
-                        if key == "start" and "end" not in table:
-                            known[(sid, "end")] = day
-                    resolved.append(item)
-            if not resolved:
-                break
-            pending = [item for item in pending if item not in resolved]
-        for place, table, _, key, anchor in pending:
+        for place, table, _, key, anchor in self._resolve_stage_anchors(pending, known):
             self.add(place, key, f'refers to stage "{anchor.stage}", whose dates cannot be worked out')
             table[key] = INVALID
         stage_dates = {  # a stage whose end cannot be worked out has no dates to build on
@@ -105,6 +90,27 @@ class TextChecks(FieldReaders):
                     place = f'facts: field "{name}"'
                     self._anchored_dates(table, place, ("from", "until"), (), stage_ids, stage_dates)
         return doc
+
+    @staticmethod
+    def _resolve_stage_anchors(pending: list, known: dict[tuple[str, str], dt.date]) -> list:
+        """Work out stage dates relative to other stages, in as many rounds as needed; what is left
+        refers to a stage whose dates cannot be worked out."""
+        while pending:
+            resolved = []
+            for item in pending:
+                _, table, sid, key, anchor = item
+                base = known.get((anchor.stage, "end" if anchor.end else "start"))
+                if base is not None:
+                    table[key] = day = base + dt.timedelta(days=anchor.days)
+                    if isinstance(sid, str):  # a stage without an id is reported elsewhere
+                        known[(sid, key)] = day
+                        if key == "start" and "end" not in table:
+                            known[(sid, "end")] = day
+                    resolved.append(item)
+            if not resolved:
+                break
+            pending = [item for item in pending if item not in resolved]
+        return pending
 
     def _anchored_dates(self, table: dict, place: str, keys, moments, stage_ids: set[str], stage_dates: dict):
         """Replace each of ``keys`` written relative to a stage by its date (a date-time for ``moments``)."""
