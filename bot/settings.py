@@ -12,9 +12,11 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import TracebackType
+from typing import Any, TextIO
 from urllib.parse import quote, urlsplit
 from urllib.request import getproxies, proxy_bypass
 
@@ -57,7 +59,7 @@ class Settings:
         """Messages per second the pacer allows: Telegram's 1,000 with paid broadcasts, else BOT_RATE_LIMIT."""
         return 1000.0 if self.paid_broadcast else self.rate_limit
 
-    def with_overrides(self, **values) -> Settings:
+    def with_overrides(self, **values: Any) -> Settings:
         """A copy with the given fields replaced; None values are ignored (flag not given)."""
         return replace(self, **{k: v for k, v in values.items() if v is not None})
 
@@ -303,7 +305,7 @@ class RedactFilter(logging.Filter):
     httpx, for one, logs request URLs, which contain the bot token, at INFO.
     """
 
-    def __init__(self, secrets: list[str] | None = None):
+    def __init__(self, secrets: list[str] | None = None) -> None:
         super().__init__()
         self.secrets: list[str] = [s for s in (secrets or []) if s]
 
@@ -335,7 +337,9 @@ class RedactFilter(logging.Filter):
 REDACT = RedactFilter()
 
 
-def _redacting_excepthook(exc_type, exc, tb) -> None:
+def _redacting_excepthook(
+    exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+) -> None:
     """Crash output goes through the same redaction as the log."""
     text = "".join(traceback.format_exception(exc_type, exc, tb))
     sys.stderr.write(REDACT.redact(text))
@@ -344,18 +348,18 @@ def _redacting_excepthook(exc_type, exc, tb) -> None:
 class RedactingStream:
     """A text stream (stdout, stderr) that redacts secrets on the way out; all else is the wrapped stream's."""
 
-    def __init__(self, stream, redactor: RedactFilter):
+    def __init__(self, stream: TextIO, redactor: RedactFilter) -> None:
         self._stream, self._redactor = stream, redactor
 
     def write(self, text: str) -> int:
         self._stream.write(self._redactor.redact(text))
         return len(text)
 
-    def writelines(self, lines) -> None:
+    def writelines(self, lines: Iterable[str]) -> None:
         for line in lines:
             self.write(line)
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
 
 
@@ -371,7 +375,7 @@ def redacted_output() -> Iterator[None]:
         sys.stdout, sys.stderr, sys.excepthook = saved
 
 
-def setup_logging(level: int = logging.INFO, token: str | None = None, stream=None) -> None:
+def setup_logging(level: int = logging.INFO, token: str | None = None, stream: TextIO | None = None) -> None:
     """Root logging with the redaction filter on every handler; quiet noisy libraries."""
     REDACT.add(token)
     root = logging.getLogger()

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from standin.protocol import as_bool, bad, format_text, parse_mode_param, text_param
+from standin.state import State
 
 MAX_CAPTION = 1024
 
@@ -17,7 +18,7 @@ def suffix(filename: str | None) -> str:
     return ""
 
 
-class Chats:
+class Chats(State):
     """Telegram objects for chats and messages, records of the bot's messages, and stored files."""
 
     @staticmethod
@@ -43,8 +44,9 @@ class Chats:
 
     def _new_message(self, chat_id: int, **fields: Any) -> dict:
         self._next_id[chat_id] += 1
-        message = {
-            "message_id": self._next_id[chat_id],
+        message_id = self._next_id[chat_id]
+        message: dict[str, Any] = {
+            "message_id": message_id,
             "from": self.bot_user,
             "chat": self._chat_obj(chat_id),
             "date": int(time.time()),
@@ -52,7 +54,7 @@ class Chats:
         for key, value in fields.items():
             if value is not None and value != []:
                 message[key] = value
-        self._tg_messages[(chat_id, message["message_id"])] = message
+        self._tg_messages[(chat_id, message_id)] = message
         return message
 
     def _record(self, method: str, message: dict, params: dict, **fields: Any) -> dict:

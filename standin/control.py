@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from standin.protocol import ApiError, as_bool, as_json, json_bytes, request_params
+from standin.state import State
 
 
-class Control:
+class Control(State):
     """``POST /_control/<name>``: simulate users, inject faults, read what the bot sent."""
 
     def _public_record(self, seq: int, record: dict) -> dict:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from standin.protocol import ApiError, bad, retry_error
 from standin.protocol import err as err_answer
+from standin.state import State
 
 #: Fault kinds picked at random when ``fault_rate`` > 0 (keys of ``StandIn.faults``).
 FAULT_KINDS = ("500", "502", "timeout", "drop", "429")
@@ -27,7 +29,7 @@ FAULT_DESCRIPTIONS = {
 CLOSE: Any = object()
 
 
-class Faults:
+class Faults(State):
     """Chat states (blocked, migrated ...), Telegram's rate limits and injected failures."""
 
     def block(self, chat_id: int) -> None:
@@ -69,14 +71,16 @@ class Faults:
         spec = {"kind": kind, "retry_after": int(retry_after), "method": method.lower() if method else None}
         self._fail_queue.extend(dict(spec) for _ in range(int(n)))
 
-    def set_admins(self, chat_id: int, user_ids) -> None:
+    def set_admins(self, chat_id: int, user_ids: Iterable[int]) -> None:
         """Make ``user_ids`` the administrators of group ``chat_id`` (the first one is its creator).
 
         getChatMember answers "creator"/"administrator" for them and "member" for anyone else.
         """
         self._admins[chat_id] = list(user_ids)
 
-    def add_channel(self, chat_id: int, username: str | None = None, title: str = "Kanal", admins=None) -> None:
+    def add_channel(
+        self, chat_id: int, username: str | None = None, title: str = "Kanal", admins: Iterable[int] | None = None
+    ) -> None:
         """A channel ``chat_id`` (public as ``@username`` if given) the bot can post to.
 
         ``admins`` as for :meth:`set_admins`; the default makes the bot its only administrator

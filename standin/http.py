@@ -17,6 +17,7 @@ from urllib.parse import unquote
 
 from standin.faults import CLOSE
 from standin.protocol import ApiError, err
+from standin.state import State
 
 log = logging.getLogger("standin")
 
@@ -49,7 +50,7 @@ def http_response(status: int, body: bytes, *, close: bool = False, ctype: bytes
     )
 
 
-class Serving:
+class Serving(State):
     """Start and stop the HTTP server and turn requests into calls of the stand-in."""
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:

@@ -8,12 +8,13 @@ import re
 import time
 
 from standin.protocol import ApiError, as_bool, as_json, bad, chat_id_param, opt_int, req_int
+from standin.state import State
 
 MAX_POLL_TIMEOUT = 60.0
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 
 
-class ChatMethods:
+class ChatMethods(State):
     """getMe, getUpdates, getChat(Member), answerCallbackQuery, *MyCommands, sendChatAction, webhooks, getFile."""
 
     def _m_true(self, params: dict) -> bool:

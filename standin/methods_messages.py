@@ -16,11 +16,12 @@ from standin.protocol import (
     req_int,
     text_param,
 )
+from standin.state import State
 
 MAX_TEXT = 4096
 
 
-class MessageMethods:
+class MessageMethods(State):
     """sendMessage, sendDocument, sendPhoto, copyMessage, forwardMessage, edit* and deleteMessage."""
 
     def _send_text_common(self, params: dict) -> tuple[int, str, str | None, str, list[dict], dict | None]:

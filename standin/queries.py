@@ -8,6 +8,8 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from standin.state import State
+
 
 def dup_key(record: dict) -> tuple[int, str]:
     """(chat, text) of a recorded message; attachments count by file name."""
@@ -18,7 +20,7 @@ def dup_key(record: dict) -> tuple[int, str]:
     return record["chat_id"], text
 
 
-class Queries:
+class Queries(State):
     """Read what the bot sent (``sent_to``, ``stats`` ...) and wait for it (``wait_for``, ``wait_messages``)."""
 
     def sent_to(self, chat_id: int) -> list[dict]:
@@ -91,7 +93,7 @@ class Queries:
         if self._answered is not None:
             self._answered.set()
 
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0, *, interval: float = 0.05):
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0, *, interval: float = 0.05) -> Any:
         """Until ``predicate()`` is truthy, return its value; TimeoutError otherwise.
 
         Looked at again as soon as the stand-in answers a request (what the bot does shows there

@@ -38,7 +38,7 @@ class StandIn(Serving, BotApi, Control, Faults, Users, Queries, Chats):
         fault_rate: float = 0.0,
         seed: int | None = None,
         fault_delay: float = 15.0,
-    ):
+    ) -> None:
         self.token = token
         self.bot_username = bot_username
         self.rate_limit = rate_limit

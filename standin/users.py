@@ -9,12 +9,13 @@ import time
 from typing import Any
 
 from bot.content.telegram_html import utf16_len
+from standin.state import State
 
 #: The user Telegram shows as the sender of an anonymous group admin's messages.
 ANONYMOUS_ADMIN = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
 
 
-class Users:
+class Users(State):
     """Queue updates as Telegram would deliver them."""
 
     def add_update(self, update: dict) -> dict:

@@ -23,6 +23,9 @@ import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 
+from collections.abc import Iterable
+
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator  # noqa: E402
@@ -147,7 +150,7 @@ def _count(value: object) -> int:
         return 0
 
 
-def _style(ax, panel_title: str) -> None:
+def _style(ax: Axes, panel_title: str) -> None:
     ax.set_title(panel_title, fontsize=PANEL_TITLE_FONT, fontweight="bold", loc="left")
     ax.tick_params(labelsize=FONT)
     ax.set_axisbelow(True)
@@ -155,7 +158,7 @@ def _style(ax, panel_title: str) -> None:
         ax.spines[side].set_visible(False)
 
 
-def _empty(ax, panel_title: str, words: dict) -> None:
+def _empty(ax: Axes, panel_title: str, words: dict) -> None:
     ax.set_title(panel_title, fontsize=PANEL_TITLE_FONT, fontweight="bold", loc="left")
     ax.text(0.5, 0.5, words["empty"], ha="center", va="center", fontsize=16, color="#666666", transform=ax.transAxes)
     ax.set_xticks([])
@@ -173,7 +176,7 @@ def _day_ticks(first: int, last: int, max_ticks: int = 6) -> list[int]:
     return list(range(first, last + 1, step))
 
 
-def _role_order(roles) -> list[str]:
+def _role_order(roles: Iterable[str]) -> list[str]:
     known = [r for r in ROLE_STYLES if r in roles]
     return known + sorted(r for r in roles if r not in ROLE_STYLES)
 
@@ -216,7 +219,7 @@ def _growth_panels(axes: list, series: dict[str, list[tuple[date, int]]], words:
             ax.tick_params(axis="x", labelbottom=False)
 
 
-def _broadcast_panel(ax, bars: list[dict], words: dict) -> None:
+def _broadcast_panel(ax: Axes, bars: list[dict], words: dict) -> None:
     """Stacked outcome bars, each with its title and day written above it across the panel."""
     panel_title = words["bars"]
     if not bars:
@@ -259,7 +262,7 @@ def _broadcast_panel(ax, bars: list[dict], words: dict) -> None:
     )  # fmt: skip
 
 
-def _area_panel(ax, areas: list[dict], none: int, words: dict) -> None:
+def _area_panel(ax: Axes, areas: list[dict], none: int, words: dict) -> None:
     """One bar per kecamatan: coverage of the DPT where any is known, else active subscribers.
 
     Sorted lowest first and drawn top down, so the thinnest areas are at the top. Kecamatan without

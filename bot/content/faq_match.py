@@ -373,7 +373,7 @@ class Match:
 class Matcher:
     """The FAQ, precomputed for matching; :meth:`match` answers one question."""
 
-    def __init__(self, faq: Sequence[FaqEntry], threshold: float = THRESHOLD, margin: float = MARGIN):
+    def __init__(self, faq: Sequence[FaqEntry], threshold: float = THRESHOLD, margin: float = MARGIN) -> None:
         self.faq = tuple(faq)
         self.threshold, self.margin = threshold, margin
         self.owner: list[int] = []  # phrasing index -> entry index

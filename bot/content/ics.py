@@ -69,7 +69,9 @@ def schedule_ics(schedule: Schedule, lang: str = "id") -> bytes:
 # --------------------------------------------------------------------------- helpers
 
 
-def _stage_event(stage: Stage, schedule: Schedule, texts: dict, lang: str, uid_suffix: str, stamp) -> Event:
+def _stage_event(
+    stage: Stage, schedule: Schedule, texts: dict, lang: str, uid_suffix: str, stamp: dt.datetime
+) -> Event:
     election = schedule.election
     summary = stage.extra.get("name_en", stage.name) if lang == "en" else stage.name
     description = texts["stage"].format(election=election.name, region=election.region)
@@ -87,7 +89,7 @@ def _stage_event(stage: Stage, schedule: Schedule, texts: dict, lang: str, uid_s
     return event
 
 
-def _tps_event(schedule: Schedule, texts: dict, lang: str, uid_suffix: str, stamp) -> Event | None:
+def _tps_event(schedule: Schedule, texts: dict, lang: str, uid_suffix: str, stamp: dt.datetime) -> Event | None:
     election = schedule.election
     day = schedule.voting_day()
     if day is None or election.tps_open is None or election.tps_close is None:

@@ -4,8 +4,10 @@ The words come from bot/content/operator_strings.py through :func:`bot.content.c
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, tzinfo
 from html import escape
+from typing import Any
 
 from bot import store as st
 from bot.content import pages
@@ -48,7 +50,7 @@ def broadcast_name(broadcast_id: str, lang: str = "id") -> str:
     return f"{word} {escape(rest)}" if rest.isdigit() else f"{word} <code>{escape(rest)}</code>"
 
 
-def roles_text(roles, lang: str = "id") -> str:
+def roles_text(roles: Iterable[str], lang: str = "id") -> str:
     short = ROLE_SHORT.get(lang, ROLE_SHORT["id"])
     return ", ".join(short.get(r, r) for r in roles) or ("none yet" if _en(lang) else "belum dipilih")
 
@@ -147,7 +149,7 @@ def chart_words(lang: str = "id") -> dict:
     return words
 
 
-def chart_title(region: str, moment, lang: str = "id") -> str:
+def chart_title(region: str, moment: datetime, lang: str = "id") -> str:
     """'Statistik Tulungagung / per 28-11-2026 14.05': the chart says when its figures were taken."""
     return chart_words(lang)["title"].format(region=region, stamp=stamp(moment, lang))
 
@@ -243,11 +245,11 @@ def broadcast_label(broadcast_id: str, schedule: Schedule, lang: str = "id") -> 
     return headline(reminder.text_en if _en(lang) and reminder.text_en else reminder.text) or broadcast_id
 
 
-def draft_roles_prompt(roles, lang: str = "id") -> str:
+def draft_roles_prompt(roles: Iterable[str], lang: str = "id") -> str:
     return say(lang, "roles_prompt", roles=roles_text(roles, lang))
 
 
-def draft_text_prompt(roles, lang: str = "id", area_names: list[str] | None = None) -> str:
+def draft_text_prompt(roles: Iterable[str], lang: str = "id", area_names: list[str] | None = None) -> str:
     return _with_areas(say(lang, "text_prompt", roles=roles_text(roles, lang)), area_names, lang)
 
 
@@ -256,7 +258,7 @@ def draft_refused(reason: str, lang: str = "id") -> str:
 
 
 def preview_summary(
-    roles, recipients: int, seconds: float, rate: float, approvals: int, lang: str = "id",
+    roles: Iterable[str], recipients: int, seconds: float, rate: float, approvals: int, lang: str = "id",
     area_names: list[str] | None = None,
 ) -> str:  # fmt: skip
     """``area_names`` None: the schedule lists no areas, so the preview does not mention them."""
@@ -272,14 +274,14 @@ def preview_summary(
     return text + "\n" + entry(lang, "preview_approval") if approvals > 1 else text
 
 
-def no_recipients_text(roles, lang: str = "id", area_names: list[str] | None = None) -> str:
+def no_recipients_text(roles: Iterable[str], lang: str = "id", area_names: list[str] | None = None) -> str:
     """The preview's summary when the chosen roles (in the chosen areas) have no active subscriber."""
     if area_names:
         return say(lang, "no_recipients_areas", roles=roles_text(roles, lang), areas=areas_text(area_names, lang))
     return say(lang, "no_recipients", roles=roles_text(roles, lang))
 
 
-def progress_text(f: dict, tz, lang: str = "id") -> str:
+def progress_text(f: dict, tz: tzinfo | None, lang: str = "id") -> str:
     counts = {k: num(f[k], lang) for k in ("sent", "total", "blocked", "failed", "expired", "cancelled")}
     state = entry(lang, "states").get(f["status"], f["status"])
     name = broadcast_name(f["id"], lang)
@@ -306,7 +308,7 @@ def report_about(f: dict, lang: str = "id") -> list[str]:
     return lines + ([" · ".join(about)] if about else [])
 
 
-def report_list_pages(items: list[dict], tz, lang: str = "id") -> list[str]:
+def report_list_pages(items: list[dict], tz: tzinfo | None, lang: str = "id") -> list[str]:
     """/laporan: the latest broadcasts, newest first, as pages; each with what :func:`report_about` says."""
     if not items:
         return [entry(lang, "reports_none")]
@@ -314,7 +316,7 @@ def report_list_pages(items: list[dict], tz, lang: str = "id") -> list[str]:
                           entry(lang, "reports_hint"))  # fmt: skip
 
 
-def report_item(f: dict, tz, lang: str = "id") -> str:
+def report_item(f: dict, tz: tzinfo | None, lang: str = "id") -> str:
     """One broadcast of /laporan: id, day, copies sent; then its title, areas and author, indented."""
     if f["status"] in st.NEVER_STARTED:  # scheduled, or cancelled or expired before it started
         state = entry(lang, "states")[f["status"]]
@@ -327,12 +329,14 @@ def report_item(f: dict, tz, lang: str = "id") -> str:
     return "\n  ".join([line, *report_about(f, lang)])
 
 
-def report_detail(f: dict, tz, lang: str = "id") -> str:
+def report_detail(f: dict, tz: tzinfo | None, lang: str = "id") -> str:
     """/laporan ID: the progress of one broadcast, then what it was about."""
     return "\n".join([progress_text(f, tz, lang), *report_about(f, lang)])
 
 
-def audit_lines(rows: list[dict], tz, lang: str = "id", names: dict[str, str] | None = None) -> list[str]:
+def audit_lines(
+    rows: list[dict], tz: tzinfo | None, lang: str = "id", names: dict[str, str] | None = None
+) -> list[str]:
     """One line per audit trail entry; an operator whose name the bot knows is 'Siti (123456)'."""
     lines = []
     for r in rows:
@@ -343,14 +347,16 @@ def audit_lines(rows: list[dict], tz, lang: str = "id", names: dict[str, str] | 
     return lines
 
 
-def audit_pages(rows: list[dict], tz, lang: str = "id", names: dict[str, str] | None = None) -> list[str]:
+def audit_pages(
+    rows: list[dict], tz: tzinfo | None, lang: str = "id", names: dict[str, str] | None = None
+) -> list[str]:
     """/audit: the audit trail, newest first, as pages."""
     if not rows:
         return [entry(lang, "audit_none")]
     return pages.paginate(audit_lines(rows, tz, lang, names), entry(lang, "audit_title"))
 
 
-def plan_items(rows, tz, lang: str = "id", areas: tuple = ()) -> list[str]:
+def plan_items(rows: Sequence[Any], tz: tzinfo | None, lang: str = "id", areas: tuple = ()) -> list[str]:
     """One item per reminder of /rencana: its title (the first line of its text) and line, its areas
     if it has some (``areas``: the schedule's, to name them), and a warning line when it is late."""
     items = []
@@ -387,14 +393,14 @@ def plan_items(rows, tz, lang: str = "id", areas: tuple = ()) -> list[str]:
     return items
 
 
-def plan_pages(rows, rate: float, tz, lang: str = "id", areas: tuple = ()) -> list[str]:
+def plan_pages(rows: Sequence[Any], rate: float, tz: tzinfo | None, lang: str = "id", areas: tuple = ()) -> list[str]:
     """/rencana as pages: the same numbers as `python bot.py plan`; a reminder is never cut in two."""
     if not rows:
         return [entry(lang, "plan_none")]
     return pages.paginate(plan_items(rows, tz, lang, areas), say(lang, "plan_title", rate=decimal(rate, lang)) + "\n")
 
 
-def plan_text(rows, rate: float, tz, lang: str = "id", areas: tuple = ()) -> str:
+def plan_text(rows: Sequence[Any], rate: float, tz: tzinfo | None, lang: str = "id", areas: tuple = ()) -> str:
     """/rencana in one piece, which may be longer than a message: the bot sends :func:`plan_pages`."""
     if not rows:
         return entry(lang, "plan_none")
@@ -402,7 +408,12 @@ def plan_text(rows, rate: float, tz, lang: str = "id", areas: tuple = ()) -> str
 
 
 def approval_request(
-    author: str, roles, recipients: int, lang: str = "id", area_names: list[str] | None = None, at=None
+    author: str,
+    roles: Iterable[str],
+    recipients: int,
+    lang: str = "id",
+    area_names: list[str] | None = None,
+    at: datetime | None = None,
 ) -> str:
     """The request to approve a broadcast, ``author`` as `operator_label` names them ('Siti (123456)');
     ``at`` (an aware datetime): it is to be sent then, not at once."""
@@ -439,7 +450,7 @@ def zone_of(timezone: str) -> str:
     return zone_abbreviation(timezone)
 
 
-def send_when(at, lang: str = "id") -> str:
+def send_when(at: datetime, lang: str = "id") -> str:
     """'Jumat, 26 November 2027 pukul 19.00 WIB' / 'Friday, 26 November 2027 at 19:00 WIB'."""
 
     zone = zone_of(getattr(at.tzinfo, "key", str(at.tzinfo)))
@@ -458,8 +469,13 @@ def time_prompt(zone: str, example: str, lang: str = "id") -> str:
 
 
 def time_confirm(
-    at, roles, recipients: int, night: bool, lang: str = "id", area_names: list[str] | None = None
-) -> str:  # fmt: skip
+    at: datetime,
+    roles: Iterable[str],
+    recipients: int,
+    night: bool,
+    lang: str = "id",
+    area_names: list[str] | None = None,
+) -> str:
     """The typed time as the bot understood it, before the operator confirms it."""
     text = say(
         lang, "time_confirm", when=send_when(at, lang), recipients=num(recipients, lang), roles=roles_text(roles, lang)
@@ -468,12 +484,12 @@ def time_confirm(
     return text + "\n" + say(lang, "time_night_note", **_quiet_hours(lang)) if night else text
 
 
-def night_question(at, lang: str = "id") -> str:
+def night_question(at: datetime, lang: str = "id") -> str:
     """The second confirmation a time in the quiet hours needs."""
     return say(lang, "night_question", when=send_when(at, lang), **_quiet_hours(lang))
 
 
-def scheduled_text(broadcast_id: str, at, lang: str = "id", approved_by: int | None = None) -> str:
+def scheduled_text(broadcast_id: str, at: datetime, lang: str = "id", approved_by: int | None = None) -> str:
     """To the author: the broadcast is scheduled (``approved_by``: after that operator's approval)."""
     values = {"name": broadcast_name(broadcast_id, lang), "when": send_when(at, lang), "id": escape(broadcast_id)}
     if approved_by is not None:
@@ -481,7 +497,7 @@ def scheduled_text(broadcast_id: str, at, lang: str = "id", approved_by: int | N
     return say(lang, "scheduled", **values)
 
 
-def unscheduled_text(broadcast_id: str, at, lang: str = "id") -> str:
+def unscheduled_text(broadcast_id: str, at: datetime, lang: str = "id") -> str:
     return say(lang, "unscheduled", name=broadcast_name(broadcast_id, lang), when=send_when(at, lang))
 
 
@@ -518,7 +534,7 @@ def _with_areas(text: str, area_names: list[str] | None, lang: str) -> str:
     return text if area_names is None else text + "\n" + areas_line(area_names, lang)
 
 
-def draft_areas_prompt(roles, area_names: list[str], lang: str = "id") -> str:
+def draft_areas_prompt(roles: Iterable[str], area_names: list[str], lang: str = "id") -> str:
     return say(lang, "areas_prompt", roles=roles_text(roles, lang), areas=areas_text(area_names, lang))
 
 

@@ -47,7 +47,7 @@ def _token_length(token: str) -> int:
 class _Page:
     """A page being filled: its lines and the tags open at its end."""
 
-    def __init__(self, reopen: list[tuple[str, str]]):
+    def __init__(self, reopen: list[tuple[str, str]]) -> None:
         self.lines: list[str] = []
         self.length = 0
         self.prefix = "".join(start for _, start in reopen)

@@ -23,6 +23,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from bot.content.formats import date_range, long_date, time_of_day, words_of_months
 
@@ -167,7 +168,7 @@ class Renderer:
         stages: Mapping[str, tuple[dt.date, dt.date]],
         facts: Mapping[str, Fact],
         voting_day: dt.date | None = None,
-    ):
+    ) -> None:
         self.stages = stages
         self.facts = facts
         self.voting_day = voting_day
@@ -189,7 +190,7 @@ class Renderer:
             out.append(part if isinstance(part, str) else self._placeholder(part, lang, on, problems, stack))
         return "".join(out)
 
-    def _placeholder(self, ph: Placeholder, lang: str, on: dt.date, problems: list[str], stack) -> str:
+    def _placeholder(self, ph: Placeholder, lang: str, on: dt.date, problems: list[str], stack: Any) -> str:
         if ph.name in self.stages:
             if ph.words == ("range",):
                 return date_range(*self.stages[ph.name], lang)

@@ -8,11 +8,13 @@ tables of `export` (:func:`export_tables`) leave it out.
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import datetime, tzinfo
+from typing import Any
 
 from bot.content import catalogue, operator_strings, operator_texts
 from bot.content.formats import human_duration
-from bot.schedule.areas import ref_name
+from bot.schedule.areas import Area, ref_name
 from bot.schedule.model import ASKS, ROLES, Schedule
 from bot.store import ENQUEUING, NEVER_STARTED, SUBSCRIBER_STATUSES, Broadcast, Store, undelivered
 
@@ -116,7 +118,7 @@ def broadcast_report(store: Store, schedule: Schedule, broadcast_id: str, lang: 
     return {**figures, **describe(b, schedule, lang, authors(store))}
 
 
-def chart_bars(store: Store, schedule, tz, lang: str = "id", limit: int = 8) -> list[dict]:
+def chart_bars(store: Store, schedule: Schedule, tz: tzinfo | None, lang: str = "id", limit: int = 8) -> list[dict]:
     """The latest broadcasts as the /statistik chart draws them: a title, a day and every outcome."""
     bars = []
     # Scheduled broadcasts, and those cancelled or expired before they started, have no outcomes to draw.
@@ -198,7 +200,7 @@ def broadcast_table(store: Store, schedule: Schedule, lang: str) -> list[dict]:
     return rows
 
 
-def local_minute(ts: float | None, tz) -> str:
+def local_minute(ts: float | None, tz: tzinfo | None) -> str:
     """'2024-11-27 14:05' in the election's time zone, as spreadsheets read a date and time; '' for none."""
     return datetime.fromtimestamp(ts, tz).strftime("%Y-%m-%d %H:%M") if ts else ""
 
@@ -211,7 +213,7 @@ def coverage(count: int, voters: int | None) -> float | None:
     return 100.0 * count / voters if voters else None
 
 
-def area_figures(store: Store, areas) -> list[dict]:
+def area_figures(store: Store, areas: Sequence[Area]) -> list[dict]:
     """Active subscribers per kecamatan × role, for /statistik, `stats`, the chart and `export`.
 
     One dict per kecamatan of the schedule (file order, zeros included, so thin areas show), then
@@ -225,7 +227,7 @@ def area_figures(store: Store, areas) -> list[dict]:
     rows = [(a.id, a.name, a.voters) for a in areas]
     listed = {a.id for a in areas}
     rows += [(i, i, None) for i in sorted(k for k in counts if k is not None and k not in listed)]
-    rows.append((None, None, None))
+    rows.append((None, None, None))  # type: ignore[arg-type]  # people who gave no area
     figures = []
     for area_id, name, voters in rows:
         roles = counts.get(area_id, {})
@@ -262,7 +264,7 @@ def share(pledged: int, received: int) -> float | None:
     return min(100.0, 100.0 * pledged / received) if received else None
 
 
-def pledge_figures(store: Store, areas=()) -> list[dict]:
+def pledge_figures(store: Store, areas: Sequence[Area] = ()) -> list[dict]:
     """Per ask (in ``ASKS`` order, only asks with a recipient or a pledge): the pledges and the people
     sent a reminder carrying it, in total, per role and per kecamatan.
 
@@ -294,7 +296,7 @@ def pledge_figures(store: Store, areas=()) -> list[dict]:
     return figures
 
 
-def _pledge_part(pledged: list[tuple], received: list[tuple], match, **key) -> dict:
+def _pledge_part(pledged: list[tuple], received: list[tuple], match: Callable[..., bool], **key: Any) -> dict:
     """Pledges and recipients of the (role, area, count) rows that `match`, with their share."""
     n_p = sum(n for role, area, n in pledged if match(role, area))
     n_r = sum(n for role, area, n in received if match(role, area))
@@ -304,7 +306,7 @@ def _pledge_part(pledged: list[tuple], received: list[tuple], match, **key) -> d
 def pledge_tables(figures: list[dict], lang: str) -> dict[str, list[dict]]:
     """`export`: the pledges per ask ("pledges"), per ask × role and per ask × kecamatan."""
 
-    def row(f: dict, part: dict, **key) -> dict:
+    def row(f: dict, part: dict, **key: Any) -> dict:
         ask = {"ask": f["ask"], "ask_name": operator_texts.ask_word(f["ask"], lang)}
         return {**ask, **key, "pledged": part["pledged"], "received": part["received"], "share": part["share"]}
 

@@ -282,7 +282,7 @@ class Problem:
 class HtmlError(ValueError):
     """Raised by :func:`parse`; ``problem`` says what and where."""
 
-    def __init__(self, problem: Problem):
+    def __init__(self, problem: Problem) -> None:
         super().__init__(problem.telegram())
         self.problem = problem
 
@@ -386,7 +386,7 @@ def _attr_value(raw: str) -> str:
 class _Parser:
     """One pass over the source: visible text, entities, and the first problem."""
 
-    def __init__(self, source: str, strict: bool):
+    def __init__(self, source: str, strict: bool) -> None:
         self.source = source
         self.strict = strict
         self.out: list[str] = []

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 
@@ -30,6 +31,8 @@ from bot.delivery.pacer import BROADCAST, Pacer, retry_seconds
 from bot.delivery.sender import ChatNotFound, NotSent, Sender
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # Longest wait between two tries while the network is down: the outage's first copy to go through
 # makes every waiting copy due at once, so this only bounds how late the first one notices.
@@ -105,9 +108,9 @@ class Engine:
         paid_broadcast: bool = False,
         progress_interval: float = 10.0,
         network_wait_cap: float = NETWORK_WAIT_CAP,
-        notify=None,
+        notify: Callable[[str, str, str], None] | None = None,
         clock: Callable[[], float] = time.time,
-    ):
+    ) -> None:
         self.store = store  # only its path is used: the engine opens its own connection
         self.sender = sender
         self.pacer = pacer
@@ -144,7 +147,7 @@ class Engine:
 
     # -- the database thread ---------------------------------------------------------------------
 
-    async def _db(self, fn, *args):
+    async def _db(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
 
     def _conn(self) -> st.Store:
@@ -155,7 +158,9 @@ class Engine:
             self._db_store.conn.execute("ROLLBACK")
         return self._db_store
 
-    def _round(self, batch: list[Op], free: int, housekeeping: bool, progress: bool, want_due: bool):
+    def _round(
+        self, batch: list[Op], free: int, housekeeping: bool, progress: bool, want_due: bool
+    ) -> tuple[list[Any], float | None]:
         """Database thread: record outcomes, take new work, housekeeping; one call per round."""
         store = self._conn()
         if not self._recovered:

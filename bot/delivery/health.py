@@ -21,6 +21,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable
+from typing import Any
 
 from telegram.error import NetworkError
 from telegram.request import HTTPXRequest
@@ -63,7 +64,7 @@ class Outage:
         cap: float = BACKOFF_CAP,
         clock: Callable[[], float] = time.monotonic,
         quiet: float | None = None,
-    ):
+    ) -> None:
         self.name = name
         self.notify = notify
         self.base = base
@@ -158,7 +159,7 @@ class Alerts:
         *,
         quiet: float = 600.0,
         clock: Callable[[], float] = time.time,
-    ):
+    ) -> None:
         self.notify = notify  # (kind, values for its text): tell the operators
         self.quiet = quiet
         self.clock = clock
@@ -188,12 +189,12 @@ class Alerts:
 class PollRecorder(HTTPXRequest):
     """The ``getUpdates`` request object: remembers when Telegram last answered a poll."""
 
-    def __init__(self, *args, on_answer: Callable[[], None] | None = None, **kwargs):
+    def __init__(self, *args: Any, on_answer: Callable[[], None] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.answered_at: float | None = None
         self.on_answer = on_answer
 
-    async def do_request(self, *args, **kwargs):
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         result = await super().do_request(*args, **kwargs)
         if result[0] == 200:
             self.answered_at = time.time()
@@ -217,7 +218,7 @@ class Heartbeat:
         interval: float = 5.0,
         on_beat: Callable[[list[str]], None] | None = None,
         alerts: Callable[[], list[str]] = list,
-    ):
+    ) -> None:
         self.open_store = open_store
         self.values = values
         self.alerts = alerts  # conditions `health` must name though the bot runs (see Alerts)

@@ -21,6 +21,7 @@ import warnings
 from collections import deque
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
@@ -60,9 +61,9 @@ class Pacer:
         group_interval: float = 3.0,
         margin: float = 0.025,
         broadcast_share: float = DEFAULT_BROADCAST_SHARE,
-        clock=time.monotonic,
+        clock: Callable[[], float] = time.monotonic,
         on_long_pause: Callable[[float, int], None] | None = None,
-    ):
+    ) -> None:
         self.rate = rate
         self.clock = clock
         self.chat_interval = chat_interval
@@ -117,10 +118,10 @@ class Pacer:
         """When the last pause ends (monotonic), for `health`; -inf when none was asked."""
         return max(self._paused_until.values())
 
-    def _interval(self, chat_id) -> float:
+    def _interval(self, chat_id: int | None) -> float:
         return self.group_interval if isinstance(chat_id, int) and chat_id < 0 else self.chat_interval
 
-    async def acquire(self, chat_id, key: tuple) -> None:
+    async def acquire(self, chat_id: int | None, key: tuple) -> None:
         """Wait for a slot. `key` orders waiters: (REPLY, ...) before (BROADCAST, deadline)."""
         if self._task is None:
             self.start()
@@ -129,7 +130,7 @@ class Pacer:
         self._wake.set()
         await fut
 
-    def _push(self, key: tuple, chat_id, fut: asyncio.Future) -> None:
+    def _push(self, key: tuple, chat_id: int | None, fut: asyncio.Future) -> None:
         """Queue a waiter; it counts among its kind's waiters until its future is done."""
         kind = key[0]
         self._waiting[kind] += 1
@@ -205,7 +206,7 @@ class Pacer:
             heapq.heappush(self._heap, item)
         return chosen, (None if chosen is not None or soonest == math.inf else max(0.0, soonest - now))
 
-    def _record(self, now: float, ready: float, chat_id) -> None:
+    def _record(self, now: float, ready: float, chat_id: int | None) -> None:
         """A slot was given at `now` (due at `ready`) to `chat_id`."""
         # Count from the slot's due time, not from when the timer fired: timer lateness must not
         # add up into a lower rate. The window of _global_ready still caps any catch-up. A slot
@@ -227,7 +228,7 @@ class PacedRateLimiter(BaseRateLimiter[dict]):
     again, as often as it takes (only stopping the bot ends the wait).
     """
 
-    def __init__(self, pacer: Pacer):
+    def __init__(self, pacer: Pacer) -> None:
         self.pacer = pacer
 
     async def initialize(self) -> None:
@@ -236,7 +237,15 @@ class PacedRateLimiter(BaseRateLimiter[dict]):
     async def shutdown(self) -> None:
         await self.pacer.stop()
 
-    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
+    async def process_request(
+        self,
+        callback: Callable[..., Any],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: Any,
+    ) -> Any:
         if endpoint not in COUNTED:
             return await callback(*args, **kwargs)
         while True:

@@ -19,9 +19,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, TypeVar, overload
+
+from telegram.ext import ContextTypes, JobQueue
 
 from bot.content import texts
 from bot.delivery.health import Outage
@@ -29,6 +32,8 @@ from bot.schedule.model import QUIET_END, QUIET_START, ROLES, Reminder, Schedule
 from bot.store import CORRECTION, ENQUEUING, REMINDER, Broadcast, Store
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 SKIP_DONE, SKIP_EXPIRED, DUE_NOW, LATER = "already sent", "expired", "due now", "scheduled"
 
@@ -163,7 +168,9 @@ def send_corrections(schedule: Schedule, store: Store, now: float | None = None)
     return corrections
 
 
-def enqueue_adhoc(store: Store, text: str, roles, *, ttl: float, areas=(), now: float | None = None) -> tuple[str, int]:
+def enqueue_adhoc(
+    store: Store, text: str, roles: Iterable[str], *, ttl: float, areas: Sequence[str] = (), now: float | None = None
+) -> tuple[str, int]:
     """An operator's ad-hoc broadcast into the outbox, due now; returns its id and recipients."""
     broadcast_id = store.create_adhoc(text=text, roles=roles, ttl=ttl, areas=areas, now=now)
     return broadcast_id, store.enqueue(broadcast_id, now=now)
@@ -193,8 +200,14 @@ class Scheduler:
     """
 
     def __init__(
-        self, schedule: Schedule, store: Store, job_queue, wake: Callable[[], None], clock=time.time, notify=None
-    ):
+        self,
+        schedule: Schedule,
+        store: Store,
+        job_queue: JobQueue,
+        wake: Callable[[], None],
+        clock: Callable[[], float] = time.time,
+        notify: Callable[[str, str, str], None] | None = None,
+    ) -> None:
         self.schedule = schedule
         self.store = store
         self.job_queue = job_queue
@@ -205,13 +218,19 @@ class Scheduler:
         self.channel: int | None = None  # the commission's channel chat id, once resolved (bot/delivery/channel.py)
         self.scheduled_poll = 1.0  # seconds between looks for scheduled broadcasts that fell due
 
-    async def _retrying(self, what: str, fn, *args, deadline: float | None = None):
+    @overload
+    async def _retrying(self, what: str, fn: Callable[..., T], *args: Any, deadline: None = None) -> T: ...
+
+    @overload
+    async def _retrying(self, what: str, fn: Callable[..., T], *args: Any, deadline: float) -> T | None: ...
+
+    async def _retrying(self, what: str, fn: Callable[..., T], *args: Any, deadline: float | None = None) -> T | None:
         """Run `fn(store, *args)` in a thread on its own connection until it succeeds.
 
         Returns None without success only when `deadline` (Unix time) passes first.
         """
 
-        def work():
+        def work() -> T:
             with self.store.reopen() as store:
                 return fn(store, *args)
 
@@ -296,8 +315,9 @@ class Scheduler:
         when the bot runs on the real clock, and the right one when a test moves the clock."""
         return at + timedelta(seconds=time.time() - self.clock())
 
-    async def _job(self, context) -> None:
-        reminder = self.schedule.reminder(context.job.data)
+    async def _job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        job = context.job
+        reminder = self.schedule.reminder(str(job.data)) if job is not None else None
         if reminder is not None:
             await self.fire(reminder)
 

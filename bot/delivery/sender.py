@@ -192,7 +192,7 @@ class Sender:
 
     def __init__(
         self, base_url: str, token: str, *, pool_size: int = 64, timeout: float = 10.0, proxy: str | None = None
-    ):
+    ) -> None:
         if pool_size < 1:
             raise ValueError("pool_size must be at least 1")
         url = urlsplit(base_url)

@@ -18,7 +18,9 @@ import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
+
+from telegram.ext import Application
 
 from bot import settings as cfg
 from bot.content.formats import plain
@@ -39,7 +41,7 @@ REMINDER_LABEL = {"id": "📣 pengingat terjadwal dari bot:", "en": "📣 schedu
 class Terminal:
     """Prints what the bot sends to the demo chat, and turns typed lines into updates."""
 
-    def __init__(self, standin: StandIn, schedule: sched.Schedule, out=sys.stdout):
+    def __init__(self, standin: StandIn, schedule: sched.Schedule, out: TextIO = sys.stdout) -> None:
         self.standin = standin
         self.out = out
         # Both languages: someone who chose English gets text_en, and it is a reminder all the same.
@@ -137,8 +139,8 @@ async def _demo(
     first_in: float,
     spacing: float,
     wait: float | None,
-    stdin,
-    out,
+    stdin: TextIO,
+    out: TextIO,
     operator: bool = False,
 ) -> int:
     standin = StandIn(token="100000:DEMO-TOKEN", bot_username="kpu_tulungagung_demo_bot")
@@ -223,7 +225,7 @@ def demo_schedule(schedule: sched.Schedule, start: datetime, first_in: float, sp
 
 
 async def _follow_subscription(
-    application, schedule: sched.Schedule, first_in: float, spacing: float, latest: datetime
+    application: Application, schedule: sched.Schedule, first_in: float, spacing: float, latest: datetime
 ) -> None:
     """Once the person has subscribed (before `latest`), move the reminders to start `first_in` later."""
     rt = application.bot_data["runtime"]
@@ -236,14 +238,14 @@ async def _follow_subscription(
             await asyncio.sleep(0.1)
 
 
-def reschedule(application, schedule: sched.Schedule) -> None:
+def reschedule(application: Application, schedule: sched.Schedule) -> None:
     """Replace the reminders' jobs by those of `schedule` (same ids, new times)."""
     rt = application.bot_data["runtime"]
     rt.schedule = schedule
     rt.scheduler.retime(schedule)
 
 
-def _prompt(stdin, out) -> str:
+def _prompt(stdin: TextIO, out: TextIO) -> str:
     out.write("> ")
     out.flush()
     return stdin.readline()
@@ -264,8 +266,8 @@ def run_demo(
     first_in: float = 20.0,
     spacing: float = 15.0,
     wait: float | None = None,
-    stdin=None,
-    out=None,
+    stdin: TextIO | None = None,
+    out: TextIO | None = None,
     operator: bool = False,
 ) -> int:
     cfg.setup_logging(logging.WARNING, token=None, stream=sys.stderr)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bot import settings as cfg
 from bot.ops import lock
+from bot.store import Store
 
 
 class BadInput(Exception):
@@ -39,7 +40,7 @@ def check_database_path(database: str) -> None:
         raise BadInput(f"database {database}: {folder} is a file, not a folder; set BOT_DATABASE (or --database)")
 
 
-def open_database(database: str, *, must_exist: bool = False):
+def open_database(database: str, *, must_exist: bool = False) -> Store:
     """The bot's Store; BadInput saying what to fix when the path or the file cannot be used.
 
     `must_exist` (every command but `run` and `demo`): the file must exist and be a bot database,

@@ -27,7 +27,7 @@ def lock_path(database: str | os.PathLike) -> Path:
 class DatabaseBusy(Exception):
     """Another process holds the database's lock."""
 
-    def __init__(self, database: str, pid: int | None, command: str | None, other_path: bool = False):
+    def __init__(self, database: str, pid: int | None, command: str | None, other_path: bool = False) -> None:
         self.database, self.pid, self.command = database, pid, command
         holder = f"`bot.py {command}`" if command else "another process"
         via = " through another path to the same file (a hard link)" if other_path else ""
@@ -37,7 +37,7 @@ class DatabaseBusy(Exception):
 class DatabaseLock:
     """The exclusive lock of one database, taken with `acquire` (or `with`) and held until `release`."""
 
-    def __init__(self, database: str | os.PathLike, command: str, create: bool = True):
+    def __init__(self, database: str | os.PathLike, command: str, create: bool = True) -> None:
         self.database = str(database)
         self.create = create  # False (restore): a missing database stays missing
         self.command = command
@@ -80,7 +80,7 @@ class DatabaseLock:
     def __enter__(self) -> DatabaseLock:
         return self.acquire()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.release()
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from io import BytesIO
 from itertools import combinations, pairwise
+from typing import Any
 
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
@@ -269,7 +270,7 @@ def _top_block(draw: ImageDraw.ImageDraw | None, region: str, election: str, tit
     return _centered_lines(draw, _balanced(place_font, place, content), place_font, RED, width, y + px(30))
 
 
-def _centered_lines(draw: ImageDraw.ImageDraw | None, lines: list[str], font: Font, fill, width: int, y: int,
+def _centered_lines(draw: ImageDraw.ImageDraw | None, lines: list[str], font: Font, fill: Any, width: int, y: int,
                     spacing: float = 1.18) -> int:  # fmt: skip
     """Draw ``lines`` centred on the page from ``y`` (unless ``draw`` is None); returns the y below them."""
     step = _line_height(font, spacing)

@@ -23,6 +23,7 @@ from telegram.ext import Application
 from bot.content import operator_texts
 from bot.ops import elections, preflight, systemd
 from bot.schedule.model import Schedule, ScheduleError
+from bot.store import Store
 from bot.telegram import errors
 from bot.telegram.context import runtime_of
 
@@ -131,7 +132,7 @@ async def _reload(application: Application, file: str, started: float) -> Outcom
     )  # fmt: skip
 
 
-def _new_election(store, schedule: Schedule) -> tuple[elections.Identity | None, str | None]:
+def _new_election(store: Store, schedule: Schedule) -> tuple[elections.Identity | None, str | None]:
     """The election the database follows, and why `schedule` is another one (None: it is the same).
 
     On a connection of its own: this runs in a worker thread."""

@@ -62,7 +62,7 @@ class FieldReaders:
             return None
         return value
 
-    def datetime(self, table: dict, key: str, place: str, tz: ZoneInfo, *, required: bool = True):
+    def datetime(self, table: dict, key: str, place: str, tz: ZoneInfo, *, required: bool = True) -> dt.datetime | None:
         value = table.get(key, MISSING)
         if value is MISSING:
             if required:

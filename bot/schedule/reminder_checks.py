@@ -86,7 +86,7 @@ class ReminderChecks(TextChecks):
             self.add("reminder", None, f"{total} (check repeat_days and repeat_until)")
         return reminders
 
-    def out_of_night(self, template: Reminder, at: dt.datetime, expires: dt.datetime, place: str):
+    def out_of_night(self, template: Reminder, at: dt.datetime, expires: dt.datetime, place: str) -> dt.datetime | None:
         """`at`, or 06.00 after it when it falls in the night and the reminder doesn't say night = true.
 
         Returns None (with a warning) when the reminder would expire before morning.
@@ -109,7 +109,9 @@ class ReminderChecks(TextChecks):
         )
         return morning
 
-    def reminder(self, table: dict, place: str, tz: ZoneInfo, stage_ids: set[str]):
+    def reminder(
+        self, table: dict, place: str, tz: ZoneInfo, stage_ids: set[str]
+    ) -> tuple[bool, list[dt.timedelta], Reminder] | None:
         """Validate one [[reminder]]; returns (repeats, day offsets, template) or None."""
         at, expires, deliver_by, ok = self.reminder_times(table, place, tz)
         roles = self.roles(table, place)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any, TypeGuard
 
 from bot.content import formats, privacy, render, telegram_html
@@ -112,7 +113,15 @@ class TextChecks(FieldReaders):
             pending = [item for item in pending if item not in resolved]
         return pending
 
-    def _anchored_dates(self, table: dict, place: str, keys, moments, stage_ids: set[str], stage_dates: dict):
+    def _anchored_dates(
+        self,
+        table: dict,
+        place: str,
+        keys: tuple[str, ...],
+        moments: tuple[str, ...],
+        stage_ids: set[str],
+        stage_dates: dict,
+    ) -> None:
         """Replace each of ``keys`` written relative to a stage by its date (a date-time for ``moments``)."""
         for key in keys:
             value = table.get(key)
@@ -138,7 +147,9 @@ class TextChecks(FieldReaders):
         m = RELATIVE_RE.match(value) if isinstance(value, str) else None
         return m is not None and (m[1] in stage_ids or ":" in value.split()[0])
 
-    def _anchor(self, table: dict, key: str, place: str, value: str, parse, help_text: str):
+    def _anchor(
+        self, table: dict, key: str, place: str, value: str, parse: Callable[[str], Any], help_text: str
+    ) -> Any:
         try:
             result = parse(value)
         except ValueError:
@@ -205,7 +216,9 @@ class TextChecks(FieldReaders):
 
     # -- templates
 
-    def render_texts(self, election: Election, stages: list[Stage], facts: dict, pages: dict, reminders: list):
+    def render_texts(
+        self, election: Election, stages: list[Stage], facts: dict, pages: dict, reminders: list
+    ) -> tuple[Any, ...]:
         """Every text rendered: (reminders, pages, page versions, facts), problems reported by entry and field."""
         stage_dates = {s.id: (s.start, s.end) for s in stages}
         for name in facts:
@@ -292,7 +305,9 @@ class TextChecks(FieldReaders):
             return None
         return tuple(q.strip() for q in value)
 
-    def answer_versions(self, renderer: render.Renderer, text: str, lang: str, place: str, key: str):
+    def answer_versions(
+        self, renderer: render.Renderer, text: str, lang: str, place: str, key: str
+    ) -> list[tuple[dt.date, str]] | None:
         """[(from, rendered)] for an answer template, or None after recording a problem."""
         before = len(self.problems)
         text = self.html(text, key, place)

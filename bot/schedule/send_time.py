@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.content.formats import zone_abbreviation
@@ -33,7 +34,7 @@ class BadTime(ValueError):
     ``str()`` is a one-line English explanation (the command line prints it).
     """
 
-    def __init__(self, reason: str, message: str, **values):
+    def __init__(self, reason: str, message: str, **values: Any) -> None:
         super().__init__(message)
         self.reason = reason
         self.values = values

@@ -11,7 +11,7 @@ from bot.store.schema import Transaction, open_db
 class StoreBase:
     """One connection to the bot's database; the parts of `Store` build on it."""
 
-    def __init__(self, path: str | os.PathLike, busy_timeout: float | None = None):
+    def __init__(self, path: str | os.PathLike, busy_timeout: float | None = None) -> None:
         self.path = str(path)
         self.db = open_db(self.path, busy_timeout)
         self.conn = self.db.conn
@@ -25,7 +25,7 @@ class StoreBase:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def reopen(self):
+    def reopen(self) -> Self:
         """Another store on the same file (for use from a worker thread; waits up to BUSY_TIMEOUT)."""
         return type(self)(self.path)
 

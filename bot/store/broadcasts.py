@@ -205,7 +205,7 @@ class BroadcastStore(StoreBase):
         )
 
     def create_adhoc(
-        self, *, text: str, roles, ttl: float, areas: Iterable[str] = (), now: float | None = None,
+        self, *, text: str, roles: Iterable[str], ttl: float, areas: Iterable[str] = (), now: float | None = None,
         at: float | None = None,
     ) -> str:  # fmt: skip
         """Record an operator's broadcast due now under a new id ('siaran:7'); returns the id.

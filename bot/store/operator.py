@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
+from typing import Any
 
 from bot.store.base import StoreBase
 from bot.store.rows import Draft, columns, fetch_all, fetch_one
@@ -100,13 +102,13 @@ class OperatorStore(StoreBase):
             (author, *OPEN_DRAFTS),
         )
 
-    def update_draft(self, draft_id: int, **values) -> None:
+    def update_draft(self, draft_id: int, **values: Any) -> None:
         """Set some columns of a draft (names are the code's own, never user input)."""
         values["updated_at"] = time.time()
         sets = ", ".join(f"{k} = ?" for k in values)
         self.conn.execute(f"UPDATE drafts SET {sets} WHERE id = ?", [*values.values(), draft_id])
 
-    def move_draft(self, draft_id: int, from_status: str | tuple[str, ...], to_status: str, **values) -> bool:
+    def move_draft(self, draft_id: int, from_status: str | tuple[str, ...], to_status: str, **values: Any) -> bool:
         """Change a draft's status only if it is still in `from_status`; False if someone got there first.
 
         This compare-and-set is what makes a double-pressed Send, or Send on a preview that was
@@ -134,7 +136,7 @@ class OperatorStore(StoreBase):
 
     # -- the bot's own values --------------------------------------------------------------------
 
-    def meta(self, key: str, default_factory=None) -> str | None:
+    def meta(self, key: str, default_factory: Callable[[], str] | None = None) -> str | None:
         """A value the bot keeps for itself (e.g. its webhook secret), created once if missing."""
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         if row is None and default_factory is not None:

@@ -126,7 +126,7 @@ def fetch_all(conn: sqlite3.Connection, row_type: type[R], sql: str, params: Any
     return [_make(row_type, row) for row in conn.execute(sql, params).fetchall()]
 
 
-def _make(row_type, row):
+def _make(row_type: Any, row: Any) -> Any:
     item = row_type(*row)
     if isinstance(item, Broadcast):
         item = dataclasses.replace(item, silent=bool(item.silent))

@@ -13,6 +13,7 @@ import json
 import os
 import sqlite3
 from pathlib import Path
+from types import TracebackType
 
 import sqlite_utils
 from sqlite_utils import Migrations
@@ -326,17 +327,18 @@ def read_meta(path: str | os.PathLike, key: str, timeout: float = 5.0) -> dict |
 class Transaction:
     """BEGIN IMMEDIATE ... COMMIT, re-entrant (inner blocks join the outer transaction)."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.outer = False
 
-    def __enter__(self):
+    def __enter__(self) -> sqlite3.Connection:
         if not self.conn.in_transaction:
             self.conn.execute("BEGIN IMMEDIATE")
             self.outer = True
         return self.conn
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if self.outer:
             self.conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
-        return False

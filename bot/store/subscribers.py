@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from bot.schedule.areas import audience_sql
 from bot.store.base import StoreBase
@@ -185,7 +185,7 @@ class SubscriberStore(StoreBase):
         ).fetchall()
         return {role: n for role, n in rows}
 
-    def subscriber_stats(self, now: float | None = None, days: int = 14, tz=None) -> dict:
+    def subscriber_stats(self, now: float | None = None, days: int = 14, tz: tzinfo | None = None) -> dict:
         """Figures for /statistik and `stats`: per role, totals, and new subscribers per day.
 
         Days are local days in `tz` (the election's time zone); counts are aggregates only.
@@ -211,7 +211,7 @@ class SubscriberStore(StoreBase):
             "per_day": sorted(per_day.items()),
         }
 
-    def growth_by_role(self, tz=None) -> dict[str, list[tuple]]:
+    def growth_by_role(self, tz: tzinfo | None = None) -> dict[str, list[tuple]]:
         """Cumulative subscribers per role by local join date (for the chart)."""
         series: dict[str, list[tuple]] = {}
         counts: dict[str, int] = {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from datetime import datetime
+from typing import Any
 
 from telegram import (
     CallbackQuery,
@@ -50,7 +51,13 @@ def state_note(language: str, status: str) -> str:
 
 
 async def draft_moved(
-    query, rt: Runtime, language: str, draft_id: int, old: str | tuple[str, ...], new: str, **changes
+    query: CallbackQuery,
+    rt: Runtime,
+    language: str,
+    draft_id: int,
+    old: str | tuple[str, ...],
+    new: str,
+    **changes: Any,
 ) -> bool:
     """Move the draft from `old` to `new` (compare-and-set); if it was not in `old` any more (a
     double press, another operator), the button's answer says what state it is in."""

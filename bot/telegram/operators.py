@@ -12,6 +12,7 @@ button after a restart or two operators pressing at once never send anything twi
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from telegram import (
@@ -80,7 +81,7 @@ async def register_commands(application: Application) -> None:
             log.warning("could not set the operator command menu for %s (has it pressed /start?)", operator)
 
 
-def register(application: Application, admin_ids) -> None:
+def register(application: Application, admin_ids: Collection[int]) -> None:
     """Operator handlers; with no operator ids, none at all (the commands stay unknown)."""
     if not admin_ids:
         return

@@ -42,7 +42,7 @@ async def launch(
 
     def work() -> tuple[str, int]:
         with rt.store.reopen() as store:
-            broadcast_id = store.create_adhoc(text=draft.text, roles=roles, ttl=reports.ADHOC_TTL, areas=refs)
+            broadcast_id = store.create_adhoc(text=draft.text or "", roles=roles, ttl=reports.ADHOC_TTL, areas=refs)
             # Recorded before queuing: a draft with a broadcast is never sent a second time.
             store.update_draft(draft.id, broadcast_id=broadcast_id)
             return broadcast_id, store.enqueue(broadcast_id)

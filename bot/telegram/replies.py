@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from telegram import (
     CallbackQuery,
@@ -57,7 +57,7 @@ def lang(update: Update, context: BotContext) -> str:
     return texts.lang_of(update.effective_user.language_code if update.effective_user else None)
 
 
-async def reply(update: Update, text: str, **kwargs) -> None:
+async def reply(update: Update, text: str, **kwargs: Any) -> None:
     """Reply with ``text``; one longer than a message can be comes as several, the buttons under the last."""
     parts = pages.split(text)
     for part in parts[:-1]:

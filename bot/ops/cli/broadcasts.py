@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from bot.ops.cli.common import (
 )
 from bot.ops.files import BadInput
 from bot.schedule import model as sched
+from bot.store import Store
 
 
 def parse_roles(raw: str) -> list[str]:
@@ -68,7 +70,7 @@ def read_message(path: str) -> str:
 
 
 @operator_command
-def cmd_broadcast(args, settings: cfg.Settings) -> int:
+def cmd_broadcast(args: argparse.Namespace, settings: cfg.Settings) -> int:
     from bot.content import reports
     from bot.delivery.scheduler import enqueue_adhoc
     from bot.ops.demo import plain
@@ -133,7 +135,16 @@ def parse_at(raw: str | None, night: bool, schedule: sched.Schedule) -> datetime
     return at
 
 
-def schedule_broadcast(args, store, schedule: sched.Schedule, text: str, roles, refs, at: datetime, n: int) -> int:
+def schedule_broadcast(
+    args: argparse.Namespace,
+    store: Store,
+    schedule: sched.Schedule,
+    text: str,
+    roles: Iterable[str],
+    refs: list[str],
+    at: datetime,
+    n: int,
+) -> int:
     """`broadcast --at`: confirm, then record the broadcast to be sent at `at` (the running bot starts it)."""
     from bot.content import reports
     from bot.content.operator_texts import zone_of
@@ -163,7 +174,7 @@ def schedule_broadcast(args, store, schedule: sched.Schedule, text: str, roles, 
 
 
 @operator_command
-def cmd_cancel(args, settings: cfg.Settings) -> int:
+def cmd_cancel(args: argparse.Namespace, settings: cfg.Settings) -> int:
     """Cancel a scheduled broadcast before it starts; exit 2, saying why, when it cannot be."""
     from bot.content.operator_texts import zone_of
     from bot.store import ADHOC, DONE, UNFINISHED
@@ -191,7 +202,7 @@ def cmd_cancel(args, settings: cfg.Settings) -> int:
     raise BadInput(f"{b.id} is not scheduled any more ({b.status}); nothing was changed")
 
 
-def follow(store, broadcast_id: str, total: int, timeout: float, interval: float = 0.5) -> int:
+def follow(store: Store, broadcast_id: str, total: int, timeout: float, interval: float = 0.5) -> int:
     """A progress bar until the running bot has finished the broadcast (it polls the outbox every second)."""
     from tqdm import tqdm
 
@@ -232,7 +243,9 @@ def follow(store, broadcast_id: str, total: int, timeout: float, interval: float
             bar.close()
             print(f"Stopped following. {queued}")
             return 0
-    print(summary_line(store.broadcast(broadcast_id)))
+    finished = store.broadcast(broadcast_id)
+    if finished is not None:
+        print(summary_line(finished))
     return 0
 
 

@@ -6,12 +6,14 @@ import argparse
 import getpass
 import os
 import sys
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, tzinfo
 
 from bot import settings as cfg
 from bot.ops import files
 from bot.ops.files import BadInput
 from bot.schedule import model as sched
+from bot.store import Store
 
 # The sub-command action of the top parser; each group module adds its commands to it.
 Commands = argparse._SubParsersAction  # noqa: SLF001 - argparse has no public name for it
@@ -38,7 +40,7 @@ def load_schedule(path: str) -> sched.Schedule:
         raise SystemExit(2) from None
 
 
-def open_store(settings: cfg.Settings):
+def open_store(settings: cfg.Settings) -> Store:
     """The bot's database; it must exist (a mistyped path would otherwise show an empty one)."""
     return files.open_database(settings.database, must_exist=True)
 
@@ -55,14 +57,14 @@ def table(header: list[str], rows: list[list]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def local_time(ts: float | None, tz) -> str:
+def local_time(ts: float | None, tz: tzinfo | None) -> str:
     return datetime.fromtimestamp(ts, tz).strftime("%Y-%m-%d %H:%M:%S %Z") if ts else "-"
 
 
-def operator_command(fn):
+def operator_command(fn: Callable[..., int]) -> Callable[[argparse.Namespace, cfg.Settings], int]:
     """Run an operator command: BadInput becomes its one line on stderr and exit code 2."""
 
-    def run(args, settings: cfg.Settings) -> int:
+    def run(args: argparse.Namespace, settings: cfg.Settings) -> int:
         try:
             return fn(args, settings)
         except BadInput as exc:

@@ -19,7 +19,7 @@ from bot.ops.files import BadInput
 
 
 @operator_command
-def cmd_purge(args, settings: cfg.Settings) -> int:
+def cmd_purge(args: argparse.Namespace, settings: cfg.Settings) -> int:
     schedule = load_schedule(settings.schedule)
     try:
         day = datetime.strptime(args.before, "%Y-%m-%d").date()
@@ -53,7 +53,7 @@ def cmd_purge(args, settings: cfg.Settings) -> int:
 
 
 @operator_command
-def cmd_backup(args, settings: cfg.Settings) -> int:
+def cmd_backup(args: argparse.Namespace, settings: cfg.Settings) -> int:
     from bot.ops import backup
 
     target = args.out
@@ -69,7 +69,7 @@ def cmd_backup(args, settings: cfg.Settings) -> int:
 
 
 @operator_command
-def cmd_restore(args, settings: cfg.Settings) -> int:
+def cmd_restore(args: argparse.Namespace, settings: cfg.Settings) -> int:
     from bot.ops import backup
 
     backup.check_backup(args.file)  # a bad file is refused before the lock is even asked for

@@ -22,7 +22,7 @@ from bot.schedule import model as sched
 
 
 @operator_command
-def cmd_stats(args, settings: cfg.Settings) -> int:
+def cmd_stats(args: argparse.Namespace, settings: cfg.Settings) -> int:
     from bot.content import reports
 
     schedule = load_schedule(settings.schedule)
@@ -91,7 +91,7 @@ def area_table(areas: list[dict], roles: list) -> str:
 
 
 @operator_command
-def cmd_report(args, settings: cfg.Settings) -> int:
+def cmd_report(args: argparse.Namespace, settings: cfg.Settings) -> int:
     from bot.content import reports
     from bot.store import NEVER_STARTED
 
@@ -158,7 +158,7 @@ def about(f: dict, title_chars: int | None = None) -> list[str]:
 
 
 @operator_command
-def cmd_export(args, settings: cfg.Settings) -> int:
+def cmd_export(args: argparse.Namespace, settings: cfg.Settings) -> int:
     from bot.content import reports
     from bot.ops import export
 
@@ -212,7 +212,7 @@ def bot_username(settings: cfg.Settings) -> str:
 
 
 @operator_command
-def cmd_poster(args, settings: cfg.Settings) -> int:
+def cmd_poster(args: argparse.Namespace, settings: cfg.Settings) -> int:
     from bot.ops.poster import deep_link, poster_png
     from bot.schedule.areas import ref_problem
 
@@ -242,7 +242,7 @@ def cmd_poster(args, settings: cfg.Settings) -> int:
     return 0
 
 
-def all_area_posters(args, settings: cfg.Settings, schedule: sched.Schedule) -> int:
+def all_area_posters(args: argparse.Namespace, settings: cfg.Settings, schedule: sched.Schedule) -> int:
     """`poster --all-areas`: every poster is drawn before the first is written, so a bad one writes none."""
     from bot.ops.poster import poster_png
 

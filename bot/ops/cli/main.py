@@ -14,10 +14,11 @@ import os
 import signal
 import sys
 import traceback
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from bot import settings as cfg
 from bot.ops.cli import broadcasts, data, figures, running, schedule_commands
+from bot.ops.cli.common import Commands
 from bot.ops.files import BadInput, Unavailable
 
 log = logging.getLogger("bot")
@@ -37,7 +38,7 @@ def common_options(defaults: bool) -> OneLineParser:
     common = OneLineParser(add_help=False)
     kw: dict = {} if defaults else {"default": argparse.SUPPRESS}
 
-    def add(*flags: str, help: str, **options) -> None:
+    def add(*flags: str, help: str, **options: Any) -> None:
         common.add_argument(*flags, help=help if defaults else argparse.SUPPRESS, **kw, **options)
 
     add("--token", help="bot token (default: TELEGRAM_BOT_TOKEN)")
@@ -56,7 +57,7 @@ def common_options(defaults: bool) -> OneLineParser:
 GLOBAL_OPTIONS = "settings (--env-file, --database, --schedule, -v ...): see `python bot.py --help`"
 
 
-def describe_commands(sub) -> None:
+def describe_commands(sub: Commands) -> None:
     """Each command's --help: its summary on top, and where the settings options are."""
     for choice in sub._choices_actions:  # the summaries `bot.py --help` lists
         command = sub.choices[choice.dest]

@@ -10,6 +10,8 @@ import signal
 import socket
 import sys
 
+from telegram.ext import Application
+
 from bot import settings as cfg
 from bot.ops import files
 from bot.ops.cli.common import (
@@ -24,7 +26,7 @@ from bot.ops.files import BadInput, Unavailable
 log = logging.getLogger(__name__)
 
 
-def cmd_run(args, settings: cfg.Settings) -> int:
+def cmd_run(args: argparse.Namespace, settings: cfg.Settings) -> int:
     if not settings.token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
@@ -40,7 +42,7 @@ def cmd_run(args, settings: cfg.Settings) -> int:
     return 0
 
 
-def serve_until_stopped(application, settings: cfg.Settings) -> None:
+def serve_until_stopped(application: Application, settings: cfg.Settings) -> None:
     """Serve until SIGTERM or SIGINT. A failure to start is BadInput when a setting must change
     (exit 2, so systemd does not restart), Unavailable when a restart may cure it (exit 1)."""
     from telegram.error import BadRequest, InvalidToken, TelegramError
@@ -87,7 +89,7 @@ def serve_until_stopped(application, settings: cfg.Settings) -> None:
 WEBHOOK_BIND_ERRORS = (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL)
 
 
-def cmd_demo(args, settings: cfg.Settings) -> int:
+def cmd_demo(args: argparse.Namespace, settings: cfg.Settings) -> int:
     from bot.ops.demo import run_demo
 
     schedule = load_schedule(settings.schedule)
@@ -96,7 +98,7 @@ def cmd_demo(args, settings: cfg.Settings) -> int:
     )
 
 
-def cmd_health(args, settings: cfg.Settings) -> int:
+def cmd_health(args: argparse.Namespace, settings: cfg.Settings) -> int:
     """One line; exit 0 healthy, 1 not (or no heartbeat), 2 when the database file does not exist."""
     from bot.delivery.health import check
 
@@ -105,7 +107,7 @@ def cmd_health(args, settings: cfg.Settings) -> int:
     return code
 
 
-def cmd_reload(args, settings: cfg.Settings) -> int:
+def cmd_reload(args: argparse.Namespace, settings: cfg.Settings) -> int:
     """Signal the bot on this database to reload its schedule; print the outcome it records."""
     from bot.ops.reload import request
 

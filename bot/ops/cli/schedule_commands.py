@@ -19,9 +19,10 @@ from bot.ops.cli.common import (
 )
 from bot.ops.files import BadInput
 from bot.schedule import model as sched
+from bot.store import Store
 
 
-def cmd_check(args, settings: cfg.Settings) -> int:
+def cmd_check(args: argparse.Namespace, settings: cfg.Settings) -> int:
     schedule = load_schedule(args.file or settings.schedule)
     print(schedule.summary())
     for warning in schedule.warnings:
@@ -47,7 +48,7 @@ def channel_warnings(schedule: sched.Schedule, settings: cfg.Settings) -> list[s
     ]
 
 
-def cmd_preview(args, settings: cfg.Settings) -> int:
+def cmd_preview(args: argparse.Namespace, settings: cfg.Settings) -> int:
     """Every reminder in time order, every page, then the FAQ, as the reader sees them: no token, no database."""
     from bot.content import catalogue, texts
     from bot.content.formats import long_date, plain, time_of_day, zone_abbreviation
@@ -115,7 +116,7 @@ def correction_lines(schedule: sched.Schedule, settings: cfg.Settings) -> list[s
         return [c.describe() for c in pending_corrections(schedule, store)]
 
 
-def cmd_plan(args, settings: cfg.Settings) -> int:
+def cmd_plan(args: argparse.Namespace, settings: cfg.Settings) -> int:
 
     from bot.delivery import plan
 
@@ -154,7 +155,7 @@ def cmd_plan(args, settings: cfg.Settings) -> int:
     return 0
 
 
-def refuse_new_election(store, schedule: sched.Schedule) -> None:
+def refuse_new_election(store: Store, schedule: sched.Schedule) -> None:
     """The next election's schedule is not loaded by a start: its dates would read as corrections."""
     from bot.ops import elections
 
@@ -163,7 +164,7 @@ def refuse_new_election(store, schedule: sched.Schedule) -> None:
         raise BadInput(elections.refusal(reason, schedule.source))
 
 
-def cmd_new_election(args, settings: cfg.Settings) -> int:
+def cmd_new_election(args: argparse.Namespace, settings: cfg.Settings) -> int:
     """Switch the database to the next election: show what happens, confirm, archive, tell subscribers."""
     from bot.ops import elections
 
@@ -201,7 +202,7 @@ def cmd_new_election(args, settings: cfg.Settings) -> int:
 
 
 @operator_command
-def cmd_ics(args, settings: cfg.Settings) -> int:
+def cmd_ics(args: argparse.Namespace, settings: cfg.Settings) -> int:
     from bot.content.ics import schedule_ics
 
     schedule = load_schedule(settings.schedule)
