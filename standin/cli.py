@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import signal
 
 from standin.server import DEFAULT_TOKEN, StandIn
@@ -24,10 +25,8 @@ async def _serve(args: argparse.Namespace) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        try:
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # non-POSIX
             loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # pragma: no cover - non-POSIX
-            pass
     try:
         await stop.wait()
     finally:
@@ -46,8 +45,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fault-delay", type=float, default=15.0, help="seconds a 'timeout' fault holds on")
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args(argv)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(args))
-    except KeyboardInterrupt:  # pragma: no cover
-        pass
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import time
 from collections.abc import Iterable
@@ -145,10 +146,8 @@ class Faults(State):
         if kind == "timeout":
             if getattr(self, "_hang_release", None) is None:
                 self._hang_release = asyncio.Event()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._hang_release.wait(), self.fault_delay)
-            except TimeoutError:
-                pass
             self.hangs_ended = getattr(self, "hangs_ended", 0) + 1
             return CLOSE
         if kind == "drop":

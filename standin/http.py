@@ -9,6 +9,7 @@ the bot's raw rate (bench figure 4b); see bench/README.md.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 from http import HTTPStatus
@@ -174,10 +175,8 @@ class Serving(State):
             pass  # stop() cancels open connections
         finally:
             self._conn_tasks.discard(task)
-            try:
+            with contextlib.suppress(Exception):  # closing an already broken transport
                 writer.close()
-            except Exception:  # closing an already broken transport
-                pass
 
     @staticmethod
     async def _read_chunked(reader: asyncio.StreamReader) -> bytes | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import time
@@ -72,10 +73,8 @@ class ChatMethods(State):
             if result or remaining <= 0 or self._closing:
                 return result
             event = self._update_event
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), remaining)
-            except TimeoutError:
-                pass
 
     def _target_chat(self, params: dict) -> int:
         """chat_id as a number, or a public channel's @name (as Telegram takes it)."""

@@ -86,8 +86,10 @@ def test_area_figures_count_active_subscribers_per_kecamatan_and_role(store):
     assert [(f["id"], f["count"]) for f in figures] == [("kedungwaru", 7), ("ngunut", 2), ("besuki", 1), (None, 2)]
     kedungwaru, ngunut, besuki, nowhere = figures
     assert kedungwaru["roles"] == {"asn": 1, "kades": 1, "pemilih": 5}
-    assert kedungwaru["coverage"] == pytest.approx(3.5) and besuki["coverage"] == pytest.approx(0.1)
-    assert ngunut["coverage"] is None and nowhere["coverage"] is None  # no DPT given: no coverage
+    assert kedungwaru["coverage"] == pytest.approx(3.5)
+    assert besuki["coverage"] == pytest.approx(0.1)
+    assert ngunut["coverage"] is None
+    assert nowhere["coverage"] is None
 
 
 def test_an_area_the_file_no_longer_lists_still_counts(store):
@@ -123,7 +125,8 @@ def test_without_any_dpt_the_text_says_nothing_about_coverage(store):
     plain = area_schedule(AREAS_TOML.replace("voters = 200", "").replace("voters = 1000", ""))
     for lang in formats.LANGS:
         text = operator_texts.stats_text(store.subscriber_stats(), "X", lang, reports.area_figures(store, plain.areas))
-        assert "%" not in text and "DPT" not in text
+        assert "%" not in text
+        assert "DPT" not in text
         assert "Kedungwaru: <b>7</b> (1 · 1 · 5)" in text
 
 
@@ -136,9 +139,13 @@ def test_a_schedule_without_areas_keeps_the_old_reply(store):
 
 
 def test_percent_uses_a_decimal_comma_in_indonesian():
-    assert formats.percent(3.42) == "3,4%" and formats.percent(3.42, "en") == "3.4%"
-    assert formats.percent(0) == "0,0%" and formats.percent(0.01) == "<0,1%" and formats.percent(0.01, "en") == "<0.1%"
-    assert formats.percent(3.42) == "3,4%" and formats.percent(0.01, "en") == "<0.1%"
+    assert formats.percent(3.42) == "3,4%"
+    assert formats.percent(3.42, "en") == "3.4%"
+    assert formats.percent(0) == "0,0%"
+    assert formats.percent(0.01) == "<0,1%"
+    assert formats.percent(0.01, "en") == "<0.1%"
+    assert formats.percent(3.42) == "3,4%"
+    assert formats.percent(0.01, "en") == "<0.1%"
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
@@ -172,7 +179,7 @@ def chart_areas(with_voters: bool = True) -> list[dict]:
          "coverage": reports.coverage(c, v if with_voters else None), "roles": {}}
         for i, n, c, v in rows
     ]  # fmt: skip
-    return figures + [{"id": None, "name": None, "count": 12, "voters": None, "coverage": None, "roles": {}}]
+    return [*figures, {"id": None, "name": None, "count": 12, "voters": None, "coverage": None, "roles": {}}]
 
 
 def area_axis(fig, words):
@@ -199,7 +206,8 @@ def test_the_chart_has_a_per_kecamatan_panel_sorted_by_coverage_lowest_on_top():
     labels = [t.get_text() for t in ax.texts]
     assert labels == ["1,0% · 700", "3,0% · 300", "9,0% · 90", "5"]  # Ngunut: its count, no coverage
     assert ax.get_xlabel() == "Cakupan (% DPT) · tanpa wilayah: 12"
-    assert "Hasil siaran terakhir" in shown and "Pemilih: 891 pelanggan aktif" in shown  # other panels kept
+    assert "Hasil siaran terakhir" in shown
+    assert "Pemilih: 891 pelanggan aktif" in shown
 
 
 def test_without_any_dpt_the_panel_sorts_by_subscribers():
@@ -218,7 +226,7 @@ def test_the_area_panel_speaks_the_operators_language():
     ax = area_axis(fig, words)
     assert ax.get_title(loc="left") == "Coverage per kecamatan (active / DPT)"
     assert ax.get_xlabel() == "Coverage (% of DPT) · no area: 12"
-    assert [t.get_text() for t in ax.texts][0] == "1.0% · 700"
+    assert next(t.get_text() for t in ax.texts) == "1.0% · 700"
 
 
 def test_nineteen_kecamatan_keep_the_picture_phone_wide_and_taller():
@@ -230,7 +238,8 @@ def test_nineteen_kecamatan_keep_the_picture_phone_wide_and_taller():
     data = charts.statistics_png(growth(), [broadcast(i) for i in range(8)], areas=many)
     assert_phone_png(data)
     width, height = png_size(data)
-    assert width == 1080 and 1620 < height <= 3000
+    assert width == 1080
+    assert 1620 < height <= 3000
     assert png_size(charts.statistics_png(growth(), [broadcast(0)], areas=[])) == (1080, 1620)  # no areas: as before
 
 
@@ -292,7 +301,8 @@ async def test_statistik_lists_kecamatan_and_draws_their_panel(tmp_path):
         assert "Ngunut: <b>2</b> (1 · 0 · 1)\n" in text["text"]
         assert "<i>Tanpa wilayah</i>: <b>2</b> (0 · 1 · 1)" in text["text"]
         width, height = png_size(photo["photo"]["data"])
-        assert width == 1080 and height > 1620  # the area panel made it taller
+        assert width == 1080
+        assert height > 1620
         english, _ = await h.say(OP, "/statistik", n=2, language_code="en")
         assert "Kedungwaru: <b>7</b> (1 · 1 · 5), 3.5%" in english["text"]
         assert "<i>No area</i>: <b>2</b> (0 · 1 · 1)" in english["text"]
@@ -318,14 +328,18 @@ def test_bench_figure_7_enqueues_one_kecamatan_by_its_index_and_everybody(tmp_pa
     import sys
 
     spec = importlib.util.spec_from_file_location("bench_for_test", ROOT / "bench" / "bench.py")
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     bench = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, spec.name, bench)  # its dataclasses look themselves up there
     spec.loader.exec_module(bench)
-    assert 7 in bench.parse_only("7") and bench.parse_only(None) == bench.FIGURES
+    assert 7 in bench.parse_only("7")
+    assert bench.parse_only(None) == bench.FIGURES
     res = bench.Results()
     bench.fig_areas(res, tmp_path, {"areas_n": 1_900})
     rows = {row.key: row for row in res.rows}
-    assert set(rows) == {"7a", "7b", "7c"} and all(row.ok for row in rows.values()), res.rows
+    assert set(rows) == {"7a", "7b", "7c"}, res.rows
+    assert all(row.ok for row in rows.values()), res.rows
     assert "(100 rows; index subscribers_area)" in rows["7a"].measured
-    assert "(1,900 rows;" in rows["7b"].measured and "(1,900 rows;" in rows["7c"].measured
+    assert "(1,900 rows;" in rows["7b"].measured
+    assert "(1,900 rows;" in rows["7c"].measured

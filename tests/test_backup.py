@@ -41,7 +41,8 @@ def test_backup_of_a_mistyped_database_is_exit_2_and_writes_nothing(tmp_path):
     add_subscribers(str(tmp_path / "bot.db"), [(1, "asn")])
     result = bot("backup", "--database", str(tmp_path / "bott.db"), "--out", str(tmp_path / "b.db"))
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "bott.db does not exist" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "bott.db does not exist" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bot.db"]  # no backup, no new database
 
 
@@ -50,12 +51,14 @@ def test_backup_is_a_checked_private_copy_and_never_replaces_the_database(tmp_pa
     add_subscribers(str(db), [(1, "asn"), (2, "pemilih")])
     result = bot("backup", "--database", str(db), "--out", str(tmp_path / "b.db"))
     assert result.returncode == 0, result.stderr
-    assert "integrity ok" in result.stdout and "2 subscribers" in result.stdout
+    assert "integrity ok" in result.stdout
+    assert "2 subscribers" in result.stdout
     assert chats(tmp_path / "b.db") == {1, 2}
     assert stat.S_IMODE((tmp_path / "b.db").stat().st_mode) == 0o600
     assert not list(tmp_path.glob(".b.db.*"))  # no temporary file left behind
     refused = bot("backup", "--database", str(db), "--out", str(db))
-    assert refused.returncode == 2 and "the bot's database" in refused.stderr
+    assert refused.returncode == 2
+    assert "the bot's database" in refused.stderr
     assert chats(db) == {1, 2}
 
 
@@ -80,7 +83,8 @@ def test_restore_refuses_a_damaged_file_or_one_that_is_not_a_bot_database(tmp_pa
     for bad, why in [(tmp_path / "damaged.db", "damaged"), (other, "not a bot database"), (tmp_path / "x.db", "not")]:
         result = bot("restore", str(bad), "--database", str(db))
         assert result.returncode == 2, result.stderr
-        assert result.stderr.count("\n") == 1 and why in result.stderr
+        assert result.stderr.count("\n") == 1
+        assert why in result.stderr
     assert chats(db) == {1}
     assert not list(tmp_path.glob("bot.db.replaced-*"))
 
@@ -95,9 +99,8 @@ def test_restore_is_refused_while_a_bot_holds_the_database(tmp_path):
     finally:
         held.release()
     assert result.returncode == 2
-    assert (
-        f"in use by `bot.py run` (PID {os.getpid()})" in result.stderr and "stop it before restoring" in result.stderr
-    )
+    assert f"in use by `bot.py run` (PID {os.getpid()})" in result.stderr
+    assert "stop it before restoring" in result.stderr
     assert chats(db) == {2}
 
 
@@ -122,7 +125,8 @@ def test_restore_keeps_the_replaced_database_with_its_wal_and_installs_the_backu
     result = bot("restore", str(backup), "--database", str(db))
     assert result.returncode == 0, result.stderr
     kept = list(tmp_path.glob("bot.db.replaced-*"))
-    assert len(kept) == 1 and f"kept as {kept[0]}" in result.stdout
+    assert len(kept) == 1
+    assert f"kept as {kept[0]}" in result.stdout
     assert chats(kept[0]) == {1, 2, 3}  # the -wal's subscriber folded in
     assert stat.S_IMODE(kept[0].stat().st_mode) == stat.S_IMODE(db.stat().st_mode) == 0o600
     assert chats(db) == {1}  # the old -wal was not replayed into the restored file
@@ -181,7 +185,8 @@ def test_backup_into_a_folder_and_the_replaced_database_are_named_in_the_electio
     assert first.returncode == second.returncode == 0, first.stderr + second.stderr
     stamps = {f"{t:%Y-%m-%dT%H%M}WITA" for t in (before, after)}
     names = sorted(p.name for p in folder.iterdir())
-    assert len(names) == 2 and {n.removesuffix(".db").removesuffix("-2").removeprefix("bot-") for n in names} <= stamps
+    assert len(names) == 2
+    assert {n.removesuffix(".db").removesuffix("-2").removeprefix("bot-") for n in names} <= stamps
     assert f"written to {folder / names[0]} " in first.stdout + second.stdout
     restored = cli_runner.bot("restore", str(folder / names[0]), *flags)
     assert restored.returncode == 0, restored.stderr
@@ -227,7 +232,8 @@ async def test_backup_mid_broadcast_delete_restore_restart_delivers_everyone(tmp
         await scene.standin.wait_for(lambda: scene.delivered() >= 60, timeout=30)
         # While it sends: the copy is consistent although the bot writes throughout.
         code, out = await run_cli("backup", "--database", str(scene.db), "--out", str(tmp_path / "live.db"))
-        assert code == 0 and "integrity ok" in out, out
+        assert code == 0, out
+        assert "integrity ok" in out, out
         assert deliveries(tmp_path / "live.db").get("pending", 0) > 0  # taken mid-broadcast
         # The last backup before the database is lost: the bot is frozen (as a dying machine would be),
         # so nothing is sent between this copy and the loss; what is in flight is all that can repeat.
@@ -241,7 +247,8 @@ async def test_backup_mid_broadcast_delete_restore_restart_delivers_everyone(tmp
         for lost in tmp_path.glob("bot.db*"):
             lost.unlink()
         code, out = await run_cli("restore", str(tmp_path / "last.db"), "--database", str(scene.db))
-        assert code == 0 and "Restored" in out, out
+        assert code == 0, out
+        assert "Restored" in out, out
         bot = await scene.start_bot(rate=60)
         everyone = {chat for chat, _ in PEOPLE}
         await scene.standin.wait_for(lambda: {m["chat_id"] for m in scene.standin.messages} >= everyone, timeout=60)

@@ -60,7 +60,8 @@ def test_cli_ics_poster_and_purge(tmp_path, soon):
     assert result.returncode == 0, result.stderr
     assert "Deleted 2 delivery records" in result.stdout
     store = Store(db)
-    assert store.deliveries_of(1) == [] and store.broadcast("lama").n_sent == 2
+    assert store.deliveries_of(1) == []
+    assert store.broadcast("lama").n_sent == 2
     store.close()
     assert bot("purge", "--before", "kemarin", "--database", str(db)).returncode == 2
 

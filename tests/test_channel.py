@@ -41,13 +41,16 @@ def test_a_bad_channel_is_one_clear_line(value):
     with pytest.raises(cfg.SettingsError) as exc:
         cfg.load(environ={"BOT_CHANNEL_ID": value}, env_file=None)
     message = str(exc.value)
-    assert "\n" not in message and message.startswith("BOT_CHANNEL_ID") and repr(value) in message
+    assert "\n" not in message
+    assert message.startswith("BOT_CHANNEL_ID")
+    assert repr(value) in message
 
 
 def test_a_bad_channel_flag_exits_2_with_one_line():
     result = bot("check", "config/pilkada2024.toml", "--channel-id", "kanal")
     assert result.returncode == 2
-    assert result.stderr.strip().count("\n") == 0 and "BOT_CHANNEL_ID (--channel-id)" in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert "BOT_CHANNEL_ID (--channel-id)" in result.stderr
 
 
 def test_channel_number_only_for_numeric_ids():
@@ -84,7 +87,9 @@ def test_the_default_schedule_posts_public_announcements_only():
     assert {"jelang-kampanye", "jelang-masa-tenang", "malam-sebelum-pencoblosan", "tps-hari-h"} <= posted
     for r in s.reminders:
         if r.channel:  # for everybody, not a role's neutrality reminder
-            assert set(r.roles) == set(sched.ROLES) and not r.areas and "netralitas" not in r.id
+            assert set(r.roles) == set(sched.ROLES)
+            assert not r.areas
+            assert "netralitas" not in r.id
 
 
 def test_check_warns_about_channel_reminders_when_no_channel_is_set(tmp_path, soon):
@@ -100,10 +105,14 @@ def test_check_warns_about_channel_reminders_when_no_channel_is_set(tmp_path, so
     result = bot("check", str(path), "--database", str(tmp_path / "none.db"))
     assert result.returncode == 0, result.stderr  # the file is valid: a warning, not a problem
     [line] = [x for x in result.stderr.splitlines() if "channel" in x]
-    assert line.startswith("warning:") and "BOT_CHANNEL_ID" in line and "umum" in line and "biasa" not in line
+    assert line.startswith("warning:")
+    assert "BOT_CHANNEL_ID" in line
+    assert "umum" in line
+    assert "biasa" not in line
     for env in ({"BOT_CHANNEL_ID": "@nama_kanal"}, {"BOT_CHANNEL_ID": str(CHANNEL)}):
         result = bot("check", str(path), "--database", str(tmp_path / "none.db"), env=env)
-        assert result.returncode == 0 and "channel" not in result.stderr, result.stderr
+        assert result.returncode == 0, result.stderr
+        assert "channel" not in result.stderr, result.stderr
 
 
 # -- the outbox --------------------------------------------------------------------------------
@@ -234,7 +243,8 @@ async def test_a_channel_reminder_reaches_subscribers_and_the_channel_once(tmp_p
         await h.standin.wait_for(lambda: h.runtime.scheduler.reminder_jobs() == [], timeout=5)
         assert h.texts_to(CHANNEL) == ["untuk semua"]
     channel_posts = [m for m in h.standin.messages if m["chat_id"] == CHANNEL]
-    assert len(channel_posts) == 1 and channel_posts[0]["method"] == "sendMessage"
+    assert len(channel_posts) == 1
+    assert channel_posts[0]["method"] == "sendMessage"
     report = bot("report", "umum", "--database", h.db_path)
     assert report.returncode == 0, report.stderr
     assert f"{CHANNEL}: sent" in report.stdout
@@ -252,9 +262,11 @@ def test_the_channel_copy_names_the_bot_after_each_command():
 def test_the_default_channel_posts_point_readers_to_the_bot():
     s = loading.load("config/pilkada2024.toml")
     eve = next(r for r in s.reminders if r.id == "malam-sebelum-pencoblosan")
-    assert eve.channel and "ketik /tps." in eve.text
+    assert eve.channel
+    assert "ketik /tps." in eve.text
     posted = texts.channel_text(eve.text, "kpu_tulungagung_bot")
-    assert "ketik /tps di @kpu_tulungagung_bot." in posted and telegram_html.check(posted) is None
+    assert "ketik /tps di @kpu_tulungagung_bot." in posted
+    assert telegram_html.check(posted) is None
 
 
 def test_check_refuses_a_channel_reminder_whose_channel_copy_would_be_too_long(soon):
@@ -269,7 +281,8 @@ def test_check_refuses_a_channel_reminder_whose_channel_copy_would_be_too_long(s
         if channel:
             [line] = found
             assert line.startswith('reminder "umum": field "text": the channel\'s copy')
-            assert "would be 4,390 characters in Indonesian" in line and line.endswith("shorten it")
+            assert "would be 4,390 characters in Indonesian" in line
+            assert line.endswith("shorten it")
         else:
             assert found == []
 
@@ -293,7 +306,8 @@ async def test_an_at_name_is_resolved_with_get_chat_and_remembered(tmp_path, soo
         assert h.texts_to(CHANNEL) == ["untuk semua"]
         assert h.standin.calls["getChat"] == 1
         assert h.runtime.scheduler.channel == CHANNEL
-        assert h.store.meta("channel") is not None and str(CHANNEL) in h.store.meta("channel")
+        assert h.store.meta("channel") is not None
+        assert str(CHANNEL) in h.store.meta("channel")
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING and r.name == "bot.delivery.channel"]
 
 
@@ -305,7 +319,8 @@ async def test_an_unknown_at_name_is_logged_once_and_subscribers_still_get_their
         assert (umum.total, umum.n_sent) == (3, 3)
         assert h.runtime.scheduler.channel is None
     warnings = [r for r in caplog.records if r.name == "bot.delivery.channel" and r.levelno == logging.WARNING]
-    assert len(warnings) == 1 and "@tidak_ada" in warnings[0].getMessage()
+    assert len(warnings) == 1
+    assert "@tidak_ada" in warnings[0].getMessage()
     assert h.standin.calls["getChatMember"] == 0
 
 
@@ -322,7 +337,8 @@ async def test_a_bot_that_is_not_an_admin_is_logged_once_and_keeps_running(tmp_p
     warnings = [
         r.getMessage() for r in caplog.records if r.name == "bot.delivery.channel" and r.levelno == logging.WARNING
     ]
-    assert len(warnings) == 1 and "not an administrator" in warnings[0], warnings
+    assert len(warnings) == 1, warnings
+    assert "not an administrator" in warnings[0], warnings
     assert h.standin.calls["getChatMember"] == 1
 
 

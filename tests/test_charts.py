@@ -27,7 +27,8 @@ def png_size(data: bytes) -> tuple[int, int]:
     """Width and height from the IHDR chunk, which must come first and carry a valid CRC."""
     assert data[:8] == PNG_SIGNATURE
     length, kind = struct.unpack(">I4s", data[8:16])
-    assert kind == b"IHDR" and length == 13
+    assert kind == b"IHDR"
+    assert length == 13
     body = data[16 : 16 + length]
     (crc,) = struct.unpack(">I", data[16 + length : 20 + length])
     assert crc == zlib.crc32(kind + body)
@@ -133,7 +134,8 @@ def test_day_ticks_stay_few_and_on_whole_days():
     assert charts._day_ticks(0, 0) == [0]
     for span in (1, 5, 6, 13, 40, 100, 400, 2000):
         ticks = charts._day_ticks(0, span)
-        assert ticks[0] == 0 and len(ticks) <= 6
+        assert ticks[0] == 0
+        assert len(ticks) <= 6
         assert all(isinstance(t, int) and 0 <= t <= span for t in ticks)
 
 
@@ -190,7 +192,8 @@ def test_bars_carry_the_reminder_title_and_day_never_a_cut_id():
                       "Ralat: Pemungutan suara"]  # fmt: skip
     bars = [dict(broadcast(n), label=label, day=date(2024, 11, 20 + n)) for n, label in enumerate(labels)]
     shown = drawn(charts.figure(growth(), bars))
-    assert "Besok Kita Memilih! · 20 Nov" in shown and "Siaran 3 · 22 Nov" in shown
+    assert "Besok Kita Memilih! · 20 Nov" in shown
+    assert "Siaran 3 · 22 Nov" in shown
     assert not any("…" in t or "malam-sebelum" in t for t in shown)
 
 
@@ -234,7 +237,9 @@ def test_labels_are_in_the_operators_language():
 
     indonesian, english = shown("id"), shown("en")
     for word in ("Hasil siaran terakhir", "Jumlah pesan", "Tanggal", "pelanggan aktif", "Okt", "Terkirim"):
-        assert word in indonesian and word not in english
+        assert word in indonesian
+        assert word not in english
     for word in ("Latest broadcast results", "Messages", "Date", "active subscribers", "Oct", "Sent"):
-        assert word in english and word not in indonesian
+        assert word in english
+        assert word not in indonesian
     assert "Village head / official: " in english

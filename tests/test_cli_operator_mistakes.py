@@ -19,7 +19,8 @@ def test_options_before_the_command_count_like_options_after_it(tmp_path):
         assert result.returncode == 2, (args, result.stdout, result.stderr)
         assert result.stderr.strip() == f"database {missing} does not exist (set BOT_DATABASE or --database)"
     result = bot("--schedule", str(tmp_path / "none.toml"), "check")
-    assert result.returncode == 2 and "none.toml" in result.stderr
+    assert result.returncode == 2
+    assert "none.toml" in result.stderr
 
 
 def test_purge_of_a_mistyped_database_leaves_no_folder_or_lock_file(tmp_path):
@@ -55,4 +56,5 @@ def test_plan_and_rencana_leave_out_reminders_that_already_went_out(tmp_path):
     ]
     store.close()
     assert first.id in everything
-    assert first.id not in upcoming and upcoming == everything[1:]
+    assert first.id not in upcoming
+    assert upcoming == everything[1:]

@@ -122,11 +122,14 @@ async def test_a_second_bot_on_the_same_database_exits_2_naming_the_first_and_a_
             second = await bots.start("--database", str(place / "bot.db"))  # the same file, spelled otherwise
             assert await asyncio.wait_for(second.wait(), 30) == 2
             line = bots.log(1).read_text().strip()
-            assert "\n" not in line and f"PID {first.pid}" in line and "bot.db" in line
+            assert "\n" not in line
+            assert f"PID {first.pid}" in line
+            assert "bot.db" in line
             assert standin.calls["getMe"] == get_me  # it never talked to Telegram
 
             purge = await asyncio.to_thread(bot_in, place, "purge", "--before", "2025-03-01", "--yes")
-            assert purge.returncode == 2 and f"PID {first.pid}" in one_line(purge)
+            assert purge.returncode == 2
+            assert f"PID {first.pid}" in one_line(purge)
 
             first.send_signal(signal.SIGKILL)  # the lock dies with its holder
             await first.wait()
@@ -151,12 +154,15 @@ async def test_a_second_bot_through_a_hard_link_to_the_database_exits_2_naming_t
             second = await bots.start("--database", str(place / "hl" / "bot.db"))
             assert await asyncio.wait_for(second.wait(), 30) == 2
             line = bots.log(1).read_text().strip()
-            assert "\n" not in line and f"PID {first.pid}" in line and "hard link" in line
+            assert "\n" not in line
+            assert f"PID {first.pid}" in line
+            assert "hard link" in line
             assert standin.calls["getMe"] == get_me  # it never talked to Telegram
             restore = await asyncio.to_thread(
                 bot_in, place, "restore", "--database", str(place / "hl" / "bot.db"), str(place / "copy.db")
             )
-            assert restore.returncode == 2 and f"PID {first.pid}" in one_line(restore)
+            assert restore.returncode == 2
+            assert f"PID {first.pid}" in one_line(restore)
         finally:
             await bots.close()
 
@@ -192,9 +198,12 @@ async def test_the_token_is_in_no_output_of_a_command_that_talks_to_telegram(pla
     assert TOKEN not in result.stdout + result.stderr
     line = one_line(result)
     if telegram == "refuses the token":
-        assert result.returncode == 2 and "refused the token" in line and "TELEGRAM_BOT_TOKEN" in line
+        assert result.returncode == 2
+        assert "refused the token" in line
+        assert "TELEGRAM_BOT_TOKEN" in line
     else:  # a restart may cure it: exit 1, so systemd tries again
-        assert result.returncode == 1 and "127.0.0.1" in line
+        assert result.returncode == 1
+        assert "127.0.0.1" in line
     assert not (place / "asn.png").exists()
 
 
@@ -244,7 +253,8 @@ def test_out_replaces_a_file_whole_so_a_reader_of_the_old_one_sees_it_intact(pla
         result = bot_in(place, *OUTPUTS[command], "--out", "hasil.bin")
         assert result.returncode == 0, result.stderr
         assert reader.read() == b"old figures\n" * 1000
-    assert out.read_bytes() != b"old figures\n" * 1000 and out.stat().st_size > 0
+    assert out.read_bytes() != b"old figures\n" * 1000
+    assert out.stat().st_size > 0
     assert sorted(p.name for p in place.iterdir() if p.name.startswith(".hasil")) == []  # no temporary left
 
 
@@ -290,7 +300,8 @@ def test_a_database_that_cannot_be_used_is_one_line_and_exit_2(place, command, m
     result = bot_in(place, command, "--database", database, env=env)
     assert result.returncode == 2
     line = one_line(result)
-    assert database in line and words in line
+    assert database in line
+    assert words in line
 
 
 @pytest.mark.parametrize(
@@ -318,7 +329,8 @@ def test_a_setting_the_bot_cannot_use_is_one_line_and_exit_2(place, env, words):
 
 def test_a_rate_given_as_a_flag_is_checked_too(place):
     result = bot_in(place, "stats", "--rate-limit", "nan")
-    assert result.returncode == 2 and "BOT_RATE_LIMIT (--rate-limit)" in one_line(result)
+    assert result.returncode == 2
+    assert "BOT_RATE_LIMIT (--rate-limit)" in one_line(result)
 
 
 @pytest.mark.parametrize("raw", ["nan", "inf", "-inf", "0", "-3"])
@@ -347,7 +359,8 @@ async def test_a_webhook_port_in_use_is_one_line_naming_the_port_and_exit_2(plac
             result = await asyncio.to_thread(bot_in, place, "run", env=env)
     assert result.returncode == 2
     line = one_line(result)
-    assert f"127.0.0.1:{port}" in line and "BOT_WEBHOOK_PORT" in line
+    assert f"127.0.0.1:{port}" in line
+    assert "BOT_WEBHOOK_PORT" in line
 
 
 @pytest.mark.parametrize(
@@ -360,9 +373,11 @@ async def test_a_webhook_port_in_use_is_one_line_naming_the_port_and_exit_2(plac
 )
 def test_a_mistyped_command_line_is_one_line_with_where_to_look(argv, said):
     result = bot(*argv)
-    assert result.returncode == 2 and result.stdout == ""
+    assert result.returncode == 2
+    assert result.stdout == ""
     [line] = result.stderr.splitlines()
-    assert line.startswith(said) and line.endswith("--help)")
+    assert line.startswith(said)
+    assert line.endswith("--help)")
 
 
 REAL_SHAPED_TOKEN = "7712345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
@@ -392,9 +407,11 @@ async def test_a_gateway_that_echoes_the_url_encoded_token_leaks_nothing_and_say
         result = await asyncio.to_thread(bot_in, place, "run", env=env)
     output = result.stdout + result.stderr
     secret = REAL_SHAPED_TOKEN.split(":")[1]
-    assert secret not in output and secret.lower() not in output.lower()
+    assert secret not in output
+    assert secret.lower() not in output.lower()
     line = one_line(result)
-    assert result.returncode in (1, 2) and "127.0.0.1" in line
+    assert result.returncode in (1, 2)
+    assert "127.0.0.1" in line
 
 
 @pytest.mark.parametrize("form", [quote(REAL_SHAPED_TOKEN, safe=""), quote(REAL_SHAPED_TOKEN, safe="").lower()])
@@ -405,7 +422,7 @@ def test_the_url_encoded_token_is_redacted_in_upper_and_lower_case(form):
 
 
 @pytest.mark.parametrize(
-    "variable, url",
+    ("variable", "url"),
     [
         ("BOT_PROXY", "http://kpu:Sup3rS3cretPw@proxy.kantor:notaport"),
         ("BOT_PROXY", "socks5://kpu:Sup3rS3cretPw@proxy.kantor:1080"),
@@ -417,7 +434,9 @@ def test_a_bad_proxy_url_is_refused_in_one_line_without_its_password(place, vari
     result = bot_in(place, "run", env={"TELEGRAM_BOT_TOKEN": TOKEN, variable: url, "NO_PROXY": ""})
     assert "Sup3rS3cretPw" not in result.stdout + result.stderr
     line = one_line(result)
-    assert result.returncode == 2 and variable in line and "kpu:***@proxy" in line
+    assert result.returncode == 2
+    assert variable in line
+    assert "kpu:***@proxy" in line
 
 
 # --- a database that is not the bot's, and a path that does not exist ----------------------------
@@ -456,9 +475,11 @@ def test_a_command_refuses_an_sqlite_file_that_is_not_the_bots_and_adds_no_table
         "database other.db is not a bot database (no table broadcasts, deliveries, meta, subscribers): "
         "set BOT_DATABASE (or --database) to the bot's file"
     )
-    assert tables(other) == ["inventaris"] and other.read_bytes() == before
+    assert tables(other) == ["inventaris"]
+    assert other.read_bytes() == before
     assert sorted(p.name for p in place.iterdir() if p.name.startswith("other.db")) == ["other.db"]
-    assert not (place / "angka").exists() and not (place / "cadangan.db").exists()
+    assert not (place / "angka").exists()
+    assert not (place / "cadangan.db").exists()
 
 
 @pytest.mark.parametrize("command", sorted(READERS))
@@ -466,7 +487,8 @@ def test_a_command_on_a_database_that_does_not_exist_creates_none(place, command
     (place / "pesan.html").write_text("Halo", encoding="utf-8")
     result = bot_in(place, *READERS[command], "--database", "data/typo.db")
     if command == "plan":  # plans with no recipients, and says so
-        assert result.returncode == 0 and "no database at data/typo.db yet" in result.stdout
+        assert result.returncode == 0
+        assert "no database at data/typo.db yet" in result.stdout
     else:
         assert result.returncode == 2
         assert one_line(result) == "database data/typo.db does not exist (set BOT_DATABASE or --database)"

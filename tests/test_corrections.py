@@ -74,7 +74,7 @@ async def test_a_changed_stage_date_sends_one_correction_to_those_told(tmp_path,
         )
         await h.start_bot(moved)
         await h.standin.wait_for(lambda: all(any("Ralat" in t for t in h.texts_to(c)) for c, _ in told), 15)
-        correction = [t for t in h.texts_to(300) if "Ralat" in t][0]
+        correction = next(t for t in h.texts_to(300) if "Ralat" in t)
         assert "<s>Rabu, 25 September – Sabtu, 23 November 2030</s>" in correction
         assert "<b>Sabtu, 28 September – Sabtu, 23 November 2030</b>" in correction
         await h.stop_bot()

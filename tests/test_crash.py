@@ -107,7 +107,8 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_everyone(tmp_path):
         bot.send_signal(signal.SIGTERM)
         await asyncio.wait_for(bot.wait(), 10)
         row, _ = scene.figures()
-        assert row.n_sent + row.n_failed == len(PEOPLE) and row.n_failed == 0
+        assert row.n_sent + row.n_failed == len(PEOPLE)
+        assert row.n_failed == 0
         assert row.n_resumed == in_flight  # the restart counted what was in flight
         assert scene.standin.dup_count() <= in_flight  # the only duplicates: requests in flight at the kill
         assert 0 < in_flight <= concurrency_for(80)  # killed mid-flight; bounded by the engine's concurrency

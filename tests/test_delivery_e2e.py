@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import time
 
@@ -39,7 +40,8 @@ async def test_every_copy_arrives_despite_faults_and_429s(tmp_path, soon):
         faults = h.standin.faults
         assert sum(faults.values()) > 10, faults  # faults were injected
         assert all(n >= 1 for n in counts.values()), "somebody got nothing"
-        assert b.n_sent == 300 and b.n_failed == 0, summary_line(b)
+        assert b.n_sent == 300, summary_line(b)
+        assert b.n_failed == 0, summary_line(b)
         # A copy goes twice only where the answer was lost after Telegram took the message:
         duplicates = sum(n - 1 for n in counts.values())
         assert duplicates <= faults["drop"] + faults["timeout"]
@@ -78,7 +80,8 @@ async def test_a_group_and_its_supergroup_both_subscribed_merge_and_get_one_copy
         b = await finished(h, "b")
         assert h.texts_to(-1006001) == ["satu saja"]
         assert (b.n_sent, b.n_cancelled, b.n_failed) == (1, 1, 0), summary_line(b)
-        assert h.store.subscriber(-6001) is None and h.store.subscriber(-1006001).role == "kades"
+        assert h.store.subscriber(-6001) is None
+        assert h.store.subscriber(-1006001).role == "kades"
         stuck = h.store.conn.execute("SELECT count(*) FROM deliveries WHERE status = 'sending'").fetchone()[0]
         assert stuck == 0
 
@@ -149,14 +152,16 @@ async def test_a_long_flood_wait_is_told_once_named_by_health_and_replies_do_not
         held = sum(m["text"] == "tertahan" for m in h.standin.messages)
         started = time.monotonic()
         [reply] = await h.say(60, "/jadwal")
-        assert "Jadwal" in reply["text"] and time.monotonic() - started < 5
+        assert "Jadwal" in reply["text"]
+        assert time.monotonic() - started < 5
         assert sum(m["text"] == "tertahan" for m in h.standin.messages) == held  # broadcasts do wait
         await h.standin.wait_for(lambda: "flood-wait" in health.check(h.db_path)[1], timeout=15)
         assert cli.main(["health", "--database", h.db_path]) == 1
         assert "Telegram flood-wait: 150 s pause until" in capsys.readouterr().out
         assert sum("Telegram meminta jeda" in t for t in h.texts_to(77)) == 1
     warnings = [r for r in caplog.records if "Telegram asked for a pause of 150 s" in r.getMessage()]
-    assert len(warnings) == 1 and warnings[0].levelno == logging.WARNING
+    assert len(warnings) == 1
+    assert warnings[0].levelno == logging.WARNING
 
 
 async def test_progress_is_recorded_in_the_database(tmp_path, soon):
@@ -165,7 +170,8 @@ async def test_progress_is_recorded_in_the_database(tmp_path, soon):
         h.runtime.engine.progress_interval = 0.5
         await h.standin.wait_for(lambda: getattr(h.store.broadcast("b"), "progress_at", None), timeout=10)
         row = h.store.broadcast("b")
-        assert row.rate > 5 and row.eta > time.time()
+        assert row.rate > 5
+        assert row.eta > time.time()
         assert 0 < row.n_sent < 60
 
 
@@ -176,11 +182,13 @@ async def test_a_429_holds_every_send_for_retry_after_then_resumes_without_loss(
         h.standin.fail_next(1, status=429, retry_after=2)
         b = await finished(h, "b", timeout=30)
         times = sorted(m["time"] for m in h.standin.messages if m["text"] == "sabar")
-        assert len(times) == 30 and h.standin.dup_count() == 0
-        assert b.n_sent == 30 and b.n_retries == 1
+        assert len(times) == 30
+        assert h.standin.dup_count() == 0
+        assert b.n_sent == 30
+        assert b.n_retries == 1
         assert h.standin.answers.get(429) == 1
         # every send waited: at 20/s the copies are 0.05 s apart, except across the 2-second hold
-        gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+        gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
         assert max(gaps) >= 1.9
         assert sorted(gaps)[-2] < 1.0
 
@@ -194,7 +202,8 @@ async def test_server_errors_are_retried_a_bounded_number_of_times_then_failed(t
         b = await finished(h, "b", timeout=30)
         assert (b.n_sent, b.n_failed) == (0, 1)
         [row] = h.store.deliveries_of(1000)
-        assert row["status"] == "failed" and "Bad Gateway" in row["last_error"]
+        assert row["status"] == "failed"
+        assert "Bad Gateway" in row["last_error"]
         assert h.standin.calls["sendMessage"] == 3  # bounded: three attempts, no more
 
 

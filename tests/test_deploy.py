@@ -46,10 +46,12 @@ def test_the_unit_is_notify_with_a_watchdog_the_heartbeat_can_feed_and_reload_by
     heartbeat = Heartbeat(lambda: None, lambda: (None, None)).interval  # type: ignore[arg-type, return-value]
     assert heartbeat * 3 <= watchdog  # a beat or two may be late without a restart
     assert unit["ExecReload"] == ["/bin/kill -HUP $MAINPID"]
-    assert unit["RestartPreventExitStatus"] == ["2"] and unit["Restart"] == ["on-failure"]
+    assert unit["RestartPreventExitStatus"] == ["2"]
+    assert unit["Restart"] == ["on-failure"]
     assert "AF_INET" in unit["RestrictAddressFamilies"][0].split()  # Telegram is on the internet
     assert "AF_UNIX" in unit["RestrictAddressFamilies"][0].split()  # the notify socket
-    assert "IPAddressDeny" not in unit and "PrivateNetwork" not in unit
+    assert "IPAddressDeny" not in unit
+    assert "PrivateNetwork" not in unit
 
 
 # What the main unit may have that the backup unit must not copy: it talks to Telegram and systemd.
@@ -126,7 +128,8 @@ def test_notify_sends_to_an_abstract_socket(listener, monkeypatch):
     assert sock.recv(4096) == b"READY=1\nSTATUS=serving"
     assert systemd.reloading()
     first, second = sock.recv(4096).decode().split("\n")
-    assert first == "RELOADING=1" and re.fullmatch(r"MONOTONIC_USEC=\d+", second)
+    assert first == "RELOADING=1"
+    assert re.fullmatch(r"MONOTONIC_USEC=\d+", second)
 
 
 def test_notify_sends_to_a_socket_file(tmp_path, monkeypatch):

@@ -78,7 +78,8 @@ def dev() -> list[dict]:
 
 
 def test_id_list_is_the_contract():
-    assert len(FAQ_IDS) == 36 and len(set(FAQ_IDS)) == 36
+    assert len(FAQ_IDS) == 36
+    assert len(set(FAQ_IDS)) == 36
 
 
 @pytest.mark.parametrize("path", [HELDOUT, DEV], ids=lambda p: p.name)
@@ -87,7 +88,8 @@ def test_entries_well_formed(path: Path):
     for n, q in enumerate(entries, 1):
         where = f"{path.name} [[q]] #{n}"
         assert set(q) == {"text", "expect", "lang"}, where
-        assert isinstance(q["text"], str) and q["text"].strip(), where
+        assert isinstance(q["text"], str), where
+        assert q["text"].strip(), where
         assert q["expect"] == "" or q["expect"] in FAQ_IDS, f"{where}: unknown id {q['expect']!r}"
         assert q["lang"] in ("id", "en"), where
     dupes = [t for t, c in Counter(_norm(q["text"]) for q in entries).items() if c > 1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -54,7 +55,8 @@ def problems(text: str) -> list[str]:
 
 def test_an_answer_names_the_stage_date_and_follows_dated_facts():
     [entry] = parse(HEAD + FAQ).faq
-    assert entry.id == "kapan" and entry.questions == ("kapan pemungutan suara?", "kapan nyoblos")
+    assert entry.id == "kapan"
+    assert entry.questions == ("kapan pemungutan suara?", "kapan nyoblos")
     assert entry.answer("id", dt.date(2024, 11, 1)) == "Pemungutan suara: <b>Rabu, 27 November 2024</b>."
     assert entry.answer("id", dt.date(2024, 11, 21)).endswith("2024</b> (hari libur).")
     assert entry.answer("en", dt.date(2024, 11, 22)) == "Voting day: <b>Wednesday, 27 November 2024</b> (a holiday)."
@@ -65,7 +67,8 @@ def test_an_answer_names_the_stage_date_and_follows_dated_facts():
 def test_an_entry_without_english_answers_in_indonesian():
     text = HEAD + '[[faq]]\nid = "a"\nquestions = ["apa"]\nanswer = "Jawab"\n'
     [entry] = parse(text).faq
-    assert entry.answer("en") == "Jawab" and entry.phrasings("en") == ("apa",)
+    assert entry.answer("en") == "Jawab"
+    assert entry.phrasings("en") == ("apa",)
 
 
 @pytest.mark.parametrize(
@@ -90,7 +93,7 @@ def test_the_office_phone_of_the_schedule_follows_the_contact_line_and_a_bad_one
     from bot.content import texts
     from bot.schedule import model as sched
 
-    text = open("config/pilkada2024.toml", encoding="utf-8").read()
+    text = Path("config/pilkada2024.toml").read_text(encoding="utf-8")
     with_phone = text.replace('tps_close = "13:00"\n', 'tps_close = "13:00"\nphone = "0355 123456"\n', 1)
     schedule = loading.parse(with_phone)
     assert schedule.election.phone == "0355 123456"

@@ -99,7 +99,8 @@ def test_one_all_day_event_per_stage(default):
     for stage in default.stages:
         event = by_id[stage.id]
         start, end = event["DTSTART"].dt, event["DTEND"].dt
-        assert type(start) is dt.date and type(end) is dt.date, stage.id
+        assert type(start) is dt.date, stage.id
+        assert type(end) is dt.date, stage.id
         assert start == stage.start
         assert end == stage.end + dt.timedelta(days=1)
         assert str(event["SUMMARY"]) == stage.name

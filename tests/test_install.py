@@ -65,7 +65,8 @@ def test_make_rebuilds_a_venv_made_by_an_old_python_and_reuses_a_good_one(tmp_pa
     stamp.touch()
     os.utime(stamp, (2e9, 2e9))  # newer than requirements.txt: only the version makes it stale
     planned = make(tmp_path, "-n", "check").stdout
-    assert "rebuilding it" in planned and "-m venv .venv" in planned
+    assert "rebuilding it" in planned
+    assert "-m venv .venv" in planned
     fake_python(tmp_path / ".venv" / "bin" / "python", "3.12.3", new_enough=True)
     planned = make(tmp_path, "-n", "check").stdout
     assert planned.strip() == ".venv/bin/python bot.py check"
@@ -129,7 +130,8 @@ def test_runtime_requirements_hold_no_test_tools_and_dev_requirements_include_th
     assert all(re.fullmatch(r"[A-Za-z0-9_.-]+(\[[a-z,-]+\])?==[0-9][0-9A-Za-z.]*", pin) for pin in pins), pins
     dev_only = {"pytest", "pytest-asyncio", "pytest-xdist", "mypy", "ruff", "zxing-cpp"}
     assert not dev_only & {pin.split("==")[0] for pin in runtime if "==" in pin}
-    assert dev_only <= {pin.split("==")[0] for pin in dev if "==" in pin} and "-r requirements.txt" in dev
+    assert dev_only <= {pin.split("==")[0] for pin in dev if "==" in pin}
+    assert "-r requirements.txt" in dev
     # What the bot, the demo and the stand-in import is not among them (nor the benchmark's aiolimiter).
     imported = {
         found for path in [ROOT / "bot.py", *ROOT.glob("bot/**/*.py"), *ROOT.glob("standin/*.py")]
@@ -160,9 +162,11 @@ def test_make_does_not_build_the_venv_as_root_where_the_service_user_exists(tmp_
     fake_id.chmod(0o755)
     as_root = {"PATH": f"{fake_id.parent}:{os.environ['PATH']}"}
     refused = make(tmp_path, "check", f"PYTHON={python}", env=as_root)
-    assert refused.returncode != 0 and not (tmp_path / ".venv").exists()
+    assert refused.returncode != 0
+    assert not (tmp_path / ".venv").exists()
     [line] = [line for line in refused.stderr.splitlines() if not line.startswith("make")]
-    assert line.startswith("refusing to build .venv as root") and "sudo -u pilkada-bot make check" in line
+    assert line.startswith("refusing to build .venv as root")
+    assert "sudo -u pilkada-bot make check" in line
     assert "ALLOW_ROOT=1" in line
     assert make(tmp_path, "check", f"PYTHON={python}", "ALLOW_ROOT=1", env=as_root).returncode == 0
     assert calls(tmp_path) == [RUNTIME_INSTALL, "python bot.py check"]
@@ -220,7 +224,8 @@ def test_an_out_file_never_replaces_the_settings_file_in_use(tmp_path):
     env_file = tmp_path / "pilkada-bot.env"
     env_file.write_text(f"BOT_SCHEDULE={SCHEDULE}\n")
     result = bot("ics", "--env-file", str(env_file), "--out", str(env_file), cwd=tmp_path)
-    assert result.returncode == 2 and "the settings file" in result.stderr
+    assert result.returncode == 2
+    assert "the settings file" in result.stderr
     assert env_file.read_text() == f"BOT_SCHEDULE={SCHEDULE}\n"
 
 

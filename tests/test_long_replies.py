@@ -42,7 +42,8 @@ def assert_sendable(messages: list[str], what: str) -> None:
         problem = telegram_html.check(text)
         assert problem is None, f"{what}, page {n + 1}: {problem}"
         length = telegram_html.visible_length(text)
-        assert length is not None and length <= telegram_html.MAX_TEXT, (what, n, length)
+        assert length is not None, (what, n, length)
+        assert length <= telegram_html.MAX_TEXT, (what, n, length)
 
 
 def assert_each_once(messages: list[str], items: list[str], what: str) -> None:
@@ -216,7 +217,8 @@ async def test_rencana_on_1_august_2024_comes_in_pages_turned_with_buttons(tmp_p
         assert set(buttons(first)) == {pages.NEXT}
         every = set(ITEM_HEAD.findall(operator_texts.plan_text(rows, rt.settings.effective_rate, TZ, "id")))
         shown_first = set(ITEM_HEAD.findall(first["text"]))
-        assert shown_first and len(every) == len(rows)
+        assert shown_first
+        assert len(every) == len(rows)
         answer = await h.press(OPERATOR, first, buttons(first)[pages.NEXT])
         assert not answer.get("show_alert")
         await h.standin.wait_for(lambda: "Halaman 2 dari 2" in h.standin.sent_to(OPERATOR)[-1]["text"])

@@ -91,7 +91,8 @@ async def test_an_ad_hoc_broadcast_waits_out_a_three_minute_outage(tmp_path):
         assert (b.n_sent, b.n_failed) == (len(PEOPLE), 0)
         assert_each_got_one(h, "rapat desa")
         f = reports.broadcast_figures(h.store, broadcast_id)
-        assert f is not None and f["waiting_network"] == 0
+        assert f is not None
+        assert f["waiting_network"] == 0
 
 
 @pytest.mark.slow

@@ -161,7 +161,8 @@ def test_new_election_keeps_subscribers_archives_the_old_records_and_tells_every
     assert kept == {1: ("pemilih", "id", None), 2: ("asn", "en", None), 3: ("pemilih", "id", "kedungwaru")}
     [archived] = store.archived_elections()
     assert (archived.name, archived.voting_day) == ("Pilkada Serentak 2024", "2024-11-27")
-    assert archived.figures["deliveries"] == {"sent": 3} and archived.figures["pledges"] == {"akan": 1}
+    assert archived.figures["deliveries"] == {"sent": 3}
+    assert archived.figures["pledges"] == {"akan": 1}
     assert [b["id"] for b in store.archived_broadcasts(archived.id)] == [old.reminders[0].id]
     assert store.conn.execute("SELECT count(*) FROM pledges").fetchone()[0] == 0
     [notice] = store.conn.execute("SELECT id, kind, status, text, text_en FROM broadcasts").fetchall()
@@ -177,7 +178,8 @@ def test_new_election_keeps_subscribers_archives_the_old_records_and_tells_every
     assert line.endswith(f"scheduled broadcast: {NEXT_NAME}")
 
     again = bot("new-election", str(path), "--yes", *db)
-    assert again.returncode == 2 and "is not a new election" in again.stderr
+    assert again.returncode == 2
+    assert "is not a new election" in again.stderr
 
 
 # --------------------------------------------------------------------------- texts that name the election
@@ -225,12 +227,13 @@ def test_the_next_election_procedure_keeps_subscribers_sends_no_correction_and_s
                 await h.standin.wait_messages(chat, 1)  # the 2024 election's reminder reached them
             # Loading the new file into the running bot is refused: its dates are not corrections.
             outcome = await reload_schedule(h.application, str(path))
-            assert not outcome.ok and "is a new election" in outcome.problems[0]
+            assert not outcome.ok
+            assert "is a new election" in outcome.problems[0]
             [told] = (await h.standin.wait_messages(900, 2))[1:]  # the operator is told, in Indonesian
             assert (
                 f"adalah pemilihan baru, <b>{NEXT_NAME}</b> (pemungutan suara Sabtu, 27 November 2027)" in told["text"]
-                and f"python bot.py new-election {path}" in told["text"]
             )
+            assert f"python bot.py new-election {path}" in told["text"]
             await h.stop_bot()
             steps = [("check", str(path), *db), ("preview", str(path)), ("new-election", str(path), "--yes", *db)]
             for args in steps:
@@ -245,7 +248,8 @@ def test_the_next_election_procedure_keeps_subscribers_sends_no_correction_and_s
             texts = {chat: h.texts_to(chat) for chat in (1, 2)}
         for chat in (1, 2):
             assert len(texts[chat]) == 2
-            assert "Pilkada Tulungagung 2027" in texts[chat][1] and "27 November 2027" in texts[chat][1]
+            assert "Pilkada Tulungagung 2027" in texts[chat][1]
+            assert "27 November 2027" in texts[chat][1]
             assert not any("Ralat" in t or "Correction" in t for t in texts[chat])
 
     asyncio.run(scenario())
@@ -254,7 +258,8 @@ def test_the_next_election_procedure_keeps_subscribers_sends_no_correction_and_s
     out = tmp_path / "angka"
     assert bot("export", "--out", str(out), *db).returncode == 0
     broadcasts = (out / "siaran.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert len(broadcasts) == 2 and broadcasts[1].startswith("pemilihan-baru:2027-11-27;"), broadcasts
+    assert len(broadcasts) == 2, broadcasts
+    assert broadcasts[1].startswith("pemilihan-baru:2027-11-27;"), broadcasts
     stats = bot("stats", *db)
     assert re.search(r"^total\s+3$", stats.stdout, re.M), stats.stdout
     assert re.search(r"^Pilkada Serentak 2024\s+2024-11-27\s+1\s+3\s+0$", stats.stdout, re.M), stats.stdout

@@ -50,8 +50,12 @@ def test_stats_shows_active_subscribers_per_role(db):
     result = bot("stats", "--database", db)
     assert result.returncode == 0, result.stderr
     lines = [line.split() for line in result.stdout.splitlines()]
-    assert ["asn", "2"] in lines and ["kades", "3"] in lines and ["pemilih", "0"] in lines
-    assert ["total", "5"] in lines and ["stopped", "1"] in lines and ["new", "today", "6"] in lines
+    assert ["asn", "2"] in lines
+    assert ["kades", "3"] in lines
+    assert ["pemilih", "0"] in lines
+    assert ["total", "5"] in lines
+    assert ["stopped", "1"] in lines
+    assert ["new", "today", "6"] in lines
     assert str(ASN1) not in result.stdout
 
 
@@ -77,8 +81,10 @@ def test_broadcast_refuses_bad_input_and_writes_nothing(db, tmp_path, roles, tex
         path.write_text(text, encoding="utf-8")
     result = bot("broadcast", "--roles", roles, "--text-file", str(path), "--yes", "--no-wait", "--database", db)
     assert result.returncode == 2
-    assert len(result.stderr.strip().splitlines()) == 1 and error in result.stderr
-    assert rows(db, "broadcasts") == [] and rows(db, "audit") == []
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert error in result.stderr
+    assert rows(db, "broadcasts") == []
+    assert rows(db, "audit") == []
 
 
 def test_broadcast_to_roles_without_subscribers_exits_2(tmp_path, message):
@@ -98,7 +104,9 @@ def test_broadcast_answered_no_sends_nothing(db, message):
     assert "<b>" not in out
     assert "Send to 3 recipients? [y/N]" in out
     assert "Cancelled, nothing sent." in out
-    assert rows(db, "broadcasts") == [] and rows(db, "audit") == [] and rows(db, "deliveries") == []
+    assert rows(db, "broadcasts") == []
+    assert rows(db, "audit") == []
+    assert rows(db, "deliveries") == []
 
 
 def test_broadcast_yes_no_wait_queues_one_adhoc_broadcast_with_an_audit_row(db, message):
@@ -110,25 +118,32 @@ def test_broadcast_yes_no_wait_queues_one_adhoc_broadcast_with_an_audit_row(db, 
     assert b["id"] in result.stdout
     assert len(rows(db, "deliveries")) == 5
     [entry] = rows(db, "audit")
-    assert entry["actor"].startswith("cli:") and entry["action"] == "broadcast"
-    assert entry["subject"] == b["id"] and entry["detail"] == "roles=asn,kades; recipients=5"
+    assert entry["actor"].startswith("cli:")
+    assert entry["action"] == "broadcast"
+    assert entry["subject"] == b["id"]
+    assert entry["detail"] == "roles=asn,kades; recipients=5"
 
     report = bot("report", b["id"], "--database", db)
     assert report.returncode == 0, report.stderr
     lines = [line.split() for line in report.stdout.splitlines()]
-    assert ["total", "5"] in lines and ["pending", "5"] in lines and ["sent", "0"] in lines
+    assert ["total", "5"] in lines
+    assert ["pending", "5"] in lines
+    assert ["sent", "0"] in lines
     listing = bot("report", "--database", db)
-    assert listing.returncode == 0 and b["id"] in listing.stdout
+    assert listing.returncode == 0
+    assert b["id"] in listing.stdout
 
 
 def test_broadcast_says_when_the_bot_does_not_seem_to_be_running(db, message):
     result = bot("broadcast", "--roles", "pemilih", "--text-file", message, "--yes", "--timeout", "1",
                  "--database", db)  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "does not seem to be running" in result.stdout and "make run" in result.stdout
+    assert "does not seem to be running" in result.stdout
+    assert "make run" in result.stdout
     assert "stays queued" in result.stdout
     [b] = rows(db, "broadcasts")
-    assert b["status"] == "sending" and b["total"] == 1
+    assert b["status"] == "sending"
+    assert b["total"] == 1
 
 
 def test_export_has_per_role_counts_and_no_chat_id(db, message, tmp_path):

@@ -55,7 +55,8 @@ async def test_a_launch_that_fails_in_the_database_can_be_pressed_again(tmp_path
             "CREATE TRIGGER broken BEFORE INSERT ON broadcasts BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
         )
         answer = await h.press(OP1, summary, buttons(summary)["Kirim"])
-        assert "belum dapat dimulai" in answer.get("text", "") and answer.get("show_alert")
+        assert "belum dapat dimulai" in answer.get("text", "")
+        assert answer.get("show_alert")
         assert h.store.recent_broadcasts() == []
         h.store.conn.execute("DROP TRIGGER broken")
         answer = await h.press(OP1, summary, buttons(summary)["Kirim"])  # the same button, pressed again
@@ -135,7 +136,8 @@ async def test_a_copy_dropped_by_hapus_counts_as_cancelled_and_the_report_adds_u
         b = h.store.broadcast("r")
         assert (b.total, b.n_sent, b.n_cancelled, b.n_failed) == (2, 1, 1, 0)
         [report] = await h.say(OP1, "/laporan r")
-        assert "Terkirim 1 dari 2 (100%)" in report["text"] and "dibatalkan 1" in report["text"]
+        assert "Terkirim 1 dari 2 (100%)" in report["text"]
+        assert "dibatalkan 1" in report["text"]
         assert "selesai" in report["text"]
         assert h.store.deliveries_of(hanging) == []
 

@@ -38,7 +38,8 @@ def test_a_30_percent_fault_rate_for_35_s_is_one_failing_line_and_one_recovered_
         else:
             outage.ok()
         clock.now += 0.3
-    assert len(failures) > 30 and outage.down
+    assert len(failures) > 30
+    assert outage.down
     while clock.now < failures[-1] + outage.QUIET:  # it works again, but not yet for the quiet period
         outage.ok()
         assert outage.down
@@ -69,7 +70,8 @@ def test_backoff_follows_consecutive_failures_and_a_new_outage_after_recovery_is
     assert not outage.down
     clock.now += 60
     outage.failed(locked)
-    assert len(lines(caplog, logging.WARNING)) == 2 and len(lines(caplog, logging.INFO)) == 1
+    assert len(lines(caplog, logging.WARNING)) == 2
+    assert len(lines(caplog, logging.INFO)) == 1
     [first_recovery] = lines(caplog, logging.INFO)
     assert first_recovery == "delivery engine recovered after 9.0 s (5 failed attempts)"
 

@@ -41,7 +41,8 @@ def test_regency_audience_voting_reminders():
     per_role = plan.parse_audience("866030")
     rows = rows_by_id(plan.plan(VOTING, lambda roles: sum(per_role.get(r, 0) for r in roles), 30))
     eve = rows["malam-sebelum-pencoblosan"]
-    assert eve.recipients == 866_030 and not eve.late
+    assert eve.recipients == 866_030
+    assert not eve.late
     assert eve.finish.strftime("%Y-%m-%d %H:%M") == "2024-11-26 20:01"  # before 21.00
     morning = rows["tps-hari-h"]
     assert morning.late
@@ -72,7 +73,8 @@ def test_overlapping_broadcasts_serve_the_earliest_deadline_first():
     rows = rows_by_id(plan.plan(schedule, lambda roles: sum(counts[r] for r in roles), 30))
     assert rows["mendesak"].finish == at.replace(minute=20)  # 10 minutes of 30/s, ahead of the other
     assert rows["lambat"].finish == at.replace(minute=30)  # 20 + 10 minutes of work in all
-    assert not rows["lambat"].late and not rows["mendesak"].late
+    assert not rows["lambat"].late
+    assert not rows["mendesak"].late
 
 
 def test_plan_command_prints_the_table_and_the_warning(tmp_path):
@@ -81,7 +83,8 @@ def test_plan_command_prints_the_table_and_the_warning(tmp_path):
     assert "tps-hari-h" in result.stdout
     assert "only 108,000 (12.5%) are reached" in result.stdout
     eve = [line for line in result.stdout.splitlines() if line.startswith("malam-sebelum-pencoblosan ")]
-    assert eve and eve[0].split()[1:7] == ["2024-11-26", "12:00", "866,030", "8", "h", "1"]
+    assert eve
+    assert eve[0].split()[1:7] == ["2024-11-26", "12:00", "866,030", "8", "h", "1"]
     assert "2024-11-26 20:01" in eve[0]
 
 
@@ -103,7 +106,8 @@ def test_plan_columns_stay_aligned_with_long_ids():
     recipients_end = header.index("recipients") + len("recipients")
     for row in rows:
         assert row[start : start + 16] == "2024-10-03 " + row[start + 11 : start + 16]
-        assert row[start - 1] == " " and row[:start].strip() in ("pendek", long_id)
+        assert row[start - 1] == " "
+        assert row[:start].strip() in ("pendek", long_id)
         assert row[recipients_end - 5 : recipients_end] == "1,200"
 
 
@@ -115,4 +119,5 @@ def test_plan_command_uses_the_database_by_default(tmp_path):
 
 def test_nobody_subscribed_plans_zero_recipients_without_warnings():
     rows = plan.plan(VOTING, lambda roles: 0, 30)
-    assert rows and all(row.recipients == 0 and not row.late for row in rows)
+    assert rows
+    assert all(row.recipients == 0 and not row.late for row in rows)

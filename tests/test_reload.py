@@ -87,7 +87,8 @@ async def test_reload_schedules_new_unschedules_removed_moves_changed_and_correc
         await h.stop_bot()
         await h.start_bot(loading.load(path))
         [again] = await h.say(VISITOR, "/jadwal")
-        assert len(h.standin.messages) == sent + 1 and "28 September 2030" in again["text"]
+        assert len(h.standin.messages) == sent + 1
+        assert "28 September 2030" in again["text"]
 
 
 async def test_an_invalid_file_keeps_the_running_schedule_logs_check_lines_and_tells_operators_once(
@@ -104,13 +105,16 @@ async def test_an_invalid_file_keeps_the_running_schedule_logs_check_lines_and_t
         with caplog.at_level(logging.INFO, logger="bot.ops.reload"):
             outcome = await reload_schedule(h.application)
 
-        assert not outcome.ok and outcome.problems == expected
+        assert not outcome.ok
+        assert outcome.problems == expected
         logged = [r.getMessage() for r in caplog.records if r.name == "bot.ops.reload"]
         assert all(line in logged for line in expected)
-        assert h.runtime.schedule is running and h.runtime.scheduler.schedule is running
+        assert h.runtime.schedule is running
+        assert h.runtime.scheduler.schedule is running
         assert {job.name for job in h.runtime.scheduler.reminder_jobs()} == {"nanti"}
         [notice] = h.standin.sent_to(OPERATOR)  # one message, however many problems
-        assert "Jadwal tidak dimuat ulang" in notice["text"] and "netralitas_pemilih" in notice["text"]
+        assert "Jadwal tidak dimuat ulang" in notice["text"]
+        assert "netralitas_pemilih" in notice["text"]
         [reply] = await h.say(VISITOR, "/jadwal")
         assert "Pemungutan suara" in reply["text"]
         assert last_outcome(h.db_path) == outcome
@@ -200,14 +204,16 @@ async def test_bot_py_reload_against_a_running_bot_with_systemd_notify_under_mdw
 
         path.write_text(broken(path.read_text()))
         code, out, err = await bot_cli(env, "reload")
-        assert code == 2 and out == ""
+        assert code == 2
+        assert out == ""
         expected = check_lines(path)
         summary = f"not reloaded: {path} has {len(expected)} problem(s); the running schedule stays"
         assert err.strip().splitlines() == [*expected, summary]
         await standin.wait_for(lambda: len(standin.sent_to(OPERATOR)) == 1)
         before = last_outcome(str(db))
         code, out, err = await bot_cli(env, "reload", "--schedule", str(tmp_path / "lain.toml"))
-        assert (code, out) == (2, "") and "re-reads the file it was started with" in err
+        assert (code, out) == (2, "")
+        assert "re-reads the file it was started with" in err
         assert last_outcome(str(db)) == before  # refused before the bot was signalled
         standin.user_message(OPERATOR, "/statistik")  # a chart: matplotlib under the sandbox
         await standin.wait_for(lambda: any(m.get("photo") for m in standin.sent_to(OPERATOR)), timeout=30)

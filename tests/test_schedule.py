@@ -64,19 +64,22 @@ def test_minimal_file_parses_with_defaults(tmp_path):
 
     assert s.source == str(path)
     assert s.election.tz == JKT
-    assert s.election.tps_open is None and s.election.voting_stage is None
+    assert s.election.tps_open is None
+    assert s.election.voting_stage is None
     stage = s.stage("pemungutan-suara")
     assert stage.end == stage.start == dt.date(2024, 11, 27)
     r = s.reminder("tps-hari-h")
     assert r.at == dt.datetime(2024, 11, 27, 6, tzinfo=JKT)
-    assert r.at.tzinfo == JKT and r.at.utcoffset() == dt.timedelta(hours=7)
+    assert r.at.tzinfo == JKT
+    assert r.at.utcoffset() == dt.timedelta(hours=7)
     assert r.expires == dt.datetime(2024, 11, 28, 0, tzinfo=JKT)
     assert r.deliver_by == r.expires
     assert r.roles == ("asn", "kades", "pemilih")
     assert (r.stage, r.silent, r.series, r.extra) == (None, False, None, {})
     assert s.pages == {}
     assert s.voting_day() == dt.date(2024, 11, 27)
-    assert s.stage("nope") is None and s.reminder("nope") is None
+    assert s.stage("nope") is None
+    assert s.reminder("nope") is None
 
 
 def test_optional_fields_and_extra_keys_are_kept():
@@ -110,7 +113,8 @@ def test_offset_datetime_is_converted_to_election_timezone():
     s = parse(toml(ELECTION, reminder("x", at="2024-11-27T07:00:00+08:00")))
     r = s.reminder("x")
     assert r.at == dt.datetime(2024, 11, 27, 6, tzinfo=JKT)
-    assert r.at.tzinfo == JKT and r.at.hour == 6
+    assert r.at.tzinfo == JKT
+    assert r.at.hour == 6
     assert r.expires == dt.datetime(2024, 11, 28, tzinfo=JKT)
 
 
@@ -390,7 +394,8 @@ def test_html_accepts_telegram_subset(text):
 )
 def test_html_refuses(text, reason):
     problem = html_problem(text)
-    assert problem is not None and reason in problem
+    assert problem is not None
+    assert reason in problem
 
 
 # --------------------------------------------------------------------------- shifted
@@ -414,11 +419,13 @@ def test_shifted_moves_reminders_to_now_and_keeps_order():
     assert [r.at - now for r in d.reminders] == [dt.timedelta(seconds=20 + 15 * i) for i in range(4)]
     assert all(r.at.tzinfo == JKT for r in d.reminders)
     a, b = d.reminder("a"), d.reminder("b")
-    assert a.expires - a.at == dt.timedelta(days=5) and a.deliver_by - a.at == dt.timedelta(hours=2)
+    assert a.expires - a.at == dt.timedelta(days=5)
+    assert a.deliver_by - a.at == dt.timedelta(hours=2)
     assert b.expires - b.at == dt.timedelta(hours=1) == b.deliver_by - b.at
     # first reminder was 2024-11-10, today is 2025-03-01: stages move by the same number of days
     assert d.voting_day() == dt.date(2024, 11, 27) + (dt.date(2025, 3, 1) - dt.date(2024, 11, 10))
-    assert d.election == s.election and d.source == s.source
+    assert d.election == s.election
+    assert d.source == s.source
     assert s.reminder("b").at == dt.datetime(2024, 11, 27, 6, tzinfo=JKT)  # original untouched
 
 
@@ -434,4 +441,5 @@ REAL_CONFIG = REPO / "config" / "pilkada2024.toml"
 @pytest.mark.skipif(not REAL_CONFIG.exists(), reason="config/pilkada2024.toml not written yet")
 def test_real_config_loads():
     s = load(REAL_CONFIG)
-    assert s.reminders and s.voting_day() is not None
+    assert s.reminders
+    assert s.voting_day() is not None

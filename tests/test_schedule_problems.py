@@ -52,7 +52,8 @@ def test_a_stage_id_typed_differently_is_one_line_naming_the_first_reference_and
 def test_an_unknown_fact_in_two_texts_stays_two_lines_it_is_no_stage():
     bad = DEFAULT.replace("{invitation_form}", "{undangan}")
     found = problems_of(bad)
-    assert len(found) > 2 and all('no stage or fact "undangan"' in line for line in found)
+    assert len(found) > 2
+    assert all('no stage or fact "undangan"' in line for line in found)
 
 
 def test_an_unclosed_quote_is_named_with_its_line():

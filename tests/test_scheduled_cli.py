@@ -60,13 +60,15 @@ def test_broadcast_at_stores_it_scheduled_and_plan_lists_it(db, message):
     result = schedule(db, message, at.strftime("%d/%m/%Y %H:%M"))
     assert result.returncode == 0, result.stderr
     assert f"Send at: {at:%Y-%m-%d %H:%M} WIB" in result.stdout
-    assert "Scheduled broadcast siaran:1 for" in result.stdout and "python bot.py cancel siaran:1" in result.stdout
+    assert "Scheduled broadcast siaran:1 for" in result.stdout
+    assert "python bot.py cancel siaran:1" in result.stdout
     assert broadcasts(db) == [{"id": "siaran:1", "status": "scheduled", "at": at.timestamp(), "total": 0}]
     assert actions(db) == [("schedule", "siaran:1", f"at={at:%Y-%m-%d %H:%M} WIB; roles=kades")]
     plan = bot("plan", "--database", db)
     assert plan.returncode == 0, plan.stderr
     line = next(line for line in plan.stdout.splitlines() if line.startswith("siaran:1"))
-    assert f"{at:%Y-%m-%d %H:%M}" in line and " 2 " in line
+    assert f"{at:%Y-%m-%d %H:%M}" in line
+    assert " 2 " in line
     assert line.endswith("scheduled broadcast: Rapat koordinasi kepala desa, Senin 09.00")
 
 
@@ -80,8 +82,10 @@ def test_broadcast_at_stores_it_scheduled_and_plan_lists_it(db, message):
 def test_broadcast_at_refuses_an_unusable_time_before_storing_anything(db, message, at, error):
     result = schedule(db, message, at())
     assert result.returncode == 2
-    assert error in result.stderr and len(result.stderr.strip().splitlines()) == 1
-    assert broadcasts(db) == [] and actions(db) == []
+    assert error in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert broadcasts(db) == []
+    assert actions(db) == []
 
 
 def test_broadcast_at_night_needs_night(db, message):
@@ -93,27 +97,32 @@ def test_broadcast_at_night_needs_night(db, message):
     assert [b["status"] for b in broadcasts(db)] == ["scheduled"]
     assert actions(db)[-1][2].endswith("; night")
     refused = bot("broadcast", "--roles", "kades", "--text-file", message, "--night", "--yes", "--database", db)
-    assert refused.returncode == 2 and "--night goes with --at" in refused.stderr
+    assert refused.returncode == 2
+    assert "--night goes with --at" in refused.stderr
 
 
 def test_cancel_before_it_starts_and_refused_once_started(db, message):
     assert schedule(db, message, day(3, 10).strftime("%Y-%m-%d %H:%M")).returncode == 0
     cancelled = bot("cancel", "siaran:1", "--database", db)
     assert cancelled.returncode == 0, cancelled.stderr
-    assert "Cancelled broadcast siaran:1" in cancelled.stdout and "nothing was sent" in cancelled.stdout
+    assert "Cancelled broadcast siaran:1" in cancelled.stdout
+    assert "nothing was sent" in cancelled.stdout
     assert [b["status"] for b in broadcasts(db)] == ["cancelled"]
     assert actions(db)[-1][:2] == ("cancel", "siaran:1")
     assert "siaran:1" not in bot("plan", "--database", db).stdout
     again = bot("cancel", "siaran:1", "--database", db)
-    assert again.returncode == 2 and "not scheduled any more (cancelled)" in again.stderr
+    assert again.returncode == 2
+    assert "not scheduled any more (cancelled)" in again.stderr
     now = bot("broadcast", "--roles", "kades", "--text-file", message, "--yes", "--no-wait", "--database", db)
     assert now.returncode == 0, now.stderr
     started = bot("cancel", "siaran:2", "--database", db)
     assert started.returncode == 2
-    assert "siaran:2 already started at" in started.stderr and "it is not cancelled" in started.stderr
+    assert "siaran:2 already started at" in started.stderr
+    assert "it is not cancelled" in started.stderr
     assert broadcasts(db)[1]["status"] == "sending"
     unknown = bot("cancel", "siaran:9", "--database", db)
-    assert unknown.returncode == 2 and "no broadcast with id siaran:9" in unknown.stderr
+    assert unknown.returncode == 2
+    assert "no broadcast with id siaran:9" in unknown.stderr
     assert [a for a, _, _ in actions(db)] == ["schedule", "cancel", "broadcast"]
 
 
@@ -137,4 +146,5 @@ def test_report_and_export_show_no_share_done_for_a_broadcast_that_never_started
     assert row.rstrip().endswith("cli:" + getpass.getuser())
     assert bot("export", "--out", str(tmp_path / "angka"), "--database", db).returncode == 0
     [header, line] = (tmp_path / "angka" / "siaran.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert header.endswith(";Tuntas (%)") and line.endswith(";0;")
+    assert header.endswith(";Tuntas (%)")
+    assert line.endswith(";0;")

@@ -60,7 +60,8 @@ def test_the_token_stays_out_of_crash_output(tmp_path):
     output = result.stdout + result.stderr
     assert "cannot start: Telegram is unreachable at http://127.0.0.1" in output
     assert TOKEN not in output
-    assert output.count("cannot start") == 1 and len(output.strip().splitlines()) == 1  # one line, logged once
+    assert output.count("cannot start") == 1
+    assert len(output.strip().splitlines()) == 1
 
 
 def test_an_uncaught_exception_is_redacted_too():
@@ -78,6 +79,7 @@ def test_an_uncaught_exception_is_redacted_too():
 async def test_privasi_says_what_is_stored(tmp_path, soon):
     async with Harness(tmp_path, make_schedule([{"id": "r", "at": soon(3600), "roles": ["asn"]}])) as h:
         [reply] = await h.say(ID_USER, "/privasi")
-        assert "tidak</b> menyimpan NIK, nomor telepon" in reply["text"] and "UU 27/2022" in reply["text"]
+        assert "tidak</b> menyimpan NIK, nomor telepon" in reply["text"]
+        assert "UU 27/2022" in reply["text"]
         [welcome] = await h.say(ID_USER, "/start")
         assert "/privasi" in welcome["text"]

@@ -83,14 +83,16 @@ async def test_send_message_defaults_and_options(standin, sender):
     message = await sender.send_message(7, "with <i>button</i> — ünïcode ✓", reply_markup=markup)
     assert message["reply_markup"] == markup
     first, second = standin.sent_to(7)
-    assert first["parse_mode"] is None and first["disable_notification"] is False
+    assert first["parse_mode"] is None
+    assert first["disable_notification"] is False
     assert second["text"] == "with <i>button</i> — ünïcode ✓"
     assert second["reply_markup"] == markup
 
 
 async def test_call_generic_method(standin, sender):
     me = await sender.call("getMe", {})
-    assert me["is_bot"] is True and me["id"] == 654321
+    assert me["is_bot"] is True
+    assert me["id"] == 654321
     assert await sender.call("sendChatAction", {"chat_id": 5, "action": "typing"}) is True
 
 
@@ -182,7 +184,8 @@ async def test_wrong_token_is_invalid_token(standin):
     async with Sender(standin.base_url, "999:WRONG-" + TOKEN) as client:
         with pytest.raises(InvalidToken) as info:
             await client.send_message(18, "x")
-    assert "WRONG" not in str(info.value) and TOKEN not in repr(info.value)
+    assert "WRONG" not in str(info.value)
+    assert TOKEN not in repr(info.value)
 
 
 async def test_unknown_method_is_invalid_token(sender):

@@ -15,7 +15,8 @@ def test_env_file_then_environment(tmp_path):
     env.write_text('# comment\nTELEGRAM_BOT_TOKEN="1:abc"\nexport BOT_ADMIN_IDS=5, 7\nBOT_RATE_LIMIT=20\n')
     s = cfg.load(environ={"BOT_RATE_LIMIT": "10"}, env_file=env)
     assert (s.token, s.admin_ids, s.rate_limit) == ("1:abc", frozenset({5, 7}), 10.0)
-    assert s.database == "data/bot.db" and s.schedule == "config/pilkada2024.toml"
+    assert s.database == "data/bot.db"
+    assert s.schedule == "config/pilkada2024.toml"
 
 
 def test_bad_admin_id_is_refused_with_the_value():

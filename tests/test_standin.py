@@ -49,7 +49,9 @@ def seconds(error: RetryAfter) -> float:
 async def test_get_me(standin, bot):
     assert bot.username == "kpu_demo_bot"
     me = await bot.get_me()
-    assert me.is_bot and me.first_name == "KPU Demo" and me.can_join_groups
+    assert me.is_bot
+    assert me.first_name == "KPU Demo"
+    assert me.can_join_groups
     assert standin.calls["getMe"] >= 2
     assert standin.base_url == standin.api_url == f"http://127.0.0.1:{standin.port}/bot"
 
@@ -61,17 +63,22 @@ async def test_send_message_ids_and_record(standin, bot):
     other = await bot.send_message(-1001234567890, "grup")
     assert (first.message_id, second.message_id, other.message_id) == (1, 2, 1)
     assert first.text == "Halo & selamat"
-    assert first.entities[0].type == "bold" and first.entities[0].length == 4
+    assert first.entities[0].type == "bold"
+    assert first.entities[0].length == 4
     assert first.reply_markup == markup
-    assert first.chat.type == "private" and other.chat.type == "supergroup"
+    assert first.chat.type == "private"
+    assert other.chat.type == "supergroup"
     assert first.from_user.username == "kpu_demo_bot"
     sent = standin.sent_to(42)
     assert [m["text"] for m in sent] == ["<b>Halo</b> &amp; selamat", "kedua"]
     assert sent[0]["parse_mode"] == "HTML"
     assert sent[0]["reply_markup"]["inline_keyboard"][0][0]["text"] == "Ya"
-    assert sent[1]["disable_notification"] is True and sent[0]["disable_notification"] is False
-    assert sent[0]["method"] == "sendMessage" and sent[0]["edited"] is False
-    assert standin.calls["sendMessage"] == 3 and standin.answers == {200: 3}
+    assert sent[1]["disable_notification"] is True
+    assert sent[0]["disable_notification"] is False
+    assert sent[0]["method"] == "sendMessage"
+    assert sent[0]["edited"] is False
+    assert standin.calls["sendMessage"] == 3
+    assert standin.answers == {200: 3}
 
 
 async def test_text_validation(standin, bot):
@@ -79,7 +86,7 @@ async def test_text_validation(standin, bot):
     for bad_html in bad:
         with pytest.raises(BadRequest, match="Can't parse entities"):
             await bot.send_message(1, bad_html, parse_mode="HTML")
-    with pytest.raises(BadRequest, match='(?i)unsupported start tag "br" at byte offset 2'):
+    with pytest.raises(BadRequest, match=r'(?i)unsupported start tag "br" at byte offset 2'):
         await bot.send_message(1, "é<br>", parse_mode="HTML")
     with pytest.raises(BadRequest, match="too long"):
         await bot.send_message(1, "x" * 4097)
@@ -101,7 +108,7 @@ def test_parse_html_offsets():
         {"type": "bold", "offset": 3, "length": 1},
         {"type": "expandable_blockquote", "offset": 4, "length": 1},
     ]
-    with pytest.raises(ValueError, match='(?i)unsupported start tag "br" at byte offset 2'):
+    with pytest.raises(ValueError, match=r'(?i)unsupported start tag "br" at byte offset 2'):
         parse_html("ab<br>")
 
 
@@ -123,7 +130,8 @@ async def test_chat_state_errors(standin, bot):
     standin.unblock(10)
     await bot.send_message(10, "x")
     assert standin.answers == {403: 2, 400: 2, 200: 2}
-    assert standin.sent_to(12) == [] and len(standin.messages) == 2
+    assert standin.sent_to(12) == []
+    assert len(standin.messages) == 2
 
 
 async def test_fail_next(standin, bot):
@@ -195,9 +203,12 @@ async def test_get_updates_long_poll_and_offsets(standin, bot):
     assert loop.time() - started < 1.5
     assert len(updates) == 1
     message = updates[0].message
-    assert message.text == "/start ref" and message.from_user.first_name == "Budi"
-    assert message.chat.id == 42 and message.chat.type == "private"
-    assert message.entities[0].type == "bot_command" and message.entities[0].length == 6
+    assert message.text == "/start ref"
+    assert message.from_user.first_name == "Budi"
+    assert message.chat.id == 42
+    assert message.chat.type == "private"
+    assert message.entities[0].type == "bot_command"
+    assert message.entities[0].length == 6
     # Not confirmed yet: returned again; user message ids share the per-chat counter.
     standin.user_message(42, "dua")
     again = await bot.get_updates(timeout=0)
@@ -246,8 +257,10 @@ async def test_press_button_and_answer(standin, bot):
     assert update_dict["callback_query"]["id"] != second["callback_query"]["id"]
     update = Update.de_json(json.loads(json.dumps(update_dict)), bot)
     query = update.callback_query
-    assert query.data == "reg:1" and query.from_user.id == 42
-    assert query.message.message_id == sent.message_id and query.message.reply_markup == markup
+    assert query.data == "reg:1"
+    assert query.from_user.id == 42
+    assert query.message.message_id == sent.message_id
+    assert query.message.reply_markup == markup
     updates = await bot.get_updates(timeout=0)
     assert updates[0].callback_query.data == "reg:1"
     assert await bot.answer_callback_query(query.id, text="Oke", show_alert=True)
@@ -262,9 +275,12 @@ async def test_edit_and_delete(standin, bot):
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("A", callback_data="a")]])
     sent = await bot.send_message(42, "satu", reply_markup=markup)
     edited = await bot.edit_message_text("dua", chat_id=42, message_id=sent.message_id, reply_markup=markup)
-    assert edited.text == "dua" and edited.edit_date is not None
+    assert edited.text == "dua"
+    assert edited.edit_date is not None
     record = standin.sent_to(42)[0]
-    assert record["text"] == "dua" and record["edited"] is True and record["reply_markup"] is not None
+    assert record["text"] == "dua"
+    assert record["edited"] is True
+    assert record["reply_markup"] is not None
     assert standin.messages[0] is record
     with pytest.raises(BadRequest, match="Message is not modified"):
         await bot.edit_message_text("dua", chat_id=42, message_id=sent.message_id, reply_markup=markup)
@@ -274,9 +290,11 @@ async def test_edit_and_delete(standin, bot):
     assert standin.sent_to(42)[0]["reply_markup"] is None
     # The callback query carries the edited message.
     query = standin.press_button(42, sent.message_id, "a")["callback_query"]
-    assert query["message"]["text"] == "dua" and "reply_markup" not in query["message"]
+    assert query["message"]["text"] == "dua"
+    assert "reply_markup" not in query["message"]
     assert await bot.delete_message(42, sent.message_id)
-    assert standin.sent_to(42) == [] and len(standin.messages) == 1
+    assert standin.sent_to(42) == []
+    assert len(standin.messages) == 1
     with pytest.raises(BadRequest, match="Message to delete not found"):
         await bot.delete_message(42, sent.message_id)
 
@@ -290,14 +308,18 @@ async def test_send_document_and_photo_multipart(standin):
 async def check_uploads(standin, bot):
     payload = b"nama,tps\nBudi,12\n" * 100
     message = await bot.send_document(42, payload, filename="dpt.csv", caption="<i>DPT</i>", parse_mode="HTML")
-    assert message.document.file_name == "dpt.csv" and message.document.file_size == len(payload)
+    assert message.document.file_name == "dpt.csv"
+    assert message.document.file_size == len(payload)
     assert message.caption == "DPT"
     photo = await bot.send_photo(42, b"\x89PNG\r\n\x1a\n" + bytes(range(256)), filename="tps.png")
     assert photo.photo[0].file_size == 264
     record, photo_record = standin.sent_to(42)
-    assert record["document"]["filename"] == "dpt.csv" and record["document"]["data"] == payload
-    assert record["method"] == "sendDocument" and record["text"] == "<i>DPT</i>"
-    assert photo_record["photo"]["data"].startswith(b"\x89PNG") and photo_record["method"] == "sendPhoto"
+    assert record["document"]["filename"] == "dpt.csv"
+    assert record["document"]["data"] == payload
+    assert record["method"] == "sendDocument"
+    assert record["text"] == "<i>DPT</i>"
+    assert photo_record["photo"]["data"].startswith(b"\x89PNG")
+    assert photo_record["method"] == "sendPhoto"
     # Re-sending by file_id works; the file can be downloaded.
     again = await bot.send_document(43, message.document.file_id)
     assert again.document.file_id == message.document.file_id
@@ -312,9 +334,12 @@ async def test_copy_forward_and_commands(standin, bot):
     sent = await bot.send_message(42, "sumber")
     copied = await bot.copy_message(43, 42, sent.message_id)
     forwarded = await bot.forward_message(44, 42, sent.message_id)
-    assert copied.message_id == 1 and forwarded.text == "sumber"
-    assert standin.sent_to(43)[0]["text"] == "sumber" and standin.sent_to(44)[0]["method"] == "forwardMessage"
-    assert standin.calls["copyMessage"] == 1 and standin.answers[200] == 3
+    assert copied.message_id == 1
+    assert forwarded.text == "sumber"
+    assert standin.sent_to(43)[0]["text"] == "sumber"
+    assert standin.sent_to(44)[0]["method"] == "forwardMessage"
+    assert standin.calls["copyMessage"] == 1
+    assert standin.answers[200] == 3
     assert await bot.set_my_commands([BotCommand("start", "Mulai"), BotCommand("jadwal", "Jadwal")])
     assert await bot.set_my_commands([BotCommand("admin", "Admin")], scope=BotCommandScopeChat(42))
     assert [c.command for c in await bot.get_my_commands()] == ["start", "jadwal"]
@@ -328,7 +353,8 @@ async def test_copy_forward_and_commands(standin, bot):
     assert await bot.send_chat_action(42, "typing")
     assert await bot.delete_webhook()
     info = await bot.get_webhook_info()
-    assert info.url == "" and info.pending_update_count == 0
+    assert info.url == ""
+    assert info.pending_update_count == 0
 
 
 async def test_global_rate_limit():
@@ -343,7 +369,8 @@ async def test_global_rate_limit():
         limited = [r for r in results if isinstance(r, RetryAfter)]
         # 30 at once: 10 in the first second; on a loaded machine the burst may straddle a second,
         # so a few more can pass, but never more than 10 in any 1-second window.
-        assert len(accepted) + len(limited) == 30 and 10 <= len(accepted) <= 15
+        assert len(accepted) + len(limited) == 30
+        assert 10 <= len(accepted) <= 15
         assert all(seconds(r) == 1 for r in limited)
         assert server.answers == {200: len(accepted), 429: len(limited)}
         assert server.max_in_window() == 10
@@ -361,7 +388,8 @@ async def test_chat_limit():
             second = await client.post("/sendMessage", json={"chat_id": 1, "text": "b"})
             other = await client.post("/sendMessage", json={"chat_id": 2, "text": "a"})
             group = [await client.post("/sendMessage", json={"chat_id": -5, "text": str(i)}) for i in range(21)]
-        assert first.status_code == 200 and other.status_code == 200
+        assert first.status_code == 200
+        assert other.status_code == 200
         assert second.status_code == 429
         assert second.json() == {
             "ok": False,
@@ -417,7 +445,8 @@ async def test_raw_http(standin):
         )
         assert response.json()["result"]["text"] == "chunked"
         assert (await client.get(f"/file/bot{TOKEN}/documents/nothing.csv")).status_code == 404
-    assert standin.calls["sendMessage"] == 3 and standin.calls["noSuchMethod"] == 1
+    assert standin.calls["sendMessage"] == 3
+    assert standin.calls["noSuchMethod"] == 1
 
     # Keep-alive: several requests over one raw connection.
     reader, writer = await asyncio.open_connection("127.0.0.1", standin.port)
@@ -440,7 +469,8 @@ async def test_control_api(standin, bot):
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{standin.port}/_control") as control:
         user = {"chat_id": 77, "text": "/start", "first_name": "Sari"}
         response = await control.post("/message", json=user)
-        assert response.status_code == 200 and response.json()["message"]["text"] == "/start"
+        assert response.status_code == 200
+        assert response.json()["message"]["text"] == "/start"
         updates = await bot.get_updates(timeout=1)
         assert updates[0].message.from_user.first_name == "Sari"
         sent = await bot.send_message(77, "Halo Sari")
@@ -470,12 +500,16 @@ async def test_control_api(standin, bot):
         assert stats["calls"]["sendMessage"] == 6
         assert stats["answers"] == {"200": 3, "400": 1, "403": 1, "429": 1}
         assert stats["faults"] == {"429": 1}
-        assert stats["sent"] == 3 and stats["max_in_window"] == 3
-        assert stats["per_chat_counts_over_1"] == 1 and stats["dup_count"] == 1
+        assert stats["sent"] == 3
+        assert stats["max_in_window"] == 3
+        assert stats["per_chat_counts_over_1"] == 1
+        assert stats["dup_count"] == 1
 
         assert (await control.post("/reset_stats")).json() == {"ok": True}
         stats = (await control.get("/stats")).json()
-        assert stats["sent"] == 0 and stats["calls"] == {} and stats["answers"] == {}
+        assert stats["sent"] == 0
+        assert stats["calls"] == {}
+        assert stats["answers"] == {}
         assert (await control.get("/nope")).status_code == 404
         assert (await control.post("/message", json={"text": "no chat"})).status_code == 400
 
@@ -508,7 +542,8 @@ def test_command_line_process():
     )
     try:
         line = process.stdout.readline().strip()
-        assert line.startswith("standin listening on http://127.0.0.1:") and line.endswith("/bot")
+        assert line.startswith("standin listening on http://127.0.0.1:")
+        assert line.endswith("/bot")
         base = line.split()[-1][: -len("/bot")]
         with httpx.Client(base_url=base) as client:
             client.post("/_control/message", json={"chat_id": 1, "text": "hi"})
@@ -516,7 +551,8 @@ def test_command_line_process():
             assert updates[0]["message"]["text"] == "hi"
             client.post(f"/bot{TOKEN}/sendMessage", data={"chat_id": 1, "text": "halo"})
             stats = client.get("/_control/stats").json()
-            assert stats["sent"] == 1 and stats["calls"] == {"getUpdates": 1, "sendMessage": 1}
+            assert stats["sent"] == 1
+            assert stats["calls"] == {"getUpdates": 1, "sendMessage": 1}
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=5) == 0
     finally:
@@ -575,5 +611,7 @@ def test_every_control_endpoint_is_in_the_readme_and_nothing_else_is():
     section = readme.split("## The Telegram stand-in and its control API", 1)[1].split("\n## ", 1)[0]
     rows = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
     documented = {name for row in rows for name in re.findall(r"`(\w+)`", row)}
-    assert len(served) >= 15 and documented == served
-    assert "curl" in section and "/_control/" in section
+    assert len(served) >= 15
+    assert documented == served
+    assert "curl" in section
+    assert "/_control/" in section

@@ -178,11 +178,12 @@ def test_a_copy_waiting_for_the_network_uses_no_attempt_and_is_due_when_it_is_ba
 
 def test_an_outcome_that_cannot_be_recorded_puts_its_copy_back_in_line(store):
     from bot.delivery.engine import apply_outcomes
+    from bot.delivery.outcomes import Finished
 
     add(store, 1, "asn")
     add(store, 2, "asn")
     broadcast(store)
     store.take(10, now=1000)
-    apply_outcomes(store, [("finish", ("r1", 1, st.SENT)), ("finish", ("r1", 2, "no such outcome"))])
+    apply_outcomes(store, [Finished("r1", 1, st.SENT), Finished("r1", 2, "no such outcome")])
     statuses = {row["chat_id"]: row["status"] for chat in (1, 2) for row in store.deliveries_of(chat)}
     assert statuses == {1: st.SENT, 2: st.PENDING}  # never left 'sending'

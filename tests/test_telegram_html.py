@@ -51,7 +51,8 @@ def test_text_in_english_and_indonesian_says_what_where_and_how_to_fix():
 def test_every_problem_has_a_hint_in_both_languages(text, code, hint_en, hint_id):
     found = problem(text)
     assert found.code == code
-    assert hint_en in found.hint("en") and hint_id in found.hint("id")
+    assert hint_en in found.hint("en")
+    assert hint_id in found.hint("id")
     assert found.reason("en") != found.reason("id")
 
 
@@ -64,7 +65,9 @@ def test_visible_length_counts_utf16_units_after_entities():
 def test_length_limit_counts_emoji_twice():
     assert th.check("👍" * 2048) is None
     found = problem("👍" * 2049)
-    assert found.code == "too_long" and found.args["length"] == 4098 and found.line is None
+    assert found.code == "too_long"
+    assert found.args["length"] == 4098
+    assert found.line is None
     assert found.text("en") == "4098 characters, Telegram allows at most 4096; fix: shorten it by 2"
     assert found.text("id").startswith("4098 karakter, Telegram hanya menerima paling banyak 4096")
 

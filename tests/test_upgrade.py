@@ -70,7 +70,8 @@ def test_the_fixture_predates_migrations():
     conn = sqlite3.connect(f"{FIXTURE.resolve().as_uri()}?mode=ro", uri=True)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     conn.close()
-    assert set(TABLES) <= tables and MIGRATIONS.migrations_table not in tables
+    assert set(TABLES) <= tables
+    assert MIGRATIONS.migrations_table not in tables
 
 
 def test_opening_an_old_database_loses_nothing_and_records_every_migration(old_db):
@@ -90,7 +91,8 @@ def test_opening_an_old_database_loses_nothing_and_records_every_migration(old_d
         assert (reminder.status, reminder.total, reminder.n_sent, reminder.n_blocked) == (DONE, 9, 8, 1)
         assert store.broadcast("siaran:1").n_sent == 2
         [open_draft] = [d for d in (store.draft(1), store.draft(2)) if d.status == WRITING]
-        assert open_draft.role_list == ["asn", "kades"] and open_draft.text is None
+        assert open_draft.role_list == ["asn", "kades"]
+        assert open_draft.text is None
         assert store.draft(1).broadcast_id == "siaran:1"
         assert [(a["action"], a["subject"]) for a in store.audit_trail()] == [("broadcast", "siaran:1")]
         assert store.meta("webhook_secret") == "fixture-webhook-secret"
@@ -157,7 +159,8 @@ def test_a_failing_migration_changes_nothing_and_stays_pending(old_db):
     db = open_db(old_db)
     with pytest.raises(RuntimeError):
         migrate(db, later)
-    assert "note" not in db["audit"].columns_dict and [m.name for m in later.pending(db)] == ["0099_broken"]
+    assert "note" not in db["audit"].columns_dict
+    assert [m.name for m in later.pending(db)] == ["0099_broken"]
     assert not db.conn.in_transaction
     db.conn.close()
 

@@ -19,18 +19,18 @@ from io import BytesIO
 # before the first import, unless the operator chose a directory already.
 os.environ.setdefault("MPLCONFIGDIR", os.path.join(tempfile.gettempdir(), "pilkada-mpl"))
 
-import matplotlib  # noqa: E402
+import matplotlib
 
 matplotlib.use("Agg")
 
 from collections.abc import Iterable
 
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator  # noqa: E402
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-from bot.content.formats import decimal, num, percent, short_date  # noqa: E402
+from bot.content.formats import decimal, num, percent, short_date
 
 ROLE_STYLES = {  # colour, marker
     "asn": ("#1f77b4", "o"),
@@ -210,9 +210,7 @@ def _growth_panels(axes: list, series: dict[str, list[tuple[date, int]]], words:
         ax.xaxis.set_major_locator(FixedLocator(_day_ticks(first, last)))
         ax.grid(True, axis="y", color="#dddddd")
         if n == len(series) - 1:
-            ax.xaxis.set_major_formatter(
-                FuncFormatter(lambda x, _pos: short_date(date.fromordinal(int(round(x))), lang))
-            )
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: short_date(date.fromordinal(round(x)), lang)))
             years = sorted({date.fromordinal(first).year, date.fromordinal(last).year})
             ax.set_xlabel(f"{words['date']} ({'–'.join(str(y) for y in years)})", fontsize=FONT)
         else:
@@ -295,7 +293,7 @@ def _area_panel(ax: Axes, areas: list[dict], none: int, words: dict) -> None:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: num(round(x), lang)))
     label = words["coverage_axis" if by_coverage else "subscribers_axis"]
     if none:
-        label += " · " + words["no_area"].format(count=num(round(none), lang))
+        label += " · " + words["no_area"].format(count=num(none, lang))
     ax.set_xlabel(label, fontsize=FONT)
     _style(ax, words["areas_coverage" if by_coverage else "areas_count"])
     ax.grid(True, axis="x", color="#eeeeee")

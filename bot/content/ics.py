@@ -11,6 +11,7 @@ not the clock, so the same schedule always gives byte-identical output.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import unicodedata
@@ -50,10 +51,8 @@ def schedule_ics(schedule: Schedule, lang: str = "id") -> bytes:
     cal.add("x-wr-timezone", election.timezone)
 
     first, last = _date_range(schedule)
-    try:
+    with contextlib.suppress(ValueError):  # a zone icalendar cannot describe: events still carry their TZID
         cal.add_component(Timezone.from_tzid(election.timezone, first_date=first, last_date=last))
-    except ValueError:  # a zone icalendar cannot describe: events still carry their TZID
-        pass
 
     for stage in schedule.stages:
         cal.add_component(_stage_event(stage, schedule, texts, lang, uid_suffix, stamp))

@@ -112,7 +112,7 @@ def stats_text(
             blocked=num(s["blocked"], lang),
             today=num(s["new_today"], lang),
             days=num(s["new_days"], lang),
-        )  # fmt: skip
+        )
     )
     if areas and (len(areas) > 1 or areas[0]["id"] is not None):  # not only "no area": the file has areas
         lines += ["", *area_stats_lines(areas, list(s["active"]), lang)]

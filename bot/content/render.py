@@ -232,7 +232,9 @@ class Renderer:
         fact = self.facts[name]
         if not always and not self.belongs(name):
             return ""
-        if not always and (fact.since is not None and on < fact.since or fact.until is not None and on >= fact.until):
+        if not always and (
+            (fact.since is not None and on < fact.since) or (fact.until is not None and on >= fact.until)
+        ):
             return ""
         value = fact.value_en if lang == "en" and fact.value_en is not None else fact.value
         if isinstance(value, dt.time):

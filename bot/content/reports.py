@@ -248,7 +248,7 @@ def area_table(figures: list[dict], lang: str) -> list[dict]:
             "active": f["count"],
             "voters": f["voters"],
             "coverage": f["coverage"],
-        }  # fmt: skip
+        }
         for f in figures
     ]
 

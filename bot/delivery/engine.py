@@ -27,6 +27,18 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, Ne
 from bot import store as st
 from bot.content import pledges, texts
 from bot.delivery.health import BACKOFF_CAP, Outage
+from bot.delivery.outcomes import (
+    ChatGone,
+    Finished,
+    Migrated,
+    NetworkBack,
+    Outcome,
+    Released,
+    RetryLater,
+    WaitForNetwork,
+    copy,
+    record,
+)
 from bot.delivery.pacer import BROADCAST, Pacer, retry_seconds
 from bot.delivery.sender import ChatNotFound, NotSent, Sender
 
@@ -82,7 +94,7 @@ class Progress:
 
 # An outcome to record: the name of a Store method and its arguments. Written in batches by the
 # engine's database thread (one transaction per round), not one by one on the event loop.
-Op = tuple[str, tuple]
+Op = Outcome  # what one send or stop leaves to be written
 
 
 class Engine:
@@ -235,7 +247,7 @@ class Engine:
         if progress:
             self._last_progress = now
         if self._stopping:  # stop() came during the call: these were never attempted
-            self._ops.extend(("release", (job.broadcast_id, job.chat_id)) for job in jobs)
+            self._ops.extend(Released(job.broadcast_id, job.chat_id) for job in jobs)
             return False, None
         for job in jobs:
             args: dict = {"started": False}  # set once the request is on the wire
@@ -274,58 +286,70 @@ class Engine:
 
     async def _deliver(self, job: st.Job, args: dict) -> list[Op]:
         """Send one copy; returns the outcome to record (written later, in a batch)."""
-        b, chat_id = job.broadcast_id, job.chat_id
         try:
-            await self.pacer.acquire(chat_id, (BROADCAST, job.deliver_by))
-            if self.clock() >= job.expires:
-                raise Expired()
-            args["started"] = True
-            text = texts.channel_text(job.text, self.username) if job.to_channel else job.text
-            try:
-                await self.sender.send_message(
-                    chat_id, text, disable_notification=job.silent, allow_paid_broadcast=self.paid_broadcast,
-                    reply_markup=pledges.markup(job.ask, chat_id, job.language),
-                )  # fmt: skip
-            except RetryAfter as exc:
-                self.pacer.pause(retry_seconds(exc), BROADCAST)
-                raise
+            await self._send(job, args)
         except asyncio.CancelledError:
             if not args.get("started"):
-                self._ops.append(("release", (b, chat_id)))
+                self._ops.append(Released(job.broadcast_id, job.chat_id))
             raise
-        except Expired:
-            return [("finish", (b, chat_id, st.EXPIRED, "expired before a send slot was free"))]
-        except ChatMigrated as exc:
-            new = exc.new_chat_id
-            return [("migrated", (b, chat_id, new))]
-        except Forbidden as exc:
-            return [("finish", (b, chat_id, st.BLOCKED, exc.message))]
-        except RetryAfter as exc:
-            # The pacer already holds every slot; this copy goes back to the front of the line.
-            return [("retry_later", (b, chat_id, self.clock() + retry_seconds(exc), str(exc)))]
-        except ChatNotFound as exc:  # the chat is gone for good; a bad message is a BadRequest below
-            return [("set_status", (chat_id, st.GONE)), ("finish", (b, chat_id, st.GONE, exc.message))]
-        except BadRequest as exc:
-            return [("finish", (b, chat_id, st.FAILED, exc.message))]
-        except InvalidToken as exc:
-            log.error("Telegram refused the bot token; deliveries wait until it is fixed")
-            return [("retry_later", (b, chat_id, self.clock() + 60, exc.message))]
-        except TimedOut as exc:
-            self.network.failed(exc)
-            return self._retry_or_fail(job, f"TimedOut: {exc.message}", ambiguous=True)
-        except NetworkError as exc:
-            if never_left(exc):
-                return self._wait_for_network(job, exc)
-            if transport_failed(exc):
-                self.network.failed(exc)
-            else:
-                self._network_ok()  # Telegram answered (5xx): the connection works
-            return self._retry_or_fail(job, f"NetworkError: {exc.message}", ambiguous=may_have_arrived(exc))
-        except Exception as exc:  # keep the engine alive whatever one send does
-            log.exception("unexpected error delivering %s to a chat", b)
-            return self._retry_or_fail(job, f"{type(exc).__name__}: {exc}")
+        except Exception as exc:
+            return self._failure(job, exc)
         self._network_ok()
-        return [("finish", (b, chat_id, st.SENT))]
+        return [Finished(job.broadcast_id, job.chat_id, st.SENT)]
+
+    async def _send(self, job: st.Job, args: dict) -> None:
+        """Wait for a send slot, then send the copy (``args["started"]`` once it is on its way)."""
+        chat_id = job.chat_id
+        await self.pacer.acquire(chat_id, (BROADCAST, job.deliver_by))
+        if self.clock() >= job.expires:
+            raise Expired()
+        args["started"] = True
+        text = texts.channel_text(job.text, self.username) if job.to_channel else job.text
+        try:
+            await self.sender.send_message(
+                chat_id, text, disable_notification=job.silent, allow_paid_broadcast=self.paid_broadcast,
+                reply_markup=pledges.markup(job.ask, chat_id, job.language),
+            )  # fmt: skip
+        except RetryAfter as exc:
+            self.pacer.pause(retry_seconds(exc), BROADCAST)
+            raise
+
+    def _failure(self, job: st.Job, exc: Exception) -> list[Op]:
+        """The outcome of a copy whose send raised `exc` (subclasses before the classes they extend)."""
+        b, chat_id = job.broadcast_id, job.chat_id
+        match exc:
+            case Expired():
+                return [Finished(b, chat_id, st.EXPIRED, "expired before a send slot was free")]
+            case ChatMigrated():
+                return [Migrated(b, chat_id, exc.new_chat_id)]
+            case Forbidden():
+                return [Finished(b, chat_id, st.BLOCKED, exc.message)]
+            case RetryAfter():
+                # The pacer already holds every slot; this copy goes back to the front of the line.
+                return [RetryLater(b, chat_id, self.clock() + retry_seconds(exc), str(exc))]
+            case ChatNotFound():  # the chat is gone for good; a bad message is a BadRequest below
+                return [ChatGone(chat_id, st.GONE), Finished(b, chat_id, st.GONE, exc.message)]
+            case BadRequest():
+                return [Finished(b, chat_id, st.FAILED, exc.message)]
+            case InvalidToken():
+                log.error("Telegram refused the bot token; deliveries wait until it is fixed")
+                return [RetryLater(b, chat_id, self.clock() + 60, exc.message)]
+            case TimedOut():
+                self.network.failed(exc)
+                return self._retry_or_fail(job, f"TimedOut: {exc.message}", ambiguous=True)
+            case NetworkError():
+                return self._network_failure(job, exc)
+        log.error("unexpected error delivering %s to a chat", b, exc_info=exc)  # the engine stays alive
+        return self._retry_or_fail(job, f"{type(exc).__name__}: {exc}")
+
+    def _network_failure(self, job: st.Job, exc: NetworkError) -> list[Op]:
+        if never_left(exc):
+            return self._wait_for_network(job, exc)
+        if transport_failed(exc):
+            self.network.failed(exc)
+        else:
+            self._network_ok()  # Telegram answered (5xx): the connection works
+        return self._retry_or_fail(job, f"NetworkError: {exc.message}", ambiguous=may_have_arrived(exc))
 
     def _wait_for_network(self, job: st.Job, exc: NetworkError) -> list[Op]:
         """Nothing left this machine: the copy waits for the network (until it expires), and the
@@ -333,22 +357,22 @@ class Engine:
         delay = min(self.network_wait_cap, self.network.failed(exc)) * random.uniform(0.8, 1.0)
         self._offline_until = max(self._offline_until, self.clock() + delay)
         next_at = self.clock() + delay
-        return [("wait_for_network", (job.broadcast_id, job.chat_id, next_at, f"NetworkError: {exc.message}"))]
+        return [WaitForNetwork(job.broadcast_id, job.chat_id, next_at, f"NetworkError: {exc.message}")]
 
     def _network_ok(self) -> None:
         """A request got an answer: if the network was down, copies waiting for it are due now."""
         if self._offline_until > -math.inf:  # the first answer since a copy found the network down
-            self._ops.append(("network_back", (self.clock(),)))
+            self._ops.append(NetworkBack(self.clock()))
         self._offline_until = -math.inf
         self.network.ok()
 
     def _retry_or_fail(self, job: st.Job, error: str, ambiguous: bool = False) -> list[Op]:
         attempt = job.attempts + 1
         if attempt >= self.max_attempts:
-            return [("finish", (job.broadcast_id, job.chat_id, st.FAILED, error))]
+            return [Finished(job.broadcast_id, job.chat_id, st.FAILED, error)]
         delay = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
         delay = min(delay, self.backoff_cap)
-        return [("retry_later", (job.broadcast_id, job.chat_id, self.clock() + delay, error, None, ambiguous))]
+        return [RetryLater(job.broadcast_id, job.chat_id, self.clock() + delay, error, ambiguous)]
 
     async def stop(self, timeout: float = 4.0) -> None:
         """Stop taking work; let requests already on the wire finish (up to `timeout`) and record them."""
@@ -385,7 +409,7 @@ class Engine:
             self._close_conn()
 
 
-def apply_outcomes(store: st.Store, batch: list[Op]) -> None:
+def apply_outcomes(store: st.Store, batch: list[Outcome]) -> None:
     """Write a batch of outcomes in one transaction; applied ones are removed from `batch`.
 
     A lock or I/O error leaves the whole batch to be tried again; a bug in one outcome must not
@@ -395,37 +419,39 @@ def apply_outcomes(store: st.Store, batch: list[Op]) -> None:
         return
     try:
         with store.transaction():
-            for name, args in batch:
-                getattr(store, name)(*args)
+            for outcome in batch:
+                record(store, outcome)
     except sqlite3.OperationalError:
         raise
     except Exception:
         log.exception("recording %d delivery outcomes failed; recording them one by one", len(batch))
         while batch:
-            name, args = batch[0]
+            outcome = batch[0]
             try:
                 with store.transaction():
-                    getattr(store, name)(*args)
+                    record(store, outcome)
             except sqlite3.OperationalError:
                 raise
             except Exception:
-                log.exception("could not record %s%r; the copy goes back in line", name, args[:2])
-                release_after_failure(store, name, args)
+                log.exception("could not record %s; the copy goes back in line", type(outcome).__name__)
+                release_after_failure(store, outcome)
             batch.pop(0)
     batch.clear()
 
 
-def release_after_failure(store: st.Store, name: str, args: tuple) -> None:
+def release_after_failure(store: st.Store, outcome: Outcome) -> None:
     """An outcome that could not be recorded must not leave its copy 'sending' for ever: it goes
     back to pending (sent again; a duplicate is better than a copy that never ends)."""
-    if name in ("finish", "retry_later", "wait_for_network", "migrated") and len(args) >= 2:
-        try:
-            with store.transaction():
-                store.release(args[0], args[1])
-        except sqlite3.OperationalError:
-            raise
-        except Exception:
-            log.exception("could not put %s back in line either", args[0])
+    row = copy(outcome)
+    if row is None:
+        return
+    try:
+        with store.transaction():
+            store.release(*row)
+    except sqlite3.OperationalError:
+        raise
+    except Exception:
+        log.exception("could not put %s back in line either", row[0])
 
 
 def summary_line(b: st.Broadcast) -> str:

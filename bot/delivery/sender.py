@@ -334,10 +334,7 @@ class Sender:
             message = f"{HTTPStatus(status).phrase} ({status})"
         except ValueError:
             message = f"Unknown HTTPError ({status})"
-        if data is None:
-            message = self._error_text(message, payload)
-        else:
-            message = str(data.get("description") or message)
+        message = self._error_text(message, payload) if data is None else str(data.get("description") or message)
         raise telegram_error(status, data, self._scrub(message))
 
     def _scrub(self, text: str) -> str:

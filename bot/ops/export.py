@@ -113,7 +113,7 @@ def cell(value: object, decimal: str = ",") -> str:
     separator), others with two decimals and ``decimal``; a text never starts like a formula."""
     if value is None:
         return ""
-    if isinstance(value, bool) or isinstance(value, int):
+    if isinstance(value, (bool, int)):
         return str(int(value))
     if isinstance(value, float):
         return f"{value:.2f}".replace(".", decimal)

@@ -209,7 +209,7 @@ class ReminderChecks(TextChecks):
     def reminder_areas(self, table: dict, place: str) -> tuple[str, ...] | None:
         """The reminder's ``areas`` (() when absent), or None after recording a problem."""
         value = table.get("areas", [])
-        if not isinstance(value, list) or not value and "areas" in table:
+        if not isinstance(value, list) or (not value and "areas" in table):
             shown = show_value(value)
             self.add(place, "areas", f'expected a list like ["kedungwaru", "kedungwaru/bangoan"], got {shown}')
             return None

@@ -202,7 +202,7 @@ class TextChecks(FieldReaders):
             day = self.date(value, "date", f'{place}: field "{key}"', required=False)
             if text is None or ("text_en" in value and text_en is None) or ("from" in value and since is None):
                 return None
-            if "until" in value and until is None or "date" in value and day is None:
+            if ("until" in value and until is None) or ("date" in value and day is None):
                 return None
             if since is not None and until is not None and until <= since:
                 self.add(place, key, f"until {until.isoformat()} is not after from {since.isoformat()}: never shown")
@@ -279,7 +279,7 @@ class TextChecks(FieldReaders):
             questions_en = self.phrase_list(table, "questions_en", place, required=False)
             answer = self.string(table, "answer", place)
             answer_en = self.string(table, "answer_en", place, required=False)
-            if "answer_en" in table and answer_en is None or "questions_en" in table and questions_en is None:
+            if ("answer_en" in table and answer_en is None) or ("questions_en" in table and questions_en is None):
                 continue
             if fid is None or questions is None or answer is None:
                 continue

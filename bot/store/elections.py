@@ -84,7 +84,7 @@ class ElectionStore(StoreBase):
                 ((archive_id, r[0], r[1], json.dumps(dict(zip(names, r, strict=True)))) for r in cursor.fetchall()),
             )
             for table in ("deliveries", "broadcasts", "pledges", "pledge_totals", "stage_dates"):
-                self.conn.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed table names)
+                self.conn.execute(f"DELETE FROM {table}")
             self.conn.execute("DELETE FROM drafts")
             assert archive_id is not None
             return archive_id

@@ -16,7 +16,7 @@ from bot.schedule import model as sched
 from bot.store import Store
 
 # The sub-command action of the top parser; each group module adds its commands to it.
-Commands = argparse._SubParsersAction  # noqa: SLF001 - argparse has no public name for it
+Commands = argparse._SubParsersAction
 
 NO_TOKEN = (
     "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather in Telegram (/newbot), put its token "

@@ -35,16 +35,14 @@ def cmd_purge(args: argparse.Namespace, settings: cfg.Settings) -> int:
     open_store(settings).close()  # a mistyped path: one line, and no lock file or folder left behind
     # Never beside a running bot; the lock is not held while the question waits, so that a bot
     # started meanwhile is not refused (systemd would not restart it), and is checked again after.
-    with files.exclusive(settings.database, "purge", "purging"):
-        with open_store(settings) as store:
-            n, p = store.count_purgeable(cutoff), store.count_purgeable_pledges(cutoff)
+    with files.exclusive(settings.database, "purge", "purging"), open_store(settings) as store:
+        n, p = store.count_purgeable(cutoff), store.count_purgeable_pledges(cutoff)
     question = f"Delete {n:,} delivery records and {p:,} pledge records from before {day}? [y/N] "
     if (n or p) and not args.yes and not confirm(question):
         print("Cancelled, nothing deleted.")
         return 0
-    with files.exclusive(settings.database, "purge", "purging"):
-        with open_store(settings) as store:
-            deleted, folded = store.purge(cutoff), store.purge_pledges(cutoff)
+    with files.exclusive(settings.database, "purge", "purging"), open_store(settings) as store:
+        deleted, folded = store.purge(cutoff), store.purge_pledges(cutoff)
     print(
         f"Deleted {deleted:,} delivery records and {folded:,} pledge records from before {day} "
         "(broadcast totals and pledge counts are kept, without chat ids)."

@@ -33,12 +33,11 @@ def cmd_run(args: argparse.Namespace, settings: cfg.Settings) -> int:
     cfg.setup_logging(logging.DEBUG if args.verbose else logging.INFO, token=settings.token)
     schedule = load_schedule(settings.schedule)
     doing = "starting another bot (two bots on one database send messages twice)"
-    with files.exclusive(settings.database, "run", doing):
-        with files.open_database(settings.database) as store:
-            refuse_new_election(store, schedule)
-            from bot.telegram.app import build  # python-telegram-bot: imported once nothing refuses the start
+    with files.exclusive(settings.database, "run", doing), files.open_database(settings.database) as store:
+        refuse_new_election(store, schedule)
+        from bot.telegram.app import build  # python-telegram-bot: imported once nothing refuses the start
 
-            serve_until_stopped(build(settings, schedule, store), settings)
+        serve_until_stopped(build(settings, schedule, store), settings)
     return 0
 
 

@@ -171,9 +171,8 @@ def cmd_new_election(args: argparse.Namespace, settings: cfg.Settings) -> int:
     schedule = load_schedule(args.file)
     open_store(settings).close()  # a mistyped path: one line, and no lock file or folder left behind
     doing = "switching elections (stop the bot first: systemctl stop pilkada-bot)"
-    with files.exclusive(settings.database, "new-election", doing):
-        with open_store(settings) as store:
-            plan = elections.plan_switch(store, schedule)
+    with files.exclusive(settings.database, "new-election", doing), open_store(settings) as store:
+        plan = elections.plan_switch(store, schedule)
     if plan.reason is None:
         raise BadInput(
             f"{args.file} is not a new election for {settings.database}: it follows "
@@ -186,12 +185,11 @@ def cmd_new_election(args: argparse.Namespace, settings: cfg.Settings) -> int:
     if not args.yes and not confirm("Switch to the new election? [y/N] "):
         print("Cancelled, nothing changed.")
         return 0
-    with files.exclusive(settings.database, "new-election", doing):
-        with open_store(settings) as store:
-            if elections.new_election(store, schedule) != plan.reason:  # changed while the question waited
-                raise BadInput("the database changed while the question waited; nothing changed, run it again")
-            archive_id = elections.switch(store, schedule)
-            store.log_action(audit_actor(), "pemilihan baru", schedule.election.name, plan.reason)
+    with files.exclusive(settings.database, "new-election", doing), open_store(settings) as store:
+        if elections.new_election(store, schedule) != plan.reason:  # changed while the question waited
+            raise BadInput("the database changed while the question waited; nothing changed, run it again")
+        archive_id = elections.switch(store, schedule)
+        store.log_action(audit_actor(), "pemilihan baru", schedule.election.name, plan.reason)
     old = plan.old.name if plan.old and plan.old.name else "the old election"
     print(f"Done: {old} archived (archive {archive_id}); the database now follows {schedule.election.name}.")
     if Path(settings.schedule).resolve() != Path(args.file).resolve():
