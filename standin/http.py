@@ -117,42 +117,10 @@ class Serving(State):
         self.connections += 1
         try:
             while not self._closing:
-                try:
-                    head = await reader.readuntil(b"\r\n\r\n")
-                except (asyncio.IncompleteReadError, ConnectionError):
+                request = await self._read_request(reader, writer)
+                if request is None:
                     return
-                except asyncio.LimitOverrunError:
-                    writer.write(http_response(431, b'{"ok":false,"description":"headers too large"}', close=True))
-                    return
-                lines = head.decode("latin-1").split("\r\n")
-                try:
-                    verb, target, version = lines[0].split(" ", 2)
-                except ValueError:
-                    writer.write(http_response(400, b'{"ok":false,"description":"bad request line"}', close=True))
-                    return
-                headers: dict[str, str] = {}
-                for line in lines[1:]:
-                    if line:
-                        key, _, value = line.partition(":")
-                        headers[key.strip().lower()] = value.strip()
-                connection = headers.get("connection", "").lower()
-                keep_alive = "close" not in connection if version == "HTTP/1.1" else "keep-alive" in connection
-                if headers.get("expect", "").lower() == "100-continue":
-                    writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-                if "chunked" in headers.get("transfer-encoding", "").lower():
-                    body = await self._read_chunked(reader)
-                    if body is None:
-                        writer.write(http_response(413, b'{"ok":false,"description":"body too large"}', close=True))
-                        return
-                else:
-                    try:
-                        length = int(headers.get("content-length", "0") or 0)
-                    except ValueError:
-                        length = -1
-                    if length < 0 or length > MAX_BODY:
-                        writer.write(http_response(413, b'{"ok":false,"description":"bad body length"}', close=True))
-                        return
-                    body = await reader.readexactly(length) if length else b""
+                verb, target, headers, body, keep_alive = request
                 try:
                     path, _, query = target.partition("?")
                     answer = await self._route(path, query, headers.get("content-type", ""), body)
@@ -177,6 +145,51 @@ class Serving(State):
             self._conn_tasks.discard(task)
             with contextlib.suppress(Exception):  # closing an already broken transport
                 writer.close()
+
+    async def _read_request(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> tuple[str, str, dict[str, str], bytes, bool] | None:
+        """One HTTP request: (verb, target, headers, body, keep-alive); None when the connection ends
+        (the peer left, or a malformed request got its error answer)."""
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+        except (asyncio.IncompleteReadError, ConnectionError):
+            return None
+        except asyncio.LimitOverrunError:
+            writer.write(http_response(431, b'{"ok":false,"description":"headers too large"}', close=True))
+            return None
+        lines = head.decode("latin-1").split("\r\n")
+        try:
+            verb, target, version = lines[0].split(" ", 2)
+        except ValueError:
+            writer.write(http_response(400, b'{"ok":false,"description":"bad request line"}', close=True))
+            return None
+        headers: dict[str, str] = {}
+        for line in lines[1:]:
+            if line:
+                key, _, value = line.partition(":")
+                headers[key.strip().lower()] = value.strip()
+        connection = headers.get("connection", "").lower()
+        keep_alive = "close" not in connection if version == "HTTP/1.1" else "keep-alive" in connection
+        if headers.get("expect", "").lower() == "100-continue":
+            writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        body = await self._read_body(reader, headers)
+        if body is None:
+            writer.write(http_response(413, b'{"ok":false,"description":"bad body length"}', close=True))
+            return None
+        return verb, target, headers, body, keep_alive
+
+    async def _read_body(self, reader: asyncio.StreamReader, headers: dict[str, str]) -> bytes | None:
+        """The request's body, chunked or by Content-Length; None if it is too large or its length bad."""
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            return await self._read_chunked(reader)
+        try:
+            length = int(headers.get("content-length", "0") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY:
+            return None
+        return await reader.readexactly(length) if length else b""
 
     @staticmethod
     async def _read_chunked(reader: asyncio.StreamReader) -> bytes | None:
