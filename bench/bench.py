@@ -149,9 +149,14 @@ def spawn(name: str, args: list[str], folder: Path, *, env: dict[str, str], cwd:
     with open(log, "wb") as out:
         spawned = time.time()
         proc = subprocess.Popen(
-            args, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd,
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=cwd,
             preexec_fn=_die_with_parent,
-        )  # fmt: skip
+        )
     _CHILDREN.append(proc)
     return Child(name, proc, log, spawned)
 
@@ -736,21 +741,38 @@ def fig_capacity(res: Results, folder: Path, sizes: dict) -> None:
         seconds = sizes["blast_seconds"]
         progress(f"4b: blasting the stand-in for {seconds:.0f} s")
         out = subprocess.run(
-            [PY, str(BENCH / "blast.py"), "--port", str(standin.port), "--token", TOKEN, "--seconds", str(seconds),
-             "--connections", "4", "--depth", "32"],
-            capture_output=True, text=True, timeout=seconds + 60, env=child_env(),
-        )  # fmt: skip
+            [
+                PY,
+                str(BENCH / "blast.py"),
+                "--port",
+                str(standin.port),
+                "--token",
+                TOKEN,
+                "--seconds",
+                str(seconds),
+                "--connections",
+                "4",
+                "--depth",
+                "32",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+            env=child_env(),
+        )
         if out.returncode != 0:
             raise RuntimeError(f"blast.py failed: {out.stderr.strip()[-300:]}")
         blast = json.loads(out.stdout.strip().splitlines()[-1])
         rps = blast["rps"]
         res.add(
-            "4b", label,
+            "4b",
+            label,
             f"{rps:,.0f} req/s ({blast['connections']} connections × {blast['depth']} pipelined; "
             f"{blast['not_200']} not 200) = {rps / max(rate, 1):.1f}× the bot's rate",
-            "≥ 1.5× figure 4 (not the bottleneck)", rps >= 1.5 * rate,
+            "≥ 1.5× figure 4 (not the bottleneck)",
+            rps >= 1.5 * rate,
             "" if rps >= 1.5 * rate else "the stand-in may be limiting figure 4",
-        )  # fmt: skip
+        )
     except Exception as exc:
         res.error("4b", "4b stand-in ceiling", "≥ 1.5× figure 4", exc)
     finally:
@@ -810,15 +832,29 @@ def fig_million(res: Results, folder: Path, sizes: dict, want: set[int]) -> None
             (folder / "million-times.json").write_text(json.dumps(sent))  # for a look with --keep
             rate = sustained(sent)
             ok = rate / 30 >= 0.97
-            extras.append(Row("5d", f"5 extra: send rate / limit in the {watch:.0f} s after the enqueue, "
-                    f"{n:,} pending, limit 30/s", f"{rate / 30:.3f} ({len(sent)} sent, {rate:.1f}/s)",
-                    "≥ 0.97 (as figure 1)", ok, "" if ok else f"{rate:.1f}/s instead of ≥ 29.1/s"))  # fmt: skip
+            extras.append(
+                Row(
+                    "5d",
+                    f"5 extra: send rate / limit in the {watch:.0f} s after the enqueue, {n:,} pending, limit 30/s",
+                    f"{rate / 30:.3f} ({len(sent)} sent, {rate:.1f}/s)",
+                    "≥ 0.97 (as figure 1)",
+                    ok,
+                    "" if ok else f"{rate:.1f}/s instead of ≥ 29.1/s",
+                )
+            )
             lat = sorted(replies[c] - injected[c] for c in replies)
             p50, worst = percentile(lat, 50), max(lat, default=float("inf"))
             ok = p50 <= 0.3 and worst <= 1.0 and len(lat) == k
-            extras.append(Row("5e", f"5 extra: /jadwal reply p50 / max with {n:,} pending ({k} samples)",
-                    f"{p50:.2f} s / {worst:.2f} s ({len(lat)}/{k} replied)", "≤ 0.3 s / ≤ 1.0 s (as figure 2)", ok,
-                    "" if ok else f"p50 {p50:.2f} s, max {worst:.2f} s"))  # fmt: skip
+            extras.append(
+                Row(
+                    "5e",
+                    f"5 extra: /jadwal reply p50 / max with {n:,} pending ({k} samples)",
+                    f"{p50:.2f} s / {worst:.2f} s ({len(lat)}/{k} replied)",
+                    "≤ 0.3 s / ≤ 1.0 s (as figure 2)",
+                    ok,
+                    "" if ok else f"p50 {p50:.2f} s, max {worst:.2f} s",
+                )
+            )
         exit_s, rc = bot.stop(15)
         bot = None
         stats = standin.stats()
@@ -826,11 +862,23 @@ def fig_million(res: Results, folder: Path, sizes: dict, want: set[int]) -> None
         if 5 in want:
             seconds, total = float(match.group(3)), int(match.group(2))
             ok = seconds <= 10 and total == n
-            res.add("5", label5, f"{seconds:.2f} s ({total:,} rows)", "≤ 10 s", ok,
-                    "" if ok else f"{seconds:.2f} s is {seconds / 10:.1f}× the target")  # fmt: skip
+            res.add(
+                "5",
+                label5,
+                f"{seconds:.2f} s ({total:,} rows)",
+                "≤ 10 s",
+                ok,
+                "" if ok else f"{seconds:.2f} s is {seconds / 10:.1f}× the target",
+            )
             ok = hwm is not None and hwm <= 250
-            res.add("5b", label5b, f"{hwm:.0f} MiB" if hwm else "n/a", "≤ 250 MB", ok,
-                    "" if ok else f"{hwm:.0f} MiB, {hwm - 250:.0f} over")  # fmt: skip
+            res.add(
+                "5b",
+                label5b,
+                f"{hwm:.0f} MiB" if hwm else "n/a",
+                "≤ 250 MB",
+                ok,
+                "" if ok else f"{hwm:.0f} MiB, {hwm - 250:.0f} over",
+            )
             ok = exit_s is not None and exit_s <= 5 and rc == 0
             shown = f"{exit_s:.2f} s (exit code {rc})" if exit_s is not None else f"killed after 15 s (exit code {rc})"
             res.add("5c", label5c, shown, "≤ 5 s, exit code 0", ok, "" if ok else shown)
@@ -877,21 +925,29 @@ def fig_areas(res: Results, folder: Path, sizes: dict) -> None:
             try:
                 where, params = audience_sql(["pemilih"], refs, ACTIVE)
                 plan = " ".join(
-                    row[-1] for row in store.conn.execute(f"EXPLAIN QUERY PLAN SELECT chat_id FROM subscribers "
-                                                          f"WHERE {where} ORDER BY chat_id", params)
-                )  # fmt: skip
+                    row[-1]
+                    for row in store.conn.execute(
+                        f"EXPLAIN QUERY PLAN SELECT chat_id FROM subscribers WHERE {where} ORDER BY chat_id", params
+                    )
+                )
                 index = re.search(r"USING (?:COVERING )?INDEX (\w+)", plan)
                 now = time.time()
-                store.create_broadcast(f"bench-{key}", text="bench", roles=["pemilih"], at=now, expires=now + 3600,
-                                       areas=refs)  # fmt: skip
+                store.create_broadcast(
+                    f"bench-{key}", text="bench", roles=["pemilih"], at=now, expires=now + 3600, areas=refs
+                )
                 started = time.monotonic()
                 total = store.enqueue(f"bench-{key}")
                 seconds = time.monotonic() - started
                 expected = sum(1 for i in range(1, n + 1) if not refs or areas[i % len(areas)] in refs)
                 ok = seconds <= target and total == expected
-                res.add(key, label, f"{seconds:.3f} s ({total:,} rows; index {index.group(1) if index else 'none'})",
-                        f"≤ {target:g} s", ok,
-                        "" if ok else f"{seconds:.2f} s, {total:,} of {expected:,} rows")  # fmt: skip
+                res.add(
+                    key,
+                    label,
+                    f"{seconds:.3f} s ({total:,} rows; index {index.group(1) if index else 'none'})",
+                    f"≤ {target:g} s",
+                    ok,
+                    "" if ok else f"{seconds:.2f} s, {total:,} of {expected:,} rows",
+                )
             except Exception as exc:
                 res.error(key, label, f"≤ {target:g} s", exc)
     finally:
@@ -921,8 +977,16 @@ def render(res: Results, want: set[int]) -> str:
     if res.dups:
         shown = ", ".join(f"{k}: {v}" for k, v in res.dups.items())
         total = sum(v for v in res.dups.values() if isinstance(v, int))
-        rows.append(Row("dup", "duplicates seen by the stand-in, per run", shown, "0 in every run", total == 0,
-                        "" if total == 0 else f"{total} duplicate messages"))  # fmt: skip
+        rows.append(
+            Row(
+                "dup",
+                "duplicates seen by the stand-in, per run",
+                shown,
+                "0 in every run",
+                total == 0,
+                "" if total == 0 else f"{total} duplicate messages",
+            )
+        )
     out = ["| figure | measured | target | ok |", "|---|---|---|---|"]
     for row in rows:
         ok = "—" if row.ok is None else ("yes" if row.ok else "**NO**")

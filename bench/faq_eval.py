@@ -99,12 +99,17 @@ def evaluate(schedule: sched.Schedule, questions: list[Question], repeat: int = 
     times.sort()
     labelled = sum(1 for q in questions if q.expect)
     return Result(
-        labelled=labelled, top1=top1, answered_right=answered, labelled_confident_wrong=labelled_wrong,
-        off_topic=len(questions) - labelled, off_topic_confident=off_confident,
+        labelled=labelled,
+        top1=top1,
+        answered_right=answered,
+        labelled_confident_wrong=labelled_wrong,
+        off_topic=len(questions) - labelled,
+        off_topic_confident=off_confident,
         mean_ms=statistics.fmean(times) if times else 0.0,
         p95_ms=times[min(len(times) - 1, int(0.95 * len(times)))] if times else 0.0,
-        build_ms=build_ms, misses=misses,
-    )  # fmt: skip
+        build_ms=build_ms,
+        misses=misses,
+    )
 
 
 def report(result: Result, name: str) -> str:

@@ -94,9 +94,18 @@ class ChatMethods(State):
             raise state
         if chat_id not in self._chat_names:
             raise bad("chat not found")
-        return {**self._chat_obj(chat_id), "accent_color_id": 0, "max_reaction_count": 11,
-                "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
-                                        "premium_subscription": False, "gifts_from_channels": False}}  # fmt: skip
+        return {
+            **self._chat_obj(chat_id),
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+                "gifts_from_channels": False,
+            },
+        }
 
     def _m_get_chat_member(self, params: dict) -> dict:
         """A member's status: groups and channels know their admins from :meth:`set_admins`; a private chat its user."""
@@ -113,10 +122,19 @@ class ChatMethods(State):
             return {"status": "creator", "user": user, "is_anonymous": False}
         if user_id in admins:
             rights = (
-                "can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages", "can_manage_video_chats",
-                "can_restrict_members", "can_promote_members", "can_change_info", "can_invite_users",
-                "can_post_stories", "can_edit_stories", "can_delete_stories",
-            )  # fmt: skip
+                "can_be_edited",
+                "is_anonymous",
+                "can_manage_chat",
+                "can_delete_messages",
+                "can_manage_video_chats",
+                "can_restrict_members",
+                "can_promote_members",
+                "can_change_info",
+                "can_invite_users",
+                "can_post_stories",
+                "can_edit_stories",
+                "can_delete_stories",
+            )
             return {"status": "administrator", "user": user, **{r: r == "can_manage_chat" for r in rights}}
         return {"status": "member", "user": user}
 

@@ -83,10 +83,15 @@ class Users(State):
         if sticker is not None:
             del message["text"]
             message["sticker"] = {
-                "file_id": f"sticker-{message['message_id']}", "file_unique_id": f"s{message['message_id']}",
-                "type": "regular", "width": 512, "height": 512, "is_animated": False, "is_video": False,
+                "file_id": f"sticker-{message['message_id']}",
+                "file_unique_id": f"s{message['message_id']}",
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
                 "emoji": sticker,
-            }  # fmt: skip
+            }
         if anonymous and chat_id < 0:
             message["from"] = dict(ANONYMOUS_ADMIN)
             message["sender_chat"] = self._chat_obj(chat_id, chat_type)

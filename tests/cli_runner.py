@@ -39,16 +39,26 @@ def in_loop() -> bool:
     return True
 
 
-def bot(*args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 60,
-        cwd: str | os.PathLike = ROOT) -> subprocess.CompletedProcess:  # fmt: skip
+def bot(
+    *args: str,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    cwd: str | os.PathLike = ROOT,
+) -> subprocess.CompletedProcess:
     """`python bot.py ARGS` from `cwd`; the result as subprocess.run gives it."""
     argv = [str(a) for a in args]
     command = next((a for a in argv if not a.startswith("-")), "run")
     if command in CHILD_ONLY or in_loop():
         return subprocess.run(
-            [sys.executable, str(ROOT / "bot.py"), *argv], cwd=cwd, input=input, capture_output=True, text=True,
-            env=clean_env(env), timeout=timeout,
-        )  # fmt: skip
+            [sys.executable, str(ROOT / "bot.py"), *argv],
+            cwd=cwd,
+            input=input,
+            capture_output=True,
+            text=True,
+            env=clean_env(env),
+            timeout=timeout,
+        )
     return run_in_process(argv, input=input, env=clean_env(env), cwd=cwd)
 
 

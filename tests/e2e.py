@@ -69,9 +69,13 @@ class Harness:
     @property
     def settings(self) -> Settings:
         return Settings(
-            token=TOKEN, api_url=self.standin.base_url, database=self.db_path, rate_limit=self.rate_limit,
-            admin_ids=self.admin_ids, broadcast_approvals=self.approvals,
-        ).with_overrides(**self.overrides)  # fmt: skip
+            token=TOKEN,
+            api_url=self.standin.base_url,
+            database=self.db_path,
+            rate_limit=self.rate_limit,
+            admin_ids=self.admin_ids,
+            broadcast_approvals=self.approvals,
+        ).with_overrides(**self.overrides)
 
     @property
     def runtime(self):

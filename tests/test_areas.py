@@ -194,13 +194,18 @@ def test_a_reminder_reaches_exactly_its_roles_and_areas(store, refs, roles, reac
     for chat_id, role, area, desa in PEOPLE:
         store.subscribe(chat_id, role)
         store.set_area(chat_id, area, desa)
-    schedule = parse(HEAD + AREAS + textwrap.dedent(f"""\
+    schedule = parse(
+        HEAD
+        + AREAS
+        + textwrap.dedent(f"""\
         [[reminder]]
         id = "tps"
         at = 2024-11-27T06:00:00
         roles = {list(roles)!r}
         text = "Ayo"
-        """).replace("'", '"') + (f"areas = {list(refs)!r}\n".replace("'", '"') if refs else ""))  # fmt: skip
+        """).replace("'", '"')
+        + (f"areas = {list(refs)!r}\n".replace("'", '"') if refs else "")
+    )
     assert store.count_audience(roles, refs) == len(reached)
     assert scheduler.enqueue_reminder(store, schedule.reminders[0]) == len(reached)
     got = {r[0] for r in store.conn.execute("SELECT chat_id FROM deliveries WHERE broadcast_id = 'tps'")}

@@ -228,8 +228,12 @@ async def test_forged_and_out_of_step_area_buttons_do_nothing(tmp_path, soon):
         await harness_people(h)
         menu = await to_area_step(h, OP1, ["pemilih"])
         [draft] = h.store.db.query("SELECT id FROM drafts")
-        for data in (button_data.draft_area(draft["id"], "ak", 99), button_data.draft_area(draft["id"], "ad", 0, 50),
-                     f"op:{draft['id']}:ak:x", f"op:{draft['id']}:ak:1:2"):  # fmt: skip
+        for data in (
+            button_data.draft_area(draft["id"], "ak", 99),
+            button_data.draft_area(draft["id"], "ad", 0, 50),
+            f"op:{draft['id']}:ak:x",
+            f"op:{draft['id']}:ak:1:2",
+        ):
             answer = await h.press(OP1, menu, data)
             assert answer.get("text") == catalogue.say("id", "stale_button"), data
         assert h.store.draft(draft["id"]).areas == ""
@@ -323,16 +327,42 @@ def table(db: str, name: str) -> list[dict]:
 def test_cli_broadcast_refuses_an_unknown_area_before_sending_anything(tmp_path, soon):
     db, schedule_file, message = cli_setup(tmp_path, soon)
     for bad in ("kedungwaru,sumbergempol", "kedungwaru/tidak-ada", ","):
-        result = bot("broadcast", "--roles", "pemilih", "--text-file", message, "--areas", bad, "--yes",
-                     "--no-wait", "--database", db, "--schedule", schedule_file)  # fmt: skip
+        result = bot(
+            "broadcast",
+            "--roles",
+            "pemilih",
+            "--text-file",
+            message,
+            "--areas",
+            bad,
+            "--yes",
+            "--no-wait",
+            "--database",
+            db,
+            "--schedule",
+            schedule_file,
+        )
         assert result.returncode == 2, result.stdout
         assert result.stderr.count("\n") == 1
         assert result.stderr.startswith("--areas: ")
         assert result.stdout == ""
-    assert 'unknown area "sumbergempol"' in bot(
-        "broadcast", "--roles", "pemilih", "--text-file", message, "--areas", "sumbergempol", "--yes",
-        "--database", db, "--schedule", schedule_file,
-    ).stderr  # fmt: skip
+    assert (
+        'unknown area "sumbergempol"'
+        in bot(
+            "broadcast",
+            "--roles",
+            "pemilih",
+            "--text-file",
+            message,
+            "--areas",
+            "sumbergempol",
+            "--yes",
+            "--database",
+            db,
+            "--schedule",
+            schedule_file,
+        ).stderr
+    )
     assert table(db, "broadcasts") == []
     assert table(db, "deliveries") == []
     assert table(db, "audit") == []
@@ -340,22 +370,58 @@ def test_cli_broadcast_refuses_an_unknown_area_before_sending_anything(tmp_path,
 
 def test_cli_broadcast_to_areas_says_them_and_reaches_only_them(tmp_path, soon):
     db, schedule_file, message = cli_setup(tmp_path, soon)
-    result = bot("broadcast", "--roles", "pemilih", "--text-file", message, "--areas", "ngunut, kedungwaru/bangoan",
-                 "--database", db, "--schedule", schedule_file, input="n\n")  # fmt: skip
+    result = bot(
+        "broadcast",
+        "--roles",
+        "pemilih",
+        "--text-file",
+        message,
+        "--areas",
+        "ngunut, kedungwaru/bangoan",
+        "--database",
+        db,
+        "--schedule",
+        schedule_file,
+        input="n\n",
+    )
     assert result.returncode == 0, result.stderr
     assert "Areas: Ngunut (ngunut), Bangoan, Kedungwaru (kedungwaru/bangoan)" in result.stdout
     assert "Recipients: 2 active subscribers" in result.stdout
     assert table(db, "broadcasts") == []
-    result = bot("broadcast", "--roles", "pemilih", "--text-file", message, "--areas", "ngunut,kedungwaru/bangoan",
-                 "--yes", "--no-wait", "--database", db, "--schedule", schedule_file)  # fmt: skip
+    result = bot(
+        "broadcast",
+        "--roles",
+        "pemilih",
+        "--text-file",
+        message,
+        "--areas",
+        "ngunut,kedungwaru/bangoan",
+        "--yes",
+        "--no-wait",
+        "--database",
+        db,
+        "--schedule",
+        schedule_file,
+    )
     assert result.returncode == 0, result.stderr
     [b] = table(db, "broadcasts")
     assert (b["areas"], b["total"]) == ("ngunut,kedungwaru/bangoan", 2)
     assert sorted(d["chat_id"] for d in table(db, "deliveries")) == [100, 103]
     [entry] = table(db, "audit")
     assert entry["detail"] == "roles=pemilih; recipients=2; areas=ngunut,kedungwaru/bangoan"
-    everybody = bot("broadcast", "--roles", "pemilih", "--text-file", message, "--yes", "--no-wait",
-                    "--database", db, "--schedule", schedule_file)  # fmt: skip
+    everybody = bot(
+        "broadcast",
+        "--roles",
+        "pemilih",
+        "--text-file",
+        message,
+        "--yes",
+        "--no-wait",
+        "--database",
+        db,
+        "--schedule",
+        schedule_file,
+    )
     assert "Areas: all (also people with no area)" in everybody.stdout
     assert "for 5 recipients" in everybody.stdout
 

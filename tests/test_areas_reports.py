@@ -152,14 +152,34 @@ def test_percent_uses_a_decimal_comma_in_indonesian():
 def test_nineteen_kecamatan_with_big_numbers_fit_one_message(lang):
     roles = ["asn", "kades", "pemilih"]
     figures = [
-        {"id": a.id, "name": a.name, "voters": 99_999_999, "roles": dict.fromkeys(roles, 9_999_999),
-         "count": 29_999_997, "coverage": 29.99}
+        {
+            "id": a.id,
+            "name": a.name,
+            "voters": 99_999_999,
+            "roles": dict.fromkeys(roles, 9_999_999),
+            "count": 29_999_997,
+            "coverage": 29.99,
+        }
         for a in SHIPPED.areas
-    ] + [{"id": None, "name": None, "voters": None, "roles": dict.fromkeys(roles, 9_999_999), "count": 29_999_997,
-          "coverage": None}]  # fmt: skip
+    ] + [
+        {
+            "id": None,
+            "name": None,
+            "voters": None,
+            "roles": dict.fromkeys(roles, 9_999_999),
+            "count": 29_999_997,
+            "coverage": None,
+        }
+    ]
     assert len(figures) == 20
-    s = {"active": dict.fromkeys(roles, 99_999_999), "total_active": 299_999_997, "stopped": 9_999_999,
-         "blocked": 9_999_999, "new_today": 9_999_999, "new_days": 9_999_999}  # fmt: skip
+    s = {
+        "active": dict.fromkeys(roles, 99_999_999),
+        "total_active": 299_999_997,
+        "stopped": 9_999_999,
+        "blocked": 9_999_999,
+        "new_today": 9_999_999,
+        "new_days": 9_999_999,
+    }
     text = operator_texts.stats_text(s, SHIPPED.election.region, lang, figures)
     assert pages.split(text) == [text]  # one message, nothing to page
     assert len(telegram_html.parse(text).text) <= 4096
@@ -172,13 +192,23 @@ def test_nineteen_kecamatan_with_big_numbers_fit_one_message(lang):
 
 def chart_areas(with_voters: bool = True) -> list[dict]:
     """Kedungwaru is big but has the thinnest coverage; Ngunut has no DPT; Besuki is small but well covered."""
-    rows = [("kedungwaru", "Kedungwaru", 700, 70_000), ("ngunut", "Ngunut", 5, None), ("besuki", "Besuki", 90, 1_000),
-            ("pakel", "Pakel", 300, 10_000)]  # fmt: skip
+    rows = [
+        ("kedungwaru", "Kedungwaru", 700, 70_000),
+        ("ngunut", "Ngunut", 5, None),
+        ("besuki", "Besuki", 90, 1_000),
+        ("pakel", "Pakel", 300, 10_000),
+    ]
     figures = [
-        {"id": i, "name": n, "count": c, "voters": v if with_voters else None,
-         "coverage": reports.coverage(c, v if with_voters else None), "roles": {}}
+        {
+            "id": i,
+            "name": n,
+            "count": c,
+            "voters": v if with_voters else None,
+            "coverage": reports.coverage(c, v if with_voters else None),
+            "roles": {},
+        }
         for i, n, c, v in rows
-    ]  # fmt: skip
+    ]
     return [*figures, {"id": None, "name": None, "count": 12, "voters": None, "coverage": None, "roles": {}}]
 
 
@@ -231,10 +261,16 @@ def test_the_area_panel_speaks_the_operators_language():
 
 def test_nineteen_kecamatan_keep_the_picture_phone_wide_and_taller():
     many = [
-        {"id": a.id, "name": a.name, "count": 100 * n, "voters": 50_000 if n % 3 else None,
-         "coverage": reports.coverage(100 * n, 50_000 if n % 3 else None), "roles": {}}
+        {
+            "id": a.id,
+            "name": a.name,
+            "count": 100 * n,
+            "voters": 50_000 if n % 3 else None,
+            "coverage": reports.coverage(100 * n, 50_000 if n % 3 else None),
+            "roles": {},
+        }
         for n, a in enumerate(SHIPPED.areas)
-    ]  # fmt: skip
+    ]
     data = charts.statistics_png(growth(), [broadcast(i) for i in range(8)], areas=many)
     assert_phone_png(data)
     width, height = png_size(data)
@@ -314,8 +350,14 @@ def test_subscribers_added_without_an_area_count_as_no_area(tmp_path):
     store = Store(path)
     try:
         [nowhere] = reports.area_figures(store, ())
-        assert nowhere == {"id": None, "name": None, "voters": None, "roles": {"asn": 1, "pemilih": 1}, "count": 2,
-                           "coverage": None}  # fmt: skip
+        assert nowhere == {
+            "id": None,
+            "name": None,
+            "voters": None,
+            "roles": {"asn": 1, "pemilih": 1},
+            "count": 2,
+            "coverage": None,
+        }
     finally:
         store.close()
 

@@ -22,18 +22,7 @@ from tests.test_poster import BOT, open_png, read_qr
 ALICE, BUDI, CITRA, DEWI = 101, 102, 103, 104
 
 # Ten kecamatan, so the buttons take two pages; Kedungwaru lists ten desa (two pages too).
-DESA = [
-    "Bangoan",
-    "Ketanon",
-    "Kauman Timur",
-    "Boro",
-    "Majan",
-    "Mangunsari",
-    "Ngujang",
-    "Plosokandang",
-    "Rejoagung",
-    "Tapan",
-]
+DESA = "Bangoan, Ketanon, Kauman Timur, Boro, Majan, Mangunsari, Ngujang, Plosokandang, Rejoagung, Tapan".split(", ")
 OTHERS = ["Bandung", "Besuki", "Boyolangu", "Campurdarat", "Gondang", "Kalidawir", "Karangrejo", "Ngunut", "Pakel"]
 AREAS = f'\n[[area]]\nid = "kedungwaru"\nname = "Kedungwaru"\ndesa = {json.dumps(DESA)}\n' + "".join(
     f'\n[[area]]\nid = "{name.lower()}"\nname = "{name}"\n' for name in OTHERS
@@ -110,8 +99,16 @@ async def test_kecamatan_and_desa_buttons_come_in_pages(tmp_path, schedule):
     async with Harness(tmp_path, schedule) as h:
         step = await welcome_and_role(h, ALICE)
         first = buttons(step)
-        assert list(first)[:8] == ["Kedungwaru", "Bandung", "Besuki", "Boyolangu", "Campurdarat", "Gondang",
-                                   "Kalidawir", "Karangrejo"]  # fmt: skip
+        assert list(first)[:8] == [
+            "Kedungwaru",
+            "Bandung",
+            "Besuki",
+            "Boyolangu",
+            "Campurdarat",
+            "Gondang",
+            "Kalidawir",
+            "Karangrejo",
+        ]
         assert "Ngunut" not in first
         assert "◀" not in first
         assert "▶" in first
@@ -270,15 +267,31 @@ async def test_forged_and_stale_area_buttons_change_nothing(tmp_path, schedule):
 
 
 def test_area_callbacks_round_trip():
-    presses = [("s", "p", None, None, 3), ("w", "k", "kedungwaru"), ("s", "q", "kedungwaru", None, 1),
-               ("w", "a", "ngunut"), ("s", "d", "kedungwaru", "kauman-timur"), ("s", "skip"), ("w", "del")]  # fmt: skip
+    presses = [
+        ("s", "p", None, None, 3),
+        ("w", "k", "kedungwaru"),
+        ("s", "q", "kedungwaru", None, 1),
+        ("w", "a", "ngunut"),
+        ("s", "d", "kedungwaru", "kauman-timur"),
+        ("s", "skip"),
+        ("w", "del"),
+    ]
     for args in presses:
         press = button_data.AreaPress(*args)
         data = button_data.area(*args)
         assert button_data.unpack_area(data) == press
         assert len(data.encode()) <= 64
-    for bad in ["area:", "area:s", "area:s:k", "area:s:k:Kedung Waru", "area:s:p:99999", "area:s:d:kedungwaru",
-                "area:s:del", "role:asn", None]:  # fmt: skip
+    for bad in [
+        "area:",
+        "area:s",
+        "area:s:k",
+        "area:s:k:Kedung Waru",
+        "area:s:p:99999",
+        "area:s:d:kedungwaru",
+        "area:s:del",
+        "role:asn",
+        None,
+    ]:
         assert button_data.unpack_area(bad) is None
     with pytest.raises(ValueError, match=r"64 bytes|cannot pack"):
         button_data.area("s", "k", "a" * 60)

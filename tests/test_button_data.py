@@ -40,12 +40,26 @@ FOREIGN = [None, "", "ics", "1:send", "role", "lang", "op"]
     [
         (button_data.unpack_role, ["role:", "role:presiden", "role:ASN", "role:asn ", "lang:asn"]),
         (button_data.unpack_language, ["lang:", "lang:fr", "lang:EN", "role:en"]),
-        (button_data.unpack_draft, ["op:1", "op::send", "op:x:send", "op:-1:send", "op:٣:send",
-                                  "op:99999999999999999999:send", "role:1:send"]),
-        (button_data.unpack_page, ["page:", "page:jadwal", "page:jadwal:", "page:jadwal:-1", "page:jadwal:٣",
-                                 "page:jadwal:12345", "page:statistik:1", "page:JADWAL:1", "op:jadwal:1"]),
+        (
+            button_data.unpack_draft,
+            ["op:1", "op::send", "op:x:send", "op:-1:send", "op:٣:send", "op:99999999999999999999:send", "role:1:send"],
+        ),
+        (
+            button_data.unpack_page,
+            [
+                "page:",
+                "page:jadwal",
+                "page:jadwal:",
+                "page:jadwal:-1",
+                "page:jadwal:٣",
+                "page:jadwal:12345",
+                "page:statistik:1",
+                "page:JADWAL:1",
+                "op:jadwal:1",
+            ],
+        ),
     ],
-)  # fmt: skip
+)
 def test_forged_or_foreign_data_unpacks_to_nothing(unpack, forged):
     for data in FOREIGN + forged:
         assert unpack(data) is None, data

@@ -77,9 +77,21 @@ async def test_poster_asks_telegram_for_the_username(tmp_path):
     try:
         out = tmp_path / "kades.png"
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "bot.py", "poster", "--role", "kades", "--out", str(out), "--token", TOKEN,
-            "--api-url", standin.base_url, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        )  # fmt: skip
+            sys.executable,
+            "bot.py",
+            "poster",
+            "--role",
+            "kades",
+            "--out",
+            str(out),
+            "--token",
+            TOKEN,
+            "--api-url",
+            standin.base_url,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
         assert process.returncode == 0, stderr.decode()
         link = "https://t.me/kpu_uji_bot?start=kades"

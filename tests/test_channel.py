@@ -212,11 +212,18 @@ async def finished(h: Harness, broadcast_id: str, timeout: float = 30):
 def channel_schedule(soon, **extra):
     return make_schedule(
         [
-            {"id": "umum", "at": soon(1), "roles": ["asn", "kades", "pemilih"], "text": "untuk semua",
-             "text_en": "for everyone", "channel": True, **extra},
+            {
+                "id": "umum",
+                "at": soon(1),
+                "roles": ["asn", "kades", "pemilih"],
+                "text": "untuk semua",
+                "text_en": "for everyone",
+                "channel": True,
+                **extra,
+            },
             {"id": "khusus", "at": soon(1), "roles": ["asn"], "text": "hanya ASN"},
         ]
-    )  # fmt: skip
+    )
 
 
 async def test_a_channel_reminder_reaches_subscribers_and_the_channel_once(tmp_path, soon):

@@ -188,8 +188,7 @@ def test_every_role_has_its_own_panel_and_scale_when_voters_outnumber_asn_25_to_
 def test_bars_carry_the_reminder_title_and_day_never_a_cut_id():
     ids = ["malam-sebelum-pencoblosan", "netralitas-asn-mingguan@2024-10-10", "siaran:3", "ralat:pemungutan-suara:x:y"]
     labels = [operator_texts.broadcast_label(i, SHIPPED, "id") for i in ids]
-    assert labels == ["Besok Kita Memilih!", "Pengingat Mingguan Netralitas ASN", "Siaran 3",
-                      "Ralat: Pemungutan suara"]  # fmt: skip
+    assert labels == ["Besok Kita Memilih!", "Pengingat Mingguan Netralitas ASN", "Siaran 3", "Ralat: Pemungutan suara"]
     bars = [dict(broadcast(n), label=label, day=date(2024, 11, 20 + n)) for n, label in enumerate(labels)]
     shown = drawn(charts.figure(growth(), bars))
     assert "Besok Kita Memilih! · 20 Nov" in shown

@@ -353,9 +353,11 @@ async def test_a_webhook_port_in_use_is_one_line_naming_the_port_and_exit_2(plac
         port = taken.getsockname()[1]
         async with StandIn(token=TOKEN) as standin:
             env = {
-                "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": standin.base_url,
-                "BOT_WEBHOOK_URL": "https://example.invalid/hook", "BOT_WEBHOOK_PORT": str(port),
-            }  # fmt: skip
+                "TELEGRAM_BOT_TOKEN": TOKEN,
+                "TELEGRAM_API_URL": standin.base_url,
+                "BOT_WEBHOOK_URL": "https://example.invalid/hook",
+                "BOT_WEBHOOK_PORT": str(port),
+            }
             result = await asyncio.to_thread(bot_in, place, "run", env=env)
     assert result.returncode == 2
     line = one_line(result)
@@ -513,9 +515,13 @@ def on_a_read_only_disk(place: Path, *args: str) -> subprocess.CompletedProcess:
     if probe.returncode != 0:
         pytest.skip(f"cannot mount a read-only file system here: {probe.stderr.decode().strip()}")
     return subprocess.run(
-        ["unshare", "-rm", "sh", "-c", mount, "sh", sys.executable, BOT, *args], cwd=place, env=clean_env(),
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        ["unshare", "-rm", "sh", "-c", mount, "sh", sys.executable, BOT, *args],
+        cwd=place,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare (util-linux)")

@@ -53,9 +53,14 @@ def test_output_into_a_pipe_that_closed_ends_quietly(tmp_path, command):
     os.close(read)
     try:
         result = subprocess.run(
-            [sys.executable, str(ROOT / "bot.py"), command, "--database", str(db)], cwd=ROOT, env=env,
-            stdout=write, stderr=subprocess.PIPE, text=True, timeout=60,
-        )  # fmt: skip
+            [sys.executable, str(ROOT / "bot.py"), command, "--database", str(db)],
+            cwd=ROOT,
+            env=env,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
     finally:
         os.close(write)
     assert result.stderr == ""

@@ -67,9 +67,12 @@ class Scene:
     async def start_bot(self, rate: int) -> asyncio.subprocess.Process:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
         env.update(
-            TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=self.standin.base_url, BOT_DATABASE=str(self.db),
-            BOT_SCHEDULE=str(self.schedule), BOT_RATE_LIMIT=str(rate),
-        )  # fmt: skip
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_API_URL=self.standin.base_url,
+            BOT_DATABASE=str(self.db),
+            BOT_SCHEDULE=str(self.schedule),
+            BOT_RATE_LIMIT=str(rate),
+        )
         # The log goes to a file: a pipe nobody reads can fill up and stall the bot.
         with (self.tmp_path / f"bot-{len(self.bots)}.log").open("wb") as log:
             process = await asyncio.create_subprocess_exec(

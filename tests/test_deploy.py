@@ -56,10 +56,24 @@ def test_the_unit_is_notify_with_a_watchdog_the_heartbeat_can_feed_and_reload_by
 
 # What the main unit may have that the backup unit must not copy: it talks to Telegram and systemd.
 NETWORK_AND_LIFECYCLE = {
-    "RestrictAddressFamilies", "ReadWritePaths", "Type", "NotifyAccess", "WatchdogSec", "WatchdogSignal",
-    "ExecStart", "ExecReload", "KillSignal", "TimeoutStopSec", "Restart", "RestartSec", "RestartPreventExitStatus",
-    "After", "Wants", "Description", "WantedBy",
-}  # fmt: skip
+    "RestrictAddressFamilies",
+    "ReadWritePaths",
+    "Type",
+    "NotifyAccess",
+    "WatchdogSec",
+    "WatchdogSignal",
+    "ExecStart",
+    "ExecReload",
+    "KillSignal",
+    "TimeoutStopSec",
+    "Restart",
+    "RestartSec",
+    "RestartPreventExitStatus",
+    "After",
+    "Wants",
+    "Description",
+    "WantedBy",
+}
 
 
 def test_the_backup_unit_is_sandboxed_like_the_bot_without_network_and_writes_only_its_two_folders():
@@ -101,8 +115,10 @@ def test_systemd_analyze_security_scores_the_unit_at_most_2_5(tmp_path, source):
     unit.write_bytes(source.read_bytes())
     result = subprocess.run(
         ["systemd-analyze", "security", "--offline=true", "--no-pager", str(unit)],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     found = re.search(rf"Overall exposure level for {re.escape(source.name)}: (\d+\.\d+)", result.stdout)
     if found is None and "--offline" in result.stderr:
         pytest.skip("this systemd-analyze has no --offline (systemd < 250)")

@@ -17,8 +17,14 @@ from bot.store import Store
 from tests.test_areas_reports import area_schedule, database_and_schedule, fill
 from tests.test_cli import bot
 
-ID_FILES = ["peran.csv", "siaran.csv", "kecamatan.csv", "tombol_memilih.csv", "tombol_memilih_per_peran.csv",
-            "tombol_memilih_per_kecamatan.csv"]  # fmt: skip
+ID_FILES = [
+    "peran.csv",
+    "siaran.csv",
+    "kecamatan.csv",
+    "tombol_memilih.csv",
+    "tombol_memilih_per_peran.csv",
+    "tombol_memilih_per_kecamatan.csv",
+]
 EN_FILES = ["roles.csv", "broadcasts.csv", "areas.csv", "pledges.csv", "pledges_per_role.csv", "pledges_per_area.csv"]
 OPERATOR, OPERATOR_NAME = 55501, "Siti"
 
@@ -38,8 +44,9 @@ def table(key: str) -> export.Table:
 
 
 def test_a_file_starts_with_the_bom_and_separates_with_semicolons_and_decimal_commas():
-    rows = [{"area": "kedungwaru", "area_name": "Kedungwaru", "pemilih": 5, "active": 7, "voters": 200,
-             "coverage": 3.5}]  # fmt: skip
+    rows = [
+        {"area": "kedungwaru", "area_name": "Kedungwaru", "pemilih": 5, "active": 7, "voters": 200, "coverage": 3.5}
+    ]
     data = export.csv_bytes(table("areas"), rows)
     assert data.startswith(b"\xef\xbb\xbf")
     lines = data.decode("utf-8-sig").split("\r\n")
@@ -47,16 +54,38 @@ def test_a_file_starts_with_the_bom_and_separates_with_semicolons_and_decimal_co
     assert lines[1] == "kedungwaru;Kedungwaru;;;5;7;200;3,50"
 
 
-@pytest.mark.parametrize(("sep", "line"), [(",", "kedungwaru,Kedungwaru,1,0,5,7,200,3.50"),
-                                           ("\t", "kedungwaru\tKedungwaru\t1\t0\t5\t7\t200\t3.50")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("sep", "line"),
+    [(",", "kedungwaru,Kedungwaru,1,0,5,7,200,3.50"), ("\t", "kedungwaru\tKedungwaru\t1\t0\t5\t7\t200\t3.50")],
+)
 def test_a_comma_or_a_tab_separates_with_decimal_points(sep, line):
-    rows = [{"area": "kedungwaru", "area_name": "Kedungwaru", "asn": 1, "kades": 0, "pemilih": 5, "active": 7,
-             "voters": 200, "coverage": 3.5}]  # fmt: skip
+    rows = [
+        {
+            "area": "kedungwaru",
+            "area_name": "Kedungwaru",
+            "asn": 1,
+            "kades": 0,
+            "pemilih": 5,
+            "active": 7,
+            "voters": 200,
+            "coverage": 3.5,
+        }
+    ]
     data = export.csv_bytes(table("areas"), rows, "en", sep)
     assert data.startswith(codecs.BOM_UTF8)
     header, first = data.decode("utf-8-sig").split("\r\n")[:2]
-    assert header == sep.join(["Kecamatan id", "Kecamatan", "ASN", "Village head / official", "Voter", "Active",
-                               "Voters (DPT)", "Coverage (% of DPT)"])  # fmt: skip
+    assert header == sep.join(
+        [
+            "Kecamatan id",
+            "Kecamatan",
+            "ASN",
+            "Village head / official",
+            "Voter",
+            "Active",
+            "Voters (DPT)",
+            "Coverage (% of DPT)",
+        ]
+    )
     assert first == line
 
 
@@ -86,8 +115,12 @@ def test_kecamatan_names_stand_beside_their_ids(tmp_path):
     finally:
         store.close()
     areas = [(r["area"], r["area_name"], r["active"]) for r in tables["areas"]]
-    assert areas == [("kedungwaru", "Kedungwaru", 7), ("ngunut", "Ngunut", 2), ("besuki", "Besuki", 1),
-                     ("", "(tanpa wilayah)", 2)]  # fmt: skip
+    assert areas == [
+        ("kedungwaru", "Kedungwaru", 7),
+        ("ngunut", "Ngunut", 2),
+        ("besuki", "Besuki", 1),
+        ("", "(tanpa wilayah)", 2),
+    ]
     assert english["areas"][-1]["area_name"] == "(no area)"
     lines = export.csv_bytes(table("areas"), tables["areas"]).decode("utf-8-sig").split("\r\n")
     assert lines[1] == "kedungwaru;Kedungwaru;1;1;5;7;200;3,50"
@@ -103,8 +136,9 @@ def files(tmp_path):
 
     def filled(store: Store) -> None:
         fill(store)
-        broadcast_id = store.create_adhoc(text="<b>TPS 12 pindah</b>\nke balai desa", roles=["pemilih"], ttl=3600,
-                                          areas=["kedungwaru"])  # fmt: skip
+        broadcast_id = store.create_adhoc(
+            text="<b>TPS 12 pindah</b>\nke balai desa", roles=["pemilih"], ttl=3600, areas=["kedungwaru"]
+        )
         store.enqueue(broadcast_id)
         draft = store.create_draft(OPERATOR)
         store.update_draft(draft, broadcast_id=broadcast_id)
@@ -123,15 +157,25 @@ def test_export_writes_one_file_per_table_into_a_folder_it_makes(files, tmp_path
     assert "kecamatan.csv (4)" in result.stdout
     peran = {r["Peran"]: r for r in read_csv(out / "peran.csv")}
     assert (peran["pemilih"]["Nama peran"], peran["pemilih"]["Aktif"], peran["pemilih"]["Berhenti"]) == (
-        "Pemilih", "8", "1")  # fmt: skip
+        "Pemilih",
+        "8",
+        "1",
+    )
     [siaran] = read_csv(out / "siaran.csv")
     assert (siaran["Jenis"], siaran["Judul"], siaran["Wilayah"], siaran["Penerima"]) == (
-        "Siaran", "TPS 12 pindah", "Kedungwaru", "5")  # fmt: skip
+        "Siaran",
+        "TPS 12 pindah",
+        "Kedungwaru",
+        "5",
+    )
     assert siaran["Tuntas (%)"] == "0,00"
     kecamatan = read_csv(out / "kecamatan.csv")
     assert [(r["ID kecamatan"], r["Kecamatan"], r["Cakupan (% DPT)"]) for r in kecamatan] == [
-        ("kedungwaru", "Kedungwaru", "3,50"), ("ngunut", "Ngunut", ""), ("besuki", "Besuki", "0,10"),
-        ("", "(tanpa wilayah)", "")]  # fmt: skip
+        ("kedungwaru", "Kedungwaru", "3,50"),
+        ("ngunut", "Ngunut", ""),
+        ("besuki", "Besuki", "0,10"),
+        ("", "(tanpa wilayah)", ""),
+    ]
     everything = b"".join(p.read_bytes() for p in out.iterdir())
     assert b"98765" not in everything  # every chat id here starts with it
     assert str(OPERATOR).encode() not in everything
@@ -146,7 +190,10 @@ def test_export_in_english_with_commas(files, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == sorted(EN_FILES)
     areas = read_csv(out / "areas.csv", ",")
     assert (areas[0]["Kecamatan id"], areas[0]["Kecamatan"], areas[0]["Coverage (% of DPT)"]) == (
-        "kedungwaru", "Kedungwaru", "3.50")  # fmt: skip
+        "kedungwaru",
+        "Kedungwaru",
+        "3.50",
+    )
     [b] = read_csv(out / "broadcasts.csv", ",")
     assert (b["Kind"], b["Title"], b["Areas"], b["Done (%)"]) == ("Broadcast", "TPS 12 pindah", "Kedungwaru", "0.00")
     tabbed = tmp_path / "tab"

@@ -276,8 +276,11 @@ def test_a_like_brings_a_moral_sanction_up_to_discipline_not_only_a_moral_one(pr
     assert not re.search(r"hanya sanksi moral|only a moral|with a moral sanction\b", everything(p))
     up_to = "sanksi moral hingga hukuman disiplin" if lang == "id" else "moral sanction up to disciplinary"
     campaign, public = ("pemenangan", "ke publik") if lang == "id" else ("campaign accounts", "publicly post")
-    for text in (page(p, "/netralitas (asn)"), reminder(p, "netralitas-asn-kampanye"),
-                 reminder(p, "netralitas-asn-mingguan@2024-10-03")):  # fmt: skip
+    for text in (
+        page(p, "/netralitas (asn)"),
+        reminder(p, "netralitas-asn-kampanye"),
+        reminder(p, "netralitas-asn-mingguan@2024-10-03"),
+    ):
         assert up_to in text
         assert campaign in text
         assert public in text
@@ -355,9 +358,24 @@ def test_no_text_types_out_what_the_facts_name():
     written = [(f"page {k}", v) for k, v in doc["pages"].items()]
     written += [(f"reminder {r['id']}", r[k]) for r in doc["reminder"] for k in ("text", "text_en") if k in r]
     written += [(f"faq {e['id']}", e[k]) for e in doc["faq"] for k in ("answer", "answer_en") if k in e]
-    by_hand = ("Pilkada Serentak 2024", "Pilkada 2024", "mpat pasangan", "our candidate pairs", "1.630", "1,630",
-               "866.030", "866,030", "Rp600.000", "Rp600,000", "Rp200 juta", "Rp200 million", "Keppres",
-               "PKPU 2/2024", "Desember 2024", "December 2024")  # fmt: skip
+    by_hand = (
+        "Pilkada Serentak 2024",
+        "Pilkada 2024",
+        "mpat pasangan",
+        "our candidate pairs",
+        "1.630",
+        "1,630",
+        "866.030",
+        "866,030",
+        "Rp600.000",
+        "Rp600,000",
+        "Rp200 juta",
+        "Rp200 million",
+        "Keppres",
+        "PKPU 2/2024",
+        "Desember 2024",
+        "December 2024",
+    )
     for where, text in written:
         for word in by_hand:
             assert word not in text, (where, word)

@@ -310,8 +310,10 @@ def test_the_late_cases_include_the_family_accompanying_a_patient():
 
 
 def test_the_invitation_answer_gives_no_unconfirmed_deadline():
-    for lang, words in (("id", "beberapa hari sebelum hari pemungutan suara; bila belum datang, tanyakan ke KPPS"),
-                        ("en", "a few days before voting day; if it has not come, ask your local KPPS")):  # fmt: skip
+    for lang, words in (
+        ("id", "beberapa hari sebelum hari pemungutan suara; bila belum datang, tanyakan ke KPPS"),
+        ("en", "a few days before voting day; if it has not come, ask your local KPPS"),
+    ):
         text = seen("undangan", lang, DAYS[0])
         assert words in text
         assert "H-3" not in text

@@ -99,8 +99,9 @@ def test_the_office_phone_of_the_schedule_follows_the_contact_line_and_a_bad_one
     assert schedule.election.phone == "0355 123456"
     reply = texts.faq_not_found_text("id", schedule.fact("contact"), phone=schedule.election.phone)
     assert reply.splitlines()[-2:] == [f"Hubungi: {schedule.fact('contact')}", "Telepon/WhatsApp: 0355 123456"]
-    assert "Telepon" not in texts.faq_not_found_text("id", schedule.fact("contact"), phone=loading.load(
-        "config/pilkada2024.toml").election.phone)  # fmt: skip
+    assert "Telepon" not in texts.faq_not_found_text(
+        "id", schedule.fact("contact"), phone=loading.load("config/pilkada2024.toml").election.phone
+    )
     with pytest.raises(sched.ScheduleError) as info:
         loading.parse(with_phone.replace('"0355 123456"', '"call us"'))
     assert info.value.problems == [

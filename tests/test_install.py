@@ -41,9 +41,10 @@ def make(folder: Path, *args: str, env: dict[str, str] | None = None) -> subproc
     # Under `make test` the parent make's variables would turn this into a sub-make that prints
     # "Entering directory" lines; run it as an operator would, from a plain shell.
     environ = {
-        k: v for k, v in os.environ.items()
+        k: v
+        for k, v in os.environ.items()
         if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES") and not k.startswith("BOT_")
-    }  # fmt: skip
+    }
     environ.update(env or {})
     return subprocess.run(["make", *args], cwd=folder, capture_output=True, text=True, timeout=60, env=environ)
 
@@ -134,9 +135,10 @@ def test_runtime_requirements_hold_no_test_tools_and_dev_requirements_include_th
     assert "-r requirements.txt" in dev
     # What the bot, the demo and the stand-in import is not among them (nor the benchmark's aiolimiter).
     imported = {
-        found for path in [ROOT / "bot.py", *ROOT.glob("bot/**/*.py"), *ROOT.glob("standin/*.py")]
+        found
+        for path in [ROOT / "bot.py", *ROOT.glob("bot/**/*.py"), *ROOT.glob("standin/*.py")]
         for found in re.findall(r"^\s*(?:import|from) ([a-z_]+)", path.read_text(), re.MULTILINE)
-    }  # fmt: skip
+    }
     assert not imported & {"pytest", "pytest_asyncio", "xdist", "mypy", "ruff", "zxingcpp", "aiolimiter"}
 
 
@@ -255,9 +257,16 @@ def test_plan_counts_the_recipients_of_an_existing_database(tmp_path):
 def test_demo_first_reminder_waits_until_the_person_has_subscribed():
     """Subscribing takes longer than --first-in: the first reminder still reaches the person."""
     result = bot(
-        "demo", "--first-in", "1", "--spacing", "600", "--wait", "4",
-        input="/start\n/tps\n/privasi\n3\n", timeout=120,
-    )  # fmt: skip
+        "demo",
+        "--first-in",
+        "1",
+        "--spacing",
+        "600",
+        "--wait",
+        "4",
+        input="/start\n/tps\n/privasi\n3\n",
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Anda terdaftar sebagai Pemilih" in out
@@ -268,9 +277,16 @@ def test_demo_first_reminder_waits_until_the_person_has_subscribed():
 @pytest.mark.slow
 def test_demo_labels_english_reminders_too():
     result = bot(
-        "demo", "--first-in", "1", "--spacing", "600", "--wait", "4",
-        input="/language\n2\n/start pemilih\n", timeout=120,
-    )  # fmt: skip
+        "demo",
+        "--first-in",
+        "1",
+        "--spacing",
+        "600",
+        "--wait",
+        "4",
+        input="/language\n2\n/start pemilih\n",
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     label = "📣 scheduled reminder from the bot:\n"
     assert label in result.stdout

@@ -119,8 +119,17 @@ def test_check_and_plan_on_the_next_elections_file_say_new_election_instead_of_c
 def test_run_refuses_the_next_elections_file_before_it_sends_anything(tmp_path):
     with_history(tmp_path / "bot.db", preflight.load(str(DEFAULT))).close()
     path = next_election_file(tmp_path)
-    result = bot("run", "--database", str(tmp_path / "bot.db"), "--schedule", str(path), "--token", "1:x",
-                 "--api-url", "http://127.0.0.1:9/bot")  # fmt: skip
+    result = bot(
+        "run",
+        "--database",
+        str(tmp_path / "bot.db"),
+        "--schedule",
+        str(path),
+        "--token",
+        "1:x",
+        "--api-url",
+        "http://127.0.0.1:9/bot",
+    )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f'{path} is a new election: its name is "{NEXT_NAME}", the database follows "Pilkada Serentak 2024". '
@@ -170,8 +179,9 @@ def test_new_election_keeps_subscribers_archives_the_old_records_and_tells_every
     assert f"Bot pengingat KPU Kabupaten Tulungagung kini mengikuti <b>{NEXT_NAME}</b>" in notice[3]
     assert f"This KPU Kabupaten Tulungagung reminder bot now follows <b>{NEXT_NAME}</b>" in notice[4]
     assert store.conn.execute("SELECT actor, action, subject FROM audit").fetchall()[-1][1:] == (
-        "pemilihan baru", NEXT_NAME
-    )  # fmt: skip
+        "pemilihan baru",
+        NEXT_NAME,
+    )
     assert elections.new_election(store, preflight.load(str(path))) is None
     planned = bot("plan", "--schedule", str(path), *db).stdout
     [line] = [x for x in planned.splitlines() if x.startswith("pemilihan-baru:2027-11-27 ")]
@@ -187,13 +197,16 @@ def test_new_election_keeps_subscribers_archives_the_old_records_and_tells_every
 
 def test_check_warns_on_a_text_that_types_out_the_election_name_a_year_or_a_kpu_regulation():
     election = sched.Election("Pilkada Serentak 2024", "Kabupaten Tulungagung", "Asia/Jakarta")
-    found = stale.typed_warnings(election, [
-        ("pages", "a", "Jadwal Pilkada Serentak 2024 di sini"),
-        ("pages", "b", "Ayo sukseskan Pemilu 2029!"),
-        ("pages", "c", "TPS buka pukul 07.00 (PKPU 17/2024)."),
-        ("pages", "d", "Tahun 2024 penuh tantangan."),
-        ("pages", "e", "{election}: UU 10/2016 Pasal 70 dan SKB No. 2/2022."),
-    ])  # fmt: skip
+    found = stale.typed_warnings(
+        election,
+        [
+            ("pages", "a", "Jadwal Pilkada Serentak 2024 di sini"),
+            ("pages", "b", "Ayo sukseskan Pemilu 2029!"),
+            ("pages", "c", "TPS buka pukul 07.00 (PKPU 17/2024)."),
+            ("pages", "d", "Tahun 2024 penuh tantangan."),
+            ("pages", "e", "{election}: UU 10/2016 Pasal 70 dan SKB No. 2/2022."),
+        ],
+    )
     assert found == [
         'pages: field "a": writes out the election\'s name "Pilkada Serentak 2024": write {election}',
         'pages: field "b": writes out "Pemilu 2029": write {election}',
@@ -221,8 +234,13 @@ def test_the_next_election_procedure_keeps_subscribers_sends_no_correction_and_s
 
     async def scenario() -> None:
         clock = {"now": first.at.timestamp() + 30}
-        async with Harness(tmp_path, old, clock=lambda: clock["now"], admin_ids=[900],
-                           subscribers=[(1, "pemilih"), (2, "asn"), (900, "pemilih")]) as h:  # fmt: skip
+        async with Harness(
+            tmp_path,
+            old,
+            clock=lambda: clock["now"],
+            admin_ids=[900],
+            subscribers=[(1, "pemilih"), (2, "asn"), (900, "pemilih")],
+        ) as h:
             for chat in (1, 2):
                 await h.standin.wait_messages(chat, 1)  # the 2024 election's reminder reached them
             # Loading the new file into the running bot is refused: its dates are not corrections.

@@ -16,8 +16,14 @@ from tests.test_export import read_csv
 
 # Distinctive chat ids, so a leak into a file or an output is easy to spot.
 ASN1, ASN2, KADES1, KADES2, KADES3, VOTER = 987654321, 987654322, 987654323, 987654324, 987654325, 987654326
-SUBSCRIBERS = [(ASN1, "asn"), (ASN2, "asn"), (KADES1, "kades"), (KADES2, "kades"), (KADES3, "kades"),
-               (VOTER, "pemilih")]  # fmt: skip
+SUBSCRIBERS = [
+    (ASN1, "asn"),
+    (ASN2, "asn"),
+    (KADES1, "kades"),
+    (KADES2, "kades"),
+    (KADES3, "kades"),
+    (VOTER, "pemilih"),
+]
 TEXT = "<b>Rapat koordinasi</b> kepala desa &amp; perangkat desa, Senin 09.00"
 
 
@@ -110,8 +116,7 @@ def test_broadcast_answered_no_sends_nothing(db, message):
 
 
 def test_broadcast_yes_no_wait_queues_one_adhoc_broadcast_with_an_audit_row(db, message):
-    result = bot("broadcast", "--roles", "asn, kades", "--text-file", message, "--yes", "--no-wait",
-                 "--database", db)  # fmt: skip
+    result = bot("broadcast", "--roles", "asn, kades", "--text-file", message, "--yes", "--no-wait", "--database", db)
     assert result.returncode == 0, result.stderr
     [b] = rows(db, "broadcasts")
     assert (b["kind"], b["roles"], b["total"], b["text"]) == ("adhoc", "asn,kades", 5, TEXT)
@@ -135,8 +140,7 @@ def test_broadcast_yes_no_wait_queues_one_adhoc_broadcast_with_an_audit_row(db, 
 
 
 def test_broadcast_says_when_the_bot_does_not_seem_to_be_running(db, message):
-    result = bot("broadcast", "--roles", "pemilih", "--text-file", message, "--yes", "--timeout", "1",
-                 "--database", db)  # fmt: skip
+    result = bot("broadcast", "--roles", "pemilih", "--text-file", message, "--yes", "--timeout", "1", "--database", db)
     assert result.returncode == 0, result.stderr
     assert "does not seem to be running" in result.stdout
     assert "make run" in result.stdout
@@ -156,13 +160,24 @@ def test_export_has_per_role_counts_and_no_chat_id(db, message, tmp_path):
     for chat_id, _ in SUBSCRIBERS:
         assert str(chat_id) not in content
     roles = read_csv(out / "peran.csv")
-    assert list(roles[0]) == ["Peran", "Nama peran", "Aktif", "Berhenti", "Memblokir bot", "Akun hilang",
-                              "Belum memilih peran", "Jumlah"]  # fmt: skip
+    assert list(roles[0]) == [
+        "Peran",
+        "Nama peran",
+        "Aktif",
+        "Berhenti",
+        "Memblokir bot",
+        "Akun hilang",
+        "Belum memilih peran",
+        "Jumlah",
+    ]
     assert {r["Peran"]: int(r["Aktif"]) for r in roles} == {"asn": 2, "kades": 3, "pemilih": 1}
     [b] = rows(db, "broadcasts")
     [exported] = read_csv(out / "siaran.csv")
     assert (exported["ID"], exported["Judul"], int(exported["Penerima"])) == (
-        b["id"], "Rapat koordinasi kepala desa & perangkat desa, Senin 09.00", 3)  # fmt: skip
+        b["id"],
+        "Rapat koordinasi kepala desa & perangkat desa, Senin 09.00",
+        3,
+    )
     assert "cli:" not in content  # who sent it is not a figure
 
 
@@ -179,10 +194,21 @@ async def test_broadcast_from_the_command_line_reaches_exactly_its_roles_through
     async with Harness(tmp_path, schedule, subscribers=SUBSCRIBERS) as h:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "bot.py", "broadcast", "--roles", "kades", "--text-file", message, "--yes",
-            "--database", h.db_path, cwd=ROOT, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+            sys.executable,
+            "bot.py",
+            "broadcast",
+            "--roles",
+            "kades",
+            "--text-file",
+            message,
+            "--yes",
+            "--database",
+            h.db_path,
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         stdout, stderr = await asyncio.wait_for(proc.communicate(), timeout=40)
         assert proc.returncode == 0, stderr.decode()
         for chat_id in (KADES1, KADES2, KADES3):

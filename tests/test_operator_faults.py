@@ -65,8 +65,10 @@ async def test_a_launch_that_fails_in_the_database_can_be_pressed_again(tmp_path
         await asyncio.sleep(0.3)
         assert sum(h.texts_to(c).count("setelah gangguan basis data") for c, _ in PEOPLE) == 3
         assert [r["action"] for r in h.store.audit_trail()][::-1] == [
-            "siaran: mulai", "siaran: gagal dimulai", "siaran: kirim"
-        ]  # fmt: skip
+            "siaran: mulai",
+            "siaran: gagal dimulai",
+            "siaran: kirim",
+        ]
 
 
 async def test_approval_that_fails_in_the_database_can_be_approved_again(tmp_path, soon):

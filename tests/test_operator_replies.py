@@ -200,9 +200,19 @@ async def test_status_message_names_an_urgent_broadcast_once(tmp_path, soon):
 
 def test_rates_use_a_decimal_comma_in_indonesian():
     figures = {
-        "id": "siaran:4", "status": st.RUNNING, "percent": 0.0, "rate": 0.0, "eta": None, "finished_at": None,
-        "sent": 0, "total": 9, "blocked": 0, "failed": 0, "expired": 0, "cancelled": 0,
-    }  # fmt: skip
+        "id": "siaran:4",
+        "status": st.RUNNING,
+        "percent": 0.0,
+        "rate": 0.0,
+        "eta": None,
+        "finished_at": None,
+        "sent": 0,
+        "total": 9,
+        "blocked": 0,
+        "failed": 0,
+        "expired": 0,
+        "cancelled": 0,
+    }
     assert "Laju 0,0 pesan/detik" in operator_texts.progress_text(figures, None, "id")
     assert "Rate 0.0 messages/second" in operator_texts.progress_text(figures, None, "en")
     assert "pada 0,5 pesan/detik" in operator_texts.preview_summary(["asn"], 3, 6, 0.5, 1, "id")

@@ -89,10 +89,18 @@ def test_callback_data_is_never_trusted():
 
 async def test_the_button_arrives_in_each_recipients_language_and_not_in_groups(tmp_path, soon):
     schedule = make_schedule(
-        [{"id": "eve", "at": soon(1), "roles": ["pemilih", "kades"], "text": "Besok memilih",
-          "text_en": "Tomorrow we vote", "ask": "will_vote"},
-         {"id": "plain", "at": soon(1), "roles": ["pemilih"], "text": "Tanpa tombol"}]
-    )  # fmt: skip
+        [
+            {
+                "id": "eve",
+                "at": soon(1),
+                "roles": ["pemilih", "kades"],
+                "text": "Besok memilih",
+                "text_en": "Tomorrow we vote",
+                "ask": "will_vote",
+            },
+            {"id": "plain", "at": soon(1), "roles": ["pemilih"], "text": "Tanpa tombol"},
+        ]
+    )
     people = [(EN_VOTER, "pemilih"), (ID_VOTER, "pemilih"), (GROUP, "kades")]
     h = Harness(tmp_path, schedule, subscribers=people)
     set_languages(h.db_path, {EN_VOTER: "en"})  # before the bot starts: the reminder is due at once
@@ -228,15 +236,29 @@ async def test_copies_sent_after_a_restart_keep_the_button(tmp_path, soon):
 
 # Distinctive chat ids, so a leak into an output is easy to spot.
 K_ASN, K1, K2, K3, K_BLOCKED, N1, NOWHERE, G = (
-    987650001, 987650002, 987650003, 987650004, 987650005, 987650101, 987650301, -987650900,
-)  # fmt: skip
+    987650001,
+    987650002,
+    987650003,
+    987650004,
+    987650005,
+    987650101,
+    987650301,
+    -987650900,
+)
 
 
 def fill_pledges(store: Store) -> None:
     """A regency in miniature: who received which asking reminder, who pressed."""
-    people = [(K_ASN, "asn", "kedungwaru"), (K1, "pemilih", "kedungwaru"), (K2, "pemilih", "kedungwaru"),
-              (K3, "pemilih", "kedungwaru"), (K_BLOCKED, "pemilih", "kedungwaru"), (N1, "pemilih", "ngunut"),
-              (NOWHERE, "pemilih", None), (G, "kades", "ngunut")]  # fmt: skip
+    people = [
+        (K_ASN, "asn", "kedungwaru"),
+        (K1, "pemilih", "kedungwaru"),
+        (K2, "pemilih", "kedungwaru"),
+        (K3, "pemilih", "kedungwaru"),
+        (K_BLOCKED, "pemilih", "kedungwaru"),
+        (N1, "pemilih", "ngunut"),
+        (NOWHERE, "pemilih", None),
+        (G, "kades", "ngunut"),
+    ]
     for chat_id, role, area in people:
         store.subscribe(chat_id, role)
         store.set_area(chat_id, area)
@@ -259,12 +281,21 @@ def test_pledge_figures_are_shares_of_the_people_who_received_the_reminder(store
     # eve reached 6 people in private chats (the group got it without a button; one blocked the bot)
     assert (eve["ask"], eve["pledged"], eve["received"], round(eve["share"], 2)) == ("will_vote", 4, 6, 66.67)
     assert [(r["role"], r["pledged"], r["received"], r["share"]) for r in eve["roles"]] == [
-        ("asn", 1, 1, 100.0), ("kades", 0, 0, None), ("pemilih", 3, 5, 60.0)]  # fmt: skip
+        ("asn", 1, 1, 100.0),
+        ("kades", 0, 0, None),
+        ("pemilih", 3, 5, 60.0),
+    ]
     assert [(a["name"], a["pledged"], a["received"], a["share"]) for a in eve["areas"]] == [
-        ("Kedungwaru", 3, 4, 75.0), ("Ngunut", 0, 1, 0.0), (None, 1, 1, 100.0)]  # fmt: skip
+        ("Kedungwaru", 3, 4, 75.0),
+        ("Ngunut", 0, 1, 0.0),
+        (None, 1, 1, 100.0),
+    ]
     assert (after["ask"], after["pledged"], after["received"]) == ("voted", 1, 5)
     assert [(a["id"], a["pledged"], a["received"]) for a in after["areas"]] == [
-        ("kedungwaru", 0, 3), ("ngunut", 1, 1), (None, 0, 1)]  # fmt: skip
+        ("kedungwaru", 0, 3),
+        ("ngunut", 1, 1),
+        (None, 0, 1),
+    ]
 
     text = operator_texts.stats_text(store.subscriber_stats(), "Kabupaten Uji", "id", None, [eve, after])
     assert "<b>Tombol memilih</b>: yang menekan / penerima pengingat" in text
@@ -287,15 +318,40 @@ def test_statistik_with_nineteen_kecamatan_and_both_asks_fits_one_message(lang):
     shipped = loading.load("config/pilkada2024.toml")
     roles = ["asn", "kades", "pemilih"]
     big = {"pledged": 9_999_999, "received": 99_999_999, "share": 10.0}
-    areas = [{"id": a.id, "name": a.name, "voters": 99_999_999, "roles": dict.fromkeys(roles, 9_999_999),
-              "count": 29_999_997, "coverage": 29.99} for a in shipped.areas]  # fmt: skip
-    areas.append({"id": None, "name": None, "voters": None, "roles": dict.fromkeys(roles, 9_999_999),
-                  "count": 29_999_997, "coverage": None})  # fmt: skip
+    areas = [
+        {
+            "id": a.id,
+            "name": a.name,
+            "voters": 99_999_999,
+            "roles": dict.fromkeys(roles, 9_999_999),
+            "count": 29_999_997,
+            "coverage": 29.99,
+        }
+        for a in shipped.areas
+    ]
+    areas.append(
+        {
+            "id": None,
+            "name": None,
+            "voters": None,
+            "roles": dict.fromkeys(roles, 9_999_999),
+            "count": 29_999_997,
+            "coverage": None,
+        }
+    )
     kecamatan = [{"id": a.id, "name": a.name, **big} for a in shipped.areas] + [{"id": None, "name": None, **big}]
-    pledged = [{"ask": ask, **big, "roles": [{"role": r, **big} for r in roles], "areas": kecamatan}
-               for ask in ("will_vote", "voted")]  # fmt: skip
-    s = {"active": dict.fromkeys(roles, 99_999_999), "total_active": 299_999_997, "stopped": 9_999_999,
-         "blocked": 9_999_999, "new_today": 9_999_999, "new_days": 9_999_999}  # fmt: skip
+    pledged = [
+        {"ask": ask, **big, "roles": [{"role": r, **big} for r in roles], "areas": kecamatan}
+        for ask in ("will_vote", "voted")
+    ]
+    s = {
+        "active": dict.fromkeys(roles, 99_999_999),
+        "total_active": 299_999_997,
+        "stopped": 9_999_999,
+        "blocked": 9_999_999,
+        "new_today": 9_999_999,
+        "new_days": 9_999_999,
+    }
     text = operator_texts.stats_text(s, shipped.election.region, lang, areas, pledged)
     assert pages.split(text) == [text]
     assert len(telegram_html.parse(text).text) <= 4096

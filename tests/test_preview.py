@@ -34,8 +34,11 @@ def test_preview_prints_reminders_in_time_order_then_pages(tmp_path):
     pages = [h.split(" · ")[0] for h in headers if h.startswith("Page ")]
     assert headers.index(reminder_headers[-1]) < headers.index(next(h for h in headers if h.startswith("Page ")))
     assert list(dict.fromkeys(pages)) == [
-        "Page /tps", "Page /netralitas (asn)", "Page /netralitas (kades)", "Page /netralitas (pemilih)"
-    ]  # fmt: skip
+        "Page /tps",
+        "Page /netralitas (asn)",
+        "Page /netralitas (kades)",
+        "Page /netralitas (pemilih)",
+    ]
     assert "<b>" not in result.stdout
     assert "&amp;" not in result.stdout
     eve = out["malam-sebelum-pencoblosan · Selasa, 26 November 2024 12.00 WIB · asn, kades, pemilih"]
@@ -114,8 +117,9 @@ def test_moving_voting_day_moves_every_text_time_page_calendar_and_jadwal(tmp_pa
     assert schedule.reminder("malam-sebelum-pencoblosan").at == dt.datetime(2024, 12, 10, 12, 0, tzinfo=tz)
     assert schedule.reminder("pindah-memilih-h30").at.date() == dt.date(2024, 11, 4)  # a week before H-30
     assert (schedule.stage("masa-tenang").start, schedule.stage("kampanye").end) == (
-        dt.date(2024, 12, 8), dt.date(2024, 12, 7)
-    )  # fmt: skip
+        dt.date(2024, 12, 8),
+        dt.date(2024, 12, 7),
+    )
 
     for r in schedule.reminders:
         for text in (r.text, r.text_en):
@@ -158,8 +162,13 @@ def test_moving_voting_day_sends_the_correction_to_those_told(tmp_path):
         corrections = {c.stage.id: c for c in pending_corrections(moved, store)}
     finally:
         store.close()
-    assert set(corrections) == {"pemungutan-suara", "pindah-memilih", "kampanye", "masa-tenang",
-                                "penghitungan-rekapitulasi"}  # fmt: skip
+    assert set(corrections) == {
+        "pemungutan-suara",
+        "pindah-memilih",
+        "kampanye",
+        "masa-tenang",
+        "penghitungan-rekapitulasi",
+    }
     c = corrections["pemungutan-suara"]
     text = texts.correction_text(c.stage, c.old_start, c.old_end, "id")
     assert "<s>Rabu, 27 November 2024</s>" in text

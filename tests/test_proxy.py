@@ -204,10 +204,23 @@ def test_a_bot_that_cannot_reach_its_proxy_says_so_in_one_line(tmp_path, environ
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
     env["HTTP_PROXY"] = f"http://kpu:rahasia@127.0.0.1:{closed_port()}"
     result = subprocess.run(
-        [sys.executable, "bot.py", "run", "--token", TOKEN, "--api-url", "http://127.0.0.1:9/bot",
-         "--database", str(tmp_path / "bot.db")],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "bot.py",
+            "run",
+            "--token",
+            TOKEN,
+            "--api-url",
+            "http://127.0.0.1:9/bot",
+            "--database",
+            str(tmp_path / "bot.db"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("cannot start: Telegram is unreachable at http://127.0.0.1:9/bot through the proxy ")
@@ -225,8 +238,17 @@ def test_the_cli_with_a_settings_file_goes_through_its_proxy_and_says_which_way_
     proxy = f"http://kpu:rahasia@127.0.0.1:{closed_port()}"
     env_file = tmp_path / "pilkada-bot.env"
     env_file.write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\n" + (f"http_proxy={proxy}\n" if through != "no proxy" else ""))
-    result = bot("poster", "--env-file", env_file, "--role", "asn", "--out", tmp_path / "p.png",
-                 "--api-url", f"http://127.0.0.1:{closed_port()}/bot")  # fmt: skip
+    result = bot(
+        "poster",
+        "--env-file",
+        env_file,
+        "--role",
+        "asn",
+        "--out",
+        tmp_path / "p.png",
+        "--api-url",
+        f"http://127.0.0.1:{closed_port()}/bot",
+    )
     assert result.returncode == 1
     assert "rahasia" not in result.stdout + result.stderr
     [line] = result.stderr.splitlines()
@@ -262,10 +284,23 @@ async def test_the_poster_command_asks_getme_through_the_proxy(tmp_path, environ
             (tmp_path / "bot.env").write_text(f"HTTP_PROXY={proxy.url}\n")
             flags = ["--env-file", str(tmp_path / "bot.env")]
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "bot.py", "poster", "--role", "pemilih", "--out", str(tmp_path / "p.png"),
-            "--token", TOKEN, "--api-url", standin.base_url, *flags,
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        )  # fmt: skip
+            sys.executable,
+            "bot.py",
+            "poster",
+            "--role",
+            "pemilih",
+            "--out",
+            str(tmp_path / "p.png"),
+            "--token",
+            TOKEN,
+            "--api-url",
+            standin.base_url,
+            *flags,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
         assert process.returncode == 0, stderr.decode()
         assert "https://t.me/kpu_proxy_bot?start=pemilih" in stdout.decode()

@@ -128,9 +128,12 @@ async def test_an_invalid_file_keeps_the_running_schedule_logs_check_lines_and_t
 def bot_env(standin: StandIn, db: Path, schedule: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "NOTIFY_"))}
     env.update(
-        TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=standin.base_url, BOT_DATABASE=str(db), BOT_SCHEDULE=str(schedule),
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=standin.base_url,
+        BOT_DATABASE=str(db),
+        BOT_SCHEDULE=str(schedule),
         **extra,
-    )  # fmt: skip
+    )
     return env
 
 

@@ -72,8 +72,9 @@ def test_laporan_id_adds_the_title_areas_and_author_to_the_progress(filled):
     f = reports.broadcast_report(filled, area_schedule(), "siaran:1")
     text = operator_texts.report_detail(f, TZ, "id")
     assert text.startswith("<b>Siaran 1</b>")
-    assert text.endswith("\nPemberitahuan penting: TPS 12 di Desa Bangoan…\nWilayah: Bangoan, Kedungwaru, "
-                         "Ngunut · oleh Siti (123456)")  # fmt: skip
+    assert text.endswith(
+        "\nPemberitahuan penting: TPS 12 di Desa Bangoan…\nWilayah: Bangoan, Kedungwaru, Ngunut · oleh Siti (123456)"
+    )
 
 
 def test_a_schedule_without_areas_says_nothing_of_areas(filled):

@@ -43,8 +43,12 @@ text = "Ayo ke TPS"
 """
 
 
-def toml(name="Pilkada Serentak 2024", stages=(("pemungutan-suara", "Pemungutan suara", "2024-11-27", "2024-11-27"),),
-         reminders=(("tps-hari-h", "2024-11-27T06:00:00"),), extra="") -> str:  # fmt: skip
+def toml(
+    name="Pilkada Serentak 2024",
+    stages=(("pemungutan-suara", "Pemungutan suara", "2024-11-27", "2024-11-27"),),
+    reminders=(("tps-hari-h", "2024-11-27T06:00:00"),),
+    extra="",
+) -> str:
     text = ELECTION.format(name=name)
     text += "".join(STAGE.format(id=i, name=n, start=s, end=e) for i, n, s, e in stages)
     text += "".join(REMINDER.format(id=i, at=at) for i, at in reminders)
@@ -65,8 +69,13 @@ def lines(result) -> list[str]:
 
 
 def test_check_refuses_reminder_ids_older_versions_gave_their_own_broadcasts(tmp_path):
-    text = toml(reminders=[("siaran-1", "2024-11-27T07:00:00"), ("ralat-x", "2024-11-27T08:00:00"),
-                           ("siaran-besar", "2024-11-27T09:00:00")])  # fmt: skip
+    text = toml(
+        reminders=[
+            ("siaran-1", "2024-11-27T07:00:00"),
+            ("ralat-x", "2024-11-27T08:00:00"),
+            ("siaran-besar", "2024-11-27T09:00:00"),
+        ]
+    )
     result = check(tmp_path, text)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
@@ -104,23 +113,28 @@ def test_adhoc_numbering_goes_on_after_the_old_ids_of_a_deployed_database(store)
     assert store.create_adhoc(text="baru", roles=["pemilih"], ttl=60) == "siaran:3"
     assert store.create_adhoc(text="baru", roles=["pemilih"], ttl=60) == "siaran:4"
     assert [b["id"] for b in store.db["broadcasts"].rows_where(order_by="id")] == [
-        "siaran-1", "siaran-2", "siaran:3", "siaran:4"
-    ]  # fmt: skip
+        "siaran-1",
+        "siaran-2",
+        "siaran:3",
+        "siaran:4",
+    ]
 
 
 def _told_about_kampanye(store, old: sched.Schedule) -> None:
     """The bot announced the stage with its old dates, and subscriber 1 got a reminder about it."""
     store.subscribe(1, "pemilih")
-    store.create_broadcast("jelang-kampanye", text="kampanye", roles=["pemilih"], at=0, expires=1,
-                           kind="reminder", stage="kampanye")  # fmt: skip
+    store.create_broadcast(
+        "jelang-kampanye", text="kampanye", roles=["pemilih"], at=0, expires=1, kind="reminder", stage="kampanye"
+    )
     store.enqueue("jelang-kampanye", now=0)
     store.finish("jelang-kampanye", 1, "sent")
     send_corrections(old, store)  # remembers the announced dates
 
 
 def _kampanye(start: str) -> sched.Schedule:
-    return loading.parse(toml(stages=[("kampanye", "Masa kampanye", start, "2030-11-23")],
-                            reminders=[("r", "2030-11-27T07:00:00")]))  # fmt: skip
+    return loading.parse(
+        toml(stages=[("kampanye", "Masa kampanye", start, "2030-11-23")], reminders=[("r", "2030-11-27T07:00:00")])
+    )
 
 
 def test_a_correction_gets_an_id_no_reminder_can_have(store):
@@ -135,8 +149,9 @@ def test_a_correction_recorded_under_its_old_id_is_not_sent_again_after_the_upgr
     _told_about_kampanye(store, _kampanye("2030-09-25"))
     # An older version recorded the correction, then stopped before it remembered the new dates.
     legacy = "ralat-kampanye-2030-09-28-2030-11-23"
-    store.create_broadcast(legacy, text="Ralat", roles=["pemilih"], at=0, expires=1, kind="correction",
-                           stage="kampanye")  # fmt: skip
+    store.create_broadcast(
+        legacy, text="Ralat", roles=["pemilih"], at=0, expires=1, kind="correction", stage="kampanye"
+    )
     store.enqueue_told_about_stage(legacy, "kampanye", not_before=0)
     [pending] = pending_corrections(moved, store)
     assert pending.broadcast_id == legacy
@@ -182,8 +197,9 @@ def test_every_reminder_date_out_of_range_is_one_line(field, value):
     text = toml(reminders=[]) + REMINDER.format(id="r", at="2024-11-27T07:00:00") + extra + f"{field} = {value}\n"
     with pytest.raises(sched.ScheduleError) as info:
         loading.parse(text)
-    assert info.value.problems == [f'reminder "r": field "{field}": {value[:10]} is outside 2000-01-01..2100-12-31: '
-                                   "check the year"]  # fmt: skip
+    assert info.value.problems == [
+        f'reminder "r": field "{field}": {value[:10]} is outside 2000-01-01..2100-12-31: check the year'
+    ]
 
 
 def test_a_century_of_daily_repeats_is_refused_quickly(tmp_path):

@@ -72,7 +72,7 @@ def test_an_unclosed_quote_is_named_with_its_line():
         ('stage = "kampanye"', 'stage = "kampanyee"', 'unknown stage "kampanyee" (did you mean "kampanye"?)'),
         (ROLES, ROLES + '\nareas = ["ngunutt"]', 'unknown area "ngunutt" (did you mean "ngunut"?)'),
     ],
-)  # fmt: skip
+)
 def test_an_unknown_role_stage_or_area_gets_did_you_mean(old, new, expected):
     [line] = problems_of(DEFAULT.replace(old, new, 1))
     assert expected in line

@@ -40,9 +40,12 @@ def test_the_usual_ways_of_writing_a_time_are_read_in_the_elections_zone(typed):
 
 @pytest.mark.parametrize(
     ("typed", "reason"),
-    [("besok sore", send_time.FORMAT), ("31-02-2027 10.00", send_time.NO_SUCH_TIME),
-     ("26-11-2027 19.00 WITA", send_time.ZONE)],
-)  # fmt: skip
+    [
+        ("besok sore", send_time.FORMAT),
+        ("31-02-2027 10.00", send_time.NO_SUCH_TIME),
+        ("26-11-2027 19.00 WITA", send_time.ZONE),
+    ],
+)
 def test_a_time_that_names_no_moment_is_refused_with_its_reason(typed, reason):
     with pytest.raises(send_time.BadTime) as caught:
         send_time.parse(typed, "Asia/Jakarta")

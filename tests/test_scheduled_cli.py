@@ -74,11 +74,13 @@ def test_broadcast_at_stores_it_scheduled_and_plan_lists_it(db, message):
 
 @pytest.mark.parametrize(
     ("at", "error"),
-    [(lambda: day(-1, 10).strftime("%Y-%m-%d %H:%M"), "has already passed"),
-     (lambda: "besok jam 10", "is not a date and time like"),
-     (lambda: day(400, 10).strftime("%Y-%m-%d %H:%M"), "too far ahead"),
-     (lambda: day(2, 22).strftime("%Y-%m-%d %H:%M"), "quiet hours (21:00-06:00 WIB)")],
-)  # fmt: skip
+    [
+        (lambda: day(-1, 10).strftime("%Y-%m-%d %H:%M"), "has already passed"),
+        (lambda: "besok jam 10", "is not a date and time like"),
+        (lambda: day(400, 10).strftime("%Y-%m-%d %H:%M"), "too far ahead"),
+        (lambda: day(2, 22).strftime("%Y-%m-%d %H:%M"), "quiet hours (21:00-06:00 WIB)"),
+    ],
+)
 def test_broadcast_at_refuses_an_unusable_time_before_storing_anything(db, message, at, error):
     result = schedule(db, message, at())
     assert result.returncode == 2
@@ -128,9 +130,17 @@ def test_cancel_before_it_starts_and_refused_once_started(db, message):
 
 def test_scheduling_for_roles_nobody_has_yet_is_allowed_recipients_come_later(db, message, tmp_path):
     result = bot(
-        "broadcast", "--roles", "pemilih", "--text-file", message, "--at", day(3, 10).strftime("%Y-%m-%d %H:%M"),
-        "--yes", "--database", db,
-    )  # fmt: skip
+        "broadcast",
+        "--roles",
+        "pemilih",
+        "--text-file",
+        message,
+        "--at",
+        day(3, 10).strftime("%Y-%m-%d %H:%M"),
+        "--yes",
+        "--database",
+        db,
+    )
     assert result.returncode == 0, result.stderr
     assert "Recipients now: 0 active subscribers (counted again at 10:00" in result.stdout
 

@@ -18,18 +18,26 @@ from tests.test_corrections import ID_USER, free_port
 async def test_webhook_refuses_requests_without_the_secret(tmp_path, soon):
     schedule = make_schedule([{"id": "r", "at": soon(3600), "roles": ["asn"]}])
     port = free_port()
-    overrides = {"webhook_url": "https://bot.example.go.id/tg-hook", "webhook_port": port,
-                 "webhook_secret": "rahasia-123"}  # fmt: skip
+    overrides = {
+        "webhook_url": "https://bot.example.go.id/tg-hook",
+        "webhook_port": port,
+        "webhook_secret": "rahasia-123",
+    }
     h = Harness(tmp_path, schedule, overrides=overrides)
     await h.standin.start()
     try:
         await h.start_bot()
         update = {
             "update_id": 1,
-            "message": {"message_id": 1, "date": 0, "chat": {"id": 77, "type": "private"},
-                        "from": {"id": 77, "is_bot": False, "first_name": "A"}, "text": "/bantuan",
-                        "entities": [{"type": "bot_command", "offset": 0, "length": 8}]},
-        }  # fmt: skip
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": 77, "type": "private"},
+                "from": {"id": 77, "is_bot": False, "first_name": "A"},
+                "text": "/bantuan",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 8}],
+            },
+        }
         url = f"http://127.0.0.1:{port}/tg-hook"
         async with httpx.AsyncClient() as client:
             missing = await client.post(url, json=update)

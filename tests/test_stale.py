@@ -27,17 +27,38 @@ FIVE_YEARS = dt.timedelta(days=1826)  # 27 Nov 2024 -> 27 Nov 2029
 
 # What belongs to the 27 November 2024 vote only, as a reader would see it.
 STALE = (
-    "Keppres", "libur nasional", "national holiday",
-    "866.030", "866,030", "1.630", "1,630", "271 desa", "271 villages",
-    "empat pasangan calon", "four candidate pairs",
+    "Keppres",
+    "libur nasional",
+    "national holiday",
+    "866.030",
+    "866,030",
+    "1.630",
+    "1,630",
+    "271 desa",
+    "271 villages",
+    "empat pasangan calon",
+    "four candidate pairs",
     "PKPU 2/2024",
-    "Contoh dari Tulungagung", "example from Tulungagung", "4 Februari 2025", "4 February 2025",
-)  # fmt: skip
+    "Contoh dari Tulungagung",
+    "example from Tulungagung",
+    "4 Februari 2025",
+    "4 February 2025",
+)
 # The facts of the default file with `date = 2024-11-27`.
 ONE_VOTE_FACTS = {
-    "hari_libur", "timetable_rule", "contoh_asn", "contoh_kades", "paslon_count", "tps_total", "dpt_total",
-    "penetapan_tulungagung", "voting_rule", "closing_rule", "moving_rule", "results_rule",
-}  # fmt: skip
+    "hari_libur",
+    "timetable_rule",
+    "contoh_asn",
+    "contoh_kades",
+    "paslon_count",
+    "tps_total",
+    "dpt_total",
+    "penetapan_tulungagung",
+    "voting_rule",
+    "closing_rule",
+    "moving_rule",
+    "results_rule",
+}
 # Laws and regulations still in force whatever the election's year (UU 3/2024 amends the Village Law).
 STANDING_LAW = re.compile(r"\b(?:UU|PKPU|PP) \d+/20\d\d\b")
 

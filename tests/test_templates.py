@@ -174,8 +174,10 @@ def test_times_and_dates_relative_to_a_stage():
     assert (h.at.hour, h.deliver_by.hour, h.expires.hour) == (6, 7, 13)
     assert h.at.date() == dt.date(2024, 11, 27)
     assert [r.id for r in s.reminders if r.series == "mingguan"] == [
-        "mingguan@2024-11-07", "mingguan@2024-11-14", "mingguan@2024-11-21"
-    ]  # fmt: skip
+        "mingguan@2024-11-07",
+        "mingguan@2024-11-14",
+        "mingguan@2024-11-21",
+    ]
 
 
 def test_bad_relative_times_are_errors():
@@ -281,7 +283,12 @@ def test_check_warns_about_stage_dates_written_out():
 def test_written_dates_recognises_the_usual_forms():
     found = render.written_dates("27 November 2024, 27 Nov, 2024-11-27, 27/11, 27.11.2024, 24–26 Nov 2024")
     assert [(d, m, y) for _, d, m, y in found] == [
-        (27, 11, 2024), (27, 11, None), (24, 11, 2024), (26, 11, 2024), (27, 11, 2024), (27, 11, None),
         (27, 11, 2024),
-    ]  # fmt: skip
+        (27, 11, None),
+        (24, 11, 2024),
+        (26, 11, 2024),
+        (27, 11, 2024),
+        (27, 11, None),
+        (27, 11, 2024),
+    ]
     assert render.written_dates("UU 10/2016 Pasal 71; 1.630 TPS; Rp6.000.000; pukul 07.00–13.00; 866.030") == []

@@ -65,7 +65,7 @@ def test_every_text_is_html_telegram_accepts():
         texts.subscribed_text("kades", schedule, date(2024, 9, 1), "en"),
         texts.help_text("en"),
         texts.correction_text(schedule.stage("pemungutan-suara"), date(2024, 11, 20), date(2024, 11, 20)),
-    ]  # fmt: skip
+    ]
     for sample in samples:
         assert sched.html_problem(sample) is None, sample
         assert len(sample) < 4096
@@ -95,8 +95,10 @@ def test_correction_names_old_and_new_dates():
 def test_the_start_confirmation_promises_reminders_only_while_some_are_to_come():
     during = texts.subscribed_text("pemilih", default(), date(2024, 11, 20))
     assert "Anda akan menerima pengingat sesuai peran Anda." in during
-    for lang, over, promise in (("id", "Semua tahapan telah selesai", "akan menerima pengingat"),
-                                ("en", "All stages are over", "will receive the reminders")):  # fmt: skip
+    for lang, over, promise in (
+        ("id", "Semua tahapan telah selesai", "akan menerima pengingat"),
+        ("en", "All stages are over", "will receive the reminders"),
+    ):
         after = texts.subscribed_text("pemilih", default(), date(2025, 3, 1), lang)
         assert over in after
         assert promise not in after

@@ -194,10 +194,16 @@ async def test_the_upgraded_bot_does_not_resend_and_reaches_the_same_people(tmp_
         [
             # Due now and not expired: only the fixture's record of it keeps it from going out again.
             {"id": REMINDER_ID, "at": soon(-60), "expires": soon(3600), "roles": ["asn", "kades", "pemilih"]},
-            {"id": "baru", "at": soon(1), "expires": soon(3600), "roles": ["asn", "kades", "pemilih"],
-             "text": "pengingat baru", "text_en": "new reminder"},
+            {
+                "id": "baru",
+                "at": soon(1),
+                "expires": soon(3600),
+                "roles": ["asn", "kades", "pemilih"],
+                "text": "pengingat baru",
+                "text_en": "new reminder",
+            },
         ]
-    )  # fmt: skip
+    )
     async with Harness(tmp_path, schedule) as h:
         decisions = {d.reminder.id: d.action for d in scheduler.decide(schedule, h.store, soon(0).timestamp())}
         assert decisions[REMINDER_ID] == scheduler.SKIP_DONE

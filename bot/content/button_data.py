@@ -279,9 +279,14 @@ class AreaVerb(StrEnum):
 
 # How many numbers each verb carries.
 AREA_VERBS = {
-    AreaVerb.ALL: 0, AreaVerb.DONE: 0, AreaVerb.KECAMATAN: 1, AreaVerb.WHOLE_KECAMATAN: 1,
-    AreaVerb.DESA: 2, AreaVerb.KECAMATAN_PAGE: 1, AreaVerb.DESA_PAGE: 2,
-}  # fmt: skip
+    AreaVerb.ALL: 0,
+    AreaVerb.DONE: 0,
+    AreaVerb.KECAMATAN: 1,
+    AreaVerb.WHOLE_KECAMATAN: 1,
+    AreaVerb.DESA: 2,
+    AreaVerb.KECAMATAN_PAGE: 1,
+    AreaVerb.DESA_PAGE: 2,
+}
 MAX_AREA_DIGITS = 4
 
 

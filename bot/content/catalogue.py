@@ -19,13 +19,21 @@ CATALOGUES: tuple[dict[str, dict[str, Any]], ...] = (SUBSCRIBER, OPERATOR, CHANN
 
 # Texts that say what the bot keeps take it from bot/content/privacy.py, so it is said the same way everywhere.
 _PRIVACY_VALUES = {
-    "welcome": {"stored": privacy.STORED, "not_stored": privacy.NOT_STORED,
-                "unanswered": privacy.UNANSWERED_KEPT, "deleting": privacy.DELETING},
-    "privacy": {"stored": privacy.STORED, "not_stored": privacy.NOT_STORED,
-                "unanswered": privacy.UNANSWERED_KEPT, "deleting": privacy.DELETING},
+    "welcome": {
+        "stored": privacy.STORED,
+        "not_stored": privacy.NOT_STORED,
+        "unanswered": privacy.UNANSWERED_KEPT,
+        "deleting": privacy.DELETING,
+    },
+    "privacy": {
+        "stored": privacy.STORED,
+        "not_stored": privacy.NOT_STORED,
+        "unanswered": privacy.UNANSWERED_KEPT,
+        "deleting": privacy.DELETING,
+    },
     "deleted": {"forgotten": privacy.FORGOTTEN},
     "delete_confirm": {"forgotten": privacy.FORGOTTEN},
-}  # fmt: skip
+}
 
 
 def entry(lang: str, key: str) -> Any:

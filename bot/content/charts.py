@@ -255,9 +255,15 @@ def _broadcast_panel(ax: Axes, bars: list[dict], words: dict) -> None:
     # Below the whole figure, where constrained layout reserves room for it: never clipped, never on a bar.
     handles, names = ax.get_legend_handles_labels()
     ax.figure.legend(
-        handles, names, loc="outside lower center", ncol=3, fontsize=FONT, frameon=False,
-        handlelength=1.2, columnspacing=1.2,
-    )  # fmt: skip
+        handles,
+        names,
+        loc="outside lower center",
+        ncol=3,
+        fontsize=FONT,
+        frameon=False,
+        handlelength=1.2,
+        columnspacing=1.2,
+    )
 
 
 def _area_panel(ax: Axes, areas: list[dict], none: int, words: dict) -> None:
@@ -281,8 +287,15 @@ def _area_panel(ax: Axes, areas: list[dict], none: int, words: dict) -> None:
         count = num(_count(a.get("count")), lang)
         cover = a.get("coverage")
         shown = count if not by_coverage or cover is None else f"{percent(cover, lang)} · {count}"
-        ax.text(width + most * 0.015, y, shown, va="center", ha="left", fontsize=FONT,
-                color="#333333" if cover is not None or not by_coverage else "#888888")  # fmt: skip
+        ax.text(
+            width + most * 0.015,
+            y,
+            shown,
+            va="center",
+            ha="left",
+            fontsize=FONT,
+            color="#333333" if cover is not None or not by_coverage else "#888888",
+        )
     ax.set_yticks(ys, [str(a.get("name") or a.get("id")) for a in rows], fontsize=FONT)
     ax.set_ylim(len(rows) - 0.5, -0.5)  # lowest first, on top
     ax.set_xlim(0, most * 1.3)  # room for the labels

@@ -463,8 +463,12 @@ CHART_WORDS = {
         "messages": "Jumlah pesan",
         # The words of /laporan's progress lines, so the legend and the text agree.
         "outcomes": {
-            "sent": "Terkirim", "blocked": "Memblokir", "failed": "Gagal", "expired": "Kedaluwarsa",
-            "cancelled": "Dibatalkan", "pending": "Belum terkirim",
+            "sent": "Terkirim",
+            "blocked": "Memblokir",
+            "failed": "Gagal",
+            "expired": "Kedaluwarsa",
+            "cancelled": "Dibatalkan",
+            "pending": "Belum terkirim",
         },
         # areas: figures per kecamatan
         "areas_coverage": "Cakupan per kecamatan (aktif / DPT)",
@@ -482,8 +486,12 @@ CHART_WORDS = {
         "date": "Date",
         "messages": "Messages",
         "outcomes": {
-            "sent": "Sent", "blocked": "Blocked", "failed": "Failed", "expired": "Expired",
-            "cancelled": "Cancelled", "pending": "Not yet sent",
+            "sent": "Sent",
+            "blocked": "Blocked",
+            "failed": "Failed",
+            "expired": "Expired",
+            "cancelled": "Cancelled",
+            "pending": "Not yet sent",
         },
         # areas: figures per kecamatan
         "areas_coverage": "Coverage per kecamatan (active / DPT)",
@@ -492,7 +500,7 @@ CHART_WORDS = {
         "subscribers_axis": "Active subscribers",
         "no_area": "no area: {count}",
     },
-}  # fmt: skip
+}
 
 
 KIND_WORDS = {

@@ -258,9 +258,14 @@ def draft_refused(reason: str, lang: str = "id") -> str:
 
 
 def preview_summary(
-    roles: Iterable[str], recipients: int, seconds: float, rate: float, approvals: int, lang: str = "id",
+    roles: Iterable[str],
+    recipients: int,
+    seconds: float,
+    rate: float,
+    approvals: int,
+    lang: str = "id",
     area_names: list[str] | None = None,
-) -> str:  # fmt: skip
+) -> str:
     """``area_names`` None: the schedule lists no areas, so the preview does not mention them."""
     text = say(
         lang,
@@ -312,8 +317,9 @@ def report_list_pages(items: list[dict], tz: tzinfo | None, lang: str = "id") ->
     """/laporan: the latest broadcasts, newest first, as pages; each with what :func:`report_about` says."""
     if not items:
         return [entry(lang, "reports_none")]
-    return pages.paginate([report_item(f, tz, lang) for f in items], entry(lang, "reports_title"),
-                          entry(lang, "reports_hint"))  # fmt: skip
+    return pages.paginate(
+        [report_item(f, tz, lang) for f in items], entry(lang, "reports_title"), entry(lang, "reports_hint")
+    )
 
 
 def report_item(f: dict, tz: tzinfo | None, lang: str = "id") -> str:
@@ -322,10 +328,14 @@ def report_item(f: dict, tz: tzinfo | None, lang: str = "id") -> str:
         state = entry(lang, "states")[f["status"]]
         line = say(lang, "reports_line_unsent", id=escape(f["id"]), at=stamp_at(f["at"], tz, lang), state=state)
     else:
-        line = say(lang, "reports_line",
-            id=escape(f["id"]), created=stamp_at(f["created_at"], tz, lang), sent=num(f["sent"], lang),
+        line = say(
+            lang,
+            "reports_line",
+            id=escape(f["id"]),
+            created=stamp_at(f["created_at"], tz, lang),
+            sent=num(f["sent"], lang),
             total=num(f["total"], lang),
-        )  # fmt: skip
+        )
     return "\n  ".join([line, *report_about(f, lang)])
 
 
@@ -370,25 +380,29 @@ def plan_items(rows: Sequence[Any], tz: tzinfo | None, lang: str = "id", areas: 
         head = f"<b>{title}</b>"
         if row.adhoc:
             head = say(lang, "plan_adhoc", name=broadcast_name(r.id, lang))
-        item = say(lang, "plan_line",
+        item = say(
+            lang,
+            "plan_line",
             head=head,
             at=stamp(r.at, lang),
             roles=roles_text(r.roles, lang),
             recipients=recipients_text(row.recipients, lang),
             duration=duration(row.duration, lang),
             finish=finish,
-        )  # fmt: skip
+        )
         if r.areas:
             item += "\n  " + areas_line([area_refs.ref_name(areas, ref) for ref in r.areas], lang)
         if row.adhoc:
             item += f"\n  «{escape(first_line(r.text))}»\n" + say(lang, "plan_adhoc_cancel", id=escape(r.id))
         if row.late:
-            item += "\n" + say(lang, "plan_late",
+            item += "\n" + say(
+                lang,
+                "plan_late",
                 reached=num(row.by_deadline, lang),
                 total=num(row.recipients, lang),
                 share=decimal(100 * row.by_deadline / row.recipients, lang, places=1) + "%",
                 deadline=time_of_day(r.deliver_by, lang),
-            )  # fmt: skip
+            )
         items.append(item)
     return items
 

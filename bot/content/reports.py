@@ -188,15 +188,20 @@ def broadcast_table(store: Store, schedule: Schedule, lang: str) -> list[dict]:
     for b in reversed(store.recent_broadcasts(limit=1_000_000)):
         f = _figures(store, b)
         names = area_names(b, schedule)
-        rows.append({
-            "id": b.id, "kind": operator_texts.kind_word(b.kind, lang), "title": title(b, schedule, lang),
-            "roles": ", ".join(role_word(r, lang) for r in b.role_list),
-            "areas": "" if names is None else ", ".join(names) or catalogue.say(lang, "all_areas"),
-            "status": operator_texts.state_word(b.status, lang), "created": local_minute(b.created_at, tz),
-            "finished": local_minute(b.finished_at, tz),
-            **{k: f[k] for k in ("total", "sent", "blocked", "failed", "expired", "cancelled", "pending")},
-            "percent": f["percent"],
-        })  # fmt: skip
+        rows.append(
+            {
+                "id": b.id,
+                "kind": operator_texts.kind_word(b.kind, lang),
+                "title": title(b, schedule, lang),
+                "roles": ", ".join(role_word(r, lang) for r in b.role_list),
+                "areas": "" if names is None else ", ".join(names) or catalogue.say(lang, "all_areas"),
+                "status": operator_texts.state_word(b.status, lang),
+                "created": local_minute(b.created_at, tz),
+                "finished": local_minute(b.finished_at, tz),
+                **{k: f[k] for k in ("total", "sent", "blocked", "failed", "expired", "cancelled", "pending")},
+                "percent": f["percent"],
+            }
+        )
     return rows
 
 
@@ -232,8 +237,16 @@ def area_figures(store: Store, areas: Sequence[Area]) -> list[dict]:
     for area_id, name, voters in rows:
         roles = counts.get(area_id, {})
         total = sum(roles.values())
-        figures.append({"id": area_id, "name": name, "voters": voters, "roles": roles, "count": total,
-                        "coverage": coverage(total, voters)})  # fmt: skip
+        figures.append(
+            {
+                "id": area_id,
+                "name": name,
+                "voters": voters,
+                "roles": roles,
+                "count": total,
+                "coverage": coverage(total, voters),
+            }
+        )
     return figures
 
 

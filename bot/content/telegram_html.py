@@ -22,9 +22,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
-    "MAX_CAPTION", "MAX_TEXT", "HtmlError", "Parsed", "Problem", "check", "escape_bare_ampersands", "parse",
-    "utf16_len", "visible_length",
-]  # fmt: skip
+    "MAX_CAPTION",
+    "MAX_TEXT",
+    "HtmlError",
+    "Parsed",
+    "Problem",
+    "check",
+    "escape_bare_ampersands",
+    "parse",
+    "utf16_len",
+    "visible_length",
+]
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

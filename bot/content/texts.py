@@ -124,9 +124,11 @@ def subscribed_text(role: str, schedule: Schedule, today: date, lang: str = "id"
     """The /start confirmation: reminders are promised only while some for the role are still to come."""
     ahead = any(role in r.roles and r.expires.date() >= today for r in schedule.reminders)
     return say(
-        lang, "subscribed" if ahead else "subscribed_over", role=escape(ROLE_NAMES[lang][role]),
+        lang,
+        "subscribed" if ahead else "subscribed_over",
+        role=escape(ROLE_NAMES[lang][role]),
         next=next_stage_line(schedule, today, lang),
-    )  # fmt: skip
+    )
 
 
 def page_text(schedule: Schedule, key: str, lang: str = "id", today: date | None = None) -> str:

@@ -315,31 +315,16 @@ class Engine:
             raise
 
     def _failure(self, job: st.Job, exc: Exception) -> list[Op]:
-        """The outcome of a copy whose send raised `exc` (subclasses before the classes they extend)."""
-        b, chat_id = job.broadcast_id, job.chat_id
-        match exc:
-            case Expired():
-                return [Finished(b, chat_id, st.EXPIRED, "expired before a send slot was free")]
-            case ChatMigrated():
-                return [Migrated(b, chat_id, exc.new_chat_id)]
-            case Forbidden():
-                return [Finished(b, chat_id, st.BLOCKED, exc.message)]
-            case RetryAfter():
-                # The pacer already holds every slot; this copy goes back to the front of the line.
-                return [RetryLater(b, chat_id, self.clock() + retry_seconds(exc), str(exc))]
-            case ChatNotFound():  # the chat is gone for good; a bad message is a BadRequest below
-                return [ChatGone(chat_id, st.GONE), Finished(b, chat_id, st.GONE, exc.message)]
-            case BadRequest():
-                return [Finished(b, chat_id, st.FAILED, exc.message)]
-            case InvalidToken():
-                log.error("Telegram refused the bot token; deliveries wait until it is fixed")
-                return [RetryLater(b, chat_id, self.clock() + 60, exc.message)]
-            case TimedOut():
-                self.network.failed(exc)
-                return self._retry_or_fail(job, f"TimedOut: {exc.message}", ambiguous=True)
-            case NetworkError():
-                return self._network_failure(job, exc)
-        log.error("unexpected error delivering %s to a chat", b, exc_info=exc)  # the engine stays alive
+        """The outcome of a copy whose send raised `exc`."""
+        outcomes = refusal_outcomes(job, exc, self.clock())
+        if outcomes is not None:
+            return outcomes
+        if isinstance(exc, TimedOut):
+            self.network.failed(exc)
+            return self._retry_or_fail(job, f"TimedOut: {exc.message}", ambiguous=True)
+        if isinstance(exc, NetworkError):
+            return self._network_failure(job, exc)
+        log.error("unexpected error delivering %s to a chat", job.broadcast_id, exc_info=exc)  # the engine lives on
         return self._retry_or_fail(job, f"{type(exc).__name__}: {exc}")
 
     def _network_failure(self, job: st.Job, exc: NetworkError) -> list[Op]:
@@ -407,6 +392,30 @@ class Engine:
             apply_outcomes(self._conn(), batch)
         finally:
             self._close_conn()
+
+
+def refusal_outcomes(job: st.Job, exc: Exception, now: float) -> list[Outcome] | None:
+    """What Telegram's refusal (or the copy's expiry) `exc` makes of a copy; None for network errors
+    and anything else, which the engine retries. Subclasses come before the classes they extend."""
+    b, chat_id = job.broadcast_id, job.chat_id
+    match exc:
+        case Expired():
+            return [Finished(b, chat_id, st.EXPIRED, "expired before a send slot was free")]
+        case ChatMigrated():
+            return [Migrated(b, chat_id, exc.new_chat_id)]
+        case Forbidden():
+            return [Finished(b, chat_id, st.BLOCKED, exc.message)]
+        case RetryAfter():
+            # The pacer already holds every slot; this copy goes back to the front of the line.
+            return [RetryLater(b, chat_id, now + retry_seconds(exc), str(exc))]
+        case ChatNotFound():  # the chat is gone for good; a bad message is a BadRequest below
+            return [ChatGone(chat_id, st.GONE), Finished(b, chat_id, st.GONE, exc.message)]
+        case BadRequest():
+            return [Finished(b, chat_id, st.FAILED, exc.message)]
+        case InvalidToken():
+            log.error("Telegram refused the bot token; deliveries wait until it is fixed")
+            return [RetryLater(b, chat_id, now + 60, exc.message)]
+    return None
 
 
 def apply_outcomes(store: st.Store, batch: list[Outcome]) -> None:

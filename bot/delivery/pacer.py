@@ -29,11 +29,22 @@ from telegram.ext import BaseRateLimiter
 # Methods Telegram counts against the per-bot and per-chat message limits.
 COUNTED = frozenset(
     {
-        "sendMessage", "sendPhoto", "sendDocument", "sendVideo", "sendAudio", "sendVoice", "sendAnimation",
-        "sendSticker", "sendMediaGroup", "sendLocation", "sendContact", "sendPoll", "copyMessage",
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendVideo",
+        "sendAudio",
+        "sendVoice",
+        "sendAnimation",
+        "sendSticker",
+        "sendMediaGroup",
+        "sendLocation",
+        "sendContact",
+        "sendPoll",
+        "copyMessage",
         "forwardMessage",
     }
-)  # fmt: skip
+)
 
 REPLY, BROADCAST = 0, 1
 

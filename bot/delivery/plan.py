@@ -131,9 +131,14 @@ def scheduled_reminder(b: Broadcast, tz: tzinfo) -> Reminder:
     """An operator's scheduled broadcast as the plan sees a reminder: its time, roles, areas, deadline."""
     at, expires, deliver_by = (datetime.fromtimestamp(t, tz) for t in (b.at, b.expires, b.deliver_by))
     return Reminder(
-        id=b.id, at=at, expires=expires, deliver_by=deliver_by, roles=tuple(b.role_list), text=b.text,
+        id=b.id,
+        at=at,
+        expires=expires,
+        deliver_by=deliver_by,
+        roles=tuple(b.role_list),
+        text=b.text,
         areas=tuple(b.area_list),
-    )  # fmt: skip
+    )
 
 
 def parse_audience(text: str) -> dict[str, int]:

@@ -155,9 +155,13 @@ def send_corrections(schedule: Schedule, store: Store, now: float | None = None)
             c.broadcast_id,
             text=texts.correction_text(c.stage, c.old_start, c.old_end, "id"),
             text_en=texts.correction_text(c.stage, c.old_start, c.old_end, "en"),
-            roles=ROLES, at=start.timestamp(), expires=start.timestamp() + 24 * 3600, kind=CORRECTION,
-            stage=c.stage.id, now=now,
-        )  # fmt: skip
+            roles=ROLES,
+            at=start.timestamp(),
+            expires=start.timestamp() + 24 * 3600,
+            kind=CORRECTION,
+            stage=c.stage.id,
+            now=now,
+        )
         recorded = store.broadcast(c.broadcast_id)
         if recorded is not None and recorded.status == ENQUEUING:
             store.enqueue_told_about_stage(c.broadcast_id, c.stage.id, not_before=start.timestamp(), now=now)
@@ -276,9 +280,12 @@ class Scheduler:
 
     def _add_job(self, reminder: Reminder) -> None:
         self.job_queue.run_once(
-            self._job, when=self.wall_time(reminder.at), data=reminder.id, name=reminder.id,
+            self._job,
+            when=self.wall_time(reminder.at),
+            data=reminder.id,
+            name=reminder.id,
             job_kwargs={"misfire_grace_time": None, "coalesce": True},
-        )  # fmt: skip
+        )
 
     def retime(self, schedule: Schedule) -> None:
         """Switch to `schedule` and give each of its reminders a job at its time, nothing else: no

@@ -249,9 +249,12 @@ class Sender:
         error: TelegramError
         try:
             async with session.post(
-                self._prefix + method, data=_encode(params).encode(), headers=self._headers,
-                proxy=self._proxy, proxy_headers=self._proxy_headers,
-            ) as response:  # fmt: skip
+                self._prefix + method,
+                data=_encode(params).encode(),
+                headers=self._headers,
+                proxy=self._proxy,
+                proxy_headers=self._proxy_headers,
+            ) as response:
                 status = response.status
                 payload = await response.read()
         except (aiohttp.ClientError, TimeoutError) as exc:

@@ -146,10 +146,16 @@ def switch(store: Store, schedule: Schedule, now: float | None = None) -> int:
         # Waits for its time like a broadcast scheduled by an operator: `plan` and /rencana list it,
         # and whoever subscribes until then gets it too.
         store.create_broadcast(
-            broadcast_id, kind=REMINDER, roles=ROLES, at=start, expires=start + NOTICE_HOURS * 3600,
-            text=texts.new_election_text(schedule, "id"), text_en=texts.new_election_text(schedule, "en"), now=now,
+            broadcast_id,
+            kind=REMINDER,
+            roles=ROLES,
+            at=start,
+            expires=start + NOTICE_HOURS * 3600,
+            text=texts.new_election_text(schedule, "id"),
+            text_en=texts.new_election_text(schedule, "en"),
+            now=now,
             status=SCHEDULED,
-        )  # fmt: skip
+        )
     return archive_id
 
 

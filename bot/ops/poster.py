@@ -244,8 +244,16 @@ def _scaled(px: Callable[[float], int], k: float) -> Callable[[float], int]:
     return lambda v: px(v * k)
 
 
-def _top_block(draw: ImageDraw.ImageDraw | None, region: str, election: str, title: str, place: str | None,
-               width: int, margin: int, px: Callable[[float], int]) -> int:  # fmt: skip
+def _top_block(
+    draw: ImageDraw.ImageDraw | None,
+    region: str,
+    election: str,
+    title: str,
+    place: str | None,
+    width: int,
+    margin: int,
+    px: Callable[[float], int],
+) -> int:
     """Who issues the poster, for which election, and for whom (and where); returns the y below it.
 
     With ``draw`` None nothing is drawn: the block is only measured.
@@ -270,8 +278,9 @@ def _top_block(draw: ImageDraw.ImageDraw | None, region: str, election: str, tit
     return _centered_lines(draw, _balanced(place_font, place, content), place_font, RED, width, y + px(30))
 
 
-def _centered_lines(draw: ImageDraw.ImageDraw | None, lines: list[str], font: Font, fill: Any, width: int, y: int,
-                    spacing: float = 1.18) -> int:  # fmt: skip
+def _centered_lines(
+    draw: ImageDraw.ImageDraw | None, lines: list[str], font: Font, fill: Any, width: int, y: int, spacing: float = 1.18
+) -> int:
     """Draw ``lines`` centred on the page from ``y`` (unless ``draw`` is None); returns the y below them."""
     step = _line_height(font, spacing)
     for line in lines:
@@ -286,8 +295,9 @@ def _numbered(font: Font, items: tuple[str, ...], width: int) -> list[tuple[str,
     return [(f"{n}.", _balanced(font, text, width - round(indent))) for n, text in enumerate(items, start=1)]
 
 
-def _draw_steps(draw: ImageDraw.ImageDraw, steps: list[tuple[str, list[str]]], font: Font, width: int, y: int,
-                gap: int) -> None:  # fmt: skip
+def _draw_steps(
+    draw: ImageDraw.ImageDraw, steps: list[tuple[str, list[str]]], font: Font, width: int, y: int, gap: int
+) -> None:
     """Numbered steps as one left-aligned block, centred on the page, with hanging indents."""
     indent = round(max(font.getlength(number + " ") for number, _ in steps))
     block = indent + round(max(font.getlength(line) for _, lines in steps for line in lines))

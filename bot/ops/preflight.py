@@ -88,16 +88,20 @@ def _replies(schedule: Schedule, lang: str) -> Iterator[Reply]:
     yield from _page_replies(schedule, lang)
     for stage in schedule.stages:
         yield Reply(
-            _stage_name_place(stage, lang), "the 'Ralat' notice when its dates change", "shorten it",
+            _stage_name_place(stage, lang),
+            "the 'Ralat' notice when its dates change",
+            "shorten it",
             partial(texts.correction_text, stage, stage.start, stage.end, lang),
-        )  # fmt: skip
+        )
     if lang == "id":  # the channel gets one copy, in Indonesian, each command followed by "di @<bot>"
         for r in schedule.reminders:
             if r.channel:
                 yield Reply(
-                    f'reminder "{r.series or r.id}": field "text"', "the channel's copy (\"/tps di @<bot>\")",
-                    "shorten it", partial(texts.channel_text, r.text, texts.LONGEST_USERNAME),
-                )  # fmt: skip
+                    f'reminder "{r.series or r.id}": field "text"',
+                    'the channel\'s copy ("/tps di @<bot>")',
+                    "shorten it",
+                    partial(texts.channel_text, r.text, texts.LONGEST_USERNAME),
+                )
     jadwal_place, jadwal_fix = _schedule_place(schedule, lang)
     for day in render_days(schedule):
         yield Reply(jadwal_place, "/jadwal", jadwal_fix, partial(texts.schedule_text, schedule, day, lang), day)
@@ -105,9 +109,12 @@ def _replies(schedule: Schedule, lang: str) -> Iterator[Reply]:
         place = _stage_name_place(following, lang) if following else name_or_region
         for role in ROLES:
             yield Reply(
-                place, "the confirmation after choosing a role", "shorten it",
-                partial(texts.subscribed_text, role, schedule, day, lang), day,
-            )  # fmt: skip
+                place,
+                "the confirmation after choosing a role",
+                "shorten it",
+                partial(texts.subscribed_text, role, schedule, day, lang),
+                day,
+            )
 
 
 def _page_replies(schedule: Schedule, lang: str) -> Iterator[Reply]:
@@ -117,13 +124,25 @@ def _page_replies(schedule: Schedule, lang: str) -> Iterator[Reply]:
     for today in (None, LAST_DATE):
         for role in ROLES:
             key = texts.netralitas_key(role)
-            yield Reply(_page_place(schedule, key, lang), f"/netralitas for the role {role}", "shorten it",
-                        partial(texts.page_text, schedule, key, lang, today))  # fmt: skip
+            yield Reply(
+                _page_place(schedule, key, lang),
+                f"/netralitas for the role {role}",
+                "shorten it",
+                partial(texts.page_text, schedule, key, lang, today),
+            )
         key = texts.netralitas_key(None)
-        yield Reply(_page_place(schedule, key, lang), "/netralitas for someone not subscribed", "shorten it",
-                    partial(_page_with, schedule, key, lang, today, hint))  # fmt: skip
-        yield Reply(_page_place(schedule, "tps", lang), "/tps", "shorten it",
-                    partial(texts.page_text, schedule, "tps", lang, today))  # fmt: skip
+        yield Reply(
+            _page_place(schedule, key, lang),
+            "/netralitas for someone not subscribed",
+            "shorten it",
+            partial(_page_with, schedule, key, lang, today, hint),
+        )
+        yield Reply(
+            _page_place(schedule, "tps", lang),
+            "/tps",
+            "shorten it",
+            partial(texts.page_text, schedule, "tps", lang, today),
+        )
 
 
 def _page_with(schedule: Schedule, key: str, lang: str, today: dt.date | None, suffix: str) -> str:

@@ -127,9 +127,16 @@ async def _reload(application: Application, file: str, started: float) -> Outcom
     corrections = await rt.scheduler.reload(schedule)
     log.info("schedule reloaded (%s)", schedule.summary())
     return Outcome(
-        started, file, ok=True, stages=len(schedule.stages), reminders=len(schedule.reminders),
-        new=added, removed=removed, changed=changed, corrections=len(corrections),
-    )  # fmt: skip
+        started,
+        file,
+        ok=True,
+        stages=len(schedule.stages),
+        reminders=len(schedule.reminders),
+        new=added,
+        removed=removed,
+        changed=changed,
+        corrections=len(corrections),
+    )
 
 
 def _new_election(store: Store, schedule: Schedule) -> tuple[elections.Identity | None, str | None]:

@@ -71,15 +71,20 @@ async def receive_updates(application: Application, rt: Runtime) -> None:
             rt.polling.failed(exc)
 
         await updater_of(application).start_polling(
-            poll_interval=0.0, timeout=application.bot_data["poll_timeout"], allowed_updates=Update.ALL_TYPES,
+            poll_interval=0.0,
+            timeout=application.bot_data["poll_timeout"],
+            allowed_updates=Update.ALL_TYPES,
             error_callback=polling_failed,
-        )  # fmt: skip
+        )
         return
     await updater_of(application).start_webhook(
-        listen=settings.webhook_listen, port=settings.webhook_port,
-        url_path=urlsplit(settings.webhook_url).path.strip("/"), webhook_url=settings.webhook_url,
-        secret_token=webhook_secret(rt), allowed_updates=Update.ALL_TYPES,
-    )  # fmt: skip
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        url_path=urlsplit(settings.webhook_url).path.strip("/"),
+        webhook_url=settings.webhook_url,
+        secret_token=webhook_secret(rt),
+        allowed_updates=Update.ALL_TYPES,
+    )
     log.info("receiving updates by webhook on %s:%d", settings.webhook_listen, settings.webhook_port)
 
 
@@ -163,9 +168,12 @@ async def serve(
     rt = runtime_of(application)
     failures: list[str] = []
     heartbeat = Heartbeat(
-        rt.store.reopen, lambda: (last_poll(application, rt), rt.engine.last_ran), on_beat=feed_watchdog,
-        alerts=rt.alerts.active, interval=rt.heartbeat_interval,
-    )  # fmt: skip
+        rt.store.reopen,
+        lambda: (last_poll(application, rt), rt.engine.last_ran),
+        on_beat=feed_watchdog,
+        alerts=rt.alerts.active,
+        interval=rt.heartbeat_interval,
+    )
     async with application, reload_on_sighup(application, reload_on_hup):
         await receive_updates(application, rt)
         await application.start()

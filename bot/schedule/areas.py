@@ -189,9 +189,11 @@ def _desa(value: Any, place: str, add: Callable[[str, str | None, str], None], a
             return None
         if len(area_id) + len(key) > MAX_AREA_DESA_ID:
             add(
-                place, "desa", f'"{name}" (id "{key}") with the kecamatan id is {len(area_id) + len(key)} characters; '
+                place,
+                "desa",
+                f'"{name}" (id "{key}") with the kecamatan id is {len(area_id) + len(key)} characters; '
                 f"at most {MAX_AREA_DESA_ID} fit in Telegram's buttons and links: shorten the kecamatan id",
-            )  # fmt: skip
+            )
             return None
         found[key] = name.strip()
     return tuple(Desa(key, name) for key, name in found.items())

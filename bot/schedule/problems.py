@@ -99,9 +99,14 @@ def _count(n: int) -> str:
 # --------------------------------------------------------------------------- Indonesian
 
 _PLACES = {
-    "reminder": "pengingat", "stage": "tahapan", "faq": "FAQ", "area": "wilayah", "facts": "fakta",
-    "pages": "halaman", "election": "pemilihan",
-}  # fmt: skip
+    "reminder": "pengingat",
+    "stage": "tahapan",
+    "faq": "FAQ",
+    "area": "wilayah",
+    "facts": "fakta",
+    "pages": "halaman",
+    "election": "pemilihan",
+}
 _PROBLEMS = (
     (r'unknown role "([^"]*)".*', 'peran "{0}" tidak dikenal'),
     (r'unknown area "([^"]*)".*', 'wilayah "{0}" tidak dikenal'),
@@ -115,14 +120,20 @@ _PROBLEMS = (
     (r"missing section \[(\w+)\]", "bagian [{0}] tidak ada"),
     (r"empty", "kosong"),
     (r"unknown field \(allowed: (.*)\)", "kolom tidak dikenal (yang boleh: {0})"),
-    (r'unknown placeholder (\{[^}]*\}): no stage or fact "([^"]*)"',
-     'isian {0} tidak dikenal: tidak ada tahapan atau fakta "{1}"'),
-    (r'refers to stage "([^"]*)", whose dates cannot be worked out',
-     'merujuk tahapan "{0}", yang tanggalnya tidak dapat ditentukan'),
+    (
+        r'unknown placeholder (\{[^}]*\}): no stage or fact "([^"]*)"',
+        'isian {0} tidak dikenal: tidak ada tahapan atau fakta "{1}"',
+    ),
+    (
+        r'refers to stage "([^"]*)", whose dates cannot be worked out',
+        'merujuk tahapan "{0}", yang tanggalnya tidak dapat ditentukan',
+    ),
     (r"duplicate id \(also (\w+) #(\d+)\)", "id ganda (juga dipakai {0} #{1})"),
-    (r"no such stage, but (\d+) fields? refer to it \(the first: (.*)\)",
-     "tahapan ini tidak ada, padahal {0} kolom merujuknya (yang pertama: {1})"),
-)  # fmt: skip
+    (
+        r"no such stage, but (\d+) fields? refer to it \(the first: (.*)\)",
+        "tahapan ini tidak ada, padahal {0} kolom merujuknya (yang pertama: {1})",
+    ),
+)
 _SUGGESTION = re.compile(r' \(did you mean "([^"]+)"\?\)')
 _NOT_CHECKED = re.compile(r" \((\d+) fields? that depend on it not checked\)$")
 _SYNTAX = re.compile(r"^(?P<source>.*): TOML syntax error at line (?P<line>\d+)(?:, column \d+)?: (?P<what>.*)$")

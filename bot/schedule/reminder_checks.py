@@ -131,9 +131,21 @@ class ReminderChecks(TextChecks):
             return None
         extra = {k: v for k, v in table.items() if k not in REMINDER_KEYS}
         template = Reminder(
-            "", at, expires, deliver_by, roles, text, stage=stage, silent=bool(flags["silent"]), text_en=text_en,
-            night=bool(flags["night"]), extra=extra, areas=areas or (), channel=bool(flags["channel"]), ask=ask,
-        )  # fmt: skip
+            "",
+            at,
+            expires,
+            deliver_by,
+            roles,
+            text,
+            stage=stage,
+            silent=bool(flags["silent"]),
+            text_en=text_en,
+            night=bool(flags["night"]),
+            extra=extra,
+            areas=areas or (),
+            channel=bool(flags["channel"]),
+            ask=ask,
+        )
         return repeats, offsets, template
 
     def reminder_times(self, table: dict, place: str, tz: ZoneInfo) -> tuple[Any, Any, Any, bool]:

@@ -72,7 +72,7 @@ class TextChecks(FieldReaders):
                     known[(sid, key)] = value
             if isinstance(sid, str) and "end" not in table and (sid, "start") in known:
                 known[(sid, "end")] = known[(sid, "start")]
-        for place, table, _, key, anchor in self._resolve_stage_anchors(pending, known):
+        for place, table, _, key, anchor in resolve_stage_anchors(pending, known):
             self.add(place, key, f'refers to stage "{anchor.stage}", whose dates cannot be worked out')
             table[key] = INVALID
         stage_dates = {  # a stage whose end cannot be worked out has no dates to build on
@@ -91,27 +91,6 @@ class TextChecks(FieldReaders):
                     place = f'facts: field "{name}"'
                     self._anchored_dates(table, place, ("from", "until"), (), stage_ids, stage_dates)
         return doc
-
-    @staticmethod
-    def _resolve_stage_anchors(pending: list, known: dict[tuple[str, str], dt.date]) -> list:
-        """Work out stage dates relative to other stages, in as many rounds as needed; what is left
-        refers to a stage whose dates cannot be worked out."""
-        while pending:
-            resolved = []
-            for item in pending:
-                _, table, sid, key, anchor = item
-                base = known.get((anchor.stage, "end" if anchor.end else "start"))
-                if base is not None:
-                    table[key] = day = base + dt.timedelta(days=anchor.days)
-                    if isinstance(sid, str):  # a stage without an id is reported elsewhere
-                        known[(sid, key)] = day
-                        if key == "start" and "end" not in table:
-                            known[(sid, "end")] = day
-                    resolved.append(item)
-            if not resolved:
-                break
-            pending = [item for item in pending if item not in resolved]
-        return pending
 
     def _anchored_dates(
         self,
@@ -386,3 +365,24 @@ def builtin_facts(election: Election) -> dict[str, render.Fact]:
 def renderer_for(election: Election, stages: list[Stage], facts: dict[str, render.Fact]) -> render.Renderer:
     stage_dates = {s.id: (s.start, s.end) for s in stages}
     return render.Renderer(stage_dates, {**facts, **builtin_facts(election)}, voting_day_of(election, stages))
+
+
+def resolve_stage_anchors(pending: list, known: dict[tuple[str, str], dt.date]) -> list:
+    """Work out stage dates relative to other stages, in as many rounds as needed; what is left
+    refers to a stage whose dates cannot be worked out."""
+    while pending:
+        resolved = []
+        for item in pending:
+            _, table, sid, key, anchor = item
+            base = known.get((anchor.stage, "end" if anchor.end else "start"))
+            if base is not None:
+                table[key] = day = base + dt.timedelta(days=anchor.days)
+                if isinstance(sid, str):  # a stage without an id is reported elsewhere
+                    known[(sid, key)] = day
+                    if key == "start" and "end" not in table:
+                        known[(sid, "end")] = day
+                resolved.append(item)
+        if not resolved:
+            break
+        pending = [item for item in pending if item not in resolved]
+    return pending

@@ -63,9 +63,17 @@ class ScheduleChecker(ReminderChecks):
         reminders, pages, versions, fact_texts = rendered
         faq = self.faq_entries(doc.get("faq", []), election, stages, facts)
         return Schedule(
-            election, tuple(stages), tuple(reminders), pages, source, tuple(self.warnings), fact_texts, versions,
-            tuple(self.area_list), tuple(faq),
-        )  # fmt: skip
+            election,
+            tuple(stages),
+            tuple(reminders),
+            pages,
+            source,
+            tuple(self.warnings),
+            fact_texts,
+            versions,
+            tuple(self.area_list),
+            tuple(faq),
+        )
 
     def election(self, table: Any) -> tuple[Election | None, ZoneInfo]:
         utc = ZoneInfo("UTC")

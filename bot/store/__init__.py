@@ -147,4 +147,4 @@ __all__ = [
     "read_heartbeat",
     "read_meta",
     "undelivered",
-]  # fmt: skip
+]

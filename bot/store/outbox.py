@@ -83,10 +83,20 @@ class OutboxStore(BroadcastStore):
                     [(SENDING, now, broadcast_id, chat_id) for chat_id, _, _ in live],
                 )
                 jobs.extend(
-                    Job(broadcast_id, chat_id, text_en if lang == "en" and text_en else text, bool(silent), expires,
-                        deliver_by, attempts, ask, "en" if lang == "en" else "id", chat_id == channel)
+                    Job(
+                        broadcast_id,
+                        chat_id,
+                        text_en if lang == "en" and text_en else text,
+                        bool(silent),
+                        expires,
+                        deliver_by,
+                        attempts,
+                        ask,
+                        "en" if lang == "en" else "id",
+                        chat_id == channel,
+                    )
                     for chat_id, attempts, lang in live
-                )  # fmt: skip
+                )
         return jobs
 
     def _finish_many(self, keys: list[tuple[str, int]], outcome: str, error: str | None, now: float) -> None:

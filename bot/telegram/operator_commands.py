@@ -110,9 +110,13 @@ def view_pages(view: str, language: str, schedule: Schedule, store: st.Store, ra
     tz = schedule.election.tz
     if view == "rencana":
         rows = plan.plan(
-            schedule, store.count_audience, rate, now=now, recorded=store.recorded_reminders(),
+            schedule,
+            store.count_audience,
+            rate,
+            now=now,
+            recorded=store.recorded_reminders(),
             scheduled=store.scheduled_broadcasts(),
-        )  # fmt: skip
+        )
         return operator_texts.plan_pages(rows, rate, tz, language, schedule.areas)
     if view == "laporan":
         return operator_texts.report_list_pages(

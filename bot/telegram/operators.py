@@ -88,10 +88,14 @@ def register(application: Application, admin_ids: Collection[int]) -> None:
     operator = filters.User(user_id=list(admin_ids)) & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     application.add_handler(TypeHandler(Update, remember_name), group=-1)
     for name, callback in [
-        ("statistik", statistics), ("siaran", start_broadcast), ("batal", cancel_running),
-        ("rencana", upcoming), ("laporan", report), ("audit", audit),
+        ("statistik", statistics),
+        ("siaran", start_broadcast),
+        ("batal", cancel_running),
+        ("rencana", upcoming),
+        ("laporan", report),
+        ("audit", audit),
         ("pertanyaan", unanswered),
-    ]:  # fmt: skip
+    ]:
         application.add_handler(CommandHandler(name, callback, filters=operator))
     application.add_handler(MessageHandler(operator & filters.TEXT & ~filters.COMMAND, draft_text))
     application.add_handler(CallbackQueryHandler(on_button, pattern=button_data.DRAFT_PATTERN))

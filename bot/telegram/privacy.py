@@ -34,9 +34,13 @@ async def delete(update: Update, context: BotContext) -> None:
     language = lang(update, context)
     yes, no = button_data.forget(Forget.YES), button_data.forget(Forget.NO)
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(catalogue.say(language, "delete_yes"), callback_data=yes),
-          InlineKeyboardButton(catalogue.say(language, "delete_no"), callback_data=no)]]
-    )  # fmt: skip
+        [
+            [
+                InlineKeyboardButton(catalogue.say(language, "delete_yes"), callback_data=yes),
+                InlineKeyboardButton(catalogue.say(language, "delete_no"), callback_data=no),
+            ]
+        ]
+    )
     await reply(update, catalogue.say(language, "delete_confirm"), reply_markup=keyboard)
 
 

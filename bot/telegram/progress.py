@@ -79,9 +79,12 @@ def watch(application: Application, draft: st.Draft, language: str | None = None
     rt = runtime_of(application)
     language = language or chat_lang(rt, draft.author)
     job_queue_of(application).run_repeating(
-        _refresh, interval=rt.status_interval, first=rt.status_interval, data=(draft.id, language),
+        _refresh,
+        interval=rt.status_interval,
+        first=rt.status_interval,
+        data=(draft.id, language),
         name=f"status-{draft.id}",
-    )  # fmt: skip
+    )
 
 
 async def _refresh(context: BotContext) -> None:
@@ -98,10 +101,11 @@ async def _refresh(context: BotContext) -> None:
     try:
         await ignoring_unchanged(
             context.bot.edit_message_text(
-                operator_texts.progress_text(figures, rt.schedule.election.tz, language), chat_id=draft.status_chat_id,
+                operator_texts.progress_text(figures, rt.schedule.election.tz, language),
+                chat_id=draft.status_chat_id,
                 message_id=draft.status_message_id,
             )
-        )  # fmt: skip
+        )
     except BadRequest as exc:
         log.warning("could not update a broadcast status message: %s", exc.message)
     if figures["status"] == st.DONE:

@@ -47,9 +47,11 @@ def roles_keyboard(draft_id: int, chosen: list[str], language: str = "id") -> In
     short = operator_strings.ROLE_SHORT[language]
     rows = [[button(("☑ " if r in chosen else "☐ ") + short[r], draft_id, button_data.toggle_role(r))] for r in ROLES]
     rows.append(
-        [button(catalogue.say(language, "button_next"), draft_id, DraftAction.NEXT),
-         button(catalogue.say(language, "button_cancel"), draft_id, DraftAction.CANCEL)]
-    )  # fmt: skip
+        [
+            button(catalogue.say(language, "button_next"), draft_id, DraftAction.NEXT),
+            button(catalogue.say(language, "button_cancel"), draft_id, DraftAction.CANCEL),
+        ]
+    )
     return InlineKeyboardMarkup(rows)
 
 
@@ -225,9 +227,15 @@ async def _choose_area(
 
 
 async def _show_areas(
-    query: CallbackQuery, rt: Runtime, draft_id: int, roles: list[str], refs: list[str], view: int | None,
-    page: int, language: str,
-) -> None:  # fmt: skip
+    query: CallbackQuery,
+    rt: Runtime,
+    draft_id: int,
+    roles: list[str],
+    refs: list[str],
+    view: int | None,
+    page: int,
+    language: str,
+) -> None:
     """The kecamatan list (``view`` None) or the desa of kecamatan number ``view``, at ``page``."""
     areas = rt.schedule.areas
     names = broadcast_areas.names(areas, refs)

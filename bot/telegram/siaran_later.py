@@ -44,10 +44,14 @@ log = logging.getLogger(__name__)
 
 def time_keyboard(draft_id: int, language: str, confirm: str, action: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[button(catalogue.say(language, confirm), draft_id, action),
-          button(catalogue.say(language, "button_retime"), draft_id, DraftAction.RETIME),
-          button(catalogue.say(language, "button_cancel"), draft_id, DraftAction.CANCEL)]]
-    )  # fmt: skip
+        [
+            [
+                button(catalogue.say(language, confirm), draft_id, action),
+                button(catalogue.say(language, "button_retime"), draft_id, DraftAction.RETIME),
+                button(catalogue.say(language, "button_cancel"), draft_id, DraftAction.CANCEL),
+            ]
+        ]
+    )
 
 
 def time_prompt(rt: Runtime, language: str) -> str:

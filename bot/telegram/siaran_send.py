@@ -124,9 +124,13 @@ async def ask_approval(context: BotContext, rt: Runtime, draft: st.Draft) -> Non
     for operator in sorted(rt.settings.admin_ids - {draft.author}):
         language = chat_lang(rt, operator)
         keyboard = InlineKeyboardMarkup(
-            [[button(catalogue.say(language, "button_approve"), draft.id, DraftAction.APPROVE),
-              button(catalogue.say(language, "button_reject"), draft.id, DraftAction.REJECT)]]
-        )  # fmt: skip
+            [
+                [
+                    button(catalogue.say(language, "button_approve"), draft.id, DraftAction.APPROVE),
+                    button(catalogue.say(language, "button_reject"), draft.id, DraftAction.REJECT),
+                ]
+            ]
+        )
         try:
             await context.bot.send_message(operator, draft.text or "")
             at = local(rt, draft.send_at) if draft.send_at is not None else None

@@ -123,9 +123,13 @@ async def change_role(update: Update, context: BotContext) -> None:
 
 async def change_language(update: Update, context: BotContext) -> None:
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton("Bahasa Indonesia", callback_data=button_data.language("id")),
-          InlineKeyboardButton("English", callback_data=button_data.language("en"))]]
-    )  # fmt: skip
+        [
+            [
+                InlineKeyboardButton("Bahasa Indonesia", callback_data=button_data.language("id")),
+                InlineKeyboardButton("English", callback_data=button_data.language("en")),
+            ]
+        ]
+    )
     await reply(update, catalogue.say(lang(update, context), "language_prompt"), reply_markup=keyboard)
 
 

@@ -97,9 +97,11 @@ def add_backup(sub: Commands, common: argparse.ArgumentParser) -> None:
     """`backup` and its options."""
     command = sub.add_parser("backup", parents=[common], help="a checked copy of the database, safe while the bot runs")
     command.add_argument(
-        "--out", required=True, metavar="FILE.db|DIR",
+        "--out",
+        required=True,
+        metavar="FILE.db|DIR",
         help="backup file to write, or a folder for a new bot-2027-11-26T1900WIB.db (the election's time)",
-    )  # fmt: skip
+    )
     command.set_defaults(handler=cmd_backup)
 
 

@@ -103,11 +103,18 @@ def load_settings(args: argparse.Namespace) -> cfg.Settings:
     env_file, named = cfg.env_file_of(args.env_file)
     settings = cfg.load(env_file=env_file, required=named, export_proxies=True)  # proxies as under systemd
     admin_ids = cfg.parse_admin_ids(args.admin_ids) if args.admin_ids is not None else None
-    return cfg.validate(settings.with_overrides(
-        token=args.token, api_url=args.api_url, schedule=args.schedule, database=args.database,
-        admin_ids=admin_ids, rate_limit=args.rate_limit, proxy=args.proxy,
-        channel_id=args.channel_id.strip() if args.channel_id else None,
-    ))  # fmt: skip
+    return cfg.validate(
+        settings.with_overrides(
+            token=args.token,
+            api_url=args.api_url,
+            schedule=args.schedule,
+            database=args.database,
+            admin_ids=admin_ids,
+            rate_limit=args.rate_limit,
+            proxy=args.proxy,
+            channel_id=args.channel_id.strip() if args.channel_id else None,
+        )
+    )
 
 
 # -- operator tools ------------------------------------------------------------------------------

@@ -137,9 +137,13 @@ def cmd_plan(args: argparse.Namespace, settings: cfg.Settings) -> int:
     elif Path(settings.database).is_file():
         with files.open_database(settings.database, must_exist=True) as store:
             rows = plan.plan(
-                schedule, store.count_audience, rate, now=now, recorded=store.recorded_reminders(),
+                schedule,
+                store.count_audience,
+                rate,
+                now=now,
+                recorded=store.recorded_reminders(),
                 scheduled=store.scheduled_broadcasts(),
-            )  # fmt: skip
+            )
         source = f"recipients now in {settings.database}"
     else:  # never create a database just to count nobody in it
         rows = plan.plan(schedule, lambda roles, areas=(): 0, rate, now=now)
