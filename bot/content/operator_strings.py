@@ -503,7 +503,7 @@ CHART_WORDS = {
 }
 
 
-KIND_WORDS = {
+KIND_WORDS: dict[str, tuple[str, str]] = {
     st.REMINDER: ("Pengingat", "Reminder"),
     st.ADHOC: ("Siaran", "Broadcast"),
     st.CORRECTION: ("Ralat", "Correction"),
