@@ -1,4 +1,4 @@
-"""Personal data out of the log: what `run -v` writes has no names and no NIK or phone number.
+"""Personal data and secrets out of the log and the output: names, NIK and phone numbers, and the bot token.
 
 At DEBUG python-telegram-bot logs every update it receives and every request and answer, as the
 repr of dicts and objects (`'first_name': 'Siti'`, `User(first_name='Siti', ...)`). A filter on
@@ -11,12 +11,22 @@ the log's handlers rewrites each record before it is written:
   do 10 or more digits written in groups (a NIK or phone number typed with spaces or dashes).
 
 Chat and user ids stay: following a conversation in the log needs them.
+
+The bot token never shows: `RedactFilter` masks it (and anything shaped like a token) in log records,
+and `redacted_output` in everything the process prints, tracebacks included.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+import sys
+import traceback
+from collections.abc import Iterable, Iterator
+from types import TracebackType
+from typing import Any, TextIO
+from urllib.parse import quote
 
 MASK = "…"
 NAME_FIELDS = ("first_name", "last_name", "username", "full_name", "author_signature", "phone_number", "vcard")
@@ -61,3 +71,110 @@ class PersonalDataFilter(logging.Filter):
         if record.exc_text:
             record.exc_text = scrub(record.exc_text)
         return True
+
+
+# Anything shaped like a bot token (id:secret) is hidden too, whether or not it is the configured one.
+TOKEN_SHAPE = re.compile(r"(?<!\d)\d{6,}(?::|%3[aA])[A-Za-z0-9_-]{30,}")
+
+
+class RedactFilter(logging.Filter):
+    """Replaces secrets in every log record (message, arguments and traceback text).
+
+    Installed on handlers, not loggers, so that records from every library pass through it;
+    httpx, for one, logs request URLs, which contain the bot token, at INFO.
+    """
+
+    def __init__(self, secrets: list[str] | None = None) -> None:
+        super().__init__()
+        self.secrets: list[str] = [s for s in (secrets or []) if s]
+
+    def add(self, secret: str | None) -> None:
+        if secret and secret not in self.secrets:
+            self.secrets.append(secret)
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            # As written, and URL-encoded (an error page may echo the request path: %3A, or %3a).
+            encoded = quote(secret, safe="")
+            for form in dict.fromkeys((secret, encoded, encoded.lower(), encoded.upper())):
+                text = text.replace(form, "[TOKEN]")
+        return TOKEN_SHAPE.sub("[TOKEN]", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            message = record.getMessage()
+            if record.exc_info and not record.exc_text:
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.msg, record.args = self.redact(message), None
+            if record.exc_text:
+                record.exc_text = self.redact(record.exc_text)
+            if record.stack_info:
+                record.stack_info = self.redact(record.stack_info)
+        return True
+
+
+REDACT = RedactFilter()
+
+
+def _redacting_excepthook(
+    exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+) -> None:
+    """Crash output goes through the same redaction as the log."""
+    text = "".join(traceback.format_exception(exc_type, exc, tb))
+    sys.stderr.write(REDACT.redact(text))
+
+
+class RedactingStream:
+    """A text stream (stdout, stderr) that redacts secrets on the way out; all else is the wrapped stream's."""
+
+    def __init__(self, stream: TextIO, redactor: RedactFilter) -> None:
+        self._stream, self._redactor = stream, redactor
+
+    def write(self, text: str) -> int:
+        self._stream.write(self._redactor.redact(text))
+        return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def redacted_output() -> Iterator[None]:
+    """Within the block every line printed to stdout or stderr, and any traceback, goes through REDACT."""
+    saved = sys.stdout, sys.stderr, sys.excepthook
+    sys.stdout, sys.stderr = (s if s is None else RedactingStream(s, REDACT) for s in saved[:2])
+    sys.excepthook = _redacting_excepthook
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr, sys.excepthook = saved
+
+
+def setup_logging(level: int = logging.INFO, token: str | None = None, stream: TextIO | None = None) -> None:
+    """Root logging with the redaction filter on every handler; quiet noisy libraries."""
+    REDACT.add(token)
+    root = logging.getLogger()
+    if not any(isinstance(f, RedactFilter) for h in root.handlers for f in h.filters) or not root.handlers:
+        handler = logging.StreamHandler(stream)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    from bot.log_privacy import PersonalDataFilter  # no names, NIK or phone numbers (`run -v` logs updates)
+
+    for existing in root.handlers:
+        if REDACT not in existing.filters:
+            existing.addFilter(REDACT)
+        if not any(isinstance(f, PersonalDataFilter) for f in existing.filters):
+            existing.addFilter(PersonalDataFilter())
+    root.setLevel(level)
+    # httpx logs every request URL (with the token) at INFO; the filter redacts it anyway,
+    # but one line per message is noise at 30 messages a second.
+    sys.excepthook = _redacting_excepthook
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # python-telegram-bot logs an unparsable answer (an HTML error page) with a traceback, then
+    # raises it; the raised error is what the bot reports, in one line.
+    logging.getLogger("telegram.request.BaseRequest").setLevel(logging.CRITICAL)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

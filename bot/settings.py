@@ -5,20 +5,20 @@ The names below are a public contract (README, "Settings"). Nothing here talks t
 
 from __future__ import annotations
 
-import contextlib
-import logging
+import io
 import math
 import os
 import re
-import sys
-import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from types import TracebackType
-from typing import Any, TextIO
-from urllib.parse import quote, urlsplit
+from typing import Any
+from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
+
+from dotenv import dotenv_values
+
+from bot.log_privacy import REDACT
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_SCHEDULE = "config/pilkada2024.toml"
@@ -69,13 +69,12 @@ def read_env_file(path: str | os.PathLike = ".env", required: bool = False) -> d
 
     A missing file is {} unless `required` (named with --env-file or BOT_ENV_FILE): SettingsError.
     """
-    values: dict[str, str] = {}
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         if required:
             raise SettingsError(f"settings file {path} does not exist (--env-file or BOT_ENV_FILE)") from None
-        return values
+        return {}
     except IsADirectoryError:
         raise SettingsError(f"settings file {path} is a folder; give a file (--env-file or BOT_ENV_FILE)") from None
     except PermissionError:
@@ -84,16 +83,10 @@ def read_env_file(path: str | os.PathLike = ".env", required: bool = False) -> d
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SettingsError(f"cannot read the settings file {path} ({exc})") from None
-    for line in lines:
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.removeprefix("export ").partition("=")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[key.strip()] = value
-    return values
+    # python-dotenv reads the format (quotes, `export `, comments); no ${VAR} expansion, as systemd's
+    # EnvironmentFile does none: a password with a $ stays as written.
+    parsed = dotenv_values(stream=io.StringIO(text), interpolate=False)
+    return {key: value for key, value in parsed.items() if value is not None}
 
 
 def parse_admin_ids(raw: str) -> frozenset[int]:
@@ -292,110 +285,3 @@ def check_api_url(url: str) -> None:
         or not parts.path.endswith("/bot")
     ):
         raise SettingsError(problem)
-
-
-# Anything shaped like a bot token (id:secret) is hidden too, whether or not it is the configured one.
-TOKEN_SHAPE = re.compile(r"(?<!\d)\d{6,}(?::|%3[aA])[A-Za-z0-9_-]{30,}")
-
-
-class RedactFilter(logging.Filter):
-    """Replaces secrets in every log record (message, arguments and traceback text).
-
-    Installed on handlers, not loggers, so that records from every library pass through it;
-    httpx, for one, logs request URLs, which contain the bot token, at INFO.
-    """
-
-    def __init__(self, secrets: list[str] | None = None) -> None:
-        super().__init__()
-        self.secrets: list[str] = [s for s in (secrets or []) if s]
-
-    def add(self, secret: str | None) -> None:
-        if secret and secret not in self.secrets:
-            self.secrets.append(secret)
-
-    def redact(self, text: str) -> str:
-        for secret in self.secrets:
-            # As written, and URL-encoded (an error page may echo the request path: %3A, or %3a).
-            encoded = quote(secret, safe="")
-            for form in dict.fromkeys((secret, encoded, encoded.lower(), encoded.upper())):
-                text = text.replace(form, "[TOKEN]")
-        return TOKEN_SHAPE.sub("[TOKEN]", text)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            message = record.getMessage()
-            if record.exc_info and not record.exc_text:
-                record.exc_text = logging.Formatter().formatException(record.exc_info)
-            record.msg, record.args = self.redact(message), None
-            if record.exc_text:
-                record.exc_text = self.redact(record.exc_text)
-            if record.stack_info:
-                record.stack_info = self.redact(record.stack_info)
-        return True
-
-
-REDACT = RedactFilter()
-
-
-def _redacting_excepthook(
-    exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-) -> None:
-    """Crash output goes through the same redaction as the log."""
-    text = "".join(traceback.format_exception(exc_type, exc, tb))
-    sys.stderr.write(REDACT.redact(text))
-
-
-class RedactingStream:
-    """A text stream (stdout, stderr) that redacts secrets on the way out; all else is the wrapped stream's."""
-
-    def __init__(self, stream: TextIO, redactor: RedactFilter) -> None:
-        self._stream, self._redactor = stream, redactor
-
-    def write(self, text: str) -> int:
-        self._stream.write(self._redactor.redact(text))
-        return len(text)
-
-    def writelines(self, lines: Iterable[str]) -> None:
-        for line in lines:
-            self.write(line)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)
-
-
-@contextlib.contextmanager
-def redacted_output() -> Iterator[None]:
-    """Within the block every line printed to stdout or stderr, and any traceback, goes through REDACT."""
-    saved = sys.stdout, sys.stderr, sys.excepthook
-    sys.stdout, sys.stderr = (s if s is None else RedactingStream(s, REDACT) for s in saved[:2])
-    sys.excepthook = _redacting_excepthook
-    try:
-        yield
-    finally:
-        sys.stdout, sys.stderr, sys.excepthook = saved
-
-
-def setup_logging(level: int = logging.INFO, token: str | None = None, stream: TextIO | None = None) -> None:
-    """Root logging with the redaction filter on every handler; quiet noisy libraries."""
-    REDACT.add(token)
-    root = logging.getLogger()
-    if not any(isinstance(f, RedactFilter) for h in root.handlers for f in h.filters) or not root.handlers:
-        handler = logging.StreamHandler(stream)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
-    from bot.log_privacy import PersonalDataFilter  # no names, NIK or phone numbers (`run -v` logs updates)
-
-    for existing in root.handlers:
-        if REDACT not in existing.filters:
-            existing.addFilter(REDACT)
-        if not any(isinstance(f, PersonalDataFilter) for f in existing.filters):
-            existing.addFilter(PersonalDataFilter())
-    root.setLevel(level)
-    # httpx logs every request URL (with the token) at INFO; the filter redacts it anyway,
-    # but one line per message is noise at 30 messages a second.
-    sys.excepthook = _redacting_excepthook
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    # python-telegram-bot logs an unparsable answer (an HTML error page) with a traceback, then
-    # raises it; the raised error is what the bot reports, in one line.
-    logging.getLogger("telegram.request.BaseRequest").setLevel(logging.CRITICAL)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -210,7 +210,7 @@ async def test_stray_updates_get_a_short_answer_or_nothing(tmp_path, default_sch
 
 
 async def test_the_token_never_appears_in_the_log(tmp_path, soon, caplog):
-    from bot.settings import setup_logging
+    from bot.log_privacy import setup_logging
 
     setup_logging(logging.DEBUG, token=TOKEN)
     schedule = make_schedule([{"id": "r", "at": soon(1), "roles": ["pemilih"], "text": "halo"}])
@@ -222,7 +222,7 @@ async def test_the_token_never_appears_in_the_log(tmp_path, soon, caplog):
             handler_texts.append(self.format(record))
 
     capture = Capture()
-    from bot.settings import REDACT
+    from bot.log_privacy import REDACT
 
     capture.addFilter(REDACT)
     logging.getLogger().addHandler(capture)

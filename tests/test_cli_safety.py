@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import pytest
 
+from bot import log_privacy
 from bot import settings as cfg
 from bot.ops.lock import DatabaseBusy, DatabaseLock, lock_path
 from bot.store import Store
@@ -209,7 +210,7 @@ async def test_the_token_is_in_no_output_of_a_command_that_talks_to_telegram(pla
 
 def test_a_token_shaped_secret_in_a_traceback_is_hidden_too():
     text = "request to https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe failed"
-    assert cfg.RedactFilter().redact(text) == "request to https://api.telegram.org/bot[TOKEN]/getMe failed"
+    assert log_privacy.RedactFilter().redact(text) == "request to https://api.telegram.org/bot[TOKEN]/getMe failed"
 
 
 # --- --out never replaces the bot's own files --------------------------------------------------
@@ -418,9 +419,9 @@ async def test_a_gateway_that_echoes_the_url_encoded_token_leaks_nothing_and_say
 
 @pytest.mark.parametrize("form", [quote(REAL_SHAPED_TOKEN, safe=""), quote(REAL_SHAPED_TOKEN, safe="").lower()])
 def test_the_url_encoded_token_is_redacted_in_upper_and_lower_case(form):
-    redactor = cfg.RedactFilter([REAL_SHAPED_TOKEN])
+    redactor = log_privacy.RedactFilter([REAL_SHAPED_TOKEN])
     assert redactor.redact(f"GET /bot{form}/getMe") == "GET /bot[TOKEN]/getMe"
-    assert cfg.RedactFilter().redact(f"GET %2Fbot{form}%2FgetMe") == "GET %2Fbot[TOKEN]%2FgetMe"
+    assert log_privacy.RedactFilter().redact(f"GET %2Fbot{form}%2FgetMe") == "GET %2Fbot[TOKEN]%2FgetMe"
 
 
 @pytest.mark.parametrize(

@@ -74,7 +74,7 @@ def test_the_token_stays_out_of_crash_output(tmp_path):
 
 def test_an_uncaught_exception_is_redacted_too():
     code = (
-        "from bot.settings import setup_logging\n"
+        "from bot.log_privacy import setup_logging\n"
         f"setup_logging(token={TOKEN!r})\n"
         f"raise RuntimeError('request to https://api.telegram.org/bot{TOKEN}/getMe failed')\n"
     )

@@ -7,6 +7,7 @@ import logging
 
 import pytest
 
+from bot import log_privacy
 from bot import settings as cfg
 
 
@@ -27,7 +28,7 @@ def test_bad_admin_id_is_refused_with_the_value():
 def test_redaction_covers_messages_arguments_and_tracebacks():
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    handler.addFilter(cfg.RedactFilter(["9:SECRET"]))
+    handler.addFilter(log_privacy.RedactFilter(["9:SECRET"]))
     logger = logging.getLogger("redaction-test")
     logger.addHandler(handler)
     try:

@@ -56,7 +56,8 @@ from telegram.error import (
 )
 from yarl import URL
 
-from bot.settings import RedactFilter, mask_password
+from bot.log_privacy import RedactFilter
+from bot.settings import mask_password
 
 __all__ = ["ChatNotFound", "NotSent", "Sender", "env_proxy", "ptb_proxy_kwargs", "telegram_error"]
 

@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 from telegram.ext import Application
 
+from bot import log_privacy
 from bot import settings as cfg
 from bot.content.formats import plain
 from bot.content.texts import long_date
@@ -270,7 +271,7 @@ def run_demo(
     out: TextIO | None = None,
     operator: bool = False,
 ) -> int:
-    cfg.setup_logging(logging.WARNING, token=None, stream=sys.stderr)
+    log_privacy.setup_logging(logging.WARNING, token=None, stream=sys.stderr)
     return asyncio.run(
         _demo(schedule, settings, first_in, spacing, wait, stdin or sys.stdin, out or sys.stdout, operator)
     )

@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.content import catalogue, operator_texts, texts
-from bot.settings import RedactFilter
+from bot.log_privacy import RedactFilter
 from bot.telegram import replies
 from bot.telegram.context import BotContext, runtime_of
 

@@ -16,6 +16,7 @@ import sys
 import traceback
 from typing import Any, NoReturn
 
+from bot import log_privacy
 from bot import settings as cfg
 from bot.ops.cli import broadcasts, data, figures, running, schedule_commands
 from bot.ops.cli.common import Commands
@@ -99,7 +100,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def load_settings(args: argparse.Namespace) -> cfg.Settings:
-    cfg.REDACT.add(args.token)
+    log_privacy.REDACT.add(args.token)
     env_file, named = cfg.env_file_of(args.env_file)
     settings = cfg.load(env_file=env_file, required=named, export_proxies=True)  # proxies as under systemd
     admin_ids = cfg.parse_admin_ids(args.admin_ids) if args.admin_ids is not None else None
@@ -122,7 +123,7 @@ def load_settings(args: argparse.Namespace) -> cfg.Settings:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; whatever it prints, and any traceback, leaves the process redacted."""
-    with cfg.redacted_output():
+    with log_privacy.redacted_output():
         try:
             try:
                 return run_command(argv)

@@ -12,6 +12,7 @@ import sys
 
 from telegram.ext import Application
 
+from bot import log_privacy
 from bot import settings as cfg
 from bot.ops import files
 from bot.ops.cli.common import (
@@ -30,7 +31,7 @@ def cmd_run(args: argparse.Namespace, settings: cfg.Settings) -> int:
     if not settings.token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    cfg.setup_logging(logging.DEBUG if args.verbose else logging.INFO, token=settings.token)
+    log_privacy.setup_logging(logging.DEBUG if args.verbose else logging.INFO, token=settings.token)
     schedule = load_schedule(settings.schedule)
     doing = "starting another bot (two bots on one database send messages twice)"
     with files.exclusive(settings.database, "run", doing), files.open_database(settings.database) as store:
