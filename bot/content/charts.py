@@ -30,6 +30,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
+from bot.content.figures import AreaFigures
 from bot.content.formats import decimal, num, percent, short_date
 
 ROLE_STYLES = {  # colour, marker
@@ -69,7 +70,7 @@ def statistics_png(
     *,
     title: str = "Statistik bot",
     words: dict | None = None,
-    areas: list[dict] | None = None,
+    areas: list[AreaFigures] | None = None,
 ) -> bytes:
     """The /statistik picture (see :func:`figure`) as PNG bytes."""
     fig = figure(growth, bars, title=title, words=words, areas=areas)
@@ -87,7 +88,7 @@ def figure(
     *,
     title: str = "Statistik bot",
     words: dict | None = None,
-    areas: list[dict] | None = None,
+    areas: list[AreaFigures] | None = None,
 ) -> Figure:
     """The /statistik picture, not yet rendered.
 
@@ -266,7 +267,7 @@ def _broadcast_panel(ax: Axes, bars: list[dict], words: dict) -> None:
     )
 
 
-def _area_panel(ax: Axes, areas: list[dict], none: int, words: dict) -> None:
+def _area_panel(ax: Axes, areas: list[AreaFigures], none: int, words: dict) -> None:
     """One bar per kecamatan: coverage of the DPT where any is known, else active subscribers.
 
     Sorted lowest first and drawn top down, so the thinnest areas are at the top. Kecamatan without

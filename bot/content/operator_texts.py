@@ -12,6 +12,7 @@ from typing import Any
 from bot import store as st
 from bot.content import pages
 from bot.content.catalogue import entry, say
+from bot.content.figures import AreaFigures, BroadcastFigures, BroadcastReport
 from bot.content.formats import (
     decimal,
     duration,
@@ -96,7 +97,7 @@ def recipients_text(n: int, lang: str = "id") -> str:
 
 
 def stats_text(
-    s: dict, region: str, lang: str = "id", areas: list[dict] | None = None, pledges: list[dict] | None = None
+    s: dict, region: str, lang: str = "id", areas: list[AreaFigures] | None = None, pledges: list[dict] | None = None
 ) -> str:
     """/statistik: totals per role, then (given ``reports.area_figures``) the lines per kecamatan, then
     (given ``reports.pledge_figures``) the pledges."""
@@ -122,7 +123,7 @@ def stats_text(
 
 
 # areas: figures per kecamatan
-def area_stats_lines(areas: list[dict], roles: list[str], lang: str = "id") -> list[str]:
+def area_stats_lines(areas: list[AreaFigures], roles: list[str], lang: str = "id") -> list[str]:
     """One line per kecamatan: active subscribers, the count per role, and coverage where the DPT is known.
 
     ``areas`` as ``reports.area_figures`` gives them; the one with id None is people without an area.
@@ -132,7 +133,7 @@ def area_stats_lines(areas: list[dict], roles: list[str], lang: str = "id") -> l
     any_voters = any(a["coverage"] is not None for a in areas)
     lines = [entry(lang, "stats_areas_coverage" if any_voters else "stats_areas").format(roles=names)]
     for a in areas:
-        name = escape(a["name"]) if a["id"] is not None else f"<i>{entry(lang, 'stats_no_area')}</i>"
+        name = escape(a["name"] or a["id"] or "") if a["id"] is not None else f"<i>{entry(lang, 'stats_no_area')}</i>"
         per_role = " · ".join(num(a["roles"].get(r, 0), lang) for r in roles)
         line = f"{name}: <b>{num(a['count'], lang)}</b> ({per_role})"
         if a["coverage"] is not None:
@@ -286,7 +287,7 @@ def no_recipients_text(roles: Iterable[str], lang: str = "id", area_names: list[
     return say(lang, "no_recipients", roles=roles_text(roles, lang))
 
 
-def progress_text(f: dict, tz: tzinfo | None, lang: str = "id") -> str:
+def progress_text(f: BroadcastFigures, tz: tzinfo | None, lang: str = "id") -> str:
     counts = {k: num(f[k], lang) for k in ("sent", "total", "blocked", "failed", "expired", "cancelled")}
     state = entry(lang, "states").get(f["status"], f["status"])
     name = broadcast_name(f["id"], lang)
@@ -304,16 +305,17 @@ def progress_text(f: dict, tz: tzinfo | None, lang: str = "id") -> str:
     return "\n".join(lines)
 
 
-def report_about(f: dict, lang: str = "id") -> list[str]:
+def report_about(f: BroadcastReport, lang: str = "id") -> list[str]:
     """The lines that say what a broadcast was: its title (shortened for a phone), then its areas
     (``area_names``: None when the schedule has no areas) and its author, when known."""
     lines = [escape(short_title(f["title"]))] if f.get("title") else []
-    about = [areas_line(f["area_names"], lang)] if f.get("area_names") is not None else []
-    about += [say(lang, "report_author", author=escape(f["author"]))] if f.get("author") else []
+    names, author = f.get("area_names"), f.get("author")
+    about = [areas_line(names, lang)] if names is not None else []
+    about += [say(lang, "report_author", author=escape(author))] if author else []
     return lines + ([" · ".join(about)] if about else [])
 
 
-def report_list_pages(items: list[dict], tz: tzinfo | None, lang: str = "id") -> list[str]:
+def report_list_pages(items: list[BroadcastReport], tz: tzinfo | None, lang: str = "id") -> list[str]:
     """/laporan: the latest broadcasts, newest first, as pages; each with what :func:`report_about` says."""
     if not items:
         return [entry(lang, "reports_none")]
@@ -322,7 +324,7 @@ def report_list_pages(items: list[dict], tz: tzinfo | None, lang: str = "id") ->
     )
 
 
-def report_item(f: dict, tz: tzinfo | None, lang: str = "id") -> str:
+def report_item(f: BroadcastReport, tz: tzinfo | None, lang: str = "id") -> str:
     """One broadcast of /laporan: id, day, copies sent; then its title, areas and author, indented."""
     if f["status"] in st.NEVER_STARTED:  # scheduled, or cancelled or expired before it started
         state = entry(lang, "states")[f["status"]]
@@ -339,7 +341,7 @@ def report_item(f: dict, tz: tzinfo | None, lang: str = "id") -> str:
     return "\n  ".join([line, *report_about(f, lang)])
 
 
-def report_detail(f: dict, tz: tzinfo | None, lang: str = "id") -> str:
+def report_detail(f: BroadcastReport, tz: tzinfo | None, lang: str = "id") -> str:
     """/laporan ID: the progress of one broadcast, then what it was about."""
     return "\n".join([progress_text(f, tz, lang), *report_about(f, lang)])
 

@@ -13,6 +13,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from bot.content import catalogue, operator_strings, operator_texts
+from bot.content.figures import AreaFigures, BroadcastFigures, BroadcastReport, Description
 from bot.content.formats import human_duration
 from bot.schedule.areas import Area, ref_name
 from bot.schedule.model import ASKS, ROLES, Schedule
@@ -29,7 +30,7 @@ def estimate_text(recipients: int, rate: float) -> str:
     return human_duration(estimate_seconds(recipients, rate))
 
 
-def broadcast_figures(store: Store, broadcast_id: str, now: float | None = None) -> dict | None:
+def broadcast_figures(store: Store, broadcast_id: str, now: float | None = None) -> BroadcastFigures | None:
     """Counts, percentage, rate and estimated finish of one broadcast, or None if unknown."""
     b = store.broadcast(broadcast_id)
     if b is None:
@@ -39,7 +40,7 @@ def broadcast_figures(store: Store, broadcast_id: str, now: float | None = None)
     return figures
 
 
-def _figures(store: Store, b: Broadcast, now: float | None = None) -> dict:
+def _figures(store: Store, b: Broadcast, now: float | None = None) -> BroadcastFigures:
     """broadcast_figures for a broadcast row already read."""
     now = time.time() if now is None else now
     pending = undelivered(b) if b.status != ENQUEUING else store.pending_count(b.id)
@@ -73,7 +74,7 @@ def _figures(store: Store, b: Broadcast, now: float | None = None) -> dict:
     }
 
 
-def recent_figures(store: Store, limit: int = 10) -> list[dict]:
+def recent_figures(store: Store, limit: int = 10) -> list[BroadcastFigures]:
     return [_figures(store, b) for b in store.recent_broadcasts(limit)]
 
 
@@ -98,18 +99,18 @@ def authors(store: Store) -> dict[str, str]:
     }
 
 
-def describe(b: Broadcast, schedule: Schedule, lang: str, known_authors: dict[str, str]) -> dict:
+def describe(b: Broadcast, schedule: Schedule, lang: str, known_authors: dict[str, str]) -> Description:
     """A broadcast's ``title``, ``area_names`` and ``author`` (None if not recorded), for reports."""
     return {"title": title(b, schedule, lang), "area_names": area_names(b, schedule), "author": known_authors.get(b.id)}
 
 
-def recent_reports(store: Store, schedule: Schedule, lang: str = "id", limit: int = 10) -> list[dict]:
+def recent_reports(store: Store, schedule: Schedule, lang: str = "id", limit: int = 10) -> list[BroadcastReport]:
     """The latest broadcasts' figures with what :func:`describe` says of each (/laporan, `report`)."""
     known = authors(store)
     return [{**_figures(store, b), **describe(b, schedule, lang, known)} for b in store.recent_broadcasts(limit)]
 
 
-def broadcast_report(store: Store, schedule: Schedule, broadcast_id: str, lang: str = "id") -> dict | None:
+def broadcast_report(store: Store, schedule: Schedule, broadcast_id: str, lang: str = "id") -> BroadcastReport | None:
     """One broadcast's figures (:func:`broadcast_figures`) with what :func:`describe` says of it."""
     figures = broadcast_figures(store, broadcast_id)
     b = store.broadcast(broadcast_id)
@@ -124,7 +125,7 @@ def chart_bars(store: Store, schedule: Schedule, tz: tzinfo | None, lang: str = 
     # Scheduled broadcasts, and those cancelled or expired before they started, have no outcomes to draw.
     for b in store.recent_broadcasts(limit, started=True):
         f = _figures(store, b)
-        bar = {k: f[k] for k in ("sent", "blocked", "failed", "expired", "cancelled", "pending")}
+        bar: dict[str, Any] = {k: f[k] for k in ("sent", "blocked", "failed", "expired", "cancelled", "pending")}
         bar["label"] = title(b, schedule, lang)
         bar["day"] = datetime.fromtimestamp(f["created_at"], tz).date() if f["created_at"] else None
         bars.append(bar)
@@ -218,7 +219,7 @@ def coverage(count: int, voters: int | None) -> float | None:
     return 100.0 * count / voters if voters else None
 
 
-def area_figures(store: Store, areas: Sequence[Area]) -> list[dict]:
+def area_figures(store: Store, areas: Sequence[Area]) -> list[AreaFigures]:
     """Active subscribers per kecamatan × role, for /statistik, `stats`, the chart and `export`.
 
     One dict per kecamatan of the schedule (file order, zeros included, so thin areas show), then
@@ -233,7 +234,7 @@ def area_figures(store: Store, areas: Sequence[Area]) -> list[dict]:
     listed = {a.id for a in areas}
     rows += [(i, i, None) for i in sorted(k for k in counts if k is not None and k not in listed)]
     rows.append((None, None, None))  # type: ignore[arg-type]  # people who gave no area
-    figures = []
+    figures: list[AreaFigures] = []
     for area_id, name, voters in rows:
         roles = counts.get(area_id, {})
         total = sum(roles.values())
@@ -250,7 +251,7 @@ def area_figures(store: Store, areas: Sequence[Area]) -> list[dict]:
     return figures
 
 
-def area_table(figures: list[dict], lang: str) -> list[dict]:
+def area_table(figures: list[AreaFigures], lang: str) -> list[dict]:
     """`export`: one row per kecamatan (then people with no area): its name beside its id, active
     subscribers per role and in all, its DPT and coverage (None where the DPT is not given)."""
     return [

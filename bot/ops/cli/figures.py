@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from bot import settings as cfg
+from bot.content.figures import AreaFigures, BroadcastReport
 from bot.ops import files
 from bot.ops.cli.common import (
     Commands,
@@ -77,7 +79,7 @@ def pledge_table(f: dict) -> str:
     return title + "\n" + table(["", "pressed", "received", "share"], rows)
 
 
-def area_table(areas: list[dict], roles: list) -> str:
+def area_table(areas: list[AreaFigures], roles: list) -> str:
     """Active subscribers per kecamatan × role; coverage (of the DPT) only where `voters` is given."""
     from bot.content.formats import percent
 
@@ -118,7 +120,7 @@ def cmd_report(args: argparse.Namespace, settings: cfg.Settings) -> int:
     if f is None:
         raise BadInput(f"no broadcast with id {args.id}")
     title, areas, author = about(f)
-    rows = [
+    rows: list[list[Any]] = [
         ["title", title], ["areas", areas], ["author", author],
         ["kind", f["kind"]], ["status", f["status"]], ["roles", ", ".join(f["roles"])], ["total", f["total"]],
         ["sent", f["sent"]], ["blocked", f["blocked"]], ["failed", f["failed"]], ["expired", f["expired"]],
@@ -147,7 +149,7 @@ def cmd_report(args: argparse.Namespace, settings: cfg.Settings) -> int:
 REPORT_TITLE_CHARS = 40  # a title in the list of `report`, which is wide already
 
 
-def about(f: dict, title_chars: int | None = None) -> list[str]:
+def about(f: BroadcastReport, title_chars: int | None = None) -> list[str]:
     """A report's title (shortened to ``title_chars``), its areas ('all', '-' without areas) and its
     author ('-' when not recorded), in plain text."""
     from bot.content.operator_texts import short_title
