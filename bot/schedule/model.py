@@ -1,8 +1,9 @@
-"""Parse and validate the election schedule file (TOML).
+"""The election's schedule as the bot holds it: Election, Stage, Reminder, Schedule (pure data).
 
-Pure module: no Telegram, no database, no network. The file format is a public
-contract; see ``parse`` for what is checked. Every problem found is collected and
-raised together in one ``ScheduleError`` so an operator can fix a file in one pass.
+No Telegram, no database, no network. A file is read by bot/schedule/loading.py and checked by
+bot/schedule/validation.py (its readers in fields.py, reminder_checks.py and reply_checks.py);
+every problem found is collected and raised together in one ``ScheduleError`` so an operator can
+fix a file in one pass. The file format is a public contract.
 
 Layout of a schedule file::
 

@@ -1,8 +1,8 @@
-"""The command line: `python bot.py [run|demo|check FILE|plan]` and the operator tools
-`stats`, `report [ID]`, `broadcast` (now, or later with `--at`), `cancel ID` and `export`.
+"""The command line's entry: the settings options every command takes, the commands in the order
+`bot.py --help` lists them, and one command run with its exit code.
 
 Exit codes: 0 ok, 2 bad input (one line says what), 1 anything else (a restart may cure it).
-Everything the process prints goes through the token redaction (bot/settings.py).
+Everything the process prints goes through the token redaction (bot/log_privacy.py).
 """
 
 from __future__ import annotations
