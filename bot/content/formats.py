@@ -9,6 +9,7 @@ the house style: "07.00" in Indonesian, "07:00" in English.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 from collections.abc import Iterable
@@ -26,11 +27,13 @@ def _lang(lang: str) -> str:
     return lang if lang in LANGS else "id"
 
 
+@functools.lru_cache(maxsize=8192)  # a schedule's texts name the same few dates many times
 def long_date(d: dt.date, lang: str = "id") -> str:
     """'Rabu, 27 November 2024' / 'Wednesday, 27 November 2024'."""
     return format_date(d, "EEEE, d MMMM y", locale=_lang(lang))
 
 
+@functools.lru_cache(maxsize=8192)  # a schedule's texts name the same few dates many times
 def date_range(start: dt.date, end: dt.date, lang: str = "id") -> str:
     """One day in long form, or 'Rabu, 25 September – Sabtu, 23 November 2024'."""
     if start == end:
@@ -40,6 +43,7 @@ def date_range(start: dt.date, end: dt.date, lang: str = "id") -> str:
     return f"{long_date(start, lang)} – {long_date(end, lang)}"
 
 
+@functools.lru_cache(maxsize=8192)  # a schedule's texts name the same few dates many times
 def short_date(day: dt.date, lang: str = "id") -> str:
     """'27 Nov', '17 Agu' / '17 Aug': day and short month name."""
     return format_date(day, "d MMM", locale=_lang(lang))
