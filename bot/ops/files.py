@@ -16,10 +16,13 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import settings as cfg
 from bot.ops import lock
-from bot.store import Store
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 
 class BadInput(Exception):

@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import settings as cfg
 from bot.content import telegram_html
@@ -21,7 +22,9 @@ from bot.ops.cli.common import (
 )
 from bot.ops.files import BadInput
 from bot.schedule import model as sched
-from bot.store import Store
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 
 def parse_roles(raw: str) -> list[str]:

@@ -8,12 +8,15 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from bot import settings as cfg
 from bot.ops import files
 from bot.ops.files import BadInput
 from bot.schedule import model as sched
-from bot.store import Store
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 # The sub-command action of the top parser; each group module adds its commands to it.
 Commands = argparse._SubParsersAction

@@ -9,8 +9,7 @@ import logging
 import signal
 import socket
 import sys
-
-from telegram.ext import Application
+from typing import TYPE_CHECKING
 
 from bot import log_privacy
 from bot import settings as cfg
@@ -23,6 +22,9 @@ from bot.ops.cli.common import (
 )
 from bot.ops.cli.schedule_commands import refuse_new_election
 from bot.ops.files import BadInput, Unavailable
+
+if TYPE_CHECKING:
+    from telegram.ext import Application
 
 log = logging.getLogger(__name__)
 

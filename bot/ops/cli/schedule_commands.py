@@ -6,6 +6,7 @@ import argparse
 import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import settings as cfg
 from bot.ops import files
@@ -19,7 +20,9 @@ from bot.ops.cli.common import (
 )
 from bot.ops.files import BadInput
 from bot.schedule import model as sched
-from bot.store import Store
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 
 def cmd_check(args: argparse.Namespace, settings: cfg.Settings) -> int:
