@@ -95,3 +95,9 @@ def store(tmp_path):
 def soon():
     """A function: now + seconds, as an aware datetime."""
     return lambda seconds: datetime.now(TZ) + timedelta(seconds=seconds)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that wait on real seconds (marked slow) go first: the workers start them early and
+    fill the waits with the quick ones, instead of ending the run on a long test."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

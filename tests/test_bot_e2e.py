@@ -160,6 +160,7 @@ async def test_hapus_leaves_no_row_about_the_person(tmp_path, soon):
                 assert db.execute(f"SELECT count(*) FROM [{table}] WHERE chat_id = ?", [VOTER]).fetchone()[0] == 0
 
 
+@pytest.mark.slow
 async def test_a_chat_that_blocked_the_bot_is_marked_and_not_tried_again(tmp_path, soon):
     schedule = make_schedule(
         [

@@ -95,6 +95,7 @@ async def test_a_group_upgraded_to_a_supergroup_moves_its_subscription_at_once(t
         assert h.store.count_audience(["kades"]) == 1
 
 
+@pytest.mark.slow
 async def test_copies_not_sent_by_expiry_are_dropped_never_sent_late(tmp_path, soon):
     expires = soon(4)
     schedule = make_schedule([{"id": "b", "at": soon(1), "expires": expires, "roles": ["pemilih"], "text": "cepat"}])
@@ -175,6 +176,7 @@ async def test_progress_is_recorded_in_the_database(tmp_path, soon):
         assert 0 < row.n_sent < 60
 
 
+@pytest.mark.slow
 async def test_a_429_holds_every_send_for_retry_after_then_resumes_without_loss(tmp_path, soon):
     schedule = make_schedule([{"id": "b", "at": soon(1), "roles": ["pemilih"], "text": "sabar"}])
     async with Harness(tmp_path, schedule, rate_limit=20, subscribers=voters(30)) as h:

@@ -74,6 +74,7 @@ def busy_store(store):
     return store
 
 
+@pytest.mark.slow
 def test_rencana_on_every_day_of_the_campaign_fits_in_pages(busy_store):
     ids_seen = set()
     audiences = [busy_store.count_audience, lambda roles: 0, lambda roles: sum(REAL_AUDIENCE[r] for r in roles)]

@@ -113,6 +113,7 @@ async def test_a_scheduled_reminder_waits_out_a_three_minute_outage(tmp_path, so
         assert_each_got_one(h, "ke TPS")
 
 
+@pytest.mark.slow
 async def test_copies_waiting_for_the_network_expire_with_their_broadcast(tmp_path):
     clock = ShiftedClock()
     async with Harness(tmp_path, quiet_schedule(), clock=clock, subscribers=PEOPLE) as h:

@@ -274,6 +274,7 @@ async def test_a_refused_tunnel_means_nothing_was_sent_and_carried_the_credentia
 
 
 @pytest.mark.parametrize("how", ["--proxy", "HTTP_PROXY", "the settings file"])
+@pytest.mark.slow
 async def test_the_poster_command_asks_getme_through_the_proxy(tmp_path, environ, how):
     async with StandIn(token=TOKEN, bot_username="kpu_proxy_bot") as standin, CountingProxy() as proxy:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}

@@ -107,6 +107,7 @@ async def test_a_write_lock_held_past_the_busy_timeout_delays_a_reminder_but_eve
             assert sum(part in t and "berjalan lagi" in t for t in notices) == 1, notices
 
 
+@pytest.mark.slow
 async def test_the_engine_survives_an_exception_in_take_and_operators_hear_once(tmp_path, soon, monkeypatch, caplog):
     caplog.set_level(logging.INFO)
     schedule = make_schedule([{"id": "b", "at": soon(2), "roles": ["pemilih"], "text": "walau ada galat"}])
@@ -203,6 +204,7 @@ async def test_a_refused_connection_is_not_ambiguous_and_logs_one_warning_then_o
     assert len(health_records(caplog, logging.INFO, "Telegram connection (broadcasts) recovered after")) == 1
 
 
+@pytest.mark.slow
 async def test_a_reply_that_hits_repeated_429s_waits_its_turn_and_is_delivered(tmp_path, soon):
     async with Harness(tmp_path, later(soon)) as h:
         h.standin.fail_next(4, status=429, retry_after=1)
@@ -288,6 +290,7 @@ async def test_a_stop_during_a_round_that_just_took_work_puts_that_work_back(tmp
     assert counts == {"pending": 5}
 
 
+@pytest.mark.slow
 async def test_another_bot_polling_with_the_same_token_is_told_once_logged_once_and_unhealthy(
     tmp_path, soon, caplog, capsys
 ):

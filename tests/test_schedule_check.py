@@ -246,6 +246,7 @@ def test_a_5000_character_election_name_is_refused_for_start_and_jadwal(tmp_path
     )
 
 
+@pytest.mark.slow
 def test_run_and_demo_refuse_the_same_file_with_the_same_lines(tmp_path):
     path = tmp_path / "schedule.toml"
     path.write_text(toml(name="P" * 5000), encoding="utf-8")

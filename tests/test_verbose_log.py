@@ -14,6 +14,7 @@ NIK = "3504012345678901"
 PHONE = "0812-3456-7890"
 
 
+@pytest.mark.slow
 async def test_the_debug_log_has_no_name_username_nik_or_phone_number(place):  # noqa: F811
     async with StandIn(token=TOKEN) as standin:
         bots = Bots(place, standin)
