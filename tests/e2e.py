@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from datetime import datetime
 
 from bot.ops.service import serve
 from bot.settings import Settings
@@ -13,6 +14,16 @@ from bot.telegram.app import build
 from standin import StandIn
 
 TOKEN = "4242:SECRET-TOKEN-e2e"
+
+
+class ShiftedClock:
+    """Wall time plus an offset a test moves forward: minutes of the bot's clock in no real time."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
 
 
 def add_subscribers(db_path: str, subscribers) -> None:
@@ -32,7 +43,7 @@ class Harness:
         tmp_path,
         schedule,
         rate_limit: float = 30.0,
-        clock=time.time,
+        clock=None,
         subscribers=(),
         admin_ids=(),
         approvals: int = 1,
@@ -50,7 +61,7 @@ class Harness:
         add_subscribers(self.db_path, subscribers)
         self.schedule = schedule
         self.rate_limit = rate_limit
-        self.clock = clock
+        self.clock = clock if clock is not None else ShiftedClock()
         self.standin = StandIn(token=TOKEN, **standin_kwargs)
         self.application = None
         self.store: Store | None = None
@@ -109,6 +120,18 @@ class Harness:
             await asyncio.wait_for(self._task, 20)
         self._task = None
         self.store.close()
+
+    async def reach(self, moment: datetime | str) -> None:
+        """Move the bot's clock on to `moment`, or to the time of the reminder of that id (if it is
+        not there yet): what is due by then fires now, instead of the test waiting in real seconds."""
+        assert isinstance(self.clock, ShiftedClock), "reach() needs the harness's own clock"
+        if isinstance(moment, str):
+            reminder = self.schedule.reminder(moment)
+            assert reminder is not None, moment
+            moment = reminder.at
+        self.clock.offset = max(self.clock.offset, moment.timestamp() - time.time())
+        self.runtime.scheduler.follow_clock()
+        self.runtime.engine.wake()
 
     async def say(self, chat_id: int, text: str, *, n: int = 1, **kwargs) -> list[dict]:
         """Type a message as a user; return the bot's next `n` messages to that chat."""

@@ -73,13 +73,14 @@ async def test_jadwal_shows_the_official_dates(tmp_path, default_schedule):
 async def test_a_due_reminder_reaches_exactly_its_roles(tmp_path, soon):
     schedule = make_schedule(
         [
-            {"id": "khusus-asn", "at": soon(3), "roles": ["asn"], "text": "<b>Netral</b> ASN"},
-            {"id": "semua", "at": soon(3), "roles": ["asn", "kades", "pemilih"], "text": "<b>Ke TPS</b>"},
+            {"id": "khusus-asn", "at": soon(600), "roles": ["asn"], "text": "<b>Netral</b> ASN"},
+            {"id": "semua", "at": soon(600), "roles": ["asn", "kades", "pemilih"], "text": "<b>Ke TPS</b>"},
         ]
     )
     async with Harness(tmp_path, schedule) as h:
         await subscribe_all(h)
         await h.say(OUTSIDER, "/jadwal")  # talks to the bot but never subscribes
+        await h.reach("semua")
         await h.standin.wait_for(lambda: h.texts_to(VOTER)[-1:] == ["<b>Ke TPS</b>"], timeout=15)
         await h.standin.wait_for(lambda: "<b>Netral</b> ASN" in h.texts_to(ASN), timeout=15)
         await h.standin.wait_for(lambda: "<b>Ke TPS</b>" in h.texts_to(KADES), timeout=15)
@@ -118,9 +119,9 @@ async def test_missed_reminder_is_sent_at_start_and_expired_one_never(tmp_path, 
 
 
 async def test_restart_sends_nothing_twice(tmp_path, soon):
-    schedule = make_schedule([{"id": "sekali", "at": soon(2), "roles": ["pemilih"], "text": "sekali saja"}])
-    # subscribed beforehand: a /start answered after the reminder fell due would miss it
+    schedule = make_schedule([{"id": "sekali", "at": soon(600), "roles": ["pemilih"], "text": "sekali saja"}])
     async with Harness(tmp_path, schedule, subscribers=[(VOTER, "pemilih")]) as h:
+        await h.reach("sekali")
         await h.standin.wait_for(lambda: "sekali saja" in h.texts_to(VOTER), timeout=15)
         await h.stop_bot()
         await h.start_bot()
@@ -134,12 +135,13 @@ async def test_restart_sends_nothing_twice(tmp_path, soon):
 
 
 async def test_berhenti_stops_messages(tmp_path, soon):
-    schedule = make_schedule([{"id": "nanti", "at": soon(3), "roles": ["pemilih"], "text": "untuk pemilih"}])
+    schedule = make_schedule([{"id": "nanti", "at": soon(600), "roles": ["pemilih"], "text": "untuk pemilih"}])
     async with Harness(tmp_path, schedule) as h:
         await h.say(VOTER, "/start pemilih")
         await h.say(ASN, "/start pemilih")
         [reply] = await h.say(VOTER, "/berhenti")
         assert "berhenti berlangganan" in reply["text"]
+        await h.reach("nanti")
         await h.standin.wait_for(lambda: "untuk pemilih" in h.texts_to(ASN), timeout=15)
         await asyncio.sleep(0.5)
         assert "untuk pemilih" not in h.texts_to(VOTER)
@@ -149,8 +151,9 @@ async def test_berhenti_stops_messages(tmp_path, soon):
 
 
 async def test_hapus_leaves_no_row_about_the_person(tmp_path, soon):
-    schedule = make_schedule([{"id": "r", "at": soon(2), "roles": ["pemilih"], "text": "halo"}])
+    schedule = make_schedule([{"id": "r", "at": soon(600), "roles": ["pemilih"], "text": "halo"}])
     async with Harness(tmp_path, schedule, subscribers=[(VOTER, "pemilih")]) as h:
+        await h.reach("r")
         await h.standin.wait_for(lambda: "halo" in h.texts_to(VOTER), timeout=15)
         assert "telah dihapus" in await h.forget(VOTER)
         db = h.store.db
@@ -160,17 +163,19 @@ async def test_hapus_leaves_no_row_about_the_person(tmp_path, soon):
                 assert db.execute(f"SELECT count(*) FROM [{table}] WHERE chat_id = ?", [VOTER]).fetchone()[0] == 0
 
 
-@pytest.mark.slow
 async def test_a_chat_that_blocked_the_bot_is_marked_and_not_tried_again(tmp_path, soon):
     schedule = make_schedule(
         [
-            {"id": "satu", "at": soon(2), "roles": ["pemilih"], "text": "satu"},
-            {"id": "dua", "at": soon(4), "roles": ["pemilih"], "text": "dua"},
+            {"id": "satu", "at": soon(600), "roles": ["pemilih"], "text": "satu"},
+            {"id": "dua", "at": soon(1200), "roles": ["pemilih"], "text": "dua"},
         ]
     )
     h = Harness(tmp_path, schedule, subscribers=[(VOTER, "pemilih"), (ASN, "pemilih")])
-    h.standin.block(VOTER)  # before the bot starts: the first reminder may already be due then
+    h.standin.block(VOTER)
     async with h:
+        await h.reach("satu")
+        await h.standin.wait_for(lambda: getattr(h.store.broadcast("satu"), "status", None) == "done", timeout=15)
+        await h.reach("dua")
         await h.standin.wait_for(lambda: "dua" in h.texts_to(ASN), timeout=15)
         await asyncio.sleep(0.5)
         assert h.store.subscriber(VOTER).status == "blocked"
@@ -214,7 +219,7 @@ async def test_the_token_never_appears_in_the_log(tmp_path, soon, caplog):
     from bot.log_privacy import setup_logging
 
     setup_logging(logging.DEBUG, token=TOKEN)
-    schedule = make_schedule([{"id": "r", "at": soon(1), "roles": ["pemilih"], "text": "halo"}])
+    schedule = make_schedule([{"id": "r", "at": soon(600), "roles": ["pemilih"], "text": "halo"}])
     caplog.set_level(logging.DEBUG)
     handler_texts = []
 
@@ -232,6 +237,7 @@ async def test_the_token_never_appears_in_the_log(tmp_path, soon, caplog):
         async with Harness(tmp_path, schedule, subscribers=[(VOTER, "pemilih")]) as h:
             await h.say(VOTER, "/jadwal")
             h.standin.fail_next(1, status=500)
+            await h.reach("r")
             await h.standin.wait_for(lambda: "halo" in h.texts_to(VOTER), timeout=20)
     finally:
         logging.getLogger().removeHandler(capture)

@@ -214,14 +214,14 @@ def channel_schedule(soon, **extra):
         [
             {
                 "id": "umum",
-                "at": soon(1),
+                "at": soon(600),
                 "roles": ["asn", "kades", "pemilih"],
                 "text": "untuk semua",
                 "text_en": "for everyone",
                 "channel": True,
                 **extra,
             },
-            {"id": "khusus", "at": soon(1), "roles": ["asn"], "text": "hanya ASN"},
+            {"id": "khusus", "at": soon(600), "roles": ["asn"], "text": "hanya ASN"},
         ]
     )
 
@@ -235,6 +235,7 @@ async def test_a_channel_reminder_reaches_subscribers_and_the_channel_once(tmp_p
     s.set_language(1004, "en")
     s.close()
     async with h:
+        await h.reach("khusus")  # "umum" is due too
         umum = await finished(h, "umum")
         await finished(h, "khusus")
         for chat, _ in PEOPLE:
@@ -299,6 +300,7 @@ async def test_the_channel_copy_points_to_the_bot_and_subscribers_get_the_plain_
     h = Harness(tmp_path, schedule, subscribers=PEOPLE, overrides={"channel_id": str(CHANNEL)})
     h.standin.add_channel(CHANNEL, "nama_kanal")
     async with h:
+        await h.reach("khusus")  # "umum" is due too
         await finished(h, "umum")
         assert h.texts_to(1001) == ["Panduan lengkap: ketik /tps."]
         assert h.texts_to(CHANNEL) == [f"Panduan lengkap: ketik /tps di @{h.standin.bot_username}."]
@@ -309,6 +311,7 @@ async def test_an_at_name_is_resolved_with_get_chat_and_remembered(tmp_path, soo
     h = Harness(tmp_path, channel_schedule(soon), subscribers=PEOPLE, overrides={"channel_id": "@Nama_Kanal"})
     h.standin.add_channel(CHANNEL, "nama_kanal")
     async with h:
+        await h.reach("khusus")  # "umum" is due too
         await finished(h, "umum")
         assert h.texts_to(CHANNEL) == ["untuk semua"]
         assert h.standin.calls["getChat"] == 1
@@ -322,6 +325,7 @@ async def test_an_unknown_at_name_is_logged_once_and_subscribers_still_get_their
     caplog.set_level(logging.INFO)
     h = Harness(tmp_path, channel_schedule(soon), subscribers=PEOPLE, overrides={"channel_id": "@tidak_ada"})
     async with h:
+        await h.reach("khusus")  # "umum" is due too
         umum = await finished(h, "umum")
         assert (umum.total, umum.n_sent) == (3, 3)
         assert h.runtime.scheduler.channel is None
@@ -336,6 +340,7 @@ async def test_a_bot_that_is_not_an_admin_is_logged_once_and_keeps_running(tmp_p
     h = Harness(tmp_path, channel_schedule(soon), subscribers=PEOPLE, overrides={"channel_id": "@nama_kanal"})
     h.standin.add_channel(CHANNEL, "nama_kanal", admins=[777])  # someone else owns it; the bot is a member
     async with h:
+        await h.reach("khusus")  # "umum" is due too
         umum = await finished(h, "umum")
         for chat, _ in PEOPLE:
             assert "untuk semua" in h.texts_to(chat)
@@ -354,6 +359,7 @@ async def test_an_admin_bot_logs_no_warning(tmp_path, soon, caplog):
     h = Harness(tmp_path, channel_schedule(soon), subscribers=PEOPLE, overrides={"channel_id": str(CHANNEL)})
     h.standin.add_channel(CHANNEL, admins=[777, int(h.standin.bot_user["id"])])  # an administrator, not the owner
     async with h:
+        await h.reach("khusus")  # "umum" is due too
         await finished(h, "umum")
     assert not [r for r in caplog.records if r.name == "bot.delivery.channel" and r.levelno >= logging.WARNING]
     assert h.standin.calls["getChat"] == 0  # a numeric id needs no lookup
@@ -365,6 +371,7 @@ async def test_a_channel_that_refuses_is_recorded_and_subscribers_are_untouched(
     h.standin.add_channel(CHANNEL)
     getattr(h.standin, fault)(CHANNEL)
     async with h:
+        await h.reach("khusus")  # "umum" is due too
         umum = await finished(h, "umum")
         assert (umum.total, umum.n_sent, umum.n_blocked + umum.n_gone) == (4, 3, 1)
         assert h.store.channel_delivery("umum")["status"] == outcome
@@ -376,10 +383,11 @@ async def test_a_channel_that_refuses_is_recorded_and_subscribers_are_untouched(
 
 
 async def test_without_channel_true_nothing_is_posted(tmp_path, soon):
-    schedule = make_schedule([{"id": "biasa", "at": soon(1), "roles": ["pemilih", "asn"], "text": "biasa saja"}])
+    schedule = make_schedule([{"id": "biasa", "at": soon(600), "roles": ["pemilih", "asn"], "text": "biasa saja"}])
     h = Harness(tmp_path, schedule, subscribers=PEOPLE, overrides={"channel_id": str(CHANNEL)})
     h.standin.add_channel(CHANNEL)
     async with h:
+        await h.reach("biasa")
         b = await finished(h, "biasa")
         assert b.total == 2
     assert [m for m in h.standin.messages if m["chat_id"] == CHANNEL] == []

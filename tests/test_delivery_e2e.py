@@ -28,13 +28,14 @@ async def finished(h: Harness, broadcast_id: str, timeout: float = 60) -> Broadc
 
 @pytest.mark.slow
 async def test_every_copy_arrives_despite_faults_and_429s(tmp_path, soon):
-    schedule = make_schedule([{"id": "b", "at": soon(1), "roles": ["pemilih"], "text": "tetap sampai"}])
+    schedule = make_schedule([{"id": "b", "at": soon(600), "roles": ["pemilih"], "text": "tetap sampai"}])
     people = voters(300)
     async with Harness(
         tmp_path, schedule, rate_limit=200, subscribers=people, fault_rate=0.1, seed=7, fault_delay=0.5
     ) as h:
         h.runtime.engine.backoff_base = 0.05
         h.runtime.engine.max_attempts = 50
+        await h.reach("b")
         b = await finished(h, "b", timeout=120)
         counts = {chat: h.texts_to(chat).count("tetap sampai") for chat, _ in people}
         faults = h.standin.faults
@@ -49,11 +50,12 @@ async def test_every_copy_arrives_despite_faults_and_429s(tmp_path, soon):
 
 
 async def test_blocked_and_unknown_chats_are_not_retried(tmp_path, soon):
-    schedule = make_schedule([{"id": "b", "at": soon(1), "roles": ["pemilih"], "text": "halo"}])
+    schedule = make_schedule([{"id": "b", "at": soon(600), "roles": ["pemilih"], "text": "halo"}])
     async with Harness(tmp_path, schedule, subscribers=voters(5)) as h:
         h.standin.block(1000)
         h.standin.deactivate(1001)
         h.standin.forget(1002)
+        await h.reach("b")
         b = await finished(h, "b")
         assert (b.n_sent, b.n_blocked, b.n_gone) == (2, 2, 1)
         sends = h.standin.calls["sendMessage"]
@@ -63,9 +65,10 @@ async def test_blocked_and_unknown_chats_are_not_retried(tmp_path, soon):
 
 
 async def test_a_group_that_became_a_supergroup_gets_the_message_at_its_new_id(tmp_path, soon):
-    schedule = make_schedule([{"id": "b", "at": soon(1), "roles": ["kades"], "text": "untuk grup desa"}])
+    schedule = make_schedule([{"id": "b", "at": soon(600), "roles": ["kades"], "text": "untuk grup desa"}])
     async with Harness(tmp_path, schedule, subscribers=[(-500, "kades")]) as h:
         h.standin.migrate(-500, -100500)
+        await h.reach("b")
         b = await finished(h, "b")
         assert h.texts_to(-100500) == ["untuk grup desa"]
         assert h.store.subscriber(-100500).role == "kades"
@@ -74,9 +77,10 @@ async def test_a_group_that_became_a_supergroup_gets_the_message_at_its_new_id(t
 
 
 async def test_a_group_and_its_supergroup_both_subscribed_merge_and_get_one_copy(tmp_path, soon):
-    schedule = make_schedule([{"id": "b", "at": soon(1), "roles": ["kades"], "text": "satu saja"}])
+    schedule = make_schedule([{"id": "b", "at": soon(600), "roles": ["kades"], "text": "satu saja"}])
     async with Harness(tmp_path, schedule, subscribers=[(-6001, "kades"), (-1006001, "kades")]) as h:
         h.standin.migrate(-6001, -1006001)
+        await h.reach("b")
         b = await finished(h, "b")
         assert h.texts_to(-1006001) == ["satu saja"]
         assert (b.n_sent, b.n_cancelled, b.n_failed) == (1, 1, 0), summary_line(b)
@@ -110,8 +114,9 @@ async def test_copies_not_sent_by_expiry_are_dropped_never_sent_late(tmp_path, s
 
 
 async def test_replies_go_ahead_of_a_running_broadcast(tmp_path, soon):
-    schedule = make_schedule([{"id": "b", "at": soon(0.5), "roles": ["pemilih"], "text": "siaran"}])
+    schedule = make_schedule([{"id": "b", "at": soon(600), "roles": ["pemilih"], "text": "siaran"}])
     async with Harness(tmp_path, schedule, rate_limit=20, subscribers=voters(400)) as h:
+        await h.reach("b")
         await h.standin.wait_for(lambda: len([m for m in h.standin.messages if m["text"] == "siaran"]) > 20)
         for asker in range(5):
             before = len(h.standin.messages)
@@ -125,9 +130,10 @@ async def test_replies_go_ahead_of_a_running_broadcast(tmp_path, soon):
 
 @pytest.mark.slow
 async def test_a_flood_of_questions_leaves_broadcasts_their_share_and_every_question_an_answer(tmp_path, soon):
-    schedule = make_schedule([{"id": "b", "at": soon(0.5), "roles": ["pemilih"], "text": "ke TPS"}])
+    schedule = make_schedule([{"id": "b", "at": soon(600), "roles": ["pemilih"], "text": "ke TPS"}])
     askers = range(5000, 5040)
     async with Harness(tmp_path, schedule, rate_limit=30, subscribers=voters(600), chat_interval=0.5) as h:
+        await h.reach("b")
         await h.standin.wait_for(lambda: sum(m["text"] == "ke TPS" for m in h.standin.messages) > 10)
         start = len(h.standin.messages)
         for _ in range(3):  # 40 people, each asking twice a second: 80 questions/s against 30 slots/s
@@ -145,8 +151,9 @@ async def test_a_long_flood_wait_is_told_once_named_by_health_and_replies_do_not
     tmp_path, soon, caplog, capsys
 ):
     caplog.set_level(logging.INFO)
-    schedule = make_schedule([{"id": "b", "at": soon(0.5), "roles": ["pemilih"], "text": "tertahan"}])
+    schedule = make_schedule([{"id": "b", "at": soon(600), "roles": ["pemilih"], "text": "tertahan"}])
     async with Harness(tmp_path, schedule, rate_limit=20, subscribers=voters(200), admin_ids=[77]) as h:
+        await h.reach("b")
         await h.standin.wait_for(lambda: sum(m["text"] == "tertahan" for m in h.standin.messages) > 5)
         h.standin.fail_next(1, status=429, retry_after=150)  # the next broadcast copy
         await h.standin.wait_for(lambda: any("Telegram meminta jeda 150 detik" in t for t in h.texts_to(77)))
@@ -166,9 +173,10 @@ async def test_a_long_flood_wait_is_told_once_named_by_health_and_replies_do_not
 
 
 async def test_progress_is_recorded_in_the_database(tmp_path, soon):
-    schedule = make_schedule([{"id": "b", "at": soon(0.5), "roles": ["pemilih"], "text": "p"}])
+    schedule = make_schedule([{"id": "b", "at": soon(600), "roles": ["pemilih"], "text": "p"}])
     async with Harness(tmp_path, schedule, rate_limit=20, subscribers=voters(60)) as h:
         h.runtime.engine.progress_interval = 0.5
+        await h.reach("b")
         await h.standin.wait_for(lambda: getattr(h.store.broadcast("b"), "progress_at", None), timeout=10)
         row = h.store.broadcast("b")
         assert row.rate > 5
@@ -178,8 +186,9 @@ async def test_progress_is_recorded_in_the_database(tmp_path, soon):
 
 @pytest.mark.slow
 async def test_a_429_holds_every_send_for_retry_after_then_resumes_without_loss(tmp_path, soon):
-    schedule = make_schedule([{"id": "b", "at": soon(1), "roles": ["pemilih"], "text": "sabar"}])
+    schedule = make_schedule([{"id": "b", "at": soon(600), "roles": ["pemilih"], "text": "sabar"}])
     async with Harness(tmp_path, schedule, rate_limit=20, subscribers=voters(30)) as h:
+        await h.reach("b")
         await h.standin.wait_for(lambda: sum(m["text"] == "sabar" for m in h.standin.messages) >= 5)
         h.standin.fail_next(1, status=429, retry_after=2)
         b = await finished(h, "b", timeout=30)
@@ -196,11 +205,12 @@ async def test_a_429_holds_every_send_for_retry_after_then_resumes_without_loss(
 
 
 async def test_server_errors_are_retried_a_bounded_number_of_times_then_failed(tmp_path, soon):
-    schedule = make_schedule([{"id": "b", "at": soon(1), "roles": ["pemilih"], "text": "gagal"}])
+    schedule = make_schedule([{"id": "b", "at": soon(600), "roles": ["pemilih"], "text": "gagal"}])
     async with Harness(tmp_path, schedule, subscribers=voters(1)) as h:
         h.runtime.engine.backoff_base = 0.05
         h.runtime.engine.max_attempts = 3
         h.standin.fail_next(10, status=502)
+        await h.reach("b")
         b = await finished(h, "b", timeout=30)
         assert (b.n_sent, b.n_failed) == (0, 1)
         [row] = h.store.deliveries_of(1000)
@@ -210,8 +220,9 @@ async def test_server_errors_are_retried_a_bounded_number_of_times_then_failed(t
 
 
 async def test_paid_broadcast_sends_with_allow_paid_broadcast(tmp_path, soon):
-    schedule = make_schedule([{"id": "b", "at": soon(1), "roles": ["pemilih"], "text": "berbayar"}])
+    schedule = make_schedule([{"id": "b", "at": soon(600), "roles": ["pemilih"], "text": "berbayar"}])
     async with Harness(tmp_path, schedule, subscribers=voters(3), overrides={"paid_broadcast": True}) as h:
+        await h.reach("b")
         await finished(h, "b")
         assert h.runtime.pacer.rate == 1000.0
         assert all(m["allow_paid_broadcast"] for m in h.standin.messages if m["text"] == "berbayar")

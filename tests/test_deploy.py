@@ -4,6 +4,7 @@ against a real socket."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 import socket
@@ -180,3 +181,32 @@ def test_the_watchdog_is_fed_only_when_health_would_say_ok(listener, monkeypatch
         beat.beat()
         with pytest.raises(TimeoutError):
             sock.recv(100)
+
+
+async def test_a_starting_bot_beats_every_half_second_until_healthy_then_every_interval(monkeypatch):
+    """systemd hears WATCHDOG=1 within half a second of the first poll, not a whole interval later."""
+    beats: list[list[str]] = []
+    beaten = asyncio.Event()
+    values: dict[str, tuple[float | None, float | None]] = {"now": (None, None)}  # not polled yet
+
+    def on_beat(problems: list[str]) -> None:
+        beats.append(problems)
+        beaten.set()
+
+    async def next_beat() -> list[str]:
+        beaten.clear()
+        await asyncio.wait_for(beaten.wait(), 2)
+        return beats[-1]
+
+    beat = Heartbeat(lambda: None, lambda: values["now"], interval=60, on_beat=on_beat)  # type: ignore[arg-type, return-value]
+    monkeypatch.setattr(beat, "write", lambda stopped=False: asyncio.sleep(0))
+    task = asyncio.create_task(beat.run())
+    try:
+        assert await next_beat()  # unhealthy at start
+        assert await next_beat()  # half a second later, still unhealthy
+        values["now"] = (time.time(), time.time())  # the first poll answered, the engine ran
+        assert await next_beat() == []
+        with pytest.raises(TimeoutError):  # once healthy, the heartbeat keeps its interval
+            await asyncio.wait_for(next_beat(), 0.8)
+    finally:
+        task.cancel()

@@ -9,7 +9,7 @@ from tests.test_corrections import EN, ID_USER, buttons, stages
 
 async def test_english_user_gets_english_and_bahasa_switches(tmp_path, soon):
     schedule = make_schedule(
-        [{"id": "r", "at": soon(3), "roles": ["pemilih"], "text": "<b>Ke TPS</b>", "text_en": "<b>Go vote</b>"}],
+        [{"id": "r", "at": soon(600), "roles": ["pemilih"], "text": "<b>Ke TPS</b>", "text_en": "<b>Go vote</b>"}],
         stages(),
     )
     async with Harness(tmp_path, schedule) as h:
@@ -23,6 +23,7 @@ async def test_english_user_gets_english_and_bahasa_switches(tmp_path, soon):
         [schedule_reply] = await h.say(EN, "/jadwal")
         assert "Campaign period" in schedule_reply["text"]
         assert "Wednesday, 27 November 2030" in schedule_reply["text"]
+        await h.reach("r")
         await h.standin.wait_for(lambda: "<b>Go vote</b>" in h.texts_to(EN) and "<b>Ke TPS</b>" in h.texts_to(ID_USER))
         [prompt] = await h.say(EN, "/bahasa")
         await h.press(EN, prompt, buttons(prompt)["Bahasa Indonesia"])

@@ -110,7 +110,8 @@ def test_make_installs_the_runtime_for_run_demo_and_check_and_the_dev_requiremen
     assert calls(server) == [RUNTIME_INSTALL, "python bot.py run"]
     assert make(clone, "test", f"PYTHON={clone / 'bin' / 'python3'}").returncode == 0  # CI: a fresh clone
     lint = ["ruff check .", "ruff format --check .", "mypy"]
-    assert calls(clone) == [RUNTIME_INSTALL, DEV_INSTALL, *lint, "python -m pytest -q -n 5 --dist worksteal"]
+    tests = ["python -m pytest -q --collect-only", "python -m pytest -q -n 5 --dist worksteal"]
+    assert calls(clone) == [RUNTIME_INSTALL, DEV_INSTALL, *lint, *tests]
     for target in ("run", "demo", "check"):  # each requirements file has its own stamp
         assert make(clone, target).returncode == 0
         assert calls(clone) == [f"python bot.py {target}"]

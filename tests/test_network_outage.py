@@ -6,7 +6,6 @@ stand-in is down), with real connection refusals: the stand-in stops listening o
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -15,7 +14,7 @@ from bot.content import operator_texts, reports
 from bot.delivery.scheduler import enqueue_adhoc
 from bot.store import DONE
 from tests.conftest import TZ, make_schedule
-from tests.e2e import Harness
+from tests.e2e import Harness, ShiftedClock
 
 OUTAGE = 180.0  # seconds of the bot's clock
 PEOPLE = [(-6001 - i, "kades") for i in range(3)] + [(7000 + i, "kades") for i in range(3)]
@@ -25,16 +24,6 @@ def quiet_schedule():
     """A schedule whose only reminder is far off: the test's own broadcast is all that is sent."""
     later = datetime.now(TZ) + timedelta(days=30)
     return make_schedule([{"id": "nanti", "at": later, "roles": ["pemilih"], "text": "nanti"}])
-
-
-class ShiftedClock:
-    """Wall time plus an offset the test moves forward: a long outage in a few real seconds."""
-
-    def __init__(self):
-        self.offset = 0.0
-
-    def __call__(self) -> float:
-        return time.time() + self.offset
 
 
 async def ride_out_an_outage(h: Harness, clock: ShiftedClock, broadcast_id: str) -> None:
@@ -98,12 +87,12 @@ async def test_an_ad_hoc_broadcast_waits_out_a_three_minute_outage(tmp_path):
 @pytest.mark.slow
 async def test_a_scheduled_reminder_waits_out_a_three_minute_outage(tmp_path, soon):
     clock = ShiftedClock()
-    due = soon(4)
-    schedule = make_schedule([{"id": "hari-h", "at": due, "roles": ["kades"], "text": "ke TPS"}])
+    schedule = make_schedule([{"id": "hari-h", "at": soon(600), "roles": ["kades"], "text": "ke TPS"}])
     async with Harness(tmp_path, schedule, clock=clock, subscribers=PEOPLE) as h:
         port = h.standin.port
         await h.standin.stop()
         assert h.store.broadcast("hari-h") is None, "the reminder fell due before the outage began"
+        await h.reach("hari-h")
         await h.standin.wait_for(lambda: h.runtime.engine.network.failures > 0, timeout=20)
         await ride_out_an_outage(h, clock, "hari-h")
         await come_back(h, clock, port)

@@ -117,13 +117,14 @@ async def test_a_non_operator_cannot_tell_a_real_draft_from_a_missing_one(tmp_pa
 
 async def test_a_copy_dropped_by_hapus_counts_as_cancelled_and_the_report_adds_up(tmp_path, soon):
     voter, other = 901, 902
-    reminder = make_schedule([{"id": "r", "at": soon(1), "roles": ["pemilih"], "text": "pengingat"}])
+    reminder = make_schedule([{"id": "r", "at": soon(600), "roles": ["pemilih"], "text": "pengingat"}])
     people = [(voter, "pemilih"), (other, "pemilih")]
     # The bot waits for the hang (not its usual 10 s), so the state below lasts however loaded the machine.
     async with Harness(
         tmp_path, reminder, admin_ids=[OP1], subscribers=people, fault_delay=60, sender_timeout=120
     ) as h:
         h.standin.fail_next(1, "timeout")  # the first copy hangs in flight until released
+        await h.reach("r")
 
         def states():
             return sorted(d["status"] for c in (voter, other) for d in h.store.deliveries_of(c))

@@ -7,10 +7,13 @@ import asyncio
 import logging
 import random
 import sqlite3
+from datetime import datetime, timedelta
 
 from telegram.error import NetworkError
 
 from bot.delivery.health import Outage
+from bot.delivery.scheduler import Scheduler
+from tests.conftest import TZ, make_schedule
 
 
 class Clock:
@@ -88,3 +91,30 @@ async def test_a_part_that_goes_quiet_after_it_works_again_still_logs_its_recove
     outage.ok()  # the last call it makes for hours: the event loop ends the outage
     await asyncio.wait_for(recovered.wait(), 5)
     assert not outage.down
+
+
+async def test_the_scheduler_is_not_back_while_one_of_its_tasks_still_fails(store, monkeypatch):
+    """A poll's reads succeed during a write lock while an enqueue keeps failing: no "back" yet."""
+    monkeypatch.setattr(Outage, "QUIET", 0.0)
+    told: list[str] = []
+    schedule = make_schedule([{"id": "hari-h", "at": datetime.now(TZ) + timedelta(days=1), "roles": ["pemilih"]}])
+    scheduler = Scheduler(schedule, store, None, lambda: None, notify=lambda part, event, detail: told.append(event))  # type: ignore[arg-type]
+    scheduler.outage.base = 0.01
+    lock_held = asyncio.Event()
+    failures = {"left": 5}
+
+    def enqueue(_store) -> str:
+        if failures["left"]:
+            failures["left"] -= 1
+            lock_held.set()
+            raise sqlite3.OperationalError("database is locked")
+        return "enqueued"
+
+    enqueueing = asyncio.create_task(scheduler._retrying("enqueue of hari-h", enqueue))
+    await lock_held.wait()
+    assert await scheduler._retrying("scheduled broadcasts", lambda _store: "read") == "read"
+    assert told == ["down"], "a read that worked does not end the outage of a write that fails"
+    assert scheduler.outage.down
+    assert await enqueueing == "enqueued"
+    assert told == ["down", "up"]
+    assert not scheduler.outage.down

@@ -92,19 +92,20 @@ async def test_the_button_arrives_in_each_recipients_language_and_not_in_groups(
         [
             {
                 "id": "eve",
-                "at": soon(1),
+                "at": soon(600),
                 "roles": ["pemilih", "kades"],
                 "text": "Besok memilih",
                 "text_en": "Tomorrow we vote",
                 "ask": "will_vote",
             },
-            {"id": "plain", "at": soon(1), "roles": ["pemilih"], "text": "Tanpa tombol"},
+            {"id": "plain", "at": soon(600), "roles": ["pemilih"], "text": "Tanpa tombol"},
         ]
     )
     people = [(EN_VOTER, "pemilih"), (ID_VOTER, "pemilih"), (GROUP, "kades")]
     h = Harness(tmp_path, schedule, subscribers=people)
-    set_languages(h.db_path, {EN_VOTER: "en"})  # before the bot starts: the reminder is due at once
+    set_languages(h.db_path, {EN_VOTER: "en"})
     async with h:
+        await h.reach("plain")
         await finished(h, "eve")
         await finished(h, "plain")
         [en] = [m for m in h.standin.sent_to(EN_VOTER) if m["text"] == "Tomorrow we vote"]
@@ -120,11 +121,12 @@ async def test_the_button_arrives_in_each_recipients_language_and_not_in_groups(
 
 async def test_pressing_records_once_and_thanks_in_place(tmp_path, soon):
     schedule = make_schedule(
-        [{"id": "after", "at": soon(1), "roles": ["pemilih"], "text": "<b>Sudah memilih?</b>", "ask": "voted"}]
+        [{"id": "after", "at": soon(600), "roles": ["pemilih"], "text": "<b>Sudah memilih?</b>", "ask": "voted"}]
     )
     h = Harness(tmp_path, schedule, subscribers=[(ID_VOTER, "pemilih"), (EN_VOTER, "pemilih")])
     set_languages(h.db_path, {EN_VOTER: "en"})
     async with h:
+        await h.reach("after")
         await finished(h, "after")
         [message] = h.standin.sent_to(ID_VOTER)
         answers = [await h.press(ID_VOTER, message, "pledge:voted") for _ in range(3)]
@@ -150,8 +152,11 @@ async def test_pressing_records_once_and_thanks_in_place(tmp_path, soon):
 
 async def test_a_message_too_long_for_the_thanks_keeps_its_text_and_loses_the_button(tmp_path, soon):
     long_text = "<b>Sudah memilih?</b> " + "x" * 4_060  # 4,075 characters: the thanks would pass 4,096
-    schedule = make_schedule([{"id": "after", "at": soon(1), "roles": ["pemilih"], "text": long_text, "ask": "voted"}])
+    schedule = make_schedule(
+        [{"id": "after", "at": soon(600), "roles": ["pemilih"], "text": long_text, "ask": "voted"}]
+    )
     async with Harness(tmp_path, schedule, subscribers=[(ID_VOTER, "pemilih")]) as h:
+        await h.reach("after")
         await finished(h, "after")
         [message] = h.standin.sent_to(ID_VOTER)
         answer = await h.press(ID_VOTER, message, "pledge:voted")
@@ -175,9 +180,10 @@ async def test_forged_or_unknown_presses_are_ignored(tmp_path, soon):
 
 
 async def test_a_press_counts_only_from_someone_who_was_sent_that_ask(tmp_path, soon):
-    schedule = make_schedule([{"id": "eve", "at": soon(1), "roles": ["asn"], "text": "Besok", "ask": "will_vote"}])
+    schedule = make_schedule([{"id": "eve", "at": soon(600), "roles": ["asn"], "text": "Besok", "ask": "will_vote"}])
     forgers = [(2000 + i, "pemilih") for i in range(10)]
     async with Harness(tmp_path, schedule, subscribers=[(ID_VOTER, "asn"), *forgers]) as h:
+        await h.reach("eve")
         await finished(h, "eve")
         [message] = h.standin.sent_to(ID_VOTER)
         await h.press(ID_VOTER, message, "pledge:will_vote")
@@ -197,8 +203,11 @@ def test_a_share_never_exceeds_a_hundred_percent():
 
 
 async def test_hapus_deletes_the_pledges_too(tmp_path, soon):
-    schedule = make_schedule([{"id": "eve", "at": soon(1), "roles": ["pemilih"], "text": "Besok", "ask": "will_vote"}])
+    schedule = make_schedule(
+        [{"id": "eve", "at": soon(600), "roles": ["pemilih"], "text": "Besok", "ask": "will_vote"}]
+    )
     async with Harness(tmp_path, schedule, subscribers=[(ID_VOTER, "pemilih")]) as h:
+        await h.reach("eve")
         await finished(h, "eve")
         [message] = h.standin.sent_to(ID_VOTER)
         await h.press(ID_VOTER, message, "pledge:will_vote")
@@ -211,12 +220,22 @@ async def test_hapus_deletes_the_pledges_too(tmp_path, soon):
 
 async def test_copies_sent_after_a_restart_keep_the_button(tmp_path, soon):
     schedule = make_schedule(
-        [{"id": "eve", "at": soon(1), "roles": ["pemilih"], "text": "Besok", "text_en": "Tomorrow", "ask": "will_vote"}]
+        [
+            {
+                "id": "eve",
+                "at": soon(600),
+                "roles": ["pemilih"],
+                "text": "Besok",
+                "text_en": "Tomorrow",
+                "ask": "will_vote",
+            }
+        ]
     )
     people = [(1000 + i, "pemilih") for i in range(12)]
     h = Harness(tmp_path, schedule, rate_limit=4, subscribers=people)
     set_languages(h.db_path, {1011: "en"})
     async with h:
+        await h.reach("eve")
         await h.standin.wait_for(lambda: getattr(h.store.broadcast("eve"), "n_sent", 0) >= 2)
         first = {m["chat_id"] for m in h.standin.messages if m["text"] == "Besok"}
     # A new bot, and a schedule that no longer lists the reminder: the button comes from the database.

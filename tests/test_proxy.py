@@ -128,6 +128,7 @@ async def reply_and_broadcast(h: Harness, n: int) -> None:
     """A /start reply, then the scheduled broadcast to the n voters, then the bot stops."""
     [welcome] = await h.say(77, "/start asn")  # not a recipient of the broadcast
     assert welcome["text"]
+    await h.reach("b")
     await h.standin.wait_for(lambda: getattr(h.store.broadcast("b"), "status", None) == DONE, timeout=30)
     assert h.store.broadcast("b").n_sent == n
     await h.stop_bot()  # no request in flight while the counts are compared
@@ -135,7 +136,7 @@ async def reply_and_broadcast(h: Harness, n: int) -> None:
 
 async def test_replies_broadcasts_and_polling_go_through_the_environment_proxy(tmp_path, soon, environ):
     n = 40
-    schedule = make_schedule([{"id": "b", "at": soon(2), "roles": ["pemilih"], "text": "lewat proxy"}])
+    schedule = make_schedule([{"id": "b", "at": soon(600), "roles": ["pemilih"], "text": "lewat proxy"}])
     async with CountingProxy() as proxy:
         environ("HTTP_PROXY", proxy.url)  # the stand-in is http://127.0.0.1:...; not exempt from the proxy
         async with Harness(tmp_path, schedule, rate_limit=200, subscribers=voters(n)) as h:
@@ -149,7 +150,7 @@ async def test_replies_broadcasts_and_polling_go_through_the_environment_proxy(t
 
 async def test_bot_proxy_overrides_the_environment(tmp_path, soon, environ):
     n = 10
-    schedule = make_schedule([{"id": "b", "at": soon(2), "roles": ["pemilih"], "text": "lewat BOT_PROXY"}])
+    schedule = make_schedule([{"id": "b", "at": soon(600), "roles": ["pemilih"], "text": "lewat BOT_PROXY"}])
     async with CountingProxy() as chosen, CountingProxy() as ignored:
         environ("HTTP_PROXY", ignored.url)
         url = chosen.url.replace("http://", "http://kpu:rahasia@")  # credentials go with every request
@@ -162,7 +163,7 @@ async def test_bot_proxy_overrides_the_environment(tmp_path, soon, environ):
 
 
 async def test_no_proxy_exempts_a_host(tmp_path, soon, environ):
-    schedule = make_schedule([{"id": "b", "at": soon(2), "roles": ["pemilih"], "text": "langsung"}])
+    schedule = make_schedule([{"id": "b", "at": soon(600), "roles": ["pemilih"], "text": "langsung"}])
     async with CountingProxy() as proxy:
         environ("HTTP_PROXY", proxy.url)
         environ("NO_PROXY", "127.0.0.1")

@@ -13,11 +13,12 @@ from tests.test_cli import bot
 async def test_silent_reminders_go_without_notification(tmp_path, soon):
     schedule = make_schedule(
         [
-            {"id": "tip", "at": soon(1), "roles": ["asn"], "text": "tip", "silent": True},
-            {"id": "penting", "at": soon(1), "roles": ["asn"], "text": "penting"},
+            {"id": "tip", "at": soon(600), "roles": ["asn"], "text": "tip", "silent": True},
+            {"id": "penting", "at": soon(600), "roles": ["asn"], "text": "penting"},
         ]
     )
     async with Harness(tmp_path, schedule, subscribers=[(500, "asn")]) as h:
+        await h.reach("penting")  # both due at once
         await h.standin.wait_messages(500, 2)
         by_text = {m["text"]: m for m in h.standin.sent_to(500)}
         assert by_text["tip"]["disable_notification"] is True

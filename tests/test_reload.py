@@ -193,9 +193,9 @@ async def test_bot_py_reload_against_a_running_bot_with_systemd_notify_under_mdw
     )
     try:
         assert "READY=1" in await next_states(sock, "READY=1")
-        assert "WATCHDOG=1" in await next_states(sock, "WATCHDOG=1")  # polling and the engine are healthy
-        standin.user_message(VISITOR, "/start pemilih")
+        standin.user_message(VISITOR, "/start pemilih")  # answers the long poll at once
         await standin.wait_messages(VISITOR, 1)
+        assert "WATCHDOG=1" in await next_states(sock, "WATCHDOG=1")  # polling and the engine are healthy
 
         path.write_text(schedule_toml([nanti, reminder("baru", soon(1))], stages()))
         code, out, err = await bot_cli(env, "reload")

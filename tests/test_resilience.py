@@ -67,7 +67,7 @@ def health_records(caplog, level: int, words: str) -> list[logging.LogRecord]:
 # (a 2 s busy timeout, a 6 s lock), it proves the same: every connection that waits for the lock
 # gives up with "database is locked" while it is held. BOT_TEST_FULL_LOCK=1 runs the 40 s version.
 FULL = os.environ.get("BOT_TEST_FULL_LOCK") == "1"
-BUSY, LOCK = (30.0, 40.0) if FULL else (2.0, 6.0)
+BUSY, LOCK = (30.0, 40.0) if FULL else (2.0, 5.0)
 
 
 @pytest.mark.slow
@@ -75,14 +75,14 @@ async def test_a_write_lock_held_past_the_busy_timeout_delays_a_reminder_but_eve
     tmp_path, soon, monkeypatch
 ):
     monkeypatch.setattr(store_schema, "BUSY_TIMEOUT", BUSY)  # read by open_db at each call
-    schedule = make_schedule([{"id": "b", "at": soon(4), "roles": ["pemilih"], "text": "tetap datang"}])
+    schedule = make_schedule([{"id": "b", "at": soon(600), "roles": ["pemilih"], "text": "tetap datang"}])
     people = voters(20)
     async with Harness(tmp_path, schedule, subscribers=people, admin_ids=[OPERATOR]) as h:
         locker = sqlite3.connect(h.db_path, isolation_level=None)
         locker.execute("BEGIN IMMEDIATE")  # as a backup or `sqlite3` in a shell would
         held = time.monotonic()
         try:
-            # The reminder falls due while the lock is held; replies must not wait for it.
+            await h.reach("b")  # due while the lock is held: replies must not wait for it
             while time.monotonic() - held < LOCK:
                 asked = time.monotonic()
                 [reply] = await h.say(50, "/jadwal")
@@ -110,7 +110,7 @@ async def test_a_write_lock_held_past_the_busy_timeout_delays_a_reminder_but_eve
 @pytest.mark.slow
 async def test_the_engine_survives_an_exception_in_take_and_operators_hear_once(tmp_path, soon, monkeypatch, caplog):
     caplog.set_level(logging.INFO)
-    schedule = make_schedule([{"id": "b", "at": soon(2), "roles": ["pemilih"], "text": "walau ada galat"}])
+    schedule = make_schedule([{"id": "b", "at": soon(600), "roles": ["pemilih"], "text": "walau ada galat"}])
     people = voters(10)
     failures = {"left": 0}
     real_take = Store.take
@@ -124,6 +124,7 @@ async def test_the_engine_survives_an_exception_in_take_and_operators_hear_once(
     monkeypatch.setattr(Store, "take", take)
     async with Harness(tmp_path, schedule, subscribers=people, admin_ids=[OPERATOR]) as h:
         failures["left"] = 2  # backoff 1 s, then 2 s
+        await h.reach("b")
         b = await finished(h, "b", timeout=30)
         assert failures["left"] == 0
         assert b.n_sent == len(people)
@@ -182,12 +183,13 @@ async def test_a_database_error_logs_one_warning_without_traceback_and_backoff_i
 
 async def test_a_refused_connection_is_not_ambiguous_and_logs_one_warning_then_one_recovery(tmp_path, soon, caplog):
     caplog.set_level(logging.INFO)
-    schedule = make_schedule([{"id": "b", "at": soon(1.5), "roles": ["pemilih"], "text": "setelah putus"}])
+    schedule = make_schedule([{"id": "b", "at": soon(600), "roles": ["pemilih"], "text": "setelah putus"}])
     people = voters(5)
     async with Harness(tmp_path, schedule, subscribers=people) as h:
         engine = h.runtime.engine
         engine.backoff_base, engine.max_attempts = 0.05, 50
         working, engine.sender = engine.sender, Sender(f"http://127.0.0.1:{closed_port()}/bot", TOKEN)
+        await h.reach("b")
         await h.standin.wait_for(lambda: engine.network.failures >= 2 and h.store.waiting_for_network("b"), timeout=20)
         refused, engine.sender = engine.sender, working
         await refused.close()

@@ -196,7 +196,7 @@ async def test_the_upgraded_bot_does_not_resend_and_reaches_the_same_people(tmp_
             {"id": REMINDER_ID, "at": soon(-60), "expires": soon(3600), "roles": ["asn", "kades", "pemilih"]},
             {
                 "id": "baru",
-                "at": soon(1),
+                "at": soon(600),
                 "expires": soon(3600),
                 "roles": ["asn", "kades", "pemilih"],
                 "text": "pengingat baru",
@@ -207,6 +207,7 @@ async def test_the_upgraded_bot_does_not_resend_and_reaches_the_same_people(tmp_
     async with Harness(tmp_path, schedule) as h:
         decisions = {d.reminder.id: d.action for d in scheduler.decide(schedule, h.store, soon(0).timestamp())}
         assert decisions[REMINDER_ID] == scheduler.SKIP_DONE
+        await h.reach("baru")
         await h.standin.wait_for(lambda: getattr(h.store.broadcast("baru"), "status", None) == DONE, timeout=30)
         active = {chat_id: language for chat_id, _, language in SUBSCRIBERS}
         received = {chat_id: h.texts_to(chat_id) for chat_id in {m["chat_id"] for m in h.standin.messages}}

@@ -203,6 +203,9 @@ class PollRecorder(HTTPXRequest):
         return result
 
 
+STARTUP_BEAT = 0.5  # seconds between heartbeats until the first healthy one
+
+
 class Heartbeat:
     """Writes pid, last poll and last engine loop to the database every `interval` seconds.
 
@@ -247,22 +250,27 @@ class Heartbeat:
             log.debug("heartbeat not written: %s", exc)
 
     async def run(self) -> None:
+        healthy_once = False
         while True:
             await self.write()
-            self.beat()
-            await asyncio.sleep(self.interval)
+            healthy_once = self.beat() or healthy_once
+            # Until the first healthy beat (the first poll answered, the engine ran), beat often:
+            # systemd's watchdog and `health` see a starting bot well within one interval.
+            await asyncio.sleep(self.interval if healthy_once else min(self.interval, STARTUP_BEAT))
 
-    def beat(self) -> None:
-        """Tell `on_beat` what `health` would say about the current values (a hung loop never gets here)."""
-        if self.on_beat is None:
-            return
+    def beat(self) -> bool:
+        """Tell `on_beat` what `health` would say about the current values (a hung loop never gets
+        here); returns whether that is healthy."""
         polled_at, engine_at = self.values()
         now = time.time()
-        try:
-            # Liveness only: an alert (a conflict, a flood-wait) is not cured by a restart.
-            self.on_beat(problems(_age(polled_at, now), _age(engine_at, now)))
-        except Exception:
-            log.warning("heartbeat hook failed", exc_info=True)
+        # Liveness only: an alert (a conflict, a flood-wait) is not cured by a restart.
+        found = problems(_age(polled_at, now), _age(engine_at, now))
+        if self.on_beat is not None:
+            try:
+                self.on_beat(found)
+            except Exception:
+                log.warning("heartbeat hook failed", exc_info=True)
+        return not found
 
     async def close(self) -> None:
         """Write the last row (the bot stopped) and close the connection."""

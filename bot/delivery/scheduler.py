@@ -218,6 +218,9 @@ class Scheduler:
         self.wake = wake
         self.clock = clock
         self.outage = Outage("scheduler", notify)
+        # What is failing now: a poll's reads can succeed while an enqueue still waits for a write
+        # lock, and the scheduler is only back when nothing of it fails.
+        self._failing: set[str] = set()
         self._lock = asyncio.Lock()
         self.channel: int | None = None  # the commission's channel chat id, once resolved (bot/delivery/channel.py)
         self.scheduled_poll = 1.0  # seconds between looks for scheduled broadcasts that fell due
@@ -238,21 +241,27 @@ class Scheduler:
             with self.store.reopen() as store:
                 return fn(store, *args)
 
-        while True:
-            try:
-                result = await asyncio.to_thread(work)
-            except Exception as exc:
-                delay = self.outage.failed(exc)
-                log.debug("%s failed: %s", what, exc)
-                if deadline is not None:
-                    left = deadline - self.clock()
-                    if left <= 0:
-                        return None
-                    delay = min(delay, left)
-                await asyncio.sleep(delay)
-                continue
-            self.outage.ok()
-            return result
+        try:
+            while True:
+                try:
+                    result = await asyncio.to_thread(work)
+                except Exception as exc:
+                    self._failing.add(what)
+                    delay = self.outage.failed(exc)
+                    log.debug("%s failed: %s", what, exc)
+                    if deadline is not None:
+                        left = deadline - self.clock()
+                        if left <= 0:
+                            return None
+                        delay = min(delay, left)
+                    await asyncio.sleep(delay)
+                    continue
+                self._failing.discard(what)
+                if not self._failing:
+                    self.outage.ok()
+                return result
+        finally:
+            self._failing.discard(what)  # given up (expired, cancelled): no longer failing
 
     async def start(self) -> list[Decision]:
         """Send date corrections, resume interrupted enqueues, send what is due, schedule the rest."""
@@ -295,6 +304,14 @@ class Scheduler:
             job.schedule_removal()
         for reminder in schedule.reminders:
             self._add_job(reminder)
+
+    def follow_clock(self) -> None:
+        """Move each reminder's job to its time on the injected clock again, after that clock jumped
+        ahead (a test reaching a reminder's time at once): the JobQueue waits on the wall clock."""
+        for job in self.reminder_jobs():
+            reminder = self.schedule.reminder(str(job.data))
+            if reminder is not None:
+                job.job.modify(next_run_time=self.wall_time(reminder.at))
 
     def reminder_jobs(self) -> list:
         """The JobQueue jobs of reminders (named by reminder id), not those of other parts of the bot."""
