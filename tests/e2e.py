@@ -19,8 +19,8 @@ TOKEN = "4242:SECRET-TOKEN-e2e"
 class ShiftedClock:
     """Wall time plus an offset a test moves forward: minutes of the bot's clock in no real time."""
 
-    def __init__(self) -> None:
-        self.offset = 0.0
+    def __init__(self, offset: float = 0.0) -> None:
+        self.offset = offset
 
     def __call__(self) -> float:
         return time.time() + self.offset
@@ -126,7 +126,7 @@ class Harness:
         not there yet): what is due by then fires now, instead of the test waiting in real seconds."""
         assert isinstance(self.clock, ShiftedClock), "reach() needs the harness's own clock"
         if isinstance(moment, str):
-            reminder = self.schedule.reminder(moment)
+            reminder = self.runtime.schedule.reminder(moment)  # the running one: a reload may change it
             assert reminder is not None, moment
             moment = reminder.at
         self.clock.offset = max(self.clock.offset, moment.timestamp() - time.time())

@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 import socket
 import textwrap
-import time
 from datetime import datetime
 
 from bot.schedule import loading
 from tests.conftest import TZ, make_schedule, schedule_toml
-from tests.e2e import Harness, add_subscribers
+from tests.e2e import Harness, ShiftedClock, add_subscribers
 from tests.test_cli import bot
 
 EN, ID_USER = 61, 62
@@ -45,9 +44,9 @@ def daytime_clock():
     """A clock a few hours behind when it is night in Jakarta, so corrections are not held for 06.00."""
     now = datetime.now(TZ)
     if 6 <= now.hour < 21:
-        return time.time
+        return ShiftedClock()
     behind = (now - now.replace(hour=12, minute=0, second=0, microsecond=0)).total_seconds() % 86400
-    return lambda: time.time() - behind
+    return ShiftedClock(-behind)
 
 
 def soon_by(clock):
@@ -61,10 +60,11 @@ async def test_a_changed_stage_date_sends_one_correction_to_those_told(tmp_path,
     told = [(300 + i, "pemilih") for i in range(3)]
     later = [(400, "pemilih")]
     schedule = make_schedule(
-        [{"id": "jelang-kampanye", "at": soon(1), "roles": ["pemilih"], "stage": "kampanye", "text": "kampanye"}],
+        [{"id": "jelang-kampanye", "at": soon(600), "roles": ["pemilih"], "stage": "kampanye", "text": "kampanye"}],
         stages(),
     )
     async with Harness(tmp_path, schedule, subscribers=told, clock=clock) as h:
+        await h.reach("jelang-kampanye")
         await h.standin.wait_for(lambda: all("kampanye" in h.texts_to(c) for c, _ in told))
         await h.stop_bot()
         add_subscribers(h.db_path, later)  # subscribed after the announcement: never told the old date

@@ -50,18 +50,19 @@ async def test_reload_schedules_new_unschedules_removed_moves_changed_and_correc
     clock = daytime_clock()
     soon = soon_by(clock)
     path = tmp_path / "jadwal.toml"
-    kampanye = reminder("jelang-kampanye", soon(1), stage="kampanye")
+    kampanye = reminder("jelang-kampanye", soon(600), stage="kampanye")
     later = soon(3600)
     path.write_text(schedule_toml([kampanye, reminder("dihapus", later), reminder("digeser", later)], stages()))
     async with Harness(
         tmp_path, loading.load(path), subscribers=TOLD, clock=clock, overrides={"schedule": str(path)}
     ) as h:
+        await h.reach("jelang-kampanye")
         await h.standin.wait_for(lambda: all("jelang-kampanye" in h.texts_to(c) for c, _ in TOLD))
         assert {job.name for job in h.runtime.scheduler.reminder_jobs()} == {"dihapus", "digeser"}
         [before] = await h.say(VISITOR, "/jadwal")
         assert "28 September 2030" not in before["text"]
 
-        moved = [kampanye, reminder("digeser", soon(2)), reminder("baru", soon(1))]
+        moved = [kampanye, reminder("digeser", soon(600)), reminder("baru", soon(600))]
         path.write_text(schedule_toml(moved, stages("2030-09-28")))
         reloading = asyncio.create_task(reload_schedule(h.application))
         [during] = await h.say(VISITOR, "/jadwal")  # replies keep going while the file is checked
@@ -73,6 +74,8 @@ async def test_reload_schedules_new_unschedules_removed_moves_changed_and_correc
         [after] = await h.say(VISITOR, "/jadwal")
         assert "28 September 2030" in after["text"]
         assert "dihapus" not in {job.name for job in h.runtime.scheduler.reminder_jobs()}
+        await h.reach("digeser")
+        await h.reach("baru")
         await h.standin.wait_for(
             lambda: (
                 all({"baru", "digeser"} <= set(h.texts_to(c)) for c, _ in TOLD)

@@ -13,13 +13,39 @@ from typing import Any, TypeGuard
 
 from bot.content import formats, privacy, render, telegram_html
 from bot.schedule.faq import FAQ_KEYS, MAX_FAQ_ID, FaqEntry
-from bot.schedule.fields import INVALID, MISSING, FieldReaders, html_message, place_of, show_value
+from bot.schedule.fields import (
+    INVALID,
+    Date,
+    FieldReaders,
+    Fields,
+    Id,
+    Phrases,
+    Text,
+    html_message,
+    place_of,
+    show_value,
+)
 from bot.schedule.model import Election, Stage, voting_day_of
 
 FACT_NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
 
 
 FACT_TABLE_KEYS = ("text", "text_en", "from", "until", "date")
+FACT_TABLE_FIELDS: Fields = {
+    "text": Text(),
+    "text_en": Text(required=False),
+    "from": Date(required=False),
+    "until": Date(required=False),
+    "date": Date(required=False),
+}
+QUESTIONS = 'example questions like ["kapan nyoblos?"]'
+FAQ_FIELDS: Fields = {
+    "id": Id(),
+    "questions": Phrases(example=QUESTIONS),
+    "questions_en": Phrases(required=False, example=QUESTIONS),
+    "answer": Text(),
+    "answer_en": Text(required=False),
+}
 
 
 BUILTIN_FACTS = ("election", "region", "zone", "tps_open", "tps_close", *privacy.FACTS)
@@ -174,19 +200,14 @@ class TextChecks(FieldReaders):
                 if k not in FACT_TABLE_KEYS:
                     self.add(place, key, f'unknown key "{k}" (allowed: {", ".join(FACT_TABLE_KEYS)})')
                     return None
-            text = self.string(value, "text", f'{place}: field "{key}"')
-            text_en = self.string(value, "text_en", f'{place}: field "{key}"', required=False)
-            since = self.date(value, "from", f'{place}: field "{key}"', required=False)
-            until = self.date(value, "until", f'{place}: field "{key}"', required=False)
-            day = self.date(value, "date", f'{place}: field "{key}"', required=False)
-            if text is None or ("text_en" in value and text_en is None) or ("from" in value and since is None):
+            v = self.read(value, FACT_TABLE_FIELDS, f'{place}: field "{key}"')
+            if not v.ok:
                 return None
-            if ("until" in value and until is None) or ("date" in value and day is None):
-                return None
+            since, until = v["from"], v["until"]
             if since is not None and until is not None and until <= since:
                 self.add(place, key, f"until {until.isoformat()} is not after from {since.isoformat()}: never shown")
                 return None
-            return render.Fact(text, text_en, since, until=until, day=day)
+            return render.Fact(v["text"], v["text_en"], since, until=until, day=v["date"])
         shown = show_value(value)
         self.add(
             place, key, f"expected text, a number, a time like 12:00:00 or a table {{text, from, until}}, got {shown}"
@@ -245,22 +266,17 @@ class TextChecks(FieldReaders):
             for key in table:
                 if key not in FAQ_KEYS:
                     self.add(place, key, f"unknown field (allowed: {', '.join(FAQ_KEYS)})")
-            fid = self.ident(table, place)
+            v = self.read(table, FAQ_FIELDS, place)
+            fid, answer, answer_en = v["id"], v["answer"], v["answer_en"]
             if fid is not None and len(fid) > MAX_FAQ_ID:
                 self.add(place, "id", f"{len(fid)} characters; at most {MAX_FAQ_ID} fit in a Telegram button")
-                fid = None
-            elif fid is not None and fid in seen:
-                self.add(place, "id", f"duplicate id (also faq #{seen[fid]})")
-                fid = None
-            elif fid is not None:
-                seen[fid] = n
-            questions = self.phrase_list(table, "questions", place, required=True)
-            questions_en = self.phrase_list(table, "questions_en", place, required=False)
-            answer = self.string(table, "answer", place)
-            answer_en = self.string(table, "answer_en", place, required=False)
-            if ("answer_en" in table and answer_en is None) or ("questions_en" in table and questions_en is None):
                 continue
-            if fid is None or questions is None or answer is None:
+            if fid is not None and fid in seen:
+                self.add(place, "id", f"duplicate id (also faq #{seen[fid]})")
+                continue
+            if fid is not None:
+                seen[fid] = n
+            if not v.ok:
                 continue
             versions = [self.answer_versions(renderer, answer, "id", place, "answer")]
             if answer_en is not None:
@@ -268,21 +284,8 @@ class TextChecks(FieldReaders):
             if any(v is None for v in versions):
                 continue
             answers, answers_en = versions[0] or (), (versions[1] or ()) if len(versions) > 1 else ()
-            entries.append(FaqEntry(fid, questions, questions_en or (), tuple(answers), tuple(answers_en)))
+            entries.append(FaqEntry(fid, v["questions"], v["questions_en"], tuple(answers), tuple(answers_en)))
         return entries
-
-    def phrase_list(self, table: dict, key: str, place: str, *, required: bool) -> tuple[str, ...] | None:
-        value = table.get(key, MISSING)
-        if value is MISSING:
-            if required:
-                self.add(place, key, "missing")
-            return None
-        if not isinstance(value, list) or not value or not all(isinstance(q, str) and q.strip() for q in value):
-            self.add(
-                place, key, f'expected a list of example questions like ["kapan nyoblos?"], got {show_value(value)}'
-            )
-            return None
-        return tuple(q.strip() for q in value)
 
     def answer_versions(
         self, renderer: render.Renderer, text: str, lang: str, place: str, key: str

@@ -5,16 +5,14 @@ Each problem is one line naming the entry and the field, e.g. 'reminder #3 (id "
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.schedule import problems as schedule_problems
 from bot.schedule import stale
 from bot.schedule.areas import parse_areas
-from bot.schedule.fields import MISSING, hhmm, place_of, show_value
+from bot.schedule.fields import MISSING, Clock, Date, Fields, Html, Id, Phone, Text, Zone, place_of, show_value
 from bot.schedule.model import (
-    ELECTION_KEYS,
     PAGE_KEYS,
-    PHONE,
     STAGE_KEYS,
     TOP_KEYS,
     Election,
@@ -25,12 +23,26 @@ from bot.schedule.model import (
 from bot.schedule.reminder_checks import ReminderChecks
 from bot.schedule.reply_checks import templates_of
 
+# Each section's fields, in the order they are checked (see bot/schedule/fields.py).
+ELECTION_FIELDS: Fields = {
+    "name": Text(),
+    "region": Text(),
+    "timezone": Zone(),
+    "tps_open": Clock(),
+    "tps_close": Clock(),
+    "voting_stage": Text(required=False),
+    "phone": Phone(),
+}
+STAGE_FIELDS: Fields = {
+    "id": Id(),
+    "name": Text(),
+    "start": Date(),
+    "end": Date(required=False),
+    "name_en": Text(required=False),  # shown in English replies and the calendar
+}
+
 
 class ScheduleChecker(ReminderChecks):
-    # -- generic field readers: return None (after recording a problem) when unusable
-
-    # -- sections
-
     def schedule(self, doc: dict, source: str) -> Schedule | None:
         for key in doc:
             if key not in TOP_KEYS:
@@ -76,55 +88,22 @@ class ScheduleChecker(ReminderChecks):
         )
 
     def election(self, table: Any) -> tuple[Election | None, ZoneInfo]:
-        utc = ZoneInfo("UTC")
         place = "election"
-        if table is MISSING:
-            self.add(place, None, "missing section [election]")
-            return None, utc
-        if not isinstance(table, dict):
-            self.add(place, None, f"expected a [election] table, got {show_value(table)}")
-            return None, utc
-        for key in table:
-            if key not in ELECTION_KEYS:
-                self.add(place, key, f"unknown field (allowed: {', '.join(ELECTION_KEYS)})")
-        ok = True
-        name = self.string(table, "name", place)
-        region = self.string(table, "region", place)
-        tzname = self.string(table, "timezone", place)
-        tz = utc
-        if tzname is not None:
-            try:
-                tz = ZoneInfo(tzname)
-            except (ZoneInfoNotFoundError, ValueError, OSError):
-                self.add(place, "timezone", f"unknown time zone {show_value(tzname)}")
-                ok = False
-        times = {}
-        for key in ("tps_open", "tps_close"):
-            value = table.get(key)
-            times[key] = hhmm(value)
-            if value is not None and times[key] is None:
-                self.add(place, key, f'expected a time like "07:00", got {show_value(value)}')
-                ok = False
-        if times["tps_open"] and times["tps_close"] and times["tps_close"] <= times["tps_open"]:
-            opening, closing = times["tps_open"], times["tps_close"]
+        if table is MISSING or not isinstance(table, dict):
+            found = "missing section [election]" if table is MISSING else "expected a [election] table, got "
+            self.add(place, None, found + ("" if table is MISSING else show_value(table)))
+            return None, self.tz
+        self.forbid_unknown(table, ELECTION_FIELDS, place)
+        v = self.read(table, ELECTION_FIELDS, place)
+        self.tz = ZoneInfo(v["timezone"]) if v["timezone"] else self.tz
+        opening, closing = v["tps_open"], v["tps_close"]
+        if opening and closing and closing <= opening:
             self.add(place, "tps_close", f"{closing:%H:%M} is not after tps_open {opening:%H:%M}")
-            ok = False
-        voting_stage = self.string(table, "voting_stage", place, required=False)
-        if "voting_stage" in table and voting_stage is None:
-            ok = False
-        phone = self.string(table, "phone", place, required=False)
-        digits = sum(c.isdigit() for c in phone or "")
-        if phone is not None and not (PHONE.fullmatch(phone.strip()) and 9 <= digits <= 15):
-            self.add(
-                place,
-                "phone",
-                f'expected a phone number like "0355 123456" or "+62 812 3456 7890", got {show_value(phone)}',
-            )
-            ok = False
-        if not (ok and name and region and tzname):
-            return None, tz
-        phone = phone.strip() if phone else None
-        return Election(name, region, tzname, times["tps_open"], times["tps_close"], voting_stage, phone), tz
+            return None, self.tz
+        if not v.ok:
+            return None, self.tz
+        fields = ("name", "region", "timezone", "tps_open", "tps_close", "voting_stage", "phone")
+        return Election(*(v[k] for k in fields)), self.tz
 
     def pages(self, table: Any) -> dict[str, str]:
         place = "pages"
@@ -137,9 +116,8 @@ class ScheduleChecker(ReminderChecks):
                 allowed = ", ".join(PAGE_KEYS)
                 self.add(place, key, f"unknown page (allowed: {allowed}, each also with _en for English)")
                 continue
-            value = self.string(table, key, place)
-            if value is not None:
-                pages[key] = self.html(value, key, place)
+            if (text := self.field(table, key, Html(), place)) is not None:
+                pages[key] = text
         return pages
 
     def stages(self, value: Any) -> list[Stage]:
@@ -147,26 +125,17 @@ class ScheduleChecker(ReminderChecks):
         seen: dict[str, int] = {}
         for n, table in self._array(value, "stage"):
             place = place_of("stage", n, table)
-            sid = self.ident(table, place)
-            if sid is not None:
-                if sid in seen:
-                    self.add(place, "id", f"duplicate id (also stage #{seen[sid]})")
-                    sid = None
-                else:
-                    seen[sid] = n
-            name = self.string(table, "name", place)
-            start = self.date(table, "start", place)
-            end = self.date(table, "end", place, required=False)
-            if "end" in table and end is None:
+            v = self.read(table, STAGE_FIELDS, place)
+            if v["id"] in seen:
+                self.add(place, "id", f"duplicate id (also stage #{seen[v['id']]})")
                 continue
-            if end is None:
-                end = start
+            if v["id"] is not None:
+                seen[v["id"]] = n
+            start, end = v["start"], v["end"] or v["start"]
             if start and end and end < start:
                 self.add(place, "end", f"{end.isoformat()} is before start {start.isoformat()}")
                 continue
-            if "name_en" in table and self.string(table, "name_en", place) is None:
-                continue  # shown in English replies and the calendar, so it must be text
-            if sid and name and start and end:
-                extra = {k: v for k, v in table.items() if k not in STAGE_KEYS}
-                stages.append(Stage(sid, name, start, end, extra))
+            if v.ok:
+                extra = {k: val for k, val in table.items() if k not in STAGE_KEYS}
+                stages.append(Stage(v["id"], v["name"], start, end, extra))
         return stages
