@@ -53,7 +53,6 @@ MAX_TOTAL_OCCURRENCES = 10_000
 
 ID_RE = re.compile(r"[a-z0-9-]+")
 HHMM_RE = re.compile(r"(\d{1,2}):(\d{2})")
-ELECTION_KEYS = ("name", "region", "timezone", "tps_open", "tps_close", "voting_stage", "phone")
 # An Indonesian phone or WhatsApp number as people write it: +62 or 0, then 8-14 digits in groups.
 PHONE = re.compile(r"(?:\+62|0)[\d\s().-]{7,20}")
 TOP_KEYS = ("election", "pages", "facts", "stage", "reminder", "area", "faq")

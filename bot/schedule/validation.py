@@ -89,9 +89,11 @@ class ScheduleChecker(ReminderChecks):
 
     def election(self, table: Any) -> tuple[Election | None, ZoneInfo]:
         place = "election"
-        if table is MISSING or not isinstance(table, dict):
-            found = "missing section [election]" if table is MISSING else "expected a [election] table, got "
-            self.add(place, None, found + ("" if table is MISSING else show_value(table)))
+        if table is MISSING:
+            self.add(place, None, "missing section [election]")
+            return None, self.tz
+        if not isinstance(table, dict):
+            self.add(place, None, f"expected a [election] table, got {show_value(table)}")
             return None, self.tz
         self.forbid_unknown(table, ELECTION_FIELDS, place)
         v = self.read(table, ELECTION_FIELDS, place)
