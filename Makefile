@@ -63,8 +63,9 @@ lint: $(DEV)
 	$(VENV)/bin/mypy
 
 # Most tests wait on sockets and subprocesses, not the CPU: 5 workers beat 2 even on 2 cores (on 2
-# cores, measured: 4 workers 115 s, 5 workers 103 s, 6 workers 110 s, the sixth costing more CPU than
-# its waits save); worksteal keeps a worker that drew the slow end-to-end tests from holding up the end.
+# cores with the caches below, measured: 5 workers 82-89 s, 6 workers 96 s, 8 workers 89 s, each
+# worker beyond 5 costing more CPU than its waits save); worksteal keeps a worker that drew the slow
+# end-to-end tests from holding up the end.
 # PYTHONDONTWRITEBYTECODE (set on some machines and CI images) would make each worker, and each bot
 # process a test starts, compile the bot and rewrite the tests' asserts anew: 6 CPU-s a worker, over
 # a quarter of the run on 2 cores. A collection pass writes those caches once; the workers read them.
