@@ -24,6 +24,7 @@ class Kind:
 
     required = True
     default: Any = None  # the value when absent (and not required)
+    kept_with_problems = False  # whether a value with a problem is still returned (see Html)
 
     def parse(self, value: Any, reader: FieldReaders) -> tuple[Any, list[str]]:
         raise NotImplementedError
@@ -57,6 +58,8 @@ class Html(Text):
     """A Telegram HTML text, stripped; a template (with {...}) is checked once rendered.
 
     The text is kept even with a problem: the problem already makes the file invalid."""
+
+    kept_with_problems = True
 
     def parse(self, value: Any, reader: FieldReaders) -> tuple[Any, list[str]]:
         text, problems = Text.parse(self, value, reader)
@@ -286,7 +289,7 @@ class FieldReaders:
         parsed, problems = kind.parse(value, self)
         for problem in problems:
             self.add(place, key, problem)
-        return None if problems and not isinstance(kind, Html) else parsed
+        return None if problems and not kind.kept_with_problems else parsed
 
     def html(self, text: str, key: str, place: str) -> str:
         """A Telegram HTML text checked (its problems recorded), stripped."""
