@@ -16,6 +16,7 @@ from datetime import date, datetime
 from bot.delivery.engine import Engine
 from bot.delivery.health import Alerts, Outage, PollRecorder
 from bot.delivery.pacer import Pacer
+from bot.delivery.personal import Personaliser
 from bot.delivery.scheduler import Scheduler
 from bot.schedule.model import Schedule
 from bot.settings import Settings
@@ -42,6 +43,11 @@ class Runtime:
     tasks: list[asyncio.Task] = field(default_factory=list)
     error_notices: dict[tuple[str, str], float] = field(default_factory=dict)  # kind of error -> when told
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one schedule reload at a time
+
+    def use_schedule(self, schedule: Schedule) -> None:
+        """From now on replies and copies follow ``schedule`` (the scheduler is told by its own reload)."""
+        self.schedule = schedule
+        self.engine.personal = Personaliser.of(schedule)
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.clock() + self.calendar_offset, self.schedule.election.tz)

@@ -8,13 +8,16 @@ from typing import Any
 from standin.faults import CLOSE
 from standin.methods_chat import ChatMethods
 from standin.methods_messages import MessageMethods
+from standin.methods_places import PlaceMethods
 from standin.protocol import ApiError, err, ok, request_params
 
 #: Methods Telegram rate-limits; they are "counted sends" for limits, faults and ``answers``.
-COUNTED_SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "copyMessage", "forwardMessage"})
+COUNTED_SENDS = frozenset(
+    {"sendMessage", "sendPhoto", "sendDocument", "sendLocation", "sendVenue", "copyMessage", "forwardMessage"}
+)
 
 
-class BotApi(MessageMethods, ChatMethods):
+class BotApi(MessageMethods, PlaceMethods, ChatMethods):
     """``/bot<token>/<method>``: the methods the bot uses, answered the way Telegram answers them."""
 
     def _method_table(self) -> dict[str, tuple[str, Any]]:
@@ -25,6 +28,8 @@ class BotApi(MessageMethods, ChatMethods):
             "sendMessage": self._m_send_message,
             "sendDocument": self._m_send_document,
             "sendPhoto": self._m_send_photo,
+            "sendLocation": self._m_send_location,
+            "sendVenue": self._m_send_venue,
             "copyMessage": self._m_copy_message,
             "forwardMessage": self._m_forward_message,
             "editMessageText": self._m_edit_message_text,

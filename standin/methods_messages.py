@@ -100,7 +100,11 @@ class MessageMethods(State):
         return source
 
     def _copy_content(self, source: dict) -> dict:
-        fields = {k: copy.deepcopy(source[k]) for k in ("text", "entities", "document", "photo") if k in source}
+        fields = {
+            k: copy.deepcopy(source[k])
+            for k in ("text", "entities", "document", "photo", "location", "venue")
+            if k in source
+        }
         for key in ("caption", "caption_entities"):
             if key in source:
                 fields[key] = copy.deepcopy(source[key])

@@ -181,6 +181,21 @@ def req_int(params: dict, name: str, missing: str | None = None) -> int:
     return value
 
 
+def opt_float(params: dict, name: str) -> float | None:
+    """A Float parameter (JSON number or text); None when absent or blank, as Telegram trims it."""
+    value = params.get(name)
+    if isinstance(value, str):
+        value = value.strip()
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise bad(f'field "{name}" must be of type Float')
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise bad(f'field "{name}" must be of type Float') from None
+
+
 def chat_id_param(params: dict, name: str = "chat_id") -> int:
     value = params.get(name)
     if value is None or value == "":

@@ -12,9 +12,12 @@ from standin.state import State
 
 
 def dup_key(record: dict) -> tuple[int, str]:
-    """(chat, text) of a recorded message; attachments count by file name."""
+    """(chat, text) of a recorded message; attachments count by file name, places by title or coordinates."""
     text = record.get("text")
-    if text is None:
+    place = record.get("venue") or record.get("location")
+    if text is None and place is not None:
+        text = f"<{record['method']}:{place.get('title') or (place['latitude'], place['longitude'])}>"
+    elif text is None:
         attachment = record.get("document") or record.get("photo") or {}
         text = f"<{record['method']}:{attachment.get('filename')}>"
     return record["chat_id"], text

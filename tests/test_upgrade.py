@@ -39,6 +39,7 @@ ALL_MIGRATIONS = [
     "0006_network_waits",
     "0007_elections",
     "0008_scheduled_broadcasts",
+    "0009_tps",
 ]
 
 

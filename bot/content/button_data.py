@@ -1,13 +1,14 @@
 """Callback data of inline buttons: packed and unpacked here, and nowhere else.
 
-Every button's data starts with a kind (``role:``, ``lang:``, ``ics``, ``op:``, ``page:``, ``forget:``); each kind has a
-pattern for its ``CallbackQueryHandler``. Unpacking never trusts the data: anyone can send any
-callback data to the bot, so whatever is not exactly what this module packs unpacks to None.
+Every button's data starts with a kind (``role:``, ``lang:``, ``ics``, ``op:``, ``page:``, ``forget:``,
+``tps:`` ...); each kind has a pattern for its ``CallbackQueryHandler``. Unpacking never trusts the data:
+anyone can send any callback data to the bot, so whatever is not exactly what this module packs unpacks to None.
 Callback data never depends on the language: a button works whoever presses it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -258,6 +259,60 @@ def unpack_area(data: str | None) -> AreaPress | None:
         if slash and ident(kecamatan) and ident(desa):
             return AreaPress(where, action, kecamatan, desa)
     return None
+
+
+# -- a subscriber's TPS
+# The TPS step after the desa (``s``), and under /tps and /wilayah (``w``): ``tps:<where>:c:<n>:<guard>``
+# chooses TPS n of the desa the guard names, ``p:<page>:<guard>`` turns the pages, ``skip`` and ``del``
+# (remove the TPS). The guard, six hex digits of the desa's reference, makes a button shown for
+# another desa than the subscriber's stale: the desa itself would not fit in 64 bytes with the rest.
+_TPS = "tps:"
+TPS_PATTERN = f"^{re.escape(_TPS)}"
+_GUARD = re.compile(r"[0-9a-f]{6}")
+
+
+class TpsAction(StrEnum):
+    """What a subscriber's TPS button does."""
+
+    CHOOSE = "c"
+    PAGE = "p"
+    SKIP = "skip"
+    REMOVE = "del"
+
+
+@dataclass(frozen=True)
+class TpsPress:
+    where: AreaStep
+    action: TpsAction
+    number: int = 0  # the TPS (CHOOSE) or the page (PAGE)
+    guard: str = ""
+
+
+def desa_guard(area: str, desa: str) -> str:
+    """Six hex digits that tell one desa's TPS buttons from another's."""
+    return hashlib.sha256(f"{area}/{desa}".encode()).hexdigest()[:6]
+
+
+def tps(where: AreaStep, action: TpsAction, number: int = 0, guard: str = "") -> str:
+    """The data of a TPS button (see :class:`TpsPress`); ValueError if it cannot be packed."""
+    press = TpsPress(where, action, number, guard)
+    data = f"{_TPS}{where}:{action}" + (f":{number}:{guard}" if action in (TpsAction.CHOOSE, TpsAction.PAGE) else "")
+    if unpack_tps(data) != press:
+        raise ValueError(f"cannot pack TPS button {press!r}")
+    return _checked(data)
+
+
+def unpack_tps(data: str | None) -> TpsPress | None:
+    """What a TPS button asks; None for anything else (forged, cut short, unknown)."""
+    parts = (_after(data, _TPS) or "").split(":")
+    if len(parts) < 2 or parts[0] not in tuple(AreaStep) or parts[1] not in tuple(TpsAction):
+        return None
+    where, action, args = AreaStep(parts[0]), TpsAction(parts[1]), parts[2:]
+    if action in (TpsAction.SKIP, TpsAction.REMOVE):
+        return None if args else TpsPress(where, action)
+    if len(args) != 2 or not (args[0].isascii() and args[0].isdigit() and len(args[0]) <= 3):
+        return None
+    return TpsPress(where, action, int(args[0]), args[1]) if _GUARD.fullmatch(args[1]) else None
 
 
 # -- areas: the /siaran area step

@@ -1,7 +1,7 @@
 """One way to look up what the bot says: :func:`say`, over one catalogue per audience (pure).
 
-The catalogues are data: bot/content/subscriber_strings.py (subscribers), operator_strings.py
-(the commission's operators) and channel_strings.py (the channel's copy). A key belongs to exactly
+The catalogues are data: bot/content/subscriber_strings.py (subscribers), tps_strings.py (their TPS),
+operator_strings.py (the commission's operators) and channel_strings.py (the channel's copy). A key belongs to exactly
 one of them. The one fallback rule: a language a catalogue lacks is read in Indonesian; an unknown
 key is a bug (KeyError).
 """
@@ -14,8 +14,9 @@ from bot.content import privacy
 from bot.content.channel_strings import CHANNEL
 from bot.content.operator_strings import OPERATOR
 from bot.content.subscriber_strings import SUBSCRIBER
+from bot.content.tps_strings import TPS
 
-CATALOGUES: tuple[dict[str, dict[str, Any]], ...] = (SUBSCRIBER, OPERATOR, CHANNEL)
+CATALOGUES: tuple[dict[str, dict[str, Any]], ...] = (SUBSCRIBER, TPS, OPERATOR, CHANNEL)
 
 # Texts that say what the bot keeps take it from bot/content/privacy.py, so it is said the same way everywhere.
 _PRIVACY_VALUES = {

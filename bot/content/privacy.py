@@ -9,10 +9,11 @@ from __future__ import annotations
 
 # What the bot stores about a subscriber.
 STORED = {
-    "id": "ID chat Telegram, peran, bahasa, kecamatan/desa (jika Anda memilihnya), tanggal berlangganan, "
+    "id": "ID chat Telegram, peran, bahasa, kecamatan/desa dan nomor TPS (jika Anda memilihnya), tanggal berlangganan, "
     'catatan pesan yang dikirim kepada Anda, dan tombol "Saya akan/sudah memilih" yang Anda tekan',
-    "en": "your Telegram chat id, your role, your language, your kecamatan/desa (if you chose one), the date you "
-    'subscribed, a record of the messages sent to you and the "I will vote"/"I have voted" buttons you press',
+    "en": "your Telegram chat id, role, language, kecamatan/desa and TPS number (if you chose them), "
+    "the date you subscribed, a record of the messages sent to you and the "
+    '"I will vote"/"I have voted" buttons you press',
 }
 # Free-text questions the FAQ cannot answer (bot/store/questions.py, KEEP_DAYS).
 UNANSWERED_KEPT = {
@@ -23,8 +24,8 @@ UNANSWERED_KEPT = {
 }
 # The same list, short: what /hapus deletes (its question and its confirmation).
 FORGOTTEN = {
-    "id": "ID chat, peran, bahasa, wilayah, catatan pengiriman, dan tombol memilih",
-    "en": "chat id, role, language, area, delivery records and voting buttons pressed",
+    "id": "ID chat, peran, bahasa, wilayah dan TPS, catatan pengiriman, dan tombol memilih",
+    "en": "chat id, role, language, area and TPS, delivery records and voting buttons pressed",
 }
 NOT_STORED = {
     "id": "Kami <b>tidak</b> menyimpan NIK, nomor telepon, alamat, atau nama.",

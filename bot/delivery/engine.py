@@ -26,6 +26,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, Ne
 
 from bot import store as st
 from bot.content import pledges, texts
+from bot.content.tps_texts import Pin
 from bot.delivery.health import BACKOFF_CAP, Outage
 from bot.delivery.outcomes import (
     ChatGone,
@@ -40,6 +41,7 @@ from bot.delivery.outcomes import (
     record,
 )
 from bot.delivery.pacer import BROADCAST, Pacer, retry_seconds
+from bot.delivery.personal import Personaliser
 from bot.delivery.sender import ChatNotFound, NotSent, Sender
 
 log = logging.getLogger(__name__)
@@ -152,6 +154,7 @@ class Engine:
         self._last_progress = time.monotonic()
         self.recovered = 0
         self.username: str | None = None  # the bot's @name, named in the channel's copies: set at start
+        self.personal = Personaliser()  # each recipient's TPS in the copies: set from the schedule
 
     def wake(self) -> None:
         """Something was enqueued: look at the outbox now rather than at the next poll."""
@@ -295,7 +298,24 @@ class Engine:
         except Exception as exc:
             return self._failure(job, exc)
         self._network_ok()
-        return [Finished(job.broadcast_id, job.chat_id, st.SENT)]
+        sent = Finished(job.broadcast_id, job.chat_id, st.SENT)
+        if (pin := self.personal.pin(job)) is None:
+            return [sent]
+        self._ops.append(sent)  # recorded now: a stop while the pin is on its way must not resend the text
+        await self._send_pin(job, pin)
+        return []
+
+    async def _send_pin(self, job: st.Job, pin: Pin) -> None:
+        """The TPS's location pin after a copy, once and silently; a pin that fails is logged, not retried
+        (the copy itself was delivered, and a retry could not tell a lost pin from a delivered one)."""
+        try:
+            await self.pacer.acquire(job.chat_id, (BROADCAST, job.deliver_by))
+            await self.sender.call("sendVenue", {"chat_id": job.chat_id, **pin, "disable_notification": True})
+        except RetryAfter as exc:
+            self.pacer.pause(retry_seconds(exc), BROADCAST)
+            log.warning("broadcast %s: a TPS pin was not sent (flood wait)", job.broadcast_id)
+        except Exception as exc:
+            log.warning("broadcast %s: a TPS pin was not sent: %s", job.broadcast_id, type(exc).__name__)
 
     async def _send(self, job: st.Job, args: dict) -> None:
         """Wait for a send slot, then send the copy (``args["started"]`` once it is on its way)."""
@@ -304,7 +324,8 @@ class Engine:
         if self.clock() >= job.expires:
             raise Expired()
         args["started"] = True
-        text = texts.channel_text(job.text, self.username) if job.to_channel else job.text
+        text = self.personal.text(job)
+        text = texts.channel_text(text, self.username) if job.to_channel else text
         try:
             await self.sender.send_message(
                 chat_id, text, disable_notification=job.silent, allow_paid_broadcast=self.paid_broadcast,

@@ -39,6 +39,7 @@ COUNTED = frozenset(
         "sendSticker",
         "sendMediaGroup",
         "sendLocation",
+        "sendVenue",
         "sendContact",
         "sendPoll",
         "copyMessage",

@@ -28,6 +28,7 @@ from telegram.ext import ContextTypes, JobQueue
 
 from bot.content import texts
 from bot.delivery.health import Outage
+from bot.delivery.tps_moves import TpsMove, send_tps_moves
 from bot.schedule.model import QUIET_END, QUIET_START, ROLES, Reminder, Schedule, Stage
 from bot.store import CORRECTION, ENQUEUING, REMINDER, Broadcast, Store
 
@@ -83,6 +84,7 @@ def enqueue_reminder(store: Store, reminder: Reminder, now: float | None = None,
             areas=reminder.areas,
             now=now,
             ask=reminder.ask,
+            venue=reminder.venue,
         )
         if created and reminder.channel and channel is not None:
             store.add_channel_copy(reminder.id, channel)
@@ -145,11 +147,14 @@ def morning_after(now: datetime) -> datetime:
     return morning + timedelta(days=1) if local >= QUIET_START else morning
 
 
-def send_corrections(schedule: Schedule, store: Store, now: float | None = None) -> list[Correction]:
-    """Enqueue one 'Ralat' per changed stage for those who were told, then remember the new dates."""
+def send_corrections(schedule: Schedule, store: Store, now: float | None = None) -> list[Correction | TpsMove]:
+    """Enqueue one 'Ralat' per changed stage for those who were told, then remember the new dates; and
+    one 'Ralat lokasi TPS' per moved TPS for those who chose it (at once on voting day)."""
     now = time.time() if now is None else now
     corrections = pending_corrections(schedule, store)
     start = morning_after(datetime.fromtimestamp(now, schedule.election.tz))
+    local = datetime.fromtimestamp(now, schedule.election.tz)
+    moves = send_tps_moves(schedule, store, local if local.date() == schedule.voting_day() else start, now)
     for c in corrections:
         store.create_broadcast(
             c.broadcast_id,
@@ -169,7 +174,7 @@ def send_corrections(schedule: Schedule, store: Store, now: float | None = None)
         store.remember_stage_dates(stage.id, stage.start.isoformat(), stage.end.isoformat(), now=now)
     day = schedule.voting_day()
     store.follow_election(schedule.election.name, day.isoformat() if day else None, now=now)
-    return corrections
+    return [*corrections, *moves]
 
 
 def enqueue_adhoc(
@@ -317,7 +322,7 @@ class Scheduler:
         """The JobQueue jobs of reminders (named by reminder id), not those of other parts of the bot."""
         return [job for job in self.job_queue.jobs() if job.callback == self._job and not job.removed]
 
-    async def reload(self, schedule: Schedule) -> list[Correction]:
+    async def reload(self, schedule: Schedule) -> list[Correction | TpsMove]:
         """Switch to `schedule` as a restart would: corrections for moved stages, then every reminder
         decided again (new ones scheduled or fired, removed ones unscheduled, moved ones rescheduled).
 

@@ -242,7 +242,7 @@ async def _follow_subscription(
 def reschedule(application: Application, schedule: sched.Schedule) -> None:
     """Replace the reminders' jobs by those of `schedule` (same ids, new times)."""
     rt = application.bot_data["runtime"]
-    rt.schedule = schedule
+    rt.use_schedule(schedule)
     rt.scheduler.retime(schedule)
 
 

@@ -123,7 +123,7 @@ async def _reload(application: Application, file: str, started: float) -> Outcom
     for warning in schedule.warnings:
         log.warning("schedule: %s", warning)
     added, removed, changed = differences(rt.schedule, schedule)
-    rt.schedule = schedule
+    rt.use_schedule(schedule)
     corrections = await rt.scheduler.reload(schedule)
     log.info("schedule reloaded (%s)", schedule.summary())
     return Outcome(

@@ -17,6 +17,7 @@ from bot.content import telegram_html
 from bot.schedule import problems as schedule_problems
 from bot.schedule.areas import Area, ref_problem
 from bot.schedule.model import HHMM_RE, ID_RE, MAX_TEXT, PHONE, ROLES, date_range_problem
+from bot.schedule.tps import Bounds
 
 
 class Kind:
@@ -153,6 +154,23 @@ class Flag(Kind):
     def parse(self, value: Any, reader: FieldReaders) -> tuple[Any, list[str]]:
         ok = isinstance(value, bool)
         return (value, []) if ok else (None, [f"expected true or false, got {show_value(value)}"])
+
+
+@dataclasses.dataclass(frozen=True)
+class Box(Kind):
+    """A rough rectangle on the map: [south, west, north, east] in degrees (absent: none)."""
+
+    required: bool = False
+
+    def parse(self, value: Any, reader: FieldReaders) -> tuple[Any, list[str]]:
+        usage = "expected [south, west, north, east] in degrees, e.g. [-8.4, 111.6, -7.8, 112.2]"
+        numbers = value if isinstance(value, list) else []
+        if len(numbers) != 4 or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in numbers):
+            return None, [f"{usage}, got {show_value(value)}"]
+        south, west, north, east = (float(x) for x in numbers)
+        if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
+            return None, [f"{usage} (south below north, west below east), got {show_value(value)}"]
+        return Bounds(south=south, west=west, north=north, east=east), []
 
 
 @dataclasses.dataclass(frozen=True)

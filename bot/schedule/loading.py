@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.schedule import problems as schedule_problems
 from bot.schedule.model import Schedule, ScheduleError
+from bot.schedule.tps import read_tps_file
 from bot.schedule.validation import ScheduleChecker
 
 
@@ -30,25 +31,46 @@ def load(path: str | os.PathLike[str]) -> Schedule:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ScheduleError(f"{source}: not UTF-8 text (bad byte at offset {exc.start})", source) from None
-    return parse(text, source)
+    return parse(text, source, os.path.dirname(source))
 
 
-def parse(text: str, source: str = "<string>") -> Schedule:
-    """Parse and validate schedule TOML. Raises ``ScheduleError`` listing all problems found."""
+def parse(text: str, source: str = "<string>", folder: str | None = None) -> Schedule:
+    """Parse and validate schedule TOML. Raises ``ScheduleError`` listing all problems found.
+
+    ``[election] tps_file`` is read from ``folder`` (the schedule file's; None: the working folder).
+    """
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScheduleError(syntax_problem(source, exc), source) from None
     checker = ScheduleChecker()
     schedule = checker.schedule(doc, source)
-    if checker.problems or schedule is None:
+    tps_problems: list[str] = []
+    if schedule is not None and schedule.election.tps_file:
+        schedule, tps_problems = with_tps(schedule, schedule.election.tps_file, folder)
+    if checker.problems or tps_problems or schedule is None:
         stages = doc.get("stage")
         tables = stages if isinstance(stages, list) else []
         declared = [t["id"] for t in tables if isinstance(t, dict) and isinstance(t.get("id"), str)]
-        raise ScheduleError(
-            schedule_problems.condensed(checker.problems, declared) or [f"{source}: invalid schedule"], source
-        )
+        problems = schedule_problems.condensed(checker.problems, declared) + tps_problems
+        raise ScheduleError(problems or [f"{source}: invalid schedule"], source)
     return schedule
+
+
+def with_tps(schedule: Schedule, written: str, folder: str | None = None) -> tuple[Schedule, list[str]]:
+    """``schedule`` with the TPS list of the CSV file ``written`` (relative to ``folder``), and its problems.
+
+    The file's desa join the kecamatan that list none. With any problem the schedule is returned unchanged.
+    """
+    path = os.path.join(folder or os.getcwd(), os.path.expanduser(written))
+    if not os.path.isfile(path):
+        where = os.path.abspath(path)
+        what = "is a folder, not a file" if os.path.isdir(path) else "not found"
+        return schedule, [f'election: field "tps_file": "{written}" {what} (looked for {where})']
+    tps, areas, problems = read_tps_file(path, schedule.areas, schedule.election.tps_bounds, name=written)
+    if problems:
+        return schedule, problems
+    return dataclasses.replace(schedule, tps=tps, areas=areas), []
 
 
 def shifted(

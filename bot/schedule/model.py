@@ -8,14 +8,16 @@ fix a file in one pass. The file format is a public contract.
 Layout of a schedule file::
 
     [election]            name, region, timezone; optional tps_open, tps_close ("HH:MM"), voting_stage,
-                          phone (the office's phone or WhatsApp number, shown where the bot says whom to ask)
+                          phone (the office's phone or WhatsApp number, shown where the bot says whom to ask),
+                          tps_file (the TPS list, a CSV file relative to the schedule: bot/schedule/tps.py)
+                          and tps_bounds ([south, west, north, east], the regency's rough bounds)
     [pages]               optional; keys from PAGE_KEYS; Telegram HTML texts
     [facts]               optional; named values texts refer to ("{invitation_form}"), see bot/content/render.py; a
                           table {text, text_en, from, until, date} is shown only in a date range (from/until,
                           which may name a stage) and, with `date`, only while voting day is that date
     [[stage]]             id, name, start (date), optional end (date); extra keys kept
     [[reminder]]          id, at, roles, text; optional expires, deliver_by, stage, silent,
-                          repeat_days + repeat_until, areas, channel, ask (ASKS); extra keys kept
+                          repeat_days + repeat_until, areas, channel, ask (ASKS), venue; extra keys kept
     [[area]]              optional; id, name, optional voters (DPT) and desa (names): see bot/schedule/areas.py
     [[faq]]               optional; id, questions, answer, optional questions_en, answer_en: see bot/schedule/faq.py
 
@@ -40,6 +42,7 @@ from zoneinfo import ZoneInfo
 from bot.content import telegram_html
 from bot.schedule.areas import Area
 from bot.schedule.faq import FaqEntry
+from bot.schedule.tps import Bounds, Tps, find_tps, tps_in
 
 ROLES = ("asn", "kades", "pemilih")
 PAGE_KEYS = ("netralitas_asn", "netralitas_kades", "netralitas_pemilih", "tps")
@@ -73,6 +76,7 @@ REMINDER_KEYS = (
     "areas",
     "channel",
     "ask",
+    "venue",
 )
 # A reminder may carry one button that records a pledge (bot/content/pledges.py): "I will vote", "I have voted".
 ASKS = ("will_vote", "voted")
@@ -91,6 +95,8 @@ class Election:
     tps_close: dt.time | None = None
     voting_stage: str | None = None
     phone: str | None = None  # the commission's phone or WhatsApp number; None: not given
+    tps_file: str | None = None  # the commission's TPS list (CSV), as written in the file; None: none
+    tps_bounds: Bounds | None = None  # the regency's rough bounds, for the TPS coordinates
 
     @property
     def tz(self) -> ZoneInfo:
@@ -125,6 +131,7 @@ class Reminder:
     areas: tuple[str, ...] = ()  # kecamatan or "kecamatan/desa" references; () reaches everybody
     channel: bool = False  # also posted once to the commission's channel (BOT_CHANNEL_ID), in Indonesian
     ask: str | None = None  # one of ASKS: sent with a pledge button; None: no button
+    venue: bool = False  # each copy is followed by the recipient's TPS location pin, where known
 
 
 @dataclass(frozen=True)
@@ -140,6 +147,7 @@ class Schedule:
     page_versions: dict[str, tuple[tuple[dt.date, str], ...]] = field(default_factory=dict, hash=False)
     areas: tuple[Area, ...] = ()  # the kecamatan of [[area]], in file order
     faq: tuple[FaqEntry, ...] = ()  # [[faq]] entries, answers rendered, in file order
+    tps: tuple[Tps, ...] = ()  # the TPS of [election] tps_file, by kecamatan, desa and number
 
     def page(self, key: str, today: dt.date | None = None) -> str | None:
         """Page ``key`` as shown on ``today`` (None: the first version, before any dated fact changes it)."""
@@ -162,6 +170,14 @@ class Schedule:
 
     def area(self, id: str | None) -> Area | None:
         return next((a for a in self.areas if a.id == id), None) if id else None
+
+    def tps_of(self, area: str | None, desa: str | None, number: int | None) -> Tps | None:
+        """The TPS a subscriber gave, if the TPS file (still) lists it."""
+        return find_tps(self.tps, area, desa, number)
+
+    def tps_in(self, area: str | None, desa: str | None) -> list[Tps]:
+        """One desa's TPS, by number (none without a TPS file)."""
+        return tps_in(self.tps, area, desa) if area and desa else []
 
     def faq_entry(self, id: str | None) -> FaqEntry | None:
         return next((e for e in self.faq if e.id == id), None) if id else None

@@ -51,6 +51,7 @@ REMINDER_FIELDS: Fields = {
     "repeat_days": Days(),
     "areas": AreaRefs(),
     "ask": OneOf(ASKS),
+    "venue": Flag(),
 }
 
 
@@ -147,7 +148,7 @@ class ReminderChecks(TextChecks):
         if not (v.ok and repeat_ok and times):
             return None
         extra = {k: val for k, val in table.items() if k not in REMINDER_KEYS}
-        fields = {k: v[k] for k in ("roles", "text", "stage", "silent", "text_en", "night", "channel", "ask")}
+        fields = {k: v[k] for k in ("roles", "text", "stage", "silent", "text_en", "night", "channel", "ask", "venue")}
         template = Reminder("", *times, **fields, extra=extra, areas=v["areas"])
         return repeats, offsets, template
 

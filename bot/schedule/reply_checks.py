@@ -26,6 +26,7 @@ from bot.schedule.fields import (
     show_value,
 )
 from bot.schedule.model import Election, Stage, voting_day_of
+from bot.schedule.tps import MY_TPS, MY_TPS_ROOM
 
 FACT_NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -307,7 +308,11 @@ class TextChecks(FieldReaders):
         result = renderer.render(text, lang, on, problems)
         for problem in dict.fromkeys(problems):
             self.add_once(place, key, problem)
-        if not problems and result != text and (refused := telegram_html.check(result)):
+        if MY_TPS in result and not place.startswith("reminder"):
+            self.add_once(place, key, f"{MY_TPS} names the reader's own TPS: only a [[reminder]]'s text can use it")
+        # {my_tps} grows into a line about the reader's TPS: the text must fit with the longest one.
+        checked = result.replace(MY_TPS, "x" * MY_TPS_ROOM)
+        if not problems and result != text and (refused := telegram_html.check(checked)):
             self.add_once(place, key, html_message(refused, " once rendered"))
         return result.strip()
 
@@ -360,6 +365,7 @@ def builtin_facts(election: Election) -> dict[str, render.Fact]:
     for key in ("tps_open", "tps_close"):
         if getattr(election, key) is not None:
             facts[key] = render.Fact(getattr(election, key))
+    facts["my_tps"] = render.Fact(MY_TPS, literal=True)  # filled in per recipient (bot/delivery/personal.py)
     for name, texts in privacy.FACTS.items():
         facts[name] = render.Fact(texts["id"], texts["en"], literal=True)
     return facts

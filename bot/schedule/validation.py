@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.schedule import problems as schedule_problems
 from bot.schedule import stale
 from bot.schedule.areas import parse_areas
-from bot.schedule.fields import MISSING, Clock, Date, Fields, Html, Id, Phone, Text, Zone, place_of, show_value
+from bot.schedule.fields import MISSING, Box, Clock, Date, Fields, Html, Id, Phone, Text, Zone, place_of, show_value
 from bot.schedule.model import (
     PAGE_KEYS,
     STAGE_KEYS,
@@ -32,6 +32,8 @@ ELECTION_FIELDS: Fields = {
     "tps_close": Clock(),
     "voting_stage": Text(required=False),
     "phone": Phone(),
+    "tps_file": Text(required=False),
+    "tps_bounds": Box(),
 }
 STAGE_FIELDS: Fields = {
     "id": Id(),
@@ -104,8 +106,7 @@ class ScheduleChecker(ReminderChecks):
             return None, self.tz
         if not v.ok:
             return None, self.tz
-        fields = ("name", "region", "timezone", "tps_open", "tps_close", "voting_stage", "phone")
-        return Election(*(v[k] for k in fields)), self.tz
+        return Election(*(v[k] for k in ELECTION_FIELDS)), self.tz
 
     def pages(self, table: Any) -> dict[str, str]:
         place = "pages"

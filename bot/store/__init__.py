@@ -11,6 +11,8 @@ The parts, each over its own tables, combine into one `Store` (one instance per 
 - `bot.store.operator`: ``drafts`` of /siaran, the ``audit`` trail, ``meta`` values.
 - `bot.store.pledges`: ``pledges``, one row per person and ask ("I will vote", "I have voted"), and
   ``pledge_totals``, the counts of purged ones.
+- `bot.store.tps`: each subscriber's TPS (``subscribers.tps``) and ``tps_locations``, the TPS locations
+  last announced.
 - `bot.store.questions`: ``unanswered``, free-text questions the FAQ could not answer (30 days, no chat id).
 - `bot.store.elections`: which election the database follows (``meta``), and ``elections`` with
   ``archived_broadcasts``, the figures and broadcasts of earlier elections.
@@ -80,9 +82,10 @@ from bot.store.statuses import (
     WRITING,
 )
 from bot.store.subscribers import SubscriberStore
+from bot.store.tps import TPS_CORRECTION, TpsStore
 
 
-class Store(SubscriberStore, OutboxStore, OperatorStore, PledgeStore, QuestionStore, ElectionStore):
+class Store(SubscriberStore, OutboxStore, TpsStore, OperatorStore, PledgeStore, QuestionStore, ElectionStore):
     """All reads and writes of the bot's state. One instance per connection."""
 
 
@@ -129,6 +132,7 @@ __all__ = [
     "SUBSCRIBER_STATUSES",
     "TIMED",
     "TIMING",
+    "TPS_CORRECTION",
     "TYPING",
     "UNDELIVERED",
     "UNFINISHED",

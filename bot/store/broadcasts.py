@@ -60,19 +60,21 @@ class BroadcastStore(StoreBase):
         now: float | None = None,
         ask: str | None = None,
         status: str = ENQUEUING,
+        venue: bool = False,
     ) -> bool:
         """Record a broadcast that fell due; False if one with this id already exists.
 
         ``areas`` are kecamatan / "kecamatan/desa" references; none reaches everybody. ``ask``: the
-        pledge button its copies carry (stored, so copies sent after a restart carry it too).
+        pledge button its copies carry (stored, so copies sent after a restart carry it too). ``venue``:
+        each copy is followed by the recipient's TPS location pin, where they gave a TPS that has one.
         ``status`` SCHEDULED: an operator's broadcast that waits for ``at`` (see `create_adhoc`).
         """
         now = time.time() if now is None else now
         cur = self.conn.execute(
             """INSERT OR IGNORE INTO broadcasts
                (id, kind, text, text_en, stage, roles, silent, at, expires, deliver_by, status, created_at, areas,
-                ask)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                ask, venue)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 broadcast_id,
                 kind,
@@ -88,6 +90,7 @@ class BroadcastStore(StoreBase):
                 now,
                 ",".join(areas),
                 ask,
+                int(venue),
             ),
         )
         return cur.rowcount > 0

@@ -67,7 +67,8 @@ class ElectionStore(StoreBase):
         """Move the current election's records into the archive under `name`; returns its archive id.
 
         One transaction: the figures and broadcast rows are copied, then deliveries, broadcasts,
-        pledges, announced stage dates and open /siaran drafts are deleted. Copies still waiting,
+        pledges, announced stage dates and TPS locations, subscribers' TPS numbers (each election numbers
+        its TPS anew; kecamatan and desa stay) and open /siaran drafts are deleted. Copies still waiting,
         and broadcasts scheduled for later, are never sent: they belong to the election that ended.
         """
         now = time.time() if now is None else now
@@ -83,8 +84,9 @@ class ElectionStore(StoreBase):
                 "INSERT INTO archived_broadcasts (election_id, broadcast_id, kind, row) VALUES (?, ?, ?, ?)",
                 ((archive_id, r[0], r[1], json.dumps(dict(zip(names, r, strict=True)))) for r in cursor.fetchall()),
             )
-            for table in ("deliveries", "broadcasts", "pledges", "pledge_totals", "stage_dates"):
+            for table in ("deliveries", "broadcasts", "pledges", "pledge_totals", "stage_dates", "tps_locations"):
                 self.conn.execute(f"DELETE FROM {table}")
+            self.conn.execute("UPDATE subscribers SET tps = NULL")  # TPS are numbered anew for each election
             self.conn.execute("DELETE FROM drafts")
             assert archive_id is not None
             return archive_id

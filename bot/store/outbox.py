@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 
+from bot.schedule.tps import MY_TPS
 from bot.store.broadcasts import BroadcastStore
 from bot.store.rows import Broadcast, Job
 from bot.store.statuses import (
@@ -56,15 +57,19 @@ class OutboxStore(BroadcastStore):
         jobs: list[Job] = []
         with self.transaction():
             for b in self.conn.execute(
-                "SELECT id, text, text_en, silent, expires, deliver_by, ask FROM broadcasts WHERE status IN (?, ?) "
-                "ORDER BY deliver_by, created_at",
+                "SELECT id, text, text_en, silent, expires, deliver_by, ask, venue FROM broadcasts "
+                "WHERE status IN (?, ?) ORDER BY deliver_by, created_at",
                 UNFINISHED,
             ).fetchall():
                 if len(jobs) >= limit:
                     break
-                broadcast_id, text, text_en, silent, expires, deliver_by, ask = b
+                broadcast_id, text, text_en, silent, expires, deliver_by, ask, venue = b
+                # The recipient's TPS only where the text names it or a pin follows (bot/delivery/personal.py).
+                personal = bool(venue) or MY_TPS in text or MY_TPS in (text_en or "")
+                place = "CASE WHEN s.tps IS NOT NULL THEN s.area || '/' || s.desa || '/' || printf('%03d', s.tps) END"
+                place = place if personal else "NULL"
                 rows = self.conn.execute(
-                    f"""SELECT d.chat_id, d.attempts, s.status, s.language
+                    f"""SELECT d.chat_id, d.attempts, s.status, s.language, {place}
                        FROM deliveries d INDEXED BY deliveries_pending
                        LEFT JOIN subscribers s ON s.chat_id = d.chat_id
                        WHERE d.broadcast_id = ? AND d.status = '{PENDING}' AND d.next_at <= ?
@@ -73,14 +78,16 @@ class OutboxStore(BroadcastStore):
                 ).fetchall()
                 # The channel's copy has no subscriber row: always live, in Indonesian.
                 channel = self.channel_copy(broadcast_id)
-                rows = [(c, a, ACTIVE, None) if c == channel else (c, a, s, lang) for c, a, s, lang in rows]
-                gone = [(broadcast_id, chat_id) for chat_id, _, status, _ in rows if status != ACTIVE]
+                rows = [(c, a, ACTIVE, None, None) if c == channel else (c, a, s, g, t) for c, a, s, g, t in rows]
+                gone = [(broadcast_id, chat_id) for chat_id, _, status, _, _ in rows if status != ACTIVE]
                 if gone:
                     self._finish_many(gone, CANCELLED, "unsubscribed", now)
-                live = [(chat_id, attempts, lang) for chat_id, attempts, status, lang in rows if status == ACTIVE]
+                live = [
+                    (chat_id, attempts, lang, tps) for chat_id, attempts, status, lang, tps in rows if status == ACTIVE
+                ]
                 self.conn.executemany(
                     "UPDATE deliveries SET status = ?, updated_at = ? WHERE broadcast_id = ? AND chat_id = ?",
-                    [(SENDING, now, broadcast_id, chat_id) for chat_id, _, _ in live],
+                    [(SENDING, now, broadcast_id, chat_id) for chat_id, _, _, _ in live],
                 )
                 jobs.extend(
                     Job(
@@ -94,8 +101,10 @@ class OutboxStore(BroadcastStore):
                         ask,
                         "en" if lang == "en" else "id",
                         chat_id == channel,
+                        tps,
+                        bool(venue),
                     )
-                    for chat_id, attempts, lang in live
+                    for chat_id, attempts, lang, tps in live
                 )
         return jobs
 

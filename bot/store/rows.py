@@ -22,6 +22,7 @@ class Subscriber:
     updated_at: float
     area: str | None = None  # kecamatan id, None if not given
     desa: str | None = None  # desa id within it, None if not given
+    tps: int | None = None  # TPS number within the desa, None if not given
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Broadcast:
     progress_at: float | None
     areas: str = ""  # comma-separated area references, '' for everybody
     ask: str | None = None  # the pledge its copies carry as a button (schedule.ASKS), None for none
+    venue: int = 0  # 1: each copy is followed by the recipient's TPS location pin
 
     @property
     def role_list(self) -> list[str]:
@@ -108,6 +110,8 @@ class Job:
     ask: str | None = None  # the pledge button to send with it, if any
     language: str = "id"  # the recipient's language: "id" or "en" (for the button)
     to_channel: bool = False  # the copy for the commission's channel (bot/delivery/channel.py), not a subscriber's
+    tps: str | None = None  # the recipient's TPS ("kedungwaru/bangoan/007") when the text names it or a pin follows
+    venue: bool = False  # send the recipient's TPS location pin after the text
 
 
 def columns(row_type: type, table: str = "") -> str:

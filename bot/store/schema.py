@@ -248,6 +248,30 @@ def scheduled_broadcasts(db: sqlite_utils.Database) -> None:
     db.conn.execute("ALTER TABLE drafts ADD COLUMN send_at REAL")
 
 
+@MIGRATIONS(name="0009_tps")
+def tps(db: sqlite_utils.Database) -> None:
+    """A subscriber's own TPS, the broadcasts that name it, and the TPS locations last announced.
+
+    ``subscribers.tps`` is the TPS number within the subscriber's kecamatan and desa (NULL: none
+    given). ``broadcasts.venue`` (0/1): its copies are followed by the TPS's location pin.
+    ``tps_locations`` holds each TPS's location as the bot last knew it ("kedungwaru/bangoan/007"),
+    so a TPS that moves gets one correction (bot/delivery/tps_moves.py).
+    """
+    for statement in (
+        "ALTER TABLE subscribers ADD COLUMN tps INTEGER",
+        "ALTER TABLE broadcasts ADD COLUMN venue INTEGER NOT NULL DEFAULT 0",
+        """CREATE TABLE tps_locations (
+    tps TEXT PRIMARY KEY,
+    location TEXT NOT NULL,
+    lat REAL,
+    lon REAL,
+    seen_at REAL NOT NULL
+) WITHOUT ROWID""",
+        "CREATE INDEX subscribers_tps ON subscribers (area, desa, tps) WHERE tps IS NOT NULL",
+    ):
+        db.conn.execute(statement)
+
+
 def migrate(db: sqlite_utils.Database, migrations: Migrations = MIGRATIONS) -> list[str]:
     """Apply every pending migration, all in one write transaction; returns the names applied.
 

@@ -157,11 +157,16 @@ class SubscriberStore(StoreBase):
         return self.conn.execute(f"SELECT count(*) FROM subscribers WHERE {where}", params).fetchone()[0]
 
     def set_area(self, chat_id: int, area: str | None, desa: str | None = None, now: float | None = None) -> bool:
-        """Set (or with None clear) a subscriber's kecamatan and desa; False if the chat is unknown."""
+        """Set (or with None clear) a subscriber's kecamatan and desa; False if the chat is unknown.
+
+        Their TPS is kept only while the desa stays the same.
+        """
         now = time.time() if now is None else now
+        desa = desa if area else None
         cur = self.conn.execute(
-            "UPDATE subscribers SET area = ?, desa = ?, updated_at = ? WHERE chat_id = ?",
-            (area, desa if area else None, now, chat_id),
+            "UPDATE subscribers SET tps = CASE WHEN area IS ? AND desa IS ? THEN tps END, area = ?, desa = ?, "
+            "updated_at = ? WHERE chat_id = ?",
+            (area, desa, area, desa, now, chat_id),
         )
         return cur.rowcount > 0
 

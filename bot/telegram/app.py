@@ -29,6 +29,7 @@ from bot.content import operator_texts
 from bot.delivery.engine import Engine
 from bot.delivery.health import Alerts, Outage, PollRecorder
 from bot.delivery.pacer import REPLY, PacedRateLimiter, Pacer
+from bot.delivery.personal import Personaliser
 from bot.delivery.scheduler import Scheduler
 from bot.delivery.sender import Sender, ptb_proxy_kwargs
 from bot.runtime import Runtime
@@ -92,6 +93,7 @@ def build(
         store, sender, pacer, concurrency=concurrency, paid_broadcast=settings.paid_broadcast, notify=notify,
         clock=clock,
     )  # fmt: skip
+    engine.personal = Personaliser.of(schedule)
     scheduler = Scheduler(schedule, store, job_queue_of(application), engine.wake, clock=clock, notify=notify)
     alerts = Alerts(lambda kind, values: alert_operators(application, kind, values))
 

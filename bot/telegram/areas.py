@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import (
-    Update,
-)
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.content import button_data, catalogue, texts
-from bot.content.button_data import AreaAction, AreaStep
+from bot.content import button_data, catalogue, texts, tps_texts
+from bot.content.button_data import AreaAction, AreaStep, TpsAction
 from bot.schedule.areas import find
 from bot.schedule.model import ROLES
 from bot.store import ACTIVE
-from bot.telegram import subscriber_areas
+from bot.telegram import subscriber_areas, tps
 from bot.telegram.context import BotContext
 from bot.telegram.replies import (
     chat_of,
@@ -36,7 +34,17 @@ async def change_area(update: Update, context: BotContext) -> None:
         keyboard = subscriber_areas.kecamatan_keyboard(
             rt.schedule.areas, AreaStep.COMMAND, language, removable=bool(sub.area)
         )
-        await reply(update, texts.area_command_text(rt.schedule, sub.area, sub.desa, language), reply_markup=keyboard)
+        text = texts.area_command_text(rt.schedule, sub.area, sub.desa, language)
+        if tps.tps_keyboard(rt, sub, AreaStep.COMMAND, language) is not None and sub.area and sub.desa:
+            own = rt.schedule.tps_of(sub.area, sub.desa, sub.tps)
+            if own is not None:  # said before the question, so the question stays last
+                current = catalogue.say(language, "tps_current", tps=tps_texts.tps_line(rt.schedule, own, language))
+                text = text.replace("\n\n", f"\n{current}\n\n", 1)
+            guard = button_data.desa_guard(sub.area, sub.desa)
+            change = button_data.tps(AreaStep.COMMAND, TpsAction.PAGE, 0, guard)
+            row = [InlineKeyboardButton(catalogue.say(language, "tps_button_change"), callback_data=change)]
+            keyboard = InlineKeyboardMarkup([*keyboard.inline_keyboard, row])
+        await reply(update, text, reply_markup=keyboard)
 
 
 async def choose_area(update: Update, context: BotContext) -> None:
@@ -95,4 +103,9 @@ async def choose_area(update: Update, context: BotContext) -> None:
         await edit(query, head + texts.desa_prompt_text(rt.schedule, area.id, language), keyboard)
     elif area is not None:  # k without desa, a, d
         rt.store.set_area(chat_id, area.id, desa.id if desa else None)
-        await edit(query, head + texts.area_saved_text(rt.schedule, area.id, desa.id if desa else None, language))
+        saved = head + texts.area_saved_text(rt.schedule, area.id, desa.id if desa else None, language)
+        step = tps.tps_step(rt, chat_id, language, press.where) if desa else None
+        if step is None:
+            await edit(query, saved)
+        else:  # the desa's TPS are asked next
+            await edit(query, f"{saved}\n\n{step[0]}", step[1])

@@ -19,7 +19,7 @@ from bot.telegram.areas import change_area, choose_area
 from bot.telegram.faq import faq_button, free_text, group_text, purge_unanswered
 from bot.telegram.pledges import pledge
 from bot.telegram.privacy import confirm_delete, delete, privacy
-from bot.telegram.schedule_replies import neutrality, polling_station, schedule, schedule_page, send_calendar
+from bot.telegram.schedule_replies import neutrality, schedule, schedule_page, send_calendar
 from bot.telegram.subscribe import (
     change_language,
     change_role,
@@ -32,6 +32,7 @@ from bot.telegram.subscribe import (
     stray_button,
     unknown_command,
 )
+from bot.telegram.tps import choose_tps, show_tps
 
 if TYPE_CHECKING:
     pass
@@ -55,7 +56,7 @@ def register(application: Application) -> None:
         (["wilayah"], change_area),
         (["bahasa", "language"], change_language),
         (["netralitas"], neutrality),
-        (["tps"], polling_station),
+        (["tps"], show_tps),
         (["privasi", "privacy"], privacy),
         (["berhenti", "stop"], stop),
         (["hapus"], delete),
@@ -70,6 +71,7 @@ def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(schedule_page, pattern=button_data.page_pattern("jadwal")))
     application.add_handler(CallbackQueryHandler(confirm_delete, pattern=button_data.FORGET_PATTERN))
     application.add_handler(CallbackQueryHandler(choose_area, pattern=button_data.AREA_PATTERN))
+    application.add_handler(CallbackQueryHandler(choose_tps, pattern=button_data.TPS_PATTERN))
     application.add_handler(CallbackQueryHandler(pledge, pattern=button_data.PLEDGE_PATTERN))
     application.add_handler(CallbackQueryHandler(faq_button, pattern=button_data.FAQ_PATTERN))
     application.add_handler(CallbackQueryHandler(stray_button))

@@ -72,8 +72,3 @@ async def neutrality(update: Update, context: BotContext) -> None:
     key = texts.netralitas_key(sub.role if sub is not None and subscribed else None)
     text = texts.page_text(rt.schedule, key, language, rt.today())
     await reply(update, text if subscribed else text + catalogue.say(language, "not_subscribed_hint"))
-
-
-async def polling_station(update: Update, context: BotContext) -> None:
-    rt = context.runtime
-    await reply(update, texts.page_text(rt.schedule, "tps", lang(update, context), rt.today()))

@@ -10,12 +10,12 @@ from telegram import (
     Update,
 )
 
-from bot.content import button_data, catalogue, subscriber_strings, texts
+from bot.content import button_data, catalogue, subscriber_strings, texts, tps_texts
 from bot.content.button_data import AreaStep
 from bot.runtime import Runtime
 from bot.schedule.model import ROLES
 from bot.store import ACTIVE, STOPPED
-from bot.telegram import subscriber_areas
+from bot.telegram import subscriber_areas, tps
 from bot.telegram.context import BotContext
 from bot.telegram.replies import (
     chat_of,
@@ -49,15 +49,17 @@ async def start(update: Update, context: BotContext) -> None:
     chat_id = chat_of(update).id
     language = lang(update, context)
     payload = context.args[0].strip().lower() if context.args else ""
-    link = subscriber_areas.parse_start(payload, rt.schedule.areas)
-    if link is not None:  # a deep link: /start pemilih, /start pemilih-kedungwaru
-        role, area, desa, _unknown = link  # an unknown area is simply asked for below
+    link = subscriber_areas.parse_start_link(payload, rt.schedule)
+    if link is not None:  # a deep link: /start pemilih, /start pemilih-kedungwaru, ...-bangoan-007
+        role, area, desa, _unknown, number = link  # an unknown area is simply asked for below
         if not await may_manage(update, context):
             await refuse_non_admin(update, context)
             return
         rt.store.subscribe(chat_id, role, language)
         if area is not None:
             rt.store.set_area(chat_id, area, desa)
+        if number is not None:
+            rt.store.set_tps(chat_id, number)
         text, markup = subscribed_with_area_step(rt, chat_id, role, language, area_just_set=area is not None)
         await reply(update, text, reply_markup=markup)
         return
@@ -84,6 +86,11 @@ def subscribed_with_area_step(
             "area_saved" if area_just_set else "area_known",
             area=texts.area_label(rt.schedule, sub.area, sub.desa),
         )
+        own = rt.schedule.tps_of(sub.area, sub.desa, sub.tps)
+        if own is not None:
+            return f"{text}\n\n{known}\n{tps_texts.saved_text(rt.schedule, own, language)}", None
+        if (step := tps.tps_step(rt, chat_id, language, AreaStep.AFTER_START)) is not None:
+            return f"{text}\n\n{known}\n\n{step[0]}", step[1]
         return f"{text}\n\n{known}", None
     keyboard = subscriber_areas.kecamatan_keyboard(rt.schedule.areas, AreaStep.AFTER_START, language)
     return f"{text}\n\n{catalogue.say(language, 'area_prompt')}", keyboard

@@ -14,20 +14,25 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.content import button_data, catalogue, pages
 from bot.content.button_data import AreaAction, AreaStep
 from bot.schedule.areas import Area, find
-from bot.schedule.model import ROLES
+from bot.schedule.model import ROLES, Schedule
 
 PER_PAGE = 8  # buttons per page: four rows of two fit a phone screen
 COLUMNS = 2
 
 
-def _choices(
-    buttons: list[InlineKeyboardButton], page: int, turn: Callable[[int], str], last: list[InlineKeyboardButton]
+def choices(
+    buttons: list[InlineKeyboardButton],
+    page: int,
+    turn: Callable[[int], str],
+    last: list[InlineKeyboardButton],
+    columns: int = COLUMNS,
 ) -> InlineKeyboardMarkup:
     """``buttons`` in pages: page ``page`` in rows, then ◀ ▶ (``turn(n)`` is the data showing page n), ``last``."""
-    count = max(1, -(-len(buttons) // PER_PAGE))
+    per_page = PER_PAGE * columns // COLUMNS  # as many rows whatever the width
+    count = max(1, -(-len(buttons) // per_page))
     page = min(max(page, 0), count - 1)
-    shown = buttons[page * PER_PAGE : (page + 1) * PER_PAGE]
-    rows = [shown[i : i + COLUMNS] for i in range(0, len(shown), COLUMNS)]
+    shown = buttons[page * per_page : (page + 1) * per_page]
+    rows = [shown[i : i + columns] for i in range(0, len(shown), columns)]
     nav = []
     if page > 0:
         nav.append(InlineKeyboardButton(pages.PREVIOUS, callback_data=turn(page - 1)))
@@ -51,7 +56,7 @@ def kecamatan_keyboard(
                 catalogue.say(language, "area_remove"), callback_data=button_data.area(where, AreaAction.REMOVE)
             )
         )
-    return _choices(buttons, page, lambda n: button_data.area(where, AreaAction.PAGE, page=n), last)
+    return choices(buttons, page, lambda n: button_data.area(where, AreaAction.PAGE, page=n), last)
 
 
 def desa_keyboard(area: Area, where: AreaStep, language: str, page: int = 0) -> InlineKeyboardMarkup:
@@ -66,7 +71,7 @@ def desa_keyboard(area: Area, where: AreaStep, language: str, page: int = 0) -> 
             callback_data=button_data.area(where, AreaAction.KECAMATAN_ONLY, area.id),
         )
     ]
-    return _choices(buttons, page, lambda n: button_data.area(where, AreaAction.DESA_PAGE, area.id, page=n), last)
+    return choices(buttons, page, lambda n: button_data.area(where, AreaAction.DESA_PAGE, area.id, page=n), last)
 
 
 def parse_start(payload: str, areas: Sequence[Area]) -> tuple[str, str | None, str | None, bool] | None:
@@ -88,3 +93,18 @@ def parse_start(payload: str, areas: Sequence[Area]) -> tuple[str, str | None, s
         if rest.startswith(candidate.id + "-") and (desa := candidate.find_desa(rest[len(candidate.id) + 1 :])):
             return role, candidate.id, desa.id, False
     return role, None, None, True
+
+
+def parse_start_link(payload: str, schedule: Schedule) -> tuple[str, str | None, str | None, bool, int | None] | None:
+    """A /start payload with, after the desa, the TPS number a poster at one TPS carries:
+    ``pemilih-kedungwaru-bangoan-007`` -> ('pemilih', 'kedungwaru', 'bangoan', False, 7). A desa id that
+    itself ends in a number is read as before TPS existed; a TPS the file does not list keeps the desa
+    (its TPS are asked for)."""
+    link = parse_start(payload, schedule.areas)
+    head, dash, tail = payload.rpartition("-")
+    if (link is None or link[3]) and dash and tail.isascii() and tail.isdigit() and len(tail) <= 3:
+        desa_link = parse_start(head, schedule.areas)
+        if desa_link is not None and desa_link[2] is not None:
+            found = schedule.tps_of(desa_link[1], desa_link[2], int(tail))
+            return (*desa_link, found.number if found else None)
+    return None if link is None else (*link, None)

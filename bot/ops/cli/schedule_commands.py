@@ -105,6 +105,7 @@ def correction_lines(schedule: sched.Schedule, settings: cfg.Settings) -> list[s
     """The date corrections the next start will send, if the database exists; for the next
     election's schedule, one line saying so instead (its dates correct nothing)."""
     from bot.delivery.scheduler import pending_corrections
+    from bot.delivery.tps_moves import pending_tps_moves
     from bot.ops import elections
 
     if not Path(settings.database).is_file():
@@ -116,7 +117,8 @@ def correction_lines(schedule: sched.Schedule, settings: cfg.Settings) -> list[s
                 f"new election: {reason}. No 'Ralat' will be sent: `python bot.py new-election "
                 f"{schedule.source}` archives the old election's records and starts this one clean"
             ]
-        return [c.describe() for c in pending_corrections(schedule, store)]
+        corrections = [c.describe() for c in pending_corrections(schedule, store)]
+        return corrections + [m.describe() for m in pending_tps_moves(schedule, store)]
 
 
 def cmd_plan(args: argparse.Namespace, settings: cfg.Settings) -> int:
