@@ -43,7 +43,13 @@ def test_preview_prints_reminders_in_time_order_then_pages(tmp_path):
     assert "&amp;" not in result.stdout
     eve = out["malam-sebelum-pencoblosan · Selasa, 26 November 2024 12.00 WIB · asn, kades, pemilih"]
     assert eve.startswith("🗳️ Besok Kita Memilih!\n\nRabu, 27 November 2024 (hari libur nasional, Keppres 33/2024)")
-    assert eve.endswith("\n[button: ✅ Saya akan memilih]\n[also posted to the channel (in Indonesian)]")
+    assert eve.endswith(
+        "\n[button: ✅ Saya akan memilih]\n[also posted to the channel (in Indonesian)]"
+        "\n[{my_tps}: each reader's own TPS]"
+        "\n[followed by the reader's TPS location pin, where the TPS file gives one]"
+    )
+    # Without a TPS file, {my_tps} is the schedule's line for readers who gave no TPS.
+    assert "📍 Cek nomor dan lokasi TPS Anda pada formulir Model C.Pemberitahuan-KWK" in eve
     faq = [h for h in headers if h.startswith("FAQ ")]  # after the pages, one block per answer version
     assert headers.index(faq[0]) > max(headers.index(h) for h in headers if h.startswith("Page "))
     assert list(dict.fromkeys(h.split(":")[0].removeprefix("FAQ ") for h in faq)) == [e.id for e in schedule.faq]

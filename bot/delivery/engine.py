@@ -26,7 +26,6 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, Ne
 
 from bot import store as st
 from bot.content import pledges, texts
-from bot.content.tps_texts import Pin
 from bot.delivery.health import BACKOFF_CAP, Outage
 from bot.delivery.outcomes import (
     ChatGone,
@@ -41,7 +40,7 @@ from bot.delivery.outcomes import (
     record,
 )
 from bot.delivery.pacer import BROADCAST, Pacer, retry_seconds
-from bot.delivery.personal import Personaliser
+from bot.delivery.personal import Personaliser, send_pin
 from bot.delivery.sender import ChatNotFound, NotSent, Sender
 
 log = logging.getLogger(__name__)
@@ -298,24 +297,10 @@ class Engine:
         except Exception as exc:
             return self._failure(job, exc)
         self._network_ok()
-        sent = Finished(job.broadcast_id, job.chat_id, st.SENT)
-        if (pin := self.personal.pin(job)) is None:
-            return [sent]
-        self._ops.append(sent)  # recorded now: a stop while the pin is on its way must not resend the text
-        await self._send_pin(job, pin)
+        self._ops.append(Finished(job.broadcast_id, job.chat_id, st.SENT))  # before a pin: a stop may cut it
+        if (pin := self.personal.pin(job)) is not None:
+            await send_pin(self.sender, self.pacer, job, pin)
         return []
-
-    async def _send_pin(self, job: st.Job, pin: Pin) -> None:
-        """The TPS's location pin after a copy, once and silently; a pin that fails is logged, not retried
-        (the copy itself was delivered, and a retry could not tell a lost pin from a delivered one)."""
-        try:
-            await self.pacer.acquire(job.chat_id, (BROADCAST, job.deliver_by))
-            await self.sender.call("sendVenue", {"chat_id": job.chat_id, **pin, "disable_notification": True})
-        except RetryAfter as exc:
-            self.pacer.pause(retry_seconds(exc), BROADCAST)
-            log.warning("broadcast %s: a TPS pin was not sent (flood wait)", job.broadcast_id)
-        except Exception as exc:
-            log.warning("broadcast %s: a TPS pin was not sent: %s", job.broadcast_id, type(exc).__name__)
 
     async def _send(self, job: st.Job, args: dict) -> None:
         """Wait for a send slot, then send the copy (``args["started"]`` once it is on its way)."""
@@ -324,8 +309,7 @@ class Engine:
         if self.clock() >= job.expires:
             raise Expired()
         args["started"] = True
-        text = self.personal.text(job)
-        text = texts.channel_text(text, self.username) if job.to_channel else text
+        text = texts.channel_text(self.personal.text(job), self.username) if job.to_channel else self.personal.text(job)
         try:
             await self.sender.send_message(
                 chat_id, text, disable_notification=job.silent, allow_paid_broadcast=self.paid_broadcast,

@@ -6,13 +6,20 @@ lookup and one ``str.replace``: personalising does not slow a broadcast to a mil
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
+
+from telegram.error import RetryAfter
 
 from bot.content import tps_texts
 from bot.content.formats import LANGS
+from bot.delivery.pacer import BROADCAST, Pacer, retry_seconds
+from bot.delivery.sender import Sender
 from bot.schedule.model import Schedule
 from bot.schedule.tps import MY_TPS
 from bot.store import Job
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,3 +50,16 @@ class Personaliser:
         if not job.venue or job.tps is None or job.to_channel:
             return None
         return self.pins.get((job.tps, job.language))
+
+
+async def send_pin(sender: Sender, pacer: Pacer, job: Job, pin: tps_texts.Pin) -> None:
+    """The TPS's location pin after a delivered copy, once and silently. A pin that fails is logged, not
+    retried: the copy itself was delivered, and a retry could not tell a lost pin from a delivered one."""
+    try:
+        await pacer.acquire(job.chat_id, (BROADCAST, job.deliver_by))
+        await sender.call("sendVenue", {"chat_id": job.chat_id, **pin, "disable_notification": True})
+    except RetryAfter as exc:
+        pacer.pause(retry_seconds(exc), BROADCAST)
+        log.warning("broadcast %s: a TPS pin was not sent (flood wait)", job.broadcast_id)
+    except Exception as exc:
+        log.warning("broadcast %s: a TPS pin was not sent: %s", job.broadcast_id, type(exc).__name__)

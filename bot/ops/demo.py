@@ -35,6 +35,8 @@ from bot.telegram.app import build
 from standin import StandIn
 
 CHAT_ID = 100001
+# Made-up TPS of two kecamatan (its first line says so): the demo shows /tps and {my_tps} with them.
+EXAMPLE_TPS = Path(__file__).resolve().parents[2] / "config" / "examples" / "tps-contoh.csv"
 SUBSCRIBE_WAIT = 45.0  # seconds the first reminder waits for the person to subscribe
 REMINDER_LABEL = {"id": "📣 pengingat terjadwal dari bot:", "en": "📣 scheduled reminder from the bot:"}
 
@@ -48,7 +50,7 @@ class Terminal:
         # Both languages: someone who chose English gets text_en, and it is a reminder all the same.
         self.reminder_texts = {r.text: REMINDER_LABEL["id"] for r in schedule.reminders}
         self.reminder_texts.update({r.text_en: REMINDER_LABEL["en"] for r in schedule.reminders if r.text_en})
-        self.shown: dict[int, str] = {}
+        self.shown: dict[int, tuple[str, list[tuple[str, str]]]] = {}
         self.buttons: tuple[int, list[tuple[str, str]]] | None = None
         self.last_change = time.monotonic()
 
@@ -64,7 +66,12 @@ class Terminal:
             for kind in ("photo", "document"):
                 if m.get(kind):
                     text = f"[{kind}: {m[kind].get('filename') or kind}, {len(m[kind]['data']) // 1024} KB] {text}"
-            if self.shown.get(key) == text:
+            if venue := m.get("venue"):
+                text = f"[📍 peta: {venue['title']} — {venue['address']} ({venue['latitude']}, {venue['longitude']})]"
+            markup = m.get("reply_markup") or {}
+            rows = markup.get("inline_keyboard") or []
+            buttons = [(b.get("text", ""), b.get("callback_data", "")) for row in rows for b in row]
+            if self.shown.get(key) == (text, buttons):  # an edit may turn the buttons' page only
                 continue
             if key in self.shown:
                 header = "bot (pesan diperbarui):"
@@ -72,11 +79,8 @@ class Terminal:
                 header = self.reminder_texts[text]
             else:
                 header = "bot:"
-            self.shown[key] = text
+            self.shown[key] = (text, buttons)
             self.print(f"\n{header}\n{plain(text)}")
-            markup = m.get("reply_markup") or {}
-            rows = markup.get("inline_keyboard") or []
-            buttons = [(b.get("text", ""), b.get("callback_data", "")) for row in rows for b in row]
             if buttons:
                 self.buttons = (key, buttons)
                 self.print("  " + "   ".join(f"[{i}] {label}" for i, (label, _) in enumerate(buttons, 1)))
@@ -128,6 +132,11 @@ def banner(
         f" {SUBSCRIBE_WAIT + first_in:.0f} detik lagi" + (f", {first:%H.%M.%S})." if first else ")."),
         f"Tanggal simulasi untuk /jadwal: {long_date(simulated.date())}; tanggal tahapan tetap yang resmi.",
         "Ketik /start, pilih peran dengan nomornya, lalu /jadwal. Ctrl-D untuk keluar.",
+        *(
+            ["Daftar TPS: CONTOH rekaan (bukan data resmi), Kedungwaru dan Tulungagung; coba /tps."]
+            if schedule.tps and schedule.election.tps_file is None
+            else []
+        ),
         *(["Anda juga OPERATOR: coba /statistik, /siaran, /rencana, /laporan, /audit."] if operator else []),
         "=" * 64,
     ]

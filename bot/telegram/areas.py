@@ -62,21 +62,10 @@ async def choose_area(update: Update, context: BotContext) -> None:
     head = texts.subscribed_text(sub.role, rt.schedule, rt.today(), language) + "\n\n" if after_start else ""
     areas = rt.schedule.areas
     area = find(areas, press.area)
-    if (
-        press.action
-        in (
-            AreaAction.KECAMATAN,
-            AreaAction.DESA_PAGE,
-            AreaAction.KECAMATAN_ONLY,
-            AreaAction.DESA,
-        )
-        and area is None
-    ):  # the schedule no longer has it
-        await query.answer(catalogue.say(language, "stale_button"))
-        return
+    names_area = press.action in (AreaAction.KECAMATAN, AreaAction.DESA_PAGE, AreaAction.KECAMATAN_ONLY)
     desa = area.find_desa(press.desa) if area is not None and press.desa else None
-    if press.action == AreaAction.DESA and desa is None:
-        await query.answer(catalogue.say(language, "stale_button"))
+    if (names_area and area is None) or (press.action == AreaAction.DESA and desa is None):
+        await query.answer(catalogue.say(language, "stale_button"))  # the schedule no longer has it
         return
     await query.answer()
     if press.action == AreaAction.PAGE:

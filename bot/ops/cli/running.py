@@ -26,6 +26,8 @@ from bot.ops.files import BadInput, Unavailable
 if TYPE_CHECKING:
     from telegram.ext import Application
 
+    from bot.schedule import model as sched
+
 log = logging.getLogger(__name__)
 
 
@@ -94,10 +96,23 @@ WEBHOOK_BIND_ERRORS = (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL)
 def cmd_demo(args: argparse.Namespace, settings: cfg.Settings) -> int:
     from bot.ops.demo import run_demo
 
-    schedule = load_schedule(settings.schedule)
+    schedule = with_example_tps(load_schedule(settings.schedule))
     return run_demo(
         schedule, settings, first_in=args.first_in, spacing=args.spacing, wait=args.wait, operator=args.operator
     )
+
+
+def with_example_tps(schedule: sched.Schedule) -> sched.Schedule:
+    """The demo's schedule: with the example TPS file (made-up data) when the schedule names none."""
+    from bot.ops.demo import EXAMPLE_TPS
+    from bot.schedule import loading
+
+    if schedule.tps:
+        return schedule
+    with_tps, problems = loading.with_tps(schedule, str(EXAMPLE_TPS))
+    if problems:  # another regency's schedule: the example's kecamatan are not its own
+        return schedule
+    return with_tps
 
 
 def cmd_health(args: argparse.Namespace, settings: cfg.Settings) -> int:

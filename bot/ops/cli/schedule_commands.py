@@ -20,6 +20,7 @@ from bot.ops.cli.common import (
 )
 from bot.ops.files import BadInput
 from bot.schedule import model as sched
+from bot.schedule.tps import MY_TPS, summary_lines
 
 if TYPE_CHECKING:
     from bot.store import Store
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 def cmd_check(args: argparse.Namespace, settings: cfg.Settings) -> int:
     schedule = load_schedule(args.file or settings.schedule)
     print(schedule.summary())
+    if schedule.tps:
+        print(summary_lines(schedule.tps, schedule.areas)[-1])
     for warning in schedule.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     # A warning, not a problem: the file is valid, and the channel may be set only where the bot runs.
@@ -53,7 +56,7 @@ def channel_warnings(schedule: sched.Schedule, settings: cfg.Settings) -> list[s
 
 def cmd_preview(args: argparse.Namespace, settings: cfg.Settings) -> int:
     """Every reminder in time order, every page, then the FAQ, as the reader sees them: no token, no database."""
-    from bot.content import catalogue, texts
+    from bot.content import catalogue, texts, tps_texts
     from bot.content.formats import long_date, plain, time_of_day, zone_abbreviation
 
     schedule = load_schedule(args.file or settings.schedule)
@@ -76,6 +79,9 @@ def cmd_preview(args: argparse.Namespace, settings: cfg.Settings) -> int:
         return shown
 
     print(f"{schedule.summary()}\nLanguage: {lang}" + (f", role: {args.role}" if args.role else ""))
+    for line in summary_lines(schedule.tps, schedule.areas):
+        print(line)
+    personal = tps_texts.personal_lines(schedule)
     for r in schedule.reminders:
         if args.role and args.role not in r.roles:
             continue
@@ -83,6 +89,11 @@ def cmd_preview(args: argparse.Namespace, settings: cfg.Settings) -> int:
         notes = [f"button: {catalogue.say(lang, f'pledge_{r.ask}')}"] if r.ask else []
         notes += ["also posted to the channel (in Indonesian)"] if r.channel else []
         text = r.text_en if lang == "en" and r.text_en else r.text
+        if MY_TPS in text:  # shown as to a reader who gave no TPS; with one, their own TPS instead
+            example = next((line for (key, lg), line in personal.items() if key and lg == lang), None)
+            notes += [f"{MY_TPS}: each reader's own TPS" + (f', e.g. "{plain(example)}"' if example else "")]
+            text = text.replace(MY_TPS, personal[(None, lang)])
+        notes += ["followed by the reader's TPS location pin, where the TPS file gives one"] if r.venue else []
         show(f"{r.id} · {when} · {', '.join(r.roles)}", text + "".join(f"\n[{note}]" for note in notes))
     pages = [("/tps", "tps")] + [
         (f"/netralitas ({role})", texts.netralitas_key(role)) for role in sched.ROLES if args.role in (None, role)
