@@ -312,7 +312,7 @@ class TextChecks(FieldReaders):
             self.add_once(place, key, f"{MY_TPS} names the reader's own TPS: only a [[reminder]]'s text can use it")
         # {my_tps} grows into a line about the reader's TPS: the text must fit with the longest one.
         checked = result.replace(MY_TPS, "x" * MY_TPS_ROOM)
-        if not problems and result != text and (refused := telegram_html.check(checked)):
+        if not problems and checked != text and (refused := telegram_html.check(checked)):
             self.add_once(place, key, html_message(refused, " once rendered"))
         return result.strip()
 
