@@ -117,3 +117,18 @@ async def test_check_lists_a_moved_tps_before_the_start_that_corrects_it(tmp_pat
         'correction pending: TPS 007 of kedungwaru/bangoan moved from "Balai Dusun Krajan, RT 02 RW 01" to '
         "\"SDN 3 Bangoan\"; 1 subscribers who chose it will get a 'Ralat lokasi TPS'"
     ) in result.stdout
+
+
+def test_the_plan_counts_the_pins_that_follow_a_venue_reminder(tmp_path):
+    from bot.delivery import plan
+    from tests.test_tps_subscribers import VOTING_EVE
+
+    schedule = tps_schedule(tmp_path, reminders=[VOTING_EVE, FAR], venue=True)
+    pins = plan.pin_count(schedule, {"kedungwaru/bangoan/007": 500, "kedungwaru/ketanon/001": 300})
+    assert pins == 500  # Ketanon's TPS 001 has no coordinates: no pin follows
+    everyone = lambda roles, areas=(): 1000  # noqa: E731
+    [eve, _] = plan.plan(schedule, everyone, rate=10)
+    [eve_with_pins, far] = plan.plan(schedule, everyone, rate=10, pins=pins)
+    assert eve.duration == 100
+    assert eve_with_pins.duration == 150  # 1,000 texts and 500 pins at 10 a second
+    assert far.duration == 100  # no venue: no pins

@@ -45,7 +45,11 @@ class _Job:
     reminder: Reminder
 
 
-def _simulate(reminders: list[Reminder], counts: dict[str, int], rate: float) -> dict[str, Row]:
+def _simulate(
+    reminders: list[Reminder], counts: dict[str, int], rate: float, weights: dict[str, float] | None = None
+) -> dict[str, Row]:
+    """``weights``: messages per recipient of a reminder (above 1 when a TPS pin follows some copies)."""
+    weights = weights or {}
     rows: dict[str, Row] = {}
     jobs: list[_Job] = []
     pending = sorted(reminders, key=lambda r: r.at)
@@ -56,7 +60,7 @@ def _simulate(reminders: list[Reminder], counts: dict[str, int], rate: float) ->
         while i < len(pending) and pending[i].at.timestamp() <= t + 1e-9:
             r = pending[i]
             n = counts[r.id]
-            rows[r.id] = Row(r, n, n / rate, None, n, n)
+            rows[r.id] = Row(r, n, n * weights.get(r.id, 1.0) / rate, None, n, n)
             delivered[r.id] = 0.0
             if n:
                 jobs.append(_Job(r.deliver_by.timestamp(), r.expires.timestamp(), float(n), r))
@@ -69,7 +73,8 @@ def _simulate(reminders: list[Reminder], counts: dict[str, int], rate: float) ->
             continue
         jobs.sort(key=lambda j: (j.deliver_by, j.reminder.at))
         current = jobs[0]
-        done_at = t + current.remaining / rate
+        speed = rate / weights.get(current.reminder.id, 1.0)  # recipients per second
+        done_at = t + current.remaining / speed
         events = [done_at, current.expires]
         events += [j.expires for j in jobs if j.expires > t]
         events += [j.deliver_by for j in jobs if j.deliver_by > t]
@@ -78,7 +83,7 @@ def _simulate(reminders: list[Reminder], counts: dict[str, int], rate: float) ->
         t_next = min(e for e in events if e > t - 1e-9)
         # At Unix-time magnitudes a float step is ~2e-7 s: `rate * (t_next - t)` can fall short of what
         # is left by more than any tolerance, and the rest would wait for the next event (the deadline).
-        served = current.remaining if t_next >= done_at else min(current.remaining, rate * max(0.0, t_next - t))
+        served = current.remaining if t_next >= done_at else min(current.remaining, speed * max(0.0, t_next - t))
         for j in jobs:  # deadlines that fall inside this step
             got = delivered[j.reminder.id] + (
                 served * (j.deliver_by - t) / max(t_next - t, 1e-9) if j is current else 0
@@ -108,6 +113,7 @@ def plan(
     now: datetime | None = None,
     recorded: Collection[str] = (),
     scheduled: Sequence[Broadcast] = (),
+    pins: int = 0,
 ) -> list[Row]:
     """One row per reminder still to come, by start: not expired at `now` and not in `recorded` (the
     reminders that already fell due); every reminder if `now` is None. ``scheduled``: operators'
@@ -115,16 +121,25 @@ def plan(
 
     ``audience(roles)`` counts a reminder for everybody; one with areas is counted with
     ``audience(roles, areas)`` (like ``Store.count_audience``), so only people in those areas count.
+    ``pins``: subscribers whose TPS has a map pin (:func:`pin_count`); a reminder with ``venue`` sends
+    them a second message, counted against the rate (an upper bound for a reminder of some roles).
     """
     adhoc = [scheduled_reminder(b, schedule.election.tz) for b in scheduled]
     reminders = [r for r in schedule.reminders if now is None or (r.expires > now and r.id not in recorded)]
     reminders += [r for r in adhoc if now is None or r.expires > now]
     counts = {r.id: audience(r.roles, r.areas) if r.areas else audience(r.roles) for r in reminders}
-    rows = _simulate(reminders, counts, rate)
+    weights = {r.id: 1 + min(pins, counts[r.id]) / counts[r.id] for r in reminders if r.venue and counts[r.id]}
+    rows = _simulate(reminders, counts, rate, weights)
     for r in adhoc:
         if r.id in rows:
             rows[r.id].adhoc = True
     return [rows[r.id] for r in sorted(reminders, key=lambda r: (r.at, r.id))]
+
+
+def pin_count(schedule: Schedule, tps_counts: dict[str, int]) -> int:
+    """Subscribers who gave a TPS that has coordinates (``tps_counts``: ``Store.tps_counts()``)."""
+    pinned = {t.key for t in schedule.tps if t.has_pin}
+    return sum(n for key, n in tps_counts.items() if key in pinned)
 
 
 def scheduled_reminder(b: Broadcast, tz: tzinfo) -> Reminder:

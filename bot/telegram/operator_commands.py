@@ -116,6 +116,7 @@ def view_pages(view: str, language: str, schedule: Schedule, store: st.Store, ra
             now=now,
             recorded=store.recorded_reminders(),
             scheduled=store.scheduled_broadcasts(),
+            pins=plan.pin_count(schedule, store.tps_counts()),
         )
         return operator_texts.plan_pages(rows, rate, tz, language, schedule.areas)
     if view == "laporan":

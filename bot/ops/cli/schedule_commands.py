@@ -159,6 +159,7 @@ def cmd_plan(args: argparse.Namespace, settings: cfg.Settings) -> int:
                 now=now,
                 recorded=store.recorded_reminders(),
                 scheduled=store.scheduled_broadcasts(),
+                pins=plan.pin_count(schedule, store.tps_counts()),
             )
         source = f"recipients now in {settings.database}"
     else:  # never create a database just to count nobody in it
