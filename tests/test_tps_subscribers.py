@@ -263,15 +263,19 @@ async def test_a_moved_tps_is_corrected_once_for_those_who_chose_it(tmp_path, sc
     async with Harness(tmp_path, schedule) as h:
         await tap(h, ALICE, await to_desa(h, ALICE), "TPS 007")
         await tap(h, BUDI, await to_desa(h, BUDI), "TPS 001")
+        await tap(h, CITRA, await to_desa(h, CITRA, role_label="Voter", language_code="en"), "TPS 007")
         await h.stop_bot()
         moved = CSV.replace("Balai Dusun Krajan, RT 02 RW 01", "SDN 3 Bangoan (pindah karena banjir)")
         h.clock.offset = clock_day.timestamp() - datetime.now(TZ).timestamp()
-        before = {c: len(h.standin.sent_to(c)) for c in (ALICE, BUDI)}
+        before = {c: len(h.standin.sent_to(c)) for c in (ALICE, BUDI, CITRA)}
         await h.start_bot(tps_schedule(tmp_path, moved))
         [notice] = (await h.standin.wait_messages(ALICE, before[ALICE] + 1))[before[ALICE] :]
         assert notice["text"].startswith("<b>Ralat lokasi TPS</b>")
         assert "<s>Balai Dusun Krajan, RT 02 RW 01</s>" in notice["text"]
         assert "<b>SDN 3 Bangoan (pindah karena banjir)</b>" in notice["text"]
+        [notice] = (await h.standin.wait_messages(CITRA, before[CITRA] + 1))[before[CITRA] :]
+        assert notice["text"].startswith("<b>Correction: polling station (TPS) location</b>")
+        assert "TPS 007 Bangoan, Kedungwaru district has moved:\n<s>Balai Dusun Krajan" in notice["text"]
         await h.standin.wait_for(lambda: all(b.status == "done" for b in h.store.recent_broadcasts(5)))
         assert len(h.standin.sent_to(BUDI)) == before[BUDI]
         await h.stop_bot()
@@ -299,3 +303,18 @@ def test_a_correction_waits_for_the_morning_unless_it_is_voting_day(tmp_path):
         assert datetime.fromtimestamp(b.at, TZ) == datetime(2024, 11, 21, 6, tzinfo=TZ)
         assert b.total == 1
         assert send_corrections(moved, store, (night + timedelta(hours=1)).timestamp()) == []
+
+
+def test_a_new_election_forgets_every_tps_number_but_keeps_the_desa(tmp_path):
+    from bot.store import Store
+
+    with Store(tmp_path / "bot.db") as store:
+        store.subscribe(1, "pemilih")
+        store.set_area(1, "kedungwaru", "bangoan")
+        store.set_tps(1, 7)
+        store.remember_tps_locations([("kedungwaru/bangoan/007", "Balai Dusun Krajan", None, None)])
+        store.archive_election("Pilkada Uji", "2024-11-27")
+        sub = store.subscriber(1)
+        assert (sub.area, sub.desa, sub.tps) == ("kedungwaru", "bangoan", None)
+        assert store.known_tps_locations() == {}
+        assert not store.set_tps(2, 7)  # no such subscriber
