@@ -208,7 +208,7 @@ COMMANDS = {
     "id": (
         ("start", "Mulai dan pilih peran"),
         ("jadwal", "Jadwal tahapan pemilihan"),
-        ("tps", "Panduan hari pemungutan suara"),
+        ("tps", "TPS Anda dan panduan hari pemungutan suara"),
         ("netralitas", "Aturan netralitas sesuai peran"),
         ("peran", "Ganti peran"),
         ("wilayah", "Atur kecamatan/desa Anda"),
@@ -221,7 +221,7 @@ COMMANDS = {
     "en": (
         ("start", "Start and choose a role"),
         ("jadwal", "Election stage dates"),
-        ("tps", "Voting-day guidance"),
+        ("tps", "Your polling station and voting-day guidance"),
         ("netralitas", "Neutrality rules for your role"),
         ("peran", "Change role"),
         ("wilayah", "Set your kecamatan/desa"),
