@@ -53,6 +53,7 @@ FULL = {
     "blast_seconds": 3.0,
     "areas_n": 1_000_000,
     "flood": (1_500, 20.0),  # broadcast recipients, seconds of flood
+    "tps": (1_000_000, 20.0, 1_500),  # {my_tps} recipients, seconds watched, recipients of the venue sample
 }
 QUICK = {
     "rate_fast": (1_500, 300),
@@ -65,6 +66,7 @@ QUICK = {
     "blast_seconds": 1.0,
     "areas_n": 50_000,
     "flood": (600, 8.0),
+    "tps": (50_000, 5.0, 300),
 }
 REPLY_SPACING = 0.2
 LEAD = 4.0  # seconds from starting the bot to its reminder's `at`
@@ -245,10 +247,11 @@ def count_429(stats: dict) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def make_db(path: Path, n: int, areas: list[str] | None = None) -> float:
+def make_db(path: Path, n: int, areas: list[str] | None = None, tps: list[tuple[str, str, int]] | None = None) -> float:
     """A bot database with `n` active voters, chat ids 1..n; returns seconds taken.
 
-    With ``areas``, voter i lives in kecamatan ``areas[i % len(areas)]`` (an even spread).
+    With ``areas``, voter i lives in kecamatan ``areas[i % len(areas)]`` (an even spread). With ``tps``,
+    a list of (kecamatan id, desa id, TPS number), voter i has chosen TPS ``tps[i % len(tps)]``.
     """
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
@@ -261,11 +264,18 @@ def make_db(path: Path, n: int, areas: list[str] | None = None) -> float:
         conn.execute("PRAGMA synchronous=OFF")
         now = time.time()
         conn.execute("BEGIN")
-        conn.executemany(
-            "INSERT INTO subscribers (chat_id, role, status, joined_at, updated_at, area) "
-            "VALUES (?, 'pemilih', 'active', ?, ?, ?)",
-            ((chat_id, now, now, areas[chat_id % len(areas)] if areas else None) for chat_id in range(1, n + 1)),
-        )
+        if tps:
+            conn.executemany(
+                "INSERT INTO subscribers (chat_id, role, status, joined_at, updated_at, area, desa, tps) "
+                "VALUES (?, 'pemilih', 'active', ?, ?, ?, ?, ?)",
+                ((chat_id, now, now, *tps[chat_id % len(tps)]) for chat_id in range(1, n + 1)),
+            )
+        else:
+            conn.executemany(
+                "INSERT INTO subscribers (chat_id, role, status, joined_at, updated_at, area) "
+                "VALUES (?, 'pemilih', 'active', ?, ?, ?)",
+                ((chat_id, now, now, areas[chat_id % len(areas)] if areas else None) for chat_id in range(1, n + 1)),
+            )
         conn.execute("COMMIT")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
@@ -273,8 +283,20 @@ def make_db(path: Path, n: int, areas: list[str] | None = None) -> float:
     return time.monotonic() - started
 
 
-def write_schedule(path: Path, reminder_id: str, text: str, at: float) -> None:
-    """A schedule with a few stages and one reminder for voters at `at` (Unix time), expiring an hour later."""
+def write_schedule(
+    path: Path,
+    reminder_id: str,
+    text: str,
+    at: float,
+    *,
+    election: list[str] | None = None,
+    reminder: list[str] | None = None,
+    tables: list[str] | None = None,
+) -> None:
+    """A schedule with a few stages and one reminder for voters at `at` (Unix time), expiring an hour later.
+
+    ``election`` and ``reminder``: more TOML lines for those tables; ``tables``: more tables at the end.
+    """
     start = dt.datetime.fromtimestamp(at, TZ)
     end = start + dt.timedelta(hours=1)
     today = start.date()
@@ -290,6 +312,7 @@ def write_schedule(path: Path, reminder_id: str, text: str, at: float) -> None:
         'region = "Kabupaten Uji"',
         'timezone = "Asia/Jakarta"',
         'voting_stage = "pemungutan-suara"',
+        *(election or []),
         "",
     ]
     for sid, name, first, last in stages:
@@ -302,7 +325,9 @@ def write_schedule(path: Path, reminder_id: str, text: str, at: float) -> None:
         'roles = ["pemilih"]',
         "night = true",  # the benchmark runs at any hour; without it a night run would wait for 06.00
         f"text = {json.dumps(text, ensure_ascii=False)}",
+        *(reminder or []),
         "",
+        *(tables or []),
     ]
     path.write_text("\n".join(lines), encoding="utf-8")
 
@@ -955,6 +980,234 @@ def fig_areas(res: Results, folder: Path, sizes: dict) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Figure 9: a personalised reminder ({my_tps}) to a million voters who each gave their TPS
+# --------------------------------------------------------------------------------------------
+
+TPS_COUNT = 1_630  # Tulungagung's TPS (config/pilkada2024.toml, fact tps_total)
+TPS_DESA = 14  # desa per kecamatan: 19 × 14 = 266, about Tulungagung's 271
+TPS_LIMIT = 300  # as figure 1a
+TPS_BOUNDS = (-8.4, 111.6, -7.75, 112.2)  # [south, west, north, east], as config/pilkada2024.toml
+TPS_TEXT = "<b>Pengingat</b>: besok pemungutan suara, pukul 07.00–13.00 WIB.\n{my_tps}"
+_DESA_ROOTS = "Sumber Karang Tanjung Wono Mojo Sido Tegal Banjar Kali Jati Bendo Purwo Gondang Ngadi".split()
+# At least as many endings as kecamatan: root j of kecamatan k takes ending j + k, so no desa name repeats.
+_DESA_ENDS = (
+    "agung rejo sari mulyo harjo wangi asri dadi makmur joyo kerto rahayu sono anom kidul lor wetan kulon tengah"
+).split()
+_PLACES = ["Balai Desa", "SDN 1", "Gedung PKK", "Halaman Masjid Al-Ikhlas", "Pendopo Dusun Krajan", "Lapangan Voli"]
+
+
+@dataclass(frozen=True)
+class Place:
+    """One generated TPS: what the CSV says and what its voters' copies must name."""
+
+    area: str
+    area_name: str
+    desa: str  # the desa's id: bot.schedule.areas.slug of its name
+    desa_name: str
+    number: int
+    location: str
+    lat: float
+    lon: float
+
+    @property
+    def label(self) -> str:
+        return f"TPS {self.number:03d} {self.desa_name}"  # as the bot writes it ("TPS 007 Bangoan")
+
+
+def tps_places(kecamatan: list[tuple[str, str]], count: int = TPS_COUNT) -> list[Place]:
+    """`count` TPS over len(kecamatan) × TPS_DESA desa (TPS i in desa i mod #desa), coordinates inside TPS_BOUNDS."""
+    import random
+
+    from bot.schedule.areas import slug
+
+    rnd = random.Random(1630)
+    south, west, north, east = TPS_BOUNDS
+    desa = []  # (kecamatan id, name, desa id, desa name, centre)
+    for k, (area_id, area_name) in enumerate(kecamatan):
+        centre = (rnd.uniform(south + 0.08, north - 0.08), rnd.uniform(west + 0.08, east - 0.08))
+        for j in range(TPS_DESA):
+            name = _DESA_ROOTS[j] + _DESA_ENDS[(j + k) % len(_DESA_ENDS)]  # unique over the whole regency
+            spot = (centre[0] + rnd.uniform(-0.04, 0.04), centre[1] + rnd.uniform(-0.04, 0.04))
+            desa.append((area_id, area_name, slug(name), name, spot))
+    places = []
+    for i in range(count):
+        area_id, area_name, desa_id, desa_name, (lat, lon) = desa[i % len(desa)]
+        number = i // len(desa) + 1
+        where = f"{_PLACES[number % len(_PLACES)]} {desa_name}, RT {number:02d} RW {1 + i % 5:02d}"
+        spot = (round(lat + rnd.uniform(-0.005, 0.005), 5), round(lon + rnd.uniform(-0.005, 0.005), 5))
+        places.append(Place(area_id, area_name, desa_id, desa_name, number, where, *spot))
+    return places
+
+
+def write_tps_csv(path: Path, places: list[Place], n: int) -> None:
+    """The commission's file as Indonesian Excel saves it: ';' between cells, decimal commas, DPT = voters at it."""
+    import csv
+
+    dpt = [n // len(places) + (1 if 0 < i <= n % len(places) else 0) for i in range(len(places))]
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f, delimiter=";", lineterminator="\r\n")
+        out.writerow(["Kecamatan", "Desa/Kelurahan", "No TPS", "Lokasi", "Latitude", "Longitude", "DPT"])
+        for i in sorted(range(len(places)), key=lambda i: (places[i].area, places[i].desa, places[i].number)):
+            p = places[i]
+            comma = (f"{p.lat:.5f}".replace(".", ","), f"{p.lon:.5f}".replace(".", ","))
+            out.writerow([p.area_name, p.desa_name, p.number, p.location, *comma, dpt[i]])
+
+
+def tps_run(folder: Path, key: str, n: int, places: list[Place], *, venue: bool, watch: float | None) -> dict:
+    """The bot and a stand-in at TPS_LIMIT/s on `n` voters who each gave a TPS, one {my_tps} reminder.
+
+    ``watch``: seconds of delivery after the enqueue, then stop (None: until the broadcast finishes).
+    """
+    db = folder / f"{key}.db"
+    build = make_db(db, n, tps=[(p.area, p.desa, p.number) for p in places])
+    progress(f"{key}: database of {n:,} voters at {len(places):,} TPS built in {build:.1f} s")
+    write_tps_csv(folder / f"{key}-tps.csv", places, n)
+    kecamatan = dict.fromkeys((p.area, p.area_name) for p in places)  # the CSV gives each one its desa
+    tables = [line for area_id, name in kecamatan for line in ("[[area]]", f'id = "{area_id}"', f'name = "{name}"', "")]
+    schedule = folder / f"{key}.toml"
+    lead = 8.0 if n > 100_000 else LEAD  # the reminder falls due after start-up
+    write_schedule(
+        schedule,
+        f"bench-{key}",
+        TPS_TEXT,
+        time.time() + lead,
+        election=[f'tps_file = "{key}-tps.csv"', f"tps_bounds = [{', '.join(map(str, TPS_BOUNDS))}]"],
+        reminder=["venue = true"] if venue else [],
+        tables=tables,
+    )
+    standin = StandIn(folder, f"standin-{key}", rate=TPS_LIMIT)
+    bot = None
+    try:
+        bot = start_bot(folder, f"bot-{key}", standin, db, schedule, TPS_LIMIT)
+        enqueued = bot.wait_log(ENQUEUED_RE, lead + 120)
+        timed_out = False
+        if watch is not None:
+            time.sleep(watch)
+        else:
+            try:
+                bot.wait_log(FINISHED_RE, n * (2 if venue else 1) / TPS_LIMIT * 1.6 + 30)
+            except TimeoutError:
+                timed_out = True
+            # "finished" counts the copies; a copy's pin follows it: wait for the last pins.
+            seen, still = standin.stats()["sent"], time.monotonic()
+            while seen < n * (2 if venue else 1) and time.monotonic() - still < 3.0:
+                time.sleep(0.1)
+                if (now := standin.stats()["sent"]) != seen:
+                    seen, still = now, time.monotonic()
+        window_end = time.time()
+        hwm = vm_hwm_mib(bot.pid)  # the peak so far: start-up, enqueue and the delivery
+        bot.stop()
+        bot = None
+        stats, messages = standin.stats(), standin.messages()
+        sends = [m for m in messages if m["time"] <= window_end]  # the stand-in saw only this broadcast
+        (folder / f"{key}-times.json").write_text(json.dumps([m["time"] for m in sends]))  # for --keep
+        return {
+            "seconds": float(enqueued.group(3)),
+            "enqueued": int(enqueued.group(2)),
+            "hwm": hwm,
+            "sends": sends,
+            "messages": messages,
+            "stats": stats,
+            "timed_out": timed_out,
+            "ledger": ledger(db, f"bench-{key}"),
+        }
+    finally:
+        if bot is not None:
+            bot.stop()
+        standin.close()
+
+
+def personalised(copies: list[dict], places: list[Place]) -> tuple[int, list[str]]:
+    """(copies that name their recipient's own TPS and its location, a few of the others as 'chat: text')."""
+    right, wrong = 0, []
+    for m in copies:
+        place = places[m["chat_id"] % len(places)]
+        text = m.get("text") or ""
+        if place.label in text and place.location in text and "{my_tps}" not in text:
+            right += 1
+        elif len(wrong) < 3:
+            wrong.append(f"{m['chat_id']}: {text[-120:]!r} (expected {place.label})")
+    return right, wrong
+
+
+def fig_tps(res: Results, folder: Path, sizes: dict) -> None:
+    """9: a {my_tps} reminder to n voters at 1,630 TPS: enqueue, rate at 300/s, peak RSS, the texts; a venue sample."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from bot.schedule.loading import load
+
+    n, watch, n_venue = sizes["tps"]
+    label_a = f"9a enqueue a {{my_tps}} reminder to {n:,}, each with a TPS (of {TPS_COUNT:,})"
+    label_b = f"9b send rate / limit in the {watch:.0f} s after 9a's enqueue, {n:,} pending, limit {TPS_LIMIT}/s"
+    label_c = "9c peak RSS of the bot over start-up, 9a and 9b (VmHWM)"
+    label_d = "9d copies of 9b naming their recipient's own TPS (number, desa, location)"
+    label_e = f"9e venue = true: {n_venue:,} copies + TPS pins at {TPS_LIMIT}/s, drained; rate / limit counts both"
+    try:
+        kecamatan = [(a.id, a.name) for a in load(ROOT / "config" / "pilkada2024.toml").areas]
+        places = tps_places(kecamatan)
+        progress(f"9: {{my_tps}} to {n:,} voters at {len(places):,} TPS in {len(kecamatan)} kecamatan")
+        run = tps_run(folder, "tps", n, places, venue=False, watch=watch)
+    except Exception as exc:
+        res.error("9a", label_a, "≤ 10 s", exc)
+        return
+    res.dups["9"] = run["stats"]["dup_count"]
+    seconds, total = run["seconds"], run["enqueued"]
+    ok = seconds <= 10 and total == n
+    miss = "" if ok else f"{seconds:.2f} s, {total:,} of {n:,} rows"
+    res.add("9a", label_a, f"{seconds:.2f} s ({total:,} rows)", "≤ 10 s", ok, miss)
+    copies = [m for m in run["sends"] if m["method"] == "sendMessage"]
+    rate = sustained(sorted(m["time"] for m in run["sends"]))
+    n429 = count_429(run["stats"])
+    ok = rate / TPS_LIMIT >= 0.97 and n429 == 0
+    measured = f"{rate / TPS_LIMIT:.3f} ({len(copies):,} copies, {rate:.1f}/s; {n429} × 429; venue off)"
+    miss = "" if ok else f"{rate:.1f}/s instead of ≥ {0.97 * TPS_LIMIT:.1f}/s, {n429} × 429"
+    res.add("9b", label_b, measured, "≥ 0.97 (as figure 1), 0 × 429", ok, miss)
+    hwm = run["hwm"]
+    ok = hwm is not None and hwm <= 250
+    res.add("9c", label_c, f"{hwm:.0f} MiB" if hwm else "n/a", "≤ 250 MB", ok, "" if ok else f"{hwm} MiB")
+    right, wrong = personalised(copies, places)
+    ok = right == len(copies) > 0
+    res.add("9d", label_d, f"{right:,}/{len(copies):,}", "all", ok, "" if ok else "; ".join(wrong) or "no copies")
+    kill_children()
+    try:
+        progress(f"9e: venue = true, {n_venue:,} voters at {TPS_LIMIT}/s (≈{2 * n_venue / TPS_LIMIT:.0f} s)")
+        run = tps_run(folder, "tps-venue", n_venue, places, venue=True, watch=None)
+    except Exception as exc:
+        res.error("9e", label_e, "≥ 0.97; a pin per copy", exc)
+        return
+    res.dups["9e"] = run["stats"]["dup_count"]
+    copies = [m for m in run["sends"] if m["method"] == "sendMessage"]
+    pins = [m for m in run["sends"] if m["method"] == "sendVenue"]
+    right, wrong = personalised(copies, places)
+    text_seq = {m["chat_id"]: m["seq"] for m in copies}
+    good_pins = 0
+    for pin in pins:
+        place, venue = places[pin["chat_id"] % len(places)], pin.get("venue") or {}
+        if (venue.get("title"), venue.get("latitude"), venue.get("longitude")) == (place.label, place.lat, place.lon):
+            good_pins += pin["seq"] > text_seq.get(pin["chat_id"], pin["seq"])  # after its own copy
+        elif len(wrong) < 3:
+            wrong.append(f"pin to {pin['chat_id']}: {venue} (expected {place.label} {place.lat}, {place.lon})")
+    # The rate while copies go out: first send to last copy, copies and pins counted. After the last copy only
+    # its pins are left, each due 1 s after its own copy (per-chat spacing): that last second is shown apart.
+    times = sorted(m["time"] for m in run["sends"])
+    last_copy = max((m["time"] for m in copies), default=0.0)
+    rate, drained = sustained([t for t in times if t <= last_copy]), sustained(times)
+    n429 = count_429(run["stats"])
+    done = len(copies) == n_venue and run["ledger"].get("n_sent") == n_venue and not run["timed_out"]
+    ok = rate / TPS_LIMIT >= 0.97 and n429 == 0 and done and right == good_pins == n_venue == len(pins)
+    measured = (
+        f"{rate / TPS_LIMIT:.3f} ({rate:.1f}/s; to the last pin {drained / TPS_LIMIT:.3f}, "
+        f"{times[-1] - last_copy if times else 0:.1f} s after the last copy); {len(copies):,} copies "
+        f"({right:,} with their own TPS) + {len(pins):,} pins ({good_pins:,} right TPS, after the copy); "
+        f"{n429} × 429"
+    )
+    if run["timed_out"]:
+        measured += "; did not finish in time"
+    miss = "" if ok else f"ratio {rate / TPS_LIMIT:.3f}; " + ("; ".join(wrong) or f"{len(pins)} pins")
+    res.add("9e", label_e, measured, "≥ 0.97, 0 × 429; every copy its own TPS and pin", ok, miss)
+
+
+# --------------------------------------------------------------------------------------------
 # Output
 # --------------------------------------------------------------------------------------------
 
@@ -1032,7 +1285,7 @@ def write_readme(table: str, machine: str, res: Results, elapsed: float, dup_tot
 # --------------------------------------------------------------------------------------------
 
 
-FIGURES = {1, 2, 3, 4, 5, 6, 7, 8}
+FIGURES = {1, 2, 3, 4, 5, 6, 7, 8, 9}
 
 
 def parse_only(value: str | None) -> set[int]:
@@ -1054,7 +1307,7 @@ def _raise_exit(signum, frame) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Delivery benchmark (see bench/README.md)")
     parser.add_argument("--quick", action="store_true", help="small sizes, a smoke run of every figure")
-    parser.add_argument("--only", metavar="N[,M]", help="only these figures (1-8)")
+    parser.add_argument("--only", metavar="N[,M]", help="only these figures (1-9)")
     readme = parser.add_mutually_exclusive_group()
     readme.add_argument("--readme", action="store_true", help="write bench/README.md even for --quick/--only")
     readme.add_argument("--no-readme", action="store_true", help="do not write bench/README.md")
@@ -1085,6 +1338,9 @@ def main(argv: list[str] | None = None) -> int:
             fig_areas(res, folder, sizes)
         if 8 in want:
             fig_flood(res, folder, sizes)
+            kill_children()
+        if 9 in want:
+            fig_tps(res, folder, sizes)
             kill_children()
     finally:
         kill_children()

@@ -273,6 +273,19 @@ OP_TEMPLATES = {
         "stats_pledges": "<b>Tombol memilih</b>: yang menekan / penerima pengingat",
         "stats_pledge_will_vote": "Akan memilih",
         "stats_pledge_voted": "Sudah memilih",
+        # TPS: each voter's TPS (bot/content/tps_reports.py; only with a TPS file)
+        "stats_tps": "<b>TPS</b>: pelanggan aktif yang memberi nomor TPS · TPS yang punya pelanggan",
+        "stats_tps_coverage": (
+            "<b>TPS</b>: pelanggan aktif yang memberi nomor TPS · TPS yang punya pelanggan, cakupan DPT TPS itu"
+        ),
+        "stats_tps_total": "Jumlah: <b>{count}</b> · {reached}/{tps} TPS",
+        "stats_tps_unreached": "<b>TPS tanpa pelanggan</b>: {n} dari {total} (tempat yang baik untuk poster)",
+        "stats_tps_all_reached": "Setiap TPS sudah punya pelanggan.",
+        "stats_tps_more": "… dan {n} TPS lainnya (daftar lengkap: <code>python bot.py stats</code>)",
+        "stats_tps_poster": "Poster untuk satu TPS: <code>python bot.py poster --tps {tps}</code>",
+        "stats_tps_ranked": "<b>Cakupan per TPS</b> (pelanggan / DPT TPS)",
+        "stats_tps_highest": "Tertinggi:",
+        "stats_tps_lowest": "Terendah (yang punya pelanggan):",
         # broadcasts sent later ("Kirim nanti")
         "when": "{day} pukul {time} {zone}",
         "time_prompt": (
@@ -414,6 +427,19 @@ OP_TEMPLATES = {
         "stats_pledges": "<b>Voting buttons</b>: pressed / received the reminder",
         "stats_pledge_will_vote": "Will vote",
         "stats_pledge_voted": "Have voted",
+        # TPS: each voter's TPS (bot/content/tps_reports.py; only with a TPS file)
+        "stats_tps": "<b>TPS</b>: active subscribers who gave their TPS number · TPS with a subscriber",
+        "stats_tps_coverage": (
+            "<b>TPS</b>: active subscribers who gave their TPS number · TPS with a subscriber, coverage of their DPT"
+        ),
+        "stats_tps_total": "Total: <b>{count}</b> · {reached}/{tps} TPS",
+        "stats_tps_unreached": "<b>TPS without any subscriber</b>: {n} of {total} (good places for a poster)",
+        "stats_tps_all_reached": "Every TPS has a subscriber.",
+        "stats_tps_more": "… and {n} more TPS (the full list: <code>python bot.py stats</code>)",
+        "stats_tps_poster": "A poster for one TPS: <code>python bot.py poster --tps {tps}</code>",
+        "stats_tps_ranked": "<b>Coverage per TPS</b> (subscribers / the TPS's DPT)",
+        "stats_tps_highest": "Highest:",
+        "stats_tps_lowest": "Lowest (with a subscriber):",
         # broadcasts sent later ("Kirim nanti")
         "when": "{day} at {time} {zone}",
         "time_prompt": (

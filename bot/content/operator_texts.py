@@ -137,7 +137,7 @@ def area_stats_lines(areas: list[AreaFigures], roles: list[str], lang: str = "id
         per_role = " · ".join(num(a["roles"].get(r, 0), lang) for r in roles)
         line = f"{name}: <b>{num(a['count'], lang)}</b> ({per_role})"
         if a["coverage"] is not None:
-            line += f", {percent(a['coverage'], lang)}"
+            line += f", {escape(percent(a['coverage'], lang))}"  # '<0,1%' is not a tag
         lines.append(line)
     return lines
 
@@ -565,7 +565,7 @@ def whole_area_label(area_name: str, lang: str = "id") -> str:
 def _part(part: dict, lang: str) -> str:
     """'5/40 (12,5%)': pledges, recipients and the share (no share when nobody received it)."""
     text = f"{num(part['pledged'], lang)}/{num(part['received'], lang)}"
-    return text if part["share"] is None else f"{text} ({percent(part['share'], lang)})"
+    return text if part["share"] is None else f"{text} ({escape(percent(part['share'], lang))})"
 
 
 def pledge_stats_lines(pledges: list[dict], lang: str = "id") -> list[str]:

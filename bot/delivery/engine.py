@@ -40,7 +40,7 @@ from bot.delivery.outcomes import (
     record,
 )
 from bot.delivery.pacer import BROADCAST, Pacer, retry_seconds
-from bot.delivery.personal import Personaliser, send_pin
+from bot.delivery.personal import Personaliser, Pins
 from bot.delivery.sender import ChatNotFound, NotSent, Sender
 
 log = logging.getLogger(__name__)
@@ -154,6 +154,7 @@ class Engine:
         self.recovered = 0
         self.username: str | None = None  # the bot's @name, named in the channel's copies: set at start
         self.personal = Personaliser()  # each recipient's TPS in the copies: set from the schedule
+        self.pins = Pins(sender, pacer)
 
     def wake(self) -> None:
         """Something was enqueued: look at the outbox now rather than at the next poll."""
@@ -297,10 +298,9 @@ class Engine:
         except Exception as exc:
             return self._failure(job, exc)
         self._network_ok()
-        self._ops.append(Finished(job.broadcast_id, job.chat_id, st.SENT))  # before a pin: a stop may cut it
         if (pin := self.personal.pin(job)) is not None:
-            await send_pin(self.sender, self.pacer, job, pin)
-        return []
+            self.pins.follow(job, pin)
+        return [Finished(job.broadcast_id, job.chat_id, st.SENT)]
 
     async def _send(self, job: st.Job, args: dict) -> None:
         """Wait for a send slot, then send the copy (``args["started"]`` once it is on its way)."""
@@ -372,6 +372,7 @@ class Engine:
         waiting = [t for t, (_, args) in self._tasks.items() if not args.get("started")]
         for task in waiting:
             task.cancel()
+        self.pins.stop()
         deadline = time.monotonic() + timeout
         if self._loop_done is not None:
             # A round in the database thread may have just taken jobs; it hands them back (as

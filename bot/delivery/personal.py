@@ -6,6 +6,7 @@ lookup and one ``str.replace``: personalising does not slow a broadcast to a mil
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 
@@ -50,6 +51,27 @@ class Personaliser:
         if not job.venue or job.tps is None or job.to_channel:
             return None
         return self.pins.get((job.tps, job.language))
+
+
+class Pins:
+    """The TPS pins that follow delivered copies, each its own task: a pin waits a second for its chat
+    (Telegram's pace per chat), and must not hold the copy's send slot meanwhile."""
+
+    def __init__(self, sender: Sender, pacer: Pacer) -> None:
+        self.sender = sender
+        self.pacer = pacer
+        self._tasks: set[asyncio.Task] = set()
+
+    def follow(self, job: Job, pin: tps_texts.Pin) -> None:
+        """Send ``pin`` after ``job``'s copy, which has been delivered."""
+        task = asyncio.create_task(send_pin(self.sender, self.pacer, job, pin), name=f"pin-{job.broadcast_id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def stop(self) -> None:
+        """At shutdown: pins not sent yet are dropped (their copies are recorded as delivered)."""
+        for task in list(self._tasks):
+            task.cancel()
 
 
 async def send_pin(sender: Sender, pacer: Pacer, job: Job, pin: tps_texts.Pin) -> None:

@@ -125,6 +125,24 @@ TABLES = (
     ),
 )
 
+# Only with a TPS file (export_tables gives "tps" then): without one, `export` writes what it always did.
+TPS_TABLE = Table(
+    "tps",
+    "tps.csv",
+    "tps.csv",
+    (
+        Column("tps", "ID TPS", "TPS id"),
+        *AREA_COLUMNS,
+        Column("desa", "ID desa", "Desa id"),
+        Column("desa_name", "Desa/Kelurahan", "Desa/kelurahan"),
+        Column("number", "No TPS", "TPS number"),
+        Column("location", "Lokasi", "Location"),
+        Column("voters", "DPT", "Voters (DPT)"),
+        Column("active", "Pelanggan aktif", "Active subscribers"),
+        Column("coverage", "Cakupan (% DPT)", "Coverage (% of DPT)"),
+    ),
+)
+
 
 def decimal_mark(sep: str) -> str:
     """The decimal separator that goes with a column separator: the comma with ';', else the point."""
@@ -155,7 +173,8 @@ def csv_bytes(table: Table, rows: list[dict], lang: str = "id", sep: str = ";") 
 
 
 def export_files(tables: dict[str, list[dict]], lang: str = "id", sep: str = ";") -> dict[str, tuple[bytes, int]]:
-    """Every table as (file name: (CSV bytes, rows)), in ``TABLES`` order."""
+    """Every table as (file name: (CSV bytes, rows)), in ``TABLES`` order, then the TPS if given."""
+    kinds = (*TABLES, TPS_TABLE) if TPS_TABLE.key in tables else TABLES
     return {
-        t.file_name(lang): (csv_bytes(t, tables.get(t.key, []), lang, sep), len(tables.get(t.key, []))) for t in TABLES
+        t.file_name(lang): (csv_bytes(t, tables.get(t.key, []), lang, sep), len(tables.get(t.key, []))) for t in kinds
     }

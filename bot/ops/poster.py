@@ -25,6 +25,7 @@ from qrcode.constants import ERROR_CORRECT_Q
 from bot.content.formats import plain
 from bot.content.texts import NOT_STORED, STORED
 from bot.schedule.areas import ID_RE, Area
+from bot.schedule.tps import Tps, number_text
 
 ROLE_TITLES = {"asn": "ASN (Aparatur Sipil Negara)", "kades": "Kepala Desa & Perangkat Desa", "pemilih": "Pemilih"}
 
@@ -59,6 +60,7 @@ TITLE_LINES = 2
 LINK_MAX, LINK_MIN = 54, 30
 STEP_SIZE = 64
 AREA_SIZE = 88
+DETAIL_SIZE = 60  # a TPS's location, under its number and place
 FOOTER_SIZE = 42
 QR_MIN, QR_MAX = 0.55, 0.62  # width of the code without its quiet zone, as a share of the page width
 QR_BORDER = 4  # modules of quiet zone, as the QR standard asks
@@ -68,6 +70,7 @@ FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/us
 FONT_FILES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf", "mono": "DejaVuSansMono.ttf"}
 
 Font = ImageFont.FreeTypeFont
+Where = tuple[str | None, str | None]  # the place under the role ("Kecamatan X", a TPS), and the line under it
 
 
 def deep_link(username: str, role: str, area: str | None = None) -> str:
@@ -94,6 +97,35 @@ def deep_link(username: str, role: str, area: str | None = None) -> str:
     return f"https://t.me/{name}?start={start}"
 
 
+def tps_start(role: str, tps: Tps) -> str:
+    """'pemilih-kedungwaru-bangoan-007': the start parameter of a poster at one TPS, as
+    bot/telegram/subscriber_areas.py ``parse_start_link`` reads it back.
+
+    Raises ``ValueError`` when it is longer than Telegram's limit of :data:`START_MAX` characters.
+    """
+    start = f"{role}-{tps.area}-{tps.desa}-{number_text(tps.number)}"
+    if not ID_RE.fullmatch(start):
+        raise ValueError(f"invalid TPS {tps.key!r} for a link: expected ids of a-z, 0-9 and -")
+    if len(start) > START_MAX:
+        raise ValueError(
+            f"the link's start parameter {start!r} is {len(start)} characters, over Telegram's limit of "
+            f"{START_MAX}: shorten the kecamatan id or the desa's id in the schedule"
+        )
+    return start
+
+
+def tps_link(username: str, role: str, tps: Tps) -> str:
+    """``https://t.me/<username>?start=<role>-<kecamatan>-<desa>-<NNN>``; ``ValueError`` as
+    :func:`deep_link` and :func:`tps_start` raise it."""
+    return f"{deep_link(username, role).partition('?')[0]}?start={tps_start(role, tps)}"
+
+
+def tps_place(area: Area, tps: Tps) -> str:
+    """'TPS 007 Bangoan, Kec. Kedungwaru' (the desa's id when the area does not list it)."""
+    desa = area.find_desa(tps.desa)
+    return f"{tps.label} {desa.name if desa else tps.desa}, Kec. {area.name}"
+
+
 FORMATS = ("png", "pdf")
 
 
@@ -104,6 +136,7 @@ def poster_png(
     election: str = "Pilkada Serentak 2024",
     region: str = "Kabupaten Tulungagung",
     area: Area | None = None,
+    tps: Tps | None = None,
     dpi: int = 300,
     fmt: str = "png",
 ) -> bytes:
@@ -111,11 +144,12 @@ def poster_png(
     (``fmt="pdf"``: a one-page A4 PDF of the same page, which every office can print at its size).
 
     With ``area`` the poster names the kecamatan under the role, and its code subscribes to both.
-    Raises ``ValueError`` for a bad username, role or area id (see :func:`deep_link`), an empty
-    election or region name, or a resolution outside 72-600 dpi.
+    With ``tps`` too (of that kecamatan) it names the TPS, its desa and location, and its code also
+    saves the voter's desa and TPS. Raises ``ValueError`` for a bad username, role or area id (see
+    :func:`deep_link`), a TPS link too long (:func:`tps_start`), an empty election or region name,
+    or a resolution outside 72-600 dpi.
     """
-    link = deep_link(username, role, area.id if area is not None else None)
-    place = f"{AREA_WORD} {_required_text(area.name, 'area name')}" if area is not None else None
+    link, place, detail = _link_and_place(username, role, area, tps)
     election = _required_text(election, "election")
     region = _required_text(region, "region")
     if fmt not in FORMATS:
@@ -123,7 +157,7 @@ def poster_png(
     if isinstance(dpi, bool) or not isinstance(dpi, int) or not MIN_DPI <= dpi <= MAX_DPI:
         raise ValueError(f"invalid dpi {dpi!r}: expected a whole number from {MIN_DPI} to {MAX_DPI}")
 
-    page = _draw(link, ROLE_TITLES[role], election=election, region=region, place=place, dpi=dpi)
+    page = _draw(link, ROLE_TITLES[role], election=election, region=region, where=(place, detail), dpi=dpi)
     # Every ink is drawn on white, so the page holds only the inks and their anti-aliased blends
     # with white: a fixed palette of those keeps black and red exact and the file small.
     page = page.quantize(palette=_palette(), dither=Image.Dither.NONE)
@@ -133,6 +167,17 @@ def poster_png(
     else:
         page.save(out, format="PNG", dpi=(dpi, dpi), optimize=True)
     return out.getvalue()
+
+
+def _link_and_place(username: str, role: str, area: Area | None, tps: Tps | None) -> tuple[str, str | None, str | None]:
+    """The poster's link, the place printed under the role, and the line under it (a TPS's location)."""
+    if tps is None:
+        link = deep_link(username, role, area.id if area is not None else None)
+        return link, f"{AREA_WORD} {_required_text(area.name, 'area name')}" if area is not None else None, None
+    if area is None or area.id != tps.area:
+        raise ValueError(f"TPS {tps.key!r}: give its kecamatan {tps.area!r} as the area")
+    _required_text(area.name, "area name")
+    return tps_link(username, role, tps), tps_place(area, tps), _required_text(tps.location, "TPS location")
 
 
 @cache
@@ -161,7 +206,7 @@ def _required_text(value: str, what: str) -> str:
 # --- drawing -------------------------------------------------------------------------------------
 
 
-def _draw(link: str, title: str, *, election: str, region: str, place: str | None, dpi: int) -> Image.Image:
+def _draw(link: str, title: str, *, election: str, region: str, where: Where, dpi: int) -> Image.Image:
     def px(size_at_300: float) -> int:
         return max(1, round(size_at_300 * dpi / 300))
 
@@ -200,13 +245,13 @@ def _draw(link: str, title: str, *, election: str, region: str, place: str | Non
 
     # Top block: shrunk (down to TOP_SCALES[-1]) only when long names leave too little room for the code.
     for scale in TOP_SCALES:
-        top_end = _top_block(None, region, election, title, place, width, margin, _scaled(px, scale))
+        top_end = _top_block(None, region, election, title, where, width, margin, _scaled(px, scale))
         room = rule_y - top_end - 2 * gap - below_code - 2 * pad
         if room >= modules * min_module:
             break
     else:
         raise ValueError(f"election {election!r} and region {region!r} are too long to fit on the poster; shorten them")
-    _top_block(draw, region, election, title, place, width, margin, _scaled(px, scale))
+    _top_block(draw, region, election, title, where, width, margin, _scaled(px, scale))
 
     module = max(min_module, min(room // modules, round(QR_MAX * width) // symbol))
     side = module * modules
@@ -249,12 +294,13 @@ def _top_block(
     region: str,
     election: str,
     title: str,
-    place: str | None,
+    where: Where,
     width: int,
     margin: int,
     px: Callable[[float], int],
 ) -> int:
-    """Who issues the poster, for which election, and for whom (and where); returns the y below it.
+    """Who issues the poster, for which election, and for whom (and where: a place, and a line under
+    it); returns the y below it.
 
     With ``draw`` None nothing is drawn: the block is only measured.
     """
@@ -272,10 +318,15 @@ def _top_block(
     y += px(26)
     title_font, title_lines = _fit_title(title, content, px(TITLE_MAX), px(TITLE_MIN))
     y = _centered_lines(draw, title_lines, title_font, BLACK, width, y, spacing=1.08)
+    place, detail = where
     if place is None:
         return y
     place_font = _font("bold", px(AREA_SIZE))
-    return _centered_lines(draw, _balanced(place_font, place, content), place_font, RED, width, y + px(30))
+    y = _centered_lines(draw, _balanced(place_font, place, content), place_font, RED, width, y + px(30))
+    if detail is None:
+        return y
+    detail_font = _font("regular", px(DETAIL_SIZE))
+    return _centered_lines(draw, _balanced(detail_font, detail, content), detail_font, DARK, width, y + px(16))
 
 
 def _centered_lines(

@@ -13,7 +13,7 @@ from telegram import (
 )
 
 from bot import store as st
-from bot.content import button_data, catalogue, operator_texts, reports
+from bot.content import button_data, catalogue, operator_texts, reports, tps_reports
 from bot.delivery import plan
 from bot.runtime import Runtime
 from bot.schedule.model import Schedule
@@ -54,7 +54,13 @@ async def statistics(update: Update, context: BotContext) -> None:
     figures = rt.store.subscriber_stats(now=rt.clock(), tz=tz)
     areas = reports.area_figures(rt.store, rt.schedule.areas)
     pledged = reports.pledge_figures(rt.store, rt.schedule.areas)
-    await reply(update, operator_texts.stats_text(figures, rt.schedule.election.region, language, areas, pledged))
+    text = operator_texts.stats_text(figures, rt.schedule.election.region, language, areas, pledged)
+    messages = [text]
+    if rt.schedule.tps:  # each voter's TPS: only with a TPS file
+        tps_lines = tps_reports.stats_lines(rt.schedule, rt.store.tps_counts(), language)
+        messages = tps_reports.stats_messages(text, tps_lines)
+    for message in messages:
+        await reply(update, message)
     growth = rt.store.growth_by_role(tz=tz)
     bars = reports.chart_bars(rt.store, rt.schedule, tz, language)
     from bot.content import charts  # matplotlib is big: load it on first use, not at start-up

@@ -33,6 +33,7 @@ def cmd_stats(args: argparse.Namespace, settings: cfg.Settings) -> int:
         s = store.subscriber_stats(tz=tz)
         areas = reports.area_figures(store, schedule.areas)
         pledges = reports.pledge_figures(store, schedule.areas)
+        tps_counts = store.tps_counts() if schedule.tps else {}
         archived = store.archived_elections()
     roles = [[role or "(none)", n] for role, n in s["active"].items()] + [["total", s["total_active"]]]
     print(f"Active subscribers (days in {tz.key})")
@@ -48,6 +49,11 @@ def cmd_stats(args: argparse.Namespace, settings: cfg.Settings) -> int:
     if len(areas) > 1 or areas[0]["count"]:
         print()
         print(area_table(areas, list(s["active"])))
+    if schedule.tps:  # each voter's TPS: only with a TPS file
+        from bot.ops.cli import tps
+
+        print()
+        print(tps.stats_tables(schedule, tps_counts))
     for f in pledges:
         print()
         print(pledge_table(f))
@@ -219,6 +225,10 @@ def cmd_poster(args: argparse.Namespace, settings: cfg.Settings) -> int:
     from bot.schedule.areas import ref_problem
 
     schedule = load_schedule(settings.schedule)
+    if args.tps is not None:
+        from bot.ops.cli import tps
+
+        return tps.tps_poster(args, settings, schedule)
     if args.all_areas:
         return all_area_posters(args, settings, schedule)
     if not args.role:
@@ -296,7 +306,7 @@ def add_export(sub: Commands, common: argparse.ArgumentParser) -> None:
     command = sub.add_parser(
         "export",
         parents=[common],
-        help="aggregate counts to one CSV file per table (roles, broadcasts, kecamatan, pledges); no personal data",
+        help="aggregate counts, one CSV file per table (roles, broadcasts, kecamatan, pledges, TPS); no personal data",
     )
     command.add_argument(
         "--out", required=True, metavar="DIR", help="folder to write the CSV files in (made if missing)"
@@ -320,6 +330,11 @@ def add_poster(sub: Commands, common: argparse.ArgumentParser) -> None:
         "--all-areas",
         action="store_true",
         help="one poster per kecamatan and role, named ROLE-AREA.png (.pdf), in --out DIR",
+    )
+    command.add_argument(
+        "--tps",
+        metavar="KECAMATAN/DESA/NO",
+        help="a voters' poster for one TPS of the TPS file, e.g. kedungwaru/bangoan/007: its link saves the TPS too",
     )
     command.add_argument(
         "--out", required=True, metavar="FILE.png|FILE.pdf|DIR",
