@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import secrets
 import signal
@@ -153,6 +154,15 @@ async def register_commands(application: Application) -> None:
         log.warning("could not register the command list with Telegram", exc_info=True)
 
 
+def keep_startup_out_of_gc() -> None:
+    """What start-up built (modules, the schedule, its texts) stays for good: out of the collector's
+    sight, a full collection no longer stalls the loop for ~40 ms. Such a stall between a send slot
+    and its request reaching Telegram let 31 copies land within one second: a 429 and a second lost
+    (bench/README.md, figure 5 extra)."""
+    gc.collect()
+    gc.freeze()
+
+
 async def serve(
     application: Application, stop: asyncio.Event, ready: asyncio.Event | None = None, *, reload_on_hup: bool = False
 ) -> None:
@@ -198,6 +208,7 @@ async def serve(
             ready.set()
         systemd.notify("READY=1", f"STATUS=serving {len(rt.schedule.reminders)} reminders")
         log.info("bot running (%s)", rt.schedule.summary())
+        keep_startup_out_of_gc()
         await stop.wait()
         log.info("stopping")
         systemd.notify("STOPPING=1")
