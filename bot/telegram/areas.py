@@ -15,9 +15,9 @@ from bot.telegram.replies import (
     chat_of,
     edit,
     lang,
-    managed_press,
     query_of,
     reply,
+    subscriber_press,
 )
 
 
@@ -49,17 +49,13 @@ async def change_area(update: Update, context: BotContext) -> None:
 
 async def choose_area(update: Update, context: BotContext) -> None:
     """A kecamatan/desa button, under a subscription's confirmation or under /wilayah."""
-    if (pressed := await managed_press(update, context, button_data.unpack_area)) is None:
+    if (pressed := await subscriber_press(update, context, button_data.unpack_area)) is None:
         return
-    (press, chat_id), query, language = pressed, query_of(update), lang(update, context)
-    rt = context.runtime
-    sub = rt.store.subscriber(chat_id)
-    if sub is None or sub.status != ACTIVE or sub.role not in ROLES:
-        await query.answer(catalogue.say(language, "not_a_subscriber"), show_alert=True)
-        return
+    (press, sub), query, language = pressed, query_of(update), lang(update, context)
+    rt, chat_id = context.runtime, sub.chat_id
     after_start = press.where == AreaStep.AFTER_START
     # Under /start the confirmation stays at the top of the message; the step's outcome follows it.
-    head = texts.subscribed_text(sub.role, rt.schedule, rt.today(), language) + "\n\n" if after_start else ""
+    head = texts.subscribed_text(sub.role or "", rt.schedule, rt.today(), language) + "\n\n" if after_start else ""
     areas = rt.schedule.areas
     area = find(areas, press.area)
     names_area = press.action in (AreaAction.KECAMATAN, AreaAction.DESA_PAGE, AreaAction.KECAMATAN_ONLY)

@@ -19,6 +19,8 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.content import button_data, catalogue, formats, pages, texts
 from bot.runtime import Runtime
+from bot.schedule.model import ROLES
+from bot.store import ACTIVE, Subscriber
 from bot.telegram.context import BotContext
 
 log = logging.getLogger(__name__)
@@ -167,6 +169,21 @@ async def managed_press(
         await refuse_non_admin(update, context)
         return None
     return value, query.message.chat.id
+
+
+async def subscriber_press(
+    update: Update, context: BotContext, unpack: Callable[[str | None], T | None]
+) -> tuple[T, Subscriber] | None:
+    """As :func:`managed_press`, for the buttons of a subscription (area, TPS): the chat must be an
+    active subscriber with a role, else the press gets "not a subscriber" and None is returned."""
+    if (pressed := await managed_press(update, context, unpack)) is None:
+        return None
+    value, chat_id = pressed
+    sub = context.runtime.store.subscriber(chat_id)
+    if sub is None or sub.status != ACTIVE or sub.role not in ROLES:
+        await query_of(update).answer(catalogue.say(lang(update, context), "not_a_subscriber"), show_alert=True)
+        return None
+    return value, sub
 
 
 def is_operator(update: Update, context: BotContext) -> bool:

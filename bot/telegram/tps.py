@@ -16,7 +16,7 @@ from bot.schedule.model import ROLES
 from bot.store import ACTIVE, Subscriber
 from bot.telegram import subscriber_areas
 from bot.telegram.context import BotContext
-from bot.telegram.replies import chat_of, edit, lang, managed_press, message_of, query_of, reply
+from bot.telegram.replies import chat_of, edit, lang, message_of, query_of, reply, subscriber_press
 
 
 def tps_keyboard(
@@ -79,14 +79,10 @@ async def show_tps(update: Update, context: BotContext) -> None:
 
 async def choose_tps(update: Update, context: BotContext) -> None:
     """A TPS button: under the subscription's confirmation, under /tps or /wilayah."""
-    if (pressed := await managed_press(update, context, button_data.unpack_tps)) is None:
+    if (pressed := await subscriber_press(update, context, button_data.unpack_tps)) is None:
         return
-    (press, chat_id), query, language = pressed, query_of(update), lang(update, context)
-    rt = context.runtime
-    sub = rt.store.subscriber(chat_id)
-    if sub is None or sub.status != ACTIVE or sub.role not in ROLES:
-        await query.answer(catalogue.say(language, "not_a_subscriber"), show_alert=True)
-        return
+    (press, sub), query, language = pressed, query_of(update), lang(update, context)
+    rt, chat_id = context.runtime, sub.chat_id
     here = sub.area and sub.desa and press.guard in ("", button_data.desa_guard(sub.area, sub.desa))
     chosen = rt.schedule.tps_of(sub.area, sub.desa, press.number) if press.action == TpsAction.CHOOSE else None
     if not here or (press.action == TpsAction.CHOOSE and chosen is None):
