@@ -124,7 +124,7 @@ async def test_tps_shows_the_own_tps_its_pin_and_the_guide(tmp_path, schedule):
         assert "<b>📍 TPS Anda: TPS 007</b>" in answer["text"]
         assert "Bangoan, Kec. Kedungwaru\nBalai Dusun Krajan, RT 02 RW 01" in answer["text"]
         assert "Buka pukul <b>07.00–13.00 WIB</b> pada Rabu, 27 November 2024." in answer["text"]
-        assert "Pemilih terdaftar di TPS ini: 298." in answer["text"]
+        assert "DPT TPS ini: 298 pemilih." in answer["text"]
         assert pin["method"] == "sendVenue"
         assert pin["venue"]["title"] == "TPS 007 Bangoan"
         assert pin["venue"]["address"] == "Balai Dusun Krajan, RT 02 RW 01"
