@@ -151,7 +151,7 @@ class Harness:
         """/hapus, then press `button` on the question; return the question's text once the press edited it."""
         [question] = await self.say(chat_id, "/hapus", user_id=user_id)
         rows = (question.get("reply_markup") or {}).get("inline_keyboard", [])
-        data = {b["text"]: b["callback_data"] for row in rows for b in row}[button]
+        data = {b["text"]: b["callback_data"] for row in rows for b in row if "callback_data" in b}[button]
         await self.press(chat_id, question, data, user_id=user_id)
 
         def now() -> dict:

@@ -39,7 +39,7 @@ def schedule():
 
 def buttons(message: dict) -> dict[str, str]:
     rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-    return {b["text"]: b["callback_data"] for row in rows for b in row}
+    return {b["text"]: b["callback_data"] for row in rows for b in row if "callback_data" in b}
 
 
 async def tap(h: Harness, chat_id: int, message: dict, label: str) -> dict:
@@ -392,7 +392,7 @@ def test_cli_poster_for_all_areas(tmp_path):
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in every.iterdir()) == ["asn-besuki.png", "kades-besuki.png", "pemilih-besuki.png"]
     [code] = zxingcpp.read_barcodes(Image.open(every / "asn-besuki.png"))
-    assert code.text == f"https://t.me/{BOT}?start=asn-besuki"
+    assert code.text == f"https://t.me/{BOT}?start=asn-besuki_besuki"  # tagged with its kecamatan
 
     for out, message in [(tmp_path / "missing", "does not exist"), (folder / "asn-besuki.pdf", "is not a folder")]:
         result = bot("poster", "--all-areas", "--out", str(out), "--username", BOT, env=env)

@@ -260,8 +260,9 @@ async def test_a_channel_reminder_reaches_subscribers_and_the_channel_once(tmp_p
 
 def test_the_channel_copy_names_the_bot_after_each_command():
     said = 'Panduan: ketik /tps. Jadwal (/jadwal), <a href="https://t.me/x/tps">tautan</a>, /tps@kpu_bot, 24/7.'
+    at_bot = '<a href="https://t.me/kpu_bot?start=_kanal">@kpu_bot</a>'  # the channel's source tag
     assert texts.channel_text(said, "kpu_bot") == (
-        'Panduan: ketik /tps di @kpu_bot. Jadwal (/jadwal di @kpu_bot), <a href="https://t.me/x/tps">tautan</a>, '
+        f'Panduan: ketik /tps di {at_bot}. Jadwal (/jadwal di {at_bot}), <a href="https://t.me/x/tps">tautan</a>, '
         "/tps@kpu_bot, 24/7."
     )
     assert texts.channel_text(said, None) == said
@@ -273,7 +274,7 @@ def test_the_default_channel_posts_point_readers_to_the_bot():
     assert eve.channel
     assert "ketik /tps." in eve.text
     posted = texts.channel_text(eve.text, "kpu_tulungagung_bot")
-    assert "ketik /tps di @kpu_tulungagung_bot." in posted
+    assert 'ketik /tps di <a href="https://t.me/kpu_tulungagung_bot?start=_kanal">@kpu_tulungagung_bot</a>.' in posted
     assert telegram_html.check(posted) is None
 
 
@@ -303,7 +304,10 @@ async def test_the_channel_copy_points_to_the_bot_and_subscribers_get_the_plain_
         await h.reach("khusus")  # "umum" is due too
         await finished(h, "umum")
         assert h.texts_to(1001) == ["Panduan lengkap: ketik /tps."]
-        assert h.texts_to(CHANNEL) == [f"Panduan lengkap: ketik /tps di @{h.standin.bot_username}."]
+        name = h.standin.bot_username
+        assert h.texts_to(CHANNEL) == [
+            f'Panduan lengkap: ketik /tps di <a href="https://t.me/{name}?start=_kanal">@{name}</a>.'
+        ]
 
 
 async def test_an_at_name_is_resolved_with_get_chat_and_remembered(tmp_path, soon, caplog):

@@ -37,7 +37,7 @@ def stages(kampanye_start="2030-09-25"):
 
 def buttons(message: dict) -> dict[str, str]:
     rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-    return {b["text"]: b["callback_data"] for row in rows for b in row}
+    return {b["text"]: b["callback_data"] for row in rows for b in row if "callback_data" in b}
 
 
 def daytime_clock():

@@ -24,8 +24,11 @@ ID_FILES = [
     "tombol_memilih.csv",
     "tombol_memilih_per_peran.csv",
     "tombol_memilih_per_kecamatan.csv",
+    "sumber.csv",
+    "sumber_per_minggu.csv",
 ]
 EN_FILES = ["roles.csv", "broadcasts.csv", "areas.csv", "pledges.csv", "pledges_per_role.csv", "pledges_per_area.csv"]
+EN_FILES += ["sources.csv", "sources_per_week.csv"]
 OPERATOR, OPERATOR_NAME = 55501, "Siti"
 
 
@@ -153,7 +156,7 @@ def test_export_writes_one_file_per_table_into_a_folder_it_makes(files, tmp_path
     result = bot("export", "--out", str(out), "--database", db, "--schedule", schedule)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == sorted(ID_FILES)
-    assert "Wrote 6 CSV files" in result.stdout
+    assert "Wrote 8 CSV files" in result.stdout
     assert "kecamatan.csv (4)" in result.stdout
     peran = {r["Peran"]: r for r in read_csv(out / "peran.csv")}
     assert (peran["pemilih"]["Nama peran"], peran["pemilih"]["Aktif"], peran["pemilih"]["Berhenti"]) == (

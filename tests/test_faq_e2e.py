@@ -23,7 +23,7 @@ def default_schedule():
 
 def buttons(message: dict) -> dict[str, str]:
     rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-    return {b["text"]: b["callback_data"] for row in rows for b in row}
+    return {b["text"]: b["callback_data"] for row in rows for b in row if "callback_data" in b}
 
 
 def entry(schedule: sched.Schedule, entry_id: str):

@@ -32,7 +32,7 @@ def quick(h: Harness) -> Harness:
 
 def buttons(message: dict) -> dict[str, str]:
     rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-    return {b["text"]: b["callback_data"] for row in rows for b in row}
+    return {b["text"]: b["callback_data"] for row in rows for b in row if "callback_data" in b}
 
 
 async def test_members_who_are_not_admins_cannot_subscribe_stop_or_delete_a_group(tmp_path, default_schedule):

@@ -199,7 +199,7 @@ ITEM_HEAD = re.compile(r"<b>([^<]*)</b>\n  (\S+ \S+) ·")  # a reminder of /renc
 
 def buttons(message: dict) -> dict[str, str]:
     rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-    return {b["text"]: b["callback_data"] for row in rows for b in row}
+    return {b["text"]: b["callback_data"] for row in rows for b in row if "callback_data" in b}
 
 
 async def test_rencana_on_1_august_2024_comes_in_pages_turned_with_buttons(tmp_path):

@@ -154,7 +154,10 @@ async def test_hapus_asks_first_and_deletes_only_on_yes(tmp_path, soon):
     async with Harness(tmp_path, schedule(soon), subscribers=PEOPLE) as h:
         [question] = await h.say(VOTER, "/hapus")
         assert "Hapus <b>semua</b> data Anda" in question["text"]
-        assert "(ID chat, peran, bahasa, wilayah dan TPS, catatan pengiriman, dan tombol memilih)?" in question["text"]
+        assert (
+            "(ID chat, peran, bahasa, wilayah dan TPS, asal tautan, catatan pengiriman, dan tombol memilih)?"
+            in question["text"]
+        )
         assert list(buttons(question)) == ["Ya, hapus", "Batal"]
         assert h.store.subscriber(VOTER) is not None  # asking deletes nothing
         assert "tidak dihapus" in await h.forget(VOTER, button="Batal")

@@ -24,7 +24,7 @@ def schedule(soon):
 
 def buttons(message: dict) -> dict[str, str]:
     rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-    return {b["text"]: b["callback_data"] for row in rows for b in row}
+    return {b["text"]: b["callback_data"] for row in rows for b in row if "callback_data" in b}
 
 
 def last(h: Harness, chat_id: int) -> dict:

@@ -20,7 +20,7 @@ EVE, AFTER = datetime(2024, 11, 26, 12, tzinfo=TZ), datetime(2024, 11, 27, 14, t
 
 def buttons(message: dict) -> list[tuple[str, str]]:
     rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-    return [(b["text"], b["callback_data"]) for row in rows for b in row]
+    return [(b["text"], b["callback_data"]) for row in rows for b in row if "callback_data" in b]
 
 
 async def finished(h: Harness, broadcast_id: str, timeout: float = 30) -> Broadcast:

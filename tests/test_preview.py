@@ -47,6 +47,7 @@ def test_preview_prints_reminders_in_time_order_then_pages(tmp_path):
         "\n[button: ✅ Saya akan memilih]\n[also posted to the channel (in Indonesian)]"
         "\n[{my_tps}: each reader's own TPS]"
         "\n[followed by the reader's TPS location pin, where the TPS file gives one]"
+        "\n[button: 📨 Ajak keluarga & tetangga (not in the channel's copy)]"
     )
     # Without a TPS file, {my_tps} is the schedule's line for readers who gave no TPS.
     assert "📍 Cek nomor dan lokasi TPS Anda pada formulir Model C.Pemberitahuan-KWK" in eve

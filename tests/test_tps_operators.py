@@ -278,7 +278,7 @@ def test_export_without_a_tps_file_writes_no_tps_table(files, tmp_path):
     out = tmp_path / "angka"
     result = bot("export", "--out", str(out), "--database", db, "--schedule", without_tps)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Wrote 6 CSV files")
+    assert result.stdout.startswith("Wrote 8 CSV files")
     assert not (out / "tps.csv").exists()
 
 

@@ -224,7 +224,7 @@ async def test_privacy_names_the_tps_and_hapus_deletes_it(tmp_path, schedule):
     async with Harness(tmp_path, schedule) as h:
         await tap(h, ALICE, await to_desa(h, ALICE), "TPS 007")
         [privacy] = await h.say(ALICE, "/privasi")
-        assert "kecamatan/desa dan nomor TPS" in privacy["text"]
+        assert "kecamatan/desa dan TPS (bila dipilih)" in privacy["text"]
         assert "wilayah dan TPS" in await h.forget(ALICE)
         assert h.store.subscriber(ALICE) is None
 

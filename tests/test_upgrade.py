@@ -40,6 +40,7 @@ ALL_MIGRATIONS = [
     "0007_elections",
     "0008_scheduled_broadcasts",
     "0009_tps",
+    "0010_sources",
 ]
 
 

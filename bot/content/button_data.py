@@ -75,9 +75,10 @@ def _checked(data: str) -> str:
     return data
 
 
-def role(name: str) -> str:
-    """The data of the button that subscribes with role `name`."""
-    return _checked(_ROLE + name)
+def role(name: str, offered: str | None = None) -> str:
+    """The data of the button that subscribes with role `name`; ``offered``: the kecamatan an
+    invitation's link offered, shown first in the area step (``role:pemilih:kedungwaru``)."""
+    return _checked(_ROLE + name + (f":{offered}" if offered else ""))
 
 
 def language(code: str) -> str:
@@ -125,8 +126,16 @@ def forget(answer: Forget) -> str:
 
 def unpack_role(data: str | None) -> str | None:
     """The role of a role button; None for anything else (an old or forged button)."""
-    value = _after(data, _ROLE)
-    return value if value in ROLES else None
+    press = unpack_role_offer(data)
+    return press[0] if press else None
+
+
+def unpack_role_offer(data: str | None) -> tuple[str, str | None] | None:
+    """(role, the kecamatan offered first or None) of a role button; None for anything else."""
+    role_name, sep, offered = (_after(data, _ROLE) or "").partition(":")
+    if role_name not in ROLES or (sep and not _AREA_ID.fullmatch(offered)):
+        return None
+    return role_name, offered or None
 
 
 def unpack_language(data: str | None) -> str | None:

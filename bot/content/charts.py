@@ -30,6 +30,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
+from bot.content import source_chart
 from bot.content.figures import AreaFigures
 from bot.content.formats import decimal, num, percent, short_date
 
@@ -71,9 +72,10 @@ def statistics_png(
     title: str = "Statistik bot",
     words: dict | None = None,
     areas: list[AreaFigures] | None = None,
+    sources: dict | None = None,
 ) -> bytes:
     """The /statistik picture (see :func:`figure`) as PNG bytes."""
-    fig = figure(growth, bars, title=title, words=words, areas=areas)
+    fig = figure(growth, bars, title=title, words=words, areas=areas, sources=sources)
     try:
         buf = BytesIO()
         fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
@@ -89,6 +91,7 @@ def figure(
     title: str = "Statistik bot",
     words: dict | None = None,
     areas: list[AreaFigures] | None = None,
+    sources: dict | None = None,
 ) -> Figure:
     """The /statistik picture, not yet rendered.
 
@@ -104,6 +107,9 @@ def figure(
     ``areas`` (``reports.area_figures``: ``id``, ``name``, ``count``, ``coverage``) add a panel per
     kecamatan between the two, lowest coverage on top (lowest count, when no DPT is known), so thin
     areas stand out; the picture grows taller by the panel, its width stays.
+
+    ``sources`` (``source_reports.chart_data``) add, under the growth panels, new subscribers per week
+    stacked by where they came from (bot/content/source_chart.py); the picture grows by that panel too.
     """
     if words is None:
         from bot.content.operator_texts import chart_words
@@ -113,19 +119,23 @@ def figure(
     kecamatan = [a for a in areas or () if a.get("id") is not None]
     # The area panel adds its own height (a row per kecamatan) to the phone-sized picture.
     extra = AREA_PANEL_INCHES + AREA_ROW_INCHES * len(kecamatan) if kecamatan else 0.0
-    size = (FIGSIZE[0], FIGSIZE[1] + extra)
+    size = (FIGSIZE[0], FIGSIZE[1] + extra + (source_chart.PANEL_INCHES if sources else 0.0))
     fig = Figure(figsize=size, dpi=DPI, layout=ConstrainedLayoutEngine(h_pad=0.1, hspace=0.05))
     fig.suptitle(title, fontsize=TITLE_FONT, fontweight="bold")
     n_growth = max(1, len(roles))
     ratios = [0.62 if len(roles) > 1 else 1.0] * n_growth
+    if sources:
+        ratios.append(source_chart.PANEL_INCHES / INCHES_PER_RATIO)
     if kecamatan:
         ratios.append(extra / INCHES_PER_RATIO)
     ratios.append(1.0 + max(0, len(bars) - 4) * 0.14)
     axes = list(fig.subplots(len(ratios), 1, height_ratios=ratios))
     _growth_panels(axes[:n_growth], {r: sorted(growth[r]) for r in roles}, words)
+    if sources:
+        source_chart.source_panel(axes[n_growth], sources, words, FONT, PANEL_TITLE_FONT)
     if kecamatan:
         none = sum(_count(a.get("count")) for a in areas or () if a.get("id") is None)
-        _area_panel(axes[n_growth], kecamatan, none, words)
+        _area_panel(axes[n_growth + bool(sources)], kecamatan, none, words)
     _broadcast_panel(axes[-1], bars, words)
     return fig
 

@@ -49,6 +49,19 @@ def short_date(day: dt.date, lang: str = "id") -> str:
     return format_date(day, "d MMM", locale=_lang(lang))
 
 
+@functools.lru_cache(maxsize=1024)
+def week_span(monday: dt.date, lang: str = "id") -> str:
+    """The week from ``monday`` to its Sunday: '7–13 Des', '30 Nov–6 Des' ('7–13 Dec' in English)."""
+    sunday = monday + dt.timedelta(days=6)
+    start = format_date(monday, "d" if monday.month == sunday.month else "d MMM", locale=_lang(lang))
+    return f"{start}–{short_date(sunday, lang)}"
+
+
+def medium_date(day: dt.date, lang: str = "id") -> str:
+    """'7 Des 2026' / '7 Dec 2026': a date with its year, short enough for a chart."""
+    return format_date(day, "d MMM y", locale=_lang(lang))
+
+
 def month_names(lang: str, width: Literal["wide", "abbreviated"] = "wide") -> tuple[str, ...]:
     """The twelve month names, January first ('wide': 'Januari'; 'abbreviated': 'Jan')."""
     names = get_month_names(width, locale=_lang(lang))

@@ -286,6 +286,28 @@ OP_TEMPLATES = {
         "stats_tps_ranked": "<b>Cakupan per TPS</b> (pelanggan / DPT TPS)",
         "stats_tps_highest": "Tertinggi:",
         "stats_tps_lowest": "Terendah (yang punya pelanggan):",
+        # sources: where subscribers came from (bot/content/source_reports.py)
+        "stats_sources": "<b>Sumber pelanggan</b>: aktif menurut tautan pertama yang dibuka ({roles})",
+        "stats_sources_plain": (
+            "<b>Sumber pelanggan</b>: semua {total} pelanggan aktif datang lewat /start biasa (belum ada yang "
+            "datang lewat tautan bersumber: ajakan, kanal, poster)."
+        ),
+        "stats_sources_more": (
+            "… dan {n} sumber lainnya: <b>{count}</b> (tabel lengkap: <code>python bot.py stats</code>)"
+        ),
+        "stats_sources_invited": (
+            "Dari ajakan pelanggan: <b>{share}</b> dari semua pelanggan aktif ({invited} dari {total})"
+        ),
+        "stats_sources_weeks": (
+            "<b>Pelanggan baru per minggu</b> menurut sumber ({weeks} minggu terakhir, yang masih aktif)"
+        ),
+        "source_invite": "Ajakan pelanggan",
+        "source_channel": "Kanal Telegram",
+        "source_none": "tanpa sumber (/start biasa)",
+        "source_none_short": "tanpa sumber",
+        "source_other": "lainnya",
+        "reports_sources": "<i>Sumber pelanggan aktif</i>: {parts}",
+        "reports_sources_invited": "Dari ajakan pelanggan: {share} ({invited} dari {total})",
         # broadcasts sent later ("Kirim nanti")
         "when": "{day} pukul {time} {zone}",
         "time_prompt": (
@@ -440,6 +462,24 @@ OP_TEMPLATES = {
         "stats_tps_ranked": "<b>Coverage per TPS</b> (subscribers / the TPS's DPT)",
         "stats_tps_highest": "Highest:",
         "stats_tps_lowest": "Lowest (with a subscriber):",
+        # sources: where subscribers came from (bot/content/source_reports.py)
+        "stats_sources": "<b>Where subscribers came from</b>: active, by the first link they opened ({roles})",
+        "stats_sources_plain": (
+            "<b>Where subscribers came from</b>: all {total} active subscribers came with a plain /start (nobody "
+            "came through a tagged link yet: invitations, the channel, posters)."
+        ),
+        "stats_sources_more": (
+            "… and {n} more sources: <b>{count}</b> (the full table: <code>python bot.py stats</code>)"
+        ),
+        "stats_sources_invited": "From invitations: <b>{share}</b> of all active subscribers ({invited} of {total})",
+        "stats_sources_weeks": "<b>New subscribers per week</b> by source (last {weeks} weeks, those still active)",
+        "source_invite": "Invitations",
+        "source_channel": "The channel",
+        "source_none": "no source (plain /start)",
+        "source_none_short": "no source",
+        "source_other": "other",
+        "reports_sources": "<i>Where active subscribers came from</i>: {parts}",
+        "reports_sources_invited": "From invitations: {share} ({invited} of {total})",
         # broadcasts sent later ("Kirim nanti")
         "when": "{day} at {time} {zone}",
         "time_prompt": (
@@ -502,6 +542,10 @@ CHART_WORDS = {
         "coverage_axis": "Cakupan (% DPT)",
         "subscribers_axis": "Pelanggan aktif",
         "no_area": "tanpa wilayah: {count}",
+        # sources: new subscribers per week (bot/content/source_chart.py)
+        "sources": "Pelanggan baru per minggu menurut sumber",
+        "sources_axis": "Minggu (mulai Senin) · per {date}",
+        "sources_count": "Pelanggan baru (masih aktif)",
     },
     "en": {
         "title": "{region} statistics\nas of {stamp}",
@@ -525,6 +569,10 @@ CHART_WORDS = {
         "coverage_axis": "Coverage (% of DPT)",
         "subscribers_axis": "Active subscribers",
         "no_area": "no area: {count}",
+        # sources: new subscribers per week (bot/content/source_chart.py)
+        "sources": "New subscribers per week by source",
+        "sources_axis": "Week (from Monday) · as of {date}",
+        "sources_count": "New subscribers (still active)",
     },
 }
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 # What the bot stores about a subscriber.
 STORED = {
-    "id": "ID chat Telegram, peran, bahasa, kecamatan/desa dan nomor TPS (jika Anda memilihnya), tanggal berlangganan, "
-    'catatan pesan yang dikirim kepada Anda, dan tombol "Saya akan/sudah memilih" yang Anda tekan',
-    "en": "your Telegram chat id, role, language, kecamatan/desa and TPS number (if you chose them), "
-    "the date you subscribed, a record of the messages sent to you and the "
-    '"I will vote"/"I have voted" buttons you press',
+    "id": "ID chat, peran, bahasa, kecamatan/desa dan TPS (bila dipilih), tanggal bergabung, asal tautan "
+    'pertama (poster, kanal, atau undangan; tanpa nama), catatan pesan yang dikirim, dan tombol "Saya akan/sudah '
+    'memilih"',
+    "en": "your chat id, role, language, kecamatan/desa and TPS (if chosen), join date, the source of your "
+    'first link (poster, channel or invitation; no names), messages sent and "I will/have voted" presses',
 }
 # Free-text questions the FAQ cannot answer (bot/store/questions.py, KEEP_DAYS).
 UNANSWERED_KEPT = {
@@ -24,8 +24,8 @@ UNANSWERED_KEPT = {
 }
 # The same list, short: what /hapus deletes (its question and its confirmation).
 FORGOTTEN = {
-    "id": "ID chat, peran, bahasa, wilayah dan TPS, catatan pengiriman, dan tombol memilih",
-    "en": "chat id, role, language, area and TPS, delivery records and voting buttons pressed",
+    "id": "ID chat, peran, bahasa, wilayah dan TPS, asal tautan, catatan pengiriman, dan tombol memilih",
+    "en": "chat id, role, language, area and TPS, link source, delivery records and voting buttons pressed",
 }
 NOT_STORED = {
     "id": "Kami <b>tidak</b> menyimpan NIK, nomor telepon, alamat, atau nama.",

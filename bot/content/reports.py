@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
-from bot.content import catalogue, operator_strings, operator_texts, tps_reports
+from bot.content import catalogue, operator_strings, operator_texts, source_reports, tps_reports
 from bot.content.figures import AreaFigures, BroadcastFigures, BroadcastReport, Description
 from bot.content.formats import human_duration
 from bot.schedule.areas import Area, ref_name
@@ -137,15 +137,19 @@ def chart_bars(store: Store, schedule: Schedule, tz: tzinfo | None, lang: str = 
 
 def export_tables(store: Store, schedule: Schedule, lang: str = "id") -> dict[str, list[dict]]:
     """The tables of `export` (bot/ops/export.py names their columns and files); counts only, no chat
-    id, no operator. Keys: "roles", "broadcasts", "areas", "pledges", "pledge_roles", "pledge_areas", and
-    "tps" (one row per TPS) only when the schedule has a TPS file."""
+    id, no operator. Keys: "roles", "broadcasts", "areas", "pledges", "pledge_roles", "pledge_areas",
+    "sources" and "source_weeks" (where subscribers came from), and "tps" (one row per TPS) only when the
+    schedule has a TPS file."""
     areas = area_figures(store, schedule.areas)
     pledges = pledge_figures(store, schedule.areas)
+    sources = source_reports.read_figures(store, schedule.election.tz, weeks=None)
     tables = {
         "roles": role_table(store, lang),
         "broadcasts": broadcast_table(store, schedule, lang),
         "areas": area_table(areas, lang),
         **pledge_tables(pledges, lang),
+        "sources": source_reports.source_table(sources, lang),
+        "source_weeks": source_reports.week_table(sources, lang),
     }
     if schedule.tps:
         tables["tps"] = tps_reports.tps_table(tps_reports.tps_figures(schedule, store.tps_counts()))

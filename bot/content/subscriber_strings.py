@@ -105,6 +105,12 @@ SUBSCRIBER = {
         "pledge_voted": "✅ Saya sudah memilih",
         "pledge_thanks_will_vote": "Terima kasih! Tercatat: Anda akan memilih. Ajak juga keluarga Anda.",
         "pledge_thanks_voted": "Terima kasih! Tercatat: Anda sudah memilih.",
+        # the invite button (bot/content/invites.py)
+        "invite_button": "📨 Ajak keluarga & tetangga",
+        "invite_text": (
+            "Dapatkan pengingat resmi {election} dari KPU {region} di Telegram: jadwal tahapan, "
+            "aturan netralitas, dan TPS Anda. Gratis, tanpa NIK."
+        ),
         # the FAQ
         "faq_not_found": "Maaf, jawaban untuk pertanyaan itu belum ada. Ketik /bantuan untuk daftar perintah.",
         "faq_contact": "Hubungi: {contact}",
@@ -195,6 +201,12 @@ SUBSCRIBER = {
         "pledge_voted": "✅ I have voted",
         "pledge_thanks_will_vote": "Thank you! Noted: you will vote. Bring your family along too.",
         "pledge_thanks_voted": "Thank you! Noted: you have voted.",
+        # the invite button (bot/content/invites.py)
+        "invite_button": "📨 Invite family & neighbours",
+        "invite_text": (
+            "Get the official {election} reminders from the KPU of {region} on Telegram: the stage dates, "
+            "the neutrality rules and your polling station (TPS). Free, no ID number needed."
+        ),
         # the FAQ
         "faq_not_found": "Sorry, there is no answer to that question yet. Type /help for the list of commands.",
         "faq_contact": "Contact: {contact}",

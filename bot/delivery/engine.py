@@ -313,7 +313,7 @@ class Engine:
         try:
             await self.sender.send_message(
                 chat_id, text, disable_notification=job.silent, allow_paid_broadcast=self.paid_broadcast,
-                reply_markup=pledges.markup(job.ask, chat_id, job.language),
+                reply_markup=self.personal.markup(job, pledges.markup(job.ask, chat_id, job.language), self.username),
             )  # fmt: skip
         except RetryAfter as exc:
             self.pacer.pause(retry_seconds(exc), BROADCAST)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from telegram.error import RetryAfter
 
-from bot.content import tps_texts
+from bot.content import invites, tps_texts
 from bot.content.formats import LANGS
 from bot.delivery.pacer import BROADCAST, Pacer, retry_seconds
 from bot.delivery.sender import Sender
@@ -29,6 +29,8 @@ class Personaliser:
 
     lines: dict[tuple[str | None, str], str] = field(default_factory=dict)
     pins: dict[tuple[str, str], tps_texts.Pin] = field(default_factory=dict)
+    schedule: Schedule | None = None  # for the invite button's invitation and link
+    _invites: dict[tuple[str | None, str, str], dict | None] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, schedule: Schedule) -> Personaliser:
@@ -37,7 +39,7 @@ class Personaliser:
             for lang in LANGS:
                 if (pin := tps_texts.venue(schedule, tps, lang)) is not None:
                     pins[(tps.key, lang)] = pin
-        return cls(tps_texts.personal_lines(schedule), pins)
+        return cls(tps_texts.personal_lines(schedule), pins, schedule)
 
     def text(self, job: Job) -> str:
         """The copy's text for its recipient: {my_tps} replaced by their TPS, or the generic line."""
@@ -45,6 +47,16 @@ class Personaliser:
             return job.text
         line = self.lines.get((job.tps, job.language)) or self.lines.get((None, job.language))
         return job.text.replace(MY_TPS, line or "")
+
+    def markup(self, job: Job, markup: dict | None, username: str | None) -> dict | None:
+        """``markup`` with the invite button under it, for a copy of a broadcast with ``invite``: not in
+        the channel's copy, where nobody can press a command, nor without the bot's username."""
+        if not job.invite or job.to_channel or self.schedule is None or not username:
+            return markup
+        key = (job.area, job.language, username)
+        if key not in self._invites:  # one button per kecamatan and language: built once
+            self._invites[key] = invites.invite_button(self.schedule, username, job.area, job.language)
+        return invites.with_invite(markup, self._invites[key])
 
     def pin(self, job: Job) -> tps_texts.Pin | None:
         """The sendVenue parameters (without chat_id) to follow the copy, or None."""

@@ -85,6 +85,7 @@ def enqueue_reminder(store: Store, reminder: Reminder, now: float | None = None,
             now=now,
             ask=reminder.ask,
             venue=reminder.venue,
+            invite=reminder.invite,
         )
         if created and reminder.channel and channel is not None:
             store.add_channel_copy(reminder.id, channel)

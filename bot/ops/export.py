@@ -54,6 +54,7 @@ class Table:
 ROLE_COLUMNS = (Column("role", "Peran", "Role"), Column("role_name", "Nama peran", "Role name"))
 AREA_COLUMNS = (Column("area", "ID kecamatan", "Kecamatan id"), Column("area_name", "Kecamatan", "Kecamatan"))
 ASK_COLUMNS = (Column("ask", "Tombol", "Button"), Column("ask_name", "Nama tombol", "Button name"))
+SOURCE_COLUMNS = (Column("source", "Sumber", "Source"), Column("source_name", "Nama sumber", "Source name"))
 PLEDGE_COLUMNS = (
     Column("pledged", "Menekan", "Pressed"),
     Column("received", "Menerima pengingat", "Received the reminder"),
@@ -122,6 +123,29 @@ TABLES = (
         "tombol_memilih_per_kecamatan.csv",
         "pledges_per_area.csv",
         (*ASK_COLUMNS, *AREA_COLUMNS, *PLEDGE_COLUMNS),
+    ),
+    # Where subscribers came from: the source tag of the first link they opened ("" = a plain /start).
+    Table(
+        "sources",
+        "sumber.csv",
+        "sources.csv",
+        (
+            *SOURCE_COLUMNS,
+            *(Column(role, ROLE_SHORT["id"][role], ROLE_SHORT["en"][role]) for role in ROLES),
+            Column("active", "Aktif", "Active"),
+            Column("share", "Persen dari semua aktif (%)", "Share of all active (%)"),
+        ),
+    ),
+    Table(
+        "source_weeks",
+        "sumber_per_minggu.csv",
+        "sources_per_week.csv",
+        (
+            Column("week", "Minggu (ISO)", "Week (ISO)"),
+            Column("week_start", "Mulai (Senin)", "From (Monday)"),
+            *SOURCE_COLUMNS,
+            Column("new", "Pelanggan baru (masih aktif)", "New subscribers (still active)"),
+        ),
     ),
 )
 

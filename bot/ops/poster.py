@@ -3,6 +3,8 @@
 Role and bot username in, PNG (or PDF) bytes out: no Telegram, no database, no network. The commission prints
 these for its outreach meetings with ASN and village heads; scanning the code opens the bot with
 ``/start <role>``, which subscribes the reader to that role straight away (see ``bot.telegram.subscribe.start``).
+A poster may carry a source tag saying where it hung (``?start=pemilih_balai-bangoan``), so that the
+commission can count who came from where; bot/content/deep_links.py owns the link's grammar.
 
 Everything is drawn at the requested resolution from sizes given for 300 dpi, so a 150 dpi preview
 is the same page, only smaller. The page is drawn in RGB and stored as a small palette PNG with the
@@ -22,15 +24,16 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_Q
 
+from bot.content import deep_links
+from bot.content.deep_links import START_MAX
 from bot.content.formats import plain
 from bot.content.texts import NOT_STORED, STORED
 from bot.schedule.areas import ID_RE, Area
-from bot.schedule.tps import Tps, number_text
+from bot.schedule.tps import Tps
 
 ROLE_TITLES = {"asn": "ASN (Aparatur Sipil Negara)", "kades": "Kepala Desa & Perangkat Desa", "pemilih": "Pemilih"}
 
 USERNAME_RE = re.compile(r"[A-Za-z0-9_]{5,32}")
-START_MAX = 64  # Telegram's limit for a deep link's start parameter
 PAGE_MM = (210, 297)  # A4 portrait
 MIN_DPI, MAX_DPI = 72, 600
 
@@ -64,7 +67,7 @@ DETAIL_SIZE = 60  # a TPS's location, under its number and place
 FOOTER_SIZE = 42
 QR_MIN, QR_MAX = 0.55, 0.62  # width of the code without its quiet zone, as a share of the page width
 QR_BORDER = 4  # modules of quiet zone, as the QR standard asks
-TOP_SCALES = (1.0, 0.92, 0.84, 0.76, 0.68, 0.6)  # for the top block when long names crowd the code
+TOP_SCALES = (1.0, 0.92, 0.84, 0.76, 0.68, 0.6, 0.52)  # for the top block when long texts crowd the code
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/share/fonts/TTF")
 FONT_FILES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf", "mono": "DejaVuSansMono.ttf"}
@@ -73,51 +76,57 @@ Font = ImageFont.FreeTypeFont
 Where = tuple[str | None, str | None]  # the place under the role ("Kecamatan X", a TPS), and the line under it
 
 
-def deep_link(username: str, role: str, area: str | None = None) -> str:
-    """``https://t.me/<username>?start=<role>`` (``<role>-<area>`` with a kecamatan id); a leading "@"
-    on the username is dropped.
+def deep_link(username: str, role: str, area: str | None = None, source: str | None = None) -> str:
+    """``https://t.me/<username>?start=<role>`` (``<role>-<area>`` with a kecamatan id, ``_<source>`` with
+    a source tag); a leading "@" on the username is dropped. bot/content/deep_links.py packs the start.
 
     Raises ``ValueError`` naming the bad value when the username is not 5-32 letters, digits or
-    underscores, the role is not one of :data:`ROLE_TITLES`, or the area id is not one Telegram can
-    carry in a link (a-z, 0-9 and -, at most 64 characters with the role).
+    underscores, the role is not one of :data:`ROLE_TITLES`, the area id is not one Telegram can
+    carry in a link (a-z, 0-9 and -, at most 64 characters with the role), or the tag is malformed
+    or makes the start parameter too long.
     """
+    name = bot_name(username)
+    if role not in ROLE_TITLES:
+        raise ValueError(f"unknown role {role!r}: expected one of {', '.join(ROLE_TITLES)}")
+    if area is not None and (
+        not isinstance(area, str) or not ID_RE.fullmatch(area) or len(f"{role}-{area}") > START_MAX
+    ):
+        raise ValueError(f"invalid area id {area!r}: expected a-z, 0-9 and - (at most {START_MAX} with the role)")
+    return deep_links.link(name, deep_links.start_payload(role, area, source=source))
+
+
+def bot_name(username: str) -> str:
+    """The username without a leading "@"; ``ValueError`` unless it is 5-32 letters, digits or underscores."""
     name = username.strip().removeprefix("@") if isinstance(username, str) else username
     if not isinstance(name, str) or not USERNAME_RE.fullmatch(name):
         raise ValueError(
             f"invalid bot username {username!r}: expected 5-32 letters, digits or underscores"
             " (e.g. 'kpu_tulungagung_bot')"
         )
-    if role not in ROLE_TITLES:
-        raise ValueError(f"unknown role {role!r}: expected one of {', '.join(ROLE_TITLES)}")
-    if area is None:
-        return f"https://t.me/{name}?start={role}"
-    start = f"{role}-{area}"
-    if not isinstance(area, str) or not ID_RE.fullmatch(area) or len(start) > START_MAX:
-        raise ValueError(f"invalid area id {area!r}: expected a-z, 0-9 and - (at most {START_MAX} with the role)")
-    return f"https://t.me/{name}?start={start}"
+    return name
 
 
-def tps_start(role: str, tps: Tps) -> str:
-    """'pemilih-kedungwaru-bangoan-007': the start parameter of a poster at one TPS, as
-    bot/telegram/subscriber_areas.py ``parse_start_link`` reads it back.
+def tps_start(role: str, tps: Tps, source: str | None = None) -> str:
+    """'pemilih-kedungwaru-bangoan-007' (``_<source>`` with a tag): the start parameter of a poster at
+    one TPS, whose head bot/telegram/subscriber_areas.py ``parse_start_link`` reads back.
 
     Raises ``ValueError`` when it is longer than Telegram's limit of :data:`START_MAX` characters.
     """
-    start = f"{role}-{tps.area}-{tps.desa}-{number_text(tps.number)}"
-    if not ID_RE.fullmatch(start):
+    if not ID_RE.fullmatch(tps.area) or not ID_RE.fullmatch(tps.desa):
         raise ValueError(f"invalid TPS {tps.key!r} for a link: expected ids of a-z, 0-9 and -")
-    if len(start) > START_MAX:
-        raise ValueError(
-            f"the link's start parameter {start!r} is {len(start)} characters, over Telegram's limit of "
-            f"{START_MAX}: shorten the kecamatan id or the desa's id in the schedule"
-        )
-    return start
+    return deep_links.start_payload(role, tps.area, tps.desa, tps.number, source)
 
 
-def tps_link(username: str, role: str, tps: Tps) -> str:
-    """``https://t.me/<username>?start=<role>-<kecamatan>-<desa>-<NNN>``; ``ValueError`` as
+def tps_link(username: str, role: str, tps: Tps, source: str | None = None) -> str:
+    """``https://t.me/<username>?start=<role>-<kecamatan>-<desa>-<NNN>[_<source>]``; ``ValueError`` as
     :func:`deep_link` and :func:`tps_start` raise it."""
-    return f"{deep_link(username, role).partition('?')[0]}?start={tps_start(role, tps)}"
+    deep_link(username, role)  # the username and the role checked as for every poster
+    return deep_links.link(bot_name(username), tps_start(role, tps, source))
+
+
+def area_tag(area_id: str, source: str | None = None) -> str:
+    """The source tag ``--all-areas`` puts on a kecamatan's posters: its id, or ``<source>-<id>``."""
+    return f"{source}-{area_id}" if source else area_id
 
 
 def tps_place(area: Area, tps: Tps) -> str:
@@ -137,6 +146,7 @@ def poster_png(
     region: str = "Kabupaten Tulungagung",
     area: Area | None = None,
     tps: Tps | None = None,
+    source: str | None = None,
     dpi: int = 300,
     fmt: str = "png",
 ) -> bytes:
@@ -145,11 +155,12 @@ def poster_png(
 
     With ``area`` the poster names the kecamatan under the role, and its code subscribes to both.
     With ``tps`` too (of that kecamatan) it names the TPS, its desa and location, and its code also
-    saves the voter's desa and TPS. Raises ``ValueError`` for a bad username, role or area id (see
-    :func:`deep_link`), a TPS link too long (:func:`tps_start`), an empty election or region name,
-    or a resolution outside 72-600 dpi.
+    saves the voter's desa and TPS. With ``source`` the link carries that tag (``..._balai-bangoan``).
+    Raises ``ValueError`` for a bad username, role, area id or tag (see :func:`deep_link`), a TPS
+    link too long (:func:`tps_start`), an empty election or region name, or a resolution outside
+    72-600 dpi.
     """
-    link, place, detail = _link_and_place(username, role, area, tps)
+    link, place, detail = _link_and_place(username, role, area, tps, source)
     election = _required_text(election, "election")
     region = _required_text(region, "region")
     if fmt not in FORMATS:
@@ -169,15 +180,17 @@ def poster_png(
     return out.getvalue()
 
 
-def _link_and_place(username: str, role: str, area: Area | None, tps: Tps | None) -> tuple[str, str | None, str | None]:
+def _link_and_place(
+    username: str, role: str, area: Area | None, tps: Tps | None, source: str | None
+) -> tuple[str, str | None, str | None]:
     """The poster's link, the place printed under the role, and the line under it (a TPS's location)."""
     if tps is None:
-        link = deep_link(username, role, area.id if area is not None else None)
+        link = deep_link(username, role, area.id if area is not None else None, source)
         return link, f"{AREA_WORD} {_required_text(area.name, 'area name')}" if area is not None else None, None
     if area is None or area.id != tps.area:
         raise ValueError(f"TPS {tps.key!r}: give its kecamatan {tps.area!r} as the area")
     _required_text(area.name, "area name")
-    return tps_link(username, role, tps), tps_place(area, tps), _required_text(tps.location, "TPS location")
+    return tps_link(username, role, tps, source), tps_place(area, tps), _required_text(tps.location, "TPS location")
 
 
 @cache

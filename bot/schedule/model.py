@@ -17,7 +17,7 @@ Layout of a schedule file::
                           which may name a stage) and, with `date`, only while voting day is that date
     [[stage]]             id, name, start (date), optional end (date); extra keys kept
     [[reminder]]          id, at, roles, text; optional expires, deliver_by, stage, silent,
-                          repeat_days + repeat_until, areas, channel, ask (ASKS), venue; extra keys kept
+                          repeat_days + repeat_until, areas, channel, ask (ASKS), venue, invite; extra keys kept
     [[area]]              optional; id, name, optional voters (DPT) and desa (names): see bot/schedule/areas.py
     [[faq]]               optional; id, questions, answer, optional questions_en, answer_en: see bot/schedule/faq.py
 
@@ -77,6 +77,7 @@ REMINDER_KEYS = (
     "channel",
     "ask",
     "venue",
+    "invite",
 )
 # A reminder may carry one button that records a pledge (bot/content/pledges.py): "I will vote", "I have voted".
 ASKS = ("will_vote", "voted")
@@ -132,6 +133,7 @@ class Reminder:
     channel: bool = False  # also posted once to the commission's channel (BOT_CHANNEL_ID), in Indonesian
     ask: str | None = None  # one of ASKS: sent with a pledge button; None: no button
     venue: bool = False  # each copy is followed by the recipient's TPS location pin, where known
+    invite: bool = False  # each copy carries the invite button (bot/content/invites.py), not the channel's
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ REMINDER_FIELDS: Fields = {
     "areas": AreaRefs(),
     "ask": OneOf(ASKS),
     "venue": Flag(),
+    "invite": Flag(),
 }
 
 
@@ -148,7 +149,10 @@ class ReminderChecks(TextChecks):
         if not (v.ok and repeat_ok and times):
             return None
         extra = {k: val for k, val in table.items() if k not in REMINDER_KEYS}
-        fields = {k: v[k] for k in ("roles", "text", "stage", "silent", "text_en", "night", "channel", "ask", "venue")}
+        fields = {
+            k: v[k]
+            for k in ("roles", "text", "stage", "silent", "text_en", "night", "channel", "ask", "venue", "invite")
+        }
         template = Reminder("", *times, **fields, extra=extra, areas=v["areas"])
         return repeats, offsets, template
 

@@ -13,6 +13,8 @@ The parts, each over its own tables, combine into one `Store` (one instance per 
   ``pledge_totals``, the counts of purged ones.
 - `bot.store.tps`: each subscriber's TPS (``subscribers.tps``) and ``tps_locations``, the TPS locations
   last announced.
+- `bot.store.sources`: where subscribers came from (``subscribers.source``), counted per source, role
+  and week of joining.
 - `bot.store.questions`: ``unanswered``, free-text questions the FAQ could not answer (30 days, no chat id).
 - `bot.store.elections`: which election the database follows (``meta``), and ``elections`` with
   ``archived_broadcasts``, the figures and broadcasts of earlier elections.
@@ -39,6 +41,7 @@ from bot.store.schema import (
     read_heartbeat,
     read_meta,
 )
+from bot.store.sources import SourceStore
 from bot.store.statuses import (
     ACTIVE,
     ADHOC,
@@ -85,7 +88,9 @@ from bot.store.subscribers import SubscriberStore
 from bot.store.tps import TPS_CORRECTION, TpsStore
 
 
-class Store(SubscriberStore, OutboxStore, TpsStore, OperatorStore, PledgeStore, QuestionStore, ElectionStore):
+class Store(
+    SubscriberStore, OutboxStore, TpsStore, SourceStore, OperatorStore, PledgeStore, QuestionStore, ElectionStore
+):
     """All reads and writes of the bot's state. One instance per connection."""
 
 

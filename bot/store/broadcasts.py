@@ -61,6 +61,7 @@ class BroadcastStore(StoreBase):
         ask: str | None = None,
         status: str = ENQUEUING,
         venue: bool = False,
+        invite: bool = False,
     ) -> bool:
         """Record a broadcast that fell due; False if one with this id already exists.
 
@@ -73,8 +74,8 @@ class BroadcastStore(StoreBase):
         cur = self.conn.execute(
             """INSERT OR IGNORE INTO broadcasts
                (id, kind, text, text_en, stage, roles, silent, at, expires, deliver_by, status, created_at, areas,
-                ask, venue)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                ask, venue, invite)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 broadcast_id,
                 kind,
@@ -91,6 +92,7 @@ class BroadcastStore(StoreBase):
                 ",".join(areas),
                 ask,
                 int(venue),
+                int(invite),
             ),
         )
         return cur.rowcount > 0

@@ -57,19 +57,15 @@ class OutboxStore(BroadcastStore):
         jobs: list[Job] = []
         with self.transaction():
             for b in self.conn.execute(
-                "SELECT id, text, text_en, silent, expires, deliver_by, ask, venue FROM broadcasts "
+                "SELECT id, text, text_en, silent, expires, deliver_by, ask, venue, invite FROM broadcasts "
                 "WHERE status IN (?, ?) ORDER BY deliver_by, created_at",
                 UNFINISHED,
             ).fetchall():
                 if len(jobs) >= limit:
                     break
-                broadcast_id, text, text_en, silent, expires, deliver_by, ask, venue = b
-                # The recipient's TPS only where the text names it or a pin follows (bot/delivery/personal.py).
-                personal = bool(venue) or MY_TPS in text or MY_TPS in (text_en or "")
-                place = "CASE WHEN s.tps IS NOT NULL THEN s.area || '/' || s.desa || '/' || printf('%03d', s.tps) END"
-                place = place if personal else "NULL"
+                broadcast_id, text, text_en, silent, expires, deliver_by, ask, venue, invite = b
                 rows = self.conn.execute(
-                    f"""SELECT d.chat_id, d.attempts, s.status, s.language, {place}
+                    f"""SELECT d.chat_id, d.attempts, s.status, s.language, {personal_columns(b)}
                        FROM deliveries d INDEXED BY deliveries_pending
                        LEFT JOIN subscribers s ON s.chat_id = d.chat_id
                        WHERE d.broadcast_id = ? AND d.status = '{PENDING}' AND d.next_at <= ?
@@ -78,16 +74,14 @@ class OutboxStore(BroadcastStore):
                 ).fetchall()
                 # The channel's copy has no subscriber row: always live, in Indonesian.
                 channel = self.channel_copy(broadcast_id)
-                rows = [(c, a, ACTIVE, None, None) if c == channel else (c, a, s, g, t) for c, a, s, g, t in rows]
-                gone = [(broadcast_id, chat_id) for chat_id, _, status, _, _ in rows if status != ACTIVE]
+                rows = [(r[0], r[1], ACTIVE, None, None, None) if r[0] == channel else r for r in rows]
+                gone = [(broadcast_id, r[0]) for r in rows if r[2] != ACTIVE]
                 if gone:
                     self._finish_many(gone, CANCELLED, "unsubscribed", now)
-                live = [
-                    (chat_id, attempts, lang, tps) for chat_id, attempts, status, lang, tps in rows if status == ACTIVE
-                ]
+                live = [r for r in rows if r[2] == ACTIVE]
                 self.conn.executemany(
                     "UPDATE deliveries SET status = ?, updated_at = ? WHERE broadcast_id = ? AND chat_id = ?",
-                    [(SENDING, now, broadcast_id, chat_id) for chat_id, _, _, _ in live],
+                    [(SENDING, now, broadcast_id, r[0]) for r in live],
                 )
                 jobs.extend(
                     Job(
@@ -103,8 +97,10 @@ class OutboxStore(BroadcastStore):
                         chat_id == channel,
                         tps,
                         bool(venue),
+                        bool(invite),
+                        recipient_area,
                     )
-                    for chat_id, attempts, lang, tps in live
+                    for chat_id, attempts, _, lang, tps, recipient_area in live
                 )
         return jobs
 
@@ -294,3 +290,12 @@ class OutboxStore(BroadcastStore):
     def deliveries_of(self, chat_id: int) -> list[dict]:
         """Every delivery record of a chat, as dicts (for /hapus checks and tests)."""
         return list(self.db.query("SELECT * FROM deliveries WHERE chat_id = ?", [chat_id]))
+
+
+def personal_columns(broadcast: tuple) -> str:
+    """The SELECT columns a broadcast's copies need about their recipient: the TPS key where its text
+    names {my_tps} or a pin follows (bot/delivery/personal.py), the kecamatan for an invite button's link."""
+    text, text_en, venue, invite = broadcast[1], broadcast[2], broadcast[7], broadcast[8]
+    personal = bool(venue) or MY_TPS in text or MY_TPS in (text_en or "")
+    place = "CASE WHEN s.tps IS NOT NULL THEN s.area || '/' || s.desa || '/' || printf('%03d', s.tps) END"
+    return f"{place if personal else 'NULL'}, {'s.area' if invite else 'NULL'}"

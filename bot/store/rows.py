@@ -23,6 +23,7 @@ class Subscriber:
     area: str | None = None  # kecamatan id, None if not given
     desa: str | None = None  # desa id within it, None if not given
     tps: int | None = None  # TPS number within the desa, None if not given
+    source: str | None = None  # the source tag of the first link they came with, None: a plain /start
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Broadcast:
     areas: str = ""  # comma-separated area references, '' for everybody
     ask: str | None = None  # the pledge its copies carry as a button (schedule.ASKS), None for none
     venue: int = 0  # 1: each copy is followed by the recipient's TPS location pin
+    invite: int = 0  # 1: each copy carries the invite button
 
     @property
     def role_list(self) -> list[str]:
@@ -112,6 +114,8 @@ class Job:
     to_channel: bool = False  # the copy for the commission's channel (bot/delivery/channel.py), not a subscriber's
     tps: str | None = None  # the recipient's TPS ("kedungwaru/bangoan/007") when the text names it or a pin follows
     venue: bool = False  # send the recipient's TPS location pin after the text
+    invite: bool = False  # the copy carries the invite button
+    area: str | None = None  # the recipient's kecamatan, for the invite button's link
 
 
 def columns(row_type: type, table: str = "") -> str:

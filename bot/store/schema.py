@@ -272,6 +272,17 @@ def tps(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+@MIGRATIONS(name="0010_sources")
+def sources(db: sqlite_utils.Database) -> None:
+    """Where a subscriber came from: the source tag of the first deep link they opened ("ajak",
+    "kanal", a poster's "balai-bangoan"), NULL for a plain /start. Not personal data: the figures per
+    source are counts; /hapus deletes it with the row.
+    """
+    db.conn.execute("ALTER TABLE subscribers ADD COLUMN source TEXT")
+    # A broadcast whose copies carry the invite button (a reminder with invite = true).
+    db.conn.execute("ALTER TABLE broadcasts ADD COLUMN invite INTEGER NOT NULL DEFAULT 0")
+
+
 def migrate(db: sqlite_utils.Database, migrations: Migrations = MIGRATIONS) -> list[str]:
     """Apply every pending migration, all in one write transaction; returns the names applied.
 

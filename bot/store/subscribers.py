@@ -61,6 +61,17 @@ class SubscriberStore(StoreBase):
             (chat_id, language, VISITOR, now, now),
         )
 
+    def remember_source(self, chat_id: int, source: str, now: float | None = None) -> None:
+        """The source tag of a link the chat opened, kept if it has none yet (a first source is never
+        overwritten); a chat not seen before is kept as a visitor until it picks a role."""
+        now = time.time() if now is None else now
+        self.conn.execute(
+            """INSERT INTO subscribers (chat_id, role, language, status, joined_at, updated_at, source)
+               VALUES (?, NULL, NULL, ?, ?, ?, ?)
+               ON CONFLICT (chat_id) DO UPDATE SET source = COALESCE(subscribers.source, excluded.source)""",
+            (chat_id, VISITOR, now, now, source),
+        )
+
     def set_status(self, chat_id: int, status: str, now: float | None = None) -> bool:
         """Set a subscriber's status (active / stopped / blocked / gone); False if the chat is unknown."""
         now = time.time() if now is None else now

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.content import button_data, catalogue, texts, tps_texts
@@ -11,9 +13,9 @@ from bot.schedule.model import ROLES
 from bot.store import ACTIVE
 from bot.telegram import subscriber_areas, tps
 from bot.telegram.context import BotContext
+from bot.telegram.invite_buttons import edit_step
 from bot.telegram.replies import (
     chat_of,
-    edit,
     lang,
     query_of,
     reply,
@@ -64,33 +66,28 @@ async def choose_area(update: Update, context: BotContext) -> None:
         await query.answer(catalogue.say(language, "stale_button"))  # the schedule no longer has it
         return
     await query.answer()
+    show = functools.partial(edit_step, query, context, language, after_start)
     if press.action == AreaAction.PAGE:
-        ask = (
-            catalogue.say(language, "area_prompt")
-            if after_start
-            else texts.area_command_text(rt.schedule, sub.area, sub.desa, language)
+        ask = catalogue.say(language, "area_prompt") if after_start else None
+        ask = ask or texts.area_command_text(rt.schedule, sub.area, sub.desa, language)
+        await show(
+            head + ask, subscriber_areas.kecamatan_keyboard(areas, press.where, language, press.page, bool(sub.area))
         )
-        keyboard = subscriber_areas.kecamatan_keyboard(
-            areas, press.where, language, press.page, removable=bool(sub.area)
-        )
-        await edit(query, head + ask, keyboard)
     elif press.action == AreaAction.SKIP:
-        await edit(query, head + catalogue.say(language, "area_skipped" if after_start else "area_kept"))
+        await show(head + catalogue.say(language, "area_skipped" if after_start else "area_kept"))
     elif press.action == AreaAction.REMOVE:
         rt.store.set_area(chat_id, None)
-        await edit(query, catalogue.say(language, "area_removed"))
-    elif area is not None and press.action == AreaAction.KECAMATAN and area.desa:
-        rt.store.set_area(chat_id, area.id)  # kept even if the desa question is left unanswered
-        keyboard = subscriber_areas.desa_keyboard(area, press.where, language)
-        await edit(query, head + texts.desa_prompt_text(rt.schedule, area.id, language), keyboard)
-    elif area is not None and press.action == AreaAction.DESA_PAGE:
+        await show(catalogue.say(language, "area_removed"))
+    elif area is not None and press.action in (AreaAction.KECAMATAN, AreaAction.DESA_PAGE) and area.desa:
+        if press.action == AreaAction.KECAMATAN:
+            rt.store.set_area(chat_id, area.id)  # kept even if the desa question is left unanswered
         keyboard = subscriber_areas.desa_keyboard(area, press.where, language, press.page)
-        await edit(query, head + texts.desa_prompt_text(rt.schedule, area.id, language), keyboard)
+        await show(head + texts.desa_prompt_text(rt.schedule, area.id, language), keyboard)
     elif area is not None:  # k without desa, a, d
         rt.store.set_area(chat_id, area.id, desa.id if desa else None)
         saved = head + texts.area_saved_text(rt.schedule, area.id, desa.id if desa else None, language)
         step = tps.tps_step(rt, chat_id, language, press.where) if desa else None
         if step is None:
-            await edit(query, saved)
+            await show(saved)
         else:  # the desa's TPS are asked next
-            await edit(query, f"{saved}\n\n{step[0]}", step[1])
+            await show(f"{saved}\n\n{step[0]}", step[1])

@@ -13,7 +13,7 @@ from telegram import (
 )
 
 from bot import store as st
-from bot.content import button_data, catalogue, operator_texts, reports, tps_reports
+from bot.content import button_data, catalogue, operator_texts, reports, source_reports, tps_reports
 from bot.delivery import plan
 from bot.runtime import Runtime
 from bot.schedule.model import Schedule
@@ -55,10 +55,12 @@ async def statistics(update: Update, context: BotContext) -> None:
     areas = reports.area_figures(rt.store, rt.schedule.areas)
     pledged = reports.pledge_figures(rt.store, rt.schedule.areas)
     text = operator_texts.stats_text(figures, rt.schedule.election.region, language, areas, pledged)
-    messages = [text]
+    sources = source_reports.read_figures(rt.store, tz, rt.clock())
+    source_lines = source_reports.stats_lines(sources, language)
+    messages = tps_reports.stats_messages(text, source_lines) if source_lines else [text]
     if rt.schedule.tps:  # each voter's TPS: only with a TPS file
         tps_lines = tps_reports.stats_lines(rt.schedule, rt.store.tps_counts(), language)
-        messages = tps_reports.stats_messages(text, tps_lines)
+        messages[-1:] = tps_reports.stats_messages(messages[-1], tps_lines)
     for message in messages:
         await reply(update, message)
     growth = rt.store.growth_by_role(tz=tz)
@@ -68,7 +70,10 @@ async def statistics(update: Update, context: BotContext) -> None:
     taken = datetime.fromtimestamp(rt.clock(), tz)  # when the figures were read, as the title says
     title = operator_texts.chart_title(rt.schedule.election.region, taken, language)
     words = operator_texts.chart_words(language)
-    png = await asyncio.to_thread(charts.statistics_png, growth, bars, title=title, words=words, areas=areas)
+    weekly = source_reports.chart_data(sources, taken.date(), language)
+    png = await asyncio.to_thread(
+        charts.statistics_png, growth, bars, title=title, words=words, areas=areas, sources=weekly
+    )
     await message_of(update).reply_photo(
         InputFile(png, filename="statistik.png"), caption=catalogue.say(language, "stats_caption")
     )
@@ -126,9 +131,9 @@ def view_pages(view: str, language: str, schedule: Schedule, store: st.Store, ra
         )
         return operator_texts.plan_pages(rows, rate, tz, language, schedule.areas)
     if view == "laporan":
-        return operator_texts.report_list_pages(
-            reports.recent_reports(store, schedule, language, REPORTS_SHOWN), tz, language
-        )
+        items = reports.recent_reports(store, schedule, language, REPORTS_SHOWN)
+        sources = source_reports.read_figures(store, tz, now.timestamp(), weeks=0)
+        return source_reports.report_pages(items, tz, language, source_reports.report_lines(sources, language))
     if view == "audit":
         return operator_texts.audit_pages(store.audit_trail(AUDIT_SHOWN), tz, language, store.operator_names())
     if view == "pertanyaan":

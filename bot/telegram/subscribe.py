@@ -10,13 +10,14 @@ from telegram import (
     Update,
 )
 
-from bot.content import button_data, catalogue, subscriber_strings, texts, tps_texts
+from bot.content import button_data, catalogue, deep_links, subscriber_strings, texts, tps_texts
 from bot.content.button_data import AreaStep
 from bot.runtime import Runtime
 from bot.schedule.model import ROLES
 from bot.store import ACTIVE, STOPPED
 from bot.telegram import subscriber_areas, tps
 from bot.telegram.context import BotContext
+from bot.telegram.invite_buttons import with_invite_row
 from bot.telegram.replies import (
     chat_of,
     edit,
@@ -30,13 +31,14 @@ from bot.telegram.replies import (
 )
 
 
-def role_keyboard(language: str, current: str | None = None) -> InlineKeyboardMarkup:
+def role_keyboard(language: str, current: str | None = None, offered: str | None = None) -> InlineKeyboardMarkup:
+    """The role buttons; ``offered``: the kecamatan an invitation offers first once the role is chosen."""
     labels = subscriber_strings.ROLE_BUTTONS[language]
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    ("✓ " if role == current else "") + labels[role], callback_data=button_data.role(role)
+                    ("✓ " if role == current else "") + labels[role], callback_data=button_data.role(role, offered)
                 )
             ]
             for role in ROLES
@@ -49,7 +51,11 @@ async def start(update: Update, context: BotContext) -> None:
     chat_id = chat_of(update).id
     language = lang(update, context)
     payload = context.args[0].strip().lower() if context.args else ""
-    link = subscriber_areas.parse_start_link(payload, rt.schedule)
+    head, source = deep_links.split_source(payload)
+    if source is not None and await may_manage(update, context):  # where the person came from (counts only)
+        rt.store.remember_source(chat_id, source)
+    link = subscriber_areas.parse_start_link(head, rt.schedule)
+    offered = deep_links.area_head(head, (a.id for a in rt.schedule.areas))
     if link is not None:  # a deep link: /start pemilih, /start pemilih-kedungwaru, ...-bangoan-007
         role, area, desa, _unknown, number = link  # an unknown area is simply asked for below
         if not await may_manage(update, context):
@@ -61,7 +67,7 @@ async def start(update: Update, context: BotContext) -> None:
         if number is not None:
             rt.store.set_tps(chat_id, number)
         text, markup = subscribed_with_area_step(rt, chat_id, role, language, area_just_set=area is not None)
-        await reply(update, text, reply_markup=markup)
+        await reply(update, text, reply_markup=with_invite_row(markup, context, area, language))
         return
     sub = rt.store.subscriber(chat_id)
     if sub is not None and sub.status == ACTIVE and sub.role in ROLES:
@@ -69,11 +75,12 @@ async def start(update: Update, context: BotContext) -> None:
             update, texts.already_subscribed_text(sub.role, language), reply_markup=role_keyboard(language, sub.role)
         )
     else:
-        await reply(update, texts.welcome_text(rt.schedule, language), reply_markup=role_keyboard(language))
+        keyboard = role_keyboard(language, offered=offered)  # an invitation's kecamatan comes first
+        await reply(update, texts.welcome_text(rt.schedule, language), reply_markup=keyboard)
 
 
 def subscribed_with_area_step(
-    rt: Runtime, chat_id: int, role: str, language: str, area_just_set: bool = False
+    rt: Runtime, chat_id: int, role: str, language: str, area_just_set: bool = False, offered: str | None = None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The subscription's confirmation, and under it the area stored or, if none yet, the area step."""
     text = texts.subscribed_text(role, rt.schedule, rt.today(), language)
@@ -92,18 +99,21 @@ def subscribed_with_area_step(
         if (step := tps.tps_step(rt, chat_id, language, AreaStep.AFTER_START)) is not None:
             return f"{text}\n\n{known}\n\n{step[0]}", step[1]
         return f"{text}\n\n{known}", None
-    keyboard = subscriber_areas.kecamatan_keyboard(rt.schedule.areas, AreaStep.AFTER_START, language)
+    areas = sorted(rt.schedule.areas, key=lambda a: a.id != offered)  # the invitation's kecamatan first
+    keyboard = subscriber_areas.kecamatan_keyboard(areas, AreaStep.AFTER_START, language)
     return f"{text}\n\n{catalogue.say(language, 'area_prompt')}", keyboard
 
 
 async def choose_role(update: Update, context: BotContext) -> None:
-    if (pressed := await managed_press(update, context, button_data.unpack_role)) is None:
+    if (pressed := await managed_press(update, context, button_data.unpack_role_offer)) is None:
         return
-    (role, chat_id), query, language = pressed, query_of(update), lang(update, context)
+    ((role, offered), chat_id), query, language = pressed, query_of(update), lang(update, context)
     rt = context.runtime
     rt.store.subscribe(chat_id, role, language)
     await query.answer()
-    await edit(query, *subscribed_with_area_step(rt, chat_id, role, language))
+    text, keyboard = subscribed_with_area_step(rt, chat_id, role, language, offered=offered)
+    sub = rt.store.subscriber(chat_id)
+    await edit(query, text, with_invite_row(keyboard, context, sub.area if sub else None, language))
 
 
 async def choose_language(update: Update, context: BotContext) -> None:

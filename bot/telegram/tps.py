@@ -16,7 +16,8 @@ from bot.schedule.model import ROLES
 from bot.store import ACTIVE, Subscriber
 from bot.telegram import subscriber_areas
 from bot.telegram.context import BotContext
-from bot.telegram.replies import chat_of, edit, lang, message_of, query_of, reply, subscriber_press
+from bot.telegram.invite_buttons import edit_step
+from bot.telegram.replies import chat_of, lang, message_of, query_of, reply, subscriber_press
 
 
 def tps_keyboard(
@@ -96,13 +97,21 @@ async def choose_tps(update: Update, context: BotContext) -> None:
         step = tps_step(rt, chat_id, language, press.where)
         keyboard = tps_keyboard(rt, sub, press.where, language, press.number)
         if step is not None and keyboard is not None:
-            await edit(query, head + step[0], keyboard)
+            await edit_step(query, context, language, after_start, head + step[0], keyboard)
     elif press.action == TpsAction.SKIP:
         saved = catalogue.say(language, "area_saved", area=area)
-        await edit(query, head + saved + ("\n" + catalogue.say(language, "tps_skipped") if after_start else ""))
+        await edit_step(
+            query,
+            context,
+            language,
+            after_start,
+            head + saved + ("\n" + catalogue.say(language, "tps_skipped") if after_start else ""),
+        )
     elif press.action == TpsAction.REMOVE:
         rt.store.set_tps(chat_id, None)
-        await edit(query, catalogue.say(language, "tps_removed", area=area))
+        await edit_step(query, context, language, after_start, catalogue.say(language, "tps_removed", area=area))
     elif chosen is not None:
         rt.store.set_tps(chat_id, chosen.number)
-        await edit(query, head + tps_texts.saved_text(rt.schedule, chosen, language))
+        await edit_step(
+            query, context, language, after_start, head + tps_texts.saved_text(rt.schedule, chosen, language)
+        )

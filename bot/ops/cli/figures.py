@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,8 @@ from bot.schedule import model as sched
 
 @operator_command
 def cmd_stats(args: argparse.Namespace, settings: cfg.Settings) -> int:
-    from bot.content import reports
+    from bot.content import reports, source_reports
+    from bot.ops.cli.sources import stats_tables as source_tables
 
     schedule = load_schedule(settings.schedule)
     tz = schedule.election.tz
@@ -34,6 +36,7 @@ def cmd_stats(args: argparse.Namespace, settings: cfg.Settings) -> int:
         areas = reports.area_figures(store, schedule.areas)
         pledges = reports.pledge_figures(store, schedule.areas)
         tps_counts = store.tps_counts() if schedule.tps else {}
+        sources = source_reports.read_figures(store, tz, weeks=None)
         archived = store.archived_elections()
     roles = [[role or "(none)", n] for role, n in s["active"].items()] + [["total", s["total_active"]]]
     print(f"Active subscribers (days in {tz.key})")
@@ -49,6 +52,9 @@ def cmd_stats(args: argparse.Namespace, settings: cfg.Settings) -> int:
     if len(areas) > 1 or areas[0]["count"]:
         print()
         print(area_table(areas, list(s["active"])))
+    if sources["total"]:  # where subscribers came from
+        print()
+        print(source_tables(sources, tz.key))
     if schedule.tps:  # each voter's TPS: only with a TPS file
         from bot.ops.cli import tps
 
@@ -239,13 +245,14 @@ def cmd_poster(args: argparse.Namespace, settings: cfg.Settings) -> int:
         if problem:
             raise BadInput(f"--area: {problem}")
         area = schedule.area(args.area)
+    source = checked_source(args, schedule)
     out = files.output_path(args.out, settings)
     username = args.username or bot_username(settings)
     try:
-        link = deep_link(username, args.role, area.id if area else None)
+        link = deep_link(username, args.role, area.id if area else None, source)
         data = poster_png(
             username, args.role, election=schedule.election.name, region=schedule.election.region, area=area,
-            fmt="pdf" if Path(args.out).suffix.lower() == ".pdf" else "png",
+            source=source, fmt="pdf" if Path(args.out).suffix.lower() == ".pdf" else "png",
         )  # fmt: skip
     except ValueError as exc:
         raise BadInput(str(exc)) from None
@@ -254,9 +261,33 @@ def cmd_poster(args: argparse.Namespace, settings: cfg.Settings) -> int:
     return 0
 
 
+def checked_source(args: argparse.Namespace, schedule: sched.Schedule) -> str | None:
+    """`--source`, refused (before Telegram is asked for the username) unless it fits every link of the schedule."""
+    from bot.content.deep_links import source_problem
+
+    problem = source_problem(args.source, schedule) if args.source is not None else None
+    if problem:
+        raise BadInput(f"--source: {problem}")
+    return args.source
+
+
+def area_tags(schedule: sched.Schedule, source: str | None) -> dict[str, str]:
+    """Each kecamatan's tag for `--all-areas`, refused with one line (the longest that does not fit) up front."""
+    from bot.content.deep_links import source_problem
+    from bot.ops.poster import area_tag
+
+    tags = {area.id: area_tag(area.id, source) for area in schedule.areas}
+    unfit = sorted((t for t in tags.values() if source_problem(t, schedule)), key=len, reverse=True)
+    if unfit:
+        more = f" (the tags of {len(unfit)} kecamatan do not fit)" if len(unfit) > 1 else ""
+        raise BadInput(f"--all-areas: {source_problem(unfit[0], schedule)}{more}")
+    return tags
+
+
 def all_area_posters(args: argparse.Namespace, settings: cfg.Settings, schedule: sched.Schedule) -> int:
-    """`poster --all-areas`: every poster is drawn before the first is written, so a bad one writes none."""
-    from bot.ops.poster import poster_png
+    """`poster --all-areas`: every poster is drawn before the first is written, so a bad one writes none.
+    Each poster's link is tagged with its kecamatan id (``<source>-<id>`` with --source)."""
+    from bot.ops.poster import area_tag, poster_png
 
     if args.area is not None:
         raise BadInput("--area and --all-areas: give one of them")
@@ -268,6 +299,8 @@ def all_area_posters(args: argparse.Namespace, settings: cfg.Settings, schedule:
         raise BadInput(f"--out: {args.out} {what}; with --all-areas give an existing folder")
     roles = [args.role] if args.role else list(sched.ROLES)
     fmt = "pdf" if args.pdf else "png"
+    source = checked_source(args, schedule)
+    tags = area_tags(schedule, source)
     outs = {
         (role, area.id): files.output_path(str(folder / f"{role}-{area.id}.{fmt}"), settings)
         for area in schedule.areas
@@ -275,16 +308,20 @@ def all_area_posters(args: argparse.Namespace, settings: cfg.Settings, schedule:
     }
     username = args.username or bot_username(settings)
     e = schedule.election
+    draw = partial(poster_png, username, election=e.name, region=e.region, fmt=fmt)
     try:
         posters = {
-            out: poster_png(username, role, election=e.name, region=e.region, area=schedule.area(area_id), fmt=fmt)
-            for (role, area_id), out in outs.items()
+            out: draw(role, area=schedule.area(area_id), source=tags[area_id]) for (role, area_id), out in outs.items()
         }
     except ValueError as exc:
         raise BadInput(str(exc)) from None
     for out, data in posters.items():
         files.write_atomically(out, data)
-    print(f"Wrote {len(posters)} A4 posters ({len(schedule.areas)} kecamatan x {len(roles)} roles) to {args.out}.")
+    tagged = area_tag("<kecamatan id>", source)
+    print(
+        f"Wrote {len(posters)} A4 posters ({len(schedule.areas)} kecamatan x {len(roles)} roles) to {args.out}; "
+        f"each link carries the source tag {tagged}."
+    )
     return 0
 
 
@@ -306,7 +343,8 @@ def add_export(sub: Commands, common: argparse.ArgumentParser) -> None:
     command = sub.add_parser(
         "export",
         parents=[common],
-        help="aggregate counts, one CSV file per table (roles, broadcasts, kecamatan, pledges, TPS); no personal data",
+        help="aggregate counts, one CSV file per table (roles, broadcasts, kecamatan, pledges, sources, TPS); "
+        "no personal data",
     )
     command.add_argument(
         "--out", required=True, metavar="DIR", help="folder to write the CSV files in (made if missing)"
@@ -339,6 +377,11 @@ def add_poster(sub: Commands, common: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--out", required=True, metavar="FILE.png|FILE.pdf|DIR",
         help="PNG or PDF file to write, by its extension (with --all-areas: an existing folder)",
+    )  # fmt: skip
+    command.add_argument(
+        "--source", metavar="TAG",
+        help="tag the link with where the poster hangs, e.g. balai-bangoan (a-z, 0-9, -): /statistik counts "
+        "subscribers per tag; with --all-areas TAG-<kecamatan id> (default: the kecamatan id)",
     )  # fmt: skip
     command.add_argument("--pdf", action="store_true", help="with --all-areas: write PDF files instead of PNG")
     command.add_argument("--username", help="the bot's username (default: asked from Telegram with getMe)")

@@ -31,14 +31,39 @@ def cmd_check(args: argparse.Namespace, settings: cfg.Settings) -> int:
     print(schedule.summary())
     if schedule.tps:
         print(summary_lines(schedule.tps, schedule.areas)[-1])
+    problems = tag_problems(schedule)
+    for problem in problems:
+        print(problem, file=sys.stderr)
     for warning in schedule.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     # A warning, not a problem: the file is valid, and the channel may be set only where the bot runs.
     for warning in channel_warnings(schedule, settings):
         print(f"warning: {warning}", file=sys.stderr)
+    if problems:
+        return 2
     for line in correction_lines(schedule, settings):
         print(line)
     return 0
+
+
+def tag_problems(schedule: sched.Schedule) -> list[str]:
+    """One line per tag the bot puts on its links (``ajak``, ``kanal``, each kecamatan's id as
+    `poster --all-areas` uses it) that the schedule's longest link leaves no room for."""
+    from bot.content import deep_links as links
+
+    tags = {links.INVITE: "links: the invitations' tag", links.CHANNEL: "links: the channel posts' tag"}
+    tags |= {area.id: f'area "{area.id}": its posters\' tag (poster --all-areas)' for area in schedule.areas}
+    fix = "shorten the longest kecamatan, desa or TPS ids"
+    room = links.source_room(schedule)
+    if room < min(map(len, tags)):  # no tag fits at all: one line, not one per kecamatan
+        return [
+            f"links: the longest role and area ids of the schedule make start parameters of "
+            f"{links.longest_head(schedule)} characters, leaving {max(room, 0)} of Telegram's limit of "
+            f"{links.START_MAX} for the bot's source tags (ajak, kanal, each kecamatan id): {fix}"
+        ]
+    return [
+        f"{what}: {problem}: {fix}" for tag, what in tags.items() if (problem := links.source_problem(tag, schedule))
+    ]
 
 
 def channel_warnings(schedule: sched.Schedule, settings: cfg.Settings) -> list[str]:
@@ -94,6 +119,7 @@ def cmd_preview(args: argparse.Namespace, settings: cfg.Settings) -> int:
             notes += [f"{MY_TPS}: each reader's own TPS" + (f', e.g. "{plain(example)}"' if example else "")]
             text = text.replace(MY_TPS, personal[(None, lang)])
         notes += ["followed by the reader's TPS location pin, where the TPS file gives one"] if r.venue else []
+        notes += [f"button: {catalogue.say(lang, 'invite_button')} (not in the channel's copy)"] if r.invite else []
         show(f"{r.id} · {when} · {', '.join(r.roles)}", text + "".join(f"\n[{note}]" for note in notes))
     pages = [("/tps", "tps")] + [
         (f"/netralitas ({role})", texts.netralitas_key(role)) for role in sched.ROLES if args.role in (None, role)

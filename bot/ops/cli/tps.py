@@ -76,7 +76,7 @@ def find_tps(schedule: sched.Schedule, value: str, source: str) -> Tps:
 
 def tps_poster(args: argparse.Namespace, settings: cfg.Settings, schedule: sched.Schedule) -> int:
     """`poster --tps`: a voters' poster for one TPS, whose link also saves the desa and the TPS."""
-    from bot.ops.cli.figures import bot_username
+    from bot.ops.cli.figures import bot_username, checked_source
     from bot.ops.poster import poster_png, tps_link, tps_place, tps_start
 
     if args.area is not None or args.all_areas:
@@ -87,17 +87,20 @@ def tps_poster(args: argparse.Namespace, settings: cfg.Settings, schedule: sched
     area = schedule.area(tps.area)
     if area is None:  # the TPS file only lists TPS of the schedule's kecamatan
         raise BadInput(f"--tps: unknown area {tps.area!r}")
+    source = checked_source(args, schedule)
     try:
-        tps_start("pemilih", tps)  # before asking Telegram for the username
+        tps_start("pemilih", tps, source)  # before asking Telegram for the username
     except ValueError as exc:
         raise BadInput(f"--tps: {exc}") from None
     out = files.output_path(args.out, settings)
     username = args.username or bot_username(settings)
     e = schedule.election
     try:
-        link = tps_link(username, "pemilih", tps)
+        link = tps_link(username, "pemilih", tps, source)
         fmt = "pdf" if Path(args.out).suffix.lower() == ".pdf" else "png"
-        data = poster_png(username, "pemilih", election=e.name, region=e.region, area=area, tps=tps, fmt=fmt)
+        data = poster_png(
+            username, "pemilih", election=e.name, region=e.region, area=area, tps=tps, source=source, fmt=fmt
+        )
     except ValueError as exc:
         raise BadInput(str(exc)) from None
     files.write_atomically(out, data)
