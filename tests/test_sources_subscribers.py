@@ -120,3 +120,25 @@ def test_a_start_parameter_is_packed_within_telegrams_limit():
     assert deep_links.split_source("pemilih_Balai") == ("pemilih", None)
     with pytest.raises(ValueError, match="over Telegram's limit of 64"):
         deep_links.start_payload("pemilih", "k" * 50, source="x" * 20)
+
+
+async def test_an_invitation_shared_and_opened_moves_the_counts_in_stats(tmp_path):
+    import asyncio
+
+    from tests import cli_runner
+
+    async with Harness(tmp_path, schedule()) as h:
+        step = await welcome_and_role(h, ALICE, "Voter", language_code="en")
+        step = await tap(h, ALICE, step, "Kedungwaru")
+        [url] = invite_links(step)
+        link, _ = shared(url)
+        payload = urlsplit(link).query.removeprefix("start=")
+        assert payload == "kedungwaru_ajak"
+        [welcome] = await h.say(BUDI, f"/start {payload}", language_code="en")  # the invitee, a new user
+        assert "Please choose your role" in welcome["text"]
+        step = await tap(h, BUDI, welcome, "Voter")
+        assert next(iter(buttons(step))) == "Kedungwaru"
+        result = await asyncio.to_thread(cli_runner.bot, "stats", "--database", h.db_path)
+        assert result.returncode == 0, result.stderr
+        assert "Invitations (ajak)          0      0        1       1  50.0%" in result.stdout
+        assert "From invitations (ajak): 1 of 2 active subscribers (50.0%)" in result.stdout
