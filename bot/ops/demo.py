@@ -19,6 +19,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import unquote
 
 from telegram.ext import Application
 
@@ -70,7 +71,8 @@ class Terminal:
                 text = f"[📍 peta: {venue['title']} — {venue['address']} ({venue['latitude']}, {venue['longitude']})]"
             markup = m.get("reply_markup") or {}
             rows = markup.get("inline_keyboard") or []
-            buttons = [(b.get("text", ""), b.get("callback_data", "")) for row in rows for b in row]
+            buttons = [(b.get("text", ""), b["callback_data"]) for row in rows for b in row if "callback_data" in b]
+            links = [(b.get("text", ""), b["url"]) for row in rows for b in row if "url" in b]
             if self.shown.get(key) == (text, buttons):  # an edit may turn the buttons' page only
                 continue
             if key in self.shown:
@@ -81,6 +83,8 @@ class Terminal:
                 header = "bot:"
             self.shown[key] = (text, buttons)
             self.print(f"\n{header}\n{plain(text)}")
+            for label, url in links:  # a link button (the invitation's share dialog) opens in the app
+                self.print(f"  [{label}: {unquote(url)}]")
             if buttons:
                 self.buttons = (key, buttons)
                 self.print("  " + "   ".join(f"[{i}] {label}" for i, (label, _) in enumerate(buttons, 1)))
