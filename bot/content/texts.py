@@ -217,10 +217,14 @@ def desa_prompt_text(schedule: Schedule, area: str, lang: str = "id") -> str:
     return say(lang, "desa_prompt", area=area_label(schedule, area))
 
 
-def area_command_text(schedule: Schedule, area: str | None, desa: str | None, lang: str = "id") -> str:
-    """/wilayah: the area stored now, then the question."""
+def area_command_text(
+    schedule: Schedule, area: str | None, desa: str | None, lang: str = "id", tps_line: str | None = None
+) -> str:
+    """/wilayah: the area stored now (and the TPS line, when one was given), then the question."""
     label = area_label(schedule, area, desa)
     now = say(lang, "area_current", area=label) if label else say(lang, "area_unset")
+    if tps_line:
+        now += "\n" + say(lang, "tps_current", tps=tps_line)
     return f"{now}\n\n{say(lang, 'area_change_prompt')}"
 
 

@@ -36,12 +36,10 @@ async def change_area(update: Update, context: BotContext) -> None:
         keyboard = subscriber_areas.kecamatan_keyboard(
             rt.schedule.areas, AreaStep.COMMAND, language, removable=bool(sub.area)
         )
-        text = texts.area_command_text(rt.schedule, sub.area, sub.desa, language)
+        own = rt.schedule.tps_of(sub.area, sub.desa, sub.tps)
+        own_line = tps_texts.tps_line(rt.schedule, own, language) if own else None
+        text = texts.area_command_text(rt.schedule, sub.area, sub.desa, language, own_line)
         if tps.tps_keyboard(rt, sub, AreaStep.COMMAND, language) is not None and sub.area and sub.desa:
-            own = rt.schedule.tps_of(sub.area, sub.desa, sub.tps)
-            if own is not None:  # said before the question, so the question stays last
-                current = catalogue.say(language, "tps_current", tps=tps_texts.tps_line(rt.schedule, own, language))
-                text = text.replace("\n\n", f"\n{current}\n\n", 1)
             guard = button_data.desa_guard(sub.area, sub.desa)
             change = button_data.tps(AreaStep.COMMAND, TpsAction.PAGE, 0, guard)
             row = [InlineKeyboardButton(catalogue.say(language, "tps_button_change"), callback_data=change)]
