@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
+import time
 
 from bot import store as st
 
@@ -49,8 +51,36 @@ def test_enqueue_in_small_chunks_gets_everyone_once(store):
     for chat_id in range(1, 1001):
         add(store, chat_id, "pemilih")
     store.create_broadcast("r1", text="x", roles=["pemilih"], at=0, expires=10)
-    assert store.enqueue("r1", chunk=7) == 1000
+    assert store.enqueue("r1", chunk=7, pause=0) == 1000
     assert store.db.execute("SELECT count(DISTINCT chat_id) FROM deliveries").fetchone()[0] == 1000
+
+
+def test_a_writer_waiting_during_a_long_enqueue_gets_its_turn_between_chunks(store):
+    """The delivery engine records outcomes while a big outbox is written: it must not wait for
+    the whole enqueue (SQLite's busy handler would keep missing a lock that is free only for an instant)."""
+    store.db["subscribers"].insert_all(
+        {"chat_id": c, "role": "pemilih", "status": "active", "joined_at": 0, "updated_at": 0} for c in range(1, 24001)
+    )
+    store.create_broadcast("r1", text="x", roles=["pemilih"], at=0, expires=10)
+    other = store.reopen()
+    seen: list[int] = []
+
+    def write_once_the_enqueue_has_begun() -> None:
+        while not other.conn.execute("SELECT count(*) FROM deliveries").fetchone()[0]:
+            time.sleep(0.001)
+        time.sleep(0.003)  # into the next chunk: the lock is taken, and this writer must wait for it
+        with other.transaction():  # waits for the write lock, as the engine's outcomes do
+            seen.append(other.conn.execute("SELECT count(*) FROM deliveries").fetchone()[0])
+            other.set_status(1, "stopped")
+
+    writer = threading.Thread(target=write_once_the_enqueue_has_begun)
+    writer.start()
+    assert store.enqueue("r1", chunk=3000) == 24000
+    writer.join(5)
+    other.close()
+    assert len(seen) == 1
+    assert seen[0] < 24000  # it wrote between two chunks, not after the last
+    assert store.subscriber(1).status == "stopped"
 
 
 def test_a_broadcast_id_is_created_and_enqueued_once(store):

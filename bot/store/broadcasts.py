@@ -34,6 +34,13 @@ from bot.store.statuses import (
 
 SELECT_BROADCAST = f"SELECT {columns(Broadcast)} FROM broadcasts"
 CHANNEL_COPY = "channel:"  # meta key prefix: the channel a broadcast is also posted to (bot/delivery/channel.py)
+# Outbox rows written per write transaction of an enqueue (about 25 ms of write lock here).
+ENQUEUE_CHUNK = 25_000
+# Between two chunks the enqueue leaves the write lock free for at least this long. SQLite's busy
+# handler retries a waiting writer at growing intervals (1, 2, 5 ... 25 ms, later 50 and 100 ms):
+# a chunk that began again at once would take the lock back before the delivery engine's retry,
+# and the engine, starved, would stop sending to a million people while their outbox is written.
+ENQUEUE_PAUSE = 0.025
 
 
 class BroadcastStore(StoreBase):
@@ -121,13 +128,15 @@ class BroadcastStore(StoreBase):
         ).fetchone()
         return None if row is None else {"chat_id": row[0], "status": row[1], "last_error": row[2]}
 
-    def enqueue(self, broadcast_id: str, chunk: int = 50_000, now: float | None = None) -> int:
+    def enqueue(
+        self, broadcast_id: str, chunk: int = ENQUEUE_CHUNK, now: float | None = None, pause: float = ENQUEUE_PAUSE
+    ) -> int:
         """Write one pending delivery per active subscriber of the broadcast's roles.
 
-        Set-based and chunked by chat id, so the write lock is held for a short time per chunk
-        and the event loop's own writes (replies, outcomes) are not held up for seconds. Safe to
-        repeat after a crash: rows already written are kept (INSERT OR IGNORE). Returns the
-        number of recipients.
+        Set-based and chunked by chat id, with a pause between chunks (``ENQUEUE_PAUSE``), so the
+        write lock is held for a short time per chunk and other writers (the delivery engine's
+        outcomes, replies) get their turn in between. Safe to repeat after a crash: rows already
+        written are kept (INSERT OR IGNORE). Returns the number of recipients.
         """
         now = time.time() if now is None else now
         b = self.broadcast(broadcast_id)
@@ -162,6 +171,7 @@ class BroadcastStore(StoreBase):
             if upper is None:
                 break
             last = upper
+            time.sleep(pause)
         with self.transaction():
             if channel is not None:
                 self.conn.execute(

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterable
 
 from bot.schedule.tps import split_key
-from bot.store.broadcasts import BroadcastStore
+from bot.store.broadcasts import ENQUEUE_CHUNK, ENQUEUE_PAUSE, BroadcastStore
 from bot.store.statuses import ACTIVE, ENQUEUING, PENDING
 
 # A correction of a TPS's location: "ralat-tps:kedungwaru/bangoan/007:<digest of the new place>".
@@ -66,12 +66,14 @@ class TpsStore(BroadcastStore):
                 [(key, location, lat, lon, now) for key, location, lat, lon in places],
             )
 
-    def enqueue(self, broadcast_id: str, chunk: int = 50_000, now: float | None = None) -> int:
+    def enqueue(
+        self, broadcast_id: str, chunk: int = ENQUEUE_CHUNK, now: float | None = None, pause: float = ENQUEUE_PAUSE
+    ) -> int:
         """As ``BroadcastStore.enqueue``; a TPS's correction goes to those who gave that TPS."""
         b = self.broadcast(broadcast_id) if broadcast_id.startswith(TPS_CORRECTION) else None
         if b is not None and b.status == ENQUEUING:
             return self.enqueue_at_tps(broadcast_id, correction_key(broadcast_id), not_before=b.at, now=now)
-        return super().enqueue(broadcast_id, chunk, now)
+        return super().enqueue(broadcast_id, chunk, now, pause)
 
     def enqueue_at_tps(self, broadcast_id: str, key: str, not_before: float, now: float | None = None) -> int:
         """Outbox rows of a TPS's correction: one per active subscriber who gave that TPS."""
