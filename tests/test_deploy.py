@@ -9,6 +9,7 @@ import re
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -210,3 +211,42 @@ async def test_a_starting_bot_beats_every_half_second_until_healthy_then_every_i
             await asyncio.wait_for(next_beat(), 0.8)
     finally:
         task.cancel()
+
+
+class SlowHeartbeatStore:
+    """Stands in for the heartbeat's connection: notes two threads in it at once, or a close mid-write."""
+
+    def __init__(self) -> None:
+        self.inside = 0
+        self.overlaps = 0
+        self.closed = False
+        self.rows: list[dict] = []
+        self.first_write = threading.Event()
+
+    def write_heartbeat(self, row: dict) -> None:
+        self.inside += 1
+        self.overlaps += self.inside > 1 or self.closed
+        self.first_write.set()
+        time.sleep(0.2)
+        self.rows.append(row)
+        self.inside -= 1
+
+    def close(self) -> None:
+        self.overlaps += self.inside > 0
+        self.closed = True
+
+
+async def test_a_heartbeat_write_cut_short_by_stop_never_shares_or_loses_its_connection():
+    """Stopping cancels the heartbeat task while its write still runs in a thread: the last row and
+    the close wait for it (two threads in one SQLite connection can crash the bot at stop)."""
+    store = SlowHeartbeatStore()
+    beat = Heartbeat(lambda: store, lambda: (1.0, 1.0))  # type: ignore[arg-type, return-value]
+    task = asyncio.create_task(beat.run())
+    await asyncio.to_thread(store.first_write.wait, 5)
+    task.cancel()
+    await beat.close()
+    assert store.overlaps == 0
+    assert store.closed
+    assert [bool(row.get("stopped_at")) for row in store.rows] == [False, True]
+    await beat.write()  # a late beat after the close writes nothing
+    assert len(store.rows) == 2

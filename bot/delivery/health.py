@@ -19,6 +19,7 @@ import asyncio
 import logging
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -211,7 +212,9 @@ class Heartbeat:
 
     `values` returns the current (polled_at, engine_at). The row is written from a worker thread on
     a connection of its own (`open_store`); a write that fails (database locked) is skipped: the
-    row simply gets older, which is what `health` should then see.
+    row simply gets older, which is what `health` should then see. One lock serialises the writes
+    and the close: a write whose task was cancelled at stop still runs in its thread, and a
+    connection used by two threads at once, or closed under a running statement, can crash Python.
     """
 
     def __init__(
@@ -229,6 +232,8 @@ class Heartbeat:
         self.on_beat = on_beat  # gets the problems `health` would report (none: healthy)
         self.pid = os.getpid()
         self._store: st.Store | None = None
+        self._lock = threading.Lock()
+        self._closed = False
 
     def row(self, stopped: bool = False) -> dict:
         polled_at, engine_at = self.values()
@@ -239,9 +244,19 @@ class Heartbeat:
         return row
 
     def _write(self, row: dict) -> None:
-        if self._store is None:
-            self._store = self.open_store()
-        self._store.write_heartbeat(row)
+        with self._lock:
+            if self._closed:
+                return
+            if self._store is None:
+                self._store = self.open_store()
+            self._store.write_heartbeat(row)
+
+    def _close(self) -> None:
+        with self._lock:
+            self._closed = True
+            store, self._store = self._store, None
+            if store is not None:
+                store.close()
 
     async def write(self, stopped: bool = False) -> None:
         try:
@@ -275,9 +290,7 @@ class Heartbeat:
     async def close(self) -> None:
         """Write the last row (the bot stopped) and close the connection."""
         await self.write(stopped=True)
-        if self._store is not None:
-            store, self._store = self._store, None
-            await asyncio.to_thread(store.close)
+        await asyncio.to_thread(self._close)
 
 
 def _age(ts: float | None, now: float) -> float | None:
