@@ -55,6 +55,8 @@ ROLE_COLUMNS = (Column("role", "Peran", "Role"), Column("role_name", "Nama peran
 AREA_COLUMNS = (Column("area", "ID kecamatan", "Kecamatan id"), Column("area_name", "Kecamatan", "Kecamatan"))
 ASK_COLUMNS = (Column("ask", "Tombol", "Button"), Column("ask_name", "Nama tombol", "Button name"))
 SOURCE_COLUMNS = (Column("source", "Sumber", "Source"), Column("source_name", "Nama sumber", "Source name"))
+# One count per role, headed by its short name (a row per kecamatan or per source).
+PER_ROLE_COLUMNS = tuple(Column(role, ROLE_SHORT["id"][role], ROLE_SHORT["en"][role]) for role in ROLES)
 PLEDGE_COLUMNS = (
     Column("pledged", "Menekan", "Pressed"),
     Column("received", "Menerima pengingat", "Received the reminder"),
@@ -105,7 +107,7 @@ TABLES = (
         "areas.csv",
         (
             *AREA_COLUMNS,
-            *(Column(role, ROLE_SHORT["id"][role], ROLE_SHORT["en"][role]) for role in ROLES),
+            *PER_ROLE_COLUMNS,
             Column("active", "Aktif", "Active"),
             Column("voters", "DPT", "Voters (DPT)"),
             Column("coverage", "Cakupan (% DPT)", "Coverage (% of DPT)"),
@@ -131,7 +133,7 @@ TABLES = (
         "sources.csv",
         (
             *SOURCE_COLUMNS,
-            *(Column(role, ROLE_SHORT["id"][role], ROLE_SHORT["en"][role]) for role in ROLES),
+            *PER_ROLE_COLUMNS,
             Column("active", "Aktif", "Active"),
             Column("share", "Persen dari semua aktif (%)", "Share of all active (%)"),
         ),
