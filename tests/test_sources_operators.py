@@ -48,12 +48,13 @@ def fill(store: Store, now: float = NOW, weeks_ago: dict[int, int] | None = None
     """PEOPLE as subscribers who joined at ``now`` (or so many weeks before, per chat id), plus a
     visitor and a stopped subscriber who each came with a tag."""
     for chat_id, (role, source) in PEOPLE.items():
-        store.subscribe(chat_id, role, now=now - 7 * 86400 * (weeks_ago or {}).get(chat_id, 0))
-        if source is not None:
-            store.remember_source(chat_id, source)
+        joined = now - 7 * 86400 * (weeks_ago or {}).get(chat_id, 0)
+        if source is not None:  # the link opened first, then the role chosen (as /start does)
+            store.remember_source(chat_id, source, now=joined)
+        store.subscribe(chat_id, role, now=joined)
     store.remember_source(VISITOR, "ajak")
+    store.remember_source(STOPPED, "kanal", now=now)
     store.subscribe(STOPPED, "pemilih", now=now)
-    store.remember_source(STOPPED, "kanal")
     store.set_status(STOPPED, "stopped")
 
 
@@ -178,8 +179,8 @@ def test_many_sources_are_capped_so_statistik_stays_within_a_message(lang):
         tag = f"poster-balai-desa-dengan-nama-sangat-panjang-{i:02d}"
         for k in range(60 - i):
             chat_id = 900_000 + i * 100 + k
+            store.remember_source(chat_id, tag, now=NOW - 86400 * 7 * (k % 8))
             store.subscribe(chat_id, "pemilih", now=NOW - 86400 * 7 * (k % 8))
-            store.remember_source(chat_id, tag)
     lines = source_reports.stats_lines(source_reports.read_figures(store, TZ, NOW), lang)
     section = "\n".join(lines)
     assert pages.visible(section) < MAX_TEXT
@@ -203,8 +204,8 @@ def test_laporan_quotes_the_sources_above_the_broadcasts():
     fill(store)
     for i in range(6):
         chat_id = 987650200 + i
+        store.remember_source(chat_id, f"pasar-{i}", now=NOW)
         store.subscribe(chat_id, "pemilih", now=NOW)
-        store.remember_source(chat_id, f"pasar-{i}")
     store.create_adhoc(text="Rapat KPPS besok", roles=["pemilih"], ttl=3600)
     now = datetime.fromtimestamp(NOW, TZ)
     [page] = operator_commands.view_pages("laporan", "id", schedule(), store, 30, now)
@@ -354,8 +355,8 @@ def test_the_chart_groups_small_sources_as_other():
         for i in range(7):
             for k in range(7 - i):
                 chat_id = 987651000 + i * 10 + k
+                store.remember_source(chat_id, f"tag-{i}", now=NOW)
                 store.subscribe(chat_id, "pemilih", now=NOW)
-                store.remember_source(chat_id, f"tag-{i}")
 
     data = weekly(many)
     assert [s["label"] for s in data["series"]] == ["tag-0", "tag-1", "tag-2", "tag-3", "lainnya"]

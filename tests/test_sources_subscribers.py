@@ -13,10 +13,11 @@ from bot.content import deep_links
 from bot.schedule import loading
 from tests.conftest import TZ, schedule_toml
 from tests.e2e import Harness
-from tests.test_areas_subscribers import AREAS, buttons, tap, welcome_and_role
+from tests.test_areas_subscribers import AREAS, OTHERS, buttons, tap, welcome_and_role
 
 ALICE, BUDI, CITRA = 301, 302, 303
 CHANNEL = -1001234567890
+AREA_NAMES = OTHERS  # after Kedungwaru, in the schedule's order
 FAR = {"id": "kelak", "at": datetime(2040, 1, 1, 8, tzinfo=TZ), "roles": ["pemilih"]}
 
 
@@ -63,7 +64,7 @@ async def test_an_invitation_opened_by_a_new_user_offers_the_kecamatan_first_and
         [welcome] = await h.say(BUDI, "/start kedungwaru_ajak")
         assert "Silakan pilih peran Anda" in welcome["text"]
         step = await tap(h, BUDI, welcome, "Pemilih")
-        assert next(iter(buttons(step))) == "Kedungwaru"  # the sharer's kecamatan comes first
+        assert next(iter(buttons(step))) == "📍 Kedungwaru"  # the sharer's kecamatan comes first
         assert h.store.subscriber(BUDI).source == "ajak"
         assert h.store.subscriber(BUDI).role == "pemilih"
 
@@ -137,8 +138,52 @@ async def test_an_invitation_shared_and_opened_moves_the_counts_in_stats(tmp_pat
         [welcome] = await h.say(BUDI, f"/start {payload}", language_code="en")  # the invitee, a new user
         assert "Please choose your role" in welcome["text"]
         step = await tap(h, BUDI, welcome, "Voter")
-        assert next(iter(buttons(step))) == "Kedungwaru"
+        assert next(iter(buttons(step))) == "📍 Kedungwaru"
         result = await asyncio.to_thread(cli_runner.bot, "stats", "--database", h.db_path)
         assert result.returncode == 0, result.stderr
         assert "Invitations (ajak)          0      0        1       1  50.0%" in result.stdout
         assert "From invitations (ajak): 1 of 2 active subscribers (50.0%)" in result.stdout
+
+
+async def test_an_invitations_kecamatan_sits_on_top_and_the_pages_still_show_every_kecamatan_once(tmp_path):
+    async with Harness(tmp_path, schedule()) as h:
+        [welcome] = await h.say(BUDI, "/start ngunut_ajak")
+        step = await tap(h, BUDI, welcome, "Pemilih")
+        first_page = list(buttons(step))
+        assert first_page[0] == "📍 Ngunut"
+        step = await tap(h, BUDI, step, "▶")
+        names = [n for n in first_page[1:] + list(buttons(step)) if n not in ("▶", "◀", "Lewati")]
+        assert names == ["Kedungwaru", *AREA_NAMES]  # the schedule's order, each once
+        [welcome] = await h.say(CITRA, "/start ngunut_ajak")
+        await tap(h, CITRA, await tap(h, CITRA, welcome, "Pemilih"), "📍 Ngunut")
+        assert h.store.subscriber(CITRA).area == "ngunut"
+
+
+async def test_a_link_opened_after_subscribing_without_one_does_not_become_the_source(tmp_path):
+    async with Harness(tmp_path, schedule()) as h:
+        await welcome_and_role(h, ALICE)  # a plain /start
+        await h.say(ALICE, "/start _kanal")
+        await h.say(ALICE, "/start kedungwaru_ajak")  # their own invitation, opened to try it
+        assert h.store.subscriber(ALICE).source is None
+
+
+async def test_a_tag_needs_a_link_the_bot_could_have_made_and_is_taken_as_written(tmp_path):
+    async with Harness(tmp_path, schedule()) as h:
+        await h.say(ALICE, "/start zzzz_kpu-curang")  # no role, kecamatan or empty head before the tag
+        assert h.store.subscriber(ALICE) is None
+        await h.say(BUDI, "/start PEMILIH_BALAI")  # tags are lowercase; the head is read either way
+        assert (h.store.subscriber(BUDI).role, h.store.subscriber(BUDI).source) == ("pemilih", None)
+        await h.say(CITRA, "/start Pemilih-Kedungwaru_balai-bangoan")
+        assert (h.store.subscriber(CITRA).area, h.store.subscriber(CITRA).source) == ("kedungwaru", "balai-bangoan")
+
+
+async def test_someone_who_only_opened_a_link_is_neither_new_nor_stopped(tmp_path):
+    async with Harness(tmp_path, schedule()) as h:
+        await welcome_and_role(h, ALICE)
+        [welcome] = await h.say(BUDI, "/start _kanal")  # opens the channel's link, picks no role
+        assert "Silakan pilih peran Anda" in welcome["text"]
+        [answer] = await h.say(BUDI, "/berhenti")
+        assert "belum berlangganan" in answer["text"].lower()
+        stats = h.store.subscriber_stats(tz=TZ)
+        assert (stats["new_today"], stats["stopped"], stats["total_active"]) == (1, 0, 1)
+        assert h.store.subscriber(BUDI).source == "kanal"  # kept for when they choose a role

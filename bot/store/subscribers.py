@@ -62,13 +62,15 @@ class SubscriberStore(StoreBase):
         )
 
     def remember_source(self, chat_id: int, source: str, now: float | None = None) -> None:
-        """The source tag of a link the chat opened, kept if it has none yet (a first source is never
-        overwritten); a chat not seen before is kept as a visitor until it picks a role."""
+        """The source tag of a link the chat opened before it picked a role; a chat not seen before is
+        kept as a visitor until it picks one. A first source is never overwritten, and someone who
+        subscribed without a tag keeps none: a link they open later did not bring them."""
         now = time.time() if now is None else now
         self.conn.execute(
             """INSERT INTO subscribers (chat_id, role, language, status, joined_at, updated_at, source)
                VALUES (?, NULL, NULL, ?, ?, ?, ?)
-               ON CONFLICT (chat_id) DO UPDATE SET source = COALESCE(subscribers.source, excluded.source)""",
+               ON CONFLICT (chat_id) DO UPDATE SET source = COALESCE(subscribers.source, excluded.source)
+               WHERE subscribers.role IS NULL""",
             (chat_id, VISITOR, now, now, source),
         )
 
@@ -213,7 +215,11 @@ class SubscriberStore(StoreBase):
         by_status = dict(self.conn.execute("SELECT status, count(*) FROM subscribers GROUP BY status").fetchall())
         per_day = {today - timedelta(days=i): 0 for i in range(days)}
         start = datetime.combine(today - timedelta(days=days - 1), datetime.min.time(), tz).timestamp()
-        for (joined,) in self.conn.execute("SELECT joined_at FROM subscribers WHERE joined_at >= ?", (start,)):
+        # Visitors (a language chosen or a link opened, no role yet) have not subscribed.
+        joined_rows = self.conn.execute(
+            "SELECT joined_at FROM subscribers WHERE joined_at >= ? AND role IS NOT NULL", (start,)
+        )
+        for (joined,) in joined_rows:
             day = datetime.fromtimestamp(joined, tz).date()
             if day in per_day:
                 per_day[day] += 1

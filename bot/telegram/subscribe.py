@@ -50,12 +50,15 @@ async def start(update: Update, context: BotContext) -> None:
     rt = context.runtime
     chat_id = chat_of(update).id
     language = lang(update, context)
-    payload = context.args[0].strip().lower() if context.args else ""
-    head, source = deep_links.split_source(payload)
-    if source is not None and await may_manage(update, context):  # where the person came from (counts only)
-        rt.store.remember_source(chat_id, source)
+    # The tag as written (the bot packs them lowercase); the head is read case-insensitively.
+    head, source = deep_links.split_source(context.args[0].strip() if context.args else "")
+    head = head.lower()
     link = subscriber_areas.parse_start_link(head, rt.schedule)
     offered = deep_links.area_head(head, (a.id for a in rt.schedule.areas))
+    # Where the person came from (counts only), from a link the bot or its posters could have made.
+    made_here = not head or link is not None or offered is not None
+    if source is not None and made_here and await may_manage(update, context):
+        rt.store.remember_source(chat_id, source)
     if link is not None:  # a deep link: /start pemilih, /start pemilih-kedungwaru, ...-bangoan-007
         role, area, desa, _unknown, number = link  # an unknown area is simply asked for below
         if not await may_manage(update, context):
@@ -99,8 +102,9 @@ def subscribed_with_area_step(
         if (step := tps.tps_step(rt, chat_id, language, AreaStep.AFTER_START)) is not None:
             return f"{text}\n\n{known}\n\n{step[0]}", step[1]
         return f"{text}\n\n{known}", None
-    areas = sorted(rt.schedule.areas, key=lambda a: a.id != offered)  # the invitation's kecamatan first
-    keyboard = subscriber_areas.kecamatan_keyboard(areas, AreaStep.AFTER_START, language)
+    areas = rt.schedule.areas
+    first = next((a for a in areas if a.id == offered), None)  # an invitation's kecamatan, on top
+    keyboard = subscriber_areas.kecamatan_keyboard(areas, AreaStep.AFTER_START, language, offered=first)
     return f"{text}\n\n{catalogue.say(language, 'area_prompt')}", keyboard
 
 
@@ -154,7 +158,11 @@ async def stop(update: Update, context: BotContext) -> None:
     if not await may_manage(update, context):
         await refuse_non_admin(update, context)
         return
-    known = context.runtime.store.set_status(chat_of(update).id, STOPPED)
+    store, chat_id = context.runtime.store, chat_of(update).id
+    sub = store.subscriber(chat_id)
+    known = sub is not None and sub.role is not None  # a visitor only chose a language or opened a link
+    if known:
+        store.set_status(chat_id, STOPPED)
     await reply(update, catalogue.say(lang(update, context), "stopped" if known else "not_a_subscriber"))
 
 

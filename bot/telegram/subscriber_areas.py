@@ -42,12 +42,26 @@ def choices(
 
 
 def kecamatan_keyboard(
-    areas: Sequence[Area], where: AreaStep, language: str, page: int = 0, removable: bool = False
+    areas: Sequence[Area],
+    where: AreaStep,
+    language: str,
+    page: int = 0,
+    removable: bool = False,
+    offered: Area | None = None,
 ) -> InlineKeyboardMarkup:
-    """The kecamatan buttons; the last row skips (after /start) or cancels (/wilayah), or removes the area."""
+    """The kecamatan buttons; the last row skips (after /start) or cancels (/wilayah), or removes the area.
+
+    ``offered`` (an invitation's kecamatan) gets a row of its own on top; the pages keep their order,
+    so turning them shows every kecamatan once."""
     buttons = [
         InlineKeyboardButton(a.name, callback_data=button_data.area(where, AreaAction.KECAMATAN, a.id)) for a in areas
     ]
+    if offered is not None:
+        top = InlineKeyboardButton(
+            f"📍 {offered.name}", callback_data=button_data.area(where, AreaAction.KECAMATAN, offered.id)
+        )
+        keyboard = kecamatan_keyboard(areas, where, language, page, removable)
+        return InlineKeyboardMarkup([[top], *keyboard.inline_keyboard])
     skip = "area_skip" if where == AreaStep.AFTER_START else "area_cancel"
     last = [InlineKeyboardButton(catalogue.say(language, skip), callback_data=button_data.area(where, AreaAction.SKIP))]
     if removable:
