@@ -45,6 +45,8 @@ FINISHED_RE = re.compile(r"broadcast (\S+) finished: (.*)")
 FULL = {
     "rate_fast": (10_000, 300),
     "rate_slow": (2_000, 30),
+    # Round trips to Telegram's servers from an office in Indonesia: seconds the stand-in holds each answer.
+    "rate_far": ((9_000, 300, 0.4), (600, 30, 0.8)),
     "reply_n": 6_000,
     "reply_k": 100,
     "capacity_n": 20_000,
@@ -58,6 +60,7 @@ FULL = {
 QUICK = {
     "rate_fast": (1_500, 300),
     "rate_slow": (150, 30),
+    "rate_far": ((1_500, 300, 0.4), (150, 30, 0.8)),
     "reply_n": 1_500,
     "reply_k": 20,
     "capacity_n": 3_000,
@@ -206,10 +209,14 @@ def vm_hwm_mib(pid: int) -> float | None:
 
 
 class StandIn:
-    def __init__(self, folder: Path, name: str, rate: float | None = None, chat_limit: bool = False):
+    def __init__(
+        self, folder: Path, name: str, rate: float | None = None, chat_limit: bool = False, latency: float = 0.0
+    ):
         args = [PY, "-m", "standin", "--port", "0", "--token", TOKEN]  # port 0: a free port
         if rate is not None:
             args += ["--rate", str(rate)]
+        if latency:
+            args += ["--latency", str(latency)]
         if chat_limit:
             args.append("--chat-limit")
         self.child = spawn(name, args, folder, env=child_env(), cwd=ROOT)
@@ -411,11 +418,12 @@ def broadcast_run(
     chat_limit: bool,
     bot_rate: float,
     drain_timeout: float,
+    latency: float = 0.0,
 ) -> dict:
     """Start a stand-in and the bot on `n` voters, let one reminder drain; the stand-in's view of it."""
     db = folder / f"{key}.db"
     make_db(db, n)
-    standin = StandIn(folder, f"standin-{key}", rate=limit, chat_limit=chat_limit)
+    standin = StandIn(folder, f"standin-{key}", rate=limit, chat_limit=chat_limit, latency=latency)
     bot = None
     try:
         reminder_id = f"bench-{key}"
@@ -460,14 +468,17 @@ def broadcast_run(
             bot.stop()
 
 
-def fig_rate(res: Results, folder: Path, key: str, n: int, limit: int, chat_limit: bool) -> None:
+def fig_rate(res: Results, folder: Path, key: str, n: int, limit: int, chat_limit: bool, latency: float = 0.0) -> None:
     label = f"{key} sustained rate / limit: {n:,} at {limit}/s" + (" (+chat limit)" if chat_limit else "")
+    if latency:
+        label += f", answers {latency:.1f} s after each request"
     target = "≥ 0.97, 0 × 429"
     try:
         progress(f"{key}: {n:,} recipients at {limit}/s (≈{n / limit:.0f} s)")
         run = broadcast_run(
-            folder, key, n, limit, chat_limit=chat_limit, bot_rate=limit, drain_timeout=n / limit * 1.6 + 30
-        )
+            folder, key, n, limit, chat_limit=chat_limit, bot_rate=limit, drain_timeout=n / limit * 1.6 + 30,
+            latency=latency,
+        )  # fmt: skip
         run["standin"].close()
     except Exception as exc:
         res.error(key, label, target, exc)
@@ -1324,6 +1335,8 @@ def main(argv: list[str] | None = None) -> int:
         steps: list[tuple[int, Callable[[], object]]] = [
             (1, lambda: fig_rate(res, folder, "1a", *sizes["rate_fast"], chat_limit=False)),
             (1, lambda: fig_rate(res, folder, "1b", *sizes["rate_slow"], chat_limit=True)),
+            (1, lambda: fig_rate(res, folder, "1c", *sizes["rate_far"][0][:2], False, sizes["rate_far"][0][2])),
+            (1, lambda: fig_rate(res, folder, "1d", *sizes["rate_far"][1][:2], True, sizes["rate_far"][1][2])),
             (2, lambda: fig_reply(res, folder, sizes, "ours")),
             (3, lambda: fig_reply(res, folder, sizes, "baseline")),
             (4, lambda: fig_capacity(res, folder, sizes)),

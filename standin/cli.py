@@ -19,6 +19,7 @@ async def _serve(args: argparse.Namespace) -> None:
         fault_rate=args.fault_rate,
         seed=args.seed,
         fault_delay=args.fault_delay,
+        latency=args.latency,
     )
     await standin.start(args.host, args.port)
     print(f"standin listening on {standin.base_url}", flush=True)
@@ -43,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chat-limit", action="store_true", help="1 msg/s per private chat, 20/min per group")
     parser.add_argument("--fault-rate", type=float, default=0.0)
     parser.add_argument("--fault-delay", type=float, default=15.0, help="seconds a 'timeout' fault holds on")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds every answer is held back (round trip)")
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args(argv)
     with contextlib.suppress(KeyboardInterrupt):

@@ -52,7 +52,16 @@ class BotApi(MessageMethods, PlaceMethods, ChatMethods):
         return {name.lower(): (name, handler) for name, handler in table.items()}
 
     async def _api(self, token: str, name: str, query: str, content_type: str, body: bytes) -> Any:
-        """Answer one Bot API call: (HTTP status, JSON body), or CLOSE to drop the connection."""
+        """Answer one Bot API call: (HTTP status, JSON body), or CLOSE to drop the connection.
+
+        With ``latency``, the answer leaves that long after the call was taken (and counted against
+        the limits): a far-away server, as Telegram's are from Indonesia. A long poll waits anyway."""
+        answer = await self._answer(token, name, query, content_type, body)
+        if self.latency and name.lower() != "getupdates":
+            await asyncio.sleep(self.latency)
+        return answer
+
+    async def _answer(self, token: str, name: str, query: str, content_type: str, body: bytes) -> Any:
         entry = self._methods.get(name.lower())
         method = entry[0] if entry else name
         self.calls[method] += 1

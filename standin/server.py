@@ -38,6 +38,7 @@ class StandIn(Serving, BotApi, Control, Faults, Users, Queries, Chats):
         fault_rate: float = 0.0,
         seed: int | None = None,
         fault_delay: float = 15.0,
+        latency: float = 0.0,
     ) -> None:
         self.token = token
         self.bot_username = bot_username
@@ -46,6 +47,8 @@ class StandIn(Serving, BotApi, Control, Faults, Users, Queries, Chats):
         self.fault_rate = fault_rate
         #: How long a "timeout" fault holds the connection before closing it unanswered.
         self.fault_delay = fault_delay
+        #: Seconds each answer (but getUpdates') is held back: the round trip to Telegram's servers.
+        self.latency = latency
         self.host = "127.0.0.1"
         self.port: int = 0
         try:

@@ -24,6 +24,7 @@ class State:
     chat_limit: bool
     fault_rate: float
     fault_delay: float
+    latency: float
     host: str
     port: int
     bot_user: dict[str, Any]

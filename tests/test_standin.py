@@ -615,3 +615,16 @@ def test_every_control_endpoint_is_in_the_readme_and_nothing_else_is():
     assert documented == served
     assert "curl" in section
     assert "/_control/" in section
+
+
+async def test_latency_holds_each_answer_back_but_the_message_arrives_at_once():
+    far = StandIn(latency=0.3)
+    await far.start()
+    try:
+        async with Bot(far.token, base_url=far.base_url) as telegram_bot:
+            sending = asyncio.create_task(telegram_bot.send_message(5, "jauh"))
+            await far.wait_for(lambda: far.messages or None, timeout=5)  # taken (and counted) on arrival
+            assert not sending.done()  # the answer is still on its way back
+            assert (await sending).text == "jauh"
+    finally:
+        await far.stop()

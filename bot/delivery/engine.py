@@ -50,6 +50,7 @@ T = TypeVar("T")
 # Longest wait between two tries while the network is down: the outage's first copy to go through
 # makes every waiting copy due at once, so this only bounds how late the first one notices.
 NETWORK_WAIT_CAP = 15.0
+CANCELLED_BY_OPERATOR = "cancelled by an operator"  # as the store writes for copies still in the outbox
 
 
 def transport_failed(exc: BaseException) -> bool:
@@ -146,6 +147,7 @@ class Engine:
         self._stopping = False
         self._loop_done: asyncio.Event | None = None  # set when run() has left its last round
         self._progress: dict[str, Progress] = {}
+        self._dropped: set[str] = set()  # broadcasts an operator stopped (/batal): copies taken are not sent
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine-db")
         self._db_store: st.Store | None = None
         self._recovered = False
@@ -159,6 +161,22 @@ class Engine:
     def wake(self) -> None:
         """Something was enqueued: look at the outbox now rather than at the next poll."""
         self._wake.set()
+
+    def drop(self, broadcast_id: str) -> int:
+        """An operator stopped the broadcast: its copies taken but still waiting for a send slot are
+        recorded as cancelled, not sent (those on the wire finish). Returns how many were waiting.
+
+        With a round trip allowance of seconds, that is seconds of copies: /batal must stop them too."""
+        self._dropped.add(broadcast_id)
+        waiting = [
+            (task, args)
+            for task, (job, args) in self._tasks.items()
+            if job.broadcast_id == broadcast_id and not args.get("started")
+        ]
+        for task, args in waiting:
+            args["dropped"] = True
+            task.cancel()
+        return len(waiting)
 
     # -- the database thread ---------------------------------------------------------------------
 
@@ -253,6 +271,9 @@ class Engine:
             self._ops.extend(Released(job.broadcast_id, job.chat_id) for job in jobs)
             return False, None
         for job in jobs:
+            if job.broadcast_id in self._dropped:  # taken by a round that ran while /batal came
+                self._ops.append(Finished(job.broadcast_id, job.chat_id, st.CANCELLED, CANCELLED_BY_OPERATOR))
+                continue
             args: dict = {"started": False}  # set once the request is on the wire
             task = asyncio.create_task(self._deliver(job, args))
             self._tasks[task] = (job, args)
@@ -292,7 +313,9 @@ class Engine:
         try:
             await self._send(job, args)
         except asyncio.CancelledError:
-            if not args.get("started"):
+            if args.get("dropped"):
+                self._ops.append(Finished(job.broadcast_id, job.chat_id, st.CANCELLED, CANCELLED_BY_OPERATOR))
+            elif not args.get("started"):
                 self._ops.append(Released(job.broadcast_id, job.chat_id))
             raise
         except Exception as exc:

@@ -108,7 +108,8 @@ async def cancel_running(update: Update, context: BotContext) -> None:
         await reply(update, answer)
         return
     broadcast_id = targets[0].id
-    dropped = rt.store.cancel_broadcast(broadcast_id)
+    # The engine first: copies it took but has not sent yet are stopped too, before the rest of the outbox.
+    dropped = rt.engine.drop(broadcast_id) + rt.store.cancel_broadcast(broadcast_id)
     await record_action(rt, user_id(update), "batal", broadcast_id, f"{dropped} salinan dibatalkan")
     rt.engine.wake()
     row = rt.store.broadcast(broadcast_id)
