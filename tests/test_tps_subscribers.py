@@ -143,6 +143,24 @@ async def test_tps_without_a_tps_lists_the_desa_and_picks_one(tmp_path, schedule
         assert h.store.subscriber(ALICE).tps == 1
 
 
+async def test_a_desa_with_many_tps_lists_one_page_at_a_time_within_telegrams_limit(tmp_path):
+    place = "Gedung Serbaguna Dusun Krajan Kidul, Jalan Raya Kedungwaru-Bangoan, RT 02 RW 01, " * 2
+    rows = "".join(f"Kedungwaru;Bangoan;{n};{place.strip()} ({n});-8,07;111,90;300\n" for n in range(1, 50))
+    schedule = tps_schedule(tmp_path, CSV.split("Kedungwaru;Bangoan;1")[0] + rows)
+    async with Harness(tmp_path, schedule) as h:
+        await tap(h, ALICE, await to_desa(h, ALICE), "Lewati")
+        [listing] = await h.say(ALICE, "/tps")
+        assert len(listing["text"]) < 4096
+        assert "• <b>TPS 012</b>" in listing["text"]
+        assert "TPS 013" not in listing["text"]  # on the next page, with its button
+        page = await tap(h, ALICE, listing, "▶")
+        assert "• <b>TPS 013</b>" in page["text"]
+        assert "• <b>TPS 012</b>" not in page["text"]
+        assert "TPS 013" in buttons(page)
+        await tap(h, ALICE, page, "TPS 020")
+        assert h.store.subscriber(ALICE).tps == 20
+
+
 async def test_tps_without_a_desa_asks_for_it_first(tmp_path, schedule):
     async with Harness(tmp_path, schedule) as h:
         step = await welcome_and_role(h, ALICE)
@@ -303,6 +321,50 @@ def test_a_correction_waits_for_the_morning_unless_it_is_voting_day(tmp_path):
         assert datetime.fromtimestamp(b.at, TZ) == datetime(2024, 11, 21, 6, tzinfo=TZ)
         assert b.total == 1
         assert send_corrections(moved, store, (night + timedelta(hours=1)).timestamp()) == []
+
+
+def at_location(schedule, place: str):
+    """The schedule with TPS 007 Bangoan at ``place``."""
+    tps = dataclasses.replace(schedule.tps[1], location=place)
+    return dataclasses.replace(schedule, tps=(schedule.tps[0], tps, *schedule.tps[2:]))
+
+
+def test_a_tps_that_moves_back_and_forth_is_corrected_every_time(tmp_path):
+    from bot.delivery.scheduler import send_corrections
+    from bot.store import Store
+
+    schedule = tps_schedule(tmp_path)
+    with Store(tmp_path / "moves.db") as store:
+        store.subscribe(1, "pemilih")
+        store.set_area(1, "kedungwaru", "bangoan")
+        store.set_tps(1, 7)
+        day = datetime(2024, 11, 20, 9, tzinfo=TZ)
+        send_corrections(schedule, store, day.timestamp())
+        sent = []
+        for hour, place in enumerate(["SDN 3 Bangoan", "Balai Dusun Krajan", "SDN 3 Bangoan"], start=1):
+            [move] = send_corrections(at_location(schedule, place), store, (day + timedelta(hours=hour)).timestamp())
+            sent.append((move.old_location, move.tps.location, store.broadcast(move.broadcast_id).total))
+        assert sent == [  # the flood comes, goes and comes back: three notices, the last one right
+            ("Balai Dusun Krajan, RT 02 RW 01", "SDN 3 Bangoan", 1),
+            ("SDN 3 Bangoan", "Balai Dusun Krajan", 1),
+            ("Balai Dusun Krajan", "SDN 3 Bangoan", 1),
+        ]
+
+
+def test_a_tps_moved_on_voting_day_after_the_close_sends_nothing(tmp_path):
+    from bot.delivery.scheduler import send_corrections
+    from bot.store import Store
+
+    schedule = tps_schedule(tmp_path)
+    with Store(tmp_path / "moves.db") as store:
+        store.subscribe(1, "pemilih")
+        store.set_area(1, "kedungwaru", "bangoan")
+        store.set_tps(1, 7)
+        send_corrections(schedule, store, datetime(2024, 11, 27, 6, tzinfo=TZ).timestamp())
+        evening = datetime(2024, 11, 27, 22, 30, tzinfo=TZ)  # counting is over, people are asleep
+        assert send_corrections(at_location(schedule, "SDN 3 Bangoan"), store, evening.timestamp()) == []
+        assert store.known_tps_locations()["kedungwaru/bangoan/007"][0] == "SDN 3 Bangoan"
+        assert not any(b.id.startswith("ralat-tps:") for b in store.recent_broadcasts(10))
 
 
 def test_a_new_election_forgets_every_tps_number_but_keeps_the_desa(tmp_path):

@@ -96,12 +96,20 @@ def tps_text(schedule: Schedule, tps: Tps, lang: str = "id", today: dt.date | No
     return "\n".join(lines)
 
 
-def tps_list_text(schedule: Schedule, area: str, desa: str, lang: str = "id") -> str:
-    """One desa's TPS with their locations, then the question: which is yours?"""
+def tps_list_text(
+    schedule: Schedule, area: str, desa: str, lang: str = "id", page: int = 0, per_page: int | None = None
+) -> str:
+    """One desa's TPS with their locations, then the question: which is yours?
+
+    With ``per_page``, only the TPS of that page (those whose buttons show): a desa of 50 TPS with
+    long locations would not fit one message."""
     found = schedule.tps_in(area, desa)
     if not found:
         return say(lang, "tps_no_list", desa=escape(_desa_name(schedule, area, desa)))
     head = say(lang, "tps_list_title", **_values(schedule, found[0]))
+    if per_page:
+        page = min(max(page, 0), (len(found) - 1) // per_page)  # as the buttons' pages
+        found = found[page * per_page : (page + 1) * per_page]
     rows = [f"• <b>{t.label}</b>: {escape(t.location)}" for t in found]
     return "\n".join([head, *rows, "", say(lang, "tps_pick", invitation=invitation(schedule, lang))])
 

@@ -47,10 +47,11 @@ class TpsStore(BroadcastStore):
             (area, desa, number, ACTIVE),
         ).fetchone()[0]
 
-    def known_tps_locations(self) -> dict[str, tuple[str, float | None, float | None]]:
-        """Each TPS's location as the bot last knew it: key -> (location, lat, lon)."""
+    def known_tps_locations(self) -> dict[str, tuple[str, float | None, float | None, float]]:
+        """Each TPS's location as the bot last knew it: key -> (location, lat, lon, when it was recorded)."""
         return {
-            r[0]: (r[1], r[2], r[3]) for r in self.conn.execute("SELECT tps, location, lat, lon FROM tps_locations")
+            r[0]: (r[1], r[2], r[3], r[4])
+            for r in self.conn.execute("SELECT tps, location, lat, lon, seen_at FROM tps_locations")
         }
 
     def remember_tps_locations(

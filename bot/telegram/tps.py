@@ -19,6 +19,8 @@ from bot.telegram.context import BotContext
 from bot.telegram.invite_buttons import edit_step
 from bot.telegram.replies import chat_of, lang, message_of, query_of, reply, subscriber_press
 
+TPS_COLUMNS = 3  # TPS numbers are short: three to a row
+
 
 def tps_keyboard(
     rt: Runtime, sub: Subscriber, where: AreaStep, language: str, page: int = 0
@@ -37,18 +39,22 @@ def tps_keyboard(
         remove = button_data.tps(where, TpsAction.REMOVE)
         last.append(InlineKeyboardButton(catalogue.say(language, "tps_button_remove"), callback_data=remove))
     return subscriber_areas.choices(
-        buttons, page, lambda n: button_data.tps(where, TpsAction.PAGE, n, guard), last, columns=3
+        buttons, page, lambda n: button_data.tps(where, TpsAction.PAGE, n, guard), last, columns=TPS_COLUMNS
     )
 
 
-def tps_step(rt: Runtime, chat_id: int, language: str, where: AreaStep) -> tuple[str, InlineKeyboardMarkup] | None:
+def tps_step(
+    rt: Runtime, chat_id: int, language: str, where: AreaStep, page: int = 0
+) -> tuple[str, InlineKeyboardMarkup] | None:
     """The TPS question for the subscriber's desa, when the TPS file lists TPS there."""
     sub = rt.store.subscriber(chat_id)
-    if sub is None or (keyboard := tps_keyboard(rt, sub, where, language)) is None:
+    if sub is None or (keyboard := tps_keyboard(rt, sub, where, language, page)) is None:
         return None
     if where == AreaStep.AFTER_START:
         return tps_texts.tps_prompt(rt.schedule, language), keyboard
-    return tps_texts.tps_list_text(rt.schedule, sub.area or "", sub.desa or "", language), keyboard
+    per_page = subscriber_areas.PER_PAGE * TPS_COLUMNS // subscriber_areas.COLUMNS  # as choices() pages them
+    text = tps_texts.tps_list_text(rt.schedule, sub.area or "", sub.desa or "", language, page, per_page)
+    return text, keyboard
 
 
 async def show_tps(update: Update, context: BotContext) -> None:
@@ -94,10 +100,8 @@ async def choose_tps(update: Update, context: BotContext) -> None:
     head = texts.subscribed_text(sub.role or "", rt.schedule, rt.today(), language) + "\n\n" if after_start else ""
     area = texts.area_label(rt.schedule, sub.area, sub.desa) or ""
     if press.action == TpsAction.PAGE:
-        step = tps_step(rt, chat_id, language, press.where)
-        keyboard = tps_keyboard(rt, sub, press.where, language, press.number)
-        if step is not None and keyboard is not None:
-            await edit_step(query, context, language, after_start, head + step[0], keyboard)
+        if (step := tps_step(rt, chat_id, language, press.where, press.number)) is not None:
+            await edit_step(query, context, language, after_start, head + step[0], step[1])
     elif press.action == TpsAction.SKIP:
         saved = catalogue.say(language, "area_saved", area=area)
         await edit_step(
