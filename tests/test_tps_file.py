@@ -12,6 +12,7 @@ from bot.schedule.tps import (
     Bounds,
     Tps,
     find_tps,
+    lookalike_desa,
     number_text,
     parse_number,
     parse_tps,
@@ -226,6 +227,25 @@ def test_desa_added_when_the_area_lists_none(tmp_path: Path) -> None:
         "kedungwaru/bangoan/002",
         "tulungagung/kepatihan/001",
     ]
+
+
+def test_a_desa_in_capitals_reads_as_a_name(tmp_path: Path) -> None:
+    tps, areas, problems = read(tmp_path, HEADER + "KEDUNGWARU;KAUMAN TIMUR;1;BALAI DESA;;;\n")
+    assert problems == []
+    assert areas[0].desa == (Desa("kauman-timur", "Kauman Timur"),)
+    assert tps[0].location == "BALAI DESA"  # a place is shown as written
+
+
+def test_a_misspelt_desa_is_named_by_a_warning(tmp_path: Path) -> None:
+    text = HEADER + "".join(f"Kedungwaru;Bangoan;{n};Balai {n};;;\n" for n in range(1, 6))
+    text += "Kedungwaru;Bangon;6;SDN 2;;;\nKedungwaru;Ketanon;1;Gedung PKK;;;\n"
+    tps, areas, problems = read(tmp_path, text)
+    assert problems == []
+    assert lookalike_desa(tps, areas) == [
+        'TPS file: kecamatan Kedungwaru has desa "Bangoan" (5 TPS) and "Bangon" (1 TPS): '
+        "if one is a misspelling, correct it in the file"
+    ]
+    assert lookalike_desa(tps, areas, listed=["kedungwaru"]) == []  # the schedule names its desa itself
 
 
 def test_numbers_7_07_007_are_one_tps(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.schedule import problems as schedule_problems
 from bot.schedule.model import Schedule, ScheduleError
-from bot.schedule.tps import read_tps_file
+from bot.schedule.tps import lookalike_desa, read_tps_file
 from bot.schedule.validation import ScheduleChecker
 
 
@@ -70,7 +70,8 @@ def with_tps(schedule: Schedule, written: str, folder: str | None = None) -> tup
     tps, areas, problems = read_tps_file(path, schedule.areas, schedule.election.tps_bounds, name=written)
     if problems:
         return schedule, problems
-    return dataclasses.replace(schedule, tps=tps, areas=areas), []
+    lookalikes = lookalike_desa(tps, areas, listed=(a.id for a in schedule.areas if a.desa))
+    return dataclasses.replace(schedule, tps=tps, areas=areas, warnings=(*schedule.warnings, *lookalikes)), []
 
 
 def shifted(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import difflib
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -430,7 +431,8 @@ class _Reader:
                 "desa",
             )
             return None
-        added[desa_id] = Desa(desa_id, plain)
+        # Exports from the KPU's systems are often in capitals: "KAUMAN TIMUR" reads "Kauman Timur".
+        added[desa_id] = Desa(desa_id, plain.title() if plain.isupper() else plain)
         return added[desa_id]
 
     def number(self, line: int, value: str) -> int | None:
@@ -510,6 +512,26 @@ def _suggestion(value: str, names: Sequence[str]) -> str:
     hint = did_you_mean(slug(value), list(by_slug))
     m = re.fullmatch(r' \(did you mean "(.*)"\?\)', hint)
     return f' (did you mean "{by_slug[m[1]]}"?)' if m else ""
+
+
+def lookalike_desa(tps: Sequence[Tps], areas: Sequence[Area], listed: Iterable[str] = ()) -> list[str]:
+    """Warnings for `check`: desa the file added (kecamatan not in ``listed``, which name their own)
+    whose names are near another's in the same kecamatan while one has only a TPS or two: most
+    likely a misspelling ("Bangon" beside "Bangoan"), which would make a desa of its own."""
+    found, named = [], set(listed)
+    for area in areas:
+        if area.id in named:
+            continue
+        count = {d.id: sum(1 for t in tps if t.area == area.id and t.desa == d.id) for d in area.desa}
+        for i, first in enumerate(area.desa):
+            for second in area.desa[i + 1 :]:
+                few = min(count[first.id], count[second.id]) <= 2
+                if few and difflib.SequenceMatcher(None, first.id, second.id).ratio() >= 0.85:
+                    found.append(
+                        f'TPS file: kecamatan {area.name} has desa "{first.name}" ({count[first.id]} TPS) and '
+                        f'"{second.name}" ({count[second.id]} TPS): if one is a misspelling, correct it in the file'
+                    )
+    return found
 
 
 # --------------------------------------------------------------------------- looking up
