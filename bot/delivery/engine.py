@@ -116,6 +116,7 @@ class Engine:
         pacer: Pacer,
         *,
         concurrency: int = 16,
+        queue: int | None = None,
         max_attempts: int = 6,
         backoff_base: float = 1.0,
         backoff_cap: float = BACKOFF_CAP,
@@ -128,7 +129,11 @@ class Engine:
         self.store = store  # only its path is used: the engine opens its own connection
         self.sender = sender
         self.pacer = pacer
-        self.concurrency = concurrency
+        self.concurrency = concurrency  # copies taken at once: waiting for a send slot or on the wire
+        # Of those, at most this many wait for a slot: enough to never leave the pacer without a copy,
+        # few enough that a slow network's round trips, not a long queue, use up `concurrency`.
+        self.queue = concurrency if queue is None else max(1, min(queue, concurrency))
+        self._queued = 0  # copies waiting for a send slot now
         self.max_attempts = max_attempts
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
@@ -254,7 +259,7 @@ class Engine:
         now = time.monotonic()
         housekeeping = now - self._last_housekeeping >= 0.5 or not self._tasks
         progress = now - self._last_progress >= self.progress_interval
-        free = self.concurrency - len(self._tasks)
+        free = min(self.concurrency - len(self._tasks), self.queue - self._queued)
         if self.clock() < self._offline_until:  # the network is down: wait for the next probe
             free = 0
         batch, self._ops = self._ops, []
@@ -275,13 +280,23 @@ class Engine:
                 self._ops.append(Finished(job.broadcast_id, job.chat_id, st.CANCELLED, CANCELLED_BY_OPERATOR))
                 continue
             args: dict = {"started": False}  # set once the request is on the wire
+            self._queued += 1
+            args["queued"] = True  # until it has a slot (or ends without one: see _unqueue)
             task = asyncio.create_task(self._deliver(job, args))
             self._tasks[task] = (job, args)
             task.add_done_callback(self._done)
-        return (not jobs or len(self._tasks) >= self.concurrency), due
+        return (not jobs or len(self._tasks) >= self.concurrency or self._queued >= self.queue), due
+
+    def _unqueue(self, args: dict) -> None:
+        """A copy no longer waits for a slot (it got one, or ended, even cancelled before it ran)."""
+        if args.pop("queued", False):
+            self._queued -= 1
+            if self._queued <= self.queue // 2:  # refill before the pacer runs dry, not after a round trip
+                self._wake.set()
 
     def _done(self, task: asyncio.Task) -> None:
-        self._tasks.pop(task, None)
+        if (entry := self._tasks.pop(task, None)) is not None:
+            self._unqueue(entry[1])
         if not task.cancelled():
             self._ops.extend(task.result())
         self._wake.set()
@@ -328,7 +343,10 @@ class Engine:
     async def _send(self, job: st.Job, args: dict) -> None:
         """Wait for a send slot, then send the copy (``args["started"]`` once it is on its way)."""
         chat_id = job.chat_id
-        await self.pacer.acquire(chat_id, (BROADCAST, job.deliver_by))
+        try:
+            await self.pacer.acquire(chat_id, (BROADCAST, job.deliver_by))
+        finally:
+            self._unqueue(args)
         if self.clock() >= job.expires:
             raise Expired()
         args["started"] = True

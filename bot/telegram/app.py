@@ -50,6 +50,11 @@ ROUND_TRIP_ALLOWANCE = 2.0
 MAX_IN_FLIGHT = 512
 
 
+def queue_for(rate: float | None) -> int:
+    """Copies waiting for a send slot at once: half a second of sends (the pacer is never without one)."""
+    return 64 if not rate else max(8, min(MAX_IN_FLIGHT, math.ceil(rate / 2)))
+
+
 def concurrency_for(rate: float | None) -> int:
     """Requests in flight at once: enough to keep the rate with round trips up to ROUND_TRIP_ALLOWANCE.
 
@@ -98,8 +103,8 @@ def build(
     # Broadcasts bypass python-telegram-bot for a lean HTTP client (see bot/delivery/sender.py); both share the pacer.
     sender = Sender(settings.api_url, settings.token, pool_size=concurrency, proxy=settings.proxy)
     engine = Engine(
-        store, sender, pacer, concurrency=concurrency, paid_broadcast=settings.paid_broadcast, notify=notify,
-        clock=clock,
+        store, sender, pacer, concurrency=concurrency, queue=queue_for(rate), paid_broadcast=settings.paid_broadcast,
+        notify=notify, clock=clock,
     )  # fmt: skip
     engine.personal = Personaliser.of(schedule)
     scheduler = Scheduler(schedule, store, job_queue_of(application), engine.wake, clock=clock, notify=notify)
