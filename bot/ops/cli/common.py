@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
 import os
 import sys
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot import settings as cfg
 from bot.ops import files
-from bot.ops.files import BadInput
+from bot.ops.files import BadInput, Unavailable
 from bot.schedule import model as sched
 
 if TYPE_CHECKING:
@@ -105,3 +106,48 @@ def unreachable(settings: cfg.Settings, exc: Exception) -> str:
     else:
         hint = ": check this server's connection (behind an office proxy: set BOT_PROXY)"
     return f"Telegram is unreachable at {settings.api_url}{route}{hint} ({cfg.mask_password(str(exc))})"
+
+
+def bot_username(settings: cfg.Settings) -> str:
+    """The bot's username from Telegram (getMe); BadInput if there is no token to ask with."""
+
+    from telegram import Bot
+    from telegram.error import InvalidToken, NetworkError, TelegramError
+    from telegram.request import HTTPXRequest
+
+    from bot.delivery.sender import ptb_proxy_kwargs
+
+    token = settings.token
+    if not token:
+        raise BadInput("give --username, or set TELEGRAM_BOT_TOKEN so the username can be asked from Telegram")
+
+    async def ask() -> str:
+        request = HTTPXRequest(**ptb_proxy_kwargs(settings.proxy))  # BOT_PROXY, else the environment's
+        async with Bot(token, base_url=settings.api_url, request=request) as bot:  # initialising calls getMe
+            return bot.username
+
+    try:
+        return asyncio.run(ask())
+    except InvalidToken:  # its message holds the token
+        raise BadInput(
+            f"Telegram at {settings.api_url} refused the token, so it cannot tell the bot's username: check "
+            "TELEGRAM_BOT_TOKEN (and TELEGRAM_API_URL), or give --username"
+        ) from None
+    except (NetworkError, OSError) as exc:
+        why = unreachable(settings, exc)
+        raise Unavailable(f"cannot ask for the bot's username: {why}; or give --username") from None
+    except TelegramError as exc:
+        raise Unavailable(
+            f"could not ask Telegram at {settings.api_url} for the bot's username ({exc}); try again, "
+            "or give --username"
+        ) from None
+
+
+def checked_source(args: argparse.Namespace, schedule: sched.Schedule) -> str | None:
+    """`--source`, refused (before Telegram is asked for the username) unless it fits every link of the schedule."""
+    from bot.content.deep_links import source_problem
+
+    problem = source_problem(args.source, schedule) if args.source is not None else None
+    if problem:
+        raise BadInput(f"--source: {problem}")
+    return args.source

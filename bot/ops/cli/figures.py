@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -13,14 +12,15 @@ from bot.content.figures import AreaFigures, BroadcastReport
 from bot.ops import files
 from bot.ops.cli.common import (
     Commands,
+    bot_username,
+    checked_source,
     load_schedule,
     local_time,
     open_store,
     operator_command,
     table,
-    unreachable,
 )
-from bot.ops.files import BadInput, Unavailable
+from bot.ops.files import BadInput
 from bot.schedule import model as sched
 
 
@@ -190,41 +190,6 @@ def cmd_export(args: argparse.Namespace, settings: cfg.Settings) -> int:
     return 0
 
 
-def bot_username(settings: cfg.Settings) -> str:
-    """The bot's username from Telegram (getMe); BadInput if there is no token to ask with."""
-
-    from telegram import Bot
-    from telegram.error import InvalidToken, NetworkError, TelegramError
-    from telegram.request import HTTPXRequest
-
-    from bot.delivery.sender import ptb_proxy_kwargs
-
-    token = settings.token
-    if not token:
-        raise BadInput("give --username, or set TELEGRAM_BOT_TOKEN so the username can be asked from Telegram")
-
-    async def ask() -> str:
-        request = HTTPXRequest(**ptb_proxy_kwargs(settings.proxy))  # BOT_PROXY, else the environment's
-        async with Bot(token, base_url=settings.api_url, request=request) as bot:  # initialising calls getMe
-            return bot.username
-
-    try:
-        return asyncio.run(ask())
-    except InvalidToken:  # its message holds the token
-        raise BadInput(
-            f"Telegram at {settings.api_url} refused the token, so it cannot tell the bot's username: check "
-            "TELEGRAM_BOT_TOKEN (and TELEGRAM_API_URL), or give --username"
-        ) from None
-    except (NetworkError, OSError) as exc:
-        why = unreachable(settings, exc)
-        raise Unavailable(f"cannot ask for the bot's username: {why}; or give --username") from None
-    except TelegramError as exc:
-        raise Unavailable(
-            f"could not ask Telegram at {settings.api_url} for the bot's username ({exc}); try again, "
-            "or give --username"
-        ) from None
-
-
 @operator_command
 def cmd_poster(args: argparse.Namespace, settings: cfg.Settings) -> int:
     from bot.ops.poster import deep_link, poster_png
@@ -259,16 +224,6 @@ def cmd_poster(args: argparse.Namespace, settings: cfg.Settings) -> int:
     files.write_atomically(out, data)
     print(f"Wrote the A4 poster for {link} to {args.out}.")
     return 0
-
-
-def checked_source(args: argparse.Namespace, schedule: sched.Schedule) -> str | None:
-    """`--source`, refused (before Telegram is asked for the username) unless it fits every link of the schedule."""
-    from bot.content.deep_links import source_problem
-
-    problem = source_problem(args.source, schedule) if args.source is not None else None
-    if problem:
-        raise BadInput(f"--source: {problem}")
-    return args.source
 
 
 def area_tags(schedule: sched.Schedule, source: str | None) -> dict[str, str]:

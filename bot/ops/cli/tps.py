@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot import settings as cfg
 from bot.ops import files
-from bot.ops.cli.common import table
+from bot.ops.cli.common import bot_username, checked_source, table
 from bot.ops.files import BadInput
 from bot.schedule import model as sched
 from bot.schedule.tps import Tps, number_text
@@ -76,7 +76,6 @@ def find_tps(schedule: sched.Schedule, value: str, source: str) -> Tps:
 
 def tps_poster(args: argparse.Namespace, settings: cfg.Settings, schedule: sched.Schedule) -> int:
     """`poster --tps`: a voters' poster for one TPS, whose link also saves the desa and the TPS."""
-    from bot.ops.cli.figures import bot_username, checked_source
     from bot.ops.poster import poster_png, tps_link, tps_place, tps_start
 
     if args.area is not None or args.all_areas:
