@@ -122,7 +122,7 @@ class Engine(FailureHandling):
         """An operator stopped the broadcast: its copies taken but still waiting for a send slot are
         recorded as cancelled, not sent (those on the wire finish). Returns how many were waiting.
 
-        With a round trip allowance of seconds, that is seconds of copies: /batal must stop them too."""
+        Up to ``queue`` copies (half a second of sends) wait there: /batal must stop them too."""
         self._dropped.add(broadcast_id)
         waiting = [
             (task, args)
