@@ -1,4 +1,5 @@
-"""Shared fixtures: a schedule written in a test, a temporary store."""
+"""Shared fixtures: a schedule written in a test, a temporary store, the Telegram stand-in and a
+python-telegram-bot Bot talking to it over real HTTP."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from telegram import Bot
 
 from bot.schedule import loading
 from bot.schedule import model as sched
 from bot.store import Store
+from standin import StandIn
 
 TZ = ZoneInfo("Asia/Jakarta")
 
@@ -101,3 +104,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The tests that wait on real seconds (marked slow) go first: the workers start them early and
     fill the waits with the quick ones, instead of ending the run on a long test."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.fixture
+async def standin():
+    server = StandIn()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def bot(standin):
+    async with Bot(standin.token, base_url=standin.base_url) as telegram_bot:
+        yield telegram_bot

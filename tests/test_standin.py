@@ -23,20 +23,6 @@ ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:TEST-TOKEN"
 
 
-@pytest.fixture
-async def standin():
-    server = StandIn()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def bot(standin):
-    async with Bot(standin.token, base_url=standin.base_url) as telegram_bot:
-        yield telegram_bot
-
-
 # PTB 22 warns that RetryAfter.retry_after will become a timedelta.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 

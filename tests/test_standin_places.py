@@ -4,29 +4,15 @@ import datetime as dtm
 
 import httpx
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
 
-from standin import COUNTED_SENDS, StandIn
+from standin import COUNTED_SENDS
 
 # PTB 22 warns that RetryAfter.retry_after will become a timedelta.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
 TPS = {"latitude": -6.2, "longitude": 106.816666, "title": "TPS 012 Menteng", "address": "Jl. Sunda Kelapa 5"}
-
-
-@pytest.fixture
-async def standin():
-    server = StandIn()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def bot(standin):
-    async with Bot(standin.token, base_url=standin.base_url) as telegram_bot:
-        yield telegram_bot
 
 
 async def test_send_venue_returns_the_venue_and_its_location_and_is_recorded(standin, bot):

@@ -217,3 +217,13 @@ def test_an_outcome_that_cannot_be_recorded_puts_its_copy_back_in_line(store):
     apply_outcomes(store, [Finished("r1", 1, st.SENT), Finished("r1", 2, "no such outcome")])
     statuses = {row["chat_id"]: row["status"] for chat in (1, 2) for row in store.deliveries_of(chat)}
     assert statuses == {1: st.SENT, 2: st.PENDING}  # never left 'sending'
+
+
+def test_stop_ends_a_subscription_but_not_a_visit(store):
+    store.subscribe(1, "pemilih")
+    store.remember_source(2, "kanal")  # opened the channel's link, chose no role
+    assert store.stop(1) is True
+    assert store.subscriber(1).status == "stopped"
+    assert store.stop(2) is False
+    assert store.subscriber(2).status == "visitor"
+    assert store.stop(3) is False  # never seen

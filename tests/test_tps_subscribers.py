@@ -303,15 +303,20 @@ async def test_a_moved_tps_is_corrected_once_for_those_who_chose_it(tmp_path, sc
         assert sum("Ralat lokasi TPS" in t for t in h.texts_to(ALICE)) == 1
 
 
+def voter_at_tps_007(store) -> None:
+    """Chat 1: a voter who gave TPS 007 Bangoan, Kedungwaru."""
+    store.subscribe(1, "pemilih")
+    store.set_area(1, "kedungwaru", "bangoan")
+    store.set_tps(1, 7)
+
+
 def test_a_correction_waits_for_the_morning_unless_it_is_voting_day(tmp_path):
     from bot.delivery.scheduler import send_corrections
     from bot.store import Store
 
     schedule = tps_schedule(tmp_path)
     with Store(tmp_path / "moves.db") as store:
-        store.subscribe(1, "pemilih")
-        store.set_area(1, "kedungwaru", "bangoan")
-        store.set_tps(1, 7)
+        voter_at_tps_007(store)
         night = datetime(2024, 11, 20, 23, 30, tzinfo=TZ)
         send_corrections(schedule, store, night.timestamp())
         tps = dataclasses.replace(schedule.tps[1], location="Tempat baru")
@@ -335,9 +340,7 @@ def test_a_tps_that_moves_back_and_forth_is_corrected_every_time(tmp_path):
 
     schedule = tps_schedule(tmp_path)
     with Store(tmp_path / "moves.db") as store:
-        store.subscribe(1, "pemilih")
-        store.set_area(1, "kedungwaru", "bangoan")
-        store.set_tps(1, 7)
+        voter_at_tps_007(store)
         day = datetime(2024, 11, 20, 9, tzinfo=TZ)
         send_corrections(schedule, store, day.timestamp())
         sent = []
@@ -357,9 +360,7 @@ def test_a_tps_moved_on_voting_day_after_the_close_sends_nothing(tmp_path):
 
     schedule = tps_schedule(tmp_path)
     with Store(tmp_path / "moves.db") as store:
-        store.subscribe(1, "pemilih")
-        store.set_area(1, "kedungwaru", "bangoan")
-        store.set_tps(1, 7)
+        voter_at_tps_007(store)
         send_corrections(schedule, store, datetime(2024, 11, 27, 6, tzinfo=TZ).timestamp())
         evening = datetime(2024, 11, 27, 22, 30, tzinfo=TZ)  # counting is over, people are asleep
         assert send_corrections(at_location(schedule, "SDN 3 Bangoan"), store, evening.timestamp()) == []
@@ -371,9 +372,7 @@ def test_a_new_election_forgets_every_tps_number_but_keeps_the_desa(tmp_path):
     from bot.store import Store
 
     with Store(tmp_path / "bot.db") as store:
-        store.subscribe(1, "pemilih")
-        store.set_area(1, "kedungwaru", "bangoan")
-        store.set_tps(1, 7)
+        voter_at_tps_007(store)
         store.remember_tps_locations([("kedungwaru/bangoan/007", "Balai Dusun Krajan", None, None)])
         store.archive_election("Pilkada Uji", "2024-11-27")
         sub = store.subscriber(1)

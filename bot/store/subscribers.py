@@ -82,6 +82,16 @@ class SubscriberStore(StoreBase):
         )
         return cur.rowcount > 0
 
+    def stop(self, chat_id: int, now: float | None = None) -> bool:
+        """/berhenti: the subscriber gets no more messages; False if the chat never subscribed (unknown,
+        or a visitor who only chose a language or opened a link: nothing to stop)."""
+        now = time.time() if now is None else now
+        cur = self.conn.execute(
+            "UPDATE subscribers SET status = ?, updated_at = ? WHERE chat_id = ? AND role IS NOT NULL",
+            (STOPPED, now, chat_id),
+        )
+        return cur.rowcount > 0
+
     def forget(self, chat_id: int) -> None:
         """Delete everything stored about a chat: its subscriber row, delivery records and pledges.
 

@@ -14,7 +14,7 @@ from bot.content import button_data, catalogue, deep_links, subscriber_strings, 
 from bot.content.button_data import AreaStep
 from bot.runtime import Runtime
 from bot.schedule.model import ROLES
-from bot.store import ACTIVE, STOPPED
+from bot.store import ACTIVE
 from bot.telegram import subscriber_areas, tps
 from bot.telegram.context import BotContext
 from bot.telegram.invite_buttons import with_invite_row
@@ -158,11 +158,7 @@ async def stop(update: Update, context: BotContext) -> None:
     if not await may_manage(update, context):
         await refuse_non_admin(update, context)
         return
-    store, chat_id = context.runtime.store, chat_of(update).id
-    sub = store.subscriber(chat_id)
-    known = sub is not None and sub.role is not None  # a visitor only chose a language or opened a link
-    if known:
-        store.set_status(chat_id, STOPPED)
+    known = context.runtime.store.stop(chat_of(update).id)
     await reply(update, catalogue.say(lang(update, context), "stopped" if known else "not_a_subscriber"))
 
 
